@@ -1,0 +1,151 @@
+// Reading YAML text into origin-carrying nodes (node.ts). Parsing never throws: syntax problems
+// come back as a list with positions, and whatever could be read is still returned.
+
+import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, LineCounter, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
+import type { Node as YamlNode, Document } from 'yaml';
+import { Origin, YNode, YPair, scalar } from './node';
+
+export interface YamlProblem {
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  /** 'error' for syntax errors; 'warning' for things YAML tolerates but users rarely mean (duplicate keys are errors). */
+  severity: 'error' | 'warning';
+  code: string;
+}
+
+export interface ParsedDocument {
+  /** The document's root, or undefined for an empty document (`---` with nothing after it). */
+  root: YNode | undefined;
+  /** Origin of the whole document. */
+  origin: Origin;
+}
+
+export interface ParsedFile {
+  file: string;
+  documents: ParsedDocument[];
+  problems: YamlProblem[];
+}
+
+/** Offsets → 1-based line/column, with a shift for YAML embedded inside a block scalar of another file. */
+export interface PositionMap {
+  file: string;
+  lineCounter: LineCounter;
+  /** Added to every line (0 for a top-level file). */
+  lineShift: number;
+  /** Added to every column (the block scalar's indentation for embedded YAML). */
+  colShift: number;
+}
+
+function position(pm: PositionMap, offset: number): { line: number; col: number } {
+  const p = pm.lineCounter.linePos(offset);
+  return { line: p.line + pm.lineShift, col: p.col + pm.colShift };
+}
+
+export function originOf(pm: PositionMap, range: readonly [number, number, number] | null | undefined): Origin {
+  const start = range ? range[0] : 0;
+  const end = range ? range[1] : 0;
+  const s = position(pm, start);
+  const e = position(pm, end);
+  return { file: pm.file, line: s.line, col: s.col, endLine: e.line, endCol: e.col };
+}
+
+/**
+ * Parses every document of a YAML text. `shift` places the text inside another file (YAML
+ * embedded in a ConfigMap block scalar): lines and columns are offset so origins point at the
+ * real file.
+ */
+export function parseYaml(text: string, file: string, shift?: { line: number; col: number }): ParsedFile {
+  const lineCounter = new LineCounter();
+  const problems: YamlProblem[] = [];
+  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0 };
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  } catch (e) {
+    problems.push({ message: `YAML: ${(e as Error).message}`, file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift, severity: 'error', code: 'yaml-syntax' });
+    return { file, documents: [], problems };
+  }
+  const documents: ParsedDocument[] = [];
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const s = position(pm, err.pos[0]);
+      const e = position(pm, err.pos[1]);
+      const duplicate = err.code === 'DUPLICATE_KEY';
+      problems.push({
+        message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
+        file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error',
+        code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      });
+    }
+    const anchors = new Map<YamlNode, YNode>();
+    const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, anchors, 0) : undefined;
+    documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
+  }
+  return { file, documents, problems };
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.Parsed, anchors: Map<YamlNode, YNode>, depth: number): YNode {
+  if (n === null || n === undefined) return scalar(null);
+  if (depth > 1000) return scalar(null, originOf(pm, n.range));
+  if (isAlias(n)) {
+    const target = (n as Alias).resolve(doc);
+    if (!target) return scalar(null, originOf(pm, n.range));
+    // Aliases expand to a copy of what they point at (as Go's yaml decoder does).
+    return convert(target as YamlNode, pm, doc, anchors, depth + 1);
+  }
+  const origin = originOf(pm, n.range);
+  if (yIsScalar(n)) {
+    const v = (n as YamlScalar).value;
+    if (v === null || v === undefined) return scalar(null, origin);
+    if (typeof v === 'string' || typeof v === 'boolean') return scalar(v, origin);
+    if (typeof v === 'number') return scalar(v, origin);
+    if (typeof v === 'bigint') return scalar(Number(v), origin);
+    return scalar(String(v), origin);
+  }
+  if (yIsSeq(n)) {
+    return { kind: 'seq', items: n.items.map((i) => convert(i as YamlNode, pm, doc, anchors, depth + 1)), origin };
+  }
+  if (yIsMap(n)) {
+    const pairs: YPair[] = [];
+    for (const p of n.items) {
+      if (!isPair(p)) continue;
+      const k = p.key as YamlNode | null;
+      let key: string;
+      let keyOrigin: Origin | undefined;
+      if (k && yIsScalar(k)) {
+        key = k.value === null || k.value === undefined ? '' : String(k.value);
+        keyOrigin = originOf(pm, k.range);
+      } else if (k && k.range) {
+        key = String(k);
+        keyOrigin = originOf(pm, k.range);
+      } else {
+        key = k === null ? '' : String(k);
+      }
+      // YAML merge keys (`<<: *base`) are expanded like go-yaml does: the merged map's keys
+      // come first and explicit keys win.
+      if (key === '<<' && p.value && (isAlias(p.value as YamlNode) || yIsMap(p.value))) {
+        const merged = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
+        if (merged.kind === 'map') {
+          for (const mp of merged.pairs) if (!pairs.some((x) => x.key === mp.key)) pairs.push(mp);
+          continue;
+        }
+      }
+      const value = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
+      const existing = pairs.findIndex((x) => x.key === key);
+      if (existing >= 0) pairs.splice(existing, 1);
+      pairs.push(keyOrigin ? { key, keyOrigin, value } : { key, value });
+    }
+    return { kind: 'map', pairs, origin };
+  }
+  return scalar(null, origin);
+}
