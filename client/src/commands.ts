@@ -1,0 +1,276 @@
+/**
+ * The palette commands of issue 5. Each resolves its target (argument from a code lens or the
+ * tree, else the active editor), asks the server, and opens what it rendered. Failures become a
+ * message with "Show details", never an exception out of the command.
+ */
+import * as vscode from 'vscode';
+import { ClusterProfile } from './clusterProfile';
+import { ComponentsNode } from './componentsTree';
+import { Output } from './output';
+import { SCHEME, previewUri } from './previewDocuments';
+import {
+  OverlayInfo,
+  PromotionChange,
+  ReleaseInfo,
+  listOverlaysRequest,
+  promotionDiffRequest,
+} from './protocol';
+import { Requests } from './requests';
+import { readSettings } from './settings';
+
+/** Command ids and their titles, exactly as contributed in package.json. */
+export const COMMANDS = {
+  previewProductionValues: 'fluxOverlays.previewProductionValues',
+  previewEffectiveValues: 'fluxOverlays.previewEffectiveValues',
+  showRenderedManifests: 'fluxOverlays.showRenderedManifests',
+  compareOverlays: 'fluxOverlays.compareOverlays',
+  openPromotionDiff: 'fluxOverlays.openPromotionDiff',
+  selectClusterProfile: 'fluxOverlays.selectClusterProfile',
+  refreshComponents: 'fluxOverlays.refreshComponents',
+} as const;
+
+/** What code lenses and other callers pass: a component file/folder and optional choices. */
+export interface CommandTarget {
+  uri: string;
+  overlay?: string;
+  release?: string;
+  /** compareOverlays only: the two overlays. */
+  left?: string;
+  right?: string;
+}
+
+type CommandArg = CommandTarget | ComponentsNode | vscode.Uri | undefined;
+
+class UserError extends Error {}
+
+export class Commands {
+  constructor(
+    private readonly requests: Requests,
+    private readonly profile: ClusterProfile,
+    private readonly output: Output,
+  ) {}
+
+  register(extra: Record<string, () => unknown>): vscode.Disposable {
+    const wrap =
+      (what: string, fn: (arg: CommandArg) => Promise<unknown>) =>
+      async (arg: CommandArg): Promise<unknown> => {
+        try {
+          return await fn(arg);
+        } catch (err) {
+          if (err instanceof UserError) {
+            void vscode.window.showInformationMessage(`Flux Overlays: ${err.message}`);
+            return undefined;
+          }
+          void this.output.error(what, err);
+          return undefined;
+        }
+      };
+    const table: Record<string, (arg: CommandArg) => Promise<unknown>> = {
+      [COMMANDS.previewProductionValues]: wrap('Preview Production Values', (a) =>
+        this.previewValues(a, readSettings().productionOverlay),
+      ),
+      [COMMANDS.previewEffectiveValues]: wrap('Preview Effective Values', (a) =>
+        this.previewValues(a),
+      ),
+      [COMMANDS.showRenderedManifests]: wrap('Show Rendered Manifests', (a) =>
+        this.showManifests(a),
+      ),
+      [COMMANDS.compareOverlays]: wrap('Compare Overlays', (a) => this.compare(a)),
+      [COMMANDS.openPromotionDiff]: wrap('Open Promotion Diff', () => this.promotionDiff()),
+      [COMMANDS.selectClusterProfile]: wrap('Select Cluster Profile', () => this.profile.select()),
+    };
+    for (const [id, fn] of Object.entries(extra)) {
+      table[id] = async () => fn();
+    }
+    return vscode.Disposable.from(
+      ...Object.entries(table).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
+    );
+  }
+
+  /** Opens the effective values; returns the preview's URI (used by tests). */
+  async previewValues(arg: CommandArg, overlay?: string): Promise<vscode.Uri | undefined> {
+    const t = toTarget(arg);
+    const chosen = overlay ?? t.overlay ?? (await this.pickOverlay(t.uri, 'Effective values of'))?.name;
+    if (!chosen) {
+      return undefined;
+    }
+    const release = t.release ?? (await this.pickRelease(t.uri, chosen));
+    const uri = previewUri('values', {
+      uri: t.uri,
+      overlay: chosen,
+      release,
+      clusterProfile: this.profile.current,
+    });
+    await showPreview(uri);
+    return uri;
+  }
+
+  async showManifests(arg: CommandArg): Promise<vscode.Uri | undefined> {
+    const t = toTarget(arg);
+    const overlay = t.overlay ?? (await this.pickOverlay(t.uri, 'Rendered manifests of'))?.name;
+    if (!overlay) {
+      return undefined;
+    }
+    const uri = previewUri('manifests', { uri: t.uri, overlay, clusterProfile: this.profile.current });
+    await showPreview(uri);
+    return uri;
+  }
+
+  async compare(arg: CommandArg): Promise<[vscode.Uri, vscode.Uri] | undefined> {
+    const t = toTarget(arg);
+    let left = t.left;
+    let right = t.right;
+    if (!left || !right) {
+      const overlays = await this.overlaysOf(t.uri);
+      const names = overlays.map((o) => o.name);
+      const [defLeft, defRight] = readSettings().overlayFolders;
+      const items = names.map((label) => ({
+        label,
+        picked: label === defLeft || label === defRight,
+      }));
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Flux Overlays: Compare Overlays',
+        placeHolder: 'Pick two overlays (left, then right)',
+        canPickMany: true,
+      });
+      if (!picked) {
+        return undefined;
+      }
+      if (picked.length !== 2) {
+        throw new UserError('pick exactly two overlays to compare');
+      }
+      [left, right] = [picked[0].label, picked[1].label];
+    }
+    const profile = this.profile.current;
+    const l = previewUri('values', { uri: t.uri, overlay: left, release: t.release, clusterProfile: profile });
+    const r = previewUri('values', { uri: t.uri, overlay: right, release: t.release, clusterProfile: profile });
+    await vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}`);
+    return [l, r];
+  }
+
+  async promotionDiff(): Promise<PromotionChange | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      throw new UserError('open a folder (a Flux repository) first');
+    }
+    if (!vscode.workspace.isTrusted) {
+      throw new UserError('promotion diffs read git objects; trust this workspace first');
+    }
+    const s = readSettings(folder.uri);
+    const result = await this.requests.withProgress(
+      `comparing ${s.promotionTo} with ${s.promotionFrom} merged`,
+      promotionDiffRequest,
+      { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo, overlay: s.productionOverlay },
+    );
+    if (result.changes.length === 0) {
+      void vscode.window.showInformationMessage(
+        `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes nothing in ${s.productionOverlay}.`,
+      );
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      result.changes.map((c) => ({
+        label: c.component,
+        description: [c.overlay, c.release].filter(Boolean).join(' · '),
+        detail: `changes ${c.changed.join(' and ')}`,
+        change: c,
+      })),
+      { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
+    );
+    if (!pick) {
+      return undefined;
+    }
+    const c = pick.change;
+    const side = (x: 'before' | 'after') =>
+      previewUri('values', {
+        uri: c.uri,
+        overlay: c.overlay,
+        release: c.release,
+        clusterProfile: this.profile.current,
+        source: { kind: 'promotion', from: s.promotionFrom, to: s.promotionTo, side: x },
+      });
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      side('before'),
+      side('after'),
+      `${c.component} (${c.overlay}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
+    );
+    return c;
+  }
+
+  private async overlaysOf(uri: string): Promise<OverlayInfo[]> {
+    const result = await this.requests.send(listOverlaysRequest, { uri });
+    const overlays = result.components.flatMap((c) => c.overlays);
+    if (overlays.length === 0) {
+      throw new UserError('no Flux component with overlays contains the active file');
+    }
+    return overlays;
+  }
+
+  private async pickOverlay(uri: string, title: string): Promise<OverlayInfo | undefined> {
+    const overlays = await this.overlaysOf(uri);
+    if (overlays.length === 1) {
+      return overlays[0];
+    }
+    const pick = await vscode.window.showQuickPick(
+      overlays.map((o) => ({ label: o.name, description: vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri)), o })),
+      { title: `Flux Overlays: ${title}...`, placeHolder: 'Overlay' },
+    );
+    return pick?.o;
+  }
+
+  private async pickRelease(uri: string, overlay: string): Promise<string | undefined> {
+    let releases: ReleaseInfo[] = [];
+    try {
+      releases = (await this.overlaysOf(uri)).find((o) => o.name === overlay)?.releases ?? [];
+    } catch {
+      return undefined; // the values request itself reports what is wrong
+    }
+    if (releases.length <= 1) {
+      return releases[0]?.name;
+    }
+    const pick = await vscode.window.showQuickPick(
+      releases.map((r) => ({ label: r.name, description: r.namespace })),
+      { title: 'Flux Overlays: HelmRelease', placeHolder: `Several releases in ${overlay}` },
+    );
+    return pick?.label;
+  }
+}
+
+function toTarget(arg: CommandArg): CommandTarget {
+  if (arg instanceof vscode.Uri) {
+    return { uri: arg.toString() };
+  }
+  if (arg && 'kind' in arg) {
+    switch (arg.kind) {
+      case 'component':
+        return { uri: arg.component.uri };
+      case 'overlay':
+        return { uri: arg.component.uri, overlay: arg.overlay.name };
+      case 'release':
+        return { uri: arg.component.uri, overlay: arg.overlay.name, release: arg.release.name };
+      default:
+        break;
+    }
+  }
+  if (arg && 'uri' in arg && typeof arg.uri === 'string') {
+    return arg;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === SCHEME) {
+    const params = JSON.parse(active.query) as { uri: string };
+    return { uri: params.uri };
+  }
+  if (!active || active.scheme !== 'file') {
+    throw new UserError('open a file of a Flux component first (or use the Flux Components view)');
+  }
+  return { uri: active.toString() };
+}
+
+async function showPreview(uri: vscode.Uri): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'yaml') {
+    await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+  }
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+}

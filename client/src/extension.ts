@@ -1,0 +1,69 @@
+/**
+ * Flux Overlays for VS Code: wiring only. The client forwards requests to the language server
+ * and displays what it renders (see protocol.ts for the custom messages).
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ClusterProfile } from './clusterProfile';
+import { COMMANDS, Commands } from './commands';
+import { ComponentsTree } from './componentsTree';
+import { startLanguageClient } from './languageClient';
+import { Output } from './output';
+import { PreviewDocuments } from './previewDocuments';
+import { didChangeOverlaysNotification } from './protocol';
+import { Requests } from './requests';
+
+/** What activate returns: used by the editor tests, not a public API. */
+export interface FluxOverlaysApi {
+  output: vscode.OutputChannel;
+  /** Resolves once the language server started, or failed to (then undefined). */
+  ready: Promise<LanguageClient | undefined>;
+  commands: Commands;
+}
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
+  const output = new Output();
+  const requests = new Requests();
+  const previews = new PreviewDocuments(requests);
+  const tree = new ComponentsTree(requests);
+  const profile = new ClusterProfile();
+  const commands = new Commands(requests, profile, output);
+  context.subscriptions.push(
+    output,
+    profile,
+    previews.register(),
+    tree.register(),
+    commands.register({ [COMMANDS.refreshComponents]: () => tree.refresh() }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('fluxOverlays')) {
+        profile.update();
+        previews.refreshAll();
+        tree.refresh();
+      }
+    }),
+  );
+  output.info(`Activating ${context.extension.id} ${context.extension.packageJSON.version as string}`);
+
+  const ready = startLanguageClient(context, output).then((c) => {
+    client = c;
+    requests.client = c;
+    if (c) {
+      context.subscriptions.push(
+        c.onNotification(didChangeOverlaysNotification, () => {
+          previews.refreshAll();
+          tree.refresh();
+        }),
+      );
+    }
+    tree.refresh();
+    return c;
+  });
+  return { output: output.channel, ready, commands };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * Read-only virtual documents `flux-overlays:` whose text the language server renders.
+ *
+ * URI layout: flux-overlays://<kind>/<component>/<overlay>[.<release>].yaml?<JSON params>
+ *   kind: "values" (effectiveValues) or "manifests" (renderOverlay).
+ * The query carries the request's params, so a URI alone reproduces its document.
+ * Hover on a line shows its origin; Go to Definition jumps there.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  EffectiveValuesParams,
+  LineOrigin,
+  RenderedDocument,
+  RenderOverlayParams,
+  effectiveValuesRequest,
+  renderOverlayRequest,
+} from './protocol';
+import { Requests } from './requests';
+
+export const SCHEME = 'flux-overlays';
+
+export type PreviewKind = 'values' | 'manifests';
+
+export function previewUri(kind: 'values', params: EffectiveValuesParams): vscode.Uri;
+export function previewUri(kind: 'manifests', params: RenderOverlayParams): vscode.Uri;
+export function previewUri(
+  kind: PreviewKind,
+  params: EffectiveValuesParams | RenderOverlayParams,
+): vscode.Uri {
+  const component = path.posix.basename(vscode.Uri.parse(params.uri).path) || 'component';
+  const release = 'release' in params && params.release ? `.${params.release}` : '';
+  const side =
+    params.source?.kind === 'promotion' ? `.${params.source.side}-${params.source.to}` : '';
+  return vscode.Uri.from({
+    scheme: SCHEME,
+    authority: kind,
+    path: `/${component}/${params.overlay}${release}${side}.yaml`,
+    query: JSON.stringify(params),
+  });
+}
+
+export class PreviewDocuments
+  implements vscode.TextDocumentContentProvider, vscode.HoverProvider, vscode.DefinitionProvider
+{
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly origins = new Map<string, LineOrigin[]>();
+
+  constructor(private readonly requests: Requests) {}
+
+  register(): vscode.Disposable {
+    const selector: vscode.DocumentSelector = { scheme: SCHEME };
+    return vscode.Disposable.from(
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
+      vscode.languages.registerHoverProvider(selector, this),
+      vscode.languages.registerDefinitionProvider(selector, this),
+      vscode.workspace.onDidCloseTextDocument((d) => this.origins.delete(d.uri.toString())),
+    );
+  }
+
+  /** Re-renders every open preview (the server said a contributing file changed). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === SCHEME) {
+        this.changed.fire(doc.uri);
+      }
+    }
+  }
+
+  async provideTextDocumentContent(
+    uri: vscode.Uri,
+    token: vscode.CancellationToken,
+  ): Promise<string> {
+    let result: RenderedDocument;
+    try {
+      const params: unknown = JSON.parse(uri.query);
+      result =
+        uri.authority === 'manifests'
+          ? await this.requests.send(renderOverlayRequest, params as RenderOverlayParams, token)
+          : await this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return `# Flux Overlays could not render this document:\n# ${message.split('\n').join('\n# ')}\n`;
+    }
+    this.origins.set(uri.toString(), result.origins);
+    const problems = result.problems.map((p) => `# ${p.severity}: ${p.message}`).join('\n');
+    return problems ? `${problems}\n${result.content}` : result.content;
+  }
+
+  originAt(uri: vscode.Uri, line: number): LineOrigin | undefined {
+    return this.origins.get(uri.toString())?.find((o) => o.line === line);
+  }
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const origin = this.originAt(doc.uri, pos.line);
+    if (!origin) {
+      return undefined;
+    }
+    const target = vscode.Uri.parse(origin.location.uri);
+    const line = origin.location.range.start.line + 1;
+    const link = target.with({ fragment: `L${line}` }).toString();
+    const md = new vscode.MarkdownString(
+      `**${origin.layer}**: [${vscode.workspace.asRelativePath(target)}:${line}](${link})`,
+    );
+    for (const o of origin.overridden ?? []) {
+      const l = o.location.range.start.line + 1;
+      md.appendMarkdown(
+        `\n\noverrides \`${o.value}\` from ${o.layer} (${vscode.workspace.asRelativePath(vscode.Uri.parse(o.location.uri))}:${l})`,
+      );
+    }
+    return new vscode.Hover(md);
+  }
+
+  provideDefinition(doc: vscode.TextDocument, pos: vscode.Position): vscode.Location | undefined {
+    const origin = this.originAt(doc.uri, pos.line);
+    if (!origin) {
+      return undefined;
+    }
+    const r = origin.location.range;
+    return new vscode.Location(
+      vscode.Uri.parse(origin.location.uri),
+      new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+    );
+  }
+}

@@ -1,0 +1,45 @@
+/** Sends the custom requests of protocol.ts; the one place that knows whether a server runs. */
+import * as vscode from 'vscode';
+import type { LanguageClient, RequestParam, RequestType } from 'vscode-languageclient/node';
+
+export class ServerUnavailableError extends Error {
+  constructor() {
+    super('the language server is not running (see the "Flux Overlays" output for why)');
+  }
+}
+
+export class Requests {
+  client: LanguageClient | undefined;
+
+  get available(): boolean {
+    return this.client !== undefined && this.client.isRunning();
+  }
+
+  async send<P, R>(
+    type: RequestType<P, R, void>,
+    params: P,
+    token?: vscode.CancellationToken,
+  ): Promise<R> {
+    if (!this.client || !this.client.isRunning()) {
+      throw new ServerUnavailableError();
+    }
+    // Our params are never null, so RequestParam<P> is P; TypeScript cannot see it for a generic P.
+    return this.client.sendRequest(type, params as RequestParam<P>, token);
+  }
+
+  /** Like send, with a progress notification when the answer takes longer than ~300 ms. */
+  async withProgress<P, R>(title: string, type: RequestType<P, R, void>, params: P): Promise<R> {
+    const pending = this.send(type, params);
+    const quick = await Promise.race([
+      pending.then(() => true, () => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300)),
+    ]);
+    if (quick) {
+      return pending;
+    }
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Flux Overlays: ${title}` },
+      () => pending,
+    );
+  }
+}
