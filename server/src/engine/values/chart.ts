@@ -1,0 +1,158 @@
+// Where a HelmRelease's chart comes from, and its defaults (values.yaml, values.schema.json)
+// when the chart is available offline: a path the user configured, a chart folder in the
+// workspace (GitRepository/Bucket sources name a path), or a packaged chart in Helm's
+// repository cache (`<cache>/repository/<name>-<version>.tgz`).
+
+import * as path from 'path';
+import { FileSystem } from '../fs';
+import { parseYaml } from '../yaml/parse';
+import { YMap, get, getString } from '../yaml/node';
+import { stampLayer } from './provenance';
+import { maxSatisfying, parseVersion } from './semver';
+import { readTgz } from './tar';
+import { ValuesProblem } from './types';
+
+export interface ChartRef {
+  /** Chart name, or the chart's path inside its source for GitRepository/Bucket sources. */
+  chart: string;
+  /** Version or constraint; undefined means any (Helm: latest). */
+  version?: string;
+  sourceKind?: string;
+  sourceName?: string;
+  /** True when `chart` is a path inside a git repository or bucket. */
+  isPath: boolean;
+}
+
+export interface ChartOptions {
+  /** Charts the user points at: a folder or .tgz per chart name (and version); no name = any release. */
+  charts?: { name?: string; version?: string; path: string }[];
+  /** Helm's repository cache folder (`$HELM_CACHE_HOME/repository`); see helmRepositoryCache(). */
+  helmRepositoryCache?: string;
+  /** Folders in which GitRepository/Bucket chart paths are resolved (repository roots). */
+  sourceRoots?: string[];
+  /** Binary reads for packaged charts; without it .tgz charts are reported as unreadable. */
+  readBinary?: (path: string) => Uint8Array | undefined;
+}
+
+export interface LoadedChart {
+  name: string;
+  version?: string;
+  /** Folder or .tgz the defaults were read from. */
+  source: string;
+  values: YMap;
+  schema?: unknown;
+  problems: ValuesProblem[];
+}
+
+/** Helm's repository cache folder, from an environment (pass process.env) and a home folder. */
+export function helmRepositoryCache(env: Record<string, string | undefined>, home: string, platform: string = 'linux'): string {
+  if (env.HELM_CACHE_HOME) return path.join(env.HELM_CACHE_HOME, 'repository');
+  if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'helm', 'repository');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'helm', 'repository');
+  return path.join(home, '.cache', 'helm', 'repository');
+}
+
+/** The chart a HelmRelease asks for (spec.chart.spec or spec.chartRef), using `docs` for chartRef targets. */
+export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | undefined {
+  const spec = get(release, 'spec');
+  const template = get(get(get(spec, 'chart'), 'spec'), 'chart') ? get(get(spec, 'chart'), 'spec') : undefined;
+  if (template) {
+    const sourceRef = get(template, 'sourceRef');
+    const sourceKind = getString(sourceRef, 'kind');
+    return {
+      chart: getString(template, 'chart') ?? '',
+      version: getString(template, 'version'),
+      sourceKind,
+      sourceName: getString(sourceRef, 'name'),
+      isPath: sourceKind === 'GitRepository' || sourceKind === 'Bucket',
+    };
+  }
+  const chartRef = get(spec, 'chartRef');
+  if (!chartRef) return undefined;
+  const kind = getString(chartRef, 'kind');
+  const name = getString(chartRef, 'name');
+  const target = docs.find((d) => getString(d, 'kind') === kind && getString(get(d, 'metadata'), 'name') === name);
+  if (kind === 'OCIRepository') {
+    const url = getString(get(target, 'spec'), 'url') ?? '';
+    const ref = get(get(target, 'spec'), 'ref');
+    return { chart: url.split('/').filter(Boolean).pop() ?? name ?? '', version: getString(ref, 'tag') ?? getString(ref, 'semver'), sourceKind: kind, sourceName: name, isPath: false };
+  }
+  if (kind === 'HelmChart' && target) {
+    const s = get(target, 'spec');
+    const sk = getString(get(s, 'sourceRef'), 'kind');
+    return { chart: getString(s, 'chart') ?? '', version: getString(s, 'version'), sourceKind: sk, sourceName: getString(get(s, 'sourceRef'), 'name'), isPath: sk === 'GitRepository' || sk === 'Bucket' };
+  }
+  return { chart: name ?? '', sourceKind: kind, sourceName: name, isPath: false };
+}
+
+/** Folder or .tgz holding the chart, and how it was found; undefined when not available offline. */
+export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions): { path: string; how: string } | undefined {
+  const name = ref.isPath ? path.posix.basename(ref.chart) : ref.chart;
+  for (const c of options.charts ?? []) {
+    if (c.name !== undefined && c.name !== name) continue;
+    if (c.version !== undefined && ref.version !== undefined && c.version !== ref.version) continue;
+    return { path: c.path, how: 'configured chart' };
+  }
+  if (ref.isPath) {
+    for (const root of options.sourceRoots ?? []) {
+      const dir = path.posix.join(root, ref.chart);
+      if (fs.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') return { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}` };
+    }
+    return undefined;
+  }
+  const cache = options.helmRepositoryCache;
+  if (!cache || !name) return undefined;
+  if (ref.version && parseVersion(ref.version)) {
+    const exact = path.posix.join(cache, `${name}-${ref.version.replace(/^v/, '')}.tgz`);
+    if (fs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache' };
+  }
+  const prefix = `${name}-`;
+  const versions = fs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
+  const best = maxSatisfying(versions, ref.version ?? '*');
+  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache' } : undefined;
+}
+
+/** Reads a chart's defaults from a folder or a .tgz. Never throws; problems say what failed. */
+export function loadChart(chartPath: string, fs: FileSystem, readBinary?: (path: string) => Uint8Array | undefined): LoadedChart | { error: string } {
+  let valuesText: string | undefined;
+  let schemaText: string | undefined;
+  let chartYaml: string | undefined;
+  let valuesFile: string;
+  if (fs.stat(chartPath) === 'dir') {
+    valuesFile = path.posix.join(chartPath, 'values.yaml');
+    valuesText = fs.readFile(valuesFile);
+    schemaText = fs.readFile(path.posix.join(chartPath, 'values.schema.json'));
+    chartYaml = fs.readFile(path.posix.join(chartPath, 'Chart.yaml'));
+    if (chartYaml === undefined) return { error: `${chartPath} is not a chart: no Chart.yaml` };
+  } else {
+    const data = readBinary?.(chartPath);
+    if (!data) return { error: `cannot read packaged chart ${chartPath}` };
+    const wanted = (p: string) => /^[^/]+\/(values\.yaml|values\.schema\.json|Chart\.yaml)$/.test(p.replace(/^\.\//, ''));
+    const { files, error } = readTgz(data, wanted);
+    if (error) return { error: `${chartPath}: ${error}` };
+    const find = (base: string) => [...files.entries()].find(([p]) => p.endsWith(`/${base}`));
+    const text = (e: [string, Uint8Array] | undefined) => (e ? Buffer.from(e[1]).toString('utf8') : undefined);
+    const v = find('values.yaml');
+    valuesFile = `${chartPath}!/${v ? v[0] : 'values.yaml'}`;
+    valuesText = text(v);
+    schemaText = text(find('values.schema.json'));
+    chartYaml = text(find('Chart.yaml'));
+    if (chartYaml === undefined) return { error: `${chartPath} is not a packaged chart: no Chart.yaml` };
+  }
+  const problems: ValuesProblem[] = [];
+  const meta = parseYaml(chartYaml, path.posix.join(chartPath, 'Chart.yaml')).documents[0]?.root;
+  const parsed = parseYaml(valuesText ?? '', valuesFile);
+  for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart values: ${p.message}`, file: p.file, line: p.line, col: p.col, code: 'chart-values-yaml' });
+  const root = parsed.documents[0]?.root;
+  const values: YMap = root && root.kind === 'map' ? root : { kind: 'map', pairs: [] };
+  stampLayer(values, 'chart default');
+  let schema: unknown;
+  if (schemaText !== undefined) {
+    try {
+      schema = JSON.parse(schemaText);
+    } catch (e) {
+      problems.push({ severity: 'warning', message: `values.schema.json is not valid JSON: ${(e as Error).message}`, file: path.posix.join(chartPath, 'values.schema.json'), code: 'chart-schema-json' });
+    }
+  }
+  return { name: getString(meta, 'name') ?? path.posix.basename(chartPath), version: getString(meta, 'version'), source: chartPath, values, schema, problems };
+}

@@ -1,0 +1,174 @@
+// Entry point of the values engine: for every HelmRelease in a build output, the values Helm
+// will render with, each node carrying where it was written and which layer set it
+// (origin.by: 'chart default', 'valuesFrom[0] ConfigMap/x', 'values',
+// 'targetPath valuesFrom[1] Secret/y', or 'substitution ${VAR}' from the substitute step), and
+// the values it replaced (`overrides`).
+//
+// Order (helm-controller, then Helm): valuesFrom layers and spec.values composed as
+// fluxCompose.ts describes, then coalesced over the chart's values.yaml when the chart is
+// available offline. References the build cannot satisfy are skipped with a problem saying
+// Flux would fail the release, so the user still sees everything else.
+
+import { FileSystem } from '../fs';
+import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
+import { ChartOptions, chartRefOf, loadChart, locateChart } from './chart';
+import { coalesceValues } from './coalesce';
+import { ResolvedLayer, composeFluxValues } from './fluxCompose';
+import { stampLayer } from './provenance';
+import { dataEntry, findObject, parseValuesText } from './sources';
+import { ValuesProblem } from './types';
+
+export interface ExternalObject {
+  object: YMap;
+  /** Where it was found, shown in origins, e.g. `keos-system-services (/repos/keos-system-services)`. */
+  source: string;
+}
+
+export interface EffectiveValuesOptions extends ChartOptions {
+  /** Show values that come from Secrets; by default their leaves are replaced by `<secret>`. */
+  showSecrets?: boolean;
+  /** Looks up a ConfigMap/Secret the build does not contain (values kept in another repository). */
+  externalLookup?: (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
+  /** Only releases for which this returns true (namespace is '' when the release has none). */
+  releaseFilter?: (namespace: string, name: string) => boolean;
+}
+
+export interface EffectiveRelease {
+  /** '' when the HelmRelease has no namespace. */
+  namespace: string;
+  name: string;
+  /** The HelmRelease object itself (from the input documents). */
+  release: YMap;
+  values: YMap;
+  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown };
+  problems: ValuesProblem[];
+}
+
+export const SECRET_MASK = '<secret>';
+
+export function isHelmRelease(doc: YMap): boolean {
+  return getString(doc, 'kind') === 'HelmRelease' && (getString(doc, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/');
+}
+
+/** Effective values of every HelmRelease in `docs` (a kustomize build output). Never throws. */
+export function computeEffectiveValues(docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions = {}): EffectiveRelease[] {
+  const out: EffectiveRelease[] = [];
+  for (const doc of docs) {
+    if (doc.kind !== 'map' || !isHelmRelease(doc)) continue;
+    const meta = get(doc, 'metadata');
+    const namespace = getString(meta, 'namespace') ?? '';
+    const name = getString(meta, 'name') ?? '';
+    if (options.releaseFilter && !options.releaseFilter(namespace, name)) continue;
+    out.push(releaseValues(doc, namespace, name, docs, fs, options));
+  }
+  return out;
+}
+
+function at(origin: Origin | undefined): { file?: string; line?: number; col?: number } {
+  return origin ? { file: origin.file, line: origin.line, col: origin.col } : {};
+}
+
+function releaseValues(release: YMap, namespace: string, name: string, docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions): EffectiveRelease {
+  const problems: ValuesProblem[] = [];
+  const spec = get(release, 'spec');
+  const specValues = get(spec, 'values');
+  let inline: YMap | undefined;
+  if (specValues && specValues.kind === 'map') {
+    inline = clone(specValues);
+    stampLayer(inline, 'values');
+  } else if (specValues && !(specValues.kind === 'scalar' && specValues.value === null)) {
+    problems.push({ severity: 'error', message: 'spec.values must be a map', ...at(specValues.origin), code: 'values-not-a-map' });
+  }
+
+  const layers: ResolvedLayer[] = [];
+  const refs = get(spec, 'valuesFrom');
+  const entries: YNode[] = refs && refs.kind === 'seq' ? refs.items : [];
+  entries.forEach((ref, index) => {
+    const layer = resolveReference(ref, index, namespace, docs, fs, options, problems);
+    if (layer) layers.push(layer);
+  });
+
+  const composed = composeFluxValues(layers, inline);
+  for (const p of composed.problems) {
+    const ref = entries[p.index];
+    problems.push({ severity: 'error', message: `valuesFrom[${p.index}]: ${p.message}; Flux would fail the release`, ...at((get(ref, 'targetPath') ?? ref)?.origin), code: 'values-target-path' });
+  }
+  let values = composed.values;
+
+  const ref = chartRefOf(release, docs);
+  const chart: EffectiveRelease['chart'] = { name: ref?.chart ?? '', version: ref?.version, found: false };
+  const located = ref ? locateChart(ref, fs, options) : undefined;
+  const loaded = located ? loadChart(located.path, fs, options.readBinary) : undefined;
+  if (loaded && !('error' in loaded)) {
+    Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema });
+    problems.push(...loaded.problems);
+    const warnings: string[] = [];
+    values = coalesceValues(values, loaded.values, loaded.name, warnings);
+    for (const w of warnings) problems.push({ severity: 'warning', message: `Helm: ${w}`, ...at(release.origin), code: 'helm-coalesce' });
+  } else {
+    const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
+    const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
+    problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin), code: 'chart-not-found' });
+  }
+  if (!options.showSecrets) maskSecrets(values);
+  return { namespace, name, release, values, chart, problems };
+}
+
+function resolveReference(ref: YNode, index: number, namespace: string, docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions, problems: ValuesProblem[]): ResolvedLayer | undefined {
+  const kind = getString(ref, 'kind') ?? '';
+  const refName = getString(ref, 'name') ?? '';
+  const key = getString(ref, 'valuesKey') ?? 'values.yaml';
+  const optional = get(ref, 'optional')?.kind === 'scalar' && (get(ref, 'optional') as { value: unknown }).value === true;
+  const targetPath = getString(ref, 'targetPath');
+  const literal = get(ref, 'literal')?.kind === 'scalar' && (get(ref, 'literal') as { value: unknown }).value === true;
+  const where = at(ref.origin);
+  const label = `valuesFrom[${index}] ${kind}/${refName}`;
+  const fluxName = `${namespace ? namespace + '/' : ''}${refName}`;
+  if (kind !== 'ConfigMap' && kind !== 'Secret') {
+    problems.push({ severity: 'error', message: `${label}: unsupported kind (only ConfigMap and Secret); Flux would fail the release`, ...where, code: 'values-ref-kind' });
+    return undefined;
+  }
+  let obj = findObject(docs, kind, namespace || undefined, refName);
+  let by = label;
+  if (!obj && options.externalLookup) {
+    const ext = options.externalLookup(kind, namespace || undefined, refName);
+    if (ext) {
+      obj = ext.object;
+      by = `${label} from ${ext.source}`;
+    }
+  }
+  if (!obj) {
+    if (optional) problems.push({ severity: 'info', message: `${label} (optional) is not in this build: skipped, as Flux does when it does not exist`, ...where, code: 'values-ref-optional-missing' });
+    else problems.push({ severity: 'warning', message: `${label} is not in this build: values computed without it; unless it exists in the cluster, Flux would fail the release (could not resolve ${kind} chart values reference '${fluxName}' with key '${key}')`, ...where, code: 'values-ref-missing' });
+    return undefined;
+  }
+  const entry = dataEntry(obj, key);
+  if (!entry) {
+    if (optional) problems.push({ severity: 'info', message: `${label} (optional) has no key '${key}': skipped`, ...where, code: 'values-ref-optional-missing' });
+    else problems.push({ severity: 'error', message: `${label} has no key '${key}': values computed without it; Flux would fail the release`, ...where, code: 'values-ref-key-missing' });
+    return undefined;
+  }
+  if (targetPath !== undefined && targetPath !== '') {
+    const origin = entry.node.origin ?? ref.origin;
+    return { kind: 'targetPath', index, path: targetPath, value: entry.text, literal, origin: origin && { ...origin, by: `targetPath ${by}` } };
+  }
+  const parsed = parseValuesText(entry, fs, by, `${label} key '${key}'`);
+  problems.push(...parsed.problems);
+  return parsed.values ? { kind: 'values', index, values: parsed.values } : undefined;
+}
+
+function fromSecret(n: YNode): boolean {
+  return /(^|\s)Secret\//.test(n.origin?.by ?? '');
+}
+
+/** Replaces every leaf that came from a Secret (and every such value it overrode) by SECRET_MASK. */
+export function maskSecrets(n: YNode): void {
+  if (n.overrides) for (const o of n.overrides) maskSecrets(o);
+  if (n.kind === 'scalar') {
+    if (n.value !== null && fromSecret(n)) n.value = SECRET_MASK;
+  } else if (n.kind === 'map') {
+    for (const p of n.pairs) maskSecrets(p.value);
+  } else {
+    for (const i of n.items) maskSecrets(i);
+  }
+}

@@ -1,0 +1,121 @@
+// The objects a valuesFrom entry points at (ConfigMap/Secret from the build output or, for
+// values kept in another repository, from an external lookup) and the values text under one
+// of their keys, parsed with origins that point into the real file: YAML embedded in a
+// `values.yaml: |` block gets the lines and columns of the block's content.
+
+import { FileSystem } from '../fs';
+import { Origin, YMap, YNode, get, getString } from '../yaml/node';
+import { parseYaml } from '../yaml/parse';
+import { stampLayer } from './provenance';
+import { ValuesProblem } from './types';
+
+/** Finds an object by kind, namespace and name; a missing namespace only matches a missing namespace. */
+export function findObject(docs: readonly YMap[], kind: string, namespace: string | undefined, name: string): YMap | undefined {
+  return docs.find((d) => {
+    const meta = get(d, 'metadata');
+    return getString(d, 'kind') === kind && getString(meta, 'name') === name && (getString(meta, 'namespace') ?? '') === (namespace ?? '');
+  });
+}
+
+export interface DataEntry {
+  text: string;
+  /** The node holding the text (its origin places the entry in a file). */
+  node: YNode;
+  /** True when the text was base64-decoded from a Secret's `data`. */
+  decoded: boolean;
+}
+
+/**
+ * The text under `key` of a ConfigMap (`data`) or Secret (`stringData`, else base64 `data`),
+ * or undefined when the key is absent. A Secret's `stringData` wins, as the API server does.
+ */
+export function dataEntry(obj: YMap, key: string): DataEntry | undefined {
+  const kind = getString(obj, 'kind');
+  if (kind === 'Secret') {
+    const s = get(get(obj, 'stringData'), key);
+    if (s && s.kind === 'scalar') return { text: s.value === null ? '' : String(s.value), node: s, decoded: false };
+    const d = get(get(obj, 'data'), key);
+    if (d && d.kind === 'scalar') return { text: Buffer.from(d.value === null ? '' : String(d.value), 'base64').toString('utf8'), node: d, decoded: true };
+    return undefined;
+  }
+  const v = get(get(obj, 'data'), key);
+  if (v && v.kind === 'scalar') return { text: v.value === null ? '' : String(v.value), node: v };
+  return v ? { text: '', node: v, decoded: false } : undefined;
+}
+
+/**
+ * Where the text of a block scalar starts in its file (`shift` for parseYaml), when the file
+ * still shows that text line for line (lines that held `${VAR}` may differ after substitution).
+ */
+export function blockScalarShift(fileText: string, origin: Origin, text: string): { line: number; col: number } | undefined {
+  const lines = fileText.split(/\r?\n/);
+  const header = lines[origin.line - 1];
+  if (header === undefined) return undefined;
+  const indicator = header.slice(origin.col - 1);
+  if (!/^\|[-+]?\s*(#.*)?$/.test(indicator)) return undefined; // folded or explicit indentation: no line-for-line mapping
+  const content = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+  let indent = -1;
+  for (let i = origin.line; i < lines.length && indent < 0; i++) if (lines[i].trim() !== '') indent = lines[i].length - lines[i].trimStart().length;
+  if (indent <= 0) return undefined;
+  for (let k = 0; k < content.length; k++) {
+    const fileLine = lines[origin.line + k];
+    if (fileLine === undefined) return undefined;
+    const expected = fileLine.trim() === '' ? '' : fileLine.slice(indent);
+    if (expected !== content[k].replace(/\s+$/, '') && expected.replace(/\s+$/, '') !== content[k] && !fileLine.includes('${')) return undefined;
+  }
+  return { line: origin.line, col: indent };
+}
+
+export interface ParsedValues {
+  values?: YMap;
+  problems: ValuesProblem[];
+}
+
+/**
+ * Parses values text from a data entry like Helm's ReadValues: empty text is `{}`, the first
+ * document must be a map. Origins point into the file when the text can be placed there, else
+ * at the data entry; every node gets `by`.
+ */
+export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, what: string): ParsedValues {
+  const origin = entry.node.origin;
+  const fileText = origin ? fs.readFile(origin.file) : undefined;
+  let placed = false;
+  let parsed;
+  if (origin && fileText !== undefined && !entry.decoded) {
+    if (fileText === entry.text) {
+      parsed = parseYaml(entry.text, origin.file);
+      placed = true;
+    } else {
+      const shift = blockScalarShift(fileText, origin, entry.text);
+      if (shift) {
+        parsed = parseYaml(entry.text, origin.file, shift);
+        placed = true;
+      }
+    }
+  }
+  if (!parsed) parsed = parseYaml(entry.text, origin?.file ?? what);
+  const problems: ValuesProblem[] = [];
+  for (const p of parsed.problems) {
+    const at = placed || !origin ? p : { file: origin.file, line: origin.line, col: origin.col };
+    problems.push({ severity: 'error', message: `${what}: invalid values YAML: ${p.message}${placed ? '' : ` (line ${p.line} of the value)`}; Flux would fail the release`, file: at.file, line: at.line, col: at.col, code: 'values-yaml-invalid' });
+  }
+  if (problems.length > 0) return { problems };
+  const root = parsed.documents.find((d) => d.root)?.root;
+  if (root && root.kind !== 'map') {
+    return { problems: [{ severity: 'error', message: `${what}: values must be a YAML map, found ${root.kind === 'seq' ? 'a list' : 'a scalar'}; Flux would fail the release`, file: root.origin?.file ?? origin?.file, line: root.origin?.line ?? origin?.line, col: root.origin?.col ?? origin?.col, code: 'values-not-a-map' }] };
+  }
+  const values: YMap = root ?? { kind: 'map', pairs: [] };
+  if (!placed && origin) overwriteOrigins(values, origin);
+  stampLayer(values, by, origin);
+  return { values, problems };
+}
+
+function overwriteOrigins(n: YNode, origin: Origin): void {
+  n.origin = origin;
+  if (n.kind === 'map') {
+    for (const p of n.pairs) {
+      if (p.keyOrigin) p.keyOrigin = origin;
+      overwriteOrigins(p.value, origin);
+    }
+  } else if (n.kind === 'seq') n.items.forEach((i) => overwriteOrigins(i, origin));
+}
