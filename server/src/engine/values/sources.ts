@@ -39,7 +39,7 @@ export function dataEntry(obj: YMap, key: string): DataEntry | undefined {
     return undefined;
   }
   const v = get(get(obj, 'data'), key);
-  if (v && v.kind === 'scalar') return { text: v.value === null ? '' : String(v.value), node: v };
+  if (v && v.kind === 'scalar') return { text: v.value === null ? '' : String(v.value), node: v, decoded: false };
   return v ? { text: '', node: v, decoded: false } : undefined;
 }
 
