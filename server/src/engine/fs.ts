@@ -15,6 +15,8 @@ export interface FileSystem {
   stat(path: string): EntryType | undefined;
   /** Names (not paths) of the entries of a folder; empty when it is not a folder. */
   readDir(path: string): string[];
+  /** Raw bytes, for generator files that are not UTF-8 text; optional (text is used when absent). */
+  readBytes?(path: string): Buffer | undefined;
 }
 
 /** The real disk. Read-only: nothing in the engine writes files. */
@@ -22,6 +24,13 @@ export class DiskFileSystem implements FileSystem {
   readFile(path: string): string | undefined {
     try {
       return nodeFs.readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  readBytes(path: string): Buffer | undefined {
+    try {
+      return nodeFs.readFileSync(path);
     } catch {
       return undefined;
     }
@@ -76,3 +85,4 @@ export class MemoryFileSystem implements FileSystem {
     return [...names].sort();
   }
 }
+

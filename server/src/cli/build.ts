@@ -1,0 +1,43 @@
+// `flux-overlays build DIR` and `build --json DIR...`.
+
+import { DiskFileSystem } from '../engine/fs';
+import { buildKustomization } from '../engine/kustomize/build';
+import { ParseCache } from '../engine/kustomize/loader';
+import { maskSecrets } from '../engine/secrets';
+import { toJS } from '../engine/yaml/node';
+import { emitDocuments } from '../engine/yaml/emit';
+import { ParsedArgs, UsageError, lastValue } from './args';
+import { describeOrigin, formatProblem } from './format';
+
+export const BUILD_USAGE = `usage: flux-overlays build [--json] [--show-origin] [--show-secrets] [--load-restrictor rootonly|none] DIR...`;
+
+export function runBuild(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  if (args.positionals.length === 0) throw new UsageError(BUILD_USAGE);
+  const lr = (lastValue(args, 'load-restrictor') ?? 'rootonly').toLowerCase().replace(/^loadrestrictions/, '');
+  if (lr !== 'rootonly' && lr !== 'none') throw new UsageError(`--load-restrictor must be rootonly or none (got ${lastValue(args, 'load-restrictor')})`);
+  const options = { loadRestrictor: lr === 'none' ? ('None' as const) : ('RootOnly' as const), cache: new ParseCache() };
+  const fs = new DiskFileSystem();
+  const showSecrets = args.flags.has('show-secrets');
+  if (args.flags.has('json')) {
+    const result: Record<string, unknown> = {};
+    let failed = false;
+    for (const dir of args.positionals) {
+      const r = buildKustomization(fs, dir, options);
+      if (r.problems.some((p) => p.severity === 'error')) {
+        failed = true;
+        result[dir] = { error: r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n') };
+      } else {
+        result[dir] = r.objects.map((o) => toJS(showSecrets ? o.node : maskSecrets(o.node)));
+      }
+    }
+    out(JSON.stringify(result, null, 2) + '\n');
+    return failed ? 1 : 0;
+  }
+  if (args.positionals.length > 1) throw new UsageError('build takes one DIR (use --json to build several)');
+  const r = buildKustomization(fs, args.positionals[0], options);
+  const errors = r.problems.filter((p) => p.severity === 'error');
+  for (const p of r.problems) err(`${p.severity}: ${formatProblem(p)}\n`);
+  if (errors.length) return 1;
+  out(emitDocuments(r.objects.map((o) => (showSecrets ? o.node : maskSecrets(o.node))), { showOrigin: args.flags.has('show-origin'), describeOrigin }));
+  return 0;
+}

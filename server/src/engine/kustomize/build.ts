@@ -1,0 +1,391 @@
+// kustomize build: the order of the steps is written once, here, as kustomize runs them
+// (resources, configurations, generators, components, transformers; then at the root: hash
+// suffixes, name references, local-config removal, sorting, build metadata).
+// Entry point: buildKustomization(). It never throws: failures come back as problems naming the
+// file, the line and the kustomizations that led there.
+
+import * as path from 'path';
+import { FileSystem } from '../fs';
+import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
+import { defaultTransformerConfig, mergeConfig, TransformerConfig, NameReferenceRule } from './builtinConfig';
+import { BuildError, fail } from './errors';
+import { FieldSpec } from './fieldspec';
+import { absorbGenerated, generate, readOptions } from './generators';
+import { nameHash } from './hash';
+import { KustomizationFile, loadKustomization, mapList, stringField, stringList, stringMapField } from './kustomizationFile';
+import { LoadRestrictor, Loader, ParseCache, isRemote } from './loader';
+import { applyPatchesField, applyPatchesJson6902, applyPatchesStrategicMerge } from './patches';
+import { applyReplacements } from './replacements';
+import { Resource, curId, describeId, idEquals, setName, storePreviousId } from './resource';
+import { applyAnnotations, applyImage, applyLabels, applyNamePrefixSuffix, applyNamespace, applyReplicas } from './transformers';
+import { fixNameReferences } from './nameReference';
+import { SortOptions, sortResources } from './sort';
+
+export interface BuildOptions {
+  loadRestrictor?: LoadRestrictor;
+  cache?: ParseCache;
+}
+
+export interface BuildProblem {
+  severity: 'error' | 'warning';
+  message: string;
+  code: string;
+  file?: string;
+  line?: number;
+  col?: number;
+  endLine?: number;
+  endCol?: number;
+  /** Kustomization files that led to the failing file, outermost first. */
+  chain: string[];
+}
+
+export interface BuiltObject {
+  node: YMap;
+  /** File the object was read from; absent for generated objects. */
+  file?: string;
+  /** The generator that made it, if any. */
+  generatedBy?: string;
+}
+
+export interface BuildResult {
+  dir: string;
+  objects: BuiltObject[];
+  problems: BuildProblem[];
+  /** Every file the build read: rebuild when one of them changes. */
+  filesRead: string[];
+}
+
+interface Accumulator {
+  resources: Resource[];
+  config: TransformerConfig;
+}
+
+interface Context {
+  loader: Loader;
+  /** Folders being built, to report cycles. */
+  stack: string[];
+  /** buildMetadata of the root kustomization (kustomize applies the root's to every level). */
+  originAnnotations: boolean;
+}
+
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+
+function appendResource(ra: Accumulator, r: Resource, where?: Origin): void {
+  const id = curId(r);
+  if (ra.resources.some((x) => idEquals(curId(x), id))) {
+    fail(`may not add resource with an already registered id: ${describeId(id)} (${id.gvk.group ? id.gvk.group + '/' : ''}${id.gvk.version})`, r.node.origin ?? where, 'duplicate-id');
+  }
+  ra.resources.push(r);
+}
+
+function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | undefined, originPath: string): Resource[] {
+  const parsed = ctx.loader.parse(file, entryOrigin);
+  const syntax = parsed.problems.find((p) => p.severity === 'error');
+  if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol }, syntax.code);
+  const out: Resource[] = [];
+  const add = (n: YNode) => {
+    if (!isMap(n)) fail(`${file}: a resource must be a map (apiVersion, kind, metadata...)`, n.origin);
+    const kind = getString(n, 'kind');
+    const items = get(n, 'items');
+    if (kind && kind.endsWith('List') && isSeq(items)) {
+      for (const i of items.items) add(i);
+      return;
+    }
+    if (!kind) fail(`missing kind in object in ${file}`, n.origin, 'missing-kind');
+    out.push({ node: n, prevIds: [], file, originPath });
+  };
+  for (const d of parsed.documents) {
+    if (d.root === undefined || (isScalar(d.root) && d.root.value === null)) continue;
+    add(d.root);
+  }
+  // The same parse is shared between builds: hand out copies so transformers can mutate.
+  return out.map((r) => ({ ...r, node: clone(r.node) }));
+}
+
+
+function accumulateDirectory(ctx: Context, dir: string, origin: Origin | undefined, ra: Accumulator | undefined, expectComponent: boolean, originPath: string): Accumulator {
+  const norm = path.resolve(dir);
+  if (ctx.stack.includes(norm)) {
+    fail(`cycle detected: ${[...ctx.stack.slice(ctx.stack.indexOf(norm)), norm].join(' -> ')}`, origin, 'cycle');
+  }
+  const k = loadKustomization(ctx.loader, norm, origin);
+  if (expectComponent && !k.isComponent) fail(`expected kind 'Component' for path '${norm}' but got 'Kustomization'`, origin);
+  if (!expectComponent && k.isComponent) fail(`expected kind != 'Component' for path '${norm}'`, origin);
+  ctx.stack.push(norm);
+  try {
+    return accumulateTarget(ctx, k, ra ?? { resources: [], config: defaultTransformerConfig() }, originPath);
+  } catch (e) {
+    if (e instanceof BuildError) e.via(k.file);
+    throw e;
+  } finally {
+    ctx.stack.pop();
+  }
+}
+
+function joinOrigin(originPath: string, rel: string): string {
+  return path.posix.normalize(path.posix.join(originPath, rel));
+}
+
+function accumulateResources(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
+  for (const entry of [...stringList(k, 'resources'), ...stringList(k, 'bases')]) {
+    if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
+    const abs = path.resolve(k.dir, entry.value);
+    const kind = ctx.loader.stat(abs);
+    if (kind === 'file') {
+      const file = ctx.loader.resolve(k.dir, entry.value, entry.origin);
+      for (const r of readResourceFile(ctx, file, entry.origin, joinOrigin(originPath, entry.value))) appendResource(ra, r, entry.origin);
+    } else if (kind === 'dir') {
+      const sub = accumulateDirectory(ctx, abs, entry.origin, undefined, false, joinOrigin(originPath, entry.value));
+      for (const r of sub.resources) appendResource(ra, r, entry.origin);
+      mergeConfig(ra.config, sub.config);
+    } else {
+      fail(`resource '${entry.value}' not found: ${abs} is neither a file nor a folder`, entry.origin, 'missing-resource');
+    }
+  }
+}
+
+function fieldSpecsOf(n: YNode | undefined, file: string): FieldSpec[] {
+  if (n === undefined || (isScalar(n) && n.value === null)) return [];
+  if (!isSeq(n)) fail(`field specs must be a list in ${file}`, n.origin);
+  return n.items.map((i) => {
+    if (!isMap(i) || !getString(i, 'path')) fail(`a field spec needs a path (in ${file})`, i.origin);
+    const fs: FieldSpec = { path: getString(i, 'path')! };
+    for (const key of ['group', 'version', 'kind'] as const) {
+      const v = getString(i, key);
+      if (v) fs[key] = v;
+    }
+    const c = get(i, 'create');
+    if (isScalar(c) && c.value === true) fs.create = true;
+    return fs;
+  });
+}
+
+function loadConfigurations(ctx: Context, k: KustomizationFile, ra: Accumulator): void {
+  for (const entry of stringList(k, 'configurations')) {
+    const file = ctx.loader.resolve(k.dir, entry.value, entry.origin);
+    const parsed = ctx.loader.parse(file, entry.origin);
+    const syntax = parsed.problems.find((p) => p.severity === 'error');
+    if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol });
+    const root = parsed.documents[0]?.root;
+    if (!isMap(root)) continue;
+    const more: Partial<TransformerConfig> = {};
+    for (const key of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas'] as const) {
+      const v = get(root, key);
+      if (v !== undefined) more[key] = fieldSpecsOf(v, file);
+    }
+    const nr = get(root, 'nameReference');
+    if (nr !== undefined) {
+      if (!isSeq(nr)) fail(`nameReference must be a list in ${file}`, nr.origin);
+      more.nameReference = nr.items.map((i): NameReferenceRule => {
+        const kind = getString(i, 'kind');
+        if (!kind) fail(`a nameReference entry needs a kind (in ${file})`, i.origin);
+        const referral: NameReferenceRule['referral'] = { kind };
+        const g = getString(i, 'group');
+        if (g) referral.group = g;
+        const v = getString(i, 'version');
+        if (v) referral.version = v;
+        return { referral, fieldSpecs: fieldSpecsOf(get(i, 'fieldSpecs'), file) };
+      });
+    }
+    mergeConfig(ra.config, more);
+  }
+}
+
+function runGenerators(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
+  const global = readOptions(get(k.root, 'generatorOptions'));
+  const kustRel = joinOrigin(originPath, path.basename(k.file));
+  for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+    for (const entry of mapList(k, field)) {
+      const r = generate(kind, entry, k.dir, ctx.loader, global, path.basename(k.file));
+      if (ctx.originAnnotations) {
+        r.generatedOrigin = { configuredIn: kustRel, kind: kind === 'ConfigMap' ? 'ConfigMapGenerator' : 'SecretGenerator' };
+      }
+      absorbGenerated(ra.resources, r);
+    }
+  }
+}
+
+function unsupported(k: KustomizationFile, field: string, why: string): void {
+  const n = get(k.root, field);
+  if (n === undefined || (isScalar(n) && n.value === null) || (isSeq(n) && n.items.length === 0) || (isMap(n) && n.pairs.length === 0)) return;
+  fail(`${field} is not supported by flux-overlays: ${why}`, n.origin, 'unsupported');
+}
+
+function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator): void {
+  const kname = path.basename(k.file);
+  const by = (what: string): Origin => ({ ...(get(k.root, what)?.origin ?? { file: k.file, line: 1, col: 1, endLine: 1, endCol: 1 }), by: `${what} (${kname})` });
+  const tc = ra.config;
+
+  ra.resources = applyPatchesStrategicMerge(ra.resources, k, ctx.loader);
+  ra.resources = applyPatchesField(ra.resources, k, ctx.loader);
+
+  const ns = stringField(k, 'namespace');
+  if (ns) applyNamespace(ra.resources, ns, tc.namespace, by('namespace'));
+  const prefix = stringField(k, 'namePrefix');
+  if (prefix) applyNamePrefixSuffix(ra.resources, prefix, 'prefix', tc.namePrefix, by('namePrefix'));
+  const suffix = stringField(k, 'nameSuffix');
+  if (suffix) applyNamePrefixSuffix(ra.resources, suffix, 'suffix', tc.nameSuffix, by('nameSuffix'));
+
+  for (const entry of mapList(k, 'labels')) {
+    const pairsNode = get(entry, 'pairs');
+    const pairs: [string, string][] = isMap(pairsNode) ? pairsNode.pairs.map((p) => [p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '']) : [];
+    const specs = fieldSpecsOf(get(entry, 'fields'), k.file);
+    const flag = (name: string) => {
+      const v = get(entry, name);
+      return isScalar(v) && v.value === true;
+    };
+    const all: FieldSpec[] = [...specs];
+    const add = (more: FieldSpec[]) => {
+      for (const s of more) if (!all.some((x) => x.path === s.path && x.kind === s.kind && x.group === s.group && x.version === s.version)) all.push(s);
+    };
+    if (flag('includeSelectors')) add(tc.commonLabels);
+    else {
+      if (flag('includeTemplates')) add(tc.templateLabels);
+      add([{ path: 'metadata/labels', create: true }]);
+    }
+    applyLabels(ra.resources, pairs, all, { ...(entry.origin ?? by('labels')), by: `labels (${kname})` });
+  }
+  applyLabels(ra.resources, stringMapField(k, 'commonLabels'), tc.commonLabels, by('commonLabels'));
+  applyAnnotations(ra.resources, stringMapField(k, 'commonAnnotations'), tc.commonAnnotations, by('commonAnnotations'));
+
+  applyPatchesJson6902(ra.resources, k, ctx.loader);
+
+  for (const entry of mapList(k, 'replicas')) {
+    const name = getString(entry, 'name');
+    const count = get(entry, 'count');
+    if (!name) fail('replicas entry needs a name', entry.origin);
+    if (!isScalar(count) || typeof count.value !== 'number') fail(`replicas entry ${name} needs a numeric count`, entry.origin);
+    applyReplicas(ra.resources, name, count.value, tc.replicas, { ...(entry.origin ?? by('replicas')), by: `replicas (${kname})` });
+  }
+  for (const entry of [...mapList(k, 'images'), ...mapList(k, 'imageTags')]) {
+    const name = getString(entry, 'name');
+    if (!name) fail('images entry needs a name', entry.origin);
+    const rule = { name, newName: getString(entry, 'newName'), newTag: getString(entry, 'newTag'), digest: getString(entry, 'digest'), origin: { ...(entry.origin ?? by('images')), by: `images (${kname})` } };
+    applyImage(ra.resources, rule, tc.images);
+  }
+  applyReplacements(ra.resources, k, ctx.loader);
+}
+
+function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): Accumulator {
+  unsupported(k, 'helmCharts', 'inflating Helm charts needs helm and the network; render the chart with flux-overlays values instead');
+  unsupported(k, 'helmChartInflationGenerator', 'inflating Helm charts needs helm and the network');
+  unsupported(k, 'generators', 'generator plugins run external programs');
+  unsupported(k, 'transformers', 'transformer plugins run external programs');
+  unsupported(k, 'validators', 'validator plugins run external programs');
+  unsupported(k, 'vars', 'vars are deprecated in kustomize; use replacements');
+  unsupported(k, 'crds', 'crds: registering CRD field specs is not implemented');
+  accumulateResources(ctx, k, ra, originPath);
+  loadConfigurations(ctx, k, ra);
+  runGenerators(ctx, k, ra, originPath);
+  for (const entry of stringList(k, 'components')) {
+    if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
+    const abs = path.resolve(k.dir, entry.value);
+    if (ctx.loader.stat(abs) !== 'dir') fail(`component '${entry.value}' not found: ${abs} is not a folder`, entry.origin, 'missing-resource');
+    ra = accumulateDirectory(ctx, abs, entry.origin, ra, true, joinOrigin(originPath, entry.value));
+  }
+  runTransformers(ctx, k, ra);
+  return ra;
+}
+
+function readSortOptions(k: KustomizationFile): SortOptions {
+  const n = get(k.root, 'sortOptions');
+  if (!isMap(n)) return { order: 'legacy' };
+  const order = getString(n, 'order');
+  if (order !== 'legacy' && order !== 'fifo') fail(`the field 'sortOptions.order' must be one of [fifo, legacy]`, n.origin);
+  const legacy = get(n, 'legacySortOptions');
+  if (order === 'fifo') {
+    if (legacy !== undefined) fail(`the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'`, legacy.origin);
+    return { order };
+  }
+  const list = (key: string) => {
+    const v = get(legacy, key);
+    return isSeq(v) ? v.items.map((i) => (isScalar(i) ? String(i.value) : '')) : undefined;
+  };
+  if (!isMap(legacy)) return { order };
+  return { order, orderFirst: list('orderFirst') ?? [], orderLast: list('orderLast') ?? [] };
+}
+
+function setAnnotation(r: Resource, key: string, value: string): void {
+  let meta = get(r.node, 'metadata');
+  if (!isMap(meta)) {
+    meta = map();
+    set(r.node, 'metadata', meta);
+  }
+  let ann = get(meta, 'annotations');
+  if (!isMap(ann)) {
+    ann = map();
+    set(meta, 'annotations', ann);
+  }
+  set(ann as YMap, key, scalar(value));
+}
+
+function buildRoot(ctx: Context, dir: string): Resource[] {
+  const k = loadKustomization(ctx.loader, path.resolve(dir));
+  if (k.isComponent) fail(`'${dir}' holds a Component: build the kustomization that uses it`, get(k.root, 'kind')?.origin);
+  const meta = stringList(k, 'buildMetadata').map((e) => e.value);
+  ctx.originAnnotations = meta.includes('originAnnotations');
+  ctx.stack.push(k.dir);
+  let ra: Accumulator;
+  try {
+    ra = accumulateTarget(ctx, k, { resources: [], config: defaultTransformerConfig() }, '');
+  } catch (e) {
+    if (e instanceof BuildError) e.via(k.file);
+    throw e;
+  }
+  for (const r of ra.resources) {
+    if (r.generator?.needsHash) {
+      const h = nameHash(r.node);
+      storePreviousId(r);
+      setName(r, `${curId(r).name}-${h}`, r.generator.by);
+    }
+  }
+  fixNameReferences(ra.resources, ra.config.nameReference);
+  let resources = ra.resources.filter((r) => getString(get(get(r.node, 'metadata'), 'annotations'), 'config.kubernetes.io/local-config') !== 'true');
+  resources = sortResources(resources, readSortOptions(k));
+  if (meta.includes('managedByLabel')) {
+    applyLabels(resources, [['app.kubernetes.io/managed-by', 'kustomize-v5.6.0']], [{ path: 'metadata/labels', create: true }], undefined);
+  }
+  if (ctx.originAnnotations) {
+    for (const r of resources) {
+      if (r.generatedOrigin) {
+        setAnnotation(r, ORIGIN_ANNOTATION, `configuredIn: ${r.generatedOrigin.configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.generatedOrigin.kind}\n`);
+      } else if (r.originPath) {
+        setAnnotation(r, ORIGIN_ANNOTATION, `path: ${r.originPath}\n`);
+      }
+    }
+  }
+  return resources;
+}
+
+function toProblem(e: unknown): BuildProblem {
+  if (e instanceof BuildError) {
+    const o = e.origin;
+    const p: BuildProblem = { severity: 'error', message: e.message, code: e.code, chain: e.chain.slice() };
+    if (o) Object.assign(p, { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol });
+    return p;
+  }
+  return { severity: 'error', message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal', chain: [] };
+}
+
+/** Builds the kustomization in `dir` like `kustomize build` (kustomize v5). Never throws. */
+export function buildKustomization(fs: FileSystem, dir: string, options: BuildOptions = {}): BuildResult {
+  const loader = new Loader(fs, options.loadRestrictor ?? 'RootOnly', options.cache ?? new ParseCache());
+  const ctx: Context = { loader, stack: [], originAnnotations: false };
+  const abs = path.resolve(dir);
+  try {
+    const resources = buildRoot(ctx, abs);
+    return {
+      dir: abs,
+      objects: resources.map((r) => {
+        const o: BuiltObject = { node: r.node };
+        if (r.file) o.file = r.file;
+        if (r.generator) o.generatedBy = r.generator.by;
+        return o;
+      }),
+      problems: [],
+      filesRead: [...loader.filesRead],
+    };
+  } catch (e) {
+    return { dir: abs, objects: [], problems: [toProblem(e)], filesRead: [...loader.filesRead] };
+  }
+}

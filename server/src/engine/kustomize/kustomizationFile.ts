@@ -1,0 +1,83 @@
+// Reading a kustomization file: find it, parse it, check its fields as strictly as kustomize
+// (an unknown field is an error), and offer typed accessors that keep each entry's origin.
+
+import * as path from 'path';
+import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq } from '../yaml/node';
+import { fail } from './errors';
+import { Loader } from './loader';
+
+const KNOWN_FIELDS = new Set([
+  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
+  'commonAnnotations', 'buildMetadata', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags',
+  'replacements', 'replicas', 'vars', 'sortOptions', 'resources', 'crds', 'bases', 'configMapGenerator',
+  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions', 'configurations',
+  'generators', 'transformers', 'validators', 'components', 'inventory',
+]);
+
+export interface KustomizationFile {
+  dir: string;
+  file: string;
+  root: YMap;
+  isComponent: boolean;
+}
+
+export function loadKustomization(loader: Loader, dir: string, origin?: Origin): KustomizationFile {
+  const file = loader.findKustomization(dir, origin);
+  if (!file) {
+    fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`, origin, 'missing-kustomization');
+  }
+  const parsed = loader.parse(file, origin);
+  const syntax = parsed.problems.find((p) => p.severity === 'error');
+  if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol }, syntax.code);
+  const docs = parsed.documents.filter((d) => d.root !== undefined);
+  if (docs.length === 0) fail(`kustomization file is empty: ${file}`, { file, line: 1, col: 1, endLine: 1, endCol: 1 }, 'empty-kustomization');
+  const root = docs[0].root!;
+  if (!isMap(root)) fail(`kustomization file must be a map of fields: ${file}`, root.origin);
+  for (const p of root.pairs) {
+    if (!KNOWN_FIELDS.has(p.key)) fail(`invalid Kustomization: unknown field "${p.key}"`, p.keyOrigin ?? p.value.origin, 'unknown-field');
+  }
+  const kind = getString(root, 'kind') ?? 'Kustomization';
+  if (kind !== 'Kustomization' && kind !== 'Component') fail(`kind "${kind}" is not Kustomization or Component`, get(root, 'kind')?.origin);
+  return { dir, file, root, isComponent: kind === 'Component' };
+}
+
+export interface StringEntry {
+  value: string;
+  origin?: Origin;
+  node: YNode;
+}
+
+/** A list of strings field; a scalar where a list belongs is an error naming the field. */
+export function stringList(k: KustomizationFile, field: string): StringEntry[] {
+  const n = get(k.root, field);
+  if (n === undefined || (isScalar(n) && n.value === null)) return [];
+  if (!isSeq(n)) fail(`${field} must be a list of strings in ${path.basename(k.file)}`, n.origin);
+  return n.items.map((i) => {
+    if (!isScalar(i) || i.value === null) fail(`${field} entries must be strings`, i.origin);
+    return { value: String(i.value), origin: i.origin, node: i };
+  });
+}
+
+export function mapList(k: KustomizationFile, field: string): YMap[] {
+  const n = get(k.root, field);
+  if (n === undefined || (isScalar(n) && n.value === null)) return [];
+  if (!isSeq(n)) fail(`${field} must be a list in ${path.basename(k.file)}`, n.origin);
+  return n.items.map((i) => {
+    if (!isMap(i)) fail(`${field} entries must be maps`, i.origin);
+    return i;
+  });
+}
+
+export function stringMapField(k: KustomizationFile, field: string): [string, string][] {
+  const n = get(k.root, field);
+  if (n === undefined || (isScalar(n) && n.value === null)) return [];
+  if (!isMap(n)) fail(`${field} must be a map in ${path.basename(k.file)}`, n.origin);
+  return n.pairs.map((p) => [p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '']);
+}
+
+export function stringField(k: KustomizationFile, field: string): string | undefined {
+  const n = get(k.root, field);
+  if (n === undefined || (isScalar(n) && n.value === null)) return undefined;
+  if (!isScalar(n)) fail(`${field} must be a string`, n.origin);
+  return String(n.value);
+}

@@ -1,0 +1,106 @@
+// Writing nodes back as YAML, in the layout kubectl/kustomize print (keys sorted, lists flush
+// with their key, block literals for multi-line strings), optionally with a trailing
+// `# file:line` comment on each line saying where its value came from.
+
+import { stringify } from 'yaml';
+import { Origin, YNode } from './node';
+
+export interface EmitOptions {
+  /** Sort map keys like kustomize's output does (default true). */
+  sortKeys?: boolean;
+  /** Append `# path:line (by)` to each line that holds a value. */
+  showOrigin?: boolean;
+  /** Turns an origin into the comment text (default: file:line, plus `by`). */
+  describeOrigin?: (o: Origin) => string;
+}
+
+const PLAIN_UNSAFE = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+
+function scalarText(v: null | boolean | number | string): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  if (v === '') return '""';
+  if (PLAIN_UNSAFE.test(v)) return `"${v}"`;
+  const s = stringify(v, { lineWidth: 0, minContentWidth: 0, version: '1.1' }).replace(/\n$/, '');
+  return s;
+}
+
+function originComment(o: Origin | undefined, opts: EmitOptions): string {
+  if (!opts.showOrigin || !o) return '';
+  const d = opts.describeOrigin ? opts.describeOrigin(o) : `${o.file}:${o.line}${o.by ? ` (${o.by})` : ''}`;
+  return ` # ${d}`;
+}
+
+function keyText(k: string): string {
+  return scalarText(k);
+}
+
+function emitNode(n: YNode, indent: string, lines: string[], opts: EmitOptions): void {
+  if (n.kind === 'map') {
+    const pairs = opts.sortKeys === false ? n.pairs : n.pairs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const p of pairs) emitEntry(`${indent}${keyText(p.key)}:`, p.value, indent, lines, opts, true);
+  } else if (n.kind === 'seq') {
+    for (const item of n.items) emitEntry(`${indent}-`, item, indent, lines, opts, false);
+  } else {
+    lines.push(indent + scalarText(n.value) + originComment(n.origin, opts));
+  }
+}
+
+function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts: EmitOptions, isMapKey: boolean): void {
+  if (v.kind === 'map') {
+    if (v.pairs.length === 0) {
+      lines.push(`${head} {}${originComment(v.origin, opts)}`);
+      return;
+    }
+    if (!isMapKey) {
+      // `- key: value` with the rest of the map indented under the first key.
+      const sub: string[] = [];
+      emitNode(v, indent + '  ', sub, opts);
+      sub[0] = `${head} ${sub[0].slice(indent.length + 2)}`;
+      lines.push(...sub);
+      return;
+    }
+    lines.push(head);
+    emitNode(v, indent + '  ', lines, opts);
+    return;
+  }
+  if (v.kind === 'seq') {
+    if (v.items.length === 0) {
+      lines.push(`${head} []${originComment(v.origin, opts)}`);
+      return;
+    }
+    if (!isMapKey) {
+      const sub: string[] = [];
+      emitNode(v, indent + '  ', sub, opts);
+      sub[0] = `${head} ${sub[0].slice(indent.length + 2)}`;
+      lines.push(...sub);
+      return;
+    }
+    lines.push(head);
+    emitNode(v, indent, lines, opts);
+    return;
+  }
+  if (typeof v.value === 'string' && v.value.includes('\n') && !/[^\S\n]\n|\t/.test(v.value) && !/^\s/.test(v.value)) {
+    const chomp = v.value.endsWith('\n') ? (v.value.endsWith('\n\n') ? '+' : '') : '-';
+    const body = v.value.endsWith('\n') ? v.value.replace(/\n+$/, chomp === '+' ? '' : '') : v.value;
+    const bodyLines = (chomp === '+' ? v.value.slice(0, -1) : body).split('\n');
+    lines.push(`${head} |${chomp}${originComment(v.origin, opts)}`);
+    const pad = indent + '  ';
+    for (const l of bodyLines) lines.push(l === '' ? '' : pad + l);
+    return;
+  }
+  lines.push(`${head} ${scalarText(v.value)}${originComment(v.origin, opts)}`);
+}
+
+/** One YAML document's text (no `---`). */
+export function emitYaml(n: YNode, opts: EmitOptions = {}): string {
+  const lines: string[] = [];
+  if (n.kind === 'scalar') lines.push(scalarText(n.value));
+  else emitNode(n, '', lines, opts);
+  return lines.join('\n') + '\n';
+}
+
+/** Several documents separated by `---`, as `kustomize build` prints them. */
+export function emitDocuments(nodes: YNode[], opts: EmitOptions = {}): string {
+  return nodes.map((n) => emitYaml(n, opts)).join('---\n');
+}
