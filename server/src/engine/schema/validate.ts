@@ -79,7 +79,7 @@ function typeMatches(actual: string, allowed: string[]): boolean {
 function shown(n: YNode): string {
   if (n.kind !== 'scalar') return nodeType(n) === 'object' ? 'a map' : 'a list';
   const t = nodeType(n);
-  return `${ARTICLE[t]} (\`${String(n.value)}\`)`;
+  return `${t === 'boolean' ? 'a boolean' : ARTICLE[t]} (\`${String(n.value)}\`)`;
 }
 
 /** A string Flux fills in later (`${VAR}`): its final type and format are unknown here. */
