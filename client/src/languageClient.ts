@@ -1,5 +1,6 @@
 /** Finds and starts the Flux Overlays language server; reports clearly when it cannot. */
 import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -9,11 +10,16 @@ import {
 } from 'vscode-languageclient/node';
 import { Output } from './output';
 
-/** Where the server may be, in order: the esbuild bundle (packaged), then the tsc output. */
-export const SERVER_CANDIDATES = ['dist/server.js', 'out/server/src/server.js'];
+/**
+ * Where the server may be, in order: next to the running client (the esbuild bundle in dist/,
+ * as packaged), then the tsc output (running the client from out/).
+ */
+export function serverCandidates(context: vscode.ExtensionContext): string[] {
+  return [path.join(__dirname, 'server.js'), context.asAbsolutePath('out/server/src/server.js')];
+}
 
 export function findServerModule(context: vscode.ExtensionContext): string | undefined {
-  return SERVER_CANDIDATES.map((p) => context.asAbsolutePath(p)).find((p) => fs.existsSync(p));
+  return serverCandidates(context).find((p) => fs.existsSync(p));
 }
 
 /** Starts the client, or returns undefined (after saying why in the output channel). */
@@ -24,9 +30,8 @@ export async function startLanguageClient(
   const module = findServerModule(context);
   if (!module) {
     output.info(
-      `Language server not found (looked for ${SERVER_CANDIDATES.join(', ')} in ` +
-        `${context.extensionPath}). Previews, the components tree and the other commands ` +
-        'are unavailable until it is built.',
+      `Language server not found (looked for ${serverCandidates(context).join(', ')}). ` +
+        'Previews, the components tree and the other commands are unavailable until it is built.',
     );
     return undefined;
   }

@@ -2,6 +2,7 @@
 /** Smoke test: the extension activates by itself on the example workspace and is wired up. */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { activated, extension } from './helpers';
 
@@ -51,9 +52,12 @@ suite('activation', () => {
   test('starts the language server when it is built, and says so when it is not', async () => {
     const api = await activated();
     const client = await api.ready;
-    const built = ['dist/server.js', 'out/server/src/server.js'].some((p) =>
-      fs.existsSync(vscode.Uri.joinPath(extension().extensionUri, p).fsPath),
-    );
+    const ext = extension();
+    const main = path.join(ext.extensionPath, ext.packageJSON.main as string);
+    const built = [
+      path.join(path.dirname(main), 'server.js'),
+      path.join(ext.extensionPath, 'out', 'server', 'src', 'server.js'),
+    ].some((p) => fs.existsSync(p));
     assert.strictEqual(client !== undefined && client.isRunning(), built);
   });
 
