@@ -20,7 +20,8 @@ async function main(): Promise<number> {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    minify: false,
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
     // Packages with `exports` maps: prefer their CommonJS main for node.
     mainFields: ['module', 'main'],

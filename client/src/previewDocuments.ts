@@ -1,7 +1,7 @@
 /**
  * Read-only virtual documents `flux-overlays:` whose text the language server renders.
  *
- * URI layout: flux-overlays://<kind>/<component>/<overlay>[.<release>].yaml?<JSON params>
+ * URI layout: flux-overlays://<kind>/<component>/<overlay>[.<release>].<kind>.yaml?<JSON params>
  *   kind: "values" (effectiveValues) or "manifests" (renderOverlay).
  * The query carries the request's params, so a URI alone reproduces its document.
  * Hover on a line shows its origin; Go to Definition jumps there.
@@ -35,7 +35,7 @@ export function previewUri(
   return vscode.Uri.from({
     scheme: SCHEME,
     authority: kind,
-    path: `/${component}/${params.overlay}${release}${side}.yaml`,
+    path: `/${component}/${params.overlay}${release}${side}.${kind}.yaml`,
     query: JSON.stringify(params),
   });
 }
