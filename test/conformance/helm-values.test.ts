@@ -14,6 +14,8 @@ import { YMap, toJS } from '../../server/src/engine/yaml/node';
 import { mergeLayers } from '../../server/src/engine/values/layerMerge';
 import { coalesceValues } from '../../server/src/engine/values/coalesce';
 import { parseSetInto, SetMode } from '../../server/src/engine/values/strvals';
+import { computeEffectiveValues } from '../../server/src/engine/values/effective';
+import { MemoryFileSystem } from '../../server/src/engine/fs';
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -124,4 +126,53 @@ test('helm values conformance', { skip }, async (t) => {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+});
+
+// Every corpus overlay the real kustomize builds: effective values without error-severity
+// problems (references to objects kept elsewhere are warnings), and, for releases without
+// valuesFrom, exactly the spec.values of kubectl's output (an independent check).
+const corpus = path.resolve(root, '../shared/corpus');
+const kubectl = path.join(root, '.cache/reference-tools/kubectl');
+
+function kustomizationDirs(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.git') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) kustomizationDirs(p, out);
+    else if (e.name === 'kustomization.yaml' || e.name === 'kustomization.yml' || e.name === 'Kustomization') out.push(dir);
+  }
+  return out;
+}
+
+const corpusSkip = !fs.existsSync(corpus) ? `corpus not found at ${corpus}` : !fs.existsSync(kubectl) ? `reference kubectl not found at ${kubectl}` : false;
+
+test('corpus overlays: effective values of every HelmRelease', { skip: corpusSkip }, async (t) => {
+  let releases = 0;
+  let plain = 0;
+  for (const dir of [...new Set(kustomizationDirs(corpus))].sort()) {
+    let out: string;
+    try {
+      out = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+    } catch {
+      continue; // folders kustomize itself rejects are the kustomize engine's business
+    }
+    if (!out.includes('helm.toolkit.fluxcd.io')) continue;
+    const file = path.join(dir, '__kubectl_kustomize_output.yaml');
+    const docs = parseYaml(out, file).documents.map((d) => d.root).filter((r): r is YMap => !!r && r.kind === 'map');
+    const results = computeEffectiveValues(docs, new MemoryFileSystem(undefined, { [file]: out }));
+    await t.test(path.relative(corpus, dir), () => {
+      for (const r of results) {
+        releases++;
+        const errors = r.problems.filter((p) => p.severity === 'error');
+        assert.deepStrictEqual(errors, [], `${r.namespace}/${r.name}`);
+        const spec = (toJS(r.release) as { spec?: { values?: unknown; valuesFrom?: unknown[] } }).spec ?? {};
+        if (!spec.valuesFrom || spec.valuesFrom.length === 0) {
+          plain++;
+          assert.deepStrictEqual(toJS(r.values), spec.values ?? {}, `${r.namespace}/${r.name}`);
+        }
+      }
+    });
+  }
+  t.diagnostic(`${releases} releases checked, ${plain} compared with spec.values`);
+  assert.ok(releases > 0, 'no HelmRelease found in the corpus');
 });
