@@ -9,6 +9,7 @@ import { ComponentsNode } from './componentsTree';
 import { Output } from './output';
 import { SCHEME, previewUri } from './previewDocuments';
 import {
+  EffectiveValuesParams,
   OverlayInfo,
   PromotionChange,
   ReleaseInfo,
@@ -27,6 +28,7 @@ export const COMMANDS = {
   openPromotionDiff: 'fluxOverlays.openPromotionDiff',
   selectClusterProfile: 'fluxOverlays.selectClusterProfile',
   refreshComponents: 'fluxOverlays.refreshComponents',
+  switchValuesManifests: 'fluxOverlays.switchValuesManifests',
 } as const;
 
 /** What code lenses and other callers pass: a component file/folder and optional choices. */
@@ -78,6 +80,9 @@ export class Commands {
       [COMMANDS.compareOverlays]: wrap('Compare Overlays', (a) => this.compare(a)),
       [COMMANDS.openPromotionDiff]: wrap('Open Promotion Diff', () => this.promotionDiff()),
       [COMMANDS.selectClusterProfile]: wrap('Select Cluster Profile', () => this.profile.select()),
+      [COMMANDS.switchValuesManifests]: wrap('Switch Between Values and Manifests', () =>
+        this.switchValuesManifests(),
+      ),
     };
     for (const [id, fn] of Object.entries(extra)) {
       table[id] = async () => fn();
@@ -198,6 +203,29 @@ export class Commands {
     return c;
   }
 
+  /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */
+  async switchValuesManifests(): Promise<vscode.Uri[] | undefined> {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const swap = (uri: vscode.Uri): vscode.Uri => {
+      const params = JSON.parse(uri.query) as EffectiveValuesParams;
+      const { release: _release, ...rest } = params;
+      return uri.authority === 'manifests' ? previewUri('values', params) : previewUri('manifests', rest);
+    };
+    if (input instanceof vscode.TabInputTextDiff && input.original.scheme === SCHEME) {
+      const [l, r] = [swap(input.original), swap(input.modified)];
+      const label = vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '';
+      const kind = l.authority === 'manifests' ? 'Rendered manifests' : 'Effective values';
+      await vscode.commands.executeCommand('vscode.diff', l, r, label.replace(/^[^:]*:/, `${kind}:`));
+      return [l, r];
+    }
+    if (input instanceof vscode.TabInputText && input.uri.scheme === SCHEME) {
+      const uri = swap(input.uri);
+      await showPreview(uri, vscode.ViewColumn.Active);
+      return [uri];
+    }
+    throw new UserError('open a values or manifests preview (or a comparison) first');
+  }
+
   private async overlaysOf(uri: string): Promise<OverlayInfo[]> {
     const result = await this.requests.send(listOverlaysRequest, { uri });
     const overlays = result.components.flatMap((c) => c.overlays);
@@ -267,10 +295,13 @@ function toTarget(arg: CommandArg): CommandTarget {
   return { uri: active.toString() };
 }
 
-async function showPreview(uri: vscode.Uri): Promise<void> {
+async function showPreview(
+  uri: vscode.Uri,
+  viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
+): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.languageId !== 'yaml') {
     await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
   }
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  await vscode.window.showTextDocument(doc, { viewColumn, preview: false });
 }
