@@ -47,12 +47,16 @@ export function parseArgs(argv: string[]): HostArgs {
       positional.push(a);
     }
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-host-'));
+  let tmp: string | undefined;
+  const scratch = (name: string) => {
+    tmp ??= fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-host-'));
+    return path.join(tmp, name);
+  };
   return {
     extensionDevelopmentPath: flags.get('extensionDevelopmentPath'),
     extensionTestsPath: flags.get('extensionTestsPath'),
-    userDataDir: path.resolve(flags.get('user-data-dir') ?? path.join(tmp, 'user-data')),
-    extensionsDir: path.resolve(flags.get('extensions-dir') ?? path.join(tmp, 'extensions')),
+    userDataDir: path.resolve(flags.get('user-data-dir') ?? scratch('user-data')),
+    extensionsDir: path.resolve(flags.get('extensions-dir') ?? scratch('extensions')),
     folder: positional.length > 0 ? path.resolve(positional[positional.length - 1]) : undefined,
   };
 }
