@@ -66,9 +66,11 @@ interface Context {
   stack: string[];
   /** buildMetadata of the root kustomization (kustomize applies the root's to every level). */
   originAnnotations: boolean;
+  transformerAnnotations: boolean;
 }
 
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
 function appendResource(ra: Accumulator, r: Resource, where?: Origin): void {
   const id = curId(r);
@@ -211,20 +213,41 @@ function unsupported(k: KustomizationFile, field: string, why: string): void {
   fail(`${field} is not supported by flux-overlays: ${why}`, n.origin, 'unsupported');
 }
 
-function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator): void {
+function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
   const kname = path.basename(k.file);
   const by = (what: string): Origin => ({ ...(get(k.root, what)?.origin ?? { file: k.file, line: 1, col: 1, endLine: 1, endCol: 1 }), by: `${what} (${kname})` });
   const tc = ra.config;
+  // buildMetadata transformerAnnotations: every configured transformer is listed on every resource.
+  const configuredIn = joinOrigin(originPath, kname);
+  const noted = (kind: string, count = 1) => {
+    if (!ctx.transformerAnnotations) return;
+    for (let i = 0; i < count; i++) for (const r of ra.resources) (r.transformations ??= []).push({ configuredIn, kind });
+  };
+  const count = (field: string) => {
+    const n = get(k.root, field);
+    return isSeq(n) ? n.items.length : isMap(n) ? n.pairs.length : 0;
+  };
 
   ra.resources = applyPatchesStrategicMerge(ra.resources, k, ctx.loader);
+  if (count('patchesStrategicMerge')) noted('PatchStrategicMergeTransformer');
   ra.resources = applyPatchesField(ra.resources, k, ctx.loader);
+  noted('PatchTransformer', count('patches'));
 
   const ns = stringField(k, 'namespace');
-  if (ns) applyNamespace(ra.resources, ns, tc.namespace, by('namespace'));
+  if (ns) {
+    applyNamespace(ra.resources, ns, tc.namespace, by('namespace'));
+    noted('NamespaceTransformer');
+  }
   const prefix = stringField(k, 'namePrefix');
-  if (prefix) applyNamePrefixSuffix(ra.resources, prefix, 'prefix', tc.namePrefix, by('namePrefix'));
+  if (prefix) {
+    applyNamePrefixSuffix(ra.resources, prefix, 'prefix', tc.namePrefix, by('namePrefix'));
+    noted('PrefixTransformer');
+  }
   const suffix = stringField(k, 'nameSuffix');
-  if (suffix) applyNamePrefixSuffix(ra.resources, suffix, 'suffix', tc.nameSuffix, by('nameSuffix'));
+  if (suffix) {
+    applyNamePrefixSuffix(ra.resources, suffix, 'suffix', tc.nameSuffix, by('nameSuffix'));
+    noted('SuffixTransformer');
+  }
 
   for (const entry of mapList(k, 'labels')) {
     const pairsNode = get(entry, 'pairs');
@@ -246,9 +269,12 @@ function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator): v
     applyLabels(ra.resources, pairs, all, { ...(entry.origin ?? by('labels')), by: `labels (${kname})` });
   }
   applyLabels(ra.resources, stringMapField(k, 'commonLabels'), tc.commonLabels, by('commonLabels'));
+  if (count('labels') || count('commonLabels')) noted('LabelTransformer', count('labels') + 1);
   applyAnnotations(ra.resources, stringMapField(k, 'commonAnnotations'), tc.commonAnnotations, by('commonAnnotations'));
+  if (count('commonAnnotations')) noted('AnnotationsTransformer');
 
   applyPatchesJson6902(ra.resources, k, ctx.loader);
+  noted('PatchJson6902Transformer', count('patchesJson6902'));
 
   for (const entry of mapList(k, 'replicas')) {
     const name = getString(entry, 'name');
@@ -263,7 +289,10 @@ function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator): v
     const rule = { name, newName: getString(entry, 'newName'), newTag: getString(entry, 'newTag'), digest: getString(entry, 'digest'), origin: { ...(entry.origin ?? by('images')), by: `images (${kname})` } };
     applyImage(ra.resources, rule, tc.images);
   }
+  noted('ReplicaCountTransformer', count('replicas'));
+  noted('ImageTagTransformer', count('images') + count('imageTags'));
   applyReplacements(ra.resources, k, ctx.loader);
+  if (count('replacements')) noted('ReplacementTransformer');
 }
 
 function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): Accumulator {
@@ -283,7 +312,7 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
     if (ctx.loader.stat(abs) !== 'dir') fail(`component '${entry.value}' not found: ${abs} is not a folder`, entry.origin, 'missing-resource');
     ra = accumulateDirectory(ctx, abs, entry.origin, ra, true, joinOrigin(originPath, entry.value));
   }
-  runTransformers(ctx, k, ra);
+  runTransformers(ctx, k, ra, originPath);
   return ra;
 }
 
@@ -320,10 +349,12 @@ function setAnnotation(r: Resource, key: string, value: string): void {
 }
 
 function buildRoot(ctx: Context, dir: string): Resource[] {
+  // A Component folder builds on its own too (kustomize allows it): its patches then apply to
+  // its own resources only.
   const k = loadKustomization(ctx.loader, path.resolve(dir));
-  if (k.isComponent) fail(`'${dir}' holds a Component: build the kustomization that uses it`, get(k.root, 'kind')?.origin);
   const meta = stringList(k, 'buildMetadata').map((e) => e.value);
   ctx.originAnnotations = meta.includes('originAnnotations');
+  ctx.transformerAnnotations = meta.includes('transformerAnnotations');
   ctx.stack.push(k.dir);
   let ra: Accumulator;
   try {
@@ -343,7 +374,14 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
   let resources = ra.resources.filter((r) => getString(get(get(r.node, 'metadata'), 'annotations'), 'config.kubernetes.io/local-config') !== 'true');
   resources = sortResources(resources, readSortOptions(k));
   if (meta.includes('managedByLabel')) {
-    applyLabels(resources, [['app.kubernetes.io/managed-by', 'kustomize-v5.6.0']], [{ path: 'metadata/labels', create: true }], undefined);
+    // kubectl's embedded kustomize reports its version as "(devel)".
+    applyLabels(resources, [['app.kubernetes.io/managed-by', 'kustomize-(devel)']], [{ path: 'metadata/labels', create: true }], undefined);
+  }
+  if (ctx.transformerAnnotations) {
+    for (const r of resources) {
+      if (!r.transformations?.length) continue;
+      setAnnotation(r, TRANSFORMATIONS_ANNOTATION, r.transformations.map((t) => `- configuredIn: ${t.configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${t.kind}\n`).join(''));
+    }
   }
   if (ctx.originAnnotations) {
     for (const r of resources) {
@@ -370,7 +408,7 @@ function toProblem(e: unknown): BuildProblem {
 /** Builds the kustomization in `dir` like `kustomize build` (kustomize v5). Never throws. */
 export function buildKustomization(fs: FileSystem, dir: string, options: BuildOptions = {}): BuildResult {
   const loader = new Loader(fs, options.loadRestrictor ?? 'RootOnly', options.cache ?? new ParseCache());
-  const ctx: Context = { loader, stack: [], originAnnotations: false };
+  const ctx: Context = { loader, stack: [], originAnnotations: false, transformerAnnotations: false };
   const abs = path.resolve(dir);
   try {
     const resources = buildRoot(ctx, abs);

@@ -56,7 +56,6 @@ function strings(n: YNode | undefined, what: string): { value: string; origin?: 
   });
 }
 
-const KEY_RE = /^[-._a-zA-Z0-9]+$/;
 
 interface Entry {
   key: string;
@@ -67,10 +66,10 @@ interface Entry {
 
 function parseLiteral(s: string, origin?: Origin): Entry {
   const i = s.indexOf('=');
-  if (i < 0) fail(`invalid literal source ${s}, expected key=value`, origin);
+  if (i <= 0) fail(`invalid literal source ${s}, expected key=value`, origin);
   const key = s.slice(0, i);
   let value = s.slice(i + 1);
-  if (value.length >= 2 && ((value[0] === '"' && value.endsWith('"')) || (value[0] === "'" && value.endsWith("'")))) value = value.slice(1, -1);
+  if (value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'")) value = value.slice(1, -1);
   return { key, value, origin };
 }
 
@@ -83,12 +82,19 @@ function parseEnvFile(text: string, file: string): Entry[] {
     const origin: Origin = { file, line: idx + 1, col: 1, endLine: idx + 1, endCol: raw.length + 1 };
     const i = line.indexOf('=');
     if (i < 0) {
-      const v = process.env[line];
-      if (v !== undefined) out.push({ key: line, value: v, origin });
+      out.push({ key: line, value: '', origin });
       return;
     }
     out.push({ key: line.slice(0, i), value: line.slice(i + 1), origin });
   });
+  return out;
+}
+
+/** kustomize writes Secret values as base64 broken into 70-character lines once they are that long. */
+function wrapBase64(b64: string): string {
+  if (b64.length < 70) return b64;
+  let out = '';
+  for (let i = 0; i < b64.length; i += 70) out += b64.slice(i, i + 70) + '\n';
   return out;
 }
 
@@ -114,13 +120,14 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
   const by = `${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'} ${name} (${kustFile})`;
 
   const entries: Entry[] = [];
-  for (const lit of strings(get(entry, 'literals'), 'literals')) entries.push(parseLiteral(lit.value, lit.origin));
   const envs = [...strings(get(entry, 'envs'), 'envs'), ...strings(get(entry, 'env'), 'env').slice(0, 1)];
   for (const env of envs) {
     const file = loader.resolve(dir, env.value, env.origin);
     const text = loader.readText(file, env.origin);
     entries.push(...parseEnvFile(text, file));
   }
+  // kustomize's order: env files, then literals, then files.
+  for (const lit of strings(get(entry, 'literals'), 'literals')) entries.push(parseLiteral(lit.value, lit.origin));
   for (const f of strings(get(entry, 'files'), 'files')) {
     let key: string;
     let rel: string;
@@ -144,11 +151,11 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
   const binaryData = map();
   const seen = new Set<string>();
   for (const e of entries) {
-    if (!KEY_RE.test(e.key)) fail(`"${e.key}" is not a valid key name for a ${kind}: use letters, digits, '-', '_' or '.'`, e.origin);
+    if (e.key === '') fail(`empty key name in ${kind} ${name}`, e.origin);
     if (seen.has(e.key)) fail(`cannot add key ${e.key}, another key by that name already exists in ${kind} ${name}`, e.origin);
     seen.add(e.key);
     const origin = e.origin ? { ...e.origin, by } : undefined;
-    if (kind === 'Secret') set(data, e.key, scalar(e.binary ? e.value : Buffer.from(e.value, 'utf8').toString('base64'), origin));
+    if (kind === 'Secret') set(data, e.key, scalar(wrapBase64(e.binary ? e.value : Buffer.from(e.value, 'utf8').toString('base64')), origin));
     else if (e.binary) set(binaryData, e.key, scalar(e.value, origin));
     else set(data, e.key, scalar(e.value, origin));
   }

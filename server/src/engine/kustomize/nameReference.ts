@@ -94,8 +94,8 @@ function updateMapping(ctx: Context, m: YMap, all: Resource[]): void {
   const ns = getString(m, 'namespace');
   let candidates = all;
   if (ns !== undefined) {
-    const byOrig = all.filter((r) => (r.prevIds[0] ?? curId(r)).namespace === ns);
-    candidates = byOrig.length > 0 ? byOrig : all.filter((r) => curId(r).namespace === ns);
+    const byOrig = all.filter((r) => nsEquals((r.prevIds[0] ?? curId(r)).namespace, ns));
+    candidates = byOrig.length > 0 ? byOrig : all.filter((r) => nsEquals(curId(r).namespace, ns));
   }
   const old = String(nameNode.value ?? '');
   const referral = sieve(ctx, old, candidates, (rs) => rs.every((r) => nameOfRes(r) === nameOfRes(rs[0]) && curId(r).namespace === curId(rs[0]).namespace));

@@ -1,7 +1,7 @@
 // Applying `patchesStrategicMerge`, `patches` and `patchesJson6902` to the accumulated resources.
 
 import * as path from 'path';
-import { YMap, YNode, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
+import { YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
@@ -125,7 +125,14 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
     if (target) {
       if (patches.length > 1) fail(`multiple strategic-merge patches in one patches entry cannot have a target: ${src.label}`, entry.origin);
       const selected = new Set(select(current, target, entry));
-      current = current.filter((r) => !selected.has(r) || applySmp(r, patches[0], src.label, options));
+      // With a target, the patch takes the target's apiVersion: only its body is merged.
+      const forTarget = (r: Resource): YMap => {
+        const p = clone(patches[0]);
+        const av = get(r.node, 'apiVersion');
+        if (av) set(p, 'apiVersion', av);
+        return p;
+      };
+      current = current.filter((r) => !selected.has(r) || applySmp(r, forTarget(r), src.label, options));
     } else {
       for (const p of patches) {
         const r = findUnique(current, patchId(p), src.label, p);

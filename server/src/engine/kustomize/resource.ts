@@ -34,6 +34,8 @@ export interface Resource {
   originPath?: string;
   /** For buildMetadata originAnnotations on generated objects. */
   generatedOrigin?: { configuredIn: string; kind: string };
+  /** For buildMetadata transformerAnnotations: the transformers that ran over it. */
+  transformations?: { configuredIn: string; kind: string }[];
   /** Name prefixes and suffixes applied so far (nameReference prefers referrals with the same ones). */
   prefixes?: string[];
   suffixes?: string[];

@@ -178,13 +178,16 @@ export function applyImage(resources: Resource[], rule: ImageRule, specs: FieldS
 }
 
 export function applyReplicas(resources: Resource[], name: string, count: number, specs: FieldSpec[], origin: Origin | undefined): void {
+  let found = false;
   for (const r of resources) {
     const ids = [...r.prevIds.map((x) => x.name), getString(get(r.node, 'metadata'), 'name')];
     if (!ids.includes(name)) continue;
     const gvk = gvkOf(r.node);
+    if (specs.some((fs) => gvkSelected(fs, gvk))) found = true;
     for (const fs of specs) {
       if (!gvkSelected(fs, gvk)) continue;
       walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key) => setScalar(parent, key, count, origin));
     }
   }
+  if (!found) fail(`replicas: resource with name ${name} does not match any of the kinds replicas applies to (${[...new Set(specs.map((s) => s.kind))].join(', ')})`, origin);
 }

@@ -4,6 +4,7 @@
 
 import { stringify } from 'yaml';
 import { Origin, YNode } from './node';
+import { resolvePlainScalar } from './resolve';
 
 export interface EmitOptions {
   /** Sort map keys like kustomize's output does (default true). */
@@ -20,7 +21,9 @@ function scalarText(v: null | boolean | number | string): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
   if (v === '') return '""';
-  if (PLAIN_UNSAFE.test(v)) return `"${v}"`;
+  // Quote whatever would read back as something other than this string (by kustomize's rules
+  // or by YAML 1.1 readers such as Helm's).
+  if (PLAIN_UNSAFE.test(v) || resolvePlainScalar(v) !== v) return JSON.stringify(v);
   const s = stringify(v, { lineWidth: 0, minContentWidth: 0, version: '1.1' }).replace(/\n$/, '');
   return s;
 }

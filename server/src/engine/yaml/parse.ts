@@ -4,6 +4,7 @@
 import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, LineCounter, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { Origin, YNode, YPair, scalar } from './node';
+import { resolvePlainScalar } from './resolve';
 
 export interface YamlProblem {
   message: string;
@@ -38,6 +39,8 @@ export interface PositionMap {
   lineShift: number;
   /** Added to every column (the block scalar's indentation for embedded YAML). */
   colShift: number;
+  /** The text being parsed. */
+  text: string;
 }
 
 function position(pm: PositionMap, offset: number): { line: number; col: number } {
@@ -61,10 +64,10 @@ export function originOf(pm: PositionMap, range: readonly [number, number, numbe
 export function parseYaml(text: string, file: string, shift?: { line: number; col: number }): ParsedFile {
   const lineCounter = new LineCounter();
   const problems: YamlProblem[] = [];
-  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0 };
+  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true, schema: 'failsafe' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   } catch (e) {
     problems.push({ message: `YAML: ${(e as Error).message}`, file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift, severity: 'error', code: 'yaml-syntax' });
@@ -105,8 +108,21 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
   }
   const origin = originOf(pm, n.range);
   if (yIsScalar(n)) {
-    const v = (n as YamlScalar).value;
+    const sc = n as YamlScalar;
+    // Everything is read as text (failsafe schema); plain scalars are then typed by our rules.
+    if (sc.type === 'PLAIN' && (sc.tag === undefined || sc.tag === null) && typeof sc.value === 'string') {
+      return scalar(resolvePlainScalar(sc.value), origin);
+    }
+    if (sc.tag === 'tag:yaml.org,2002:int' || sc.tag === 'tag:yaml.org,2002:float') return scalar(resolvePlainScalar(String(sc.value)), origin);
+    if (sc.tag === 'tag:yaml.org,2002:bool') return scalar(String(sc.value) === 'true', origin);
+    if (sc.tag === 'tag:yaml.org,2002:null') return scalar(null, origin);
+    let v = sc.value;
     if (v === null || v === undefined) return scalar(null, origin);
+    // A block scalar that ends the input without a line break has no final newline to keep
+    // (go-yaml reads it so; the yaml package would add one).
+    if ((sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') && typeof v === 'string' && v.endsWith('\n') && n.range && pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 && !/\n\s*$/.test(pm.text.slice(n.range[0]))) {
+      v = v.slice(0, -1);
+    }
     if (typeof v === 'string' || typeof v === 'boolean') return scalar(v, origin);
     if (typeof v === 'number') return scalar(v, origin);
     if (typeof v === 'bigint') return scalar(Number(v), origin);

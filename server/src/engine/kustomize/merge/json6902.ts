@@ -44,10 +44,16 @@ function childOf(n: YNode, seg: string): YNode | undefined {
 }
 
 /** Resolves the parent container and last segment; throws when a parent is missing. */
-function locate(root: YNode, segs: string[], op: JsonPatchOp, pathText: string): { parent: YNode; last: string } {
+function locate(root: YNode, segs: string[], op: JsonPatchOp, pathText: string, create = false): { parent: YNode; last: string } {
   let cur: YNode = root;
   for (let i = 0; i < segs.length - 1; i++) {
-    const next = childOf(cur, segs[i]);
+    let next = childOf(cur, segs[i]);
+    // kustomize applies JSON patches with "ensure path exists on add": missing parents of an
+    // `add` are created (a list when the next step is an index, else a map).
+    if (next === undefined && create && isMap(cur)) {
+      next = /^(0|[1-9][0-9]*|-)$/.test(segs[i + 1]) ? { kind: 'seq', items: [] } : { kind: 'map', pairs: [] };
+      cur.pairs.push({ key: segs[i], value: next });
+    }
     if (next === undefined) throw new BuildError(`JSON6902 ${op.op} ${pathText}: missing path element "${segs.slice(0, i + 1).join('/')}" in the target`, op.node.origin);
     cur = next;
   }
@@ -88,7 +94,7 @@ function removeAt(root: YNode, p: string, op: JsonPatchOp): YNode {
 function addAt(root: YNode, p: string, value: YNode, op: JsonPatchOp, replace: boolean): YNode {
   const segs = parsePointer(p, op);
   if (segs.length === 0) return value;
-  const { parent, last } = locate(root, segs, op, p);
+  const { parent, last } = locate(root, segs, op, p, !replace);
   if (isMap(parent)) {
     const i = parent.pairs.findIndex((x) => x.key === last);
     if (replace && i < 0) throw new BuildError(`JSON6902 replace: path ${p} does not exist in the target`, op.node.origin);
