@@ -1,2 +1,3 @@
 // Registers every CLI command with main.ts (build is built in; the others live in their own files).
+import './values';
 export {};

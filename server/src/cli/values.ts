@@ -1,0 +1,146 @@
+// `flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH]
+// [--extra-root DIR] [--show-origin] [--show-secrets] [--json]`: the effective Helm values of
+// each HelmRelease an overlay renders, as YAML (optionally with `# file:line (layer)` comments)
+// or as one JSON object keyed by DIR as given. Problems go to stderr as `file:line:col: message`.
+
+import * as os from 'os';
+import * as path from 'path';
+import { DiskFileSystem, FileSystem } from '../engine/fs';
+import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
+import { Variables, loadProfile } from '../engine/substitute/postBuild';
+import { EffectiveValuesOptions } from '../engine/values/effective';
+import { helmRepositoryCache } from '../engine/values/chart';
+import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues } from '../engine/workspace';
+import { emitYaml } from '../engine/yaml/emit';
+import { toJS } from '../engine/yaml/node';
+import { ParsedArgs, UsageError, lastValue } from './args';
+import { describeOrigin, rel } from './format';
+import { registerCommand } from './main';
+
+export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--show-origin] [--show-secrets] [--json]`;
+
+export type EvalOptions = OverlayOptions & EffectiveValuesOptions;
+
+/** `file:line:col: message` for an overlay problem (with the kustomizations that led there). */
+export function formatOverlayProblem(p: OverlayProblem): string {
+  const where = p.file ? `${rel(p.file)}:${p.line ?? 1}:${p.col ?? 1}: ` : '';
+  const chain = (p.chain ?? []).filter((c) => c !== p.file);
+  const via = chain.length ? `\n  (included via ${chain.map((c) => rel(c)).join(' -> ')})` : '';
+  const release = p.release ? `[${p.release}] ` : '';
+  return `${p.severity}: ${where}${release}${p.message}${via}`;
+}
+
+/** The folder holding `.git` above `dir`, if any (GitRepository chart paths resolve there). */
+function repositoryRoot(fs: FileSystem, dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.stat(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Engine options from the flags values, diff and promotion-diff share. Throws UsageError. */
+export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) => void, dirs: string[] = []): EvalOptions {
+  const lr = (lastValue(args, 'load-restrictor') ?? 'rootonly').toLowerCase().replace(/^loadrestrictions/, '');
+  if (lr !== 'rootonly' && lr !== 'none') throw new UsageError(`--load-restrictor must be rootonly or none (got ${lastValue(args, 'load-restrictor')})`);
+  const cache = new ParseCache();
+  let variables: Variables | undefined;
+  const profile = lastValue(args, 'profile');
+  if (profile !== undefined) {
+    const loaded = loadProfile(fs, path.resolve(profile));
+    for (const p of loaded.problems) err(formatOverlayProblem({ ...p, step: 'substitute' }) + '\n');
+    if (loaded.problems.some((p) => p.code === 'profile-missing')) throw new UsageError(`--profile ${profile}: no such file`);
+    variables = loaded.variables;
+  }
+  const charts = (args.values.get('chart') ?? []).map((c) => {
+    const abs = path.resolve(c);
+    if (!fs.stat(abs)) throw new UsageError(`--chart ${c}: no such file or folder`);
+    return { path: abs };
+  });
+  const extraRoots = (args.values.get('extra-root') ?? []).map((r) => {
+    const abs = path.resolve(r);
+    if (fs.stat(abs) !== 'dir') throw new UsageError(`--extra-root ${r}: no such folder`);
+    return abs;
+  });
+  const sourceRoots = [...new Set(dirs.map((d) => repositoryRoot(fs, path.resolve(d))).filter((d): d is string => !!d))];
+  return {
+    cache,
+    loadRestrictor: (lr === 'none' ? 'None' : 'RootOnly') as LoadRestrictor,
+    variables,
+    showSecrets: args.flags.has('show-secrets'),
+    charts: charts.length ? charts : undefined,
+    externalLookup: extraRoots.length ? externalLookupFor(fs, extraRoots, cache) : undefined,
+    helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
+    sourceRoots,
+    readBinary: (p) => fs.readBytes?.(p),
+  };
+}
+
+/** `NS/NAME` (or `NAME`, any namespace) as a release filter. */
+export function releaseFilter(spec: string | undefined): ((ns: string, name: string) => boolean) | undefined {
+  if (spec === undefined) return undefined;
+  const i = spec.indexOf('/');
+  if (i < 0) return (_ns, name) => name === spec;
+  const ns = spec.slice(0, i);
+  const name = spec.slice(i + 1);
+  return (n, m) => n === ns && m === name;
+}
+
+/** The first build error of an overlay as one line, or undefined when it built. */
+export function buildError(r: OverlayValues): string | undefined {
+  if (!r.failed) return undefined;
+  return r.problems.filter((p) => p.severity === 'error').map((p) => formatOverlayProblem(p).replace(/^error: /, '')).join('\n');
+}
+
+export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  if (args.positionals.length === 0) throw new UsageError(VALUES_USAGE);
+  const fs = new DiskFileSystem();
+  const options: EvalOptions = { ...evalOptions(args, fs, err, args.positionals), releaseFilter: releaseFilter(lastValue(args, 'release')) };
+  const json = args.flags.has('json');
+  const result: Record<string, unknown> = {};
+  const texts: string[] = [];
+  let failed = false;
+  for (const dir of args.positionals) {
+    const abs = path.resolve(dir);
+    if (fs.stat(abs) !== 'dir') {
+      failed = true;
+      const msg = `${dir}: no such folder`;
+      result[dir] = { error: msg };
+      err(`error: ${msg}\n`);
+      continue;
+    }
+    const r = overlayValues(fs, abs, options);
+    for (const p of r.problems) if (p.severity !== 'info' || p.code === 'chart-not-found') err(formatOverlayProblem(p) + '\n');
+    const be = buildError(r);
+    if (be) {
+      failed = true;
+      result[dir] = { error: be };
+      continue;
+    }
+    if (r.problems.some((p) => p.severity === 'error')) failed = true;
+    if (!options.variables && r.references.length) {
+      err(`info: ${dir}: no --profile, \${VAR} kept as written: ${[...new Set(r.references.map((v) => v.name))].sort().join(', ')}\n`);
+    }
+    const rels = r.releases;
+    const spec = lastValue(args, 'release');
+    if (spec !== undefined && rels.length === 0) {
+      failed = true;
+      const msg = `no HelmRelease ${spec} in ${dir}`;
+      result[dir] = { error: msg };
+      err(`error: ${msg}\n`);
+      continue;
+    }
+    const entry: Record<string, unknown> = {};
+    for (const rel of rels) {
+      entry[`${rel.namespace}/${rel.name}`] = toJS(rel.values);
+      texts.push(`# ${dir}: HelmRelease ${rel.namespace ? rel.namespace + '/' : ''}${rel.name}\n${emitYaml(rel.values, { showOrigin: args.flags.has('show-origin'), describeOrigin })}`);
+    }
+    result[dir] = entry;
+  }
+  if (json) out(JSON.stringify(result, null, 2) + '\n');
+  else out(texts.join('---\n'));
+  return failed ? 1 : 0;
+}
+
+export const SHARED_VALUES = ['profile', 'chart', 'extra-root', 'load-restrictor'];
+
+registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['release', ...SHARED_VALUES], run: runValues });
