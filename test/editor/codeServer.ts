@@ -11,7 +11,8 @@ import * as path from 'path';
 export const CODE_SERVER_VERSION = '4.139.1';
 /** The repository root (this file runs from out/test/editor/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const CACHE = path.join(REPO_ROOT, '.cache');
+// Same location as scripts/install-editor-test-deps.sh (outside the clone, reused between runs).
+const CACHE = process.env.FLUX_OVERLAYS_CACHE || path.join(process.env.HOME || '/root', '.cache', 'flux-overlays');
 export const CODE_SERVER =
   process.env.FLUX_OVERLAYS_CODE_SERVER_DIR ??
   path.join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server');

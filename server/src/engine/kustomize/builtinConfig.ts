@@ -265,13 +265,21 @@ export function defaultTransformerConfig(): TransformerConfig {
   };
 }
 
-function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return a.path === b.path && (a.kind ?? '') === (b.kind ?? '') && (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '');
-}
-
 /** Adds specs that are not already there (same gvk and path), as kustomize's config merge does. */
 export function mergeSpecs(into: FieldSpec[], more: FieldSpec[]): void {
-  for (const s of more) if (!into.some((x) => sameSpec(x, s))) into.push(s);
+  if (more === into || more.length === 0) return;
+  const seen = new Set(into.map(specKey));
+  for (const s of more) {
+    const k = specKey(s);
+    if (!seen.has(k)) {
+      seen.add(k);
+      into.push(s);
+    }
+  }
+}
+
+function specKey(s: FieldSpec): string {
+  return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
 }
 
 export function mergeConfig(into: TransformerConfig, more: Partial<TransformerConfig>): void {

@@ -8,6 +8,15 @@ import { YMap, get, getString, isMap, toJS } from '../yaml/node';
 
 /** Go's encoding/json for strings: escapes <, >, &, U+2028, U+2029 and control characters. */
 export function goJsonString(s: string): string {
+  // Fast path: JSON.stringify escapes like Go except for Go's extra HTML and line-separator
+  // escapes; lone surrogates (which Go replaces) take the slow path.
+  if (!/[\ud800-\udfff]/.test(s)) {
+    return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  }
+  return goJsonStringSlow(s);
+}
+
+function goJsonStringSlow(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

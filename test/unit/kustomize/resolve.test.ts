@@ -1,0 +1,19 @@
+// Plain scalar typing as kubectl kustomize prints it (values observed from kubectl v1.33 /
+// kustomize v5.6.0 on a ConfigMap holding each spelling).
+import { strict as assert } from 'assert';
+import { test } from 'node:test';
+import { resolvePlainScalar } from '../../../server/src/engine/yaml/resolve';
+
+const cases: [string, unknown][] = [
+  ['yes', 'yes'], ['on', 'on'], ['y', 'y'], ['NO', 'NO'],
+  ['0755', 493], ['-0755', -493], ['0x1F', 31], ['1_000', 1000], ['.5', 0.5], ['+1', 1], ['1e3', 1000],
+  ['~', null], ['Null', null], ['0o17', 15], ['0b101', 5], ['2001-12-14', '2001-12-14T00:00:00Z'],
+  ['2001-12-14t21:59:43.10-05:00', '2001-12-14T21:59:43.1-05:00'], ['1.0', 1], ['012345678', 12345678],
+  ['00', 0], ['1:20', '1:20'], ['0.5e-3', 0.0005], ['1.5e+3', 1500], ['-0', 0], ['1.', 1], ['+.5', 0.5],
+  ['1__0', 10], ['0_7', 7], ['1,000', '1,000'], ['True', true], ['FALSE', false], ['1e400', '1e400'],
+];
+
+test('plain scalars are typed like kustomize', () => {
+  for (const [text, want] of cases) assert.deepEqual(resolvePlainScalar(text), want, text);
+  assert.ok(Object.is(resolvePlainScalar('-0'), 0), '-0 prints as 0');
+});
