@@ -1,3 +1,4 @@
 // Registers every CLI command with main.ts (build is built in; the others live in their own files).
 import './values';
+import './check';
 export {};

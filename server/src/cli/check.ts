@@ -1,0 +1,47 @@
+// `flux-overlays check [PATH...] [--format text|json]`: the editor's diagnostics for CI, from
+// the same module the language server uses (engine/lsp-support/diagnostics.ts).
+
+import * as path from 'path';
+import { DiskFileSystem } from '../engine/fs';
+import { computeDiagnostics, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
+import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
+import { ParsedArgs, UsageError, lastValue } from './args';
+import { registerCommand } from './main';
+import { rel } from './format';
+
+export const CHECK_USAGE = `usage: flux-overlays check [--format text|json] [--no-validation] [PATH...]   (default PATH: .)`;
+
+export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  const format = lastValue(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format})`);
+  const fs = new DiskFileSystem();
+  const targets = (args.positionals.length ? args.positionals : ['.']).map((p) => path.resolve(p).split(path.sep).join('/'));
+  const files: string[] = [];
+  const roots: string[] = [];
+  for (const t of targets) {
+    const kind = fs.stat(t);
+    if (kind === undefined) {
+      err(`flux-overlays check: ${t}: no such file or folder\n`);
+      return 2;
+    }
+    roots.push(kind === 'dir' ? t : path.posix.dirname(t));
+  }
+  const index = new WorkspaceIndex(fs, roots);
+  index.scan();
+  for (const t of targets) {
+    if (fs.stat(t) === 'file') files.push(t);
+    else for (const f of [...index.yamlFiles].sort()) if (f === t || f.startsWith(t + '/')) files.push(f);
+  }
+  const all: FileDiagnostic[] = [];
+  for (const f of [...new Set(files)]) all.push(...computeDiagnostics(index, f, { validation: !args.flags.has('no-validation') }).filter((d) => d.severity !== 'hint'));
+  const errors = all.filter((d) => d.severity === 'error').length;
+  if (format === 'json') {
+    out(JSON.stringify({ files: files.length, errors, warnings: all.filter((d) => d.severity === 'warning').length, diagnostics: all.map((d) => ({ ...d, file: rel(d.file) })) }, null, 2) + '\n');
+  } else {
+    for (const d of all) out(formatDiagnostic(d, (f) => rel(f)) + '\n');
+    err(`${files.length} files checked: ${errors} error(s), ${all.filter((d) => d.severity === 'warning').length} warning(s)\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+registerCommand('check', { flags: ['help', 'no-validation'], values: ['format'], run: runCheck });

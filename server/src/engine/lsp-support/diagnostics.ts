@@ -1,0 +1,179 @@
+// The diagnostics of one file, shared by the language server and `flux-overlays check`:
+// YAML syntax and duplicate keys, schema validation per document (patch files in partial mode),
+// kustomize build errors placed on the line that caused them, missing resource files, and
+// references (valuesFrom, sourceRef, dependsOn) to objects the overlay does not build.
+// Positions are 1-based like the engine's origins. Pure: reads through the index's FileSystem.
+
+import * as path from 'path';
+import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
+import { closest } from '../schema/suggest';
+import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface FileDiagnostic {
+  file: string;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  severity: DiagnosticSeverity;
+  message: string;
+  code: string;
+  /** For quick fixes: `suggestion` (replace the range with it), `replacement` (apiVersion). */
+  data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean };
+}
+
+export interface DiagnosticOptions {
+  /** Schema validation on (fluxOverlays.validation.enable). YAML syntax is always reported. */
+  validation: boolean;
+  /** Build the overlays the file belongs to and report their errors in this file (default true). */
+  buildErrors?: boolean;
+}
+
+function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
+  if (!o) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
+  return { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+}
+
+/** Every diagnostic of `file` as the workspace stands. Never throws. */
+export function computeDiagnostics(index: WorkspaceIndex, file: string, options: DiagnosticOptions): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  try {
+    const parsed = index.parse(file);
+    if (!parsed) return out;
+    for (const p of parsed.problems) out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+    if (!options.validation) return out;
+    const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
+    const partial = index.isPatchFile(file);
+    for (const d of parsed.documents) {
+      if (!d.root) continue;
+      for (const p of index.registry.validate(d.root, file, { partial })) {
+        const diag: FileDiagnostic = { file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code };
+        if (p.data) diag.data = { ...p.data };
+        out.push(diag);
+      }
+      if (isKust) out.push(...missingFiles(index, d.root, file));
+      else out.push(...references(index, d.root, file));
+    }
+    if (options.buildErrors !== false) out.push(...buildErrors(index, file, isKust));
+  } catch (e) {
+    out.push({ file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });
+  }
+  return dedupe(out);
+}
+
+function dedupe(list: FileDiagnostic[]): FileDiagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const PATH_FIELDS = ['resources', 'components', 'bases', 'crds'];
+
+/** `resources:` (and components, bases, crds) entries naming a file or folder that does not exist. */
+function missingFiles(index: WorkspaceIndex, root: YNode, file: string): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  const dir = path.posix.dirname(file);
+  for (const field of PATH_FIELDS) {
+    const list = get(root, field);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      if (item.kind !== 'scalar' || typeof item.value !== 'string' || isRemote(item.value)) continue;
+      const target = path.posix.resolve(dir, item.value);
+      if (index.fs.stat(target) === undefined) {
+        out.push({ ...at(item.origin, file), severity: 'error', code: 'missing-file', message: `${field}: '${item.value}' does not exist (${path.posix.relative(dir, target) || '.'} from ${path.posix.basename(dir)}/)` });
+      }
+    }
+  }
+  for (const p of patchEntries(root)) {
+    const target = path.posix.resolve(dir, p.value);
+    if (index.fs.stat(target) === undefined) out.push({ ...at(p.origin, file), severity: 'error', code: 'missing-file', message: `patch file '${p.value}' does not exist` });
+  }
+  return out;
+}
+
+function patchEntries(root: YNode): { value: string; origin?: Origin }[] {
+  const out: { value: string; origin?: Origin }[] = [];
+  for (const field of ['patches', 'patchesJson6902']) {
+    const list = get(root, field);
+    if (isSeq(list)) for (const p of list.items) {
+      const n = get(p, 'path');
+      if (n && n.kind === 'scalar' && typeof n.value === 'string' && !isRemote(n.value)) out.push({ value: n.value, origin: n.origin });
+    }
+  }
+  return out;
+}
+
+/** Build errors of the overlays this file belongs to, placed in this file. */
+function buildErrors(index: WorkspaceIndex, file: string, isKust: boolean): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  const dirs = new Set<string>(index.readersOf(file));
+  if (isKust) dirs.add(path.posix.dirname(file));
+  for (const dir of dirs) {
+    if (!isBuildable(index, dir)) continue;
+    const b = index.build(dir);
+    for (const p of b.problems) {
+      if (p.severity !== 'error') continue;
+      // missing files are reported on their entry by missingFiles
+      if (p.file !== file) continue;
+      if (/does not exist|no such file|not found/i.test(p.message) && isKust) continue;
+      out.push({ file, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'error', code: `kustomize-${p.code}`, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+    }
+  }
+  return out;
+}
+
+/** Components (kind: Component) are not built on their own; neither are folders without a kustomization. */
+function isBuildable(index: WorkspaceIndex, dir: string): boolean {
+  if (!index.kustomizationDirs.has(dir)) return false;
+  for (const n of KUSTOMIZATION_FILE_NAMES) {
+    const parsed = index.parse(path.posix.join(dir, n));
+    if (parsed) return getString(parsed.documents[0]?.root, 'kind') !== 'Component';
+  }
+  return false;
+}
+
+/** valuesFrom, sourceRef and dependsOn naming objects the overlay does not build. */
+function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  if (!isMap(root)) return out;
+  const kind = getString(root, 'kind');
+  if (kind !== 'HelmRelease') return out;
+  const spec = get(root, 'spec');
+  const dir = index.kustomizationDirOf(file);
+  const built = dir && index.kustomizationDirs.has(dir) ? index.cachedBuild(dir) ?? index.build(dir) : undefined;
+  const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
+  const known = (k: string) => [...builtObjects.filter((o) => o.kind === k).map((o) => o.name), ...index.objects(k).map((o) => o.name)];
+  const check = (refKind: string, nameNode: YNode | undefined, what: string) => {
+    if (!nameNode || nameNode.kind !== 'scalar' || typeof nameNode.value !== 'string' || nameNode.value.includes('${')) return;
+    const name = nameNode.value;
+    const candidates = known(refKind);
+    if (candidates.includes(name)) return;
+    const near = closest(name, candidates);
+    if (near && near !== name && candidates.length > 0) {
+      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?`, data: { suggestion: near } });
+    } else {
+      out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
+    }
+  };
+  const vf = get(spec, 'valuesFrom');
+  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom');
+  const chartSpec = get(get(get(spec, 'chart'), 'spec'), 'sourceRef');
+  if (isMap(chartSpec)) check(getString(chartSpec, 'kind') ?? 'HelmRepository', get(chartSpec, 'name'), 'sourceRef');
+  const chartRef = get(spec, 'chartRef');
+  if (isMap(chartRef)) check(getString(chartRef, 'kind') ?? 'OCIRepository', get(chartRef, 'name'), 'chartRef');
+  const deps = get(spec, 'dependsOn');
+  if (isSeq(deps)) for (const dep of deps.items) check('HelmRelease', get(dep, 'name'), 'dependsOn');
+  return out;
+}
+
+/** `file:line:col: severity: message [code]`, the CLI's format. */
+export function formatDiagnostic(d: FileDiagnostic, rel: (f: string) => string): string {
+  return `${rel(d.file)}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.code}]`;
+}

@@ -1,0 +1,298 @@
+// What the language features need to know about a workspace, kept up to date file by file:
+// the YAML files, the kustomization folders, which files are patches, the CRDs (registered in
+// a SchemaRegistry), named objects (sources, ConfigMaps, Secrets, HelmReleases and their
+// valuesFrom), components (a folder with `base/` and overlay folders) and, built on demand,
+// the kustomize build of any folder with the files it read, so an edit rebuilds only the
+// overlays that read the edited file. Pure: all file access goes through the FileSystem given.
+
+import * as path from 'path';
+import { FileSystem } from '../fs';
+import { BuildResult, buildKustomization } from '../kustomize/build';
+import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
+import { SchemaRegistry, patchFilesOf } from '../schema';
+import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../yaml/node';
+import { ParsedFile } from '../yaml/parse';
+import { EffectiveRelease, computeEffectiveValues } from '../values/effective';
+import { EffectiveValuesOptions } from '../values/effective';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'out', 'dist', '.vscode-test']);
+const INTERESTING_KINDS = /kind:\s*["']?(HelmRepository|OCIRepository|GitRepository|Bucket|ConfigMap|Secret|HelmRelease|CustomResourceDefinition|Kustomization)\b/;
+
+export interface NamedObject {
+  kind: string;
+  name: string;
+  namespace?: string;
+  file: string;
+  /** Origin of metadata.name (or of the document when it has none). */
+  origin: Origin;
+}
+
+export interface ValuesFromRef {
+  release: NamedObject;
+  kind: string;
+  name: string;
+  origin: Origin;
+}
+
+export interface Component {
+  name: string;
+  dir: string;
+  /** Overlay folders (with a kustomization), base first. */
+  overlays: { name: string; dir: string }[];
+}
+
+export interface IndexSettings {
+  overlayFolders: string[];
+  crdFolders: string[];
+}
+
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file) || path.posix.basename(file) === 'Kustomization';
+}
+
+export class WorkspaceIndex {
+  readonly registry = new SchemaRegistry();
+  readonly cache = new ParseCache();
+  readonly yamlFiles = new Set<string>();
+  readonly kustomizationDirs = new Set<string>();
+  /** Patch file -> kustomization files that use it as a patch. */
+  readonly patchFiles = new Map<string, Set<string>>();
+  private readonly objectsByFile = new Map<string, NamedObject[]>();
+  private readonly valuesFromByFile = new Map<string, ValuesFromRef[]>();
+  private readonly crdFiles = new Set<string>();
+  private readonly builds = new Map<string, BuildResult>();
+  private readonly effective = new Map<string, EffectiveRelease[]>();
+  /** File -> folders whose last build read it. */
+  private readonly readers = new Map<string, Set<string>>();
+  settings: IndexSettings = { overlayFolders: ['staging', 'production'], crdFolders: [] };
+  valuesOptions: EffectiveValuesOptions = {};
+
+  constructor(
+    readonly fs: FileSystem,
+    readonly roots: string[],
+  ) {}
+
+  /** Reads every YAML file under the roots (and the CRD folders). */
+  scan(): void {
+    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(r, 0);
+  }
+
+  private walk(dir: string, depth: number): void {
+    if (depth > 30) return;
+    for (const name of this.fs.readDir(dir).sort()) {
+      if (SKIP_DIRS.has(name)) continue;
+      const p = path.posix.join(dir, name);
+      const t = this.fs.stat(p);
+      if (t === 'dir') this.walk(p, depth + 1);
+      else if (t === 'file' && isYamlFile(p)) this.update(p);
+    }
+  }
+
+  parse(file: string): ParsedFile | undefined {
+    const text = this.fs.readFile(file);
+    return text === undefined ? undefined : this.cache.get(file, text);
+  }
+
+  /** Re-reads one file (after an edit, a save, a create or a delete). Returns the folders whose builds it invalidated. */
+  update(file: string): string[] {
+    const text = this.fs.readFile(file);
+    const dir = path.posix.dirname(file);
+    const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
+    // forget what the previous text said
+    for (const [patch, users] of this.patchFiles) {
+      users.delete(file);
+      if (users.size === 0) this.patchFiles.delete(patch);
+    }
+    this.objectsByFile.delete(file);
+    this.valuesFromByFile.delete(file);
+    const wasCrd = this.crdFiles.delete(file);
+    if (text === undefined) {
+      this.yamlFiles.delete(file);
+      if (isKust) this.kustomizationDirs.delete(dir);
+      this.cache.invalidate(file);
+    } else {
+      this.yamlFiles.add(file);
+      if (isKust) {
+        this.kustomizationDirs.add(dir);
+        const parsed = this.cache.get(file, text);
+        for (const d of parsed.documents) {
+          for (const ref of patchFilesOf(d.root, dir)) {
+            const set = this.patchFiles.get(ref.path) ?? new Set<string>();
+            set.add(file);
+            this.patchFiles.set(ref.path, set);
+          }
+        }
+      } else if (INTERESTING_KINDS.test(text)) {
+        const parsed = this.cache.get(file, text);
+        const objects: NamedObject[] = [];
+        const refs: ValuesFromRef[] = [];
+        for (const d of parsed.documents) {
+          if (!isMap(d.root)) continue;
+          const kind = getString(d.root, 'kind');
+          const meta = get(d.root, 'metadata');
+          const name = getString(meta, 'name');
+          if (!kind || !name) continue;
+          const obj: NamedObject = { kind, name, file, origin: get(meta, 'name')?.origin ?? d.origin };
+          const ns = getString(meta, 'namespace');
+          if (ns) obj.namespace = ns;
+          objects.push(obj);
+          if (kind === 'CustomResourceDefinition') this.crdFiles.add(file);
+          if (kind === 'HelmRelease') {
+            const vf = get(get(d.root, 'spec'), 'valuesFrom');
+            if (isSeq(vf)) for (const item of vf.items) {
+              const n = get(item, 'name');
+              const k = getString(item, 'kind');
+              if (k && n && n.kind === 'scalar' && n.origin) refs.push({ release: obj, kind: k, name: String(n.value), origin: n.origin });
+            }
+          }
+        }
+        this.objectsByFile.set(file, objects);
+        this.valuesFromByFile.set(file, refs);
+      }
+    }
+    if (wasCrd || this.crdFiles.has(file)) this.reloadCrds();
+    return this.invalidate(file);
+  }
+
+  private reloadCrds(): void {
+    this.registry.clearCrds();
+    for (const f of this.crdFiles) {
+      const parsed = this.parse(f);
+      if (parsed) this.registry.addCrds(parsed.documents.map((d) => d.root), f);
+    }
+  }
+
+  /** Drops cached builds that read `file`; returns their folders. */
+  invalidate(file: string): string[] {
+    const dirs = [...(this.readers.get(file) ?? [])];
+    const own = path.posix.dirname(file);
+    if (this.builds.has(own) && !dirs.includes(own)) dirs.push(own);
+    for (const d of dirs) {
+      const b = this.builds.get(d);
+      if (b) for (const f of b.filesRead) this.readers.get(f)?.delete(d);
+      this.builds.delete(d);
+      this.effective.delete(d);
+    }
+    return dirs;
+  }
+
+  /** The kustomize build of a folder, cached until a file it read changes. */
+  build(dir: string): BuildResult {
+    let b = this.builds.get(dir);
+    if (b) return b;
+    b = buildKustomization(this.fs, dir, { cache: this.cache });
+    this.builds.set(dir, b);
+    for (const f of b.filesRead) {
+      const s = this.readers.get(f) ?? new Set<string>();
+      s.add(dir);
+      this.readers.set(f, s);
+    }
+    return b;
+  }
+
+  /** The last build of a folder, without building. */
+  cachedBuild(dir: string): BuildResult | undefined {
+    return this.builds.get(dir);
+  }
+
+  /** Effective values of the releases a folder builds (cached like the build). */
+  effectiveValues(dir: string): EffectiveRelease[] {
+    let e = this.effective.get(dir);
+    if (e) return e;
+    const b = this.build(dir);
+    e = computeEffectiveValues(b.objects.map((o) => o.node), this.fs, this.valuesOptions);
+    this.effective.set(dir, e);
+    return e;
+  }
+
+  /** Folders (with a kustomization) whose cached build read `file`. */
+  readersOf(file: string): string[] {
+    return [...(this.readers.get(file) ?? [])];
+  }
+
+  isPatchFile(file: string): boolean {
+    return this.patchFiles.has(file);
+  }
+
+  objects(kind?: string): NamedObject[] {
+    const out: NamedObject[] = [];
+    for (const list of this.objectsByFile.values()) for (const o of list) if (!kind || o.kind === kind) out.push(o);
+    return out;
+  }
+
+  objectsIn(file: string): NamedObject[] {
+    return this.objectsByFile.get(file) ?? [];
+  }
+
+  valuesFromRefs(): ValuesFromRef[] {
+    return [...this.valuesFromByFile.values()].flat();
+  }
+
+  /** The kustomization folder nearest above (or at) a file's folder. */
+  kustomizationDirOf(file: string): string | undefined {
+    let d = this.fs.stat(file) === 'dir' ? file : path.posix.dirname(file);
+    for (let i = 0; i < 50; i++) {
+      if (this.kustomizationDirs.has(d)) return d;
+      const up = path.posix.dirname(d);
+      if (up === d) return undefined;
+      d = up;
+    }
+    return undefined;
+  }
+
+  /** The component holding a file or folder: the nearest folder above with a `base/` kustomization. */
+  componentOf(file: string): Component | undefined {
+    let d = this.fs.stat(file) === 'dir' ? file : path.posix.dirname(file);
+    for (let i = 0; i < 50; i++) {
+      const c = this.componentAt(d);
+      if (c) return c;
+      const up = path.posix.dirname(d);
+      if (up === d) return undefined;
+      d = up;
+    }
+    return undefined;
+  }
+
+  /** The component rooted exactly at `dir`, if `dir/base` is a kustomization. */
+  componentAt(dir: string): Component | undefined {
+    const base = path.posix.join(dir, 'base');
+    if (!this.kustomizationDirs.has(base)) return undefined;
+    const overlays: { name: string; dir: string }[] = [{ name: 'base', dir: base }];
+    const names = this.fs.readDir(dir).filter((n) => n !== 'base' && this.kustomizationDirs.has(path.posix.join(dir, n)));
+    const order = this.settings.overlayFolders;
+    names.sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+    for (const n of names) overlays.push({ name: n, dir: path.posix.join(dir, n) });
+    return { name: path.posix.basename(dir), dir, overlays };
+  }
+
+  /** Every component in the workspace. */
+  components(): Component[] {
+    const out: Component[] = [];
+    for (const d of [...this.kustomizationDirs].sort()) {
+      if (path.posix.basename(d) !== 'base') continue;
+      const c = this.componentAt(path.posix.dirname(d));
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  /** Overlays a file contributes to: its component's overlays that read it (building them as needed). */
+  overlaysOf(file: string): { name: string; dir: string }[] {
+    const c = this.componentOf(file);
+    if (c) return c.overlays.filter((o) => this.build(o.dir).filesRead.includes(file) || o.dir === path.posix.dirname(file));
+    const k = this.kustomizationDirOf(file);
+    return k ? [{ name: path.posix.basename(k), dir: k }] : [];
+  }
+}
+
+function rank(order: string[], name: string): number {
+  const i = order.indexOf(name);
+  return i < 0 ? order.length : i;
+}
+
+/** First document of a parsed file that is a map, for callers that want one object. */
+export function docRoot(parsed: ParsedFile | undefined, index: number): YNode | undefined {
+  return parsed?.documents[index]?.root;
+}
+
+export type { YMap };
