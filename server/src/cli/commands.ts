@@ -1,4 +1,5 @@
 // Registers every CLI command with main.ts (build is built in; the others live in their own files).
 import './values';
+import './diff';
 import './check';
 export {};

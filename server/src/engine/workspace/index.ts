@@ -4,3 +4,5 @@
 export * from './discover';
 export * from './overlay';
 export * from './external';
+export * from './lineDiff';
+export * from './compare';

@@ -1,0 +1,41 @@
+// `flux-overlays diff DIR_A DIR_B [--manifests]`: what differs between two overlays, as a
+// unified diff: the effective values of each HelmRelease (with --manifests, every rendered
+// object). Exit 0 when equal, 1 when they differ, 2 on error, like diff(1).
+
+import * as path from 'path';
+import { DiskFileSystem } from '../engine/fs';
+import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../engine/workspace';
+import { ParsedArgs, UsageError } from './args';
+import { registerCommand } from './main';
+import { SHARED_VALUES, buildError, evalOptions, formatOverlayProblem } from './values';
+
+export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--show-secrets]`;
+
+export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  if (args.positionals.length !== 2) throw new UsageError(DIFF_USAGE);
+  const fs = new DiskFileSystem();
+  const options = evalOptions(args, fs, err, args.positionals);
+  const sides = args.positionals.map((dir) => {
+    if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
+    const r = overlayValues(fs, path.resolve(dir), options);
+    for (const p of r.problems) if (p.severity !== 'info') err(formatOverlayProblem(p) + '\n');
+    const e = buildError(r);
+    return e ? { dir, error: e } : { dir, r };
+  });
+  let failed = false;
+  for (const s of sides) {
+    if ('error' in s) {
+      err(`flux-overlays diff: ${s.dir} does not build:\n${s.error}\n`);
+      failed = true;
+    }
+  }
+  if (failed) return 2;
+  const [a, b] = sides.map((s) => ('r' in s ? s.r! : undefined)!);
+  const manifests = args.flags.has('manifests');
+  const pairs = manifests ? pairTexts(manifestTexts(a, options.showSecrets), manifestTexts(b, options.showSecrets)) : pairTexts(releaseTexts(a), releaseTexts(b));
+  const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
+  out(text);
+  return text ? 1 : 0;
+}
+
+registerCommand('diff', { flags: ['manifests', 'show-secrets', 'help'], values: SHARED_VALUES, run: runDiff });
