@@ -41,6 +41,8 @@ export interface PositionMap {
   colShift: number;
   /** The text being parsed. */
   text: string;
+  /** Duplicate keys found while converting (the parser's own check is slower). */
+  duplicates?: YamlProblem[];
 }
 
 function position(pm: PositionMap, offset: number): { line: number; col: number } {
@@ -67,7 +69,7 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
   const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: true, schema: 'failsafe' }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: true, schema: 'failsafe' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   } catch (e) {
     problems.push({ message: `YAML: ${(e as Error).message}`, file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift, severity: 'error', code: 'yaml-syntax' });
@@ -87,6 +89,10 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
     }
     const anchors = new Map<YamlNode, YNode>();
     const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, anchors, 0) : undefined;
+    if (pm.duplicates) {
+      problems.push(...pm.duplicates);
+      pm.duplicates = undefined;
+    }
     documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
   }
   return { file, documents, problems };
@@ -158,7 +164,11 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       }
       const value = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
       const existing = pairs.findIndex((x) => x.key === key);
-      if (existing >= 0) pairs.splice(existing, 1);
+      if (existing >= 0) {
+        pairs.splice(existing, 1);
+        const o = keyOrigin ?? value.origin;
+        if (o) (pm.duplicates ??= []).push({ message: `duplicate key: Map keys must be unique ("${key}" appears more than once)`, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol, severity: 'error', code: 'yaml-duplicate-key' });
+      }
       pairs.push(keyOrigin ? { key, keyOrigin, value } : { key, value });
     }
     return { kind: 'map', pairs, origin };
