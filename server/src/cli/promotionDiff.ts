@@ -1,0 +1,99 @@
+// `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
+// [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
+// overlay, read from git objects only (no checkout; working tree, index and refs untouched).
+// Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...).
+
+import { ComponentChange, GitRepository, PromotionDiff, isGitError, promotionDiff } from '../engine/git';
+import { DiskFileSystem } from '../engine/fs';
+import { ParsedArgs, UsageError, lastValue } from './args';
+import { registerCommand } from './main';
+import { SHARED_VALUES, evalOptions, formatOverlayProblem } from './values';
+
+export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--show-secrets]`;
+
+const STATUS_TEXT: Record<ComponentChange['status'], string> = {
+  modified: 'changed',
+  added: 'added',
+  deleted: 'deleted',
+  renamed: 'renamed',
+  'overlay-added': 'overlay added',
+  'overlay-deleted': 'overlay deleted',
+};
+
+function title(c: ComponentChange): string {
+  return c.previousName ? `${c.previousName} -> ${c.component}` : c.component;
+}
+
+export function formatText(d: PromotionDiff): string {
+  const lines = [`promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)}), overlay per component: ${d.changes[0]?.overlay ?? ''}`.replace(/, overlay per component: $/, '')];
+  if (d.conflicts.length) lines.push(`merge conflicts (files carry conflict markers after the merge): ${d.conflicts.join(', ')}`);
+  if (d.changes.length === 0) lines.push('no component changes');
+  for (const c of d.changes) lines.push(`  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)}${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`);
+  if (d.unchanged.length) lines.push(`unchanged: ${d.unchanged.join(', ')}`);
+  let out = lines.join('\n') + '\n';
+  for (const c of d.changes) {
+    out += `\n=== ${title(c)} [${c.overlay}] ${STATUS_TEXT[c.status]}\n`;
+    for (const p of c.problems) out += formatOverlayProblem(p) + '\n';
+    if (c.valuesDiff) out += `--- values\n${c.valuesDiff}`;
+    if (c.manifestsDiff) out += `--- manifests\n${c.manifestsDiff}`;
+  }
+  return out;
+}
+
+function fence(text: string): string {
+  const ticks = /```/.test(text) ? '~~~~' : '```';
+  return `${ticks}diff\n${text}${text.endsWith('\n') ? '' : '\n'}${ticks}\n`;
+}
+
+export function formatMarkdown(d: PromotionDiff): string {
+  let out = `### Promotion \`${d.from}\` → \`${d.to}\`\n\n`;
+  out += `Merging \`${d.from}\` (${d.fromCommit.slice(0, 12)}) into \`${d.to}\` (${d.toCommit.slice(0, 12)}).\n\n`;
+  if (d.conflicts.length) out += `> **Merge conflicts:** ${d.conflicts.map((c) => `\`${c}\``).join(', ')}\n\n`;
+  if (d.changes.length === 0) out += 'No component changes.\n';
+  else {
+    out += '| Component | Overlay | Change | Releases |\n|---|---|---|---|\n';
+    for (const c of d.changes) out += `| \`${title(c)}\` | ${c.overlay} | ${STATUS_TEXT[c.status]}${c.changed.length ? ` (${c.changed.join(', ')})` : ''} | ${c.releases.map((r) => `\`${r}\``).join(', ')} |\n`;
+  }
+  if (d.unchanged.length) out += `\nUnchanged: ${d.unchanged.map((u) => `\`${u}\``).join(', ')}\n`;
+  for (const c of d.changes) {
+    out += `\n<details><summary><code>${title(c)}</code> (${c.overlay}): ${STATUS_TEXT[c.status]}</summary>\n\n`;
+    for (const p of c.problems) out += `- ${formatOverlayProblem(p).replace(/\n/g, ' ')}\n`;
+    if (c.valuesDiff) out += `**Values**\n\n${fence(c.valuesDiff)}\n`;
+    if (c.manifestsDiff) out += `**Manifests**\n\n${fence(c.manifestsDiff)}\n`;
+    out += '</details>\n';
+  }
+  return out;
+}
+
+export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  if (args.positionals.length) throw new UsageError(PROMOTION_USAGE);
+  const format = lastValue(args, 'format') ?? 'text';
+  if (!['text', 'markdown', 'json'].includes(format)) throw new UsageError(`--format must be text, markdown or json (got ${format})`);
+  const repoDir = lastValue(args, 'repo') ?? '.';
+  const repo = GitRepository.open(repoDir);
+  if (isGitError(repo)) {
+    err(`flux-overlays promotion-diff: ${repo.error}\n`);
+    return 2;
+  }
+  const fs = new DiskFileSystem();
+  const tty = process.stderr.isTTY === true;
+  const result = promotionDiff(repo, {
+    ...evalOptions(args, fs, err),
+    from: lastValue(args, 'from') ?? 'main',
+    to: lastValue(args, 'to') ?? 'production',
+    overlay: lastValue(args, 'overlay') ?? 'production',
+    onProgress: tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
+  });
+  if (isGitError(result)) {
+    err(`flux-overlays promotion-diff: ${result.error}\n`);
+    return 2;
+  }
+  for (const c of result.changes) for (const p of c.problems) err(`${c.component}: ${formatOverlayProblem(p)}\n`);
+  if (result.conflicts.length) err(`warning: merging ${result.from} into ${result.to} conflicts in ${result.conflicts.join(', ')}\n`);
+  if (format === 'json') out(JSON.stringify(result, null, 2) + '\n');
+  else if (format === 'markdown') out(formatMarkdown(result));
+  else out(formatText(result));
+  return 0;
+}
+
+registerCommand('promotion-diff', { flags: ['show-secrets', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', ...SHARED_VALUES], run: runPromotionDiff });

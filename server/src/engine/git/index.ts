@@ -1,0 +1,3 @@
+export * from './repository';
+export * from './treeFs';
+export * from './promotion';

@@ -1,0 +1,151 @@
+// The promotion diff: for every component, its overlay (e.g. `production`) rendered on branch
+// `to` as it is, versus the tree after merging `from` into `to`, both read from git objects.
+// Components are paired by folder; git's rename detection pairs a renamed component's folders.
+
+import * as path from 'path';
+import { ParseCache } from '../kustomize/loader';
+import { EffectiveValuesOptions } from '../values/effective';
+import { Component, OverlayOptions, OverlayProblem, OverlayValues, diffPairs, discoverComponents, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../workspace';
+import { GitRepository, GitResult, isGitError } from './repository';
+import { GitTreeFileSystem } from './treeFs';
+
+export type ChangeStatus = 'modified' | 'added' | 'deleted' | 'renamed' | 'overlay-added' | 'overlay-deleted';
+
+export interface ComponentChange {
+  /** Component name (folder relative to the repository) after the merge; before it for deletions. */
+  component: string;
+  /** The name on `to` when the component was renamed. */
+  previousName?: string;
+  status: ChangeStatus;
+  overlay: string;
+  /** `ns/name` of the releases whose values changed (added and removed ones included). */
+  releases: string[];
+  changed: ('values' | 'manifests')[];
+  /** Unified diffs, '' when none. */
+  valuesDiff: string;
+  manifestsDiff: string;
+  /** Build/values errors on either side (the side is in `message`). */
+  problems: OverlayProblem[];
+}
+
+export interface PromotionDiff {
+  from: string;
+  to: string;
+  fromCommit: string;
+  toCommit: string;
+  mergedTree: string;
+  conflicts: string[];
+  changes: ComponentChange[];
+  /** Components whose overlay renders the same on both sides. */
+  unchanged: string[];
+}
+
+export interface PromotionOptions extends OverlayOptions, EffectiveValuesOptions {
+  from?: string;
+  to?: string;
+  overlay?: string;
+  showSecrets?: boolean;
+  /** Called before each component is evaluated (progress display). */
+  onProgress?: (done: number, total: number, component: string) => void;
+}
+
+interface Side {
+  fs: GitTreeFileSystem;
+  components: Map<string, Component>;
+}
+
+function side(repo: GitRepository, treeish: string): GitResult<Side> {
+  const fs = GitTreeFileSystem.open(repo, treeish);
+  if (isGitError(fs)) return fs;
+  return { fs, components: new Map(discoverComponents(fs, repo.dir).map((c) => [c.name, c])) };
+}
+
+/** Computes the promotion diff of `from` into `to` in `repo`. Never throws; git failures come back as `{ error }`. */
+export function promotionDiff(repo: GitRepository, options: PromotionOptions = {}): GitResult<PromotionDiff> {
+  const from = options.from ?? 'main';
+  const to = options.to ?? 'production';
+  const overlay = options.overlay ?? 'production';
+  const fromCommit = repo.resolveRef(from);
+  if (isGitError(fromCommit)) return fromCommit;
+  const toCommit = repo.resolveRef(to);
+  if (isGitError(toCommit)) return toCommit;
+  const merged = repo.mergeTree(from, to);
+  if (isGitError(merged)) return merged;
+  const before = side(repo, toCommit);
+  if (isGitError(before)) return before;
+  const after = side(repo, merged.tree);
+  if (isGitError(after)) return after;
+
+  // Components that moved: most of the files of a component on `to` renamed into one on the merge.
+  const renames = repo.renames(toCommit, merged.tree);
+  const renamedTo = new Map<string, string>();
+  for (const [name, c] of before.components) {
+    if (after.components.has(name)) continue;
+    const votes = new Map<string, number>();
+    for (const [oldPath, newPath] of renames) {
+      if (!oldPath.startsWith(relDir(repo, c.dir) + '/')) continue;
+      for (const [n2, c2] of after.components) if (!before.components.has(n2) && newPath.startsWith(relDir(repo, c2.dir) + '/')) votes.set(n2, (votes.get(n2) ?? 0) + 1);
+    }
+    const best = [...votes].sort((a, b) => b[1] - a[1])[0];
+    if (best) renamedTo.set(name, best[0]);
+  }
+  const renamedFrom = new Map([...renamedTo].map(([a, b]) => [b, a]));
+
+  const cache = options.cache ?? new ParseCache();
+  const evalOpts = { ...options, cache };
+  const names = [...new Set([...before.components.keys(), ...after.components.keys()])].filter((n) => !renamedTo.has(n)).sort();
+  const changes: ComponentChange[] = [];
+  const unchanged: string[] = [];
+  names.forEach((name, i) => {
+    options.onProgress?.(i, names.length, name);
+    const prevName = renamedFrom.get(name) ?? name;
+    const b = before.components.get(prevName);
+    const a = after.components.get(name);
+    const bo = b?.overlays.find((o) => o.name === overlay);
+    const ao = a?.overlays.find((o) => o.name === overlay);
+    const rb = bo ? overlayValues(before.fs, bo.dir, evalOpts) : undefined;
+    const ra = ao ? overlayValues(after.fs, ao.dir, evalOpts) : undefined;
+    let status: ChangeStatus | undefined;
+    if (!b) status = 'added';
+    else if (!a) status = 'deleted';
+    else if (prevName !== name) status = 'renamed';
+    else if (bo && !ao) status = 'overlay-deleted';
+    else if (!bo && ao) status = 'overlay-added';
+    else if (!bo && !ao) return;
+    const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`);
+    if (prevName !== name) change.previousName = prevName;
+    if (change.status === 'modified' && change.changed.length === 0 && change.problems.length === 0) unchanged.push(name);
+    else changes.push(change);
+  });
+  options.onProgress?.(names.length, names.length, '');
+  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, conflicts: merged.conflicts, changes, unchanged };
+}
+
+function relDir(repo: GitRepository, dir: string): string {
+  return path.posix.relative(repo.dir, dir);
+}
+
+function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayValues | undefined, after: OverlayValues | undefined, showSecrets: boolean, aLabel: string, bLabel: string): ComponentChange {
+  const problems: OverlayProblem[] = [];
+  for (const [label, r] of [[aLabel, before], [bLabel, after]] as const) {
+    if (r) for (const p of r.problems) if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
+  }
+  const empty = new Map<string, string>();
+  const vPairs = pairTexts(before ? releaseTexts(before) : empty, after ? releaseTexts(after) : empty);
+  const mPairs = pairTexts(before ? manifestTexts(before, showSecrets) : empty, after ? manifestTexts(after, showSecrets) : empty);
+  const valuesDiff = diffPairs(vPairs, aLabel, bLabel);
+  const manifestsDiff = diffPairs(mPairs, aLabel, bLabel);
+  const changed: ComponentChange['changed'] = [];
+  if (valuesDiff) changed.push('values');
+  if (manifestsDiff) changed.push('manifests');
+  return {
+    component: name,
+    status: status ?? 'modified',
+    overlay,
+    releases: vPairs.filter((p) => p.a !== p.b).map((p) => p.key),
+    changed,
+    valuesDiff,
+    manifestsDiff,
+    problems,
+  };
+}

@@ -1,0 +1,110 @@
+// The git file system, merge-tree and the promotion diff on a real repository made here,
+// checking the report and that the working tree, index, HEAD and refs are untouched.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff, refNameProblem } from '../../../server/src/engine/git';
+import { PROJECT_ROOT } from '../../support/paths';
+import { git, makePromotionRepo, snapshot, write } from './repo';
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
+
+test('ref names that could be options or ranges are refused', () => {
+  for (const bad of ['-n', '--output=/tmp/x', 'main..production', 'a\nb', 'a b', '', 'x\u0001']) assert.ok(refNameProblem(bad), JSON.stringify(bad));
+  for (const ok of ['main', 'production', 'release/1.2', 'v1.0.0', 'a1b2c3d']) assert.equal(refNameProblem(ok), undefined, ok);
+});
+
+test('git tree file system reads a branch without checking it out', () => {
+  const dir = makePromotionRepo();
+  const repo = GitRepository.open(dir);
+  assert.ok(!isGitError(repo));
+  const tfs = GitTreeFileSystem.open(repo, 'production');
+  assert.ok(!isGitError(tfs));
+  const root = repo.dir;
+  assert.equal(tfs.stat(path.join(root, 'components/redis/base')), 'dir'); // renamed on main only
+  assert.equal(tfs.stat(path.join(root, 'components/redis-cache')), undefined);
+  assert.equal(tfs.readFile(path.join(root, 'README.md')), 'apps\n'); // committed text, not the edited file
+  assert.equal(tfs.readFile(path.join(root, 'notes.txt')), undefined);
+  assert.deepEqual(tfs.readDir(path.join(root, 'components')), ['cache', 'legacy', 'podinfo', 'redis']);
+  assert.deepEqual(tfs.readDir(root), ['README.md', 'components']);
+  assert.match(tfs.readFile(path.join(root, 'components/podinfo/production/values.yaml'))!, /replicaCount: 2/);
+  assert.ok(isGitError(repo.resolveRef('nope')));
+  assert.ok(isGitError(repo.resolveRef('--all')));
+});
+
+test('promotion diff: changed, renamed, added components and a deleted overlay; repository untouched', () => {
+  const dir = makePromotionRepo();
+  const before = snapshot(dir);
+  const repo = GitRepository.open(dir);
+  assert.ok(!isGitError(repo));
+  const d = promotionDiff(repo, { from: 'main', to: 'production' });
+  assert.ok(!isGitError(d), isGitError(d) ? d.error : '');
+  assert.deepEqual(d.conflicts, []);
+  assert.deepEqual(
+    d.changes.map((c) => [c.component, c.previousName, c.status, c.changed]),
+    [
+      ['components/legacy', undefined, 'overlay-deleted', ['values', 'manifests']],
+      ['components/newapp', undefined, 'added', ['values', 'manifests']],
+      ['components/podinfo', undefined, 'modified', ['values', 'manifests']],
+      ['components/redis-cache', 'components/redis', 'renamed', []],
+    ],
+  );
+  assert.deepEqual(d.unchanged, ['components/cache']);
+  const podinfo = d.changes.find((c) => c.component === 'components/podinfo')!;
+  assert.deepEqual(podinfo.releases, ['apps/podinfo']);
+  assert.match(podinfo.valuesDiff, /^-replicaCount: 2$/m);
+  assert.match(podinfo.valuesDiff, /^\+replicaCount: 3$/m);
+  assert.match(podinfo.valuesDiff, /^-  tag: "1.0"$/m);
+  assert.match(podinfo.valuesDiff, /^\+  tag: "1.1"$/m);
+  const legacy = d.changes.find((c) => c.component === 'components/legacy')!;
+  assert.match(legacy.valuesDiff, /^\+\+\+ \/dev\/null$/m);
+  assert.equal(snapshot(dir), before);
+});
+
+test('promotion diff CLI: markdown, json, text; unknown branch exits 2; repository untouched', () => {
+  const dir = makePromotionRepo();
+  const before = snapshot(dir);
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], { encoding: 'utf8' });
+  const md = run('--format', 'markdown');
+  assert.equal(md.status, 0, md.stderr);
+  assert.match(md.stdout, /^### Promotion `main` → `production`/);
+  assert.match(md.stdout, /\| `components\/redis -> components\/redis-cache` \| production \| renamed \|/);
+  assert.match(md.stdout, /\| `components\/legacy` \| production \| overlay deleted/);
+  assert.match(md.stdout, /```diff\n--- production apps\/podinfo\n\+\+\+ production\+main apps\/podinfo\n/);
+  assert.equal(md.stderr, ''); // no progress when stderr is not a terminal
+  const json = JSON.parse(run('--format', 'json').stdout);
+  assert.deepEqual(json.changes.map((c: { component: string }) => c.component), ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache']);
+  assert.equal(json.toCommit, git(dir, 'rev-parse', 'production').trim());
+  const text = run();
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /renamed\s+components\/redis -> components\/redis-cache/);
+  const bad = run('--from', 'does-not-exist');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /no branch, tag or commit named 'does-not-exist'/);
+  assert.equal(bad.stdout, '');
+  const opt = run('--to', '--output=/tmp/x');
+  assert.equal(opt.status, 2);
+  assert.match(opt.stderr, /starts with '-'/);
+  assert.equal(snapshot(dir), before);
+});
+
+test('merge conflicts are reported with the conflicting files', () => {
+  const dir = makePromotionRepo();
+  git(dir, 'stash', '-q', '-u'); // only to get a clean tree for the commit below
+  git(dir, 'checkout', '-q', 'production');
+  write(dir, { 'components/podinfo/production/values.yaml': 'conflicting: true\n' });
+  git(dir, 'commit', '-q', '-am', 'hotfix on production');
+  const before = snapshot(dir);
+  const repo = GitRepository.open(dir);
+  assert.ok(!isGitError(repo));
+  const d = promotionDiff(repo, {});
+  assert.ok(!isGitError(d));
+  assert.deepEqual(d.conflicts, ['components/podinfo/production/values.yaml']);
+  const podinfo = d.changes.find((c) => c.component === 'components/podinfo')!;
+  assert.ok(podinfo.problems.some((p) => p.file?.endsWith('components/podinfo/production/values.yaml') && p.line !== undefined), JSON.stringify(podinfo.problems));
+  assert.equal(snapshot(dir), before);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
