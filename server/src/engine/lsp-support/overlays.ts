@@ -1,0 +1,131 @@
+// The data behind the custom requests (fluxOverlays/listOverlays, effectiveValues,
+// renderOverlay): components and overlays, effective values and rendered manifests as YAML text
+// with the origin of every line. Places are engine origins (1-based); the server converts.
+
+import * as path from 'path';
+import { maskSecrets } from '../secrets';
+import { loadProfile, substituteDocuments } from '../substitute/postBuild';
+import { computeEffectiveValues } from '../values/effective';
+import { Origin, YMap, YNode, get, getString } from '../yaml/node';
+import { emitDocuments, emitYaml } from '../yaml/emit';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export interface PlainProblem {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  step?: string;
+  origin?: { file: string; line: number; col: number };
+}
+
+export interface PlainLineOrigin {
+  line: number;
+  origin: Origin;
+  layer: string;
+  overridden?: { value: string; origin: Origin; layer: string }[];
+}
+
+export interface PlainRendered {
+  content: string;
+  origins: PlainLineOrigin[];
+  problems: PlainProblem[];
+  release?: string;
+}
+
+export interface PlainComponent {
+  name: string;
+  dir: string;
+  overlays: { name: string; dir: string; releases: { name: string; namespace?: string }[] }[];
+}
+
+export function listOverlays(index: WorkspaceIndex, file?: string): { components: PlainComponent[]; problems: PlainProblem[] } {
+  const comps = file ? [index.componentOf(file)].filter((c) => c !== undefined) : index.components();
+  const components = comps.map((c) => ({
+    name: c.name,
+    dir: c.dir,
+    overlays: c.overlays.map((o) => ({
+      name: o.name,
+      dir: o.dir,
+      releases: index.build(o.dir).objects.filter((b) => getString(b.node, 'kind') === 'HelmRelease').map((b) => {
+        const meta = get(b.node, 'metadata');
+        const ns = getString(meta, 'namespace');
+        return { name: getString(meta, 'name') ?? '', ...(ns ? { namespace: ns } : {}) };
+      }),
+    })),
+  }));
+  const problems: PlainProblem[] = [];
+  if (file && components.length === 0) problems.push({ severity: 'info', message: `${file} is not inside a component (a folder with base/ and overlay folders)` });
+  return { components, problems };
+}
+
+function overlayDir(index: WorkspaceIndex, file: string, overlay: string): string | undefined {
+  const c = index.componentOf(file);
+  const o = c?.overlays.find((x) => x.name === overlay);
+  if (o) return o.dir;
+  const k = index.kustomizationDirOf(file);
+  return k && path.posix.basename(k) === overlay ? k : undefined;
+}
+
+function layerOf(o: Origin, root: string): string {
+  return o.by ?? path.posix.relative(root, o.file);
+}
+
+/** Emits nodes with a marker per line, then strips the markers into an origins table. */
+function renderWithOrigins(nodes: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
+  const byOrigin = new Map<Origin, YNode>();
+  const walk = (n: YNode) => {
+    if (n.origin) byOrigin.set(n.origin, n);
+    if (n.kind === 'map') n.pairs.forEach((p) => walk(p.value));
+    else if (n.kind === 'seq') n.items.forEach(walk);
+  };
+  nodes.forEach(walk);
+  const table: Origin[] = [];
+  const opts = { showOrigin: true, describeOrigin: (o: Origin) => `@@${table.push(o) - 1}@@` };
+  const text = multi ? emitDocuments(nodes, opts) : nodes.length ? emitYaml(nodes[0], opts) : '';
+  const origins: PlainLineOrigin[] = [];
+  const lines = text.split('\n').map((l, i) => {
+    const m = /\s*# @@(\d+)@@$/.exec(l);
+    if (!m) return l;
+    const o = table[Number(m[1])];
+    const entry: PlainLineOrigin = { line: i, origin: o, layer: layerOf(o, root) };
+    const n = byOrigin.get(o);
+    if (n?.overrides?.length) entry.overridden = n.overrides.filter((x) => x.origin).map((x) => ({ value: x.kind === 'scalar' ? String(x.value) : x.kind, origin: x.origin as Origin, layer: layerOf(x.origin as Origin, root) }));
+    origins.push(entry);
+    return l.slice(0, m.index);
+  });
+  return { content: lines.join('\n'), origins };
+}
+
+function buildDocs(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: PlainProblem[]): YMap[] {
+  const b = index.build(dir);
+  for (const p of b.problems) problems.push({ severity: p.severity, message: p.message, step: 'kustomize', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  let docs = b.objects.map((o) => o.node);
+  if (clusterProfile) {
+    const prof = loadProfile(index.fs, clusterProfile);
+    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute' });
+    const s = substituteDocuments(docs, index.fs, prof.variables);
+    for (const p of s.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+    docs = s.documents;
+  }
+  return docs;
+}
+
+export function effectiveValues(index: WorkspaceIndex, file: string, overlay: string, root: string, release?: string, clusterProfile?: string): PlainRendered {
+  const problems: PlainProblem[] = [];
+  const dir = overlayDir(index, file, overlay);
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
+  const releases = clusterProfile ? computeEffectiveValues(buildDocs(index, dir, clusterProfile, problems), index.fs, index.valuesOptions) : (buildDocs(index, dir, undefined, problems), index.effectiveValues(dir));
+  const chosen = release ? releases.find((r) => r.name === release) : releases[0];
+  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
+  if (!release && releases.length > 1) problems.push({ severity: 'info', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
+  for (const p of chosen.problems) problems.push({ severity: p.severity, message: p.message, step: 'values', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  const r = renderWithOrigins([chosen.values], root, false);
+  return { ...r, problems, release: chosen.name };
+}
+
+export function renderOverlay(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
+  const problems: PlainProblem[] = [];
+  const dir = overlayDir(index, file, overlay);
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
+  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => maskSecrets(d));
+  return { ...renderWithOrigins(docs, root, true), problems };
+}

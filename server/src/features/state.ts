@@ -1,0 +1,136 @@
+// Server state: open buffers (TextDocuments) layered over the disk with a MemoryFileSystem, the
+// workspace index over that file system, the settings, and the debounced diagnostics queue.
+// An edit updates the index for that file at once (cheap: one parse, dropping the builds that
+// read it); diagnostics follow ~150 ms later, for the edited document and the open documents
+// whose overlays read it. Requests always answer from what is there now.
+
+import * as path from 'path';
+import { Connection, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiskFileSystem, MemoryFileSystem } from '../engine/fs';
+import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
+import { didChangeOverlaysNotification } from '../protocol';
+import { uriToPath } from './convert';
+
+export interface Settings {
+  overlayFolders: string[];
+  productionOverlay: string;
+  validationEnable: boolean;
+  crdFolders: string[];
+  clusterProfile: string;
+  chartLocations: Record<string, string>;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  overlayFolders: ['staging', 'production'],
+  productionOverlay: 'production',
+  validationEnable: true,
+  crdFolders: [],
+  clusterProfile: '',
+  chartLocations: {},
+};
+
+export function readSettings(raw: unknown): Settings {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const validation = (r.validation ?? {}) as Record<string, unknown>;
+  return {
+    overlayFolders: Array.isArray(r.overlayFolders) ? r.overlayFolders.map(String) : DEFAULT_SETTINGS.overlayFolders,
+    productionOverlay: typeof r.productionOverlay === 'string' && r.productionOverlay ? r.productionOverlay : DEFAULT_SETTINGS.productionOverlay,
+    validationEnable: typeof validation.enable === 'boolean' ? validation.enable : typeof r['validation.enable'] === 'boolean' ? (r['validation.enable'] as boolean) : true,
+    crdFolders: Array.isArray(r.crdFolders) ? r.crdFolders.map(String) : [],
+    clusterProfile: typeof r.clusterProfile === 'string' ? r.clusterProfile : '',
+    chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
+  };
+}
+
+export class ServerState {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly fs = new MemoryFileSystem(new DiskFileSystem());
+  index: WorkspaceIndex;
+  settings: Settings = DEFAULT_SETTINGS;
+  roots: string[] = [];
+  trusted = true;
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  debounceMs = 150;
+  /** Set by the diagnostics feature. */
+  publish: (uris: string[]) => void = () => undefined;
+
+  constructor(readonly connection: Connection) {
+    this.index = new WorkspaceIndex(this.fs, []);
+  }
+
+  log(message: string): void {
+    this.connection.console.log(`[flux-overlays] ${message}`);
+  }
+
+  /** (Re)builds the index over the workspace roots. */
+  reindex(): number {
+    const t0 = Date.now();
+    const index = new WorkspaceIndex(this.fs, this.roots);
+    index.settings = { overlayFolders: this.settings.overlayFolders, crdFolders: this.settings.crdFolders.map((f) => (path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f))) };
+    const root = this.roots[0] ?? '/';
+    index.valuesOptions = this.trusted
+      ? {
+          charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
+          sourceRoots: this.roots,
+          readBinary: (f: string) => new DiskFileSystem().readBytes(f),
+        }
+      : { sourceRoots: this.roots };
+    index.scan();
+    this.index = index;
+    const ms = Date.now() - t0;
+    this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
+    return ms;
+  }
+
+  root(): string {
+    return this.roots[0] ?? '/';
+  }
+
+  /** A document's text changed (or it closed: text undefined reverts to the disk). */
+  changed(uri: string, text: string | undefined): void {
+    const file = uriToPath(uri);
+    if (text === undefined) this.fs.delete(file);
+    else this.fs.write(file, text);
+    this.fileChanged(file);
+    this.schedule(uri);
+  }
+
+  /** A file changed on disk or in a buffer: update the index and queue dependent documents. */
+  fileChanged(file: string): void {
+    const dirs = this.index.update(file);
+    for (const d of this.documents.all()) {
+      const f = uriToPath(d.uri);
+      if (f === file || this.index.readersOf(f).some((r) => dirs.includes(r)) || dirs.includes(path.posix.dirname(f))) this.pending.add(d.uri);
+    }
+    const components = new Set<string>();
+    const c = this.index.componentOf(file);
+    if (c) components.add(c.dir);
+    try {
+      void this.connection.sendNotification(didChangeOverlaysNotification, c ? { uris: [...components].map((d) => `file://${d}`) } : {});
+    } catch {
+      /* the connection may be closing */
+    }
+  }
+
+  schedule(uri?: string): void {
+    if (uri) this.pending.add(uri);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const uris = [...this.pending];
+      this.pending.clear();
+      this.publish(uris);
+    }, this.debounceMs);
+  }
+
+  scheduleAll(): void {
+    for (const d of this.documents.all()) this.pending.add(d.uri);
+    this.schedule();
+  }
+
+  text(uri: string): string | undefined {
+    return this.documents.get(uri)?.getText() ?? this.fs.readFile(uriToPath(uri));
+  }
+}

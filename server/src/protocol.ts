@@ -1,0 +1,178 @@
+/**
+ * Custom LSP messages between the Flux Overlays client and language server.
+ *
+ * MIRROR of client/src/protocol.ts (the client's copy): same names and shapes. Keep both in sync;
+ * this file imports only the protocol package so it could later become the one shared copy.
+ * Positions are LSP positions (0-based lines and characters); URIs are strings as in LSP.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Where a problem or a value came from. */
+export interface Location {
+  uri: string;
+  range: Range;
+}
+
+export interface Problem {
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  /** The build step the problem comes from, e.g. "resources", "patches", "valuesFrom". */
+  step?: string;
+  location?: Location;
+}
+
+/**
+ * Which revision of the repository to evaluate. `workspace` (the default) is the files on disk
+ * plus unsaved editor buffers; `promotion` reads git objects only: `before` is `to` as it is,
+ * `after` is the result of merging `from` into `to`.
+ */
+export type Source =
+  | { kind: 'workspace' }
+  | { kind: 'promotion'; from: string; to: string; side: 'before' | 'after' };
+
+/** The origin of one line of a rendered document. */
+export interface LineOrigin {
+  /** 0-based line in `content`. */
+  line: number;
+  location: Location;
+  /** Human-readable layer, e.g. "base values.yaml", "production patch", "valuesFrom Secret x". */
+  layer: string;
+  /** Lower-layer values this line overrides (shown on demand). */
+  overridden?: { value: string; location: Location; layer: string }[];
+}
+
+export interface RenderedDocument {
+  /** YAML text (secrets already masked). */
+  content: string;
+  origins: LineOrigin[];
+  problems: Problem[];
+}
+
+// ---- fluxOverlays/listOverlays -------------------------------------------------------------
+
+export interface ListOverlaysParams {
+  /** Limit to the component containing this file or folder; all components when absent. */
+  uri?: string;
+}
+
+export interface ReleaseInfo {
+  name: string;
+  namespace?: string;
+}
+
+export interface OverlayInfo {
+  /** Overlay name: its folder name, or "base". */
+  name: string;
+  /** The overlay's folder (containing kustomization.yaml). */
+  uri: string;
+  releases: ReleaseInfo[];
+  /** True when this overlay differs from the promotion target branch. */
+  differsFromPromotionTarget?: boolean;
+}
+
+export interface ComponentInfo {
+  name: string;
+  /** The component's folder. */
+  uri: string;
+  overlays: OverlayInfo[];
+}
+
+export interface ListOverlaysResult {
+  components: ComponentInfo[];
+  problems: Problem[];
+}
+
+export const listOverlaysRequest = new RequestType<ListOverlaysParams, ListOverlaysResult, void>(
+  'fluxOverlays/listOverlays',
+);
+
+// ---- fluxOverlays/effectiveValues ----------------------------------------------------------
+
+export interface EffectiveValuesParams {
+  /** Any file or folder of the component (the active editor's file, a tree item's folder). */
+  uri: string;
+  /** Overlay name ("production", "staging", "base", ...). */
+  overlay: string;
+  /** HelmRelease name when the overlay renders several; the only one otherwise. */
+  release?: string;
+  /** Path of the cluster profile supplying `${VAR}` substitutions. */
+  clusterProfile?: string;
+  source?: Source;
+}
+
+export type EffectiveValuesResult = RenderedDocument & { release?: string };
+
+export const effectiveValuesRequest = new RequestType<
+  EffectiveValuesParams,
+  EffectiveValuesResult,
+  void
+>('fluxOverlays/effectiveValues');
+
+// ---- fluxOverlays/renderOverlay ------------------------------------------------------------
+
+export interface RenderOverlayParams {
+  uri: string;
+  overlay: string;
+  clusterProfile?: string;
+  source?: Source;
+}
+
+export type RenderOverlayResult = RenderedDocument;
+
+export const renderOverlayRequest = new RequestType<RenderOverlayParams, RenderOverlayResult, void>(
+  'fluxOverlays/renderOverlay',
+);
+
+// ---- fluxOverlays/promotionDiff ------------------------------------------------------------
+
+export interface PromotionDiffParams {
+  /** Root of the git repository (a workspace folder). */
+  uri: string;
+  /** Branch merged, e.g. "main". */
+  from: string;
+  /** Branch merged into, e.g. "production". */
+  to: string;
+  /** Overlay evaluated on both sides; the production overlay by default. */
+  overlay?: string;
+}
+
+export interface PromotionChange {
+  component: string;
+  /** Component folder, usable as `uri` in effectiveValues/renderOverlay with a promotion source. */
+  uri: string;
+  overlay: string;
+  release?: string;
+  /** What changed: values, manifests or both. */
+  changed: ('values' | 'manifests')[];
+}
+
+export interface PromotionDiffResult {
+  changes: PromotionChange[];
+  problems: Problem[];
+}
+
+export const promotionDiffRequest = new RequestType<PromotionDiffParams, PromotionDiffResult, void>(
+  'fluxOverlays/promotionDiff',
+);
+
+// ---- notifications (server to client) ------------------------------------------------------
+
+/** A contributing file changed (saved or not): open previews and the components tree refresh. */
+export interface DidChangeOverlaysParams {
+  /** Component folders affected; all when absent. */
+  uris?: string[];
+}
+
+export const didChangeOverlaysNotification = new NotificationType<DidChangeOverlaysParams>(
+  'fluxOverlays/didChangeOverlays',
+);

@@ -1,0 +1,146 @@
+// The Flux Overlays language server: the connection, the capabilities and the wiring of every
+// feature, in one place. Features live one per file in ./features (LSP params -> engine -> LSP
+// result); the engine (./engine, ./engine/lsp-support) knows nothing about LSP.
+// Start: `node out/server/src/server.js --stdio` (or --node-ipc / --socket=N, as the client chooses).
+
+import {
+  CodeActionKind,
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { uriToPath } from './features/convert';
+import { onCodeActions } from './features/codeActions';
+import { onCodeLens } from './features/codeLens';
+import { onCompletion } from './features/completion';
+import { onEffectiveValues, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
+import { onDefinition } from './features/definition';
+import { publishDiagnostics } from './features/diagnostics';
+import { onDocumentLinks } from './features/documentLinks';
+import { onDocumentSymbols } from './features/documentSymbols';
+import { onHover } from './features/hover';
+import { onReferences } from './features/references';
+import { ServerState, readSettings } from './features/state';
+import { effectiveValuesRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
+
+export function startServer(connection: Connection): ServerState {
+  const state = new ServerState(connection);
+  let canConfigure = false;
+
+  /** One failing request answers its fallback and is logged; the server keeps running. */
+  const safe =
+    <P, R>(name: string, fallback: R, fn: (state: ServerState, params: P) => R) =>
+    (params: P): R => {
+      try {
+        return fn(state, params);
+      } catch (e) {
+        state.log(`${name} failed: ${(e as Error).stack ?? e}`);
+        return fallback;
+      }
+    };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
+    state.roots = folders;
+    const opts = (params.initializationOptions ?? {}) as { trusted?: boolean; settings?: unknown };
+    state.trusted = opts.trusted !== false;
+    if (opts.settings) state.settings = readSettings(opts.settings);
+    canConfigure = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [':', ' ', '/', '-', '.'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'flux-overlays-language-server', version: '0.1.0' },
+    };
+  });
+
+  const loadSettings = async () => {
+    if (!canConfigure) return;
+    try {
+      state.settings = readSettings(await connection.workspace.getConfiguration('fluxOverlays'));
+    } catch (e) {
+      state.log(`could not read settings: ${(e as Error).message}`);
+    }
+  };
+
+  connection.onInitialized(async () => {
+    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxOverlays' }).catch(() => undefined);
+    await loadSettings();
+    try {
+      state.reindex();
+    } catch (e) {
+      state.log(`indexing failed: ${(e as Error).stack ?? e}`);
+    }
+    state.scheduleAll();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const s = (change.settings as { fluxOverlays?: unknown } | undefined)?.fluxOverlays;
+    if (s) state.settings = readSettings(s);
+    else await loadSettings();
+    state.reindex();
+    state.scheduleAll();
+  });
+
+  state.publish = (uris) => publishDiagnostics(state, uris);
+  state.documents.onDidChangeContent((e) => {
+    try {
+      state.changed(e.document.uri, e.document.getText());
+    } catch (err) {
+      state.log(`update failed: ${(err as Error).stack ?? err}`);
+    }
+  });
+  state.documents.onDidClose((e) => {
+    try {
+      state.changed(e.document.uri, undefined);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    } catch (err) {
+      state.log(`close failed: ${(err as Error).stack ?? err}`);
+    }
+  });
+  connection.onDidChangeWatchedFiles((p) => {
+    for (const c of p.changes) {
+      try {
+        if (!state.documents.get(c.uri)) state.fileChanged(uriToPath(c.uri));
+      } catch (err) {
+        state.log(`watch failed: ${(err as Error).message}`);
+      }
+    }
+    state.schedule();
+  });
+
+  connection.onCompletion(safe('completion', { isIncomplete: false, items: [] }, onCompletion));
+  connection.onHover(safe('hover', null, onHover));
+  connection.onDefinition(safe('definition', [], onDefinition));
+  connection.onReferences(safe('references', [], onReferences));
+  connection.onDocumentLinks(safe('documentLinks', [], onDocumentLinks));
+  connection.onDocumentSymbol(safe('documentSymbols', [], onDocumentSymbols));
+  connection.onCodeLens(safe('codeLens', [], onCodeLens));
+  connection.onCodeAction(safe('codeActions', [], onCodeActions));
+  connection.onRequest(listOverlaysRequest, safe('listOverlays', { components: [], problems: [] }, onListOverlays));
+  connection.onRequest(effectiveValuesRequest, safe('effectiveValues', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onEffectiveValues));
+  connection.onRequest(renderOverlayRequest, safe('renderOverlay', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onRenderOverlay));
+  connection.onRequest(promotionDiffRequest, safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff));
+
+  state.documents.listen(connection);
+  connection.listen();
+  return state;
+}
+
+if (require.main === module) {
+  if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+  process.on('uncaughtException', (e) => process.stderr.write(`[flux-overlays] uncaught: ${e.stack ?? e}\n`));
+  startServer(createConnection(ProposedFeatures.all));
+}
