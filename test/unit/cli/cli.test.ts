@@ -1,0 +1,149 @@
+// The values and diff commands run as a user runs them: `node bin/flux-overlays.js ...` in a
+// child process, on the example repository, on corpus folders and on broken inputs.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { CORPUS, PROJECT_ROOT, corpusAvailable } from '../../support/paths';
+
+const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
+const EX = 'examples/keos-apps/components';
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('values --json: one object keyed by DIR as given, then ns/name, values read from the files', () => {
+  const r = cli('values', '--json', `${EX}/podinfo/production`, `./${EX}/governance-agent/M`);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j), [`${EX}/podinfo/production`, `./${EX}/governance-agent/M`]);
+  assert.deepEqual(Object.keys(j[`${EX}/podinfo/production`]), ['keos-frontend/podinfo']);
+  const patchFile = parse(fs.readFileSync(path.join(PROJECT_ROOT, EX, 'podinfo/production/podinfo-values.yaml'), 'utf8'));
+  const v = j[`${EX}/podinfo/production`]['keos-frontend/podinfo'];
+  assert.equal(v.replicaCount, patchFile.spec.values.replicaCount);
+  assert.deepEqual(v.hpa, patchFile.spec.values.hpa);
+  assert.ok(Object.keys(j[`./${EX}/governance-agent/M`]).length >= 1);
+  // Without a profile, ${VAR}s stay and are listed on stderr.
+  assert.match(JSON.stringify(v), /\$\{CLUSTER_DOMAIN\}/);
+  assert.match(r.stderr, /no --profile.*CLUSTER_DOMAIN/);
+});
+
+test('values: secrets masked unless --show-secrets; --profile substitutes; --release filters', () => {
+  const dir = `${EX}/discovery/production`;
+  const masked = JSON.parse(cli('values', '--json', dir).stdout);
+  assert.equal(masked[dir]['keos-discovery/discovery'].database.password, '<secret>');
+  assert.doesNotMatch(cli('values', dir).stdout, /change-me-in-sops/);
+  const shown = JSON.parse(cli('values', '--json', '--show-secrets', dir).stdout);
+  assert.equal(shown[dir]['keos-discovery/discovery'].database.password, 'change-me-in-sops');
+  const prof = cli('values', '--json', '--profile', 'examples/keos-apps/clusters/production/flux-runtime-info.yaml', `${EX}/podinfo/production`);
+  assert.equal(prof.status, 0, prof.stderr);
+  assert.match(JSON.stringify(JSON.parse(prof.stdout)), /podinfo\.keos\.example\.org/);
+  const none = cli('values', '--release', 'x/none', `${EX}/podinfo/production`);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /no HelmRelease x\/none/);
+  const one = cli('values', '--json', '--release', 'keos-frontend/podinfo', `${EX}/podinfo/production`);
+  assert.equal(one.status, 0);
+  const origin = cli('values', '--show-origin', `${EX}/podinfo/production`);
+  assert.match(origin.stdout, /^replicaCount: 3 # examples\/keos-apps\/components\/podinfo\/production\/podinfo-values\.yaml:\d+ \(values\)$/m);
+});
+
+test('values exit codes: missing folder gives {"error"} and 1, bad option 2', () => {
+  const r = cli('values', '--json', 'no/such/dir', `${EX}/podinfo/staging`);
+  assert.equal(r.status, 1);
+  const j = JSON.parse(r.stdout);
+  assert.match(j['no/such/dir'].error, /no such folder/);
+  assert.ok(j[`${EX}/podinfo/staging`]['keos-frontend/podinfo']);
+  assert.equal(cli('values', '--bogus', `${EX}/podinfo/staging`).status, 2);
+  assert.equal(cli('values').status, 2);
+});
+
+test('diff exit codes: 0 equal, 1 differ (unified diff), 2 error', () => {
+  const same = cli('diff', `${EX}/podinfo/staging`, `${EX}/podinfo/staging`);
+  assert.equal(same.status, 0);
+  assert.equal(same.stdout, '');
+  const d = cli('diff', `${EX}/podinfo/staging`, `${EX}/podinfo/production`);
+  assert.equal(d.status, 1);
+  assert.match(d.stdout, /^--- examples\/keos-apps\/components\/podinfo\/staging keos-frontend\/podinfo\n\+\+\+ examples\/keos-apps\/components\/podinfo\/production keos-frontend\/podinfo\n@@ /);
+  assert.match(d.stdout, /^-replicaCount: 1$/m);
+  assert.match(d.stdout, /^\+replicaCount: 3$/m);
+  const m = cli('diff', '--manifests', `${EX}/discovery/staging`, `${EX}/discovery/production`);
+  assert.equal(m.status, 1);
+  assert.match(m.stdout, /ConfigMap keos-discovery\/discovery-values\n/);
+  assert.doesNotMatch(m.stdout, /change-me-in-sops/);
+  assert.equal(cli('diff', `${EX}/podinfo/staging`, 'nope').status, 2);
+  assert.equal(cli('diff', `${EX}/podinfo/staging`).status, 2);
+});
+
+test('corpus: d1-apps staging and production values differ', { skip: !corpusAvailable() && 'corpus absent' }, () => {
+  const base = path.relative(PROJECT_ROOT, path.join(CORPUS, 'controlplaneio-fluxcd__d1-apps', 'components', 'backend'));
+  const r = cli('diff', `${base}/staging`, `${base}/production`);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^\+\+\+ .*production .*\/redis$/m);
+  const v = cli('values', '--json', `${base}/production`);
+  assert.equal(v.status, 0, v.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(v.stdout)[`${base}/production`]).sort(), ['backend/memcached', 'backend/redis'].sort());
+});
+
+// Broken inputs: each one names the file and line.
+function brokenRepo(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-cli-'));
+  for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, rel), text);
+  return dir;
+}
+const hr = (valuesFrom: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: app
+  namespace: apps
+spec:
+  chart:
+    spec:
+      chart: app
+      sourceRef:
+        kind: HelmRepository
+        name: charts
+  valuesFrom:
+${valuesFrom}`;
+const cm = (data: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-values
+  namespace: apps
+data:
+${data}`;
+const kust = 'resources:\n  - hr.yaml\n  - cm.yaml\n';
+
+test('bad input: invalid YAML in a valuesFrom ConfigMap, missing key, malformed targetPath, missing reference', () => {
+  const invalid = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n'), 'cm.yaml': cm('  values.yaml: |\n    a: 1\n    b: [unclosed\n') });
+  let r = cli('values', invalid);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(invalid, 'cm.yaml')))}:(9|10):\\d+: `));
+
+  const missingKey = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n      valuesKey: nope.yaml\n'), 'cm.yaml': cm('  values.yaml: "a: 1"\n') });
+  r = cli('values', '--json', missingKey);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(missingKey, 'hr.yaml')))}:14:\\d+: .*has no key 'nope\\.yaml'`));
+  assert.deepEqual(JSON.parse(r.stdout)[missingKey], { 'apps/app': {} });
+
+  const badPath = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n      valuesKey: v\n      targetPath: a[b.c\n'), 'cm.yaml': cm('  v: "1"\n') });
+  r = cli('values', badPath);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(badPath, 'hr.yaml')))}:17:\\d+: .*valuesFrom\\[0\\].*Flux would fail the release`));
+
+  const missingRef = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n    - kind: Secret\n      name: elsewhere\n'), 'cm.yaml': cm('  values.yaml: "a: 1"\n') });
+  r = cli('values', '--json', missingRef);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout)[missingRef], { 'apps/app': { a: 1 } });
+  assert.match(r.stderr, /warning: .*hr\.yaml:16:\d+: .*Secret\/elsewhere.*Flux would fail the release/);
+  for (const d of [invalid, missingKey, badPath, missingRef]) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
