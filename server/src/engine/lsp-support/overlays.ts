@@ -66,7 +66,8 @@ function overlayDir(index: WorkspaceIndex, file: string, overlay: string): strin
 }
 
 function layerOf(o: Origin, root: string): string {
-  return o.by ?? path.posix.relative(root, o.file);
+  const rel = path.posix.relative(root, o.file);
+  return o.by ? `${o.by} (${rel})` : rel;
 }
 
 /** Emits nodes with a marker per line, then strips the markers into an origins table. */

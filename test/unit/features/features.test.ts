@@ -1,0 +1,205 @@
+// Unit tests per feature, on an in-memory workspace (MemoryFileSystem) and inline YAML with a
+// `|` cursor marker.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryFileSystem } from '../../../server/src/engine/fs';
+import { complete } from '../../../server/src/engine/lsp-support/completion';
+import { computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
+import { codeLenses, definition, documentLinks, documentSymbols, hover, references } from '../../../server/src/engine/lsp-support/navigation';
+import { effectiveValues, listOverlays, renderOverlay } from '../../../server/src/engine/lsp-support/overlays';
+import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { cursorContext } from '../../../server/src/engine/lsp-support/yamlText';
+import { cursor } from './cursor';
+
+const R = '/ws';
+const HR = `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: app
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: app
+      sourceRef:
+        kind: HelmRepository
+        name: app-repo
+  valuesFrom:
+    - kind: ConfigMap
+      name: app-values
+  values:
+    replicaCount: 1
+    image:
+      tag: v1
+`;
+
+function workspace(extra: Record<string, string> = {}): WorkspaceIndex {
+  const fs = new MemoryFileSystem(undefined, {
+    [`${R}/app/base/kustomization.yaml`]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n  - repo.yaml\nconfigMapGenerator:\n  - name: app-values\n    files:\n      - values.yaml=values.yaml\ngeneratorOptions:\n  disableNameSuffixHash: true\n',
+    [`${R}/app/base/release.yaml`]: HR,
+    [`${R}/app/base/repo.yaml`]: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: app-repo\nspec:\n  interval: 1h\n  url: https://charts.example.org\n',
+    [`${R}/app/base/values.yaml`]: 'service:\n  port: 80\n',
+    [`${R}/app/staging/kustomization.yaml`]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: patch.yaml\n',
+    [`${R}/app/staging/patch.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    replicaCount: 2\n',
+    [`${R}/app/production/kustomization.yaml`]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: patch.yaml\n',
+    [`${R}/app/production/patch.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    replicaCount: 3\n',
+    ...extra,
+  });
+  const index = new WorkspaceIndex(fs, [R]);
+  index.scan();
+  return index;
+}
+
+describe('cursorContext', () => {
+  const cases: { src: string; path: (string | number)[]; key?: string; inValue: boolean }[] = [
+    { src: 'a:\n  b:\n    |', path: ['a', 'b'], inValue: false },
+    { src: 'a:\n  b: x|', path: ['a'], key: 'b', inValue: true },
+    { src: 'spec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: |', path: ['spec', 'valuesFrom', 0], key: 'name', inValue: true },
+    { src: 'spec:\n  valuesFrom:\n    - kind: A\n      name: a\n    - kind: B\n      |', path: ['spec', 'valuesFrom', 1], inValue: false },
+    { src: 'resources:\n- a.yaml\n- |', path: ['resources', 1], inValue: false },
+    { src: 'x: 1\n---\nspec:\n  |', path: ['spec'], inValue: false },
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c.src), () => {
+      const { text, line, character } = cursor(c.src);
+      const ctx = cursorContext(text, line, character);
+      assert.deepEqual(ctx.path, c.path);
+      assert.equal(ctx.inValue, c.inValue);
+      if (c.key) assert.equal(ctx.key, c.key);
+    });
+  }
+});
+
+describe('completion', () => {
+  const index = workspace();
+  const at = (file: string, src: string) => {
+    const { text, line, character } = cursor(src);
+    return complete(index, file, text, line, character);
+  };
+  it('offers HelmRelease spec keys with docs and required children as snippets', () => {
+    const c = at(`${R}/app/base/release.yaml`, HR.replace('  interval: 10m\n', '  interval: 10m\n  |\n'));
+    const upgrade = c.find((x) => x.label === 'upgrade');
+    assert.ok(upgrade, 'upgrade offered');
+    assert.ok(upgrade.documentation, 'documented');
+    assert.ok(!c.some((x) => x.label === 'interval'), 'present keys not offered again');
+  });
+  it('offers enum values', () => {
+    const c = at(`${R}/x.yaml`, 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  driftDetection:\n    mode: |');
+    assert.ok(c.some((x) => x.label === 'enabled'));
+  });
+  it('offers apiVersion and kind', () => {
+    assert.ok(at(`${R}/x.yaml`, 'apiVersion: |').some((x) => x.label === 'helm.toolkit.fluxcd.io/v2'));
+    assert.ok(at(`${R}/x.yaml`, 'kind: |').some((x) => x.label === 'HelmRelease'));
+  });
+  it('offers paths in resources', () => {
+    const c = at(`${R}/app/staging/kustomization.yaml`, 'resources:\n  - ../|');
+    assert.ok(c.some((x) => x.label === 'base/' && x.kind === 'folder'), JSON.stringify(c.map((x) => x.label)));
+  });
+  it('offers ConfigMap names for valuesFrom and HelmRepository names for sourceRef', () => {
+    const src = HR.replace('      name: app-values', '      name: |');
+    assert.ok(at(`${R}/app/base/release.yaml`, src).some((x) => x.label === 'app-values'));
+    const src2 = HR.replace('        name: app-repo', '        name: |');
+    assert.ok(at(`${R}/app/base/release.yaml`, src2).some((x) => x.label === 'app-repo'));
+  });
+  it('offers values keys from the base layer in an overlay patch', () => {
+    const c = at(`${R}/app/staging/patch.yaml`, 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    replicaCount: 2\n    |');
+    assert.ok(c.some((x) => x.label === 'image'), JSON.stringify(c.map((x) => x.label)));
+    assert.ok(c.some((x) => x.label === 'service'), 'keys from valuesFrom too');
+  });
+});
+
+describe('hover', () => {
+  const index = workspace();
+  it('shows schema docs', () => {
+    const { text, line, character } = cursor(HR.replace('  interval: 10m', '  inter|val: 10m'));
+    const h = hover(index, `${R}/app/base/release.yaml`, text, line, character, R);
+    assert.ok(h && h.markdown.includes('interval'));
+  });
+  it('shows the effective value in every overlay with where it comes from', () => {
+    const text = index.fs.readFile(`${R}/app/staging/patch.yaml`) as string;
+    const h = hover(index, `${R}/app/staging/patch.yaml`, text, 6, 6, R);
+    assert.ok(h, 'hover');
+    assert.match(h.markdown, /staging: 2 \(app\/staging\/patch\.yaml:7\) \| production: 3 \(app\/production\/patch\.yaml:7\)/);
+  });
+});
+
+describe('diagnostics', () => {
+  it('reports nothing on a valid workspace (patch files validated as partial)', () => {
+    const index = workspace();
+    for (const f of index.yamlFiles) assert.deepEqual(computeDiagnostics(index, f, { validation: true }).filter((d) => d.severity !== 'hint'), [], f);
+  });
+  it('reports syntax errors, duplicate keys, unknown fields with a fix, missing files, deprecations', () => {
+    const index = workspace({
+      [`${R}/bad/kustomization.yaml`]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - nope.yaml\n',
+      [`${R}/bad/dup.yaml`]: 'a: 1\na: 2\n',
+      [`${R}/bad/hr.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  intervall: 5m\n  chart:\n    spec:\n      chart: x\n      sourceRef:\n        kind: HelmRepository\n        name: app-rep\n',
+    });
+    const codes = (f: string) => computeDiagnostics(index, `${R}/bad/${f}`, { validation: true }).map((d) => `${d.severity}:${d.code}:${d.line}`);
+    assert.ok(codes('kustomization.yaml').includes('error:missing-file:4'), codes('kustomization.yaml').join());
+    assert.ok(codes('dup.yaml').includes('error:yaml-duplicate-key:2'), codes('dup.yaml').join());
+    const hr = computeDiagnostics(index, `${R}/bad/hr.yaml`, { validation: true });
+    assert.ok(hr.some((d) => d.code === 'deprecated-api-version' && d.data?.replacement === 'helm.toolkit.fluxcd.io/v2'));
+    assert.ok(hr.some((d) => d.code === 'schema-unknown-field' && d.data?.suggestion === 'interval'), JSON.stringify(hr));
+    assert.ok(hr.some((d) => d.code === 'reference-typo' && d.data?.suggestion === 'app-repo'), JSON.stringify(hr));
+  });
+  it('validation off: only YAML syntax', () => {
+    const index = workspace({ [`${R}/bad/hr.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  intervall: 5m\n' });
+    assert.deepEqual(computeDiagnostics(index, `${R}/bad/hr.yaml`, { validation: false }), []);
+  });
+});
+
+describe('navigation', () => {
+  const index = workspace();
+  it('links and goes to paths in kustomizations', () => {
+    const links = documentLinks(index, `${R}/app/staging/kustomization.yaml`);
+    assert.ok(links.some((l) => l.target === `${R}/app/base/kustomization.yaml`));
+    assert.ok(links.some((l) => l.target === `${R}/app/staging/patch.yaml`));
+  });
+  it('goes from sourceRef and valuesFrom names to the objects', () => {
+    const text = HR;
+    const lines = text.split('\n');
+    const srcLine = lines.findIndex((l) => l.includes('name: app-repo'));
+    const t = definition(index, `${R}/app/base/release.yaml`, text, srcLine, lines[srcLine].indexOf('app-repo') + 2);
+    assert.ok(t.some((x) => x.file === `${R}/app/base/repo.yaml`), JSON.stringify(t));
+    const vfLine = lines.findIndex((l) => l.includes('name: app-values'));
+    assert.ok(definition(index, `${R}/app/base/release.yaml`, text, vfLine, lines[vfLine].indexOf('app-values') + 2).length > 0);
+  });
+  it('lists one symbol per document', () => {
+    const s = documentSymbols(index, `${R}/app/base/release.yaml`);
+    assert.equal(s[0].name, 'HelmRelease/app');
+  });
+  it('finds releases using a ConfigMap', () => {
+    const index2 = workspace({ [`${R}/cm.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-values\ndata:\n  values.yaml: |\n    a: 1\n' });
+    const text = index2.fs.readFile(`${R}/cm.yaml`) as string;
+    const refs = references(index2, `${R}/cm.yaml`, text, 3, 9);
+    assert.equal(refs.length, 1);
+    assert.equal(refs[0].file, `${R}/app/base/release.yaml`);
+  });
+  it('puts code lenses on kustomization and values files', () => {
+    const l = codeLenses(index, `${R}/app/staging/kustomization.yaml`, 'production');
+    assert.deepEqual(l.map((x) => x.title), ['Preview effective values (production)', 'staging']);
+    assert.equal(l[0].command, 'fluxOverlays.previewProductionValues');
+  });
+});
+
+describe('custom request data', () => {
+  const index = workspace();
+  it('lists components and overlays with releases', () => {
+    const r = listOverlays(index);
+    assert.deepEqual(r.components.map((c) => [c.name, c.overlays.map((o) => o.name)]), [['app', ['base', 'staging', 'production']]]);
+    assert.deepEqual(r.components[0].overlays[1].releases, [{ name: 'app' }]);
+  });
+  it('renders effective values with the origin of every line', () => {
+    const r = effectiveValues(index, `${R}/app/staging/patch.yaml`, 'production', R);
+    assert.match(r.content, /replicaCount: 3/);
+    const line = r.content.split('\n').findIndex((l) => l.startsWith('replicaCount'));
+    const o = r.origins.find((x) => x.line === line);
+    assert.equal(o?.origin.file, `${R}/app/production/patch.yaml`);
+    assert.match(o?.layer ?? '', /values \(app\/production\/patch\.yaml\)/);
+  });
+  it('renders an overlay', () => {
+    const r = renderOverlay(index, `${R}/app`, 'staging', R);
+    assert.match(r.content, /kind: HelmRelease/);
+    assert.match(r.content, /kind: ConfigMap/);
+  });
+});
