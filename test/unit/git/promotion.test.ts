@@ -33,6 +33,7 @@ test('git tree file system reads a branch without checking it out', () => {
   assert.match(tfs.readFile(path.join(root, 'components/podinfo/production/values.yaml'))!, /replicaCount: 2/);
   assert.ok(isGitError(repo.resolveRef('nope')));
   assert.ok(isGitError(repo.resolveRef('--all')));
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('promotion diff: changed, renamed, added components and a deleted overlay; repository untouched', () => {
@@ -62,6 +63,7 @@ test('promotion diff: changed, renamed, added components and a deleted overlay; 
   const legacy = d.changes.find((c) => c.component === 'components/legacy')!;
   assert.match(legacy.valuesDiff, /^\+\+\+ \/dev\/null$/m);
   assert.equal(snapshot(dir), before);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('promotion diff CLI: markdown, json, text; unknown branch exits 2; repository untouched', () => {
@@ -89,6 +91,7 @@ test('promotion diff CLI: markdown, json, text; unknown branch exits 2; reposito
   assert.equal(opt.status, 2);
   assert.match(opt.stderr, /starts with '-'/);
   assert.equal(snapshot(dir), before);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('merge conflicts are reported with the conflicting files', () => {
