@@ -82,7 +82,7 @@ export function unifiedDiff(aText: string, bText: string, aName: string, bName: 
   while (i < changed.length) {
     let start = Math.max(0, changed[i] - context);
     let end = changed[i];
-    while (i + 1 < changed.length && changed[i + 1] - end <= 2 * context) end = changed[++i];
+    while (i + 1 < changed.length && changed[i + 1] - end - 1 <= 2 * context) end = changed[++i];
     i++;
     end = Math.min(edits.length - 1, end + context);
     // Line numbers at `start`.
