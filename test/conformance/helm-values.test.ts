@@ -66,6 +66,10 @@ const cases: Case[] = [
     layers: ['top:\n  sub:\n    x: 5\n    z: null\n'],
   },
   {
+    name: 'YAML 1.1 typing of values files: yes/on/y are booleans, 0755 is octal, keys typed too',
+    layers: ['enabled: yes\ndebug: off\nshort: y\nmode: 0755\nquoted: "yes"\nyes: key-was-yes\non: key-was-on\nwhen: 2001-12-14\n'],
+  },
+  {
     name: 'deep type clash inside merged maps',
     chartValues: 'a:\n  b:\n    c: 1\n  d: [1]\n  e: text\n',
     layers: ['a:\n  b: scalar\n  d:\n    m: 1\n  e:\n    f: 1\n'],
@@ -74,7 +78,8 @@ const cases: Case[] = [
 
 function ourValues(chartValues: string, c: Case): unknown {
   const parse = (text: string, file: string): YMap => {
-    const root = parseYaml(text, file).documents[0]?.root;
+    // Helm reads values files with YAML 1.1 typing (the 'helm' flavour).
+    const root = parseYaml(text, file, undefined, 'helm').documents[0]?.root;
     return root && root.kind === 'map' ? root : { kind: 'map', pairs: [] };
   };
   let user: YMap = { kind: 'map', pairs: [] };

@@ -17,3 +17,14 @@ test('plain scalars are typed like kustomize', () => {
   for (const [text, want] of cases) assert.deepEqual(resolvePlainScalar(text), want, text);
   assert.ok(Object.is(resolvePlainScalar('-0'), 0), '-0 prints as 0');
 });
+
+// Helm reads values text with go-yaml v2 (sigs.k8s.io/yaml): YAML 1.1 booleans, timestamps kept
+// as text. Checked against helm 3.18 in test/conformance/helm-values.test.ts.
+const helmCases: [string, unknown][] = [
+  ['yes', true], ['on', true], ['y', true], ['Off', false], ['NO', false], ['n', false],
+  ['0755', 493], ['2001-12-14', '2001-12-14'], ['true', true], ['yes-string', 'yes-string'],
+];
+
+test('plain scalars are typed like Helm reads values files', () => {
+  for (const [text, want] of helmCases) assert.deepEqual(resolvePlainScalar(text, 'helm'), want, text);
+});

@@ -141,7 +141,7 @@ export function loadChart(chartPath: string, fs: FileSystem, readBinary?: (path:
   }
   const problems: ValuesProblem[] = [];
   const meta = parseYaml(chartYaml, path.posix.join(chartPath, 'Chart.yaml')).documents[0]?.root;
-  const parsed = parseYaml(valuesText ?? '', valuesFile);
+  const parsed = parseYaml(valuesText ?? '', valuesFile, undefined, 'helm');
   for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart values: ${p.message}`, file: p.file, line: p.line, col: p.col, code: 'chart-values-yaml' });
   const root = parsed.documents[0]?.root;
   const values: YMap = root && root.kind === 'map' ? root : { kind: 'map', pairs: [] };

@@ -83,17 +83,19 @@ export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, wh
   let parsed;
   if (origin && fileText !== undefined && !entry.decoded) {
     if (fileText === entry.text) {
-      parsed = parseYaml(entry.text, origin.file);
+      parsed = parseYaml(entry.text, origin.file, undefined, 'helm');
       placed = true;
     } else {
       const shift = blockScalarShift(fileText, origin, entry.text);
       if (shift) {
-        parsed = parseYaml(entry.text, origin.file, shift);
+        parsed = parseYaml(entry.text, origin.file, shift, 'helm');
         placed = true;
       }
     }
   }
-  if (!parsed) parsed = parseYaml(entry.text, origin?.file ?? what);
+  // Helm (and helm-controller, through Helm's ReadValues) read values text with YAML 1.1
+  // typing: `enabled: yes` is a boolean there, unlike in the manifests kustomize reads.
+  if (!parsed) parsed = parseYaml(entry.text, origin?.file ?? what, undefined, 'helm');
   const problems: ValuesProblem[] = [];
   for (const p of parsed.problems) {
     const at = placed || !origin ? p : { file: origin.file, line: origin.line, col: origin.col };

@@ -4,7 +4,7 @@
 import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, LineCounter, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { Origin, YNode, YPair, scalar } from './node';
-import { resolvePlainScalar } from './resolve';
+import { YamlFlavor, resolvePlainScalar } from './resolve';
 
 export interface YamlProblem {
   message: string;
@@ -41,6 +41,8 @@ export interface PositionMap {
   colShift: number;
   /** The text being parsed. */
   text: string;
+  /** Whose scalar typing rules apply (see resolve.ts). */
+  flavor: YamlFlavor;
   /** Duplicate keys found while converting (the parser's own check is slower). */
   duplicates?: YamlProblem[];
 }
@@ -63,10 +65,10 @@ export function originOf(pm: PositionMap, range: readonly [number, number, numbe
  * embedded in a ConfigMap block scalar): lines and columns are offset so origins point at the
  * real file.
  */
-export function parseYaml(text: string, file: string, shift?: { line: number; col: number }): ParsedFile {
+export function parseYaml(text: string, file: string, shift?: { line: number; col: number }, flavor: YamlFlavor = 'kustomize'): ParsedFile {
   const lineCounter = new LineCounter();
   const problems: YamlProblem[] = [];
-  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text };
+  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text, flavor };
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: true, schema: 'failsafe' }) as Document.Parsed[];
@@ -117,7 +119,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     const sc = n as YamlScalar;
     // Everything is read as text (failsafe schema); plain scalars are then typed by our rules.
     if (sc.type === 'PLAIN' && (sc.tag === undefined || sc.tag === null) && typeof sc.value === 'string') {
-      return scalar(resolvePlainScalar(sc.value), origin);
+      return scalar(resolvePlainScalar(sc.value, pm.flavor), origin);
     }
     if (sc.tag === 'tag:yaml.org,2002:int' || sc.tag === 'tag:yaml.org,2002:float') return scalar(resolvePlainScalar(String(sc.value)), origin);
     if (sc.tag === 'tag:yaml.org,2002:bool') return scalar(String(sc.value) === 'true', origin);
@@ -146,6 +148,11 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       let keyOrigin: Origin | undefined;
       if (k && yIsScalar(k)) {
         key = k.value === null || k.value === undefined ? '' : String(k.value);
+        // Helm's reader types keys too and then turns them back into JSON strings: `yes:` -> "true".
+        if (pm.flavor === 'helm' && (k as YamlScalar).type === 'PLAIN' && typeof k.value === 'string') {
+          const typed = resolvePlainScalar(k.value, 'helm');
+          key = typed === null ? 'null' : String(typed);
+        }
         keyOrigin = originOf(pm, k.range);
       } else if (k && k.range) {
         key = String(k);

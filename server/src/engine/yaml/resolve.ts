@@ -5,6 +5,16 @@
 
 import { Scalar } from './node';
 
+/**
+ * Which reader's rules to follow. `kustomize`: go-yaml v3 (only true/false are booleans).
+ * `helm`: go-yaml v2 as used by sigs.k8s.io/yaml, which Helm and helm-controller use to read
+ * values files and valuesFrom data: YAML 1.1 booleans (`yes`, `on`, `y`, `off`...).
+ */
+export type YamlFlavor = 'kustomize' | 'helm';
+
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
@@ -52,10 +62,14 @@ function sign(s: string): number {
 
 const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 
-export function resolvePlainScalar(s: string): Scalar {
+export function resolvePlainScalar(s: string, flavor: YamlFlavor = 'kustomize'): Scalar {
   if (NULLS.has(s)) return null;
   if (TRUE.has(s)) return true;
   if (FALSE.has(s)) return false;
+  if (flavor === 'helm') {
+    if (YAML11_TRUE.has(s)) return true;
+    if (YAML11_FALSE.has(s)) return false;
+  }
   const c = s[0];
   if ((c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.') {
     const i = integer(s);
@@ -66,7 +80,8 @@ export function resolvePlainScalar(s: string): Scalar {
       if (Number.isFinite(f)) return f === 0 ? 0 : f;
       return s;
     }
-    const t = timestamp(s);
+    // go-yaml v2 keeps timestamp-looking text as a string when decoding into interface{}.
+    const t = flavor === 'kustomize' ? timestamp(s) : undefined;
     if (t !== undefined) return t;
   }
   return s;
