@@ -44,4 +44,4 @@ export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: st
   return errors > 0 ? 1 : 0;
 }
 
-registerCommand('check', { flags: ['help', 'no-validation'], values: ['format'], run: runCheck });
+registerCommand('check', { flags: ['help', 'no-validation'], values: ['format'], usage: CHECK_USAGE, run: runCheck });

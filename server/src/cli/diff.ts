@@ -38,4 +38,4 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   return text ? 1 : 0;
 }
 
-registerCommand('diff', { flags: ['manifests', 'show-secrets', 'help'], values: SHARED_VALUES, run: runDiff });
+registerCommand('diff', { flags: ['manifests', 'show-secrets', 'help'], values: SHARED_VALUES, usage: DIFF_USAGE, run: runDiff });

@@ -17,10 +17,10 @@ Run 'flux-overlays COMMAND --help' for a command's options.
 ${BUILD_USAGE}
 `;
 
-type Command = { flags: string[]; values: string[]; run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number> };
+type Command = { flags: string[]; values: string[]; usage?: string; run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
-  build: { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['load-restrictor'], run: runBuild },
+  build: { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['load-restrictor'], usage: BUILD_USAGE, run: runBuild },
 };
 
 export function registerCommand(name: string, c: Command): void {
@@ -41,7 +41,7 @@ export async function main(argv: string[], out = (s: string) => void process.std
   try {
     const args = parseArgs(rest, cmd);
     if (args.flags.has('help')) {
-      out(USAGE);
+      out(cmd.usage ? `${cmd.usage}\n` : USAGE);
       return 0;
     }
     return await cmd.run(args, out, err);

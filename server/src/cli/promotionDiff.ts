@@ -96,4 +96,4 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', ...SHARED_VALUES], run: runPromotionDiff });
+registerCommand('promotion-diff', { flags: ['show-secrets', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', ...SHARED_VALUES], usage: PROMOTION_USAGE, run: runPromotionDiff });

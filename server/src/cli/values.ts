@@ -143,4 +143,4 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
 
 export const SHARED_VALUES = ['profile', 'chart', 'extra-root', 'load-restrictor'];
 
-registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['release', ...SHARED_VALUES], run: runValues });
+registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['release', ...SHARED_VALUES], usage: VALUES_USAGE, run: runValues });
