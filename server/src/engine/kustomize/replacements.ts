@@ -8,48 +8,22 @@ import { fail } from './errors';
 import { gvkSelected } from './fieldspec';
 import { KustomizationFile, mapList } from './kustomizationFile';
 import { Loader } from './loader';
-import { parseLabelSelector } from './selector';
+import { Selector, matchesSelector, readSelector } from './selector';
 import { Resource, ResId, allIds, nsEquals } from './resource';
 
-interface IdSelector {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+type IdSelector = Selector;
 
 function readIdSelector(n: YNode | undefined): IdSelector {
-  const s: IdSelector = {};
-  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
-    const v = getString(n, k);
-    if (v !== undefined) s[k] = v;
-  }
-  return s;
+  return readSelector(n) ?? {};
 }
 
 function idSelected(id: ResId, s: IdSelector): boolean {
   return (!s.name || s.name === id.name) && (!s.namespace || nsEquals(s.namespace, id.namespace)) && gvkSelected(s, id.gvk);
 }
 
-function mapMatches(m: YNode | undefined, text: string | undefined): boolean {
-  if (!text) return true;
-  const values = new Map<string, string>();
-  if (isMap(m)) for (const p of m.pairs) values.set(p.key, isScalar(p.value) ? String(p.value.value ?? '') : '');
-  return parseLabelSelector(text).every((r) => {
-    const v = values.get(r.key);
-    if (r.op === 'exists') return v !== undefined;
-    if (r.op === '!exists') return v === undefined;
-    if (r.op === 'in') return v !== undefined && r.values.includes(v);
-    return v === undefined || !r.values.includes(v);
-  });
-}
-
 function labelsAndAnnotationsMatch(r: Resource, s: IdSelector): boolean {
   const meta = get(r.node, 'metadata');
-  return mapMatches(get(meta, 'labels'), s.labelSelector) && mapMatches(get(meta, 'annotations'), s.annotationSelector);
+  return matchesSelector(get(meta, 'labels'), s.labelSelector, 'labelSelector') && matchesSelector(get(meta, 'annotations'), s.annotationSelector, 'annotationSelector');
 }
 
 /** Splits on `.` except inside `[...]`. */

@@ -76,7 +76,8 @@ export function parseLabelSelector(text: string): Requirement[] {
   return reqs;
 }
 
-function matchesSelector(map: YNode | undefined, text: string | undefined, what: string): boolean {
+/** Does a labels/annotations map satisfy a Kubernetes selector expression? (empty = yes) */
+export function matchesSelector(map: YNode | undefined, text: string | undefined, what: string): boolean {
   if (!text) return true;
   let reqs: Requirement[];
   try {

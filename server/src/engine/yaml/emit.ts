@@ -50,13 +50,14 @@ function emitNode(n: YNode, indent: string, lines: string[], opts: EmitOptions):
 }
 
 function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts: EmitOptions, isMapKey: boolean): void {
-  if (v.kind === 'map') {
-    if (v.pairs.length === 0) {
-      lines.push(`${head} {}${originComment(v.origin, opts)}`);
+  if (v.kind === 'map' || v.kind === 'seq') {
+    if ((v.kind === 'map' ? v.pairs.length : v.items.length) === 0) {
+      lines.push(`${head} ${v.kind === 'map' ? '{}' : '[]'}${originComment(v.origin, opts)}`);
       return;
     }
     if (!isMapKey) {
-      // `- key: value` with the rest of the map indented under the first key.
+      // A list item holding a collection: `- key: value` / `- - item`, the rest indented under
+      // the first line.
       const sub: string[] = [];
       emitNode(v, indent + '  ', sub, opts);
       sub[0] = `${head} ${sub[0].slice(indent.length + 2)}`;
@@ -64,23 +65,8 @@ function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts
       return;
     }
     lines.push(head);
-    emitNode(v, indent + '  ', lines, opts);
-    return;
-  }
-  if (v.kind === 'seq') {
-    if (v.items.length === 0) {
-      lines.push(`${head} []${originComment(v.origin, opts)}`);
-      return;
-    }
-    if (!isMapKey) {
-      const sub: string[] = [];
-      emitNode(v, indent + '  ', sub, opts);
-      sub[0] = `${head} ${sub[0].slice(indent.length + 2)}`;
-      lines.push(...sub);
-      return;
-    }
-    lines.push(head);
-    emitNode(v, indent, lines, opts);
+    // kubectl prints a list flush with its key, a map indented under it.
+    emitNode(v, v.kind === 'map' ? indent + '  ' : indent, lines, opts);
     return;
   }
   if (typeof v.value === 'string' && v.value.includes('\n') && !/[^\S\n]\n|\t/.test(v.value) && !/^\s/.test(v.value)) {
