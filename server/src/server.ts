@@ -31,10 +31,16 @@ export function startServer(connection: Connection): ServerState {
   const state = new ServerState(connection);
   let canConfigure = false;
 
+  // Requests wait for the first index (built once the settings are read after `initialized`),
+  // so a request sent right after initialize answers from the workspace, not from an empty index.
+  let indexed: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (indexed = resolve));
+
   /** One failing request answers its fallback and is logged; the server keeps running. */
   const safe =
     <P, R>(name: string, fallback: R, fn: (state: ServerState, params: P) => R) =>
-    (params: P): R => {
+    async (params: P): Promise<R> => {
+      await ready;
       try {
         return fn(state, params);
       } catch (e) {
@@ -83,6 +89,7 @@ export function startServer(connection: Connection): ServerState {
     } catch (e) {
       state.log(`indexing failed: ${(e as Error).stack ?? e}`);
     }
+    indexed();
     state.scheduleAll();
   });
 

@@ -111,14 +111,14 @@ export class TestClient {
     return this.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri, 20000, since);
   }
 
-  async initialize(rootDir: string, settings: unknown = {}): Promise<unknown> {
+  async initialize(rootDir: string, settings: unknown = {}, initializationOptions: { trusted: boolean } = { trusted: true }): Promise<unknown> {
     this.settings = settings;
     const r = await this.request('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(rootDir).toString(),
       workspaceFolders: [{ uri: pathToFileURL(rootDir).toString(), name: path.basename(rootDir) }],
       capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
-      initializationOptions: { trusted: true },
+      initializationOptions,
     });
     this.notify('initialized', {});
     return r;

@@ -76,7 +76,7 @@ describe('language server over stdio on examples/keos-apps', () => {
 
   it('answers the custom requests', async () => {
     const list = await c.request<{ components: { name: string; overlays: { name: string }[] }[] }>('fluxOverlays/listOverlays', {});
-    const p = list.components.find((x) => x.name === 'podinfo');
+    const p = list.components.find((x) => x.name === 'components/podinfo');
     assert.deepEqual(p?.overlays.map((o) => o.name), ['base', 'staging', 'production']);
     const ev = await c.request<{ content: string; origins: { line: number; location: { uri: string } }[]; release: string }>('fluxOverlays/effectiveValues', { uri: uriOf(podinfo), overlay: 'production' });
     assert.equal(ev.release, 'podinfo');

@@ -1,5 +1,5 @@
-// The custom requests of server/src/protocol.ts, answered by the engine (lsp-support/overlays.ts).
-import * as path from 'path';
+// The custom requests of server/src/protocol.ts, answered by the engine (lsp-support/overlays.ts
+// for the workspace, lsp-support/promotion.ts over git objects for a `promotion` source).
 import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../engine/lsp-support/overlays';
 import {
   EffectiveValuesParams,
@@ -13,6 +13,8 @@ import {
   RenderOverlayParams,
   RenderOverlayResult,
 } from '../protocol';
+import { PromotionEvalOptions, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../engine/lsp-support/promotion';
+import { loadProfile } from '../engine/substitute/postBuild';
 import { originToLocation, pathToUri, uriToPath } from './convert';
 import { ServerState } from './state';
 
@@ -35,12 +37,14 @@ function toRendered(r: PlainRendered): { content: string; origins: LineOrigin[];
 
 function profile(state: ServerState, explicit?: string): string | undefined {
   const p = explicit || state.settings.clusterProfile;
-  if (!p) return undefined;
-  const f = p.startsWith('file:') ? uriToPath(p) : p;
-  return path.isAbsolute(f) ? f : path.posix.join(state.root(), f);
+  return p ? state.abs(p) : undefined;
 }
 
-const PROMOTION_UNAVAILABLE: Problem = { severity: 'error', message: 'reading git revisions is not available in this server build yet (the git engine is not wired in); showing nothing rather than the working tree', step: 'git' };
+const RESTRICTED: Problem = { severity: 'error', message: 'restricted mode: reading git revisions is refused until the workspace is trusted', step: 'git' };
+
+function promotionOptions(state: ServerState, clusterProfile?: string): PromotionEvalOptions {
+  return { workspaceFs: state.fs, values: state.index.valuesOptions, clusterProfile: profile(state, clusterProfile), root: state.root() };
+}
 
 export function onListOverlays(state: ServerState, params: ListOverlaysParams): ListOverlaysResult {
   const r = listOverlays(state.index, params.uri ? uriToPath(params.uri) : undefined);
@@ -51,18 +55,30 @@ export function onListOverlays(state: ServerState, params: ListOverlaysParams): 
 }
 
 export function onEffectiveValues(state: ServerState, params: EffectiveValuesParams): EffectiveValuesResult {
-  if (params.source && params.source.kind !== 'workspace') return { content: '', origins: [], problems: [PROMOTION_UNAVAILABLE] };
-  const r = effectiveValues(state.index, uriToPath(params.uri), params.overlay, state.root(), params.release, profile(state, params.clusterProfile));
+  let r;
+  if (params.source?.kind === 'promotion') {
+    if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
+    r = promotionEffectiveValues(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, params.clusterProfile), params.release);
+  } else r = effectiveValues(state.index, uriToPath(params.uri), params.overlay, state.root(), params.release, profile(state, params.clusterProfile));
   return { ...toRendered(r), ...(r.release ? { release: r.release } : {}) };
 }
 
 export function onRenderOverlay(state: ServerState, params: RenderOverlayParams): RenderOverlayResult {
-  if (params.source && params.source.kind !== 'workspace') return { content: '', origins: [], problems: [PROMOTION_UNAVAILABLE] };
+  if (params.source?.kind === 'promotion') {
+    if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
+    return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, params.clusterProfile)));
+  }
   return toRendered(renderOverlay(state.index, uriToPath(params.uri), params.overlay, state.root(), profile(state, params.clusterProfile)));
 }
 
 export function onPromotionDiff(state: ServerState, params: PromotionDiffParams): PromotionDiffResult {
-  void state;
-  void params;
-  return { changes: [], problems: [PROMOTION_UNAVAILABLE] };
+  if (!state.trusted) return { changes: [], problems: [RESTRICTED] };
+  const prof = profile(state);
+  const variables = prof ? loadProfile(state.fs, prof).variables : undefined;
+  const overlay = params.overlay || state.settings.productionOverlay;
+  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, overlay, { ...state.index.valuesOptions, variables });
+  return {
+    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed })),
+    problems: r.problems.map(toProblem),
+  };
 }

@@ -9,6 +9,9 @@ import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiskFileSystem, MemoryFileSystem } from '../engine/fs';
 import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
+import { ParseCache } from '../engine/kustomize/loader';
+import { PromotionSides } from '../engine/lsp-support/promotion';
+import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
 import { didChangeOverlaysNotification } from '../protocol';
 import { uriToPath } from './convert';
 
@@ -19,6 +22,8 @@ export interface Settings {
   crdFolders: string[];
   clusterProfile: string;
   chartLocations: Record<string, string>;
+  /** Other repositories whose ConfigMaps/Secrets valuesFrom may name (keos-system-services). */
+  extraRoots: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -28,6 +33,7 @@ export const DEFAULT_SETTINGS: Settings = {
   crdFolders: [],
   clusterProfile: '',
   chartLocations: {},
+  extraRoots: [],
 };
 
 export function readSettings(raw: unknown): Settings {
@@ -40,6 +46,7 @@ export function readSettings(raw: unknown): Settings {
     crdFolders: Array.isArray(r.crdFolders) ? r.crdFolders.map(String) : [],
     clusterProfile: typeof r.clusterProfile === 'string' ? r.clusterProfile : '',
     chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
+    extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
   };
 }
 
@@ -47,6 +54,8 @@ export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   readonly fs = new MemoryFileSystem(new DiskFileSystem());
   index: WorkspaceIndex;
+  /** Git sides of promotions (fluxOverlays/promotionDiff and the `promotion` source), cached by commit pair. */
+  readonly promotion = new PromotionSides();
   settings: Settings = DEFAULT_SETTINGS;
   roots: string[] = [];
   trusted = true;
@@ -75,6 +84,7 @@ export class ServerState {
           charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
           sourceRoots: this.roots,
           readBinary: (f: string) => new DiskFileSystem().readBytes(f),
+          ...(this.settings.extraRoots.length ? { externalLookup: lazyExternalLookup(this.fs, this.settings.extraRoots.map((r) => this.abs(r)), index.cache) } : {}),
         }
       : { sourceRoots: this.roots };
     index.scan();
@@ -82,6 +92,12 @@ export class ServerState {
     const ms = Date.now() - t0;
     this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
     return ms;
+  }
+
+  /** A setting's path: absolute, or relative to the first workspace folder. */
+  abs(p: string): string {
+    const f = p.startsWith('file:') ? uriToPath(p) : p;
+    return path.isAbsolute(f) ? f : path.posix.join(this.root(), f);
   }
 
   root(): string {
@@ -133,4 +149,10 @@ export class ServerState {
   text(uri: string): string | undefined {
     return this.documents.get(uri)?.getText() ?? this.fs.readFile(uriToPath(uri));
   }
+}
+
+/** externalLookupFor, built on the first valuesFrom that misses in the workspace (the extra roots are built once per index). */
+function lazyExternalLookup(fs: MemoryFileSystem, roots: string[], cache: ParseCache): ExternalLookup {
+  let lookup: ExternalLookup | undefined;
+  return (kind, namespace, name) => (lookup ??= externalLookupFor(fs, roots, cache))(kind, namespace, name);
 }

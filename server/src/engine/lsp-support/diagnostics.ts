@@ -148,6 +148,9 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   const spec = get(root, 'spec');
   const dir = index.kustomizationDirOf(file);
   const built = dir && index.kustomizationDirs.has(dir) ? index.cachedBuild(dir) ?? index.build(dir) : undefined;
+  const releaseName = getString(get(root, 'metadata'), 'name');
+  const builtRelease = built?.objects.find((o) => getString(o.node, 'kind') === 'HelmRelease' && getString(get(o.node, 'metadata'), 'name') === releaseName);
+  const namespace = getString(get(root, 'metadata'), 'namespace') ?? getString(get(builtRelease?.node, 'metadata'), 'namespace');
   const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
   const known = (k: string) => [...builtObjects.filter((o) => o.kind === k).map((o) => o.name), ...index.objects(k).map((o) => o.name)];
   const check = (refKind: string, nameNode: YNode | undefined, what: string) => {
@@ -155,6 +158,7 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
     const name = nameNode.value;
     const candidates = known(refKind);
     if (candidates.includes(name)) return;
+    if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
     const near = closest(name, candidates);
     if (near && near !== name && candidates.length > 0) {
       out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?`, data: { suggestion: near } });

@@ -71,7 +71,7 @@ function layerOf(o: Origin, root: string): string {
 }
 
 /** Emits nodes with a marker per line, then strips the markers into an origins table. */
-function renderWithOrigins(nodes: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
+export function renderWithOrigins(nodes: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
   const byOrigin = new Map<Origin, YNode>();
   const walk = (n: YNode) => {
     if (n.origin) byOrigin.set(n.origin, n);

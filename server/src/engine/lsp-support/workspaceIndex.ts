@@ -14,6 +14,9 @@ import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../yaml/node'
 import { ParsedFile } from '../yaml/parse';
 import { EffectiveRelease, computeEffectiveValues } from '../values/effective';
 import { EffectiveValuesOptions } from '../values/effective';
+import { Component, componentOf, discoverComponents } from '../workspace/discover';
+
+export type { Component };
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'out', 'dist', '.vscode-test']);
 const INTERESTING_KINDS = /kind:\s*["']?(HelmRepository|OCIRepository|GitRepository|Bucket|ConfigMap|Secret|HelmRelease|CustomResourceDefinition|Kustomization)\b/;
@@ -34,12 +37,6 @@ export interface ValuesFromRef {
   origin: Origin;
 }
 
-export interface Component {
-  name: string;
-  dir: string;
-  /** Overlay folders (with a kustomization), base first. */
-  overlays: { name: string; dir: string }[];
-}
 
 export interface IndexSettings {
   overlayFolders: string[];
@@ -64,6 +61,8 @@ export class WorkspaceIndex {
   private readonly effective = new Map<string, EffectiveRelease[]>();
   /** File -> folders whose last build read it. */
   private readonly readers = new Map<string, Set<string>>();
+  /** Components, discovered on first use (see components()). */
+  private componentList?: Component[];
   settings: IndexSettings = { overlayFolders: ['staging', 'production'], crdFolders: [] };
   valuesOptions: EffectiveValuesOptions = {};
 
@@ -106,6 +105,8 @@ export class WorkspaceIndex {
     this.objectsByFile.delete(file);
     this.valuesFromByFile.delete(file);
     const wasCrd = this.crdFiles.delete(file);
+    if (isKust && this.componentList && (text === undefined) !== !this.kustomizationDirs.has(dir)) this.componentList = undefined;
+    else if (isKust && this.componentList && this.fs.stat(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' && !this.kustomizationDirs.has(path.posix.join(path.posix.dirname(dir), 'base'))) this.componentList = undefined;
     if (text === undefined) {
       this.yamlFiles.delete(file);
       if (isKust) this.kustomizationDirs.delete(dir);
@@ -240,40 +241,29 @@ export class WorkspaceIndex {
     return undefined;
   }
 
-  /** The component holding a file or folder: the nearest folder above with a `base/` kustomization. */
+  /**
+   * The component holding a file or folder (the innermost one), from the workspace engine's
+   * discovery (engine/workspace/discover.ts: d1/keos, flux2-example and d1-infra layouts).
+   */
   componentOf(file: string): Component | undefined {
-    let d = this.fs.stat(file) === 'dir' ? file : path.posix.dirname(file);
-    for (let i = 0; i < 50; i++) {
-      const c = this.componentAt(d);
-      if (c) return c;
-      const up = path.posix.dirname(d);
-      if (up === d) return undefined;
-      d = up;
-    }
-    return undefined;
+    return componentOf(this.components(), file);
   }
 
-  /** The component rooted exactly at `dir`, if `dir/base` is a kustomization. */
+  /** The component rooted exactly at `dir`. */
   componentAt(dir: string): Component | undefined {
-    const base = path.posix.join(dir, 'base');
-    if (!this.kustomizationDirs.has(base)) return undefined;
-    const overlays: { name: string; dir: string }[] = [{ name: 'base', dir: base }];
-    const names = this.fs.readDir(dir).filter((n) => n !== 'base' && this.kustomizationDirs.has(path.posix.join(dir, n)));
-    const order = this.settings.overlayFolders;
-    names.sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
-    for (const n of names) overlays.push({ name: n, dir: path.posix.join(dir, n) });
-    return { name: path.posix.basename(dir), dir, overlays };
+    return this.components().find((c) => c.dir === dir);
   }
 
-  /** Every component in the workspace. */
+  /** Every component in the workspace (discovered once, again after a kustomization file appears, disappears or changes where it matters). */
   components(): Component[] {
-    const out: Component[] = [];
-    for (const d of [...this.kustomizationDirs].sort()) {
-      if (path.posix.basename(d) !== 'base') continue;
-      const c = this.componentAt(path.posix.dirname(d));
-      if (c) out.push(c);
+    if (!this.componentList) {
+      const order = this.settings.overlayFolders;
+      this.componentList = this.roots.flatMap((r) => discoverComponents(this.fs, r)).map((c) => ({
+        ...c,
+        overlays: [...c.overlays].sort((a, b) => (a.name === 'base' ? -1 : b.name === 'base' ? 1 : rank(order, a.name) - rank(order, b.name) || a.name.localeCompare(b.name))),
+      }));
     }
-    return out;
+    return this.componentList;
   }
 
   /** Overlays a file contributes to: its component's overlays that read it (building them as needed). */

@@ -1,0 +1,152 @@
+// The `promotion` source of the custom requests and fluxOverlays/promotionDiff, over the git
+// engine: `before` is branch `to` as committed, `after` the tree of merging `from` into `to`
+// (git merge-tree, object store only). Both are read through GitTreeFileSystem: no checkout, no
+// change to the work tree, the index or any ref. Sides are cached per (from, to) commit pair.
+
+import * as path from 'path';
+import { FileSystem } from '../fs';
+import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff } from '../git';
+import { ParseCache } from '../kustomize/loader';
+import { Variables, loadProfile } from '../substitute/postBuild';
+import { EffectiveValuesOptions } from '../values/effective';
+import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
+import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
+import { maskSecrets } from '../secrets';
+
+export interface PromotionSource {
+  from: string;
+  to: string;
+  side: 'before' | 'after';
+}
+
+export interface PlainPromotionChange {
+  component: string;
+  dir: string;
+  overlay: string;
+  release?: string;
+  changed: ('values' | 'manifests')[];
+}
+
+interface Sides {
+  key: string;
+  before: { fs: GitTreeFileSystem; components: Component[] };
+  after: { fs: GitTreeFileSystem; components: Component[] };
+  conflicts: string[];
+}
+
+/** The git repository holding `file` (which may exist only on a branch: its nearest existing folder is asked). */
+export function openRepository(disk: FileSystem, file: string): GitRepository | { error: string } {
+  let d = file;
+  while (disk.stat(d) !== 'dir' && path.posix.dirname(d) !== d) d = path.posix.dirname(d);
+  return GitRepository.open(d);
+}
+
+export class PromotionSides {
+  private cache = new Map<string, Sides>();
+  readonly parseCache = new ParseCache();
+
+  /** Both sides of promoting `from` into `to`, or an error (unknown branch, not a repository, git too old). */
+  sides(repo: GitRepository, from: string, to: string): Sides | { error: string } {
+    const fromCommit = repo.resolveRef(from);
+    if (isGitError(fromCommit)) return fromCommit;
+    const toCommit = repo.resolveRef(to);
+    if (isGitError(toCommit)) return toCommit;
+    const key = `${repo.dir}\0${fromCommit}\0${toCommit}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const merged = repo.mergeTree(fromCommit, toCommit);
+    if (isGitError(merged)) return merged;
+    const before = GitTreeFileSystem.open(repo, toCommit);
+    if (isGitError(before)) return before;
+    const after = GitTreeFileSystem.open(repo, merged.tree);
+    if (isGitError(after)) return after;
+    const s: Sides = {
+      key,
+      before: { fs: before, components: discoverComponents(before, repo.dir) },
+      after: { fs: after, components: discoverComponents(after, repo.dir) },
+      conflicts: merged.conflicts,
+    };
+    if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, s);
+    return s;
+  }
+}
+
+export interface PromotionEvalOptions {
+  /** Workspace file system (for a cluster profile outside the repository). */
+  workspaceFs: FileSystem;
+  values: EffectiveValuesOptions;
+  clusterProfile?: string;
+  root: string;
+}
+
+function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[]): OverlayValues | undefined {
+  const repo = openRepository(options.workspaceFs, file);
+  if (isGitError(repo)) {
+    problems.push({ severity: 'error', message: repo.error, step: 'git' });
+    return undefined;
+  }
+  const s = sides.sides(repo, source.from, source.to);
+  if (isGitError(s)) {
+    problems.push({ severity: 'error', message: s.error, step: 'git' });
+    return undefined;
+  }
+  const side = s[source.side];
+  const label = source.side === 'before' ? source.to : `${source.to} after merging ${source.from}`;
+  if (source.side === 'after' && s.conflicts.length) problems.push({ severity: 'warning', message: `merging ${source.from} into ${source.to} conflicts in ${s.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  const c = componentOf(side.components, file);
+  const o = c?.overlays.find((x) => x.name === overlay);
+  if (!c || !o) {
+    problems.push({ severity: 'error', message: `${path.posix.relative(repo.dir, file) || '.'} has no overlay '${overlay}' on ${label}`, step: 'git' });
+    return undefined;
+  }
+  let variables: Variables | undefined;
+  if (options.clusterProfile) {
+    const pfs = side.fs.stat(options.clusterProfile) === 'file' ? side.fs : options.workspaceFs;
+    const prof = loadProfile(pfs, options.clusterProfile);
+    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute' });
+    variables = prof.variables;
+  }
+  const r = overlayValues(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
+  for (const p of r.problems) problems.push({ severity: p.severity, message: `${label}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  return r;
+}
+
+export function promotionEffectiveValues(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, release?: string): PlainRendered {
+  const problems: PlainProblem[] = [];
+  const r = evaluate(sides, file, overlay, source, options, problems);
+  if (!r) return { content: '', origins: [], problems };
+  const chosen = release ? r.releases.find((x) => x.name === release) : r.releases[0];
+  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
+  return { ...renderWithOrigins([chosen.values], options.root, false), problems, release: chosen.name };
+}
+
+export function promotionRenderOverlay(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions): PlainRendered {
+  const problems: PlainProblem[] = [];
+  const r = evaluate(sides, file, overlay, source, options, problems);
+  if (!r) return { content: '', origins: [], problems };
+  return { ...renderWithOrigins(r.objects.map((o) => maskSecrets(o.node)), options.root, true), problems };
+}
+
+/** fluxOverlays/promotionDiff: one change per release whose values changed, one per component whose manifests alone changed. */
+export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string, options: EffectiveValuesOptions & { variables?: Variables }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
+  const problems: PlainProblem[] = [];
+  const repo = openRepository(disk, repoDir);
+  if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', message: repo.error, step: 'git' }] };
+  const d = promotionDiff(repo, { ...options, from, to, overlay, cache: sides.parseCache });
+  if (isGitError(d)) return { changes: [], problems: [{ severity: 'error', message: d.error, step: 'git' }] };
+  if (d.conflicts.length) problems.push({ severity: 'warning', message: `merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  const changes: PlainPromotionChange[] = [];
+  for (const c of d.changes) {
+    for (const p of c.problems) problems.push({ severity: p.severity, message: `${c.component}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+    const dir = path.posix.join(repo.dir, c.component);
+    if (c.changed.length === 0) {
+      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; its ${overlay} overlay renders the same`, step: 'git' });
+      continue;
+    }
+    const releases = c.changed.includes('values') ? c.releases : [];
+    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed });
+    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed });
+  }
+  return { changes, problems };
+}

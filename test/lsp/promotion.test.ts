@@ -1,0 +1,122 @@
+// The git engine through the server: fluxOverlays/promotionDiff and the `promotion` source of
+// effectiveValues/renderOverlay on a real repository made in /tmp (branches production and main
+// with known changes), checking the answers and that work tree, index, HEAD and refs are
+// untouched; refused in restricted mode. Also fluxOverlays.extraRoots (values from a ConfigMap
+// another repository builds).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { makePromotionRepo, snapshot, write } from '../unit/git/repo';
+import { TestClient, uriOf } from './client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+interface Rendered { content: string; problems: { severity: string; message: string }[]; origins: { location: { uri: string } }[]; release?: string }
+interface Changes { changes: { component: string; uri: string; overlay: string; release?: string; changed: string[] }[]; problems: { severity: string; message: string }[] }
+
+describe('promotion over git objects', () => {
+  let dir: string;
+  let c: TestClient;
+  let snap: string;
+  before(async () => {
+    dir = makePromotionRepo();
+    snap = snapshot(dir);
+    c = TestClient.ours(ROOT);
+    await c.initialize(dir);
+  });
+  after(async () => {
+    await c.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fluxOverlays/promotionDiff lists the changed components, repository untouched', async () => {
+    const r = await c.request<Changes>('fluxOverlays/promotionDiff', { uri: uriOf(dir), from: 'main', to: 'production', overlay: 'production' });
+    const real = fs.realpathSync(dir);
+    assert.deepEqual(
+      r.changes.map((x) => [x.component, x.overlay, x.release, x.changed]),
+      [
+        ['components/legacy', 'production', 'legacy', ['values', 'manifests']],
+        ['components/newapp', 'production', 'newapp', ['values', 'manifests']],
+        ['components/podinfo', 'production', 'podinfo', ['values', 'manifests']],
+      ],
+    );
+    assert.equal(r.changes[2].uri, uriOf(path.join(real, 'components/podinfo')));
+    assert.ok(r.problems.some((p) => p.severity === 'info' && /components\/redis is renamed to components\/redis-cache/.test(p.message)), JSON.stringify(r.problems));
+    assert.equal(snapshot(dir), snap);
+  });
+
+  it('effectiveValues and renderOverlay with a promotion source: before = production, after = main merged', async () => {
+    const podinfo = path.join(fs.realpathSync(dir), 'components/podinfo');
+    const side = (s: 'before' | 'after') => ({ kind: 'promotion', from: 'main', to: 'production', side: s });
+    const b = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(podinfo), overlay: 'production', source: side('before') });
+    const a = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(podinfo), overlay: 'production', source: side('after') });
+    assert.deepEqual(b.problems.filter((p) => p.severity !== 'info'), []);
+    assert.equal(b.release, 'podinfo');
+    assert.match(b.content, /^replicaCount: 2$/m);
+    assert.match(b.content, /tag: "1\.0"/);
+    assert.match(a.content, /^replicaCount: 3$/m);
+    assert.match(a.content, /tag: "1\.1"/);
+    assert.ok(a.origins.some((o) => o.location.uri.endsWith('components/podinfo/production/values.yaml')));
+    // the work tree is on main with the same values as `after`, but `before` must come from git
+    const newapp = path.join(fs.realpathSync(dir), 'components/newapp');
+    const nb = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(newapp), overlay: 'production', source: side('before') });
+    assert.equal(nb.content, '');
+    assert.match(nb.problems[0].message, /has no overlay 'production' on production/);
+    const na = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(newapp), overlay: 'production', source: side('after') });
+    assert.match(na.content, /kind: HelmRelease/);
+    const bad = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(podinfo), overlay: 'production', source: { kind: 'promotion', from: 'nope', to: 'production', side: 'after' } });
+    assert.match(bad.problems[0].message, /no branch, tag or commit named 'nope'/);
+    assert.equal(snapshot(dir), snap);
+  });
+});
+
+describe('promotion in restricted mode', () => {
+  it('is refused, and git is not read', async () => {
+    const dir = makePromotionRepo();
+    const snap = snapshot(dir);
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(dir, {}, { trusted: false });
+      const r = await c.request<Changes>('fluxOverlays/promotionDiff', { uri: uriOf(dir), from: 'main', to: 'production' });
+      assert.deepEqual(r.changes, []);
+      assert.match(r.problems[0].message, /restricted mode/);
+      const v = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(path.join(dir, 'components/podinfo')), overlay: 'production', source: { kind: 'promotion', from: 'main', to: 'production', side: 'after' } });
+      assert.equal(v.content, '');
+      assert.match(v.problems[0].message, /restricted mode/);
+      // the workspace itself still works
+      const w = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(path.join(dir, 'components/podinfo')), overlay: 'production' });
+      assert.match(w.content, /replicaCount: 3/);
+      assert.equal(snapshot(dir), snap);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('fluxOverlays.extraRoots', () => {
+  it('resolves a valuesFrom ConfigMap built by another repository (keos-system-services override values)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-extra-'));
+    const apps = path.join(tmp, 'apps');
+    write(tmp, {
+      'apps/components/agent/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: keos-ops\nresources:\n  - sync.yaml\n',
+      'apps/components/agent/base/sync.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: agent\nspec:\n  interval: 1m\n  chart:\n    spec:\n      chart: agent\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n  valuesFrom:\n    - kind: ConfigMap\n      name: 02-agent-helm-chart-override-values\n      valuesKey: values.yaml\n      optional: true\n  values:\n    replicaCount: 1\n',
+      'apps/components/agent/M/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n',
+      'system-services/components/agent/configs/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: keos-ops\nresources:\n  - values.yaml\n',
+      'system-services/components/agent/configs/base/values.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-agent-helm-chart-override-values\ndata:\n  values.yaml: |\n    replicaCount: 4\n    tier: system\n',
+    });
+    for (const [extraRoots, expected] of [[[], /^replicaCount: 1\n$/], [['../system-services'], /^replicaCount: 1\ntier: system\n$/]] as const) {
+      const c = TestClient.ours(ROOT);
+      try {
+        await c.initialize(apps, { extraRoots });
+        const v = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(path.join(apps, 'components/agent')), overlay: 'M' });
+        assert.match(v.content, expected, JSON.stringify(v));
+      } finally {
+        await c.shutdown();
+      }
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
