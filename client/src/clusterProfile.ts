@@ -23,16 +23,23 @@ export class ClusterProfile implements vscode.Disposable {
 
   update(): void {
     const p = this.current;
-    this.item.text = `$(server-environment) ${p ? path.basename(p) : 'No cluster profile'}`;
+    this.item.text = `$(server-environment) ${p ? shortName(p) : 'No cluster profile'}`;
     this.item.tooltip = p
       ? `Flux Overlays: \${VAR} substitutions from ${p}`
       : 'Flux Overlays: select which cluster variables substitute ${VAR}';
     this.item.show();
   }
 
-  /** Offers ConfigMaps found in the workspace (files whose name mentions cluster), a file, or none. */
-  async select(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/*cluster*.{yaml,yml}', '**/node_modules/**', 200);
+  /**
+   * Offers ConfigMaps found in the workspace (files whose name mentions cluster or runtime), a
+   * file, or none. `value` (a workspace-relative path, '' for none) skips the pick.
+   */
+  async select(value?: string): Promise<string | undefined> {
+    if (value !== undefined) {
+      await this.store(value);
+      return value;
+    }
+    const files = await vscode.workspace.findFiles('{**/*cluster*,**/*runtime*,**/clusters/**/*}.{yaml,yml}', '**/node_modules/**', 200);
     type Pick = vscode.QuickPickItem & { value?: string; browse?: boolean };
     const picks: Pick[] = [
       { label: 'None', description: 'no ${VAR} substitution', value: '' },
@@ -48,19 +55,29 @@ export class ClusterProfile implements vscode.Disposable {
       placeHolder: 'Variables used for ${VAR} substitution',
     });
     if (!pick) {
-      return;
+      return undefined;
     }
-    let value = pick.value ?? '';
+    let chosenValue = pick.value ?? '';
     if (pick.browse) {
       const chosen = await vscode.window.showOpenDialog({
         canSelectMany: false,
         filters: { YAML: ['yaml', 'yml'], 'Env files': ['env'] },
       });
       if (!chosen?.[0]) {
-        return;
+        return undefined;
       }
-      value = vscode.workspace.asRelativePath(chosen[0]);
+      chosenValue = vscode.workspace.asRelativePath(chosen[0]);
     }
+    await this.store(chosenValue);
+    return chosenValue;
+  }
+
+  /** The status bar's text (what the user sees). */
+  get statusText(): string {
+    return this.item.text;
+  }
+
+  private async store(value: string): Promise<void> {
     const target = vscode.workspace.workspaceFolders?.length
       ? vscode.ConfigurationTarget.Workspace
       : vscode.ConfigurationTarget.Global;
@@ -71,4 +88,10 @@ export class ClusterProfile implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
+}
+
+/** "clusters/production/flux-runtime-info.yaml" -> "production/flux-runtime-info.yaml". */
+function shortName(p: string): string {
+  const parts = p.split(/[\\/]/).filter(Boolean);
+  return parts.slice(-2).join('/') || path.basename(p);
 }

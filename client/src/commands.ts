@@ -16,7 +16,7 @@ import {
   listOverlaysRequest,
   promotionDiffRequest,
 } from './protocol';
-import { Requests } from './requests';
+import { Requests, progressAfter } from './requests';
 import { readSettings } from './settings';
 
 /** Command ids and their titles, exactly as contributed in package.json. */
@@ -41,6 +41,11 @@ export interface CommandTarget {
   right?: string;
 }
 
+/** Open Promotion Diff's optional argument: which changed component to open (skips the pick). */
+export interface PromotionTarget {
+  component?: string;
+}
+
 type CommandArg = CommandTarget | ComponentsNode | vscode.Uri | undefined;
 
 class UserError extends Error {}
@@ -50,6 +55,8 @@ export class Commands {
     private readonly requests: Requests,
     private readonly profile: ClusterProfile,
     private readonly output: Output,
+    /** Workspace trust (injectable for tests: the test workbench always trusts). */
+    private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {}
 
   register(extra: Record<string, () => unknown>): vscode.Disposable {
@@ -78,8 +85,18 @@ export class Commands {
         this.showManifests(a),
       ),
       [COMMANDS.compareOverlays]: wrap('Compare Overlays', (a) => this.compare(a)),
-      [COMMANDS.openPromotionDiff]: wrap('Open Promotion Diff', () => this.promotionDiff()),
-      [COMMANDS.selectClusterProfile]: wrap('Select Cluster Profile', () => this.profile.select()),
+      [COMMANDS.openPromotionDiff]: wrap('Open Promotion Diff', (a) =>
+        this.promotionDiff(
+          a && 'kind' in a
+            ? a.kind === 'message'
+              ? undefined
+              : { component: a.component.name }
+            : (a as PromotionTarget | undefined),
+        ),
+      ),
+      [COMMANDS.selectClusterProfile]: wrap('Select Cluster Profile', (a) =>
+        this.profile.select(typeof a === 'string' ? a : undefined),
+      ),
       [COMMANDS.switchValuesManifests]: wrap('Switch Between Values and Manifests', () =>
         this.switchValuesManifests(),
       ),
@@ -144,21 +161,28 @@ export class Commands {
       if (picked.length !== 2) {
         throw new UserError('pick exactly two overlays to compare');
       }
-      [left, right] = [picked[0].label, picked[1].label];
+      // Left is the earlier stage: base, then the order of fluxOverlays.overlayFolders.
+      const order = readSettings().overlayFolders;
+      const rank = (n: string) =>
+        n === 'base' ? -1 : order.includes(n) ? order.indexOf(n) : order.length + names.indexOf(n);
+      [left, right] = picked.map((p) => p.label).sort((a, b) => rank(a) - rank(b));
     }
     const profile = this.profile.current;
     const l = previewUri('values', { uri: t.uri, overlay: left, release: t.release, clusterProfile: profile });
     const r = previewUri('values', { uri: t.uri, overlay: right, release: t.release, clusterProfile: profile });
-    await vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}`);
+    await progressAfter(
+      `comparing ${left} with ${right}`,
+      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}`)),
+    );
     return [l, r];
   }
 
-  async promotionDiff(): Promise<PromotionChange | undefined> {
+  async promotionDiff(arg?: PromotionTarget): Promise<PromotionChange | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       throw new UserError('open a folder (a Flux repository) first');
     }
-    if (!vscode.workspace.isTrusted) {
+    if (!this.isTrusted()) {
       throw new UserError('promotion diffs read git objects; trust this workspace first');
     }
     const s = readSettings(folder.uri);
@@ -167,30 +191,51 @@ export class Commands {
       promotionDiffRequest,
       { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo, overlay: s.productionOverlay },
     );
+    const errors = result.problems.filter((p) => p.severity === 'error');
+    for (const p of result.problems) {
+      this.output.info(`promotion diff ${p.severity}: ${p.message}`);
+    }
     if (result.changes.length === 0) {
+      if (errors.length > 0) {
+        throw new Error(errors.map((p) => p.message).join('; '));
+      }
       void vscode.window.showInformationMessage(
         `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes nothing in ${s.productionOverlay}.`,
       );
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(
-      result.changes.map((c) => ({
-        label: c.component,
-        description: [c.overlay, c.release].filter(Boolean).join(' · '),
-        detail: `changes ${c.changed.join(' and ')}`,
-        change: c,
-      })),
-      { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
-    );
-    if (!pick) {
+    if (errors.length > 0) {
+      void this.output.error('Open Promotion Diff', new Error(errors.map((p) => p.message).join('; ')));
+    }
+    let c: PromotionChange | undefined;
+    if (arg?.component) {
+      c =
+        result.changes.find((x) => x.component === arg.component) ??
+        result.changes.find((x) => x.component.split('/').pop() === arg.component);
+      if (!c) {
+        throw new UserError(`merging ${s.promotionFrom} into ${s.promotionTo} does not change ${arg.component}`);
+      }
+    } else {
+      const pick = await vscode.window.showQuickPick(
+        result.changes.map((x) => ({
+          label: x.component,
+          description: [x.overlay, x.release].filter(Boolean).join(' · '),
+          detail: `changes ${x.changed.join(' and ')}`,
+          change: x,
+        })),
+        { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
+      );
+      c = pick?.change;
+    }
+    if (!c) {
       return undefined;
     }
-    const c = pick.change;
+    const change = c;
     const side = (x: 'before' | 'after') =>
       previewUri('values', {
-        uri: c.uri,
-        overlay: c.overlay,
-        release: c.release,
+        uri: change.uri,
+        overlay: change.overlay,
+        release: change.release,
         clusterProfile: this.profile.current,
         source: { kind: 'promotion', from: s.promotionFrom, to: s.promotionTo, side: x },
       });
@@ -198,9 +243,9 @@ export class Commands {
       'vscode.diff',
       side('before'),
       side('after'),
-      `${c.component} (${c.overlay}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
+      `${change.component} (${change.overlay}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
     );
-    return c;
+    return change;
   }
 
   /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */
@@ -299,7 +344,8 @@ async function showPreview(
   uri: vscode.Uri,
   viewColumn: vscode.ViewColumn = vscode.ViewColumn.Beside,
 ): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(uri);
+  const what = uri.authority === 'manifests' ? 'rendering manifests' : 'computing effective values';
+  const doc = await progressAfter(what, Promise.resolve(vscode.workspace.openTextDocument(uri)));
   if (doc.languageId !== 'yaml') {
     await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
   }

@@ -48,9 +48,7 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
           overlay,
         }));
       case 'overlay':
-        return node.overlay.releases.length > 1
-          ? node.overlay.releases.map((release) => ({ ...node, kind: 'release', release }))
-          : [];
+        return node.overlay.releases.map((release) => ({ ...node, kind: 'release', release }));
       default:
         return [];
     }
@@ -70,8 +68,8 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
         return item;
       }
       case 'overlay': {
-        const several = node.overlay.releases.length > 1;
-        const item = new vscode.TreeItem(node.overlay.name, several ? Collapsed : None);
+        const item = new vscode.TreeItem(node.overlay.name, node.overlay.releases.length > 0 ? Collapsed : None);
+        item.resourceUri = vscode.Uri.parse(node.overlay.uri);
         item.contextValue = 'fluxOverlay';
         item.iconPath = new vscode.ThemeIcon('layers');
         if (node.overlay.differsFromPromotionTarget) {

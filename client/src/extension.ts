@@ -19,6 +19,9 @@ export interface FluxOverlaysApi {
   /** Resolves once the language server started, or failed to (then undefined). */
   ready: Promise<LanguageClient | undefined>;
   commands: Commands;
+  tree: ComponentsTree;
+  profile: ClusterProfile;
+  previews: PreviewDocuments;
 }
 
 let client: LanguageClient | undefined;
@@ -26,7 +29,7 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const output = new Output();
   const requests = new Requests();
-  const previews = new PreviewDocuments(requests);
+  const previews = new PreviewDocuments(requests, (what, err) => void output.error(what, err));
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile();
   const commands = new Commands(requests, profile, output);
@@ -46,21 +49,33 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   );
   output.info(`Activating ${context.extension.id} ${context.extension.packageJSON.version as string}`);
 
-  const ready = startLanguageClient(context, output).then((c) => {
-    client = c;
-    requests.client = c;
-    if (c) {
-      context.subscriptions.push(
-        c.onNotification(didChangeOverlaysNotification, () => {
-          previews.refreshAll();
-          tree.refresh();
-        }),
-      );
-    }
-    tree.refresh();
-    return c;
-  });
-  return { output: output.channel, ready, commands };
+  const start = () =>
+    startLanguageClient(context, output).then((c) => {
+      client = c;
+      requests.client = c;
+      if (c) {
+        context.subscriptions.push(
+          c.onNotification(didChangeOverlaysNotification, () => {
+            previews.refreshAll();
+            tree.refresh();
+          }),
+        );
+      }
+      tree.refresh();
+      return c;
+    });
+  const ready = start();
+  // Restricted mode started the server with trusted=false; once trusted, start it again trusted.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      output.info('Workspace trusted: restarting the language server');
+      await ready;
+      await client?.stop().catch(() => undefined);
+      await start();
+      previews.refreshAll();
+    }),
+  );
+  return { output: output.channel, ready, commands, tree, profile, previews };
 }
 
 export async function deactivate(): Promise<void> {

@@ -39,7 +39,29 @@ export async function startLanguageClient(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const clientOptions: LanguageClientOptions = {
+  const client = new LanguageClient(
+    'fluxOverlays',
+    'Flux Overlays',
+    serverOptions,
+    buildClientOptions(output, vscode.workspace.isTrusted),
+  );
+  try {
+    output.info(`Starting language server ${module} (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+    await client.start();
+    output.info('Language server started');
+    return client;
+  } catch (err) {
+    await output.error('the language server did not start', err);
+    return undefined;
+  }
+}
+
+/**
+ * The client options. `trusted` reaches the server as initializationOptions.trusted: false means
+ * restricted mode (no git process, no files outside the workspace).
+ */
+export function buildClientOptions(output: Output, trusted: boolean): LanguageClientOptions {
+  return {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
@@ -49,16 +71,6 @@ export async function startLanguageClient(
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     outputChannel: output.channel,
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    initializationOptions: { trusted },
   };
-  const client = new LanguageClient('fluxOverlays', 'Flux Overlays', serverOptions, clientOptions);
-  try {
-    output.info(`Starting language server ${module}`);
-    await client.start();
-    output.info('Language server started');
-    return client;
-  } catch (err) {
-    await output.error('the language server did not start', err);
-    return undefined;
-  }
 }

@@ -46,8 +46,14 @@ export class PreviewDocuments
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly origins = new Map<string, LineOrigin[]>();
+  /** The last error reported per preview, so a refresh repeats no message. */
+  private readonly reported = new Map<string, string>();
 
-  constructor(private readonly requests: Requests) {}
+  constructor(
+    private readonly requests: Requests,
+    /** Called with a preview's errors (a message with "Show details"). */
+    private readonly onError: (what: string, err: Error) => void = () => undefined,
+  ) {}
 
   register(): vscode.Disposable {
     const selector: vscode.DocumentSelector = { scheme: SCHEME };
@@ -56,7 +62,10 @@ export class PreviewDocuments
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
       vscode.languages.registerHoverProvider(selector, this),
       vscode.languages.registerDefinitionProvider(selector, this),
-      vscode.workspace.onDidCloseTextDocument((d) => this.origins.delete(d.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.origins.delete(d.uri.toString());
+        this.reported.delete(d.uri.toString());
+      }),
     );
   }
 
@@ -82,11 +91,31 @@ export class PreviewDocuments
           : await this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.report(uri, message);
       return `# Flux Overlays could not render this document:\n# ${message.split('\n').join('\n# ')}\n`;
     }
-    this.origins.set(uri.toString(), result.origins);
-    const problems = result.problems.map((p) => `# ${p.severity}: ${p.message}`).join('\n');
-    return problems ? `${problems}\n${result.content}` : result.content;
+    // Problems go first, as comment lines; origins refer to lines of `content`, so shift them.
+    const header = result.problems.map((p) => `# ${p.severity}: ${p.message.split('\n').join(' ')}`);
+    this.origins.set(
+      uri.toString(),
+      header.length === 0 ? result.origins : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
+    );
+    const errors = result.problems.filter((p) => p.severity === 'error');
+    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '));
+    return header.length > 0 ? `${header.join('\n')}\n${result.content}` : result.content;
+  }
+
+  private report(uri: vscode.Uri, message: string): void {
+    const key = uri.toString();
+    if (!message) {
+      this.reported.delete(key);
+      return;
+    }
+    if (this.reported.get(key) === message) {
+      return;
+    }
+    this.reported.set(key, message);
+    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new Error(message));
   }
 
   originAt(uri: vscode.Uri, line: number): LineOrigin | undefined {

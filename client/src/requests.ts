@@ -29,10 +29,20 @@ export class Requests {
 
   /** Like send, with a progress notification when the answer takes longer than ~300 ms. */
   async withProgress<P, R>(title: string, type: RequestType<P, R, void>, params: P): Promise<R> {
-    const pending = this.send(type, params);
+    return progressAfter(title, this.send(type, params));
+  }
+}
+
+/** Waits for `pending`; a progress notification appears if it takes longer than `delayMs`. */
+export async function progressAfter<R>(title: string, pending: Promise<R>, delayMs = 300): Promise<R> {
+  // The timer is cleared as soon as the work ends, so nothing lingers after a quick answer.
+  let timer: NodeJS.Timeout | undefined;
+  try {
     const quick = await Promise.race([
       pending.then(() => true, () => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300)),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), delayMs);
+      }),
     ]);
     if (quick) {
       return pending;
@@ -41,5 +51,7 @@ export class Requests {
       { location: vscode.ProgressLocation.Notification, title: `Flux Overlays: ${title}` },
       () => pending,
     );
+  } finally {
+    clearTimeout(timer);
   }
 }

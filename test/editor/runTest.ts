@@ -6,6 +6,7 @@
  * offline, see host.ts); =0 lets runTests download desktop VS Code as usual. Unset: the host
  * when code-server is installed (scripts/install-editor-test-deps.sh), else desktop VS Code.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,6 +30,43 @@ export function makeWorkspace(tmp: string): string {
   return dest;
 }
 
+/** The value changed on `main` after `production` branched (what a promotion would bring). */
+export const PROMOTED_CHANGE = {
+  file: 'components/podinfo/production/podinfo-values.yaml',
+  before: '    replicaCount: 3\n',
+  after: '    replicaCount: 4\n',
+};
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'user.name=Flux Overlays Tests', '-c', 'user.email=tests@flux-overlays.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+/**
+ * Makes the workspace copy a git repository for Open Promotion Diff: everything committed on
+ * `main`, branch `production` there, then one production value changed and committed on `main`
+ * (checked out). Merging main into production therefore changes podinfo's production values.
+ */
+export function makeGitRepository(dir: string): void {
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'keos-apps example');
+  git(dir, 'branch', 'production');
+  const file = path.join(dir, PROMOTED_CHANGE.file);
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(PROMOTED_CHANGE.before)) {
+    throw new Error(`${PROMOTED_CHANGE.file} no longer contains ${JSON.stringify(PROMOTED_CHANGE.before)}`);
+  }
+  fs.writeFileSync(file, text.replace(PROMOTED_CHANGE.before, PROMOTED_CHANGE.after));
+  git(dir, 'commit', '-q', '-am', 'podinfo: 4 replicas in production');
+}
+
 function useCodeServer(): boolean {
   const v = process.env.FLUX_OVERLAYS_CODE_SERVER;
   if (v === '1' || v === 'true') {
@@ -43,6 +81,7 @@ function useCodeServer(): boolean {
 async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-editor-'));
   const workspace = makeWorkspace(tmp);
+  makeGitRepository(workspace);
   const host = path.join(__dirname, 'host.js');
   fs.chmodSync(host, 0o755); // tsc does not keep the executable bit
   const started = Date.now();
