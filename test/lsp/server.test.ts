@@ -121,6 +121,41 @@ describe('validation.enable off', () => {
   });
 });
 
+describe('fluxOverlays.clusterProfile', () => {
+  it('warns on ${VAR} the selected profile does not set, and the quick fix of a values key typo', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-profile-'));
+    const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
+    const files: Record<string, string> = {
+      'clusters/prod.yaml': 'CLUSTER: prod-1\n',
+      'app/base/kustomization.yaml': `${K}resources:\n  - release.yaml\n`,
+      'app/base/release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: app\n      sourceRef:\n        kind: HelmRepository\n        name: repo\n  values:\n    replicaCount: 1\n',
+      'app/production/kustomization.yaml': `${K}resources:\n  - ../base\npatches:\n  - path: patch.yaml\n`,
+      'app/production/patch.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    replicaCuont: 2\n    host: ${CLUSTER}.${DOMAIN}\n',
+    };
+    for (const [f, t] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, f), t);
+    }
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(tmp, { clusterProfile: 'clusters/prod.yaml' });
+      const uri = uriOf(path.join(tmp, 'app/production/patch.yaml'));
+      const n = c.notifications.length;
+      c.open(uri, files['app/production/patch.yaml']);
+      const d = (await c.diagnosticsFor(uri, n)).params as DiagParams;
+      const v = d.diagnostics.find((x) => x.code === 'substitute-unresolved');
+      assert.ok(v && v.severity === 2 && v.range.start.line === 7 && /\$\{DOMAIN\}.*clusters\/prod\.yaml/.test(v.message), JSON.stringify(d.diagnostics));
+      const typo = d.diagnostics.find((x) => x.code === 'values-key-typo');
+      assert.ok(typo && typo.severity === 2, JSON.stringify(d.diagnostics));
+      const actions = await c.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] } });
+      assert.deepEqual(actions.map((a) => a.title), ["Change to 'replicaCount'"]);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 const corpusPresent = fs.existsSync(CORPUS);
 
 describe('corpus copies through the server', { skip: !corpusPresent && 'corpus absent' }, () => {

@@ -1,15 +1,16 @@
-// `flux-overlays check [PATH...] [--format text|json]`: the editor's diagnostics for CI, from
+// `flux-overlays check [PATH...] [--format text|json] [--profile FILE]`: the editor's diagnostics for CI, from
 // the same module the language server uses (engine/lsp-support/diagnostics.ts).
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
-import { computeDiagnostics, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
+import { loadProfile } from '../engine/substitute/postBuild';
+import { computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
 import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { rel } from './format';
 
-export const CHECK_USAGE = `usage: flux-overlays check [--format text|json] [--no-validation] [PATH...]   (default PATH: .)`;
+export const CHECK_USAGE = `usage: flux-overlays check [--format text|json] [--no-validation] [--profile FILE] [PATH...]   (default PATH: .)`;
 
 export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
   const format = lastValue(args, 'format') ?? 'text';
@@ -32,8 +33,15 @@ export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: st
     if (fs.stat(t) === 'file') files.push(t);
     else for (const f of [...index.yamlFiles].sort()) if (f === t || f.startsWith(t + '/')) files.push(f);
   }
+  const profileArg = lastValue(args, 'profile');
+  let profile: DiagnosticOptions['profile'];
+  if (profileArg !== undefined) {
+    const abs = path.resolve(profileArg).split(path.sep).join('/');
+    if (fs.stat(abs) !== 'file') throw new UsageError(`--profile ${profileArg}: no such file`);
+    profile = { name: profileArg, variables: loadProfile(fs, abs).variables };
+  }
   const all: FileDiagnostic[] = [];
-  for (const f of [...new Set(files)]) all.push(...computeDiagnostics(index, f, { validation: !args.flags.has('no-validation') }).filter((d) => d.severity !== 'hint'));
+  for (const f of [...new Set(files)]) all.push(...computeDiagnostics(index, f, { validation: !args.flags.has('no-validation'), profile }).filter((d) => d.severity !== 'hint'));
   const errors = all.filter((d) => d.severity === 'error').length;
   if (format === 'json') {
     out(JSON.stringify({ files: files.length, errors, warnings: all.filter((d) => d.severity === 'warning').length, diagnostics: all.map((d) => ({ ...d, file: rel(d.file) })) }, null, 2) + '\n');
@@ -44,4 +52,4 @@ export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: st
   return errors > 0 ? 1 : 0;
 }
 
-registerCommand('check', { flags: ['help', 'no-validation'], values: ['format'], usage: CHECK_USAGE, run: runCheck });
+registerCommand('check', { flags: ['help', 'no-validation'], values: ['format', 'profile'], usage: CHECK_USAGE, run: runCheck });

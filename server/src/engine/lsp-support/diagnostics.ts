@@ -1,13 +1,15 @@
 // The diagnostics of one file, shared by the language server and `flux-overlays check`:
 // YAML syntax and duplicate keys, schema validation per document (patch files in partial mode),
 // kustomize build errors placed on the line that caused them, missing resource files, and
-// references (valuesFrom, sourceRef, dependsOn) to objects the overlay does not build.
+// references (valuesFrom, sourceRef, dependsOn) to objects the overlay does not build; and the
+// overlay-aware checks of overlayDiagnostics.ts (values key typos, patch targets, ${VAR}, chart schema).
 // Positions are 1-based like the engine's origins. Pure: reads through the index's FileSystem.
 
 import * as path from 'path';
 import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
 import { closest } from '../schema/suggest';
 import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
+import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
@@ -30,6 +32,8 @@ export interface DiagnosticOptions {
   validation: boolean;
   /** Build the overlays the file belongs to and report their errors in this file (default true). */
   buildErrors?: boolean;
+  /** The selected cluster profile: `${VAR}` it does not set is reported. */
+  profile?: OverlayDiagnosticOptions['profile'];
 }
 
 function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
@@ -57,7 +61,10 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
       if (isKust) out.push(...missingFiles(index, d.root, file));
       else out.push(...references(index, d.root, file));
     }
-    if (options.buildErrors !== false) out.push(...buildErrors(index, file, isKust));
+    if (options.buildErrors !== false) {
+      out.push(...buildErrors(index, file, isKust));
+      out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
+    }
   } catch (e) {
     out.push({ file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });
   }

@@ -1,0 +1,278 @@
+// Diagnostics that need the overlays a file belongs to (issue 4), apart from the per-file ones:
+// - values-key-typo: a Helm values key in an overlay layer that no lower layer sets, when a
+//   near-identical key (edit distance <= 2, or equal ignoring case) is set below: a likely typo.
+//   Keys with no near-identical neighbour below are legitimately new and say nothing.
+// - patch-target-none: a patches[] entry whose target selects nothing in the build (a warning:
+//   kustomize accepts it), and an untargeted strategic merge patch matching nothing (an error:
+//   kustomize fails), placed on the entry of the kustomization.
+// - substitute-unresolved: `${VAR}` that the selected cluster profile does not set (no default).
+// - values-schema: values against the chart's values.schema.json (chart available locally),
+//   placed through the origins of the effective values on the line that wrote them.
+// Positions are 1-based like the engine's origins. Pure: reads through the index.
+
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as path from 'path';
+import { Resource } from '../kustomize/resource';
+import { readSelector, select } from '../kustomize/selector';
+import { editDistance } from '../schema/suggest';
+import { expand } from '../substitute/envsubst';
+import { Variables } from '../substitute/postBuild';
+import { SECRET_MASK } from '../values/effective';
+import { Origin, YMap, YNode, get, getString, isMap, isSeq, toJS } from '../yaml/node';
+import type { FileDiagnostic } from './diagnostics';
+import { WorkspaceIndex } from './workspaceIndex';
+
+function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
+  if (!o) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
+  return { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+}
+
+const rel = (index: WorkspaceIndex, f: string) => {
+  const root = index.roots.find((r) => f.startsWith(r + '/'));
+  return root ? path.posix.relative(root, f) : f;
+};
+
+// ---- values-key-typo ------------------------------------------------------------------------
+
+/** A key below that `key` is plausibly a typo of. */
+export function nearKey(key: string, below: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const b of below) {
+    if (b === key) return undefined;
+    if (b.toLowerCase() === key.toLowerCase()) return b;
+    // Two-character keys are all within distance 2 of each other: too short to call a typo.
+    if (Math.min(b.length, key.length) < 4) continue;
+    const d = editDistance(key, b);
+    if (d <= 2 && d < bestD) {
+      best = b;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/** Walks `layer` (as written in this file) against `below` (what the lower layers set). */
+function compareKeys(layer: YNode, below: YNode | undefined, file: string, baseName: string, out: FileDiagnostic[]): void {
+  if (!isMap(layer) || !isMap(below)) return;
+  const belowKeys = below.pairs.map((p) => p.key);
+  for (const p of layer.pairs) {
+    const under = get(below, p.key);
+    if (under !== undefined) {
+      compareKeys(p.value, under, file, baseName, out);
+      continue;
+    }
+    const near = nearKey(p.key, belowKeys);
+    if (!near || belowKeys.includes(p.key)) continue;
+    // A sibling in this same layer already writes the near key: both are meant.
+    if (layer.pairs.some((q) => q.key === near)) continue;
+    const where = get(below, near)?.origin?.file;
+    out.push({
+      ...at(p.keyOrigin, file),
+      severity: 'warning',
+      code: 'values-key-typo',
+      message: `\`${p.key}\` is not set anywhere below (base: ${where ?? baseName}); typo of \`${near}\`?`,
+      data: { suggestion: near },
+    });
+  }
+}
+
+/** spec.values of the HelmRelease documents of an overlay file, against the base's effective values of the same release. */
+function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[]): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  const c = index.componentOf(file);
+  const base = c?.overlays.find((o) => o.name === 'base');
+  if (!c || !base || file.startsWith(base.dir + '/')) return out;
+  for (const d of docs) {
+    if (!isMap(d) || getString(d, 'kind') !== 'HelmRelease') continue;
+    const values = get(get(d, 'spec'), 'values');
+    if (!isMap(values)) continue;
+    const name = getString(get(d, 'metadata'), 'name');
+    const rel0 = index.effectiveValues(base.dir).find((r) => r.name === name);
+    if (!rel0) continue;
+    compareKeys(values, rel0.values, file, rel(index, base.dir), out);
+  }
+  return out;
+}
+
+// ---- patch-target-none -----------------------------------------------------------------------
+
+function asResources(index: WorkspaceIndex, dir: string): Resource[] {
+  return index.build(dir).objects.map((o) => ({ node: o.node, prevIds: [], file: o.file }));
+}
+
+function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  const dir = path.posix.dirname(file);
+  if (getString(root, 'kind') === 'Component') return out;
+  const list = get(root, 'patches');
+  if (!isSeq(list) || list.items.length === 0) return out;
+  const built = index.build(dir);
+  if (built.problems.some((p) => p.severity === 'error' && p.code !== 'patch-no-target')) return out;
+  // A resource file without any object is a placeholder a tool fills later (`flux bootstrap`
+  // writes gotk-components.yaml): what the patches target will come from it, say nothing.
+  const res = get(root, 'resources');
+  if (isSeq(res) && res.items.some((i) => i.kind === 'scalar' && typeof i.value === 'string' && /\.ya?ml$/.test(i.value) && index.parse(path.posix.resolve(dir, i.value))?.documents.every((d) => d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null)))) return out;
+  const resources = asResources(index, dir);
+  // Transformers of this kustomization run after its patches: a target names objects before them.
+  const prefix = getString(root, 'namePrefix') ?? '';
+  const suffix = getString(root, 'nameSuffix') ?? '';
+  const setsNamespace = getString(root, 'namespace') !== undefined;
+  const unrenamed = resources.map((r) => {
+    const meta = get(r.node, 'metadata');
+    let n = getString(meta, 'name') ?? '';
+    if (built.objects.find((o) => o.node === r.node)?.generatedBy) n = n.replace(/-[a-z0-9]{10}$/, '');
+    if (prefix && n.startsWith(prefix)) n = n.slice(prefix.length);
+    if (suffix && n.endsWith(suffix)) n = n.slice(0, -suffix.length);
+    return { r, name: n };
+  });
+  for (const entry of list.items) {
+    const targetNode = get(entry, 'target');
+    const target = readSelector(targetNode);
+    if (!target) continue;
+    try {
+      const sel = { ...target };
+      if (setsNamespace) delete sel.namespace;
+      const byName = sel.name ? new RegExp(`^(?:${sel.name})$`) : undefined;
+      delete sel.name;
+      const hits = select(resources, sel).filter((r) => !byName || unrenamed.some((u) => u.r === r && (byName.test(u.name) || byName.test(getString(get(r.node, 'metadata'), 'name') ?? ''))));
+      if (hits.length === 0) {
+        const what = Object.entries(target).map(([k, v]) => `${k}=${v}`).join(', ');
+        out.push({ ...at(targetNode?.origin, file), severity: 'warning', code: 'patch-target-none', message: `this patch's target (${what}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
+      }
+    } catch {
+      // an invalid regular expression is the build's error to report
+    }
+  }
+  // Untargeted strategic merge patches: kustomize fails; put the error on the entry too.
+  for (const p of built.problems) {
+    if (p.code !== 'patch-no-target' || !p.file || p.file === file) continue;
+    for (const entry of list.items) {
+      const pathNode = get(entry, 'path');
+      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.file) {
+        out.push({ ...at(pathNode.origin, file), severity: 'error', code: 'patch-target-none', message: `the patch ${pathNode.value} matches no object of this build: ${p.message}` });
+      }
+    }
+  }
+  return out;
+}
+
+// ---- substitute-unresolved ---------------------------------------------------------------------
+
+function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[], profileName: string, variables: Variables): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  const lines = (index.fs.readFile(file) ?? '').split('\n');
+  const seen = new Set<string>();
+  const visit = (n: YNode | undefined) => {
+    if (!n) return;
+    if (n.kind === 'map') n.pairs.forEach((p) => visit(p.value));
+    else if (n.kind === 'seq') n.items.forEach(visit);
+    else if (typeof n.value === 'string' && n.value.includes('${') && n.origin) {
+      const r = expand(n.value, (name) => variables.get(name)?.value);
+      for (const u of r.uses) {
+        if (variables.has(u.name) || u.defaultText !== undefined) continue;
+        // the `${NAME` text on the scalar's lines
+        for (let l = n.origin.line; l <= Math.max(n.origin.line, n.origin.endLine); l++) {
+          const text = lines[l - 1] ?? '';
+          for (let i = text.indexOf('${' + u.name); i >= 0; i = text.indexOf('${' + u.name, i + 1)) {
+            const key = `${l}:${i}`;
+            const after = text[i + 2 + u.name.length];
+            if (seen.has(key) || (after !== undefined && /[_a-zA-Z0-9]/.test(after)) || text[i - 1] === '$') continue;
+            seen.add(key);
+            const close = text.indexOf('}', i);
+            out.push({ file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
+          }
+        }
+      }
+    }
+  };
+  for (const d of docs) {
+    const meta = get(d, 'metadata');
+    const off = (m: YNode | undefined) => getString(m, 'kustomize.toolkit.fluxcd.io/substitute') === 'disabled';
+    if (off(get(meta, 'annotations')) || off(get(meta, 'labels'))) continue;
+    visit(d);
+  }
+  return out;
+}
+
+// ---- values-schema ------------------------------------------------------------------------------
+
+const compiled = new WeakMap<object, ValidateFunction | null>();
+let ajv: Ajv | undefined;
+
+function validatorFor(schema: unknown): ValidateFunction | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  let v = compiled.get(schema);
+  if (v === undefined) {
+    try {
+      ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
+      v = ajv.compile(schema as object);
+    } catch {
+      v = null;
+    }
+    compiled.set(schema, v);
+  }
+  return v ?? undefined;
+}
+
+function nodeAt(root: YNode, pointer: string): YNode | undefined {
+  let n: YNode | undefined = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isMap(n)) n = get(n, k);
+    else if (isSeq(n)) n = n.items[Number(k)];
+    else return undefined;
+  }
+  return n;
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(values)';
+  if (e.keyword === 'additionalProperties') return `${where}: \`${(e.params as { additionalProperty: string }).additionalProperty}\` is not allowed`;
+  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+function valuesSchema(index: WorkspaceIndex, file: string): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  for (const { dir } of index.overlaysOf(file)) {
+    for (const r of index.effectiveValues(dir)) {
+      const validate = r.chart.found ? validatorFor(r.chart.schema) : undefined;
+      if (!validate || validate(toJS(r.values))) continue;
+      for (const e of validate.errors ?? []) {
+        let n = nodeAt(r.values, e.instancePath);
+        if (e.keyword === 'additionalProperties' && isMap(n)) {
+          const key = (e.params as { additionalProperty: string }).additionalProperty;
+          const pair = n.pairs.find((p) => p.key === key);
+          if (pair?.keyOrigin?.file === file) {
+            out.push({ ...at(pair.keyOrigin, file), severity: 'error', code: 'values-schema', message: `${describe(e)} by the values.schema.json of chart ${r.chart.name} (${path.posix.basename(dir)}: Helm would refuse the release)` });
+            continue;
+          }
+          n = pair?.value ?? n;
+        }
+        if (!n?.origin || n.origin.file !== file) continue;
+        if (n.kind === 'scalar' && typeof n.value === 'string' && (n.value === SECRET_MASK || n.value.includes('${'))) continue;
+        out.push({ ...at(n.origin, file), severity: 'error', code: 'values-schema', message: `${describe(e)} by the values.schema.json of chart ${r.chart.name} (${path.posix.basename(dir)}: Helm would refuse the release)` });
+      }
+    }
+  }
+  return out;
+}
+
+export interface OverlayDiagnosticOptions {
+  /** The selected cluster profile (fluxOverlays.clusterProfile) and its variables. */
+  profile?: { name: string; variables: Variables };
+}
+
+/** The overlay-aware diagnostics of `file` (parsed documents given). */
+export function overlayDiagnostics(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[], isKust: boolean, options: OverlayDiagnosticOptions): FileDiagnostic[] {
+  const out: FileDiagnostic[] = [];
+  if (isKust) {
+    for (const d of docs) if (d && index.kustomizationDirs.has(path.posix.dirname(file))) out.push(...patchTargets(index, d as YMap, file));
+  } else {
+    out.push(...valuesKeyTypos(index, file, docs));
+    out.push(...valuesSchema(index, file));
+  }
+  if (options.profile && (isKust || index.overlaysOf(file).length > 0)) out.push(...unresolvedVariables(index, file, docs, options.profile.name, options.profile.variables));
+  return out;
+}
