@@ -74,8 +74,13 @@ describe('values-key-typo', () => {
     const index = workspace({ [`${R}/app/staging/patch.yaml`]: patch('    replicaCount: 2\n') });
     assert.deepEqual(only(computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }), 'values-key-typo'), []);
   });
-  it('nearKey: edit distance <= 2 or equal ignoring case; keys under 4 characters only by case', () => {
-    assert.equal(nearKey('replicas', ['replicaCount']), undefined);
+  it('nearKey: edit distance <= 2, equal ignoring case, or a shared stem; keys under 4 characters only by case', () => {
+    // The issue's own example: `replicas` in an overlay where the base sets `replicaCount`.
+    assert.equal(nearKey('replicas', ['replicaCount']), 'replicaCount');
+    // A key that extends another is a different setting, not a typo.
+    assert.equal(nearKey('serviceMonitor', ['service']), undefined);
+    assert.equal(nearKey('service', ['serviceAccount']), undefined);
+    assert.equal(nearKey('resources', ['replicaCount']), undefined);
     assert.equal(nearKey('replicaCuont', ['replicaCount']), 'replicaCount');
     assert.equal(nearKey('TAG', ['tag']), 'tag');
     assert.equal(nearKey('tgs', ['tag']), undefined);

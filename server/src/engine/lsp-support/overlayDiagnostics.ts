@@ -49,7 +49,21 @@ export function nearKey(key: string, below: readonly string[]): string | undefin
       bestD = d;
     }
   }
-  return best;
+  return best ?? sameStem(key, below);
+}
+
+/**
+ * `replicas` for `replicaCount`: the keys share a long stem and then part ways, neither being
+ * the other plus a suffix (`service` and `serviceMonitor` are two different settings).
+ */
+function sameStem(key: string, below: readonly string[]): string | undefined {
+  for (const b of below) {
+    if (b.startsWith(key) || key.startsWith(b)) continue;
+    let n = 0;
+    while (n < key.length && n < b.length && key[n] === b[n]) n++;
+    if (n >= 6 && n >= 0.8 * Math.min(key.length, b.length)) return b;
+  }
+  return undefined;
 }
 
 /** Walks `layer` (as written in this file) against `below` (what the lower layers set). */
