@@ -3,9 +3,12 @@
  * Chromium, drives the real workbench with Playwright (quick open, F1 palette) and saves
  * screenshots under docs/screenshots/ (used by the README).
  *
- *   node out/test/editor/ui/screenshots.js [--vsix FILE] [--out DIR]
+ *   node out/test/editor/ui/screenshots.js [--vsix FILE] [--out DIR] [--smoke]
  *
  * Without --vsix it packages one with vsce (dist/ must be built: node out/client/src/bundle.js).
+ * The workspace is a git repository (runTest.ts makeGitRepository) so Open Promotion Diff has a
+ * change to show. --smoke (run by `npm run test:editor`): the same steps, screenshots written to
+ * a temporary folder and deleted, so the run checks the .vsix installs and every command works.
  * Exits non-zero when a step fails; a screenshot of the failure is saved as failure.png.
  */
 import { spawnSync } from 'child_process';
@@ -15,7 +18,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, installVsix, startCodeServer, stopProcess } from '../codeServer';
 import { launchChromium, writeQuietSettings } from '../host';
-import { makeWorkspace } from '../runTest';
+import { makeGitRepository, makeWorkspace } from '../runTest';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +28,7 @@ function option(name: string): string | undefined {
 function packageVsix(dir: string): string {
   const out = path.join(dir, 'flux-overlays.vsix');
   const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
-  const r = spawnSync(vsce, ['package', '--no-dependencies', '--out', out], {
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -55,18 +58,50 @@ async function openFile(page: Page, relative: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(relative);
-  await page
+  // The row of that very file (several folders have a podinfo-values.yaml).
+  const row = page
     .locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) })
-    .first()
-    .waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+    .filter({ hasText: path.dirname(relative) })
+    .first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
   await page.locator('.tab.active', { hasText: path.basename(relative) }).waitFor({ state: 'visible' });
 }
 
+/** Types into the open quick pick and accepts the row with that label. */
+async function pickInQuickInput(page: Page, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+async function goToLine(page: Page, lineColumn: string): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${lineColumn}`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+}
+
+async function closeAll(page: Page): Promise<void> {
+  await runFromPalette(page, 'View: Revert and Close Editor').catch(() => undefined);
+  await page.keyboard.press('Escape');
+  await runFromPalette(page, 'View: Close All Editors');
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
+  if (await dontSave.isVisible().catch(() => false)) {
+    await dontSave.click();
+  }
+  await page.waitForTimeout(300);
+}
+
 async function main(): Promise<number> {
-  const outDir = path.resolve(option('out') ?? path.join(REPO_ROOT, 'docs', 'screenshots'));
-  fs.mkdirSync(outDir, { recursive: true });
+  const smoke = process.argv.includes('--smoke');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-ui-'));
+  const outDir = path.resolve(option('out') ?? (smoke ? path.join(tmp, 'screenshots') : path.join(REPO_ROOT, 'docs', 'screenshots')));
+  fs.mkdirSync(outDir, { recursive: true });
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   writeQuietSettings(userDataDir, {
@@ -76,6 +111,7 @@ async function main(): Promise<number> {
   const vsix = path.resolve(option('vsix') ?? packageVsix(tmp));
   installVsix(vsix, extensionsDir, userDataDir);
   const workspace = makeWorkspace(tmp);
+  makeGitRepository(workspace);
   const cs = await startCodeServer({ userDataDir, extensionsDir });
   const browser = await launchChromium();
   let page: Page | undefined;
@@ -85,20 +121,92 @@ async function main(): Promise<number> {
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 });
 
+    const shot = (name: string) => page!.screenshot({ path: path.join(outDir, name) });
+    const tab = (label: string | RegExp) => page!.locator('.tab', { hasText: label }).first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    // Preview Production Values: beside the values file, then a hover on a line shows its origin.
+    await openFile(page, 'components/discovery/base/base-values.yaml');
+    await runFromPalette(page, 'Flux Overlays: Preview Production Values', path.join(outDir, 'command-palette.png'));
+    await tab(/production\..*values\.yaml/);
+    const line = page.locator('.editor-group-container.active .view-line', { hasText: 'replicaCount: 3' }).first();
+    await line.waitFor({ state: 'visible', timeout: 30_000 });
+    await line.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.locator('.monaco-hover', { hasText: 'production-values.yaml' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('preview-production-values.png');
+    await page.keyboard.press('Escape');
+
+    // Compare Overlays...: staging and production are preselected; Enter accepts them.
+    await closeAll(page);
+    await openFile(page, 'components/discovery/staging/staging-values.yaml');
+    await runFromPalette(page, 'Flux Overlays: Compare Overlays...');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'production' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await tab('↔');
+    await page.waitForTimeout(1000);
+    await shot('compare-overlays.png');
+
+    // Show Rendered Manifests...: pick production.
+    await closeAll(page);
     await openFile(page, 'components/discovery/production/kustomization.yaml');
-    await runFromPalette(
-      page,
-      'Flux Overlays: Preview Production Values',
-      path.join(outDir, 'command-palette.png'),
-    );
-    // The preview opens beside the editor (or a message explains why it could not).
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: path.join(outDir, 'preview-production-values.png') });
-    console.log(`screenshots written to ${path.relative(REPO_ROOT, outDir) || '.'}`);
+    await runFromPalette(page, 'Flux Overlays: Show Rendered Manifests...');
+    await pickInQuickInput(page, 'production');
+    await tab('production.manifests.yaml');
+    await page.locator('.view-line', { hasText: 'kind: HelmRelease' }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    await shot('rendered-manifests.png');
+
+    // Open Promotion Diff: main (podinfo at 4 replicas) merged into production (3).
+    await closeAll(page);
+    await runFromPalette(page, 'Flux Overlays: Open Promotion Diff');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'podinfo' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    await shot('promotion-diff.png');
+
+    // The Flux Components view, discovery expanded.
+    await closeAll(page);
+    await runFromPalette(page, 'Focus on Flux Components View');
+    const view = page.locator('.pane', { hasText: 'Flux Components' }).last();
+    const discovery = view.locator('.monaco-list-row', { hasText: 'discovery' }).first();
+    await discovery.waitFor({ state: 'visible', timeout: 30_000 });
+    await discovery.click();
+    await view.locator('.monaco-list-row', { hasText: 'production' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await shot('components-tree.png');
+
+    // Hover on a values key: its value in every overlay.
+    await closeAll(page);
+    await openFile(page, 'components/podinfo/staging/podinfo-values.yaml');
+    await goToLine(page, '8:8');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.locator('.monaco-hover', { hasText: 'production' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('hover-values.png');
+    await page.keyboard.press('Escape');
+
+    // Completion in a HelmRelease patch: values keys of the base layer.
+    await closeAll(page);
+    await openFile(page, 'components/podinfo/production/podinfo-values.yaml');
+    await goToLine(page, '7:20');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible .monaco-list-row', { hasText: 'ui' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('completion.png');
+    await page.keyboard.press('Escape');
+
+    console.log(smoke ? 'UI test passed: the .vsix installs and every command works from the palette' : `screenshots written to ${path.relative(REPO_ROOT, outDir) || '.'}`);
     return 0;
   } catch (err) {
     console.error(err);
-    await page?.screenshot({ path: path.join(outDir, 'failure.png') }).catch(() => undefined);
+    const failure = smoke ? path.join(os.tmpdir(), 'flux-overlays-ui-failure.png') : path.join(outDir, 'failure.png');
+    await page?.screenshot({ path: failure }).catch(() => undefined);
+    console.error(`UI test failed; screenshot of the failure: ${failure}`);
     return 1;
   } finally {
     await browser.close().catch(() => undefined);
