@@ -54,6 +54,8 @@ export class WorkspaceIndex {
   readonly kustomizationDirs = new Set<string>();
   /** Patch file -> kustomization files that use it as a patch. */
   readonly patchFiles = new Map<string, Set<string>>();
+  /** Kustomization file -> the patch files it names (the reverse of patchFiles, so an update is not a scan of all). */
+  private readonly patchesNamedBy = new Map<string, string[]>();
   private readonly objectsByFile = new Map<string, NamedObject[]>();
   private readonly valuesFromByFile = new Map<string, ValuesFromRef[]>();
   private readonly crdFiles = new Set<string>();
@@ -98,10 +100,12 @@ export class WorkspaceIndex {
     const dir = path.posix.dirname(file);
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
     // forget what the previous text said
-    for (const [patch, users] of this.patchFiles) {
-      users.delete(file);
-      if (users.size === 0) this.patchFiles.delete(patch);
+    for (const patch of this.patchesNamedBy.get(file) ?? []) {
+      const users = this.patchFiles.get(patch);
+      users?.delete(file);
+      if (users && users.size === 0) this.patchFiles.delete(patch);
     }
+    this.patchesNamedBy.delete(file);
     this.objectsByFile.delete(file);
     this.valuesFromByFile.delete(file);
     const wasCrd = this.crdFiles.delete(file);
@@ -121,6 +125,9 @@ export class WorkspaceIndex {
             const set = this.patchFiles.get(ref.path) ?? new Set<string>();
             set.add(file);
             this.patchFiles.set(ref.path, set);
+            const named = this.patchesNamedBy.get(file) ?? [];
+            named.push(ref.path);
+            this.patchesNamedBy.set(file, named);
           }
         }
       } else if (INTERESTING_KINDS.test(text)) {
