@@ -45,12 +45,15 @@ async function runFromPalette(page: Page, label: string, shot?: string): Promise
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${label}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  // Enter only once the filtered list has focused our command: pressing it earlier runs whatever
+  // row was focused before the filter applied (a source of flaky runs).
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first();
   await row.waitFor({ state: 'visible' });
   if (shot) {
     await page.screenshot({ path: shot });
   }
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 async function openFile(page: Page, relative: string): Promise<void> {
@@ -73,7 +76,7 @@ async function pickInQuickInput(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(label);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
 }
 
@@ -120,6 +123,8 @@ async function main(): Promise<number> {
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.explorer-folders-view').waitFor({ state: 'visible', timeout: 60_000 });
+    // The extension has activated when its status bar item is there.
+    await page.locator('.statusbar-item', { hasText: /cluster profile/i }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     const shot = (name: string) => page!.screenshot({ path: path.join(outDir, name) });
     const tab = (label: string | RegExp) => page!.locator('.tab', { hasText: label }).first().waitFor({ state: 'visible', timeout: 30_000 });

@@ -1,7 +1,5 @@
-// server/src/protocol.ts and client/src/protocol.ts declare the same custom messages: same
-// method strings with the same params/result type names, same exported interfaces and types
-// (compared as text, comments and whitespace aside). And ARCHITECTURE.md's "Custom LSP requests"
-// section lists every method.
+// The custom messages are declared once (server/src/protocol.ts, re-exported by the client), and
+// ARCHITECTURE.md's "Custom LSP requests" section lists every method with its types.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,21 +54,13 @@ describe('custom LSP protocol', () => {
   const server = read('server/src/protocol.ts');
   const client = read('client/src/protocol.ts');
 
-  it('server and client declare the same methods with the same params/result types', () => {
+  it('is declared once: the client re-exports the server declarations and declares nothing itself', () => {
+    assert.match(stripComments(client), /export \* from '\.\.\/\.\.\/server\/src\/protocol';/);
+    assert.equal(messages(client).size, 0);
+    assert.equal(declarations(client).size, 0);
     const s = messages(server);
     assert.ok(s.size >= 5, [...s.keys()].join());
-    assert.deepEqual(Object.fromEntries(s), Object.fromEntries(messages(client)));
-  });
-
-  it('server and client declare the same interfaces and types', () => {
-    const s = declarations(server);
-    assert.ok(s.has('EffectiveValuesParams') && s.has('Source') && s.has('PromotionChange'));
-    assert.deepEqual(Object.fromEntries(s), Object.fromEntries(declarations(client)));
-  });
-
-  it('the comparison notices a renamed method or a changed field', () => {
-    assert.notDeepEqual(Object.fromEntries(messages(server)), Object.fromEntries(messages(server.replace("'fluxOverlays/promotionDiff'", "'fluxOverlays/promotionDiffs'"))));
-    assert.notDeepEqual(Object.fromEntries(declarations(server)), Object.fromEntries(declarations(server.replace('  overlay?: string;\n}', '  overlay?: number;\n}'))));
+    assert.ok(declarations(server).has('EffectiveValuesParams') && declarations(server).has('Source'));
   });
 
   it('ARCHITECTURE.md documents every method in "Custom LSP requests"', () => {
