@@ -72,6 +72,44 @@ describe('promotion over git objects', () => {
   });
 });
 
+describe('overlays that differ from the promotion target branch', () => {
+  it('listOverlays marks them from git objects (default target: production), repository untouched', async () => {
+    const dir = makePromotionRepo();
+    const snap = snapshot(dir);
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(dir);
+      const r = await c.request<{ components: { name: string; overlays: { name: string; differsFromPromotionTarget?: boolean }[] }[] }>('fluxOverlays/listOverlays', {});
+      const flags = new Map<string, boolean | undefined>();
+      for (const comp of r.components) for (const o of comp.overlays) flags.set(`${comp.name}/${o.name}`, o.differsFromPromotionTarget);
+      // main changed podinfo's production values; newapp and the renamed redis-cache do not exist on production.
+      assert.equal(flags.get('components/podinfo/production'), true);
+      assert.equal(flags.get('components/podinfo/base'), false);
+      assert.equal(flags.get('components/newapp/production'), true);
+      assert.equal(flags.get('components/redis-cache/base'), true);
+      for (const [k, v] of flags) if (k.startsWith('components/cache/')) assert.equal(v, false, k);
+      assert.equal(snapshot(dir), snap);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is not computed in restricted mode (no git process)', async () => {
+    const dir = makePromotionRepo();
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(dir, {}, { trusted: false });
+      const r = await c.request<{ components: { overlays: { differsFromPromotionTarget?: boolean }[] }[] }>('fluxOverlays/listOverlays', {});
+      assert.ok(r.components.length > 0);
+      for (const comp of r.components) for (const o of comp.overlays) assert.equal(o.differsFromPromotionTarget, undefined);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('promotion in restricted mode', () => {
   it('is refused, and git is not read', async () => {
     const dir = makePromotionRepo();

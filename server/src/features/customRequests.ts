@@ -13,7 +13,7 @@ import {
   RenderOverlayParams,
   RenderOverlayResult,
 } from '../protocol';
-import { PromotionEvalOptions, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../engine/lsp-support/promotion';
+import { PromotionEvalOptions, overlaysDifferingFromTarget, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../engine/lsp-support/promotion';
 import { loadProfile } from '../engine/substitute/postBuild';
 import { originToLocation, pathToUri, uriToPath } from './convert';
 import { ServerState } from './state';
@@ -48,10 +48,30 @@ function promotionOptions(state: ServerState, clusterProfile?: string): Promotio
 
 export function onListOverlays(state: ServerState, params: ListOverlaysParams): ListOverlaysResult {
   const r = listOverlays(state.index, params.uri ? uriToPath(params.uri) : undefined);
+  // Which overlays differ from the promotion target branch: read from git objects, so only in a
+  // trusted workspace.
+  const differs = state.trusted
+    ? overlaysDifferingFromTarget(
+        state.promotion,
+        state.fs,
+        state.root(),
+        state.settings.promotionTarget,
+        r.components.flatMap((c) => c.overlays.map((o) => ({ dir: o.dir, workspace: () => workspaceObjects(state, o.dir) }))),
+      )
+    : new Map<string, boolean>();
   return {
-    components: r.components.map((c) => ({ name: c.name, uri: pathToUri(c.dir), overlays: c.overlays.map((o) => ({ name: o.name, uri: pathToUri(o.dir), releases: o.releases })) })),
+    components: r.components.map((c) => ({
+      name: c.name,
+      uri: pathToUri(c.dir),
+      overlays: c.overlays.map((o) => ({ name: o.name, uri: pathToUri(o.dir), releases: o.releases, ...(differs.has(o.dir) ? { differsFromPromotionTarget: differs.get(o.dir) } : {}) })),
+    })),
     problems: r.problems.map(toProblem),
   };
+}
+
+function workspaceObjects(state: ServerState, dir: string) {
+  const b = state.index.build(dir);
+  return b.problems.some((p) => p.severity === 'error') ? undefined : b.objects.map((o) => o.node);
 }
 
 export function onEffectiveValues(state: ServerState, params: EffectiveValuesParams): EffectiveValuesResult {

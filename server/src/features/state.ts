@@ -24,6 +24,8 @@ export interface Settings {
   chartLocations: Record<string, string>;
   /** Other repositories whose ConfigMaps/Secrets valuesFrom may name (keos-system-services). */
   extraRoots: string[];
+  /** The branch overlays are promoted to (the tree marks overlays that differ from it). */
+  promotionTarget: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   clusterProfile: '',
   chartLocations: {},
   extraRoots: [],
+  promotionTarget: 'production',
 };
 
 export function readSettings(raw: unknown): Settings {
@@ -47,7 +50,14 @@ export function readSettings(raw: unknown): Settings {
     clusterProfile: typeof r.clusterProfile === 'string' ? r.clusterProfile : '',
     chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
+    promotionTarget: promotionTarget(r),
   };
+}
+
+function promotionTarget(r: Record<string, unknown>): string {
+  const nested = (r.promotion ?? {}) as Record<string, unknown>;
+  const v = nested.targetBranch ?? r['promotion.targetBranch'];
+  return typeof v === 'string' && v ? v : DEFAULT_SETTINGS.promotionTarget;
 }
 
 export class ServerState {

@@ -189,6 +189,12 @@ suite('Flux Components tree', () => {
       releases.map((r) => (r.kind === 'release' ? r.release.name : '')),
       ['discovery'],
     );
+    // The workspace is a git repository whose main changed podinfo's production values since the
+    // production branch: that overlay is marked, discovery's production is not.
+    assert.strictEqual(productionItem.description, undefined, 'discovery production equals the production branch');
+    const podinfo = components.find((c) => c.component.name === 'components/podinfo')!;
+    const podinfoProduction = (await api.tree.getChildren(podinfo)).find((o) => o.kind === 'overlay' && o.overlay.name === 'production')!;
+    assert.match(String(api.tree.getTreeItem(podinfoProduction).description), /differs from promotion target/);
     const releaseItem = api.tree.getTreeItem(releases[0]);
     assert.strictEqual(releaseItem.contextValue, 'fluxRelease');
     // Clicking the release runs its command: the release's effective values open.

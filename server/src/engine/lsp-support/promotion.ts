@@ -7,6 +7,8 @@ import * as path from 'path';
 import { FileSystem } from '../fs';
 import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff } from '../git';
 import { ParseCache } from '../kustomize/loader';
+import { buildKustomization } from '../kustomize/build';
+import { YNode, toJS } from '../yaml/node';
 import { Variables, loadProfile } from '../substitute/postBuild';
 import { EffectiveValuesOptions } from '../values/effective';
 import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
@@ -44,6 +46,35 @@ export function openRepository(disk: FileSystem, file: string): GitRepository | 
 export class PromotionSides {
   private cache = new Map<string, Sides>();
   readonly parseCache = new ParseCache();
+  private trees = new Map<string, GitTreeFileSystem>();
+  /** Build output on a target commit, by `commit \0 overlay folder`, as comparable text. */
+  private targetBuilds = new Map<string, string | null>();
+
+  /** A read-only view of one commit's tree, cached by commit. */
+  tree(repo: GitRepository, ref: string): { commit: string; fs: GitTreeFileSystem } | { error: string } {
+    const commit = repo.resolveRef(ref);
+    if (isGitError(commit)) return commit;
+    let t = this.trees.get(commit);
+    if (!t) {
+      const opened = GitTreeFileSystem.open(repo, commit);
+      if (isGitError(opened)) return opened;
+      if (this.trees.size >= 4) this.trees.delete(this.trees.keys().next().value as string);
+      this.trees.set(commit, opened);
+      t = opened;
+    }
+    return { commit, fs: t };
+  }
+
+  /** What `dir` renders to on the commit (null when it does not build there), cached. */
+  targetBuild(commit: string, fs: GitTreeFileSystem, dir: string): string | null {
+    const key = `${commit}\0${dir}`;
+    if (!this.targetBuilds.has(key)) {
+      const r = fs.stat(dir) === 'dir' ? buildKustomization(fs, dir, { cache: this.parseCache }) : undefined;
+      const failed = !r || r.problems.some((p) => p.severity === 'error');
+      this.targetBuilds.set(key, failed ? null : comparable(r!.objects.map((o) => o.node)));
+    }
+    return this.targetBuilds.get(key)!;
+  }
 
   /** Both sides of promoting `from` into `to`, or an error (unknown branch, not a repository, git too old). */
   sides(repo: GitRepository, from: string, to: string): Sides | { error: string } {
@@ -70,6 +101,33 @@ export class PromotionSides {
     this.cache.set(key, s);
     return s;
   }
+}
+
+function comparable(nodes: YNode[]): string {
+  return JSON.stringify(nodes.map(toJS));
+}
+
+/**
+ * For the Flux Components tree: which overlays render differently in the workspace than on the
+ * promotion target branch (an overlay missing there differs). Work stops after `budgetMs`; the
+ * overlays not reached are left out (unknown) and come in on a later call, since both sides are
+ * cached. Nothing when the folder is not in a git repository or the branch does not exist.
+ */
+export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => YNode[] | undefined }[], budgetMs = 1500): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const repo = openRepository(disk, root);
+  if (isGitError(repo)) return out;
+  const t = sides.tree(repo, target);
+  if (isGitError(t)) return out;
+  const start = Date.now();
+  for (const o of overlays) {
+    if (Date.now() - start > budgetMs) break;
+    const theirs = sides.targetBuild(t.commit, t.fs, o.dir);
+    const ours = o.workspace();
+    if (theirs === null || ours === undefined) out.set(o.dir, theirs !== null || ours !== undefined);
+    else out.set(o.dir, theirs !== comparable(ours));
+  }
+  return out;
 }
 
 export interface PromotionEvalOptions {
