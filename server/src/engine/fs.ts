@@ -68,6 +68,11 @@ export class MemoryFileSystem implements FileSystem {
     const t = this.files.get(nodePath.posix.normalize(path));
     return t !== undefined ? t : this.under?.readFile(path);
   }
+  readBytes(path: string): Buffer | undefined {
+    const t = this.files.get(nodePath.posix.normalize(path));
+    if (t !== undefined) return Buffer.from(t, 'utf8');
+    return this.under?.readBytes ? this.under.readBytes(path) : this.under?.readFile(path) !== undefined ? Buffer.from(this.under.readFile(path)!, 'utf8') : undefined;
+  }
   stat(path: string): EntryType | undefined {
     const p = nodePath.posix.normalize(path);
     if (this.files.has(p)) return 'file';
@@ -86,3 +91,32 @@ export class MemoryFileSystem implements FileSystem {
   }
 }
 
+
+/**
+ * Only the files below some folders (VS Code's restricted mode: an untrusted workspace must not
+ * make us read anything outside it). `allowed()` returning undefined lifts the restriction.
+ */
+export class BoundedFileSystem implements FileSystem {
+  constructor(
+    private readonly inner: FileSystem,
+    private readonly allowed: () => readonly string[] | undefined,
+  ) {}
+  private ok(p: string): boolean {
+    const roots = this.allowed();
+    if (!roots) return true;
+    const n = nodePath.posix.normalize(p);
+    return roots.some((r) => n === r || n.startsWith(r.endsWith('/') ? r : r + '/'));
+  }
+  readFile(p: string): string | undefined {
+    return this.ok(p) ? this.inner.readFile(p) : undefined;
+  }
+  stat(p: string): EntryType | undefined {
+    return this.ok(p) ? this.inner.stat(p) : undefined;
+  }
+  readDir(p: string): string[] {
+    return this.ok(p) ? this.inner.readDir(p) : [];
+  }
+  readBytes(p: string): Buffer | undefined {
+    return this.ok(p) && this.inner.readBytes ? this.inner.readBytes(p) : undefined;
+  }
+}

@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiskFileSystem, MemoryFileSystem } from '../engine/fs';
+import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../engine/fs';
 import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
 import { ParseCache } from '../engine/kustomize/loader';
 import { PromotionSides } from '../engine/lsp-support/promotion';
@@ -62,7 +62,8 @@ function promotionTarget(r: Record<string, unknown>): string {
 
 export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
-  readonly fs = new MemoryFileSystem(new DiskFileSystem());
+  // In restricted mode (untrusted workspace) nothing outside the workspace folders is read.
+  readonly fs = new MemoryFileSystem(new BoundedFileSystem(new DiskFileSystem(), () => (this.trusted ? undefined : this.roots)));
   index: WorkspaceIndex;
   /** Git sides of promotions (fluxOverlays/promotionDiff and the `promotion` source), cached by commit pair. */
   readonly promotion = new PromotionSides();
@@ -93,7 +94,7 @@ export class ServerState {
       ? {
           charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
           sourceRoots: this.roots,
-          readBinary: (f: string) => new DiskFileSystem().readBytes(f),
+          readBinary: (f: string) => this.fs.readBytes(f),
           ...(this.settings.extraRoots.length ? { externalLookup: lazyExternalLookup(this.fs, this.settings.extraRoots.map((r) => this.abs(r)), index.cache) } : {}),
         }
       : { sourceRoots: this.roots };
