@@ -1,0 +1,131 @@
+// Conformance on generated overlays: a seeded generator combines the features real
+// repositories mix (prefixes, namespaces, labels, generators with behaviors and nameReference,
+// strategic-merge and JSON6902 patches with targets, $patch: delete, components, images,
+// replicas, replacements, secretGenerator, sortOptions) into base + overlay pairs, and each is
+// built with the real kubectl kustomize and with our engine. Where kubectl fails we must fail.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { after, describe, it } from 'node:test';
+import { DiskFileSystem } from '../../server/src/engine/fs';
+import { buildKustomization } from '../../server/src/engine/kustomize/build';
+import { toJS } from '../../server/src/engine/yaml/node';
+import { kubectlKustomize } from '../support/kubectl';
+import { kubectlAvailable } from '../support/paths';
+
+let seed = 1;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+};
+const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
+const maybe = (p = 0.5) => rnd() < p;
+
+function write(f: string, t: string): void { fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, t); }
+function deployment(name: string, cm: string, sa: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {app: ${name}}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      serviceAccountName: ${sa}
+      containers:
+      - name: main
+        image: nginx:1.25
+        envFrom:
+        - configMapRef: {name: ${cm}}
+        ports: [{containerPort: 80}]
+      - name: side
+        image: busybox
+      volumes:
+      - name: cfg
+        configMap: {name: ${cm}}
+`;
+}
+function generateCase(root: string, i: number): string {
+  const d = path.join(root, `c${i}`);
+  const app = pick(['web', 'api', 'worker']);
+  const base: string[] = [];
+  base.push(`resources:\n  - deploy.yaml\n  - svc.yaml\n  - sa.yaml\n  - hr.yaml`);
+  if (maybe()) base.push(`namePrefix: ${pick(['b-', 'base-'])}`);
+  if (maybe()) base.push(`namespace: ${pick(['apps', 'team-a'])}`);
+  if (maybe()) base.push(`commonLabels:\n  tier: ${pick(['front', 'back'])}`);
+  base.push(`configMapGenerator:\n  - name: ${app}-cfg\n    literals:\n      - A=1\n      - B=${pick(['x', '<y>', '2'])}`);
+  if (maybe(0.3)) base.push(`generatorOptions:\n  disableNameSuffixHash: true`);
+  if (maybe(0.4)) base.push(`configurations:\n  - kcfg.yaml`);
+  write(`${d}/base/kustomization.yaml`, base.join('\n') + '\n');
+  write(`${d}/base/kcfg.yaml`, `nameReference:\n- kind: ConfigMap\n  fieldSpecs:\n  - path: spec/valuesFrom/name\n    kind: HelmRelease\n`);
+  write(`${d}/base/deploy.yaml`, deployment(app, `${app}-cfg`, `${app}-sa`));
+  write(`${d}/base/svc.yaml`, `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${app}\nspec:\n  selector: {app: ${app}}\n  ports: [{port: 80}]\n`);
+  write(`${d}/base/sa.yaml`, `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${app}-sa\n`);
+  write(`${d}/base/hr.yaml`, `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${app}\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: ${app}\n      sourceRef: {kind: HelmRepository, name: charts}\n  valuesFrom:\n  - kind: ConfigMap\n    name: ${app}-cfg\n  values:\n    replicaCount: 1\n    list: [a, b]\n    nested: {x: 1, y: 2}\n`);
+  const ov = [`resources:\n  - ../base`];
+  if (maybe()) ov.push(`namePrefix: ${pick(['prod-', 'p-'])}`);
+  if (maybe()) ov.push(`nameSuffix: ${pick(['-eu', '-x'])}`);
+  if (maybe()) ov.push(`namespace: ${pick(['prod', 'apps'])}`);
+  if (maybe()) ov.push(`labels:\n  - pairs: {env: prod}\n    includeSelectors: ${maybe()}\n    includeTemplates: ${maybe()}`);
+  if (maybe()) ov.push(`commonAnnotations:\n  owner: team`);
+  if (maybe()) ov.push(`images:\n  - name: nginx\n    newTag: "${pick(['1.27', '2'])}"${maybe() ? '\n    newName: registry.local/nginx' : ''}`);
+  if (maybe()) ov.push(`replicas:\n  - name: ${app}\n    count: 3`);
+  if (maybe()) ov.push(`configMapGenerator:\n  - name: ${app}-cfg\n    behavior: ${pick(['merge', 'replace'])}\n    literals:\n      - B=prod${maybe() ? `\n    namespace: ${pick(['apps', 'team-a'])}` : ''}`);
+  const patches: string[] = [];
+  if (maybe()) patches.push(`  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: ${app}\n      spec:\n        template:\n          spec:\n            containers:\n            - name: ${pick(['main', 'extra'])}\n              image: ${pick(['nginx:1.26', 'redis'])}\n              env: [{name: E, value: "1"}]`);
+  if (maybe()) patches.push(`  - target:\n      kind: HelmRelease\n    patch: |-\n      apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      metadata:\n        name: any\n      spec:\n        values:\n          replicaCount: ${pick([2, 3, 'null'])}\n          list: [c]\n          nested: {y: null, z: 3}`);
+  if (maybe()) patches.push(`  - target:\n      kind: Service\n    patch: |-\n      - op: ${pick(['add', 'replace'])}\n        path: /spec/ports/0/port\n        value: 8080`);
+  if (maybe(0.3)) patches.push(`  - patch: |-\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: ${app}\n      $patch: delete`);
+  if (maybe(0.3)) patches.push(`  - target:\n      kind: Deployment\n      labelSelector: app=${app}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/1`);
+  if (patches.length) ov.push(`patches:\n${patches.join('\n')}`);
+  if (maybe(0.3)) ov.push(`sortOptions:\n  order: ${pick(['fifo', 'legacy'])}`);
+  if (maybe(0.4)) ov.push(`secretGenerator:\n  - name: creds\n    literals:\n      - password=${pick(['s3cr3t', 'a'.repeat(80)])}\n    type: ${pick(['Opaque', 'kubernetes.io/basic-auth'])}`);
+  if (maybe(0.4)) { ov.push(`components:\n  - ../comp`); write(`${d}/comp/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - extra.yaml\npatches:\n  - target:\n      kind: HelmRelease\n    patch: |-\n      - op: add\n        path: /spec/values/fromComponent\n        value: true\n`); write(`${d}/comp/extra.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata: {k: v}\n`); }
+  if (maybe(0.3)) ov.push(`replacements:\n  - source:\n      kind: Service\n      fieldPath: metadata.name\n    targets:\n      - select:\n          kind: HelmRelease\n        fieldPaths:\n          - spec.values.serviceName\n        options:\n          create: true`);
+  write(`${d}/prod/kustomization.yaml`, ov.join('\n') + '\n');
+  return `${d}/prod`;
+}
+
+describe('generated overlays vs kubectl kustomize', () => {
+  if (!kubectlAvailable()) {
+    it('skipped: reference kubectl not installed', { skip: true }, () => {});
+    return;
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-generated-'));
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const disk = new DiskFileSystem();
+  for (const s of [3, 42]) {
+    it(`seed ${s}: 60 overlays`, () => {
+      seed = s;
+      const failures: string[] = [];
+      let built = 0;
+      for (let i = 0; i < 60; i++) {
+        const dir = generateCase(path.join(root, `s${s}`), i);
+        const ref = kubectlKustomize(dir);
+        const ours = buildKustomization(disk, dir);
+        const errors = ours.problems.filter((p) => p.severity === 'error');
+        if (!ref.ok) {
+          if (errors.length === 0) failures.push(`${dir}: kubectl fails (${ref.stderr.split('\n')[0]}) but we build`);
+          continue;
+        }
+        built++;
+        if (errors.length) failures.push(`${dir}: we fail: ${errors[0].message}`);
+        else {
+          try {
+            assert.deepEqual(ours.objects.map((o) => toJS(o.node)), ref.docs);
+          } catch {
+            failures.push(`${dir}: output differs from kubectl`);
+          }
+        }
+      }
+      assert.deepEqual(failures, []);
+      assert.ok(built >= 20, `only ${built} of 60 generated overlays build with kubectl: the generator went wrong`);
+    });
+  }
+});
