@@ -76,6 +76,46 @@ const cases: Case[] = [
   },
 ];
 
+// Generated cases: seeded random value trees over a small key pool, so layers and chart defaults
+// collide in every way (maps over scalars, lists over maps, nulls at any depth, YAML 1.1
+// spellings). Each is checked against helm like the hand-written cases above.
+function generatedCases(seed: number, count: number): Case[] {
+  let state = seed;
+  const rnd = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+  const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)];
+  const keys = ['a', 'b', 'nested', 'list', 'image', 'enabled'];
+  const scalar = () => pick<unknown>([1, 0, -7, 2.5, 'text', 'yes', 'off', true, false, null, '"quoted"', '010']);
+  const value = (depth: number): unknown => {
+    const r = rnd();
+    if (depth > 2 || r < 0.45) return scalar();
+    if (r < 0.6) return [scalar(), scalar()].slice(0, 1 + Math.floor(rnd() * 2));
+    const m: Record<string, unknown> = {};
+    for (let i = 0; i < 1 + Math.floor(rnd() * 3); i++) m[pick(keys)] = value(depth + 1);
+    return m;
+  };
+  const text = (v: unknown, indent = ''): string => {
+    if (v === null || typeof v !== 'object') return ` ${v === null ? 'null' : String(v)}\n`;
+    if (Array.isArray(v)) return '\n' + v.map((x) => `${indent}- ${text(x, indent + '  ').trimStart()}`).join('');
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length === 0) return ' {}\n';
+    return '\n' + entries.map(([k, x]) => `${indent}${k}:${text(x, indent + '  ')}`).join('');
+  };
+  const doc = () => {
+    const m: Record<string, unknown> = {};
+    for (let i = 0; i < 2 + Math.floor(rnd() * 3); i++) m[pick(keys)] = value(1);
+    return text(m).slice(1);
+  };
+  return Array.from({ length: count }, (_, i) => ({
+    name: `generated #${i} (seed ${seed})`,
+    chartValues: doc(),
+    layers: Array.from({ length: 1 + Math.floor(rnd() * 3) }, doc),
+  }));
+}
+cases.push(...generatedCases(7, 25));
+
 function ourValues(chartValues: string, c: Case): unknown {
   const parse = (text: string, file: string): YMap => {
     // Helm reads values files with YAML 1.1 typing (the 'helm' flavour).
