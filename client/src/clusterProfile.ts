@@ -1,6 +1,8 @@
 /** Which variables substitute Flux `${VAR}`: a cluster ConfigMap or a file; shown in the status bar. */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { listClusterProfilesRequest } from './protocol';
+import { Requests } from './requests';
 import { readSettings } from './settings';
 
 export class ClusterProfile implements vscode.Disposable {
@@ -10,7 +12,19 @@ export class ClusterProfile implements vscode.Disposable {
     10,
   );
 
-  constructor() {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the user picks another profile. */
+  readonly onDidChange = this.changed.event;
+
+  /**
+   * The choice is kept in the workspace's state (`memento`), not written to settings.json: picking
+   * a profile must not change files in the user's repository. The `fluxOverlays.clusterProfile`
+   * setting, if a team sets one, is the default until a choice is made.
+   */
+  constructor(
+    private readonly requests?: Requests,
+    private readonly memento: Pick<vscode.Memento, 'get' | 'update'> = memoryMemento(),
+  ) {
     this.item.name = 'Flux Overlays Cluster Profile';
     this.item.command = 'fluxOverlays.selectClusterProfile';
     this.update();
@@ -18,6 +32,8 @@ export class ClusterProfile implements vscode.Disposable {
 
   /** The selected profile's path, or undefined for none. */
   get current(): string | undefined {
+    const chosen = this.memento.get<string>(PROFILE_KEY);
+    if (chosen !== undefined) return chosen || undefined;
     return readSettings().clusterProfile || undefined;
   }
 
@@ -31,7 +47,7 @@ export class ClusterProfile implements vscode.Disposable {
   }
 
   /**
-   * Offers ConfigMaps found in the workspace (files whose name mentions cluster or runtime), a
+   * Offers the cluster profiles the server found (fleet ConfigMaps such as flux-runtime-info), a
    * file, or none. `value` (a workspace-relative path, '' for none) skips the pick.
    */
   async select(value?: string): Promise<string | undefined> {
@@ -39,16 +55,17 @@ export class ClusterProfile implements vscode.Disposable {
       await this.store(value);
       return value;
     }
-    const files = await vscode.workspace.findFiles('{**/*cluster*,**/*runtime*,**/clusters/**/*}.{yaml,yml}', '**/node_modules/**', 200);
+    // The server knows which ConfigMaps are cluster profiles (named by a Flux Kustomization's
+    // postBuild.substituteFrom, or runtime-info style names).
+    const found = this.requests?.available ? (await this.requests.send(listClusterProfilesRequest, {})).profiles : [];
     type Pick = vscode.QuickPickItem & { value?: string; browse?: boolean };
     const picks: Pick[] = [
       { label: 'None', description: 'no ${VAR} substitution', value: '' },
-      ...files.map((f) => ({
-        label: path.basename(f.fsPath),
-        description: vscode.workspace.asRelativePath(f),
-        value: vscode.workspace.asRelativePath(f),
-      })),
-      { label: 'Choose a file...', browse: true },
+      ...found.map((p) => {
+        const rel = vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri));
+        return { label: p.name, description: rel, detail: `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`, value: rel };
+      }),
+      { label: 'Choose a file...', description: 'a ConfigMap or a YAML file of key: value', browse: true },
     ];
     const pick = await vscode.window.showQuickPick(picks, {
       title: 'Flux Overlays: Select Cluster Profile',
@@ -78,16 +95,28 @@ export class ClusterProfile implements vscode.Disposable {
   }
 
   private async store(value: string): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('fluxOverlays').update('clusterProfile', value, target);
+    await this.memento.update(PROFILE_KEY, value);
     this.update();
+    this.changed.fire();
   }
 
   dispose(): void {
     this.item.dispose();
+    this.changed.dispose();
   }
+}
+
+const PROFILE_KEY = 'fluxOverlays.clusterProfile';
+
+/** A memento for callers without an extension context (tests). */
+function memoryMemento(): Pick<vscode.Memento, 'get' | 'update'> {
+  const values = new Map<string, unknown>();
+  return {
+    get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback) as T,
+    update: async (key: string, value: unknown) => {
+      values.set(key, value);
+    },
+  } as Pick<vscode.Memento, 'get' | 'update'>;
 }
 
 /** "clusters/production/flux-runtime-info.yaml" -> "production/flux-runtime-info.yaml". */

@@ -3,6 +3,7 @@
  * and displays what it renders (see protocol.ts for the custom messages).
  */
 import * as vscode from 'vscode';
+import { DidChangeConfigurationNotification } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterProfile } from './clusterProfile';
 import { COMMANDS, Commands } from './commands';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const requests = new Requests();
   const previews = new PreviewDocuments(requests, (what, err) => void output.error(what, err));
   const tree = new ComponentsTree(requests);
-  const profile = new ClusterProfile();
+  const profile = new ClusterProfile(requests, context.workspaceState);
   const commands = new Commands(requests, profile, output);
   context.subscriptions.push(
     output,
@@ -39,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
     previews.register(),
     tree.register(),
     commands.register({ [COMMANDS.refreshComponents]: () => tree.refresh() }),
+    profile.onDidChange(() => {
+      // The server pulls its settings again (the profile is injected there) and re-checks ${VAR}s.
+      void client?.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+      previews.refreshAll();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('fluxOverlays')) {
         profile.update();
@@ -50,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   output.info(`Activating ${context.extension.id} ${context.extension.packageJSON.version as string}`);
 
   const start = () =>
-    startLanguageClient(context, output).then((c) => {
+    startLanguageClient(context, output, () => profile.current).then((c) => {
       client = c;
       requests.client = c;
       if (c) {

@@ -26,6 +26,7 @@ export function findServerModule(context: vscode.ExtensionContext): string | und
 export async function startLanguageClient(
   context: vscode.ExtensionContext,
   output: Output,
+  clusterProfile: () => string | undefined = () => undefined,
 ): Promise<LanguageClient | undefined> {
   const module = findServerModule(context);
   if (!module) {
@@ -43,7 +44,7 @@ export async function startLanguageClient(
     'fluxOverlays',
     'Flux Overlays',
     serverOptions,
-    buildClientOptions(output, vscode.workspace.isTrusted),
+    buildClientOptions(output, vscode.workspace.isTrusted, clusterProfile),
   );
   try {
     output.info(`Starting language server ${module} (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
@@ -60,8 +61,21 @@ export async function startLanguageClient(
  * The client options. `trusted` reaches the server as initializationOptions.trusted: false means
  * restricted mode (no git process, no files outside the workspace).
  */
-export function buildClientOptions(output: Output, trusted: boolean): LanguageClientOptions {
+export function buildClientOptions(output: Output, trusted: boolean, clusterProfile: () => string | undefined = () => undefined): LanguageClientOptions {
   return {
+    // The selected cluster profile lives in workspace state, not in settings: it reaches the
+    // server as the `clusterProfile` setting through the configuration it pulls.
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((r, i) =>
+            params.items[i]?.section === 'fluxOverlays' && r && typeof r === 'object' ? { ...(r as object), clusterProfile: clusterProfile() ?? '' } : r,
+          );
+        },
+      },
+    },
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },

@@ -164,6 +164,30 @@ export const promotionDiffRequest = new RequestType<PromotionDiffParams, Promoti
   'fluxOverlays/promotionDiff',
 );
 
+// ---- fluxOverlays/listClusterProfiles ------------------------------------------------------
+
+export interface ListClusterProfilesParams {}
+
+export interface ClusterProfileInfo {
+  /** The file holding the variables. */
+  uri: string;
+  /** The ConfigMap/Secret name (e.g. `flux-runtime-info`), or the file name for plain key: value files. */
+  name: string;
+  /** How many variables it sets. */
+  variables: number;
+  /** Why it is offered: which Flux Kustomization's postBuild.substituteFrom names it, if any. */
+  detail?: string;
+}
+
+export interface ListClusterProfilesResult {
+  profiles: ClusterProfileInfo[];
+  problems: Problem[];
+}
+
+export const listClusterProfilesRequest = new RequestType<ListClusterProfilesParams, ListClusterProfilesResult, void>(
+  'fluxOverlays/listClusterProfiles',
+);
+
 // ---- notifications (server to client) ------------------------------------------------------
 
 /** A contributing file changed (saved or not): open previews and the components tree refresh. */

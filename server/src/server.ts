@@ -17,7 +17,7 @@ import { uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
 import { onCompletion } from './features/completion';
-import { onEffectiveValues, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
+import { onEffectiveValues, onListClusterProfiles, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
 import { onDefinition } from './features/definition';
 import { publishDiagnostics } from './features/diagnostics';
 import { onDocumentLinks } from './features/documentLinks';
@@ -25,7 +25,7 @@ import { onDocumentSymbols } from './features/documentSymbols';
 import { onHover } from './features/hover';
 import { onReferences } from './features/references';
 import { ServerState, readSettings } from './features/state';
-import { effectiveValuesRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
+import { effectiveValuesRequest, listClusterProfilesRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
 
 export function startServer(connection: Connection): ServerState {
   const state = new ServerState(connection);
@@ -94,8 +94,10 @@ export function startServer(connection: Connection): ServerState {
   });
 
   connection.onDidChangeConfiguration(async (change) => {
+    // Pull when the client can answer: it adds what is not in settings.json (the cluster profile
+    // the user picked, kept in workspace state); a pushed payload would miss it.
     const s = (change.settings as { fluxOverlays?: unknown } | undefined)?.fluxOverlays;
-    if (s) state.settings = readSettings(s);
+    if (s && !canConfigure) state.settings = readSettings(s);
     else await loadSettings();
     state.reindex();
     state.scheduleAll();
@@ -140,6 +142,7 @@ export function startServer(connection: Connection): ServerState {
   connection.onRequest(effectiveValuesRequest, safe('effectiveValues', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onEffectiveValues));
   connection.onRequest(renderOverlayRequest, safe('renderOverlay', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onRenderOverlay));
   connection.onRequest(promotionDiffRequest, safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff));
+  connection.onRequest(listClusterProfilesRequest, safe('listClusterProfiles', { profiles: [], problems: [] }, onListClusterProfiles));
 
   state.documents.listen(connection);
   connection.listen();

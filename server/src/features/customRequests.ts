@@ -1,7 +1,9 @@
 // The custom requests of server/src/protocol.ts, answered by the engine (lsp-support/overlays.ts
 // for the workspace, lsp-support/promotion.ts over git objects for a `promotion` source).
 import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../engine/lsp-support/overlays';
+import { clusterProfiles } from '../engine/lsp-support/clusterProfiles';
 import {
+  ListClusterProfilesResult,
   EffectiveValuesParams,
   EffectiveValuesResult,
   LineOrigin,
@@ -100,5 +102,12 @@ export function onPromotionDiff(state: ServerState, params: PromotionDiffParams)
   return {
     changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed })),
     problems: r.problems.map(toProblem),
+  };
+}
+
+export function onListClusterProfiles(state: ServerState): ListClusterProfilesResult {
+  return {
+    profiles: clusterProfiles(state.index).map((p) => ({ uri: pathToUri(p.file), name: p.name, variables: p.variables, ...(p.detail ? { detail: p.detail } : {}) })),
+    problems: [],
   };
 }

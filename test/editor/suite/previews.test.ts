@@ -214,8 +214,19 @@ suite('Select Cluster Profile...', () => {
     assert.match(textOf(before), /\$\{CONTAINER_REGISTRY_URL\}\/keos\/discovery/);
 
     await vscode.commands.executeCommand('fluxOverlays.selectClusterProfile', PROFILE);
-    assert.strictEqual(vscode.workspace.getConfiguration('fluxOverlays').get('clusterProfile'), PROFILE);
+    assert.strictEqual(api.profile.current, PROFILE);
     assert.match(api.profile.statusText, /production\/flux-runtime-info\.yaml/);
+    // The choice is kept in workspace state: no settings file appears in the user's repository.
+    assert.ok(!fs.existsSync(path.join(workspaceDir(), '.vscode', 'settings.json')) || !fs.readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8').includes('clusterProfile'));
+    // The server sees it too: a ${VAR} the profile does not set becomes a warning.
+    const values = await openFile(`${DISCOVERY}/base/base-values.yaml`);
+    await values.edit((e) => e.insert(new vscode.Position(values.document.lineCount, 0), 'extraHost: ${NOT_IN_ANY_PROFILE}\n'));
+    const unset = await waitFor('a warning for the unset variable', () =>
+      vscode.languages.getDiagnostics(values.document.uri).find((d) => d.message.includes('NOT_IN_ANY_PROFILE')),
+    );
+    assert.strictEqual(unset.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(unset.message, /flux-runtime-info/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
 
     const after = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', target);
     assert.ok(after);
@@ -231,7 +242,7 @@ suite('Select Cluster Profile...', () => {
     await vscode.commands.executeCommand('fluxOverlays.selectClusterProfile', PROFILE);
     const chosen = await runAcceptingQuickPick<string>('fluxOverlays.selectClusterProfile');
     assert.strictEqual(chosen, '');
-    assert.strictEqual(vscode.workspace.getConfiguration('fluxOverlays').get('clusterProfile'), '');
+    assert.strictEqual(api.profile.current, undefined);
     assert.match(api.profile.statusText, /No cluster profile/);
   });
 });

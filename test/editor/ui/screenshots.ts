@@ -205,6 +205,26 @@ async function main(): Promise<number> {
     await shot('completion.png');
     await page.keyboard.press('Escape');
 
+    // Select Cluster Profile...: candidate profiles of the fleet; the status bar shows the choice.
+    await closeAll(page);
+    await runFromPalette(page, 'Flux Overlays: Select Cluster Profile...');
+    const profileRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'clusters/production' }).first();
+    await profileRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('select-cluster-profile.png');
+    await profileRow.click();
+    await page.locator('.statusbar-item', { hasText: 'production/flux-runtime-info.yaml' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+
+    // Preview Effective Values...: pick the overlay; ${VAR}s are now substituted from the profile.
+    await openFile(page, 'components/discovery/base/base-values.yaml');
+    await runFromPalette(page, 'Flux Overlays: Preview Effective Values...');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'staging' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await shot('preview-effective-values-pick.png');
+    await pickInQuickInput(page, 'staging');
+    await tab(/staging\..*values\.yaml/);
+    await page.locator('.editor-group-container.active .view-line', { hasText: 'keos.example.org' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await shot('preview-effective-values.png');
+
     console.log(smoke ? 'UI test passed: the .vsix installs and every command works from the palette' : `screenshots written to ${path.relative(REPO_ROOT, outDir) || '.'}`);
     return 0;
   } catch (err) {
