@@ -53,6 +53,9 @@ function applySmp(r: Resource, patch: YMap, label: string, options: { allowNameC
   const id = curId(r);
   if (options.allowNameChange || options.allowKindChange) storePreviousId(r);
   const gvk = gvkOf(r.node);
+  // The identity fields a patch must restate (apiVersion, kind, name, namespace) keep the
+  // resource's own nodes, and so their origin, unless the patch really changes them.
+  const before = { apiVersion: get(r.node, 'apiVersion'), kind: get(r.node, 'kind'), name: get(get(r.node, 'metadata'), 'name'), namespace: get(get(r.node, 'metadata'), 'namespace') };
   let merged: YNode | undefined;
   try {
     merged = strategicMerge(r.node, patch, label, rootType(gvk));
@@ -62,11 +65,16 @@ function applySmp(r: Resource, patch: YMap, label: string, options: { allowNameC
   }
   if (merged === undefined || !isMap(merged) || merged.pairs.length === 0) return false;
   r.node = merged;
+  const keep = (parent: YMap, key: string, original: YNode | undefined) => {
+    const now = get(parent, key);
+    if (original && now && isScalar(now) && isScalar(original) && now.value === original.value) set(parent, key, original);
+  };
+  keep(r.node, 'apiVersion', before.apiVersion);
   const meta = get(r.node, 'metadata');
-  if (!options.allowKindChange) set(r.node, 'kind', scalar(id.gvk.kind, get(r.node, 'kind')?.origin));
+  if (!options.allowKindChange) set(r.node, 'kind', before.kind ?? scalar(id.gvk.kind, get(r.node, 'kind')?.origin));
   if (isMap(meta)) {
-    if (!options.allowNameChange) set(meta, 'name', scalar(id.name, get(meta, 'name')?.origin));
-    if (id.namespace) set(meta, 'namespace', scalar(id.namespace, get(meta, 'namespace')?.origin));
+    if (!options.allowNameChange) set(meta, 'name', before.name ?? scalar(id.name, get(meta, 'name')?.origin));
+    if (id.namespace) set(meta, 'namespace', before.namespace ?? scalar(id.namespace, get(meta, 'namespace')?.origin));
     else if (get(meta, 'namespace') !== undefined) meta.pairs = meta.pairs.filter((p) => p.key !== 'namespace');
   }
   return true;
