@@ -5,7 +5,7 @@ import { YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set
 import { parseYaml } from '../yaml/parse';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
-import { KustomizationFile } from './kustomizationFile';
+import { KustomizationFile, mapList, stringList } from './kustomizationFile';
 import { Resource, ResId, allIds, curId, describeId, gvkOf, idEquals, nameOf, namespaceOf, storePreviousId } from './resource';
 import { Selector, readSelector, select } from './selector';
 import { strategicMerge } from './merge/strategicMerge';
@@ -107,12 +107,8 @@ function isJsonPatch(docs: YNode[]): boolean {
 }
 
 export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader): Resource[] {
-  const list = get(k.root, 'patches');
-  if (list === undefined || (isScalar(list) && list.value === null)) return resources;
-  if (!isSeq(list)) fail('patches must be a list', list.origin);
   let current = resources;
-  for (const entry of list.items) {
-    if (!isMap(entry)) fail('patches entries must be maps with path or patch', entry.origin);
+  for (const entry of mapList(k, 'patches')) {
     const src = loadSource(k, loader, entry);
     const docs = docsOf(src);
     if (docs.length === 0) fail(`${src.label}: unable to parse SM or JSON patch: it is empty`, entry.origin);
@@ -152,13 +148,8 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
 }
 
 export function applyPatchesStrategicMerge(resources: Resource[], k: KustomizationFile, loader: Loader): Resource[] {
-  const list = get(k.root, 'patchesStrategicMerge');
-  if (list === undefined || (isScalar(list) && list.value === null)) return resources;
-  if (!isSeq(list)) fail('patchesStrategicMerge must be a list', list.origin);
   let current = resources;
-  for (const item of list.items) {
-    if (!isScalar(item) || typeof item.value !== 'string') fail('patchesStrategicMerge entries must be file paths or inline YAML strings', item.origin);
-    const value = item.value;
+  for (const { value, node: item } of stringList(k, 'patchesStrategicMerge')) {
     let src: PatchSource;
     const asFile = !value.includes('\n') ? loader.resolveAny(k.dir, value, item.origin) : undefined;
     if (asFile && loader.stat(asFile) === 'file') {
@@ -180,11 +171,7 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
 }
 
 export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader): void {
-  const list = get(k.root, 'patchesJson6902');
-  if (list === undefined || (isScalar(list) && list.value === null)) return;
-  if (!isSeq(list)) fail('patchesJson6902 must be a list', list.origin);
-  for (const entry of list.items) {
-    if (!isMap(entry)) fail('patchesJson6902 entries must be maps with target and path or patch', entry.origin);
+  for (const entry of mapList(k, 'patchesJson6902')) {
     const target: Selector | undefined = readSelector(get(entry, 'target'));
     if (!target) fail('patchesJson6902 entry needs a target', entry.origin);
     const src = loadSource(k, loader, entry);

@@ -5,6 +5,7 @@
 
 import { YMap, YNode, YSeq, clone, get, getString, isMap, isScalar, isSeq, map, scalar, set, seq } from '../yaml/node';
 import { fail } from './errors';
+import { splitOutside } from './split';
 import { gvkSelected } from './fieldspec';
 import { KustomizationFile, mapList } from './kustomizationFile';
 import { Loader } from './loader';
@@ -28,19 +29,7 @@ function labelsAndAnnotationsMatch(r: Resource, s: IdSelector): boolean {
 
 /** Splits on `.` except inside `[...]`. */
 export function splitFieldPath(p: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const ch of p) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth--;
-    if (ch === '.' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+  return splitOutside(p, '.', '[', ']');
 }
 
 type Slot = { get(): YNode | undefined; set(v: YNode): void };

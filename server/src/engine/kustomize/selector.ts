@@ -3,6 +3,7 @@
 
 import { YNode, get, getString, isMap, isScalar } from '../yaml/node';
 import { fail } from './errors';
+import { splitOutside } from './split';
 import { Resource, curId, gvkOf, isClusterScoped, orgId } from './resource';
 
 export interface Selector {
@@ -44,18 +45,7 @@ type Requirement = { key: string; op: 'in' | 'notin' | 'exists' | '!exists'; val
 /** Parses a Kubernetes label selector: `a=b,c!=d,e in (x,y),f notin (z),g,!h`. */
 export function parseLabelSelector(text: string): Requirement[] {
   const reqs: Requirement[] = [];
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) parts.push(cur);
+  const parts = splitOutside(text, ',', '(', ')').filter((p) => p.trim());
   for (const raw of parts) {
     const p = raw.trim();
     let m: RegExpMatchArray | null;
