@@ -70,6 +70,21 @@ describe('values-key-typo', () => {
       }
     });
   }
+  it('keos style: values embedded in an overlay ConfigMap that a base release reads through valuesFrom', () => {
+    const release = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: agent\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: agent\n      sourceRef:\n        kind: HelmRepository\n        name: repo\n  valuesFrom:\n    - kind: ConfigMap\n      name: 00-agent-default-values\n    - kind: ConfigMap\n      name: 02-agent-override-values\n`;
+    const cm = (name: string, values: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  values.yaml: |\n${values}`;
+    const file = `${R}/agent/M/override.yaml`;
+    const index = workspace({
+      [`${R}/agent/base/kustomization.yaml`]: `${K}resources:\n  - release.yaml\n  - values.yaml\n`,
+      [`${R}/agent/base/release.yaml`]: release,
+      [`${R}/agent/base/values.yaml`]: `${cm('00-agent-default-values', '    deployments:\n      agent:\n        replicaCount: 1\n')}---\n${cm('02-agent-override-values', '    {}\n')}`,
+      [`${R}/agent/M/kustomization.yaml`]: `${K}resources:\n  - ../base\npatches:\n  - path: override.yaml\n`,
+      [file]: cm('02-agent-override-values', '    deployments:\n      agent:\n        replicas: 2\n'),
+    });
+    const got = only(computeDiagnostics(index, file, { validation: true }), 'values-key-typo');
+    // Line 9, column 9: `replicas` inside the block scalar, placed in the real file.
+    assert.deepEqual(got.map((g) => [g.line, g.col, g.suggestion]), [[9, 9, 'replicaCount']]);
+  });
   it('says nothing in the base itself', () => {
     const index = workspace({ [`${R}/app/staging/patch.yaml`]: patch('    replicaCount: 2\n') });
     assert.deepEqual(only(computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }), 'values-key-typo'), []);

@@ -17,8 +17,9 @@ import { readSelector, select } from '../kustomize/selector';
 import { editDistance } from '../schema/suggest';
 import { expand } from '../substitute/envsubst';
 import { Variables } from '../substitute/postBuild';
+import { parseValuesText } from '../values/sources';
 import { SECRET_MASK } from '../values/effective';
-import { Origin, YMap, YNode, get, getString, isMap, isSeq, toJS } from '../yaml/node';
+import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, toJS } from '../yaml/node';
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -91,20 +92,41 @@ function compareKeys(layer: YNode, below: YNode | undefined, file: string, baseN
   }
 }
 
-/** spec.values of the HelmRelease documents of an overlay file, against the base's effective values of the same release. */
+/**
+ * Values an overlay file writes, against the base's effective values of the same release:
+ * spec.values of HelmRelease documents, and the YAML embedded in ConfigMaps a release of the
+ * base reads through valuesFrom (keos' `02-<app>-helm-chart-override-values`).
+ */
 function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[]): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   const c = index.componentOf(file);
   const base = c?.overlays.find((o) => o.name === 'base');
   if (!c || !base || file.startsWith(base.dir + '/')) return out;
+  const baseReleases = () => index.effectiveValues(base.dir);
+  const baseName = rel(index, base.dir);
   for (const d of docs) {
-    if (!isMap(d) || getString(d, 'kind') !== 'HelmRelease') continue;
-    const values = get(get(d, 'spec'), 'values');
-    if (!isMap(values)) continue;
+    if (!isMap(d)) continue;
+    const kind = getString(d, 'kind');
     const name = getString(get(d, 'metadata'), 'name');
-    const rel0 = index.effectiveValues(base.dir).find((r) => r.name === name);
-    if (!rel0) continue;
-    compareKeys(values, rel0.values, file, rel(index, base.dir), out);
+    if (kind === 'HelmRelease') {
+      const values = get(get(d, 'spec'), 'values');
+      if (!isMap(values)) continue;
+      const rel0 = baseReleases().find((r) => r.name === name);
+      if (rel0) compareKeys(values, rel0.values, file, baseName, out);
+    } else if (kind === 'ConfigMap' && name) {
+      for (const r of baseReleases()) {
+        const refs = get(get(r.release, 'spec'), 'valuesFrom');
+        if (!isSeq(refs)) continue;
+        for (const ref of refs.items) {
+          if (getString(ref, 'kind') !== 'ConfigMap' || getString(ref, 'name') !== name || getString(ref, 'targetPath')) continue;
+          const key = getString(ref, 'valuesKey') ?? 'values.yaml';
+          const entry = get(get(d, 'data'), key);
+          if (!isScalar(entry) || typeof entry.value !== 'string') continue;
+          const parsed = parseValuesText({ text: entry.value, node: entry, decoded: false }, index.fs, 'overlay values', `${name}/${key}`);
+          if (parsed.values) compareKeys(parsed.values, r.values, file, baseName, out);
+        }
+      }
+    }
   }
   return out;
 }
