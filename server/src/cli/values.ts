@@ -99,6 +99,8 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
   let failed = false;
+  // "chart X is not available offline" is said once per chart, not once per release or folder.
+  const chartsSaid = new Set<string>();
   for (const dir of args.positionals) {
     const abs = path.resolve(dir);
     if (fs.stat(abs) !== 'dir') {
@@ -109,7 +111,14 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
       continue;
     }
     const r = overlayValues(fs, abs, options);
-    for (const p of r.problems) if (p.severity !== 'info' || p.code === 'chart-not-found') err(formatOverlayProblem(p) + '\n');
+    for (const p of r.problems) {
+      if (p.code === 'chart-not-found') {
+        const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
+        if (chartsSaid.has(chart)) continue;
+        chartsSaid.add(chart);
+      } else if (p.severity === 'info') continue;
+      err(formatOverlayProblem(p) + '\n');
+    }
     const be = buildError(r);
     if (be) {
       failed = true;
