@@ -351,7 +351,14 @@ function setAnnotation(r: Resource, key: string, value: string): void {
 function buildRoot(ctx: Context, dir: string): Resource[] {
   // A Component folder builds on its own too (kustomize allows it): its patches then apply to
   // its own resources only.
-  const k = loadKustomization(ctx.loader, path.resolve(dir));
+  const root = path.resolve(dir);
+  if (ctx.loader.stat(root) === 'dir' && !ctx.loader.findKustomization(root)) {
+    // A component folder (base + overlays) given instead of one overlay: say which ones there are.
+    const overlays = ctx.loader.fs.readDir(root).filter((n) => ctx.loader.stat(path.join(root, n)) === 'dir' && ctx.loader.findKustomization(path.join(root, n)));
+    if (overlays.length) fail(`${dir} has no kustomization file; its overlay folders are: ${overlays.sort().join(', ')} (build one of them)`, undefined, 'missing-kustomization');
+  }
+  if (ctx.loader.stat(root) === undefined) fail(`${dir}: no such folder`, undefined, 'missing-kustomization');
+  const k = loadKustomization(ctx.loader, root);
   const meta = stringList(k, 'buildMetadata').map((e) => e.value);
   ctx.originAnnotations = meta.includes('originAnnotations');
   ctx.transformerAnnotations = meta.includes('transformerAnnotations');
