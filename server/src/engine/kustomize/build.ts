@@ -7,9 +7,10 @@
 import * as path from 'path';
 import { FileSystem } from '../fs';
 import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
-import { defaultTransformerConfig, mergeConfig, TransformerConfig, NameReferenceRule } from './builtinConfig';
+import { defaultTransformerConfig, mergeConfig, TransformerConfig } from './builtinConfig';
 import { BuildError, fail } from './errors';
 import { FieldSpec } from './fieldspec';
+import { fieldSpecsOf, loadConfigurations } from './configurations';
 import { absorbGenerated, generate, readOptions } from './generators';
 import { nameHash } from './hash';
 import { KustomizationFile, loadKustomization, mapList, stringField, stringList, stringMapField } from './kustomizationFile';
@@ -146,53 +147,6 @@ function accumulateResources(ctx: Context, k: KustomizationFile, ra: Accumulator
   }
 }
 
-function fieldSpecsOf(n: YNode | undefined, file: string): FieldSpec[] {
-  if (n === undefined || (isScalar(n) && n.value === null)) return [];
-  if (!isSeq(n)) fail(`field specs must be a list in ${file}`, n.origin);
-  return n.items.map((i) => {
-    if (!isMap(i) || !getString(i, 'path')) fail(`a field spec needs a path (in ${file})`, i.origin);
-    const fs: FieldSpec = { path: getString(i, 'path')! };
-    for (const key of ['group', 'version', 'kind'] as const) {
-      const v = getString(i, key);
-      if (v) fs[key] = v;
-    }
-    const c = get(i, 'create');
-    if (isScalar(c) && c.value === true) fs.create = true;
-    return fs;
-  });
-}
-
-function loadConfigurations(ctx: Context, k: KustomizationFile, ra: Accumulator): void {
-  for (const entry of stringList(k, 'configurations')) {
-    const file = ctx.loader.resolve(k.dir, entry.value, entry.origin);
-    const parsed = ctx.loader.parse(file, entry.origin);
-    const syntax = parsed.problems.find((p) => p.severity === 'error');
-    if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol });
-    const root = parsed.documents[0]?.root;
-    if (!isMap(root)) continue;
-    const more: Partial<TransformerConfig> = {};
-    for (const key of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas'] as const) {
-      const v = get(root, key);
-      if (v !== undefined) more[key] = fieldSpecsOf(v, file);
-    }
-    const nr = get(root, 'nameReference');
-    if (nr !== undefined) {
-      if (!isSeq(nr)) fail(`nameReference must be a list in ${file}`, nr.origin);
-      more.nameReference = nr.items.map((i): NameReferenceRule => {
-        const kind = getString(i, 'kind');
-        if (!kind) fail(`a nameReference entry needs a kind (in ${file})`, i.origin);
-        const referral: NameReferenceRule['referral'] = { kind };
-        const g = getString(i, 'group');
-        if (g) referral.group = g;
-        const v = getString(i, 'version');
-        if (v) referral.version = v;
-        return { referral, fieldSpecs: fieldSpecsOf(get(i, 'fieldSpecs'), file) };
-      });
-    }
-    mergeConfig(ra.config, more);
-  }
-}
-
 function runGenerators(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
   const global = readOptions(get(k.root, 'generatorOptions'));
   const kustRel = joinOrigin(originPath, path.basename(k.file));
@@ -304,7 +258,7 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
   unsupported(k, 'vars', 'vars are deprecated in kustomize; use replacements');
   unsupported(k, 'crds', 'crds: registering CRD field specs is not implemented');
   accumulateResources(ctx, k, ra, originPath);
-  loadConfigurations(ctx, k, ra);
+  loadConfigurations(ctx.loader, k, ra);
   runGenerators(ctx, k, ra, originPath);
   for (const entry of stringList(k, 'components')) {
     if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
