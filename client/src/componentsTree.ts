@@ -1,5 +1,6 @@
 /** The "Flux Components" view: components, their overlays, their HelmReleases. */
 import * as vscode from 'vscode';
+import { readSettings } from './settings';
 import { ComponentInfo, OverlayInfo, ReleaseInfo, listOverlaysRequest } from './protocol';
 import { Requests } from './requests';
 
@@ -73,7 +74,8 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
         item.contextValue = 'fluxOverlay';
         item.iconPath = new vscode.ThemeIcon('layers');
         if (node.overlay.differsFromPromotionTarget) {
-          item.description = 'differs from promotion target';
+          item.description = `differs from ${readSettings().promotionTo}`;
+          item.tooltip = `Renders differently than on the promotion target branch ${readSettings().promotionTo}`;
           item.iconPath = new vscode.ThemeIcon('layers-dot');
         }
         item.command = {

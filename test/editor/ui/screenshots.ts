@@ -176,13 +176,21 @@ async function main(): Promise<number> {
     // The Flux Components view, discovery expanded.
     await closeAll(page);
     await runFromPalette(page, 'Focus on Flux Components View');
+    // Give the view the room: collapse the folder tree above it.
+    const folders = page.locator('.pane-header', { hasText: 'keos-apps' }).first();
+    if (await folders.getAttribute('aria-expanded').catch(() => null) === 'true') await folders.click();
     const view = page.locator('.pane', { hasText: 'Flux Components' }).last();
     const discovery = view.locator('.monaco-list-row', { hasText: 'discovery' }).first();
     await discovery.waitFor({ state: 'visible', timeout: 30_000 });
     await discovery.click();
     await view.locator('.monaco-list-row', { hasText: 'production' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // podinfo's production differs from the production branch (main changed it): marked.
+    const podinfo = view.locator('.monaco-list-row', { hasText: 'components/podinfo' }).first();
+    await podinfo.click();
+    await view.locator('.monaco-list-row', { hasText: 'differs from production' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(500);
     await shot('components-tree.png');
+    if (await folders.getAttribute('aria-expanded').catch(() => null) === 'false') await folders.click();
 
     // Hover on a values key: its value in every overlay.
     await closeAll(page);
