@@ -112,6 +112,11 @@ async function main(): Promise<number> {
     'window.commandCenter': false,
   });
   const vsix = path.resolve(option('vsix') ?? packageVsix(tmp));
+  // The .vsix ships the bundles and the licences of the packages bundled into them.
+  const listing = spawnSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' }).stdout;
+  for (const entry of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/THIRD_PARTY_NOTICES.txt', 'extension/LICENSE', 'extension/schemas/', 'extension/syntaxes/']) {
+    if (!listing.includes(entry)) throw new Error(`the .vsix lacks ${entry}:\n${listing}`);
+  }
   installVsix(vsix, extensionsDir, userDataDir);
   const workspace = makeWorkspace(tmp);
   makeGitRepository(workspace);
