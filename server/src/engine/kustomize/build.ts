@@ -68,6 +68,8 @@ interface Context {
   /** buildMetadata of the root kustomization (kustomize applies the root's to every level). */
   originAnnotations: boolean;
   transformerAnnotations: boolean;
+  /** Things the build did that the user should know, without failing it. */
+  warnings: BuildProblem[];
 }
 
 const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -257,6 +259,13 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
   unsupported(k, 'validators', 'validator plugins run external programs');
   unsupported(k, 'vars', 'vars are deprecated in kustomize; use replacements');
   unsupported(k, 'crds', 'crds: registering CRD field specs is not implemented');
+  const openapi = get(k.root, 'openapi');
+  if (openapi !== undefined) {
+    // kustomize reads merge keys for custom resources from this schema; we do not, so a
+    // strategic merge on a list of a custom resource may differ: say so rather than guess.
+    const o = k.root.pairs.find((p) => p.key === 'openapi')?.keyOrigin ?? openapi.origin;
+    ctx.warnings.push({ severity: 'warning', code: 'openapi-ignored', message: 'openapi: a custom OpenAPI schema is not read by flux-overlays; strategic merges on custom resources use the default rules (lists replaced)', chain: [k.file], ...(o ? { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } : {}) });
+  }
   accumulateResources(ctx, k, ra, originPath);
   loadConfigurations(ctx.loader, k, ra);
   runGenerators(ctx, k, ra, originPath);
@@ -369,7 +378,7 @@ function toProblem(e: unknown): BuildProblem {
 /** Builds the kustomization in `dir` like `kustomize build` (kustomize v5). Never throws. */
 export function buildKustomization(fs: FileSystem, dir: string, options: BuildOptions = {}): BuildResult {
   const loader = new Loader(fs, options.loadRestrictor ?? 'RootOnly', options.cache ?? new ParseCache());
-  const ctx: Context = { loader, stack: [], originAnnotations: false, transformerAnnotations: false };
+  const ctx: Context = { loader, stack: [], originAnnotations: false, transformerAnnotations: false, warnings: [] };
   const abs = path.resolve(dir);
   try {
     const resources = buildRoot(ctx, abs);
@@ -381,7 +390,7 @@ export function buildKustomization(fs: FileSystem, dir: string, options: BuildOp
         if (r.generator) o.generatedBy = r.generator.by;
         return o;
       }),
-      problems: [],
+      problems: ctx.warnings,
       filesRead: [...loader.filesRead],
     };
   } catch (e) {
