@@ -58,7 +58,7 @@ export function onListOverlays(state: ServerState, params: ListOverlaysParams): 
         state.fs,
         state.root(),
         state.settings.promotionTarget,
-        r.components.flatMap((c) => c.overlays.map((o) => ({ dir: o.dir, workspace: () => workspaceObjects(state, o.dir) }))),
+        r.components.flatMap((c) => c.overlays.map((o) => ({ dir: o.dir, workspace: () => state.index.build(o.dir) }))),
       )
     : new Map<string, boolean>();
   return {
@@ -71,10 +71,6 @@ export function onListOverlays(state: ServerState, params: ListOverlaysParams): 
   };
 }
 
-function workspaceObjects(state: ServerState, dir: string) {
-  const b = state.index.build(dir);
-  return b.problems.some((p) => p.severity === 'error') ? undefined : b.objects.map((o) => o.node);
-}
 
 export function onEffectiveValues(state: ServerState, params: EffectiveValuesParams): EffectiveValuesResult {
   let r;

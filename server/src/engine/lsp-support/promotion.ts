@@ -7,7 +7,7 @@ import * as path from 'path';
 import { FileSystem } from '../fs';
 import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff } from '../git';
 import { ParseCache } from '../kustomize/loader';
-import { buildKustomization } from '../kustomize/build';
+import { BuildResult, buildKustomization } from '../kustomize/build';
 import { YNode, toJS } from '../yaml/node';
 import { Variables, loadProfile } from '../substitute/postBuild';
 import { EffectiveValuesOptions } from '../values/effective';
@@ -47,6 +47,8 @@ export class PromotionSides {
   private cache = new Map<string, Sides>();
   readonly parseCache = new ParseCache();
   private trees = new Map<string, GitTreeFileSystem>();
+  /** Whether an overlay differs from a target commit, for the workspace build it was computed on. */
+  readonly differs = new Map<string, { build: BuildResult; differs: boolean }>();
   /** Build output on a target commit, by `commit \0 overlay folder`, as comparable text. */
   private targetBuilds = new Map<string, string | null>();
 
@@ -113,7 +115,7 @@ function comparable(nodes: YNode[]): string {
  * overlays not reached are left out (unknown) and come in on a later call, since both sides are
  * cached. Nothing when the folder is not in a git repository or the branch does not exist.
  */
-export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => YNode[] | undefined }[], budgetMs = 1500): Map<string, boolean> {
+export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => BuildResult }[], budgetMs = 300): Map<string, boolean> {
   const out = new Map<string, boolean>();
   const repo = openRepository(disk, root);
   if (isGitError(repo)) return out;
@@ -121,11 +123,22 @@ export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSys
   if (isGitError(t)) return out;
   const start = Date.now();
   for (const o of overlays) {
-    if (Date.now() - start > budgetMs) break;
-    const theirs = sides.targetBuild(t.commit, t.fs, o.dir);
+    // The workspace build object stays the same until an edit invalidates it: answers for
+    // untouched overlays come from the cache, so a tree refresh after each keystroke is cheap.
     const ours = o.workspace();
-    if (theirs === null || ours === undefined) out.set(o.dir, theirs !== null || ours !== undefined);
-    else out.set(o.dir, theirs !== comparable(ours));
+    const key = `${t.commit}\0${o.dir}`;
+    const known = sides.differs.get(key);
+    if (known && known.build === ours) {
+      out.set(o.dir, known.differs);
+      continue;
+    }
+    if (Date.now() - start > budgetMs) continue;
+    const theirs = sides.targetBuild(t.commit, t.fs, o.dir);
+    const failed = ours.problems.some((p) => p.severity === 'error');
+    const differs = theirs === null || failed ? theirs !== null || !failed : theirs !== comparable(ours.objects.map((x) => x.node));
+    if (sides.differs.size > 20_000) sides.differs.clear();
+    sides.differs.set(key, { build: ours, differs });
+    out.set(o.dir, differs);
   }
   return out;
 }
