@@ -115,7 +115,7 @@ function comparable(nodes: YNode[]): string {
  * overlays not reached are left out (unknown) and come in on a later call, since both sides are
  * cached. Nothing when the folder is not in a git repository or the branch does not exist.
  */
-export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => BuildResult }[], budgetMs = 300): Map<string, boolean> {
+export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => BuildResult }[], budgetMs = 150): Map<string, boolean> {
   const out = new Map<string, boolean>();
   const repo = openRepository(disk, root);
   if (isGitError(repo)) return out;
