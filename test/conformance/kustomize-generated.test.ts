@@ -1,7 +1,7 @@
 // Conformance on generated overlays: a seeded generator combines the features real
 // repositories mix (prefixes, namespaces, labels, generators with behaviors and nameReference,
 // strategic-merge and JSON6902 patches with targets, $patch: delete, components, images,
-// replicas, replacements, secretGenerator, sortOptions) into base + overlay pairs, and each is
+// replicas, replacements, secretGenerator, sortOptions) into base + overlay (+ region) layers, and each is
 // built with the real kubectl kustomize and with our engine. Where kubectl fails we must fail.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -89,7 +89,15 @@ function generateCase(root: string, i: number): string {
   if (maybe(0.4)) { ov.push(`components:\n  - ../comp`); write(`${d}/comp/kustomization.yaml`, `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - extra.yaml\npatches:\n  - target:\n      kind: HelmRelease\n    patch: |-\n      - op: add\n        path: /spec/values/fromComponent\n        value: true\n`); write(`${d}/comp/extra.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata: {k: v}\n`); }
   if (maybe(0.3)) ov.push(`replacements:\n  - source:\n      kind: Service\n      fieldPath: metadata.name\n    targets:\n      - select:\n          kind: HelmRelease\n        fieldPaths:\n          - spec.values.serviceName\n        options:\n          create: true`);
   write(`${d}/prod/kustomization.yaml`, ov.join('\n') + '\n');
-  return `${d}/prod`;
+  // A third level (a region over production), as fleets layer clusters over environments.
+  const top = [`resources:\n  - ../prod`];
+  if (maybe()) top.push(`namePrefix: ${pick(['eu-', 'r-'])}`);
+  if (maybe()) top.push(`namespace: ${pick(['region', 'apps'])}`);
+  if (maybe()) top.push(`configMapGenerator:\n  - name: ${app}-cfg\n    behavior: merge\n    literals:\n      - C=region${maybe() ? `\n    namespace: ${pick(['apps', 'prod', 'team-a'])}` : ''}`);
+  if (maybe()) top.push(`patches:\n  - target:\n      kind: HelmRelease\n      name: ${maybe() ? '.*' : app}\n    patch: |-\n      - op: ${pick(['add', 'replace'])}\n        path: /spec/values/region\n        value: eu`);
+  if (maybe(0.3)) top.push(`commonLabels:\n  region: eu`);
+  write(`${d}/region/kustomization.yaml`, top.join('\n') + '\n');
+  return maybe(0.7) ? `${d}/region` : `${d}/prod`;
 }
 
 describe('generated overlays vs kubectl kustomize', () => {

@@ -58,6 +58,7 @@ const jsonCases: { name: string; doc: string; ops: string; want: string }[] = [
   { name: 'append with -, insert at index', doc: 'l: [a, c]', ops: '[{op: add, path: /l/-, value: d}, {op: add, path: /l/1, value: b}]', want: 'l: [a, b, c, d]' },
   { name: 'escaped ~1 in keys', doc: 'm: {"a/b": 1}', ops: '[{op: replace, path: /m/a~1b, value: 2}]', want: 'm: {"a/b": 2}' },
   { name: 'move and copy', doc: 'a: {x: 1}', ops: '[{op: copy, from: /a/x, path: /a/y}, {op: move, from: /a/x, path: /b}]', want: 'a: {y: 1}\nb: 1' },
+  { name: 'replace of a missing key in an existing map sets it (as kubectl kustomize does)', doc: 'data: {a: b}', ops: '[{op: replace, path: /data/missing, value: x}]', want: 'data: {a: b, missing: x}' },
   { name: 'add creates missing parents (kustomize ensures the path on add)', doc: 'metadata: {name: x}', ops: '[{op: add, path: /metadata/annotations/k, value: v}]', want: 'metadata: {name: x, annotations: {k: v}}' },
 ];
 

@@ -97,7 +97,8 @@ function addAt(root: YNode, p: string, value: YNode, op: JsonPatchOp, replace: b
   const { parent, last } = locate(root, segs, op, p, !replace);
   if (isMap(parent)) {
     const i = parent.pairs.findIndex((x) => x.key === last);
-    if (replace && i < 0) throw new BuildError(`JSON6902 replace: path ${p} does not exist in the target`, op.node.origin);
+    // kustomize's JSON patch library lets `replace` set a missing key of an existing map (only a
+    // missing parent or list index is an error), so neither do we.
     if (i >= 0) parent.pairs[i] = { ...parent.pairs[i], value };
     else parent.pairs.push({ key: last, value });
     return root;
