@@ -100,6 +100,83 @@ function generateCase(root: string, i: number): string {
   return maybe(0.7) ? `${d}/region` : `${d}/prod`;
 }
 
+
+// Patches on built-in kinds: strategic merges on a Deployment's keyed lists (containers, env,
+// ports with two keys, volumes, volumeMounts, initContainers), $patch: delete|replace, nulls,
+// and JSON6902 operations, a few per overlay in sequence.
+const PATCH_BASE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: init
+        image: busybox
+      containers:
+      - name: a
+        image: a:1
+        env: [{name: X, value: "1"}, {name: Y, value: "2"}]
+        ports: [{containerPort: 80, name: http}, {containerPort: 81, protocol: UDP}]
+        volumeMounts: [{name: v1, mountPath: /a}, {name: v2, mountPath: /b}]
+        args: [--x, --y]
+        resources: {limits: {cpu: "1"}}
+      - name: b
+        image: b:1
+      volumes:
+      - name: v1
+        configMap: {name: cm}
+      - name: v2
+        emptyDir: {}
+      tolerations: [{key: k, operator: Exists}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports: [{port: 80, targetPort: 8080, name: http}, {port: 443, name: https}]
+  selector: {app: web}
+`;
+const smpFragments: (() => string)[] = [
+  () => `containers:\n      - name: ${pick(['a', 'b', 'c'])}\n        image: ${pick(['x:2', 'y'])}`,
+  () => `containers:\n      - name: a\n        env:\n        - name: ${pick(['X', 'Z'])}\n          value: "${pick(['9', 'q'])}"`,
+  () => `containers:\n      - name: a\n        env:\n        - name: ${pick(['X', 'Y'])}\n          $patch: delete`,
+  () => `containers:\n      - name: ${pick(['a', 'b'])}\n        $patch: delete`,
+  () => `containers:\n      - name: a\n        ports:\n        - containerPort: ${pick([80, 82])}\n          name: ${pick(['web', 'http2'])}`,
+  () => `containers:\n      - name: a\n        args: [--z]`,
+  () => `containers:\n      - name: a\n        resources: ${pick(['null', '{limits: {memory: 1Gi}}', '{limits: {cpu: null}}'])}`,
+  () => `volumes:\n      - name: ${pick(['v1', 'v3'])}\n        secret: {secretName: s}`,
+  () => `volumes:\n      - name: v2\n        $patch: delete`,
+  () => `tolerations: [{key: z, operator: Exists}]`,
+  () => `initContainers:\n      - name: ${pick(['init', 'init2'])}\n        image: alpine`,
+  () => `containers:\n      - $patch: replace\n      - name: only\n        image: only`,
+  () => `containers:\n      - name: a\n        volumeMounts:\n        - mountPath: ${pick(['/a', '/c'])}\n          name: ${pick(['v1', 'v9'])}`,
+];
+const jsonOps: (() => string)[] = [
+  () => `- op: remove\n  path: /spec/template/spec/containers/${pick([0, 1, 5])}`,
+  () => `- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value: {name: N, value: n}`,
+  () => `- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: z:9`,
+  () => `- op: test\n  path: /spec/template/spec/containers/0/name\n  value: ${pick(['a', 'b'])}`,
+  () => `- op: move\n  from: /spec/template/spec/containers/1\n  path: /spec/template/spec/containers/0`,
+  () => `- op: copy\n  from: /spec/template/spec/volumes/0\n  path: /spec/template/spec/volumes/-`,
+  () => `- op: remove\n  path: /spec/template/spec/${pick(['tolerations', 'nope'])}`,
+];
+
+function generatePatchCase(root: string, i: number): string {
+  const d = path.join(root, `p${i}`);
+  write(`${d}/res.yaml`, PATCH_BASE);
+  const patches: string[] = [];
+  for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
+    if (maybe(0.7)) patches.push(`  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: web\n      spec:\n        template:\n          spec:\n            ${pick(smpFragments)().replace(/\n/g, '\n      ')}`);
+    else patches.push(`  - target: {kind: Deployment}\n    patch: |-\n${pick(jsonOps)().split('\n').map((l) => '      ' + l).join('\n')}`);
+  }
+  if (maybe(0.3)) patches.push(`  - patch: |-\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n      spec:\n        ports:\n        - port: ${pick([80, 8443])}\n          targetPort: ${pick([9090, 'http'])}`);
+  write(`${d}/kustomization.yaml`, `resources: [res.yaml]\npatches:\n${patches.join('\n')}\n`);
+  return d;
+}
+
 describe('generated overlays vs kubectl kustomize', () => {
   if (!kubectlAvailable()) {
     it('skipped: reference kubectl not installed', { skip: true }, () => {});
@@ -108,13 +185,17 @@ describe('generated overlays vs kubectl kustomize', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-generated-'));
   after(() => fs.rmSync(root, { recursive: true, force: true }));
   const disk = new DiskFileSystem();
-  for (const s of [3, 42]) {
-    it(`seed ${s}: 60 overlays`, () => {
+  const suites: [string, number[], (root: string, i: number) => string][] = [
+    ['layered overlays', [3, 42], generateCase],
+    ['patches on built-in kinds', [5, 9], generatePatchCase],
+  ];
+  for (const [what, seeds, generate] of suites) for (const s of seeds) {
+    it(`${what}, seed ${s}: 60 overlays`, () => {
       seed = s;
       const failures: string[] = [];
       let built = 0;
       for (let i = 0; i < 60; i++) {
-        const dir = generateCase(path.join(root, `s${s}`), i);
+        const dir = generate(path.join(root, `${what.replace(/\W+/g, '-')}-s${s}`), i);
         const ref = kubectlKustomize(dir);
         const ours = buildKustomization(disk, dir);
         const errors = ours.problems.filter((p) => p.severity === 'error');

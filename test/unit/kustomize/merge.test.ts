@@ -2,7 +2,7 @@
 // kustomize's documented behaviour (and what kubectl printed for the same inputs).
 import { strict as assert } from 'assert';
 import { test } from 'node:test';
-import { strategicMerge } from '../../../server/src/engine/kustomize/merge/strategicMerge';
+import { normalizeKeyedLists, strategicMerge } from '../../../server/src/engine/kustomize/merge/strategicMerge';
 import { rootType } from '../../../server/src/engine/kustomize/merge/builtinSchema';
 import { applyJsonPatch, readJsonPatch } from '../../../server/src/engine/kustomize/merge/json6902';
 import { BuildError } from '../../../server/src/engine/kustomize/errors';
@@ -33,15 +33,37 @@ const smpCases: { name: string; dest: string; patch: string; want: string | unde
     patch: 'spec: {template: {spec: {containers: [{name: a, $patch: delete}]}}}',
     want: 'apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: b}]}}}',
   },
+  {
+    // Two list-map keys (containerPort, protocol): new patch items first, then the target's in place (kubectl).
+    name: 'container ports keep the target order',
+    dest: 'apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: a, ports: [{containerPort: 82, name: web}, {containerPort: 80, name: http}, {containerPort: 81, protocol: UDP}]}]}}}',
+    patch: 'spec: {template: {spec: {containers: [{name: a, ports: [{containerPort: 80, name: http2}, {containerPort: 90}]}]}}}',
+    want: 'apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: a, ports: [{containerPort: 90}, {containerPort: 82, name: web}, {containerPort: 80, name: http2}, {containerPort: 81, protocol: UDP}]}]}}}',
+  },
+  {
+    name: 'an added item drops its nulls and its deleted sub-items',
+    dest: 'apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: b}]}}}',
+    patch: 'spec: {template: {spec: {containers: [{name: a, resources: {limits: {cpu: null}}, env: [{name: Y, $patch: delete}]}]}}}',
+    want: 'apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: a, resources: {limits: {}}, env: []}, {name: b}]}}}',
+  },
 ];
 
 for (const c of smpCases) {
   test(`strategic merge: ${c.name}`, () => {
     const dest = y(c.dest);
     const got = strategicMerge(dest, y(c.patch), 'patch', rootType(gvkOf(dest)));
+    if (got) normalizeKeyedLists(got, rootType(gvkOf(dest)));
     assert.deepEqual(got === undefined ? undefined : toJS(got), c.want === undefined ? undefined : toJS(y(c.want)));
   });
 }
+
+test('a merge collapses duplicate keys in every keyed list of a built-in kind, even lists the patch does not name', () => {
+  // kubectl: volumes [v1, v2, v1] became [v1, v2] after a patch that only touched containers.
+  const dest = y('apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {volumes: [{name: v1, emptyDir: {}}, {name: v2}, {name: v1, emptyDir: {}}], containers: [{name: a}]}}}');
+  const got = strategicMerge(dest, y('spec: {template: {spec: {containers: [{name: a, image: x}]}}}'), 'patch', rootType(gvkOf(dest)))!;
+  normalizeKeyedLists(got, rootType(gvkOf(dest)));
+  assert.deepEqual((toJS(got) as { spec: { template: { spec: { volumes: unknown[] } } } }).spec.template.spec.volumes, [{ name: 'v1', emptyDir: {} }, { name: 'v2' }]);
+});
 
 test('strategic merge keeps origins: merged values point at the patch file', () => {
   const dest = parseYaml('kind: HelmRelease\nspec:\n  values:\n    replicas: 1\n', 'base.yaml').documents[0].root as YMap;

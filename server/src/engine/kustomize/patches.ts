@@ -3,12 +3,13 @@
 import * as path from 'path';
 import { YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
+import { YamlFlavor } from '../yaml/resolve';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
 import { KustomizationFile, mapList, stringList } from './kustomizationFile';
 import { Resource, ResId, allIds, curId, describeId, gvkOf, idEquals, nameOf, namespaceOf, storePreviousId } from './resource';
 import { Selector, readSelector, select } from './selector';
-import { strategicMerge } from './merge/strategicMerge';
+import { normalizeKeyedLists, strategicMerge } from './merge/strategicMerge';
 import { rootType } from './merge/builtinSchema';
 import { applyJsonPatch, readJsonPatch } from './merge/json6902';
 
@@ -38,10 +39,16 @@ function inlineShift(node: YNode | undefined, loader: Loader, file: string): { l
 }
 
 function docsOf(src: PatchSource): YNode[] {
-  const parsed = parseYaml(src.text, src.file, src.shift);
-  const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) fail(`${src.label}: ${err.message}`, { file: err.file, line: err.line, col: err.col, endLine: err.endLine, endCol: err.endCol });
-  return parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+  const read = (flavor: YamlFlavor) => {
+    const parsed = parseYaml(src.text, src.file, src.shift, flavor);
+    const err = parsed.problems.find((p) => p.severity === 'error');
+    if (err) fail(`${src.label}: ${err.message}`, { file: err.file, line: err.line, col: err.col, endLine: err.endLine, endCol: err.endCol });
+    return parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+  };
+  const docs = read('kustomize');
+  // kustomize turns a JSON6902 patch written in YAML into JSON with go-yaml v2 (YAML 1.1), so
+  // its values are typed that way: `value: n` is the boolean false there. Read it the same way.
+  return isJsonPatch(docs) ? read('helm') : docs;
 }
 
 function patchId(p: YMap): ResId {
@@ -64,6 +71,7 @@ function applySmp(r: Resource, patch: YMap, label: string, options: { allowNameC
     throw e;
   }
   if (merged === undefined || !isMap(merged) || merged.pairs.length === 0) return false;
+  normalizeKeyedLists(merged, rootType(gvk));
   r.node = merged;
   const keep = (parent: YMap, key: string, original: YNode | undefined) => {
     const now = get(parent, key);

@@ -7,7 +7,8 @@ import { Gvk } from '../resource';
 
 /** A node of the type graph: for each field, its type and, for keyed lists, the merge key. */
 export interface TypeInfo {
-  fields: Record<string, { type?: string; mergeKey?: string }>;
+  /** `keys`: the list's map keys when there are several (x-kubernetes-list-map-keys). */
+  fields: Record<string, { type?: string; mergeKey?: string; keys?: string[] }>;
 }
 
 const TYPES: Record<string, TypeInfo> = {
@@ -20,7 +21,7 @@ const TYPES: Record<string, TypeInfo> = {
       volumes: { mergeKey: 'name' },
       imagePullSecrets: { mergeKey: 'name' },
       hostAliases: { mergeKey: 'ip' },
-      topologySpreadConstraints: { mergeKey: 'topologyKey' },
+      topologySpreadConstraints: { mergeKey: 'topologyKey', keys: ['topologyKey', 'whenUnsatisfiable'] },
       resourceClaims: { mergeKey: 'name' },
       schedulingGates: { mergeKey: 'name' },
     },
@@ -28,7 +29,7 @@ const TYPES: Record<string, TypeInfo> = {
   Container: {
     fields: {
       env: { mergeKey: 'name' },
-      ports: { mergeKey: 'containerPort' },
+      ports: { mergeKey: 'containerPort', keys: ['containerPort', 'protocol'] },
       volumeMounts: { mergeKey: 'mountPath' },
       volumeDevices: { mergeKey: 'devicePath' },
       resizePolicy: { mergeKey: 'resourceName' },
@@ -37,7 +38,7 @@ const TYPES: Record<string, TypeInfo> = {
   TemplateSpec: { fields: { template: { type: 'PodTemplateSpec' } } },
   JobTemplate: { fields: { spec: { type: 'TemplateSpec' } } },
   CronJobSpec: { fields: { jobTemplate: { type: 'JobTemplate' } } },
-  ServiceSpec: { fields: { ports: { mergeKey: 'port' } } },
+  ServiceSpec: { fields: { ports: { mergeKey: 'port', keys: ['port', 'protocol'] } } },
   ObjectRoot: { fields: {} },
 };
 
@@ -70,9 +71,10 @@ export function rootType(gvk: Gvk): TypeInfo | undefined {
   return TYPES[r.type];
 }
 
-export function fieldType(t: TypeInfo | undefined, field: string): { type?: TypeInfo; mergeKey?: string } | undefined {
+/** A field's type and, for keyed lists, the keys that identify an item (one or several). */
+export function fieldType(t: TypeInfo | undefined, field: string): { type?: TypeInfo; mergeKey?: string; keys?: string[] } | undefined {
   if (!t) return undefined;
   const f = t.fields[field];
   if (!f) return undefined;
-  return { type: f.type ? TYPES[f.type] : undefined, mergeKey: f.mergeKey };
+  return { type: f.type ? TYPES[f.type] : undefined, mergeKey: f.mergeKey, keys: f.keys ?? (f.mergeKey ? [f.mergeKey] : undefined) };
 }

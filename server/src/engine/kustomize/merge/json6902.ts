@@ -49,9 +49,10 @@ function locate(root: YNode, segs: string[], op: JsonPatchOp, pathText: string, 
   for (let i = 0; i < segs.length - 1; i++) {
     let next = childOf(cur, segs[i]);
     // kustomize applies JSON patches with "ensure path exists on add": missing parents of an
-    // `add` are created (a list when the next step is an index, else a map).
-    if (next === undefined && create && isMap(cur)) {
-      next = /^(0|[1-9][0-9]*|-)$/.test(segs[i + 1]) ? { kind: 'seq', items: [] } : { kind: 'map', pairs: [] };
+    // `add` are created as maps. A missing list (the next step an index or `-`) is not created:
+    // kubectl fails there ("doc is missing path"), so do we.
+    if (next === undefined && create && isMap(cur) && !/^(0|[1-9][0-9]*|-)$/.test(segs[i + 1])) {
+      next = { kind: 'map', pairs: [] };
       cur.pairs.push({ key: segs[i], value: next });
     }
     if (next === undefined) throw new BuildError(`JSON6902 ${op.op} ${pathText}: missing path element "${segs.slice(0, i + 1).join('/')}" in the target`, op.node.origin);

@@ -34,6 +34,33 @@ function stripDirectives(n: YNode): void {
   }
 }
 
+/**
+ * A patch subtree added where the target had nothing: kyaml still walks it against the empty
+ * target, so `null` values inside its maps (and inside items of keyed lists) are dropped, as
+ * they would be when merging. Lists without a merge key are taken as they are.
+ */
+function added(n: YNode, by: string, type: TypeInfo | undefined): YNode {
+  const c = clone(n);
+  pruneAdded(c, type);
+  stripDirectives(c);
+  stamp(c, by);
+  return c;
+}
+
+/** Drops what merging into nothing drops: null values, and `$patch: delete` items of keyed lists. */
+function pruneAdded(n: YNode, type: TypeInfo | undefined): void {
+  if (!isMap(n)) return;
+  n.pairs = n.pairs.filter((p) => !isNull(p.value));
+  for (const p of n.pairs) {
+    const ft = fieldType(type, p.key);
+    if (isSeq(p.value)) {
+      if (!ft?.keys) continue;
+      p.value.items = p.value.items.filter((item) => directive(item) !== 'delete');
+      for (const item of p.value.items) pruneAdded(item, ft.type);
+    } else pruneAdded(p.value, ft?.type);
+  }
+}
+
 function kindName(n: YNode): string {
   return n.kind === 'map' ? 'a map' : n.kind === 'seq' ? 'a list' : 'a scalar';
 }
@@ -46,7 +73,7 @@ export function strategicMerge(dest: YNode | undefined, patch: YNode, by: string
   if (dest === undefined || isNull(dest)) {
     if (directive(patch) === 'delete') return undefined;
     if (isNull(patch)) return undefined;
-    return fromPatch(patch, by);
+    return added(patch, by, type);
   }
   if (isNull(patch)) return undefined;
   if (isMap(patch)) {
@@ -58,7 +85,7 @@ export function strategicMerge(dest: YNode | undefined, patch: YNode, by: string
   }
   if (isSeq(patch)) {
     if (!isSeq(dest)) throw new BuildError(`strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a list in the patch`);
-    return patch === undefined ? dest : mergeLists(dest, patch, by, undefined, undefined, path);
+    return mergeLists(dest, patch, by, undefined, undefined, path);
   }
   if (!isScalar(dest)) throw new BuildError(`strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a scalar in the patch`);
   return fromPatch(patch, by);
@@ -74,7 +101,7 @@ function mergeMaps(dest: YMap, patch: YMap, by: string, type: TypeInfo | undefin
     const ft = fieldType(type, pp.key);
     let merged: YNode | undefined;
     if (isSeq(pp.value) && isSeq(current)) {
-      merged = mergeLists(current, pp.value, by, ft?.type, ft?.mergeKey, [...path, pp.key]);
+      merged = mergeLists(current, pp.value, by, ft?.type, ft?.keys, [...path, pp.key]);
     } else {
       merged = strategicMerge(current, pp.value, by, ft?.type, [...path, pp.key]);
     }
@@ -89,18 +116,33 @@ function mergeMaps(dest: YMap, patch: YMap, by: string, type: TypeInfo | undefin
   return out;
 }
 
-function mergeLists(dest: YSeq, patch: YSeq, by: string, elemType: TypeInfo | undefined, mergeKey: string | undefined, path: string[]): YSeq {
+/**
+ * The identity of a keyed list's items. With several keys (container ports: containerPort and
+ * protocol), only keys some item sets count, and a missing one reads as empty, as kyaml does.
+ */
+function itemKey(keys: string[], items: YNode[]): (n: YNode) => string | undefined {
+  const valueOf = (n: YNode, k: string): string => {
+    const v = get(n, k);
+    return isScalar(v) && v.value !== null ? String(v.value) : '';
+  };
+  if (keys.length === 1) return (n) => (isScalar(get(n, keys[0])) && (get(n, keys[0]) as { value: unknown }).value !== null ? valueOf(n, keys[0]) : undefined);
+  const used = keys.filter((k) => items.some((i) => valueOf(i, k) !== ''));
+  return (n) => {
+    const vs = used.map((k) => valueOf(n, k));
+    return vs.every((v) => v === '') ? undefined : JSON.stringify(vs);
+  };
+}
+
+function mergeLists(dest: YSeq, patch: YSeq, by: string, elemType: TypeInfo | undefined, keys: string[] | undefined, path: string[]): YSeq {
   const replaceAll = patch.items.some((i) => directive(i) === 'replace' && isMap(i) && i.pairs.length === 1);
-  if (!mergeKey || replaceAll) {
+  if (!keys || replaceAll) {
     const out = fromPatch(patch, by) as YSeq;
     return out;
   }
-  const keyOf = (n: YNode): string | undefined => {
-    const k = get(n, mergeKey);
-    return isScalar(k) && k.value !== null ? String(k.value) : undefined;
-  };
-  const out: YNode[] = [];
-  const used = new Set<number>();
+  const keyOf = itemKey(keys, [...dest.items, ...patch.items]);
+  const merged = new Map<number, YNode | undefined>();
+  const addedItems: YNode[] = [];
+  const patchOrder: YNode[] = [];
   const deleted = new Set<string>();
   for (const pi of patch.items) {
     const k = keyOf(pi);
@@ -108,22 +150,72 @@ function mergeLists(dest: YSeq, patch: YSeq, by: string, elemType: TypeInfo | un
       if (k !== undefined) deleted.add(k);
       continue;
     }
-    const di = k === undefined ? -1 : dest.items.findIndex((d, idx) => !used.has(idx) && keyOf(d) === k);
+    const di = k === undefined ? -1 : dest.items.findIndex((d, idx) => !merged.has(idx) && keyOf(d) === k);
     if (di >= 0) {
-      used.add(di);
-      const m = strategicMerge(dest.items[di], pi, by, elemType, [...path, `[${mergeKey}=${k}]`]);
-      if (m) out.push(m);
+      const m = strategicMerge(dest.items[di], pi, by, elemType, [...path, `[${k}]`]);
+      merged.set(di, m);
+      if (m) patchOrder.push(m);
     } else {
-      out.push(fromPatch(pi, by));
+      const a = added(pi, by, elemType);
+      addedItems.push(a);
+      patchOrder.push(a);
     }
   }
+  const destItems: YNode[] = [];
   dest.items.forEach((d, idx) => {
-    if (used.has(idx)) return;
+    if (merged.has(idx)) {
+      const m = merged.get(idx);
+      if (m) destItems.push(m);
+      return;
+    }
     const k = keyOf(d);
     if (k !== undefined && deleted.has(k)) return;
-    out.push(d);
+    destItems.push(d);
   });
-  const res: YSeq = { kind: 'seq', items: out };
+  // kyaml's order: with one merge key, the patch's items first (in patch order) and then the
+  // target's other items; with several keys, the patch's new items and then every target item
+  // in place.
+  const unmatched = destItems.filter((d) => !patchOrder.includes(d));
+  const out = keys.length === 1 ? [...patchOrder, ...unmatched] : [...addedItems, ...destItems];
+  const items = collapseByKey(out, keyOf);
+  const res: YSeq = { kind: 'seq', items };
   if (dest.origin) res.origin = dest.origin;
   return res;
+}
+
+/**
+ * kyaml rebuilds a keyed list by its merge key: items sharing a key collapse into one (the later
+ * one, at the place of the first).
+ */
+function collapseByKey(list: YNode[], keyOf: (n: YNode) => string | undefined): YNode[] {
+  const at = new Map<string, number>();
+  const items: YNode[] = [];
+  for (const item of list) {
+    const k = keyOf(item);
+    if (k === undefined) items.push(item);
+    else if (at.has(k)) items[at.get(k)!] = item;
+    else {
+      at.set(k, items.length);
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+/**
+ * A strategic merge walks the whole object, not only what the patch names: every keyed list of
+ * a built-in kind comes out collapsed by its merge key. Applied once to a merge's result.
+ */
+export function normalizeKeyedLists(n: YNode, type: TypeInfo | undefined): void {
+  if (!type || !isMap(n)) return;
+  for (const p of n.pairs) {
+    const ft = fieldType(type, p.key);
+    if (!ft) continue;
+    if (isSeq(p.value)) {
+      if (ft.keys) p.value.items = collapseByKey(p.value.items, itemKey(ft.keys, p.value.items));
+      for (const item of p.value.items) normalizeKeyedLists(item, ft.type);
+    } else {
+      normalizeKeyedLists(p.value, ft.type);
+    }
+  }
 }
