@@ -11,11 +11,8 @@ import { DiskFileSystem, MemoryFileSystem } from '../server/src/engine/fs';
 import { buildKustomization } from '../server/src/engine/kustomize/build';
 import { ParseCache } from '../server/src/engine/kustomize/loader';
 import { CORPUS, KUBECTL, kustomizationDirs } from '../test/support/paths';
+import { median } from './stats';
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function main(): void {
   if (!fs.existsSync(CORPUS) || !fs.existsSync(KUBECTL)) {

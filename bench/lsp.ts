@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TestClient, uriOf } from '../test/lsp/client';
 import { builtinSchema } from '../server/src/engine/schema';
+import { pct } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 const N = Number(process.env.BENCH_COMPONENTS ?? 2000);
@@ -25,10 +26,6 @@ function generate(dir: string): void {
   }
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   const out: number[] = [];

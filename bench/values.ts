@@ -15,11 +15,8 @@ import { ParseCache } from '../server/src/engine/kustomize/loader';
 import { discoverComponents, overlayValues } from '../server/src/engine/workspace';
 import { CORPUS, HELM, KUBECTL, PROJECT_ROOT, kustomizationDirs } from '../test/support/paths';
 import { toJS } from '../server/src/engine/yaml/node';
+import { median } from './stats';
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function git(dir: string, ...args: string[]): void {
   execFileSync('git', ['-C', dir, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
