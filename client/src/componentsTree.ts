@@ -74,8 +74,9 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
         item.contextValue = 'fluxOverlay';
         item.iconPath = new vscode.ThemeIcon('layers');
         if (node.overlay.differsFromPromotionTarget) {
-          item.description = `differs from ${readSettings().promotionTo}`;
-          item.tooltip = `Renders differently than on the promotion target branch ${readSettings().promotionTo}`;
+          const target = readSettings().promotionTo;
+          item.description = `differs from ${target}`;
+          item.tooltip = `Renders differently than on the promotion target branch ${target}`;
           item.iconPath = new vscode.ThemeIcon('layers-dot');
         }
         item.command = {
