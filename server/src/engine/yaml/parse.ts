@@ -128,7 +128,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     if (v === null || v === undefined) return scalar(null, origin);
     // A block scalar that ends the input without a line break has no final newline to keep
     // (go-yaml reads it so; the yaml package would add one).
-    if ((sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') && typeof v === 'string' && v.endsWith('\n') && n.range && pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 && !/\n\s*$/.test(pm.text.slice(n.range[0]))) {
+    if ((sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') && typeof v === 'string' && v.endsWith('\n') && n.range && pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 && pm.text.indexOf('\n', n.range[2]) < 0) {
       v = v.slice(0, -1);
     }
     if (typeof v === 'string' || typeof v === 'boolean') return scalar(v, origin);
@@ -141,6 +141,8 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
   }
   if (yIsMap(n)) {
     const pairs: YPair[] = [];
+    // Keys seen so far: duplicates are rare, so only they pay for a search of the pairs.
+    const seen = new Set<string>();
     for (const p of n.items) {
       if (!isPair(p)) continue;
       const k = p.key as YamlNode | null;
@@ -165,12 +167,17 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       if (key === '<<' && p.value && (isAlias(p.value as YamlNode) || yIsMap(p.value))) {
         const merged = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
         if (merged.kind === 'map') {
-          for (const mp of merged.pairs) if (!pairs.some((x) => x.key === mp.key)) pairs.push(mp);
+          for (const mp of merged.pairs) {
+            if (seen.has(mp.key)) continue;
+            seen.add(mp.key);
+            pairs.push(mp);
+          }
           continue;
         }
       }
       const value = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
-      const existing = pairs.findIndex((x) => x.key === key);
+      const existing = seen.has(key) ? pairs.findIndex((x) => x.key === key) : -1;
+      seen.add(key);
       if (existing >= 0) {
         pairs.splice(existing, 1);
         const o = keyOrigin ?? value.origin;
