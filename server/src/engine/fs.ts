@@ -17,6 +17,55 @@ export interface FileSystem {
   readDir(path: string): string[];
   /** Raw bytes, for generator files that are not UTF-8 text; optional (text is used when absent). */
   readBytes?(path: string): Buffer | undefined;
+  /**
+   * The path with every symbolic link resolved, or undefined when it does not exist. Boundaries
+   * (restricted mode, kustomize's RootOnly, folder walks) compare real paths, since a link can
+   * point anywhere. Optional: a file system without links is its own real path (see realPathOf).
+   */
+  realPath?(path: string): string | undefined;
+}
+
+/** `fs.realPath(p)`, or the normalised path when the file system has no links. */
+export function realPathOf(fs: FileSystem, p: string): string | undefined {
+  if (fs.realPath) return fs.realPath(p);
+  return fs.stat(p) === undefined ? undefined : nodePath.posix.normalize(p);
+}
+
+/** True when `p` is `dir` or below it (both absolute, normalised). */
+export function isInOrBelow(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
+}
+
+/**
+ * Guards a walk of the folders below `root` against symbolic links: each real folder is entered
+ * once (so `loop -> .` or two links to one folder are not walked again and again, which grows
+ * exponentially), and nothing whose real path lies outside the root's is entered or read (a link
+ * in the workspace to another folder must not pull that folder in).
+ */
+export class WalkGuard {
+  private readonly seen = new Set<string>();
+  private readonly realRoot: string | undefined;
+  constructor(
+    private readonly fs: FileSystem,
+    root: string,
+  ) {
+    this.realRoot = realPathOf(fs, root);
+  }
+  /** True the first time the walk reaches the real folder of `dir`, when it lies inside the root. */
+  enter(dir: string): boolean {
+    const real = realPathOf(this.fs, dir);
+    if (real === undefined || this.seen.has(real) || !this.inside(real)) return false;
+    this.seen.add(real);
+    return true;
+  }
+  /** True when the file `file` really lies inside the root. */
+  includes(file: string): boolean {
+    const real = realPathOf(this.fs, file);
+    return real !== undefined && this.inside(real);
+  }
+  private inside(real: string): boolean {
+    return this.realRoot !== undefined && isInOrBelow(real, this.realRoot);
+  }
 }
 
 /** The real disk. Read-only: nothing in the engine writes files. */
@@ -48,6 +97,13 @@ export class DiskFileSystem implements FileSystem {
       return nodeFs.readdirSync(path);
     } catch {
       return [];
+    }
+  }
+  realPath(path: string): string | undefined {
+    try {
+      return nodeFs.realpathSync.native(path);
+    } catch {
+      return undefined;
     }
   }
 }
@@ -89,14 +145,27 @@ export class MemoryFileSystem implements FileSystem {
     }
     return [...names].sort();
   }
+  realPath(path: string): string | undefined {
+    const p = nodePath.posix.normalize(path);
+    const below = this.under ? realPathOf(this.under, p) : undefined;
+    if (below !== undefined) return below;
+    if (this.stat(p) === undefined) return undefined;
+    // Only in memory (a new unsaved file): it lives where its folder really is.
+    const parent = nodePath.posix.dirname(p);
+    return parent === p ? p : nodePath.posix.join(this.realPath(parent) ?? parent, nodePath.posix.basename(p));
+  }
 }
 
 
 /**
  * Only the files below some folders (VS Code's restricted mode: an untrusted workspace must not
  * make us read anything outside it). `allowed()` returning undefined lifts the restriction.
+ * A path must be below a root both as written and once its symbolic links are resolved: a link
+ * committed in an untrusted repository (`pw -> /etc/passwd`) is refused like `../../etc/passwd`.
  */
 export class BoundedFileSystem implements FileSystem {
+  /** Real paths of the roots, by root (roots change with the workspace folders). */
+  private readonly realRoots = new Map<string, string>();
   constructor(
     private readonly inner: FileSystem,
     private readonly allowed: () => readonly string[] | undefined,
@@ -105,7 +174,14 @@ export class BoundedFileSystem implements FileSystem {
     const roots = this.allowed();
     if (!roots) return true;
     const n = nodePath.posix.normalize(p);
-    return roots.some((r) => n === r || n.startsWith(r.endsWith('/') ? r : r + '/'));
+    if (!roots.some((r) => isInOrBelow(n, r))) return false;
+    const real = realPathOf(this.inner, n);
+    return real !== undefined && roots.some((r) => isInOrBelow(real, this.realRoot(r)));
+  }
+  private realRoot(r: string): string {
+    let real = this.realRoots.get(r);
+    if (real === undefined) this.realRoots.set(r, (real = realPathOf(this.inner, r) ?? r));
+    return real;
   }
   readFile(p: string): string | undefined {
     return this.ok(p) ? this.inner.readFile(p) : undefined;
@@ -118,5 +194,9 @@ export class BoundedFileSystem implements FileSystem {
   }
   readBytes(p: string): Buffer | undefined {
     return this.ok(p) && this.inner.readBytes ? this.inner.readBytes(p) : undefined;
+  }
+  /** Real paths too stay inside: outside ones are reported as absent, like their contents. */
+  realPath(p: string): string | undefined {
+    return this.ok(p) ? realPathOf(this.inner, p) : undefined;
   }
 }
