@@ -37,34 +37,31 @@ export function isInOrBelow(p: string, dir: string): boolean {
 }
 
 /**
- * Guards a walk of the folders below `root` against symbolic links: each real folder is entered
- * once (so `loop -> .` or two links to one folder are not walked again and again, which grows
- * exponentially), and nothing whose real path lies outside the root's is entered or read (a link
- * in the workspace to another folder must not pull that folder in).
+ * Guards a walk of the folders below `root` against symbolic links: a folder reached through a
+ * link is not entered. Either the link points inside the root, and the walk reaches the folder
+ * under its own name anyway, or it points outside, which must not be pulled in; and `loop -> .`
+ * twice in a folder would otherwise make a walk of depth d visit 2^d copies of every file.
  */
 export class WalkGuard {
-  private readonly seen = new Set<string>();
+  private readonly root: string;
   private readonly realRoot: string | undefined;
   constructor(
     private readonly fs: FileSystem,
     root: string,
   ) {
+    this.root = nodePath.posix.normalize(root);
     this.realRoot = realPathOf(fs, root);
   }
-  /** True the first time the walk reaches the real folder of `dir`, when it lies inside the root. */
+  /** True when `dir` (the root or below it) is the folder its name says, not a link's target. */
   enter(dir: string): boolean {
-    const real = realPathOf(this.fs, dir);
-    if (real === undefined || this.seen.has(real) || !this.inside(real)) return false;
-    this.seen.add(real);
-    return true;
+    const rel = nodePath.posix.relative(this.root, nodePath.posix.normalize(dir));
+    if (this.realRoot === undefined || rel.startsWith('..')) return false;
+    return realPathOf(this.fs, dir) === nodePath.posix.join(this.realRoot, rel);
   }
-  /** True when the file `file` really lies inside the root. */
+  /** True when the file `file` really lies inside the root (a file link may point elsewhere inside). */
   includes(file: string): boolean {
     const real = realPathOf(this.fs, file);
-    return real !== undefined && this.inside(real);
-  }
-  private inside(real: string): boolean {
-    return this.realRoot !== undefined && isInOrBelow(real, this.realRoot);
+    return real !== undefined && this.realRoot !== undefined && isInOrBelow(real, this.realRoot);
   }
 }
 

@@ -73,7 +73,7 @@ export class WorkspaceIndex {
     readonly roots: string[],
   ) {}
 
-  /** Reads every YAML file under the roots (and the CRD folders), never through a link out of them. */
+  /** Reads every YAML file under the roots (and the CRD folders), not through folder links (see WalkGuard). */
   scan(): void {
     for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(r, 0, new WalkGuard(this.fs, r));
   }

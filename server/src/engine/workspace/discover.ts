@@ -41,7 +41,7 @@ export function kustomizationFileOf(fs: FileSystem, dir: string): string | undef
 /** Every component under `root` (absolute), sorted by name. Never throws. */
 export function discoverComponents(fs: FileSystem, root: string): Component[] {
   const out: Component[] = [];
-  // Each real folder once, none outside the root (folder links can loop or leave the workspace).
+  // Folder links are not followed: they can loop (`a -> .`) or lead out of the workspace.
   const guard = new WalkGuard(fs, root);
   const walk = (dir: string, depth: number) => {
     if (depth > MAX_DEPTH || !guard.enter(dir)) return;

@@ -13,7 +13,7 @@ import { kustomizationFileOf } from './discover';
 
 export type ExternalLookup = (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
 
-/** Kustomization folders below `dir`: each real folder once, none through a link out of the root. */
+/** Kustomization folders below `dir`, not through folder links (see WalkGuard). */
 function kustomizationDirs(fs: FileSystem, dir: string, guard = new WalkGuard(fs, dir), depth = 0, out: string[] = []): string[] {
   if (depth > 12 || !guard.enter(dir)) return out;
   if (kustomizationFileOf(fs, dir)) out.push(dir);
