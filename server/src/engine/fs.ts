@@ -17,6 +17,52 @@ export interface FileSystem {
   readDir(path: string): string[];
   /** Raw bytes, for generator files that are not UTF-8 text; optional (text is used when absent). */
   readBytes?(path: string): Buffer | undefined;
+  /**
+   * The path with every symbolic link resolved, or undefined when it does not exist. Boundaries
+   * (restricted mode, kustomize's RootOnly, folder walks) compare real paths, since a link can
+   * point anywhere. Optional: a file system without links is its own real path (see realPathOf).
+   */
+  realPath?(path: string): string | undefined;
+}
+
+/** `fs.realPath(p)`, or the normalised path when the file system has no links. */
+export function realPathOf(fs: FileSystem, p: string): string | undefined {
+  if (fs.realPath) return fs.realPath(p);
+  return fs.stat(p) === undefined ? undefined : nodePath.posix.normalize(p);
+}
+
+/** True when `p` is `dir` or below it (both absolute, normalised). */
+export function isInOrBelow(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
+}
+
+/**
+ * Guards a walk of the folders below `root` against symbolic links: a folder reached through a
+ * link is not entered. Either the link points inside the root, and the walk reaches the folder
+ * under its own name anyway, or it points outside, which must not be pulled in; and `loop -> .`
+ * twice in a folder would otherwise make a walk of depth d visit 2^d copies of every file.
+ */
+export class WalkGuard {
+  private readonly root: string;
+  private readonly realRoot: string | undefined;
+  constructor(
+    private readonly fs: FileSystem,
+    root: string,
+  ) {
+    this.root = nodePath.posix.normalize(root);
+    this.realRoot = realPathOf(fs, root);
+  }
+  /** True when `dir` (the root or below it) is the folder its name says, not a link's target. */
+  enter(dir: string): boolean {
+    const rel = nodePath.posix.relative(this.root, nodePath.posix.normalize(dir));
+    if (this.realRoot === undefined || rel.startsWith('..')) return false;
+    return realPathOf(this.fs, dir) === nodePath.posix.join(this.realRoot, rel);
+  }
+  /** True when the file `file` really lies inside the root (a file link may point elsewhere inside). */
+  includes(file: string): boolean {
+    const real = realPathOf(this.fs, file);
+    return real !== undefined && this.realRoot !== undefined && isInOrBelow(real, this.realRoot);
+  }
 }
 
 /** The real disk. Read-only: nothing in the engine writes files. */
@@ -48,6 +94,13 @@ export class DiskFileSystem implements FileSystem {
       return nodeFs.readdirSync(path);
     } catch {
       return [];
+    }
+  }
+  realPath(path: string): string | undefined {
+    try {
+      return nodeFs.realpathSync.native(path);
+    } catch {
+      return undefined;
     }
   }
 }
@@ -89,14 +142,27 @@ export class MemoryFileSystem implements FileSystem {
     }
     return [...names].sort();
   }
+  realPath(path: string): string | undefined {
+    const p = nodePath.posix.normalize(path);
+    const below = this.under ? realPathOf(this.under, p) : undefined;
+    if (below !== undefined) return below;
+    if (this.stat(p) === undefined) return undefined;
+    // Only in memory (a new unsaved file): it lives where its folder really is.
+    const parent = nodePath.posix.dirname(p);
+    return parent === p ? p : nodePath.posix.join(this.realPath(parent) ?? parent, nodePath.posix.basename(p));
+  }
 }
 
 
 /**
  * Only the files below some folders (VS Code's restricted mode: an untrusted workspace must not
  * make us read anything outside it). `allowed()` returning undefined lifts the restriction.
+ * A path must be below a root both as written and once its symbolic links are resolved: a link
+ * committed in an untrusted repository (`pw -> /etc/passwd`) is refused like `../../etc/passwd`.
  */
 export class BoundedFileSystem implements FileSystem {
+  /** Real paths of the roots, by root (roots change with the workspace folders). */
+  private readonly realRoots = new Map<string, string>();
   constructor(
     private readonly inner: FileSystem,
     private readonly allowed: () => readonly string[] | undefined,
@@ -105,7 +171,14 @@ export class BoundedFileSystem implements FileSystem {
     const roots = this.allowed();
     if (!roots) return true;
     const n = nodePath.posix.normalize(p);
-    return roots.some((r) => n === r || n.startsWith(r.endsWith('/') ? r : r + '/'));
+    if (!roots.some((r) => isInOrBelow(n, r))) return false;
+    const real = realPathOf(this.inner, n);
+    return real !== undefined && roots.some((r) => isInOrBelow(real, this.realRoot(r)));
+  }
+  private realRoot(r: string): string {
+    let real = this.realRoots.get(r);
+    if (real === undefined) this.realRoots.set(r, (real = realPathOf(this.inner, r) ?? r));
+    return real;
   }
   readFile(p: string): string | undefined {
     return this.ok(p) ? this.inner.readFile(p) : undefined;
@@ -118,5 +191,9 @@ export class BoundedFileSystem implements FileSystem {
   }
   readBytes(p: string): Buffer | undefined {
     return this.ok(p) && this.inner.readBytes ? this.inner.readBytes(p) : undefined;
+  }
+  /** Real paths too stay inside: outside ones are reported as absent, like their contents. */
+  realPath(p: string): string | undefined {
+    return this.ok(p) ? realPathOf(this.inner, p) : undefined;
   }
 }

@@ -1,6 +1,8 @@
 // A read-only FileSystem over one git tree, mounted at a folder (normally the repository's own
 // top folder, so origins and messages name the familiar paths). Listing comes from one
-// `git ls-tree`; blobs are read on first use, all text-sized ones in one batch.
+// `git ls-tree`; blobs are read on first use, all text-sized ones in one batch. Symbolic links
+// (mode 120000) are followed inside the tree only: a link whose target leaves the tree reads as
+// absent, so a promotion never reads the disk through a committed link.
 
 import * as path from 'path';
 import { EntryType, FileSystem } from '../fs';
@@ -8,6 +10,8 @@ import { GitRepository, GitResult, TreeEntry, isGitError } from './repository';
 
 /** Blobs up to this size are fetched in the first batch; bigger ones on demand. */
 const BATCH_LIMIT = 1 << 20;
+/** Links followed while resolving one path, as Linux's ELOOP limit. */
+const MAX_LINKS = 40;
 
 export class GitTreeFileSystem implements FileSystem {
   private readonly dirs = new Map<string, Set<string>>();
@@ -45,9 +49,7 @@ export class GitTreeFileSystem implements FileSystem {
     return this.entries.get(rel);
   }
 
-  readBytes(p: string): Buffer | undefined {
-    const e = this.entry(p);
-    if (!e || e.type !== 'blob' || e.mode === '120000') return undefined;
+  private blob(e: TreeEntry): Buffer | undefined {
     if (!this.blobs) {
       const wanted = [...this.entries.values()].filter((x) => x.type === 'blob' && x.size <= BATCH_LIMIT).map((x) => x.sha);
       this.blobs = this.repo.readBlobs(wanted);
@@ -60,19 +62,48 @@ export class GitTreeFileSystem implements FileSystem {
     return b;
   }
 
+  /** Resolves links component by component, as the kernel does; undefined when absent or outside the tree. */
+  realPath(p: string): string | undefined {
+    const rest = path.posix.relative(this.root, path.posix.resolve(this.root, p)).split('/').filter(Boolean);
+    if (rest[0] === '..') return undefined;
+    let cur = this.root;
+    for (let links = 0; rest.length; ) {
+      const next = path.posix.join(cur, rest.shift()!);
+      const e = this.entry(next);
+      if (e?.mode === '120000') {
+        const target = this.blob(e)?.toString('utf8');
+        if (target === undefined || ++links > MAX_LINKS) return undefined;
+        const to = path.posix.relative(this.root, path.posix.resolve(cur, target));
+        if (to === '..' || to.startsWith('../') || path.posix.isAbsolute(to)) return undefined;
+        rest.unshift(...to.split('/').filter(Boolean));
+        cur = this.root;
+      } else if (this.dirs.has(next) || (e && e.type === 'blob')) {
+        cur = next;
+      } else {
+        return undefined;
+      }
+    }
+    return cur;
+  }
+
+  readBytes(p: string): Buffer | undefined {
+    const real = this.realPath(p);
+    const e = real === undefined ? undefined : this.entry(real);
+    return e && e.type === 'blob' ? this.blob(e) : undefined;
+  }
+
   readFile(p: string): string | undefined {
     return this.readBytes(p)?.toString('utf8');
   }
 
   stat(p: string): EntryType | undefined {
-    const n = path.posix.normalize(p).replace(/\/$/, '') || '/';
-    if (this.dirs.has(n)) return 'dir';
-    const e = this.entry(n);
-    return e && e.type === 'blob' ? 'file' : undefined;
+    const real = this.realPath(p);
+    if (real === undefined) return undefined;
+    return this.dirs.has(real) ? 'dir' : 'file';
   }
 
   readDir(p: string): string[] {
-    const n = path.posix.normalize(p).replace(/\/$/, '') || '/';
-    return [...(this.dirs.get(n) ?? [])].sort();
+    const real = this.realPath(p);
+    return real === undefined ? [] : [...(this.dirs.get(real) ?? [])].sort();
   }
 }

@@ -63,7 +63,7 @@ interface Accumulator {
 
 interface Context {
   loader: Loader;
-  /** Folders being built, to report cycles. */
+  /** Real paths of the kustomization folders being built, outermost first. */
   stack: string[];
   /** buildMetadata of the root kustomization (kustomize applies the root's to every level). */
   originAnnotations: boolean;
@@ -110,13 +110,15 @@ function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | unde
 
 function accumulateDirectory(ctx: Context, dir: string, origin: Origin | undefined, ra: Accumulator | undefined, expectComponent: boolean, originPath: string): Accumulator {
   const norm = path.resolve(dir);
-  if (ctx.stack.includes(norm)) {
-    fail(`cycle detected: ${[...ctx.stack.slice(ctx.stack.indexOf(norm)), norm].join(' -> ')}`, origin, 'cycle');
+  // Folders are compared by real path, so `loop -> .` is a cycle rather than an ever longer path.
+  const real = ctx.loader.realPath(norm) ?? norm;
+  if (ctx.stack.includes(real)) {
+    fail(`cycle detected: ${[...ctx.stack.slice(ctx.stack.indexOf(real)), real].join(' -> ')}`, origin, 'cycle');
   }
   const k = loadKustomization(ctx.loader, norm, origin);
   if (expectComponent && !k.isComponent) fail(`expected kind 'Component' for path '${norm}' but got 'Kustomization'`, origin);
   if (!expectComponent && k.isComponent) fail(`expected kind != 'Component' for path '${norm}'`, origin);
-  ctx.stack.push(norm);
+  ctx.stack.push(real);
   try {
     return accumulateTarget(ctx, k, ra ?? { resources: [], config: defaultTransformerConfig() }, originPath);
   } catch (e) {
@@ -325,7 +327,7 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
   const meta = stringList(k, 'buildMetadata').map((e) => e.value);
   ctx.originAnnotations = meta.includes('originAnnotations');
   ctx.transformerAnnotations = meta.includes('transformerAnnotations');
-  ctx.stack.push(k.dir);
+  ctx.stack.push(ctx.loader.realPath(k.dir) ?? k.dir);
   let ra: Accumulator;
   try {
     ra = accumulateTarget(ctx, k, { resources: [], config: defaultTransformerConfig() }, '');

@@ -1,9 +1,11 @@
 // File access for a build: resolves paths against a kustomization root, enforces kustomize's
 // load restrictor (RootOnly by default: files must sit in or below the kustomization's folder),
 // refuses remote resources (we never touch the network), and caches parsed YAML by content.
+// Like kustomize (filesys.CleanedAbs), the restrictor compares real paths: a symbolic link in
+// the root that points outside is refused as `../outside` is, and one that stays inside is not.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, isInOrBelow, realPathOf } from '../fs';
 import { Origin } from '../yaml/node';
 import { ParsedFile, parseYaml } from '../yaml/parse';
 import { fail } from './errors';
@@ -49,13 +51,22 @@ export class Loader {
   /** Like resolveAny, and applies the load restrictor for files read by the kustomization in `root`. */
   resolve(root: string, rel: string, origin?: Origin): string {
     const abs = this.resolveAny(root, rel, origin);
-    if (this.restrictor === 'RootOnly') {
-      const r = root.endsWith(path.sep) ? root : root + path.sep;
-      if (abs !== root && !abs.startsWith(r)) {
-        fail(`security: file '${abs}' is not in or below '${root}' (kustomize's default load restrictor RootOnly; build with --load-restrictor none to allow it)`, origin, 'load-restrictor');
-      }
+    if (this.restrictor === 'RootOnly' && !this.inRoot(abs, root)) {
+      const real = this.realPath(abs);
+      const link = real !== undefined && real !== abs && isInOrBelow(abs, root) ? ` (through a symbolic link it is '${real}')` : '';
+      fail(`security: file '${abs}' is not in or below '${root}'${link} (kustomize's default load restrictor RootOnly; build with --load-restrictor none to allow it)`, origin, 'load-restrictor');
     }
     return abs;
+  }
+
+  /** True when `file` really lies in or below the folder `root` (a missing file is judged by its name). */
+  private inRoot(file: string, root: string): boolean {
+    return isInOrBelow(this.realPath(file) ?? file, this.realPath(root) ?? root);
+  }
+
+  /** Where `p` really is, symbolic links resolved; undefined when it does not exist. */
+  realPath(p: string): string | undefined {
+    return realPathOf(this.fs, p);
   }
 
   stat(p: string): 'file' | 'dir' | undefined {
@@ -86,7 +97,8 @@ export class Loader {
 
   /** The kustomization file of a folder, or undefined; two of them is an error as in kustomize. */
   findKustomization(dir: string, origin?: Origin): string | undefined {
-    const found = KUSTOMIZATION_FILE_NAMES.map((n) => path.join(dir, n)).filter((p) => this.fs.stat(p) === 'file');
+    // kustomize loads it through the restrictor too: a kustomization.yaml linking outside is not found.
+    const found = KUSTOMIZATION_FILE_NAMES.map((n) => path.join(dir, n)).filter((p) => this.fs.stat(p) === 'file' && (this.restrictor === 'None' || this.inRoot(p, dir)));
     if (found.length > 1) fail(`found multiple kustomization files under: ${dir}`, origin);
     return found[0];
   }

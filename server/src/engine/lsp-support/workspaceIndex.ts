@@ -6,7 +6,7 @@
 // overlays that read the edited file. Pure: all file access goes through the FileSystem given.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, WalkGuard } from '../fs';
 import { BuildResult, buildKustomization } from '../kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
 import { SchemaRegistry, patchFilesOf } from '../schema';
@@ -73,19 +73,19 @@ export class WorkspaceIndex {
     readonly roots: string[],
   ) {}
 
-  /** Reads every YAML file under the roots (and the CRD folders). */
+  /** Reads every YAML file under the roots (and the CRD folders), not through folder links (see WalkGuard). */
   scan(): void {
-    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(r, 0);
+    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(r, 0, new WalkGuard(this.fs, r));
   }
 
-  private walk(dir: string, depth: number): void {
-    if (depth > 30) return;
+  private walk(dir: string, depth: number, guard: WalkGuard): void {
+    if (depth > 30 || !guard.enter(dir)) return;
     for (const name of this.fs.readDir(dir).sort()) {
       if (SKIP_DIRS.has(name)) continue;
       const p = path.posix.join(dir, name);
       const t = this.fs.stat(p);
-      if (t === 'dir') this.walk(p, depth + 1);
-      else if (t === 'file' && isYamlFile(p)) this.update(p);
+      if (t === 'dir') this.walk(p, depth + 1, guard);
+      else if (t === 'file' && isYamlFile(p) && guard.includes(p)) this.update(p);
     }
   }
 

@@ -4,7 +4,7 @@
 // repository cache (`<cache>/repository/<name>-<version>.tgz`).
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { BoundedFileSystem, FileSystem } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { YMap, get, getString } from '../yaml/node';
 import { stampLayer } from './provenance';
@@ -85,18 +85,24 @@ export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | und
   return { chart: name ?? '', sourceKind: kind, sourceName: name, isPath: false };
 }
 
-/** Folder or .tgz holding the chart, and how it was found; undefined when not available offline. */
-export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions): { path: string; how: string } | undefined {
+/**
+ * Folder or .tgz holding the chart, how it was found, and the file system to read it through;
+ * undefined when not available offline.
+ */
+export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions): { path: string; how: string; fs: FileSystem } | undefined {
   const name = ref.isPath ? path.posix.basename(ref.chart) : ref.chart;
   for (const c of options.charts ?? []) {
     if (c.name !== undefined && c.name !== name) continue;
     if (c.version !== undefined && ref.version !== undefined && c.version !== ref.version) continue;
-    return { path: c.path, how: 'configured chart' };
+    return { path: c.path, how: 'configured chart', fs };
   }
   if (ref.isPath) {
     for (const root of options.sourceRoots ?? []) {
+      // The path names a folder of the source's repository (Flux joins it inside the artifact):
+      // neither `..` nor a symbolic link may take it, or a file of the chart, out of the root.
+      const inside = new BoundedFileSystem(fs, () => [root]);
       const dir = path.posix.join(root, ref.chart);
-      if (fs.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') return { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}` };
+      if (inside.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') return { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`, fs: inside };
     }
     return undefined;
   }
@@ -104,12 +110,12 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
   if (!cache || !name) return undefined;
   if (ref.version && parseVersion(ref.version)) {
     const exact = path.posix.join(cache, `${name}-${ref.version.replace(/^v/, '')}.tgz`);
-    if (fs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache' };
+    if (fs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache', fs };
   }
   const prefix = `${name}-`;
   const versions = fs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
   const best = maxSatisfying(versions, ref.version ?? '*');
-  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache' } : undefined;
+  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache', fs } : undefined;
 }
 
 /** Reads a chart's defaults from a folder or a .tgz. Never throws; problems say what failed. */

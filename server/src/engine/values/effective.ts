@@ -98,7 +98,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   const ref = chartRefOf(release, docs);
   const chart: EffectiveRelease['chart'] = { name: ref?.chart ?? '', version: ref?.version, found: false };
   const located = ref ? locateChart(ref, fs, options) : undefined;
-  const loaded = located ? loadChart(located.path, fs, options.readBinary) : undefined;
+  const loaded = located ? loadChart(located.path, located.fs, options.readBinary) : undefined;
   if (loaded && !('error' in loaded)) {
     Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema });
     problems.push(...loaded.problems);

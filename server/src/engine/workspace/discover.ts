@@ -9,7 +9,7 @@
 // first). The search does not descend into components.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, WalkGuard } from '../fs';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/loader';
 
 export interface OverlayRef {
@@ -41,8 +41,10 @@ export function kustomizationFileOf(fs: FileSystem, dir: string): string | undef
 /** Every component under `root` (absolute), sorted by name. Never throws. */
 export function discoverComponents(fs: FileSystem, root: string): Component[] {
   const out: Component[] = [];
+  // Folder links are not followed: they can loop (`a -> .`) or lead out of the workspace.
+  const guard = new WalkGuard(fs, root);
   const walk = (dir: string, depth: number) => {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH || !guard.enter(dir)) return;
     const children = fs
       .readDir(dir)
       .filter((n) => !n.startsWith('.') && !SKIP.has(n))
@@ -68,8 +70,9 @@ function componentAt(fs: FileSystem, dir: string, children: string[]): OverlayRe
     if (kustomizationFileOf(fs, d)) overlays.push({ name: c, dir: d });
   }
   if (overlays.length === 0) return undefined;
+  const guard = new WalkGuard(fs, dir);
   const baseHasKustomization = overlays.some((o) => o.name === 'base');
-  if (!baseHasKustomization && !overlays.some((o) => referencesSiblingBase(fs, o.dir, path.posix.join(dir, 'base')))) return undefined;
+  if (!baseHasKustomization && !overlays.some((o) => referencesSiblingBase(fs, o.dir, path.posix.join(dir, 'base'), guard))) return undefined;
   overlays.sort((a, b) => (a.name === 'base' ? -1 : b.name === 'base' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return overlays;
 }
@@ -78,7 +81,8 @@ function componentAt(fs: FileSystem, dir: string, children: string[]): OverlayRe
  * True when a kustomization file in the overlay (or in a folder below it, as piksel-gitops's
  * `apps/staging/argo` referencing `../../base/argo`) names a path inside `<component>/base`.
  */
-function referencesSiblingBase(fs: FileSystem, overlayDir: string, base: string, depth = 0): boolean {
+function referencesSiblingBase(fs: FileSystem, overlayDir: string, base: string, guard: WalkGuard, depth = 0): boolean {
+  if (!guard.enter(overlayDir)) return false;
   const file = kustomizationFileOf(fs, overlayDir);
   const text = file ? fs.readFile(file) : undefined;
   if (text !== undefined) {
@@ -90,7 +94,7 @@ function referencesSiblingBase(fs: FileSystem, overlayDir: string, base: string,
   if (depth >= 2) return false;
   for (const n of fs.readDir(overlayDir)) {
     const d = path.posix.join(overlayDir, n);
-    if (!n.startsWith('.') && fs.stat(d) === 'dir' && referencesSiblingBase(fs, d, base, depth + 1)) return true;
+    if (!n.startsWith('.') && fs.stat(d) === 'dir' && referencesSiblingBase(fs, d, base, guard, depth + 1)) return true;
   }
   return false;
 }

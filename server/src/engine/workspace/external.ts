@@ -4,7 +4,7 @@
 // folders define the same object, an overlay (a folder not named `base`) wins over a base.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, WalkGuard } from '../fs';
 import { ParseCache } from '../kustomize/loader';
 import { buildKustomization } from '../kustomize/build';
 import { ExternalObject } from '../values/effective';
@@ -13,13 +13,14 @@ import { kustomizationFileOf } from './discover';
 
 export type ExternalLookup = (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
 
-function kustomizationDirs(fs: FileSystem, root: string, depth = 0, out: string[] = []): string[] {
-  if (depth > 12) return out;
-  if (kustomizationFileOf(fs, root)) out.push(root);
-  for (const n of fs.readDir(root).sort()) {
+/** Kustomization folders below `dir`, not through folder links (see WalkGuard). */
+function kustomizationDirs(fs: FileSystem, dir: string, guard = new WalkGuard(fs, dir), depth = 0, out: string[] = []): string[] {
+  if (depth > 12 || !guard.enter(dir)) return out;
+  if (kustomizationFileOf(fs, dir)) out.push(dir);
+  for (const n of fs.readDir(dir).sort()) {
     if (n.startsWith('.') || n === 'node_modules') continue;
-    const d = path.posix.join(root, n);
-    if (fs.stat(d) === 'dir') kustomizationDirs(fs, d, depth + 1, out);
+    const d = path.posix.join(dir, n);
+    if (fs.stat(d) === 'dir') kustomizationDirs(fs, d, guard, depth + 1, out);
   }
   return out;
 }
