@@ -79,22 +79,33 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
   }
   const documents: ParsedDocument[] = [];
   for (const doc of docs) {
+    let stackOverflow = false;
     for (const err of doc.errors) {
       const s = position(pm, err.pos[0]);
       const e = position(pm, err.pos[1]);
       const duplicate = err.code === 'DUPLICATE_KEY';
+      // The yaml package's composer recurses per nesting level and reports running out of stack
+      // as an error (some hundreds of levels): one clear problem per document.
+      if (/Maximum call stack size exceeded/.test(err.message)) {
+        if (stackOverflow) continue;
+        stackOverflow = true;
+        problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error', code: 'yaml-too-deep' });
+        continue;
+      }
       problems.push({
         message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
         file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error',
         code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
       });
     }
-    const anchors = new Map<YamlNode, YNode>();
-    const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, anchors, 0) : undefined;
+    const budget: AliasBudget = { nodes: 0, aliased: 0, aliasedChars: 0, aliasDepth: 0 };
+    const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, budget, 0) : undefined;
     if (pm.duplicates) {
-      problems.push(...pm.duplicates);
+      for (const d of pm.duplicates) problems.push(d);
       pm.duplicates = undefined;
     }
+    if (budget.exceeded) problems.push(budget.exceeded);
+    if (budget.tooDeep) problems.push(budget.tooDeep);
     documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
   }
   return { file, documents, problems };
@@ -105,14 +116,81 @@ function firstLine(s: string): string {
   return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.Parsed, anchors: Map<YamlNode, YNode>, depth: number): YNode {
+/** Deeper nesting is refused (go-yaml stops at 10,000 levels; the yaml package's composer often overflows before). */
+export const MAX_DEPTH = 1000;
+
+/**
+ * Alias expansion is bounded per document like go-yaml v3 does it (which kubectl uses for
+ * kustomization files: "document contains excessive aliasing"): once more than 100 nodes came
+ * from aliases in a document of more than 1,000 nodes, their share may not pass 99% up to
+ * 400,000 nodes, falling to 10% at 4,000,000. A billion-laughs document stops after a few
+ * thousand nodes; legitimate anchors (`<<: *defaults`) stay far below. The text aliases copy is
+ * bounded too (1 MB plus ten times the document's own size), for a long string aliased often.
+ */
+interface AliasBudget {
+  /** Nodes converted so far in this document, aliases' copies included. */
+  nodes: number;
+  /** Of which produced while expanding an alias. */
+  aliased: number;
+  /** Characters of scalars copied by aliases (a long string repeated by many aliases). */
+  aliasedChars: number;
+  /** Aliases being expanded around the current node. */
+  aliasDepth: number;
+  /** The problem, once the budget is spent: later aliases of the document become null. */
+  exceeded?: YamlProblem;
+  tooDeep?: YamlProblem;
+}
+
+const ALIAS_RATIO_LOW = 400_000;
+const ALIAS_RATIO_HIGH = 4_000_000;
+
+function allowedAliasShare(nodes: number): number {
+  if (nodes <= ALIAS_RATIO_LOW) return 0.99;
+  if (nodes >= ALIAS_RATIO_HIGH) return 0.1;
+  return 0.99 - 0.89 * ((nodes - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW));
+}
+
+function aliasBudgetSpent(b: AliasBudget, textLength: number): boolean {
+  return (b.aliased > 100 && b.nodes > 1000 && b.aliased / b.nodes > allowedAliasShare(b.nodes))
+    || b.aliasedChars > 1_000_000 + 10 * textLength;
+}
+
+function problemAt(pm: PositionMap, range: readonly [number, number, number] | null | undefined, message: string, code: string): YamlProblem {
+  const o = originOf(pm, range);
+  return { message, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol, severity: 'error', code };
+}
+
+function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.Parsed, budget: AliasBudget, depth: number): YNode {
   if (n === null || n === undefined) return scalar(null);
-  if (depth > 1000) return scalar(null, originOf(pm, n.range));
+  if (depth > MAX_DEPTH) {
+    budget.tooDeep ??= problemAt(pm, n.range, `YAML: nesting too deep (more than ${MAX_DEPTH} levels of maps and lists)`, 'yaml-too-deep');
+    return scalar(null, originOf(pm, n.range));
+  }
+  budget.nodes++;
+  if (budget.aliasDepth > 0) {
+    budget.aliased++;
+    // Inside an expansion that spent the budget: stop copying (the outermost alias reports it).
+    if (budget.exceeded) return scalar(null);
+    if (n.range && yIsScalar(n)) budget.aliasedChars += n.range[1] - n.range[0];
+    if (aliasBudgetSpent(budget, pm.text.length)) {
+      budget.exceeded = { message: '', file: pm.file, line: 0, col: 0, endLine: 0, endCol: 0, severity: 'error', code: 'yaml-alias-bomb' };
+      return scalar(null);
+    }
+  }
   if (isAlias(n)) {
+    if (budget.exceeded) return scalar(null, originOf(pm, n.range));
     const target = (n as Alias).resolve(doc);
     if (!target) return scalar(null, originOf(pm, n.range));
     // Aliases expand to a copy of what they point at (as Go's yaml decoder does).
-    return convert(target as YamlNode, pm, doc, anchors, depth + 1);
+    budget.aliasDepth++;
+    const copy = convert(target as YamlNode, pm, doc, budget, depth + 1);
+    budget.aliasDepth--;
+    const spent = budget.exceeded as YamlProblem | undefined;
+    if (spent && budget.aliasDepth === 0 && !spent.message) {
+      budget.exceeded = problemAt(pm, n.range, `YAML: document contains excessive aliasing: alias *${(n as Alias).source} expands to too many copies (${budget.aliased.toLocaleString('en-US')} of ${budget.nodes.toLocaleString('en-US')} nodes so far came from aliases: an alias bomb?)`, 'yaml-alias-bomb');
+      return scalar(null, originOf(pm, n.range));
+    }
+    return copy;
   }
   const origin = originOf(pm, n.range);
   if (yIsScalar(n)) {
@@ -137,7 +215,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     return scalar(String(v), origin);
   }
   if (yIsSeq(n)) {
-    return { kind: 'seq', items: n.items.map((i) => convert(i as YamlNode, pm, doc, anchors, depth + 1)), origin };
+    return { kind: 'seq', items: n.items.map((i) => convert(i as YamlNode, pm, doc, budget, depth + 1)), origin };
   }
   if (yIsMap(n)) {
     const pairs: YPair[] = [];
@@ -165,7 +243,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       // YAML merge keys (`<<: *base`) are expanded like go-yaml does: the merged map's keys
       // come first and explicit keys win.
       if (key === '<<' && p.value && (isAlias(p.value as YamlNode) || yIsMap(p.value))) {
-        const merged = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
+        const merged = convert(p.value as YamlNode, pm, doc, budget, depth + 1);
         if (merged.kind === 'map') {
           for (const mp of merged.pairs) {
             if (seen.has(mp.key)) continue;
@@ -175,7 +253,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
           continue;
         }
       }
-      const value = convert(p.value as YamlNode, pm, doc, anchors, depth + 1);
+      const value = convert(p.value as YamlNode, pm, doc, budget, depth + 1);
       const existing = seen.has(key) ? pairs.findIndex((x) => x.key === key) : -1;
       seen.add(key);
       if (existing >= 0) {
