@@ -137,10 +137,13 @@ function distinctive(v: string): boolean {
   return !/^(true|false|null)$/i.test(v);
 }
 
-/** Remembers a clear secret value (and, for multi-line values, each distinctive line). */
+/**
+ * Remembers a clear secret value; of a multi-line value (a key file, a values text), also each
+ * line that is one long token (not `key: value` lines, whose leaves are remembered on their own).
+ */
 export function remember(clear: string): void {
-  const forms = [clear, ...(clear.includes('\n') ? clear.split(/\r?\n/) : [])];
-  for (const v of forms) {
+  const lines = clear.includes('\n') ? clear.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=_.-]{16,}$/.test(l.trim())) : [];
+  for (const v of [clear, ...lines]) {
     const t = v.trim();
     if (!distinctive(t) || known.has(t)) continue;
     if (known.size >= MAX_KNOWN) known.delete(known.values().next().value as string);
