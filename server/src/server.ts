@@ -9,10 +9,9 @@ import {
   DidChangeConfigurationNotification,
   InitializeParams,
   InitializeResult,
-  ProposedFeatures,
   TextDocumentSyncKind,
-  createConnection,
 } from 'vscode-languageserver/node';
+import { createRedactingConnection, redactStderr } from './transport';
 import { uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
@@ -151,6 +150,8 @@ export function startServer(connection: Connection): ServerState {
 
 if (require.main === module) {
   if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+  redactStderr();
   process.on('uncaughtException', (e) => process.stderr.write(`[flux-overlays] uncaught: ${e.stack ?? e}\n`));
-  startServer(createConnection(ProposedFeatures.all));
+  // Every message the server writes passes engine/secrets.ts's net (transport.ts).
+  startServer(createRedactingConnection());
 }

@@ -3,9 +3,7 @@
 import { DiskFileSystem } from '../engine/fs';
 import { buildKustomization } from '../engine/kustomize/build';
 import { ParseCache } from '../engine/kustomize/loader';
-import { maskSecrets } from '../engine/secrets';
-import { toJS } from '../engine/yaml/node';
-import { emitDocuments } from '../engine/yaml/emit';
+import { emitDocuments, emitJS } from '../engine/yaml/emit';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, formatProblem } from './format';
 
@@ -27,7 +25,7 @@ export function runBuild(args: ParsedArgs, out: (s: string) => void, err: (s: st
         failed = true;
         result[dir] = { error: r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n') };
       } else {
-        result[dir] = r.objects.map((o) => toJS(showSecrets ? o.node : maskSecrets(o.node)));
+        result[dir] = r.objects.map((o) => emitJS(o.node, { showSecrets }));
       }
     }
     out(JSON.stringify(result, null, 2) + '\n');
@@ -38,6 +36,6 @@ export function runBuild(args: ParsedArgs, out: (s: string) => void, err: (s: st
   const errors = r.problems.filter((p) => p.severity === 'error');
   for (const p of r.problems) err(`${p.severity}: ${formatProblem(p)}\n`);
   if (errors.length) return 1;
-  out(emitDocuments(r.objects.map((o) => (showSecrets ? o.node : maskSecrets(o.node))), { showOrigin: args.flags.has('show-origin'), describeOrigin }));
+  out(emitDocuments(r.objects.map((o) => o.node), { showOrigin: args.flags.has('show-origin'), describeOrigin, showSecrets }));
   return 0;
 }

@@ -32,7 +32,7 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   if (failed) return 2;
   const [a, b] = sides.map((s) => ('r' in s ? s.r! : undefined)!);
   const manifests = args.flags.has('manifests');
-  const pairs = manifests ? pairTexts(manifestTexts(a, options.showSecrets), manifestTexts(b, options.showSecrets)) : pairTexts(releaseTexts(a), releaseTexts(b));
+  const pairs = manifests ? pairTexts(manifestTexts(a, options.showSecrets), manifestTexts(b, options.showSecrets)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
   const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
   out(text);
   return text ? 1 : 0;

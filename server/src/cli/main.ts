@@ -1,5 +1,6 @@
 // The flux-overlays command line: one process, the same engine as the editor.
 
+import { redactText } from '../engine/secrets';
 import { UsageError, parseArgs } from './args';
 import { BUILD_USAGE, runBuild } from './build';
 
@@ -27,7 +28,11 @@ export function registerCommand(name: string, c: Command): void {
   COMMANDS[name] = c;
 }
 
-export async function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): Promise<number> {
+export async function main(argv: string[], rawOut = (s: string) => void process.stdout.write(s), rawErr = (s: string) => void process.stderr.write(s)): Promise<number> {
+  // Everything the CLI prints passes engine/secrets.ts's net, unless --show-secrets.
+  let clear = false;
+  const out = (s: string) => rawOut(clear ? s : redactText(s));
+  const err = (s: string) => rawErr(clear ? s : redactText(s));
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(USAGE);
@@ -40,6 +45,7 @@ export async function main(argv: string[], out = (s: string) => void process.std
   }
   try {
     const args = parseArgs(rest, cmd);
+    clear = args.flags.has('show-secrets');
     if (args.flags.has('help')) {
       out(cmd.usage ? `${cmd.usage}\n` : USAGE);
       return 0;

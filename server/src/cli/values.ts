@@ -11,8 +11,7 @@ import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
 import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues } from '../engine/workspace';
-import { emitYaml } from '../engine/yaml/emit';
-import { toJS } from '../engine/yaml/node';
+import { emitJS, emitYaml } from '../engine/yaml/emit';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
@@ -140,8 +139,8 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
     }
     const entry: Record<string, unknown> = {};
     for (const rel of rels) {
-      entry[`${rel.namespace}/${rel.name}`] = toJS(rel.values);
-      texts.push(`# ${dir}: HelmRelease ${rel.namespace ? rel.namespace + '/' : ''}${rel.name}\n${emitYaml(rel.values, { showOrigin: args.flags.has('show-origin'), describeOrigin })}`);
+      entry[`${rel.namespace}/${rel.name}`] = emitJS(rel.values, { showSecrets: options.showSecrets });
+      texts.push(`# ${dir}: HelmRelease ${rel.namespace ? rel.namespace + '/' : ''}${rel.name}\n${emitYaml(rel.values, { showOrigin: args.flags.has('show-origin'), describeOrigin, showSecrets: options.showSecrets })}`);
     }
     result[dir] = entry;
   }

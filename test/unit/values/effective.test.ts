@@ -8,6 +8,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
+import { secretMark } from '../../../server/src/engine/secrets';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { YMap, getPath, toJS } from '../../../server/src/engine/yaml/node';
 import { computeEffectiveValues, EffectiveValuesOptions } from '../../../server/src/engine/values/effective';
@@ -97,7 +98,11 @@ test('valuesFrom ConfigMap, spec.values on top, chart folder defaults under them
 test('Secret values are merged, masked by default and shown with showSecrets', () => {
   const files = { '/repo/s.yaml': secret, '/repo/hr.yaml': release('  valuesFrom:\n    - kind: Secret\n      name: podinfo-secret\n', '  values:\n    auth:\n      user: inline\n') };
   const masked = one(files);
-  assert.deepStrictEqual(toJS(masked.values), { auth: { password: '<secret>', user: 'inline' } });
+  const js = toJS(masked.values) as { auth: { password: string; user: string } };
+  assert.equal(js.auth.user, 'inline');
+  assert.match(js.auth.password, /^<secret:[0-9a-f]{8}>$/);
+  assert.equal(js.auth.password, secretMark('hunter2'), 'the mark is the same for the same value within a process');
+  assert.notEqual(js.auth.password, secretMark('hunter3'));
   assert.equal(JSON.stringify(masked.values).includes('hunter2'), false, 'the overridden secret value must not leak through overrides');
   assert.equal(JSON.stringify(masked.values).includes('admin'), false);
   const shown = one(files, { showSecrets: true });

@@ -131,7 +131,7 @@ function compare(name: string, status: ChangeStatus | undefined, overlay: string
     if (r) for (const p of r.problems) if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
   }
   const empty = new Map<string, string>();
-  const vPairs = pairTexts(before ? releaseTexts(before) : empty, after ? releaseTexts(after) : empty);
+  const vPairs = pairTexts(before ? releaseTexts(before, showSecrets) : empty, after ? releaseTexts(after, showSecrets) : empty);
   const mPairs = pairTexts(before ? manifestTexts(before, showSecrets) : empty, after ? manifestTexts(after, showSecrets) : empty);
   const valuesDiff = diffPairs(vPairs, aLabel, bLabel);
   const manifestsDiff = diffPairs(mPairs, aLabel, bLabel);

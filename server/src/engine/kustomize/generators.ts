@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
+import { remember, secretMark } from '../secrets';
 import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
 import { Resource, allIds, curId, describeId, idEquals } from './resource';
 
@@ -64,9 +65,10 @@ interface Entry {
   origin?: Origin;
 }
 
-function parseLiteral(s: string, origin?: Origin): Entry {
+function parseLiteral(s: string, origin: Origin | undefined, secret: boolean): Entry {
   const i = s.indexOf('=');
-  if (i <= 0) fail(`invalid literal source ${s}, expected key=value`, origin);
+  // kubectl quotes the literal; a secretGenerator's may hold the secret itself.
+  if (i <= 0) fail(`invalid literal source ${secret ? `${secretMark(s)} (not shown: a secretGenerator literal)` : s}, expected key=value`, origin);
   const key = s.slice(0, i);
   let value = s.slice(i + 1);
   if (value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'")) value = value.slice(1, -1);
@@ -127,7 +129,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
     entries.push(...parseEnvFile(text, file));
   }
   // kustomize's order: env files, then literals, then files.
-  for (const lit of strings(get(entry, 'literals'), 'literals')) entries.push(parseLiteral(lit.value, lit.origin));
+  for (const lit of strings(get(entry, 'literals'), 'literals')) entries.push(parseLiteral(lit.value, lit.origin, kind === 'Secret'));
   for (const f of strings(get(entry, 'files'), 'files')) {
     let key: string;
     let rel: string;
@@ -155,6 +157,7 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
     if (seen.has(e.key)) fail(`cannot add key ${e.key}, another key by that name already exists in ${kind} ${name}`, e.origin);
     seen.add(e.key);
     const origin = e.origin ? { ...e.origin, by } : undefined;
+    if (kind === 'Secret' && !e.binary) remember(e.value);
     if (kind === 'Secret') set(data, e.key, scalar(wrapBase64(e.binary ? e.value : Buffer.from(e.value, 'utf8').toString('base64')), origin));
     else if (e.binary) set(binaryData, e.key, scalar(e.value, origin));
     else set(data, e.key, scalar(e.value, origin));

@@ -18,7 +18,7 @@ import { editDistance } from '../schema/suggest';
 import { expand } from '../substitute/envsubst';
 import { Variables } from '../substitute/postBuild';
 import { parseValuesText } from '../values/sources';
-import { SECRET_MASK } from '../values/effective';
+import { isSecretMark } from '../secrets';
 import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, toJS } from '../yaml/node';
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -287,7 +287,7 @@ function valuesSchema(index: WorkspaceIndex, file: string): FileDiagnostic[] {
           n = pair?.value ?? n;
         }
         if (!n?.origin || n.origin.file !== file) continue;
-        if (n.kind === 'scalar' && typeof n.value === 'string' && (n.value === SECRET_MASK || n.value.includes('${'))) continue;
+        if (n.kind === 'scalar' && typeof n.value === 'string' && (isSecretMark(n.value) || n.value.includes('${'))) continue;
         out.push({ ...at(n.origin, file), severity: 'error', code: 'values-schema', message: `${describe(e)} by the values.schema.json of chart ${r.chart.name} (${path.posix.basename(dir)}: Helm would refuse the release)` });
       }
     }

@@ -3,7 +3,7 @@
 // with the origin of every line. Places are engine origins (1-based); the server converts.
 
 import * as path from 'path';
-import { maskSecrets } from '../secrets';
+import { redactTree } from '../secrets';
 import { loadProfile, substituteDocuments } from '../substitute/postBuild';
 import { computeEffectiveValues } from '../values/effective';
 import { Origin, YMap, YNode, get, getString } from '../yaml/node';
@@ -71,7 +71,9 @@ function layerOf(o: Origin, root: string): string {
 }
 
 /** Emits nodes with a marker per line, then strips the markers into an origins table. */
-export function renderWithOrigins(nodes: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
+export function renderWithOrigins(shown: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
+  // Redacted first, so the overridden values listed per line are redacted too.
+  const nodes = shown.map((n) => redactTree(n));
   const byOrigin = new Map<Origin, YNode>();
   const walk = (n: YNode) => {
     if (n.origin) byOrigin.set(n.origin, n);
@@ -80,7 +82,7 @@ export function renderWithOrigins(nodes: YNode[], root: string, multi: boolean):
   };
   nodes.forEach(walk);
   const table: Origin[] = [];
-  const opts = { showOrigin: true, describeOrigin: (o: Origin) => `@@${table.push(o) - 1}@@` };
+  const opts = { showOrigin: true, showSecrets: true, describeOrigin: (o: Origin) => `@@${table.push(o) - 1}@@` };
   const text = multi ? emitDocuments(nodes, opts) : nodes.length ? emitYaml(nodes[0], opts) : '';
   const origins: PlainLineOrigin[] = [];
   const lines = text.split('\n').map((l, i) => {
@@ -127,6 +129,6 @@ export function renderOverlay(index: WorkspaceIndex, file: string, overlay: stri
   const problems: PlainProblem[] = [];
   const dir = overlayDir(index, file, overlay);
   if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
-  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => maskSecrets(d));
+  const docs = buildDocs(index, dir, clusterProfile, problems);
   return { ...renderWithOrigins(docs, root, true), problems };
 }

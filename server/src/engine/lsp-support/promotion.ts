@@ -13,7 +13,6 @@ import { Variables, loadProfile } from '../substitute/postBuild';
 import { EffectiveValuesOptions } from '../values/effective';
 import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
 import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
-import { maskSecrets } from '../secrets';
 
 export interface PromotionSource {
   from: string;
@@ -196,7 +195,7 @@ export function promotionRenderOverlay(sides: PromotionSides, file: string, over
   const problems: PlainProblem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems);
   if (!r) return { content: '', origins: [], problems };
-  return { ...renderWithOrigins(r.objects.map((o) => maskSecrets(o.node)), options.root, true), problems };
+  return { ...renderWithOrigins(r.objects.map((o) => o.node), options.root, true), problems };
 }
 
 /** fluxOverlays/promotionDiff: one change per release whose values changed, one per component whose manifests alone changed. */

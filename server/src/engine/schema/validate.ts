@@ -7,6 +7,7 @@
 // valid JSON Schema.
 
 import type { Origin, YMap, YNode } from '../yaml/node';
+import { LAST_APPLIED, isSecret, secretMark } from '../secrets';
 import { toJS } from '../yaml/node';
 import { closest } from './suggest';
 import { JsonSchema, SchemaProblem, problemAt } from './types';
@@ -26,10 +27,12 @@ interface Ctx {
   partial: boolean;
   label: string;
   file: string;
+  /** The document is a Secret: its data never appears in messages (engine/secrets.ts). */
+  secret: boolean;
 }
 
 export function validateDocument(root: YNode, schema: JsonSchema, options: ValidateOptions): SchemaProblem[] {
-  const ctx: Ctx = { partial: options.partial, label: options.label ?? schema.title ?? 'document', file: options.file ?? root.origin?.file ?? '' };
+  const ctx: Ctx = { partial: options.partial, label: options.label ?? schema.title ?? 'document', file: options.file ?? root.origin?.file ?? '', secret: isSecret(root) };
   return validateNode(root, schema, [], undefined, ctx);
 }
 
@@ -76,10 +79,17 @@ function typeMatches(actual: string, allowed: string[]): boolean {
   return allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
 }
 
-function shown(n: YNode): string {
+function shown(n: YNode, ctx: Ctx, path: Path): string {
   if (n.kind !== 'scalar') return nodeType(n) === 'object' ? 'a map' : 'a list';
   const t = nodeType(n);
-  return `${t === 'boolean' ? 'a boolean' : ARTICLE[t]} (\`${String(n.value)}\`)`;
+  return `${t === 'boolean' ? 'a boolean' : ARTICLE[t]} (\`${quoted(String(n.value), ctx, path)}\`)`;
+}
+
+/** A value as messages quote it: a mark for the data of a Secret. */
+function quoted(text: string, ctx: Ctx, path: Path): string {
+  if (!ctx.secret) return text;
+  const secretField = path[0] === 'data' || path[0] === 'stringData' || (path[0] === 'metadata' && path[1] === 'annotations' && path[2] === LAST_APPLIED);
+  return secretField || (path.length === 0 || (path.length === 1 && path[0] === 'metadata') || (path.length === 2 && path[1] === 'annotations')) ? secretMark(text) : text;
 }
 
 /** A string Flux fills in later (`${VAR}`): its final type and format are unknown here. */
@@ -102,7 +112,7 @@ function validateNode(n: YNode, s: JsonSchema, path: Path, keyOrigin: Origin | u
   const actual = nodeType(n);
   if (types && !typeMatches(actual, types) && !(substituted && !types.includes('object') && !types.includes('array'))) {
     const expected = types.filter((t) => t !== 'null').map((t) => ARTICLE[t] ?? t).join(' or ');
-    out.push(problemAt(n.origin, ctx.file, { severity: 'error', code: 'schema-type', path, message: `${subject(ctx, path)} must be ${expected}, not ${shown(n)}` }));
+    out.push(problemAt(n.origin, ctx.file, { severity: 'error', code: 'schema-type', path, message: `${subject(ctx, path)} must be ${expected}, not ${shown(n, ctx, path)}` }));
     return out;
   }
 
@@ -133,17 +143,18 @@ function checkScalar(v: unknown, n: YNode, s: JsonSchema, path: Path, ctx: Ctx, 
   const at = (code: SchemaProblem['code'], message: string, suggestion?: string) =>
     out.push(problemAt(n.origin, ctx.file, { severity: 'error', code, path, message, ...(suggestion !== undefined ? { data: { suggestion } } : {}) }));
   const name = subject(ctx, path);
+  const q = (x: unknown) => quoted(String(x), ctx, path);
   if (s.const !== undefined && v !== s.const) {
-    at('schema-const', s['x-message'] ? `${s['x-message']}, not \`${String(v)}\`` : `${name} must be \`${String(s.const)}\`, not \`${String(v)}\``, String(s.const));
+    at('schema-const', s['x-message'] ? `${s['x-message']}, not \`${q(v)}\`` : `${name} must be \`${String(s.const)}\`, not \`${q(v)}\``, String(s.const));
   }
   if (s.enum && !s.enum.some((e) => e === v)) {
     const options = s.enum.filter((e) => e !== null).map(String);
     const guess = typeof v === 'string' ? closest(v, options) : undefined;
-    at('schema-enum', `${name} must be one of ${options.map((o) => `\`${o}\``).join(', ')}; got \`${String(v)}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`, guess);
+    at('schema-enum', `${name} must be one of ${options.map((o) => `\`${o}\``).join(', ')}; got \`${q(v)}\`${guess ? `. Did you mean \`${guess}\`?` : ''}`, guess);
   }
   if (typeof v === 'string') {
     if (s.pattern !== undefined && !safeRegExp(s.pattern)?.test(v)) {
-      at('schema-pattern', `${name} must be ${s['x-format-hint'] ?? `text matching \`${s.pattern}\``}; got \`${v}\``);
+      at('schema-pattern', `${name} must be ${s['x-format-hint'] ?? `text matching \`${s.pattern}\``}; got \`${q(v)}\``);
     }
     if (s.minLength !== undefined && [...v].length < s.minLength) at('schema-length', s.minLength === 1 ? `${name} must not be empty` : `${name} must be at least ${s.minLength} characters long`);
     if (s.maxLength !== undefined && [...v].length > s.maxLength) at('schema-length', `${name} must be at most ${s.maxLength} characters long (it has ${[...v].length})`);
@@ -238,7 +249,7 @@ function bestBranch(n: YNode, branches: JsonSchema[], path: Path, keyOrigin: Ori
   }
   if (best && bestScore >= 1000) {
     const label = subject(ctx, path);
-    return [problemAt(n.origin, ctx.file, { severity: 'error', code: 'schema-no-match', path, message: `${label} matches none of the accepted forms (${JSON.stringify(toJS(n)).slice(0, 60)})` })];
+    return [problemAt(n.origin, ctx.file, { severity: 'error', code: 'schema-no-match', path, message: `${label} matches none of the accepted forms (${quoted(JSON.stringify(toJS(n)), ctx, path).slice(0, 60)})` })];
   }
   return best ?? [];
 }

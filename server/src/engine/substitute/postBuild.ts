@@ -12,11 +12,14 @@ import { parse as parseYamlValue } from 'yaml';
 import { FileSystem } from '../fs';
 import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
+import { remember, secretMark } from '../secrets';
 import { expand } from './envsubst';
 
 export interface Variable {
   value: string;
   origin?: Origin;
+  /** Read from a Secret: what it substitutes is shown as a mark (engine/secrets.ts). */
+  secret?: boolean;
 }
 
 export type Variables = Map<string, Variable>;
@@ -105,6 +108,13 @@ function substituteScalar(n: YNode, fs: FileSystem, variables: Variables | undef
   const origin = n.origin ? { ...n.origin, by: `substitution ${names}` } : undefined;
   const out: YNode = { kind: 'scalar', value: isPlain(n, fs) ? retype(r.output) : r.output, overrides: [{ kind: 'scalar', value: n.value, origin: n.origin }, ...(n.overrides ?? [])] };
   if (origin) out.origin = origin;
+  if (r.uses.some((u) => variables.get(u.name)?.secret)) {
+    // What this scalar looks like with the secret variables as marks: shown unless --show-secrets.
+    out.shown = expand(n.value, (name) => {
+      const v = variables.get(name);
+      return v?.secret ? secretMark(v.value) : v?.value;
+    }).output;
+  }
   return out;
 }
 
@@ -151,17 +161,19 @@ export function addVariables(variables: Variables, doc: YMap): void {
   if (kind === 'ConfigMap') source = get(doc, 'data');
   else if (kind === 'Secret') {
     const data = get(doc, 'data');
-    if (data && data.kind === 'map') addFrom(variables, data, true);
+    if (data && data.kind === 'map') addFrom(variables, data, true, true);
     source = get(doc, 'stringData');
   } else if (kind === 'Kustomization') source = get(get(get(doc, 'spec'), 'postBuild'), 'substitute');
-  if (source && source.kind === 'map') addFrom(variables, source, base64);
+  if (source && source.kind === 'map') addFrom(variables, source, base64, kind === 'Secret');
 }
 
-function addFrom(variables: Variables, m: YMap, base64: boolean): void {
+function addFrom(variables: Variables, m: YMap, base64: boolean, secret = false): void {
   for (const p of m.pairs) {
     if (p.value.kind !== 'scalar') continue;
     const raw = p.value.value === null ? '' : String(p.value.value);
     const value = (base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw).replace(/\n/g, '');
-    variables.set(p.key, { value, origin: p.value.origin ?? p.keyOrigin });
+    const origin = p.value.origin ?? p.keyOrigin;
+    if (secret) remember(value);
+    variables.set(p.key, secret ? { value, origin, secret } : { value, origin });
   }
 }

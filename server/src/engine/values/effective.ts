@@ -10,6 +10,7 @@
 // Flux would fail the release, so the user still sees everything else.
 
 import { FileSystem } from '../fs';
+import { maskSecretValues } from '../secrets';
 import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
 import { ChartOptions, chartRefOf, loadChart, locateChart } from './chart';
 import { coalesceValues } from './coalesce';
@@ -25,7 +26,7 @@ export interface ExternalObject {
 }
 
 export interface EffectiveValuesOptions extends ChartOptions {
-  /** Show values that come from Secrets; by default their leaves are replaced by `<secret>`. */
+  /** Show values that come from Secrets; by default their leaves are replaced by marks (engine/secrets.ts). */
   showSecrets?: boolean;
   /** Looks up a ConfigMap/Secret the build does not contain (values kept in another repository). */
   externalLookup?: (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
@@ -43,8 +44,6 @@ export interface EffectiveRelease {
   chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown };
   problems: ValuesProblem[];
 }
-
-export const SECRET_MASK = '<secret>';
 
 export function isHelmRelease(doc: YMap): boolean {
   return getString(doc, 'kind') === 'HelmRelease' && (getString(doc, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/');
@@ -110,7 +109,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
     const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
     problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin), code: 'chart-not-found' });
   }
-  if (!options.showSecrets) maskSecrets(values);
+  if (!options.showSecrets) maskSecretValues(values);
   return { namespace, name, release, values, chart, problems };
 }
 
@@ -150,25 +149,10 @@ function resolveReference(ref: YNode, index: number, namespace: string, docs: re
   }
   if (targetPath !== undefined && targetPath !== '') {
     const origin = entry.node.origin ?? ref.origin;
-    return { kind: 'targetPath', index, path: targetPath, value: entry.text, literal, origin: origin && { ...origin, by: `targetPath ${by}` } };
+    const secret = entry.node.kind === 'scalar' && entry.node.shown !== undefined;
+    return { kind: 'targetPath', index, path: targetPath, value: entry.text, literal, origin: origin && { ...origin, by: `targetPath ${by}`, ...(secret ? { secret } : {}) } };
   }
   const parsed = parseValuesText(entry, fs, by, `${label} key '${key}'`);
   problems.push(...parsed.problems);
   return parsed.values ? { kind: 'values', index, values: parsed.values } : undefined;
-}
-
-function fromSecret(n: YNode): boolean {
-  return /(^|\s)Secret\//.test(n.origin?.by ?? '');
-}
-
-/** Replaces every leaf that came from a Secret (and every such value it overrode) by SECRET_MASK. */
-export function maskSecrets(n: YNode): void {
-  if (n.overrides) for (const o of n.overrides) maskSecrets(o);
-  if (n.kind === 'scalar') {
-    if (n.value !== null && fromSecret(n)) n.value = SECRET_MASK;
-  } else if (n.kind === 'map') {
-    for (const p of n.pairs) maskSecrets(p.value);
-  } else {
-    for (const i of n.items) maskSecrets(i);
-  }
 }

@@ -109,7 +109,36 @@ export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, wh
   const values: YMap = root ?? { kind: 'map', pairs: [] };
   if (!placed && origin) overwriteOrigins(values, origin);
   stampLayer(values, by, origin);
+  const shown = entry.node.kind === 'scalar' ? entry.node.shown : undefined;
+  if (typeof shown === 'string') {
+    // The text had `${VAR}`s from a Secret-backed profile: each leaf shows as in the text with
+    // marks; where the two texts do not line up, the whole layer counts as secret.
+    const other = parseYaml(shown, origin?.file ?? what, undefined, 'helm').documents.find((d) => d.root)?.root;
+    if (!other || !pairShown(values, other)) markSecret(values);
+  }
   return { values, problems };
+}
+
+/** Copies the leaves of `shown` that differ from `n`'s as their `shown` text; false when the shapes differ. */
+function pairShown(n: YNode, shown: YNode): boolean {
+  if (n.kind !== shown.kind) return false;
+  if (n.kind === 'scalar') {
+    const s = (shown as typeof n).value;
+    if (s !== n.value) n.shown = s;
+    return true;
+  }
+  if (n.kind === 'seq') {
+    const items = (shown as typeof n).items;
+    return items.length === n.items.length && n.items.every((x, i) => pairShown(x, items[i]));
+  }
+  const pairs = (shown as typeof n).pairs;
+  return pairs.length === n.pairs.length && n.pairs.every((p, i) => pairs[i].key === p.key && pairShown(p.value, pairs[i].value));
+}
+
+function markSecret(n: YNode): void {
+  if (n.origin) n.origin = { ...n.origin, secret: true };
+  if (n.kind === 'map') n.pairs.forEach((p) => markSecret(p.value));
+  else if (n.kind === 'seq') n.items.forEach(markSecret);
 }
 
 function overwriteOrigins(n: YNode, origin: Origin): void {

@@ -2,7 +2,6 @@
 // per object, the rendered manifest (Secrets masked unless asked). Keys pair the two sides, so
 // a release or object present on one side only shows as added or removed.
 
-import { maskSecrets } from '../secrets';
 import { emitYaml } from '../yaml/emit';
 import { get, getString } from '../yaml/node';
 import { unifiedDiff } from './lineDiff';
@@ -16,9 +15,9 @@ export interface TextPair {
   b?: string;
 }
 
-export function releaseTexts(r: OverlayValues): Map<string, string> {
+export function releaseTexts(r: OverlayValues, showSecrets = false): Map<string, string> {
   const m = new Map<string, string>();
-  for (const rel of r.releases) m.set(`${rel.namespace}/${rel.name}`, emitYaml(rel.values));
+  for (const rel of r.releases) m.set(`${rel.namespace}/${rel.name}`, emitYaml(rel.values, { showSecrets }));
   return m;
 }
 
@@ -29,7 +28,7 @@ export function manifestTexts(r: OverlayValues, showSecrets = false): Map<string
     // Generated ConfigMaps/Secrets pair by name without the content hash, which always differs.
     const name = (getString(meta, 'name') ?? '').replace(o.generatedBy ? /-[a-z0-9]{10}$/ : /$^/, '');
     const key = `${getString(o.node, 'kind') ?? '?'} ${getString(meta, 'namespace') ?? ''}/${name}`;
-    m.set(m.has(key) ? `${key} (${getString(o.node, 'apiVersion')})` : key, emitYaml(showSecrets ? o.node : maskSecrets(o.node)));
+    m.set(m.has(key) ? `${key} (${getString(o.node, 'apiVersion')})` : key, emitYaml(o.node, { showSecrets }));
   }
   return m;
 }

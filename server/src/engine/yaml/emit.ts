@@ -3,7 +3,8 @@
 // `# file:line` comment on each line saying where its value came from.
 
 import { stringify } from 'yaml';
-import { Origin, YNode } from './node';
+import { redactTree } from '../secrets';
+import { Origin, YNode, toJS } from './node';
 import { resolvePlainScalar } from './resolve';
 
 export interface EmitOptions {
@@ -13,6 +14,8 @@ export interface EmitOptions {
   showOrigin?: boolean;
   /** Turns an origin into the comment text (default: file:line, plus `by`). */
   describeOrigin?: (o: Origin) => string;
+  /** Print secret values in clear (`--show-secrets`); by default engine/secrets.ts redacts them. */
+  showSecrets?: boolean;
 }
 
 const PLAIN_UNSAFE = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
@@ -81,12 +84,18 @@ function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts
   lines.push(`${head} ${scalarText(v.value)}${originComment(v.origin, opts)}`);
 }
 
-/** One YAML document's text (no `---`). */
+/** One YAML document's text (no `---`), secrets redacted unless `showSecrets`. */
 export function emitYaml(n: YNode, opts: EmitOptions = {}): string {
+  if (!opts.showSecrets) n = redactTree(n);
   const lines: string[] = [];
   if (n.kind === 'scalar') lines.push(scalarText(n.value));
   else emitNode(n, '', lines, opts);
   return lines.join('\n') + '\n';
+}
+
+/** A tree as plain JavaScript for JSON output, secrets redacted unless `showSecrets` (internal logic uses node.ts toJS). */
+export function emitJS(n: YNode, opts: { showSecrets?: boolean } = {}): unknown {
+  return toJS(opts.showSecrets ? n : redactTree(n));
 }
 
 /** Several documents separated by `---`, as `kustomize build` prints them. */

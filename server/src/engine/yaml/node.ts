@@ -20,6 +20,8 @@ export interface Origin {
    * `namespace`, `valuesFrom[0] ConfigMap/podinfo-values`. Absent for nodes read as-is.
    */
   by?: string;
+  /** The value derived from a secret (see engine/secrets.ts): shown only as a mark unless asked. */
+  secret?: boolean;
 }
 
 export type Scalar = null | boolean | number | string;
@@ -30,6 +32,11 @@ export interface YScalar {
   origin?: Origin;
   /** Previous values this node replaced while merging layers, most recent first. */
   overrides?: YNode[];
+  /**
+   * What to show instead of `value` when secrets are hidden: set where part of the value comes
+   * from a secret (a `${VAR}` from a Secret-backed profile becomes a mark). See engine/secrets.ts.
+   */
+  shown?: Scalar;
 }
 
 export interface YPair {
@@ -140,6 +147,7 @@ export function clone<T extends YNode>(n: T): T {
     case 'scalar': {
       const c: YScalar = { kind: 'scalar', value: n.value };
       if (n.origin) c.origin = n.origin;
+      if (n.shown !== undefined) c.shown = n.shown;
       if (n.overrides) c.overrides = n.overrides.slice();
       return c as T;
     }

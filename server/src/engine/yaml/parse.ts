@@ -3,6 +3,7 @@
 
 import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, LineCounter, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
+import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
 
@@ -106,6 +107,8 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
     }
     if (budget.exceeded) problems.push(budget.exceeded);
     if (budget.tooDeep) problems.push(budget.tooDeep);
+    // Every Secret read, wherever from, is known to the output net (engine/secrets.ts).
+    rememberDocument(root);
     documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
   }
   return { file, documents, problems };
