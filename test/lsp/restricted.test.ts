@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TestClient, uriOf } from './client';
+import { OUTSIDE_MARK, addChartEscapes, makeEscapeTree, makeLoopTree } from '../support/escapes';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -44,3 +45,70 @@ for (const trusted of [true, false]) {
     });
   });
 }
+
+// Symbolic links (issue 14): restricted mode reads nothing a link takes outside; trusted mode
+// refuses file links out of the kustomization root as kustomize's RootOnly does.
+describe('symbolic links out of the workspace', () => {
+  for (const trusted of [false, true]) {
+    it(`${trusted ? 'trusted' : 'restricted mode'}: generator files, linked folders and chart files are not read through them`, async () => {
+      const t = makeEscapeTree();
+      addChartEscapes(t);
+      const c = TestClient.ours(ROOT);
+      try {
+        await c.initialize(t.ws, {}, { trusted });
+        const render = (name: string) => c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(t.overlay(name)), overlay: 'production' });
+        for (const name of ['generator-files', 'resource-in-linked-folder', 'patch-path']) {
+          const r = await render(name);
+          assert.ok(!r.content.includes(OUTSIDE_MARK), `${name}: ${r.content}`);
+          assert.ok(r.problems.some((p) => p.severity === 'error'), `${name}: ${JSON.stringify(r.problems)}`);
+        }
+        // kustomize loads a folder (a base) from anywhere: trusted reads it, restricted does not.
+        const folder = await render('resource-folder');
+        assert.equal(folder.content.includes(OUTSIDE_MARK), trusted, folder.content);
+        assert.match((await render('inside-links')).content, /name: z/);
+        const values = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(t.overlay('chart-inner')), overlay: 'production' });
+        assert.match(values.content, /mine: 1/);
+        assert.ok(!values.content.includes(OUTSIDE_MARK), values.content);
+      } finally {
+        await c.shutdown();
+        fs.rmSync(t.top, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('restricted mode: a workspace holding only a link to another folder lists none of it, and folder loops do not stall the first index', async () => {
+    const t = makeEscapeTree([]);
+    const loops = makeLoopTree();
+    const c = TestClient.ours(ROOT);
+    try {
+      fs.mkdirSync(t.ws, { recursive: true });
+      fs.symlinkSync(loops, path.join(t.ws, 'elsewhere'));
+      fs.symlinkSync('.', path.join(t.ws, 'a'));
+      fs.symlinkSync('.', path.join(t.ws, 'b'));
+      await c.initialize(t.ws, {}, { trusted: false });
+      const r = await c.request<{ components: unknown[] }>('fluxOverlays/listOverlays', {});
+      assert.deepEqual(r.components, []);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(t.top, { recursive: true, force: true });
+      fs.rmSync(loops, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder loop in the workspace: the component is listed once and its files indexed once', async () => {
+    const top = makeLoopTree();
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(top, {}, { trusted: false });
+      const r = await c.request<{ components: { name: string; overlays: { name: string }[] }[] }>('fluxOverlays/listOverlays', {});
+      assert.deepEqual(r.components.map((x) => [x.name, x.overlays.map((o) => o.name)]), [['app', ['base', 'staging', 'production']]]);
+      const log = c.notifications.filter((m) => m.method === 'window/logMessage').map((m) => (m.params as { message: string }).message);
+      assert.ok(log.some((m) => /indexed 5 YAML files/.test(m)), log.join('\n'));
+      const staging = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(path.join(top, 'app/staging')), overlay: 'staging' });
+      assert.ok(staging.problems.some((p) => /cycle detected/.test(p.message)), JSON.stringify(staging.problems));
+    } finally {
+      await c.shutdown();
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,11 +16,13 @@ const MAX_LINKS = 40;
 export class GitTreeFileSystem implements FileSystem {
   private readonly dirs = new Map<string, Set<string>>();
   private blobs?: Map<string, Buffer>;
+  private readonly hasLinks: boolean;
   private constructor(
     private readonly repo: GitRepository,
     readonly root: string,
     private readonly entries: Map<string, TreeEntry>,
   ) {
+    this.hasLinks = [...entries.values()].some((e) => e.mode === '120000');
     this.dirs.set(root, new Set());
     for (const [rel, e] of entries) {
       if (e.type !== 'blob') continue;
@@ -64,6 +66,12 @@ export class GitTreeFileSystem implements FileSystem {
 
   /** Resolves links component by component, as the kernel does; undefined when absent or outside the tree. */
   realPath(p: string): string | undefined {
+    if (!this.hasLinks) {
+      // Most trees hold no link: a path is then its own real path (and this is the hot path).
+      const n = path.posix.normalize(p).replace(/(.)\/$/, '$1');
+      const e = this.dirs.has(n) ? undefined : this.entry(n);
+      return this.dirs.has(n) || (e && e.type === 'blob') ? n : undefined;
+    }
     const rest = path.posix.relative(this.root, path.posix.resolve(this.root, p)).split('/').filter(Boolean);
     if (rest[0] === '..') return undefined;
     let cur = this.root;

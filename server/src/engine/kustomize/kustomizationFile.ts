@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq } from '../yaml/node';
 import { fail } from './errors';
-import { Loader } from './loader';
+import { KUSTOMIZATION_FILE_NAMES, Loader } from './loader';
 
 const KNOWN_FIELDS = new Set([
   'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
@@ -24,7 +24,10 @@ export interface KustomizationFile {
 export function loadKustomization(loader: Loader, dir: string, origin?: Origin): KustomizationFile {
   const file = loader.findKustomization(dir, origin);
   if (!file) {
-    fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`, origin, 'missing-kustomization');
+    // One exists but the restrictor refused it: say why it is not found.
+    const linked = KUSTOMIZATION_FILE_NAMES.find((n) => loader.stat(path.join(dir, n)) === 'file');
+    const why = linked ? `: ${linked} is a symbolic link out of it (kustomize's default load restrictor RootOnly)` : '';
+    fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'${why}`, origin, 'missing-kustomization');
   }
   const parsed = loader.parse(file, origin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
