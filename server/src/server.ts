@@ -7,12 +7,14 @@ import {
   CodeActionKind,
   Connection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   InitializeParams,
   InitializeResult,
+  ResponseError,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { createRedactingConnection, redactStderr } from './transport';
-import { uriToPath } from './features/convert';
+import { checkRequestParams, uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
 import { onCompletion } from './features/completion';
@@ -38,9 +40,13 @@ export function startServer(connection: Connection): ServerState {
   /** One failing request answers its fallback and is logged; the server keeps running. */
   const safe =
     <P, R>(name: string, fallback: R, fn: (state: ServerState, params: P) => R) =>
-    async (params: P): Promise<R> => {
+    async (params: P): Promise<R | ResponseError<void>> => {
       await ready;
       try {
+        // A URI that is not a file of this machine, or a position that is not one, is answered
+        // with a clear error; a position past the end of the document is clamped to it.
+        const bad = checkRequestParams(params, (uri) => state.text(uri));
+        if (bad) return new ResponseError(ErrorCodes.InvalidParams, `${name}: ${bad}`);
         return fn(state, params);
       } catch (e) {
         state.log(`${name} failed: ${(e as Error).stack ?? e}`);

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
 import { loadProfile } from '../engine/substitute/postBuild';
-import { computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
+import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
 import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
@@ -41,7 +41,10 @@ export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: st
     profile = { name: profileArg, variables: loadProfile(fs, abs).variables };
   }
   const all: FileDiagnostic[] = [];
-  for (const f of [...new Set(files)]) all.push(...computeDiagnostics(index, f, { validation: !args.flags.has('no-validation'), profile }).filter((d) => d.severity !== 'hint'));
+  const unique = [...new Set(files)];
+  for (const f of unique) all.push(...computeDiagnostics(index, f, { validation: !args.flags.has('no-validation'), profile }).filter((d) => d.severity !== 'hint'));
+  // An overlay whose build fails in a file outside the checked paths fails the check too.
+  all.push(...buildErrorsOutside(index, unique));
   const errors = all.filter((d) => d.severity === 'error').length;
   if (format === 'json') {
     out(JSON.stringify({ files: files.length, errors, warnings: all.filter((d) => d.severity === 'warning').length, diagnostics: all.map((d) => ({ ...d, file: rel(d.file) })) }, null, 2) + '\n');

@@ -1,7 +1,8 @@
 // `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
 // [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
 // overlay, read from git objects only (no checkout; working tree, index and refs untouched).
-// Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...).
+// Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
+// when an overlay fails to build after the merge (the report is printed first).
 
 import { ComponentChange, GitRepository, PromotionDiff, isGitError, promotionDiff } from '../engine/git';
 import { DiskFileSystem } from '../engine/fs';
@@ -27,6 +28,7 @@ function title(c: ComponentChange): string {
 export function formatText(d: PromotionDiff): string {
   const lines = [`promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)}), overlay per component: ${d.changes[0]?.overlay ?? ''}`.replace(/, overlay per component: $/, '')];
   if (d.conflicts.length) lines.push(`merge conflicts (files carry conflict markers after the merge): ${d.conflicts.join(', ')}`);
+  if (d.failing.length) lines.push(`fails to build after the merge: ${d.failing.join(', ')}`);
   if (d.changes.length === 0) lines.push('no component changes');
   for (const c of d.changes) lines.push(`  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)}${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`);
   if (d.unchanged.length) lines.push(`unchanged: ${d.unchanged.join(', ')}`);
@@ -49,6 +51,7 @@ export function formatMarkdown(d: PromotionDiff): string {
   let out = `### Promotion \`${d.from}\` → \`${d.to}\`\n\n`;
   out += `Merging \`${d.from}\` (${d.fromCommit.slice(0, 12)}) into \`${d.to}\` (${d.toCommit.slice(0, 12)}).\n\n`;
   if (d.conflicts.length) out += `> **Merge conflicts:** ${d.conflicts.map((c) => `\`${c}\``).join(', ')}\n\n`;
+  if (d.failing.length) out += `> **Fails to build after the merge:** ${d.failing.map((c) => `\`${c}\``).join(', ')}\n\n`;
   if (d.changes.length === 0) out += 'No component changes.\n';
   else {
     out += '| Component | Overlay | Change | Releases |\n|---|---|---|---|\n';
@@ -93,6 +96,10 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   if (format === 'json') out(JSON.stringify(result, null, 2) + '\n');
   else if (format === 'markdown') out(formatMarkdown(result));
   else out(formatText(result));
+  if (result.failing.length) {
+    err(`flux-overlays promotion-diff: after merging ${result.from} into ${result.to}, the ${result.changes[0]?.overlay ?? 'production'} overlay of ${result.failing.join(', ')} fails to build${result.conflicts.length ? ' (the merge conflicts)' : ''}\n`);
+    return 2;
+  }
   return 0;
 }
 

@@ -7,6 +7,79 @@ import type { Candidate } from '../engine/lsp-support/completion';
 import type { FileDiagnostic } from '../engine/lsp-support/diagnostics';
 import type { Origin } from '../engine/yaml/node';
 
+/**
+ * Why a request's URI cannot be served (not a `file:` URI of this machine), or undefined.
+ * `fileURLToPath` throws on `file://host/...`; handlers must never see such a URI.
+ */
+export function uriProblem(uri: unknown): string | undefined {
+  if (typeof uri !== 'string') return `URI must be a string (got ${typeof uri})`;
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `invalid URI '${uri}'`;
+  }
+  if (url.protocol !== 'file:') return `unsupported URI '${uri}': only file: URIs are served`;
+  if (url.hostname !== '' && url.hostname !== 'localhost') return `unsupported URI '${uri}': file URIs naming a host (${url.hostname}) are not served, only files of this machine`;
+  try {
+    fileURLToPath(url);
+  } catch (e) {
+    return `unsupported URI '${uri}': ${(e as Error).message}`;
+  }
+  return undefined;
+}
+
+interface Position {
+  line: number;
+  character: number;
+}
+
+function isPosition(p: unknown): p is Position {
+  return typeof p === 'object' && p !== null && 'line' in p && 'character' in p;
+}
+
+/**
+ * Checks the URIs and positions of a request before a handler sees them: URIs as uriProblem
+ * says; positions must be integers >= 0 (else the answer is an error naming the field), and a
+ * position past the end of its document is clamped to it (a line past the end to the last
+ * line's end, a character past the end of its line to that end, as LSP says), in place.
+ */
+export function checkRequestParams(params: unknown, textOf: (uri: string) => string | undefined): string | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  const p = params as Record<string, unknown>;
+  const td = p.textDocument as Record<string, unknown> | undefined;
+  const uris: [string, unknown][] = [];
+  if (td !== undefined) uris.push(['textDocument.uri', typeof td === 'object' && td !== null ? td.uri : undefined]);
+  if (p.uri !== undefined) uris.push(['uri', p.uri]);
+  for (const [field, uri] of uris) {
+    const bad = uriProblem(uri);
+    if (bad) return `${field}: ${bad}`;
+  }
+  const positions: [string, Position][] = [];
+  const range = p.range as Record<string, unknown> | undefined;
+  for (const [field, v] of [['position', p.position], ['range.start', range?.start], ['range.end', range?.end]] as const) {
+    if (v === undefined) continue;
+    if (!isPosition(v)) return `${field} must be { line, character }`;
+    for (const k of ['line', 'character'] as const) {
+      if (!Number.isInteger(v[k]) || v[k] < 0) return `${field}.${k} must be an integer >= 0 (got ${JSON.stringify(v[k])})`;
+    }
+    positions.push([field, v]);
+  }
+  if (positions.length && td && typeof td.uri === 'string') {
+    const text = textOf(td.uri);
+    if (text !== undefined) {
+      const lines = text.split('\n');
+      for (const [, v] of positions) {
+        if (v.line >= lines.length) {
+          v.line = lines.length - 1;
+          v.character = lines[v.line].length;
+        } else if (v.character > lines[v.line].length) v.character = lines[v.line].length;
+      }
+    }
+  }
+  return undefined;
+}
+
 export function uriToPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri).split('\\').join('/') : uri;
 }

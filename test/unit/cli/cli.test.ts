@@ -147,3 +147,31 @@ test('bad input: invalid YAML in a valuesFrom ConfigMap, missing key, malformed 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('check fails on an overlay whose build fails in a file outside the checked path (component cycle)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-check-cycle-'));
+  try {
+    const w = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, rel), text);
+    };
+    w('app/base/kustomization.yaml', 'resources:\n- cm.yaml\n');
+    w('app/base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+    w('app/production/kustomization.yaml', 'resources:\n- ../base\ncomponents:\n- ../comp-a\n');
+    const component = (next: string) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ${next}\n`;
+    w('app/comp-a/kustomization.yaml', component('../comp-b'));
+    w('app/comp-b/kustomization.yaml', component('../comp-a'));
+    assert.equal(cli('build', path.join(tmp, 'app/production')).status, 1);
+    for (const target of ['app/production', 'app/production/kustomization.yaml', 'app']) {
+      const r = spawnSync(process.execPath, [BIN, 'check', target], { cwd: tmp, encoding: 'utf8' });
+      assert.equal(r.status, 1, `check ${target}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, /app\/comp-b\/kustomization\.yaml:4:3: error: kustomize build production: cycle detected/, target);
+      assert.equal(r.stdout.match(/cycle detected/g)?.length, 1, r.stdout);
+    }
+    const j = JSON.parse(spawnSync(process.execPath, [BIN, 'check', '--format', 'json', 'app/production'], { cwd: tmp, encoding: 'utf8' }).stdout);
+    assert.equal(j.errors, 1);
+    assert.equal(j.diagnostics[0].code, 'kustomize-cycle');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

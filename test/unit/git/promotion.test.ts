@@ -111,3 +111,49 @@ test('merge conflicts are reported with the conflicting files', () => {
   assert.equal(snapshot(dir), before);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('a bare repository works: promotion diff reads git objects only', () => {
+  const dir = makePromotionRepo();
+  const bare = `${dir}.git`;
+  git(dir, 'clone', '-q', '--bare', dir, bare);
+  try {
+    const repo = GitRepository.open(bare);
+    assert.ok(!isGitError(repo), JSON.stringify(repo));
+    const d = promotionDiff(repo, {});
+    assert.ok(!isGitError(d), JSON.stringify(d));
+    assert.deepEqual(d.changes.map((c) => c.component), ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache']);
+    assert.deepEqual(d.failing, []);
+    const r = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', bare, '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(JSON.parse(r.stdout).changes.find((c: { component: string }) => c.component === 'components/podinfo').changed.includes('values'));
+    // The inside of a work tree's .git folder is neither: a clear error.
+    const inside = GitRepository.open(path.join(dir, '.git'));
+    assert.ok(isGitError(inside));
+    assert.match(inside.error, /not in a git work tree nor a bare repository/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(bare, { recursive: true, force: true });
+  }
+});
+
+test('promotion-diff exits 2, after the report, when the merge conflicts and the merged overlay fails to build', () => {
+  const dir = makePromotionRepo();
+  try {
+    git(dir, 'stash', '-q', '-u');
+    git(dir, 'checkout', '-q', 'production');
+    write(dir, { 'components/podinfo/production/values.yaml': 'conflicting: true\n' });
+    git(dir, 'commit', '-q', '-am', 'hotfix on production');
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], { encoding: 'utf8' });
+    const text = run();
+    assert.equal(text.status, 2, text.stdout + text.stderr);
+    assert.match(text.stdout, /fails to build after the merge: components\/podinfo/);
+    assert.match(text.stderr, /the production overlay of components\/podinfo fails to build \(the merge conflicts\)/);
+    assert.match(text.stderr, /components\/podinfo\/production\/values\.yaml:\d+/);
+    const json = run('--format', 'json');
+    assert.equal(json.status, 2);
+    assert.deepEqual(JSON.parse(json.stdout).failing, ['components/podinfo']);
+    assert.match(run('--format', 'markdown').stdout, /\*\*Fails to build after the merge:\*\* `components\/podinfo`/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

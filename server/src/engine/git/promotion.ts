@@ -38,6 +38,8 @@ export interface PromotionDiff {
   changes: ComponentChange[];
   /** Components whose overlay renders the same on both sides. */
   unchanged: string[];
+  /** Components whose overlay fails to build or evaluate after the merge (the promotion would break them). */
+  failing: string[];
 }
 
 export interface PromotionOptions extends OverlayOptions, EffectiveValuesOptions {
@@ -96,6 +98,7 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
   const names = [...new Set([...before.components.keys(), ...after.components.keys()])].filter((n) => !renamedTo.has(n)).sort();
   const changes: ComponentChange[] = [];
   const unchanged: string[] = [];
+  const failing: string[] = [];
   names.forEach((name, i) => {
     options.onProgress?.(i, names.length, name);
     const prevName = renamedFrom.get(name) ?? name;
@@ -114,11 +117,12 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
     else if (!bo && !ao) return;
     const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`);
     if (prevName !== name) change.previousName = prevName;
+    if (ra?.problems.some((p) => p.severity === 'error')) failing.push(name);
     if (change.status === 'modified' && change.changed.length === 0 && change.problems.length === 0) unchanged.push(name);
     else changes.push(change);
   });
   options.onProgress?.(names.length, names.length, '');
-  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, conflicts: merged.conflicts, changes, unchanged };
+  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, conflicts: merged.conflicts, changes, unchanged, failing };
 }
 
 function relDir(repo: GitRepository, dir: string): string {

@@ -55,12 +55,19 @@ export class GitRepository {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
   }
 
-  /** The top folder of the repository containing `dir`, or an error when it is not in one. */
+  /**
+   * The top folder of the repository containing `dir` (a bare repository's own folder: everything
+   * here reads git objects only), or an error when it is not in one.
+   */
   static open(dir: string, gitBinary = 'git'): GitResult<GitRepository> {
     const probe = new GitRepository(dir, gitBinary);
-    const r = probe.run(['rev-parse', '--show-toplevel']);
+    const r = probe.run(['rev-parse', '--is-bare-repository', '--absolute-git-dir']);
     if (r.status !== 0) return { error: `${dir} is not a git repository${r.stderr ? ` (${r.stderr.trim()})` : ''}` };
-    return new GitRepository(r.stdout.toString('utf8').trim(), gitBinary);
+    const [bare, gitDir] = r.stdout.toString('utf8').trim().split('\n');
+    if (bare === 'true') return new GitRepository(gitDir, gitBinary);
+    const top = probe.run(['rev-parse', '--show-toplevel']);
+    if (top.status !== 0) return { error: `${dir} is not in a git work tree nor a bare repository${top.stderr ? ` (${top.stderr.trim()})` : ''}` };
+    return new GitRepository(top.stdout.toString('utf8').trim(), gitBinary);
   }
 
   /** The commit a branch, tag or commit id names. Refuses names that could be options. */

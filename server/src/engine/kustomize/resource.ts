@@ -86,6 +86,11 @@ export function idEquals(a: ResId, b: ResId): boolean {
   return a.name === b.name && gvkEquals(a.gvk, b.gvk) && nsEquals(a.namespace, b.namespace);
 }
 
+/** A string equal for two ids exactly when idEquals holds (for sets and maps of ids). */
+export function idKey(id: ResId): string {
+  return `${id.gvk.group}\u0000${id.gvk.version}\u0000${id.gvk.kind}\u0000${id.name}\u0000${id.namespace === '' ? 'default' : id.namespace}`;
+}
+
 export function gvkString(g: Gvk): string {
   return `${g.kind || '[noKind]'}.${g.version || '[noVer]'}.${g.group || '[noGrp]'}`;
 }

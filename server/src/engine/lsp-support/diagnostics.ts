@@ -136,6 +136,38 @@ function buildErrors(index: WorkspaceIndex, file: string, isKust: boolean): File
   return out;
 }
 
+/**
+ * Build errors of the overlays among `files` that lie in files outside `files` (a component
+ * cycle in a component folder next to the overlay, a broken base): `check PATH` reports each
+ * file's own diagnostics, so without these it would pass an overlay whose build fails. Each
+ * error is placed at its own file and line (the kustomization file when it names none).
+ */
+export function buildErrorsOutside(index: WorkspaceIndex, files: readonly string[]): FileDiagnostic[] {
+  const checked = new Set(files);
+  const out: FileDiagnostic[] = [];
+  for (const file of files) {
+    if (!KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file))) continue;
+    const dir = path.posix.dirname(file);
+    if (!isBuildable(index, dir)) continue;
+    try {
+      for (const p of index.build(dir).problems) {
+        if (p.severity !== 'error' || (p.file !== undefined && checked.has(p.file))) continue;
+        const where = p.file ?? file;
+        out.push({ file: where, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'error', code: `kustomize-${p.code}`, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+      }
+    } catch (e) {
+      out.push({ file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', message: `internal error while building ${dir}: ${(e as Error).message}`, code: 'internal' });
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((d) => {
+    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** Components (kind: Component) are not built on their own; neither are folders without a kustomization. */
 function isBuildable(index: WorkspaceIndex, dir: string): boolean {
   if (!index.kustomizationDirs.has(dir)) return false;

@@ -1,7 +1,7 @@
 // Reading YAML text into origin-carrying nodes (node.ts). Parsing never throws: syntax problems
 // come back as a list with positions, and whatever could be read is still returned.
 
-import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, LineCounter, parseAllDocuments, Scalar as YamlScalar } from 'yaml';
+import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, Composer, LineCounter, Parser, Scalar as YamlScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
@@ -70,48 +70,61 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
   const lineCounter = new LineCounter();
   const problems: YamlProblem[] = [];
   const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text, flavor };
-  let docs: Document.Parsed[];
+  const documents: ParsedDocument[] = [];
+  // Documents are composed and converted one at a time, so the yaml package's own trees of a
+  // 10,000-document file are never all alive at once (collecting them made parsing such a file
+  // spend most of its time in the garbage collector).
+  // Lines are counted up front: positions are then known however far the parser has read.
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const parser = new Parser();
+  const composer = new Composer({ uniqueKeys: false, keepSourceTokens: false, strict: true, schema: 'failsafe' });
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: true, schema: 'failsafe' }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+    for (const doc of composer.compose(parser.parse(text)) as Iterable<Document.Parsed>) convertDocument(doc, pm, documents, problems);
   } catch (e) {
     problems.push({ message: `YAML: ${(e as Error).message}`, file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift, severity: 'error', code: 'yaml-syntax' });
-    return { file, documents: [], problems };
-  }
-  const documents: ParsedDocument[] = [];
-  for (const doc of docs) {
-    let stackOverflow = false;
-    for (const err of doc.errors) {
-      const s = position(pm, err.pos[0]);
-      const e = position(pm, err.pos[1]);
-      const duplicate = err.code === 'DUPLICATE_KEY';
-      // The yaml package's composer recurses per nesting level and reports running out of stack
-      // as an error (some hundreds of levels): one clear problem per document.
-      if (/Maximum call stack size exceeded/.test(err.message)) {
-        if (stackOverflow) continue;
-        stackOverflow = true;
-        problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error', code: 'yaml-too-deep' });
-        continue;
-      }
-      problems.push({
-        message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
-        file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error',
-        code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
-      });
-    }
-    const budget: AliasBudget = { nodes: 0, aliased: 0, aliasedChars: 0, aliasDepth: 0 };
-    const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, budget, 0) : undefined;
-    if (pm.duplicates) {
-      for (const d of pm.duplicates) problems.push(d);
-      pm.duplicates = undefined;
-    }
-    if (budget.exceeded) problems.push(budget.exceeded);
-    if (budget.tooDeep) problems.push(budget.tooDeep);
-    // Every Secret read, wherever from, is known to the output net (engine/secrets.ts).
-    rememberDocument(root);
-    documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
   }
   return { file, documents, problems };
+}
+
+function convertDocument(doc: Document.Parsed, pm: PositionMap, documents: ParsedDocument[], problems: YamlProblem[]): void {
+  const file = pm.file;
+  let stackOverflow = false;
+  for (const err of doc.errors) {
+    const s = position(pm, err.pos[0]);
+    const e = position(pm, err.pos[1]);
+    const duplicate = err.code === 'DUPLICATE_KEY';
+    // The yaml package's composer recurses per nesting level and reports running out of stack
+    // as an error (some hundreds of levels): one clear problem per document.
+    if (/Maximum call stack size exceeded/.test(err.message)) {
+      if (stackOverflow) continue;
+      stackOverflow = true;
+      problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error', code: 'yaml-too-deep' });
+      continue;
+    }
+    problems.push({
+      message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
+      file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error',
+      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+    });
+  }
+  const budget: AliasBudget = { nodes: 0, aliased: 0, aliasedChars: 0, aliasDepth: 0 };
+  const root = doc.contents ? convert(doc.contents as YamlNode, pm, doc, budget, 0) : undefined;
+  if (pm.duplicates) {
+    for (const d of pm.duplicates) problems.push(d);
+    pm.duplicates = undefined;
+  }
+  if (budget.exceeded) problems.push(budget.exceeded);
+  if (budget.tooDeep) problems.push(budget.tooDeep);
+  // Every Secret read, wherever from, is known to the output net (engine/secrets.ts).
+  rememberDocument(root);
+  documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
+}
+
+let flattenedNumbers = 0;
+function flatten(s: string): void {
+  // The count only keeps the conversion from being optimised away.
+  if (Number(s)) flattenedNumbers++;
 }
 
 function firstLine(s: string): string {
@@ -212,7 +225,15 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     if ((sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') && typeof v === 'string' && v.endsWith('\n') && n.range && pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 && pm.text.indexOf('\n', n.range[2]) < 0) {
       v = v.slice(0, -1);
     }
-    if (typeof v === 'string' || typeof v === 'boolean') return scalar(v, origin);
+    // The yaml package builds quoted and block scalars piece by piece (a double-quoted one a
+    // character at a time): V8 keeps such a string as a chain of pieces, tens of bytes per
+    // character, until something flattens it. Converting to a number flattens it in place, so a
+    // file of long quoted strings no longer takes 25 times its size in memory.
+    if (typeof v === 'string') {
+      if (v.length > 16) flatten(v);
+      return scalar(v, origin);
+    }
+    if (typeof v === 'boolean') return scalar(v, origin);
     if (typeof v === 'number') return scalar(v, origin);
     if (typeof v === 'bigint') return scalar(Number(v), origin);
     return scalar(String(v), origin);
