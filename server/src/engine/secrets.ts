@@ -188,13 +188,23 @@ export function redactText(s: string): string {
   return s.replace(pattern, (m) => secretMark(byForm.get(m) ?? m));
 }
 
-/** A copy of a JSON-like value with `redactText` applied to every string (keys included). */
+/** A copy of a JSON-like value with `redactText` applied to every string (keys included); `v` itself when nothing matches. */
 export function redactDeep<T>(v: T): T {
+  if (pattern === undefined) pattern = compile();
+  if (!pattern) return v;
+  // One pass over the JSON text first (the escaped forms are known too): most messages hold no secret.
+  pattern.lastIndex = 0;
+  const hit = pattern.test(JSON.stringify(v) ?? '');
+  pattern.lastIndex = 0;
+  return hit ? walkRedact(v) : v;
+}
+
+function walkRedact<T>(v: T): T {
   if (typeof v === 'string') return redactText(v) as T;
-  if (Array.isArray(v)) return v.map(redactDeep) as T;
+  if (Array.isArray(v)) return v.map(walkRedact) as T;
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[redactText(k)] = redactDeep(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[redactText(k)] = walkRedact(x);
     return o as T;
   }
   return v;
