@@ -3,23 +3,27 @@
 // 1. Structure (`redactTree`, `maskSecretValues`): what is secret in a tree. The values of a
 //    Secret's `data` and `stringData` and its `kubectl.kubernetes.io/last-applied-configuration`
 //    annotation (which holds the whole object); values helm-controller takes from a Secret
-//    (`valuesFrom` kind Secret, origin `by` naming `Secret/...`, or `origin.secret`); and
+//    (`valuesFrom` kind Secret: origin `by` naming `Secret/...`, or `origin.secret`); and
 //    `${VAR}`s substituted from a Secret-backed cluster profile (the scalar's `shown` text has
-//    the secret variables replaced by marks). The emitters (yaml/emit.ts: emitYaml,
-//    emitDocuments, emitJS) apply it unless told `showSecrets`, so every tree that is printed
-//    is redacted by the same code.
+//    the secret variables replaced by marks, and values parsed from such text inherit it).
+//    The emitters (yaml/emit.ts: emitYaml, emitDocuments, emitJS) apply it unless told
+//    `showSecrets`, so every tree that is printed is redacted by the same code; effective
+//    values are masked when computed (hover, completion and diagnostics read them).
 // 2. Text (`redactText`, `redactDeep`): the net at the process boundary. Every clear secret
 //    value the engine reads (a Secret document parsed anywhere, a secretGenerator's sources, a
-//    Secret-backed profile) is remembered in `knownSecrets`; the CLI's stdout/stderr and every
-//    message the language server writes (responses, notifications, diagnostics, logs) replace
-//    those values, and their base64 and JSON-escaped forms, by marks. This is what keeps free
-//    text (problem messages, hovers, logs) from quoting a secret, including outputs added later.
+//    Secret-backed profile, a leaf of values from a Secret) is remembered here; the CLI's
+//    stdout/stderr (cli/main.ts) and every message the language server writes (responses,
+//    notifications, diagnostics, logs: server/src/transport.ts) and its stderr replace those
+//    values, and their base64 and JSON-escaped forms, by marks. This is what keeps free text
+//    (problem messages, hovers, logs) from quoting a secret, including outputs added later.
+//    Messages we write ourselves do not quote Secret data anyway (schema, generators).
 //
-// A mark is `<secret:1a2b3c4d>` (no space: it stays one plain YAML scalar): the first 8 hex characters of an HMAC-SHA256 of the clear value
-// under a random key drawn once per process. Two sides of a diff, the build and the values of
-// one run, show the same mark for the same value and different marks for different values (a
-// changed secret still shows as changed), yet a mark reveals nothing: without the key it cannot
-// be checked against guesses, and the key never leaves the process.
+// A mark is `<secret:1a2b3c4d>` (no space: it stays one plain YAML scalar): the first 8 hex
+// characters of an HMAC-SHA256 of the clear value under a random key drawn once per process.
+// Two sides of a diff, the build and the values of one run, show the same mark for the same
+// value and different marks for different values (a changed secret still shows as changed),
+// yet a mark reveals nothing: without the key it cannot be checked against guesses, and the
+// key never leaves the process. Marks differ from one run to the next.
 
 import { createHmac, randomBytes } from 'crypto';
 import { YMap, YNode, YScalar, clone, get, getString, isMap, scalar, toJS } from './yaml/node';
@@ -184,13 +188,23 @@ export function redactText(s: string): string {
   return s.replace(pattern, (m) => secretMark(byForm.get(m) ?? m));
 }
 
-/** A copy of a JSON-like value with `redactText` applied to every string (keys included). */
+/** A copy of a JSON-like value with `redactText` applied to every string (keys included); `v` itself when nothing matches. */
 export function redactDeep<T>(v: T): T {
+  if (pattern === undefined) pattern = compile();
+  if (!pattern) return v;
+  // One pass over the JSON text first (the escaped forms are known too): most messages hold no secret.
+  pattern.lastIndex = 0;
+  const hit = pattern.test(JSON.stringify(v) ?? '');
+  pattern.lastIndex = 0;
+  return hit ? walkRedact(v) : v;
+}
+
+function walkRedact<T>(v: T): T {
   if (typeof v === 'string') return redactText(v) as T;
-  if (Array.isArray(v)) return v.map(redactDeep) as T;
+  if (Array.isArray(v)) return v.map(walkRedact) as T;
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[redactText(k)] = redactDeep(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[redactText(k)] = walkRedact(x);
     return o as T;
   }
   return v;
