@@ -40,7 +40,7 @@ function report(name: string, t: Tally): void {
   // the first finding of each kind of failure (its message without the case), with a count
   const kinds = new Map<string, { first: string; n: number }>();
   for (const f of [...t.crashes.map((x) => `crash: ${x}`), ...t.hangs.map((x) => `hang: ${x}`), ...t.noLocation.map((x) => `no file:line: ${x}`)]) {
-    const key = f.replace(/^(\w[\w :]*?: ).*?(: (?:server log|uncaught|flux-overlays)?)/, '$1').replace(/\/tmp\/\S+|\d+/g, '').slice(0, 120);
+    const key = f.slice(0, f.indexOf(':')) + f.slice(f.lastIndexOf(' :: ')).replace(/\/\S+|\d+/g, '').slice(0, 100);
     const k = kinds.get(key);
     if (k) k.n++;
     else kinds.set(key, { first: f, n: 1 });
@@ -144,13 +144,13 @@ function runCli(t: Tally, label: string, cwd: string, args: string[]): void {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: CASE_TIMEOUT_MS * 2, maxBuffer: 64 * 1024 * 1024 });
   const what = `${label}: flux-overlays ${args.join(' ')}`;
   if (r.error || r.signal) {
-    t.hangs.push(`${what}: ${r.error?.message ?? r.signal}`);
+    t.hangs.push(`${what} :: ${r.error?.message ?? r.signal}`);
     return;
   }
-  if (![0, 1, 2].includes(r.status ?? -1) || /internal error|^\s+at .*\(.*:\d+:\d+\)$/m.test(r.stderr)) t.crashes.push(`${what}: exit ${r.status}: ${r.stderr.slice(0, 400)}`);
+  if (![0, 1, 2].includes(r.status ?? -1) || /internal error|^\s+at .*\(.*:\d+:\d+\)$/m.test(r.stderr)) t.crashes.push(`${what} :: exit ${r.status}: ${r.stderr.slice(0, 400)}`);
   for (const line of r.stderr.split('\n')) {
     // build/values print `error: file:line:col: message`; check prints `file:line:col: error: ...`
-    if (/^error: /.test(line) && !/^error: \S+:\d+:\d+: /.test(line)) t.noLocation.push(`${what}: ${line}`);
+    if (/^error: /.test(line) && !/^error: \S+:\d+:\d+: /.test(line)) t.noLocation.push(`${what} :: ${line}`);
   }
 }
 
@@ -199,8 +199,7 @@ async function fuzzServer(t: Tally, repo: string, seed: number, steps: number): 
   const label = path.basename(repo);
   let version = 1;
   let exited: string | undefined;
-  const proc = (c as unknown as { proc: ChildProcess }).proc;
-  proc.on('exit', (code, signal) => (exited = `server exited (${code ?? signal})`));
+  c.child.on('exit', (code, signal) => (exited = `server exited (${code ?? signal})`));
   try {
     await c.initialize(ws);
     files.forEach((f, i) => c.open(uriOf(f), texts[i]));
@@ -232,16 +231,16 @@ async function fuzzServer(t: Tally, repo: string, seed: number, steps: number): 
           try {
             const r = await c.request<{ problems?: { severity: string; message: string; step?: string; location?: unknown }[] }>(m, params, CASE_TIMEOUT_MS);
             for (const p of r?.problems ?? []) {
-              if (/internal error/i.test(p.message)) t.crashes.push(`${what(m)}: ${p.message}`);
+              if (/internal error/i.test(p.message)) t.crashes.push(`${what(m)} :: ${p.message}`);
               // a problem of a step (build, values...) comes from a file; without a step it is
               // about the request itself (`no overlay 'production' for <file>`)
-              else if (p.severity === 'error' && p.step && !p.location) t.noLocation.push(`${what(m)}: ${p.message}`);
+              else if (p.severity === 'error' && p.step && !p.location) t.noLocation.push(`${what(m)} :: ${p.message}`);
             }
           } catch (e) {
             const msg = (e as Error).message;
             // the server answers every request with a result; an error response is a handler failing
-            if (/timed out/.test(msg)) t.hangs.push(`${what(m)}: ${msg}`);
-            else t.crashes.push(`${what(m)}: ${msg}`);
+            if (/timed out/.test(msg)) t.hangs.push(`${what(m)} :: ${msg}`);
+            else t.crashes.push(`${what(m)} :: ${msg}`);
           }
         }),
       );
@@ -249,14 +248,14 @@ async function fuzzServer(t: Tally, repo: string, seed: number, steps: number): 
     // Handlers catch their own failures (the server lives on), but none should fail at all.
     for (const m of c.notifications) {
       const msg = String((m.params as { message?: string } | undefined)?.message ?? '');
-      if (m.method === 'window/logMessage' && / failed: /.test(msg)) t.crashes.push(`${label}: server log: ${msg.split('\n').slice(0, 3).join(' | ')}`);
+      if (m.method === 'window/logMessage' && / failed: /.test(msg)) t.crashes.push(`${label} :: server log: ${msg.split('\n').slice(0, 3).join(' | ')}`);
     }
-    if (exited) t.crashes.push(`${label}: ${exited}`);
+    if (exited) t.crashes.push(`${label} :: ${exited}`);
     else {
       // still answering once the buffers hold the real files again
       files.forEach((f, i) => c.change(uriOf(f), originals[i], ++version));
       t.runs++;
-      await c.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(files[0]) } }, CASE_TIMEOUT_MS).catch((e: Error) => t.crashes.push(`${label}: final request: ${e.message}`));
+      await c.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(files[0]) } }, CASE_TIMEOUT_MS).catch((e: Error) => t.crashes.push(`${label} :: final request: ${e.message}`));
     }
   } finally {
     await c.shutdown();
@@ -281,11 +280,11 @@ describe('seeded fuzzing of corpus YAML', { skip: corpusAvailable() ? false : `c
         const reply = await worker.run(n, file, text);
         if (!reply) {
           t.runs++;
-          t.hangs.push(`${where}: no answer in ${CASE_TIMEOUT_MS} ms`);
+          t.hangs.push(`${where} :: no answer in ${CASE_TIMEOUT_MS} ms`);
           continue;
         }
         t.runs += reply.runs;
-        for (const f of reply.findings as Finding[]) (f.kind === 'crash' ? t.crashes : t.noLocation).push(`${where}: ${f.what}`);
+        for (const f of reply.findings as Finding[]) (f.kind === 'crash' ? t.crashes : t.noLocation).push(`${where} :: ${f.what}`);
       }
     } finally {
       worker.stop();
