@@ -23,22 +23,26 @@ export interface ServerScale {
   afterWarmup?: ProcMemory;
   afterSoak?: ProcMemory;
   soakMs: number;
+  /** RSS (MB) after each tenth of the soak: a leak climbs, heap slack levels off. */
+  samples: number[];
   /** Hover at the end of the soak still shows the values of every overlay. */
   hoverAfterSoak: string;
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Keys added to the soak document (each edit parses the whole document, as the server does). */
+const KEYS = 150;
 
 /**
  * The server on `repo` (components/app7 must exist): first index, then `edits` incremental
- * edits of components/app7/staging/values.yaml padded to about 20 KB (so that keeping every
- * version would show in the RSS), a request every `every` edits, RSS after the first tenth
+ * edits of components/app7/staging/values.yaml padded to about 6 KB (keeping every version
+ * and its parse would show in the RSS), a request every `every` edits, RSS after the first tenth
  * (the warm-up) and at the end.
  */
 export async function measureServer(repo: string, edits: number, every = 10, timeoutMs = 120_000): Promise<ServerScale> {
   const values = path.join(repo, 'components/app7/staging/values.yaml');
   const kust = path.join(repo, 'components/app7/staging/kustomization.yaml');
-  const padding = Array.from({ length: 600 }, (_, i) => `    key${i}: value-${i}-${'x'.repeat(16)}\n`).join('');
+  const padding = Array.from({ length: KEYS }, (_, i) => `    key${i}: value-${i}-${'x'.repeat(16)}\n`).join('');
   const text = fs.readFileSync(values, 'utf8') + padding;
   const c = TestClient.ours(PROJECT_ROOT);
   const pid = c.child.pid;
@@ -58,10 +62,11 @@ export async function measureServer(repo: string, edits: number, every = 10, tim
     let version = 1;
     let requests = 0;
     let afterWarmup: ProcMemory | undefined;
+    const samples: number[] = [];
     const warmup = Math.max(1, Math.floor(edits / 10));
     const t1 = Date.now();
     for (let i = 0; i < edits; i++) {
-      const k = i % 600;
+      const k = i % KEYS;
       const line = valueLine(k);
       const col = lines[line].indexOf('value-');
       const word = `${(i % 1000).toString().padStart(3, '0')}`;
@@ -76,12 +81,13 @@ export async function measureServer(repo: string, edits: number, every = 10, tim
         await settle(1000);
         afterWarmup = procMemory(pid);
       }
+      if ((i + 1) % warmup === 0) samples.push(procMemory(pid)?.rssMb ?? NaN);
     }
     const soakMs = Date.now() - t1;
     await settle(1000);
     const afterSoak = procMemory(pid);
     const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 6 } }, timeoutMs);
-    return { indexMs, afterIndex, edits, requests, afterWarmup, afterSoak, soakMs, hoverAfterSoak: hover?.contents.value ?? '' };
+    return { indexMs, afterIndex, edits, requests, afterWarmup, afterSoak, soakMs, samples, hoverAfterSoak: hover?.contents.value ?? '' };
   } finally {
     await c.shutdown();
   }
