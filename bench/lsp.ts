@@ -7,24 +7,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { TestClient, uriOf } from '../test/lsp/client';
 import { builtinSchema } from '../server/src/engine/schema';
+import { generateRepository } from './generate';
 import { pct } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 const N = Number(process.env.BENCH_COMPONENTS ?? 2000);
 const ITER = Number(process.env.BENCH_ITER ?? 200);
 
-function generate(dir: string): void {
-  for (let i = 0; i < N; i++) {
-    const c = path.join(dir, 'components', `app${i}`);
-    for (const d of ['base', 'staging', 'production']) fs.mkdirSync(path.join(c, d), { recursive: true });
-    fs.writeFileSync(path.join(c, 'base/kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: app${i}\nresources:\n  - release.yaml\n`);
-    fs.writeFileSync(path.join(c, 'base/release.yaml'), `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: app${i}\nspec:\n  interval: 1h\n  url: https://charts.example.org\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app${i}\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: app\n      sourceRef:\n        kind: HelmRepository\n        name: app${i}\n  values:\n    replicaCount: 1\n    image:\n      tag: v1\n`);
-    for (const [o, n] of [['staging', 2], ['production', 3]] as const) {
-      fs.writeFileSync(path.join(c, o, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: values.yaml\n`);
-      fs.writeFileSync(path.join(c, o, 'values.yaml'), `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app${i}\nspec:\n  values:\n    replicaCount: ${n}\n`);
-    }
-  }
-}
 
 
 async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
@@ -42,7 +31,7 @@ const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 9
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-lsp-bench-'));
   console.log(`generating ${N} components x 3 overlays in ${dir}`);
-  generate(dir);
+  generateRepository(dir, N);
   const kust = path.join(dir, 'components/app7/staging/kustomization.yaml');
   const values = path.join(dir, 'components/app7/staging/values.yaml');
   const kustText = fs.readFileSync(kust, 'utf8') + '\n';

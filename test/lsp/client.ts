@@ -29,6 +29,11 @@ export class TestClient {
     this.proc.stderr?.on('data', () => undefined);
   }
 
+  /** The server process (its pid for /proc/<pid>/status, its exit). */
+  get child(): ChildProcess {
+    return this.proc;
+  }
+
   static ours(projectRoot: string): TestClient {
     return new TestClient(process.execPath, [path.join(projectRoot, 'out/server/src/server.js'), '--stdio'], projectRoot);
   }
@@ -107,8 +112,8 @@ export class TestClient {
     });
   }
 
-  diagnosticsFor(uri: string, since = 0): Promise<Message> {
-    return this.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri, 20000, since);
+  diagnosticsFor(uri: string, since = 0, timeoutMs = 20000): Promise<Message> {
+    return this.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri, timeoutMs, since);
   }
 
   async initialize(rootDir: string, settings: unknown = {}, initializationOptions: { trusted: boolean } = { trusted: true }): Promise<unknown> {

@@ -3,6 +3,7 @@
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
+import { SnapshotFileSystem } from '../engine/snapshotFs';
 import { loadProfile } from '../engine/substitute/postBuild';
 import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
 import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
@@ -15,7 +16,8 @@ export const CHECK_USAGE = `usage: flux-overlays check [--format text|json] [--n
 export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
   const format = lastValue(args, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got ${format})`);
-  const fs = new DiskFileSystem();
+  // The tree does not change while check runs: each file is read (and each folder listed) once.
+  const fs = new SnapshotFileSystem(new DiskFileSystem());
   const targets = (args.positionals.length ? args.positionals : ['.']).map((p) => path.resolve(p).split(path.sep).join('/'));
   const files: string[] = [];
   const roots: string[] = [];

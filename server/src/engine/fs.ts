@@ -83,7 +83,10 @@ export class DiskFileSystem implements FileSystem {
   }
   stat(path: string): EntryType | undefined {
     try {
-      const s = nodeFs.statSync(path);
+      // No exception for a missing path: kustomize looks for three file names in every folder,
+      // and a thrown ENOENT costs more than the stat (4 s of a 2,000-component check).
+      const s = nodeFs.statSync(path, { throwIfNoEntry: false });
+      if (!s) return undefined;
       return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
     } catch {
       return undefined;

@@ -268,6 +268,8 @@ export function defaultTransformerConfig(): TransformerConfig {
 /** Adds specs that are not already there (same gvk and path), as kustomize's config merge does. */
 export function mergeSpecs(into: FieldSpec[], more: FieldSpec[]): void {
   if (more === into || more.length === 0) return;
+  // The common case, a folder's default specs merged into its parent's: the same objects.
+  if (more.length <= into.length && more.every((s, i) => s === into[i])) return;
   const seen = new Set(into.map(specKey));
   for (const s of more) {
     const k = specKey(s);

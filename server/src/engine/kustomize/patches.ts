@@ -20,6 +20,8 @@ interface PatchSource {
   /** Line offset of inline patch text inside the kustomization file (block scalar). */
   shift?: { line: number; col: number };
   label: string;
+  /** A patch file (not inline text): its parse can come from the loader's cache. */
+  loader?: Loader;
 }
 
 function inlineShift(node: YNode | undefined, loader: Loader, file: string): { line: number; col: number } | undefined {
@@ -40,10 +42,14 @@ function inlineShift(node: YNode | undefined, loader: Loader, file: string): { l
 
 function docsOf(src: PatchSource): YNode[] {
   const read = (flavor: YamlFlavor) => {
-    const parsed = parseYaml(src.text, src.file, src.shift, flavor);
+    // A patch file is parsed once per text, shared with the workspace index and every overlay
+    // using it (the parse cache); the build merges a copy of it.
+    const shared = src.loader !== undefined && flavor === 'kustomize' && !src.shift;
+    const parsed = shared ? src.loader!.cache.get(src.file, src.text) : parseYaml(src.text, src.file, src.shift, flavor);
     const err = parsed.problems.find((p) => p.severity === 'error');
     if (err) fail(`${src.label}: ${err.message}`, { file: err.file, line: err.line, col: err.col, endLine: err.endLine, endCol: err.endCol });
-    return parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+    const roots = parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+    return shared ? roots.map((r) => clone(r)) : roots;
   };
   const docs = read('kustomize');
   // kustomize turns a JSON6902 patch written in YAML into JSON with go-yaml v2 (YAML 1.1), so
@@ -105,7 +111,7 @@ function loadSource(k: KustomizationFile, loader: Loader, entry: YMap): PatchSou
   if (hasInline && rel) fail("patch and path can't be set at the same time", entry.origin);
   if (rel) {
     const file = loader.resolve(k.dir, rel, pathNode?.origin);
-    return { text: loader.readText(file, pathNode?.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}` };
+    return { text: loader.readText(file, pathNode?.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, loader };
   }
   return { text: inline!, file: k.file, shift: inlineShift(patchNode, loader, k.file), label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${patchNode?.origin?.line ?? '?'}` };
 }
@@ -162,7 +168,7 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
     const asFile = !value.includes('\n') ? loader.resolveAny(k.dir, value, item.origin) : undefined;
     if (asFile && loader.stat(asFile) === 'file') {
       const file = loader.resolve(k.dir, value, item.origin);
-      src = { text: loader.readText(file, item.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}` };
+      src = { text: loader.readText(file, item.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, loader };
     } else {
       src = { text: value, file: k.file, shift: inlineShift(item, loader, k.file), label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${item.origin?.line ?? '?'}` };
       const docs0 = docsOf(src);

@@ -191,12 +191,13 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   const builtRelease = built?.objects.find((o) => getString(o.node, 'kind') === 'HelmRelease' && getString(get(o.node, 'metadata'), 'name') === releaseName);
   const namespace = getString(get(root, 'metadata'), 'namespace') ?? getString(get(builtRelease?.node, 'metadata'), 'namespace');
   const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
-  const known = (k: string) => [...builtObjects.filter((o) => o.kind === k).map((o) => o.name), ...index.objects(k).map((o) => o.name)];
+  const builtNames = (k: string) => builtObjects.filter((o) => o.kind === k).map((o) => o.name);
   const check = (refKind: string, nameNode: YNode | undefined, what: string) => {
     if (!nameNode || nameNode.kind !== 'scalar' || typeof nameNode.value !== 'string' || nameNode.value.includes('${')) return;
     const name = nameNode.value;
-    const candidates = known(refKind);
-    if (candidates.includes(name)) return;
+    // The workspace's names by set (thousands of objects); the list only to suggest a name.
+    if (index.objectNames(refKind).has(name) || builtNames(refKind).includes(name)) return;
+    const candidates = [...builtNames(refKind), ...index.objects(refKind).map((o) => o.name)];
     if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
     const near = closest(name, candidates);
     if (near && near !== name && candidates.length > 0) {

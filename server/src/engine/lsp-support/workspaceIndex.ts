@@ -14,7 +14,7 @@ import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../yaml/node'
 import { ParsedFile } from '../yaml/parse';
 import { EffectiveRelease, computeEffectiveValues } from '../values/effective';
 import { EffectiveValuesOptions } from '../values/effective';
-import { Component, componentOf, discoverComponents } from '../workspace/discover';
+import { Component, discoverComponents } from '../workspace/discover';
 
 export type { Component };
 
@@ -65,6 +65,10 @@ export class WorkspaceIndex {
   private readonly readers = new Map<string, Set<string>>();
   /** Components, discovered on first use (see components()). */
   private componentList?: Component[];
+  /** Component folder -> component (the first listed when two roots overlap), for componentOf. */
+  private componentByDir?: Map<string, Component>;
+  /** Named objects by kind in file order, rebuilt on first use after a file changed (see objects()). */
+  private objectsByKind?: Map<string, { list: NamedObject[]; names: Set<string> }>;
   settings: IndexSettings = { overlayFolders: ['staging', 'production'], crdFolders: [] };
   valuesOptions: EffectiveValuesOptions = {};
 
@@ -107,6 +111,7 @@ export class WorkspaceIndex {
     }
     this.patchesNamedBy.delete(file);
     this.objectsByFile.delete(file);
+    this.objectsByKind = undefined;
     this.valuesFromByFile.delete(file);
     const wasCrd = this.crdFiles.delete(file);
     if (isKust && this.componentList && (text === undefined) !== !this.kustomizationDirs.has(dir)) this.componentList = undefined;
@@ -222,10 +227,31 @@ export class WorkspaceIndex {
     return this.patchFiles.has(file);
   }
 
+  /** Named objects of the workspace (of one kind), in file order. */
   objects(kind?: string): NamedObject[] {
-    const out: NamedObject[] = [];
-    for (const list of this.objectsByFile.values()) for (const o of list) if (!kind || o.kind === kind) out.push(o);
-    return out;
+    if (kind) return [...this.byKind(kind).list];
+    return [...this.objectsByFile.values()].flat();
+  }
+
+  /** The names of the workspace's objects of one kind. */
+  objectNames(kind: string): ReadonlySet<string> {
+    return this.byKind(kind).names;
+  }
+
+  private byKind(kind: string): { list: NamedObject[]; names: Set<string> } {
+    if (!this.objectsByKind) {
+      // One pass per change of the workspace instead of one per question: check asks for every
+      // reference of every file (2,000 components: 6,000 questions over 6,000 files).
+      const byKind = new Map<string, { list: NamedObject[]; names: Set<string> }>();
+      for (const list of this.objectsByFile.values()) for (const o of list) {
+        let k = byKind.get(o.kind);
+        if (!k) byKind.set(o.kind, (k = { list: [], names: new Set() }));
+        k.list.push(o);
+        k.names.add(o.name);
+      }
+      this.objectsByKind = byKind;
+    }
+    return this.objectsByKind.get(kind) ?? { list: [], names: new Set() };
   }
 
   objectsIn(file: string): NamedObject[] {
@@ -253,17 +279,37 @@ export class WorkspaceIndex {
    * discovery (engine/workspace/discover.ts: d1/keos, flux2-example and d1-infra layouts).
    */
   componentOf(file: string): Component | undefined {
-    return componentOf(this.components(), file);
+    // The innermost component is the first component folder met walking up (componentOf in
+    // discover.ts says the same by scanning every component, too slow once per file of check).
+    const byDir = this.componentsByDir();
+    let d = file.length > 1 ? file.replace(/\/+$/, '') || '/' : file;
+    for (;;) {
+      const c = byDir.get(d);
+      if (c) return c;
+      const up = path.posix.dirname(d);
+      if (up === d) return undefined;
+      d = up;
+    }
   }
 
   /** The component rooted exactly at `dir`. */
   componentAt(dir: string): Component | undefined {
-    return this.components().find((c) => c.dir === dir);
+    return this.componentsByDir().get(dir);
+  }
+
+  private componentsByDir(): Map<string, Component> {
+    const list = this.components();
+    if (!this.componentByDir) {
+      this.componentByDir = new Map();
+      for (const c of list) if (!this.componentByDir.has(c.dir)) this.componentByDir.set(c.dir, c);
+    }
+    return this.componentByDir;
   }
 
   /** Every component in the workspace (discovered once, again after a kustomization file appears, disappears or changes where it matters). */
   components(): Component[] {
     if (!this.componentList) {
+      this.componentByDir = undefined;
       const order = this.settings.overlayFolders;
       this.componentList = this.roots.flatMap((r) => discoverComponents(this.fs, r)).map((c) => ({
         ...c,
