@@ -11,8 +11,10 @@
 
 import { FileSystem } from '../fs';
 import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
-import { ChartOptions, chartRefOf, loadChart, locateChart } from './chart';
-import { coalesceValues } from './coalesce';
+import { ChartOptions, chartRefOf, locateChart } from './chart';
+import { loadChartCached } from '../charts/load';
+import { Chart } from '../charts/model';
+import { helmValues } from './dependencies';
 import { ResolvedLayer, composeFluxValues } from './fluxCompose';
 import { stampLayer } from './provenance';
 import { dataEntry, findObject, parseValuesText } from './sources';
@@ -40,7 +42,7 @@ export interface EffectiveRelease {
   /** The HelmRelease object itself (from the input documents). */
   release: YMap;
   values: YMap;
-  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown };
+  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown; tree?: Chart; subcharts?: string[] };
   problems: ValuesProblem[];
 }
 
@@ -98,12 +100,15 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   const ref = chartRefOf(release, docs);
   const chart: EffectiveRelease['chart'] = { name: ref?.chart ?? '', version: ref?.version, found: false };
   const located = ref ? locateChart(ref, fs, options) : undefined;
-  const loaded = located ? loadChart(located.path, fs, options.readBinary) : undefined;
+  const loaded = located ? loadChartCached(located.path, fs, { readBinary: options.readBinary }) : undefined;
   if (loaded && !('error' in loaded)) {
-    Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema });
-    problems.push(...loaded.problems);
+    Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
+    const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
+    problems.push(...collect(loaded));
     const warnings: string[] = [];
-    values = coalesceValues(values, loaded.values, loaded.name, warnings);
+    const r = helmValues(loaded, values, warnings);
+    values = r.values;
+    chart.subcharts = r.enabled;
     for (const w of warnings) problems.push({ severity: 'warning', message: `Helm: ${w}`, ...at(release.origin), code: 'helm-coalesce' });
   } else {
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
