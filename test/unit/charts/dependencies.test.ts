@@ -10,12 +10,12 @@ import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { YMap, getPath, toJS } from '../../../server/src/engine/yaml/node';
 
 const fs = new MemoryFileSystem(undefined, {
-  '/c/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 2.x\n    condition: db.enabled\n    alias: database\n',
+  '/c/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 2.x\n    condition: database.enabled\n    alias: database\n',
   '/c/app/values.yaml': 'global:\n  image: reg\ndatabase:\n  port: 5433\n',
   '/c/app/charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 2.1.0\n',
   '/c/app/charts/db/values.yaml': 'enabled: true\nport: 5432\nuser: admin\n',
 });
-const user = (t: string) => parseYaml(t, '/u.yaml', undefined, 'helm').documents[0].root as YMap;
+const user = (t: string): YMap => (parseYaml(t, '/u.yaml', undefined, 'helm').documents[0]?.root as YMap | undefined) ?? { kind: 'map', pairs: [] };
 
 it('subchart defaults carry their chart chain and line; the parent overrides under the alias', () => {
   const chart = loadChartTree('/c/app', fs) as Chart;
