@@ -31,6 +31,11 @@ export interface EffectiveValuesOptions extends ChartOptions {
   showSecrets?: boolean;
   /** Looks up a ConfigMap/Secret the build does not contain (values kept in another repository). */
   externalLookup?: (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
+  /**
+   * The chart of a release from elsewhere (the chart cache, fetched charts: engine/charts/):
+   * a chart, an error to report on the chart line, or undefined to look on disk (locateChart).
+   */
+  chartLookup?: (release: YMap, docs: readonly YMap[]) => Chart | { error: string; offline?: boolean } | undefined;
   /** Only releases for which this returns true (namespace is '' when the release has none). */
   releaseFilter?: (namespace: string, name: string) => boolean;
 }
@@ -99,8 +104,11 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
 
   const ref = chartRefOf(release, docs);
   const chart: EffectiveRelease['chart'] = { name: ref?.chart ?? '', version: ref?.version, found: false };
+  // a chart the user points at, a chart folder of a GitRepository, or Helm's own cache first;
+  // then the fetched charts
   const located = ref ? locateChart(ref, fs, options) : undefined;
-  const loaded = located ? loadChartCached(located.path, fs, { readBinary: options.readBinary }) : undefined;
+  const looked = located ? undefined : options.chartLookup?.(release, docs);
+  const loaded = looked ?? (located ? loadChartCached(located.path, fs, { readBinary: options.readBinary }) : undefined);
   if (loaded && !('error' in loaded)) {
     Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
     const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
@@ -113,7 +121,10 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   } else {
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
     const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
-    problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin), code: 'chart-not-found' });
+    const where = at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin);
+    if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
+    else if (looked && 'error' in looked) problems.push({ severity: 'warning', message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-fetch' });
+    else problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
   }
   if (!options.showSecrets) maskSecrets(values);
   return { namespace, name, release, values, chart, problems };
