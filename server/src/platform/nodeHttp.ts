@@ -79,6 +79,7 @@ export class NodeHttpClient implements HttpClient {
         if (code === 'ECONNREFUSED') reject(new Error(`${u.host}: connection refused (is the server up?)`));
         else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reject(new Error(`${u.hostname}: host not found (no network or DNS?)`));
         else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') reject(new Error(`${u.host}: network unreachable`));
+        else if (code === 'ECONNRESET' || /socket hang up/.test(e.message)) reject(new Error(`${u.host}: the connection closed before the whole answer arrived`));
         else if (e.name === 'AbortError') reject(new Error(`${u.host}: cancelled`));
         else reject(new Error(`${u.host}: ${e.message}`));
       });
