@@ -37,7 +37,7 @@ export function isExactVersion(v: string): boolean {
 }
 
 function fromRepository(repo: YMap | undefined, repoName: string, chart: string, version: string): SourceResult {
-  if (!repo) return { error: `HelmRepository ${repoName} is not in this build` };
+  if (!repo) return {}; // defined by another Flux Kustomization: nothing to fetch from here
   const spec = get(repo, 'spec');
   const url = getString(spec, 'url') ?? '';
   const type = getString(spec, 'type') ?? (url.startsWith('oci://') ? 'oci' : 'default');
@@ -75,7 +75,7 @@ export function chartSourceOf(release: YMap, docs: readonly YMap[]): SourceResul
   const name = getString(chartRef, 'name') ?? '';
   const target = find(docs, kind ?? '', name, getString(chartRef, 'namespace') ?? ns);
   if (kind === 'OCIRepository') {
-    if (!target) return { error: `OCIRepository ${name} is not in this build`, origin };
+    if (!target) return { origin };
     const s = get(target, 'spec');
     const url = getString(s, 'url') ?? '';
     if (hasVar(url)) return { unresolved: true, error: `OCIRepository ${name} url \`${url}\` has \${VAR}s no cluster profile sets`, origin };
@@ -94,7 +94,7 @@ export function chartSourceOf(release: YMap, docs: readonly YMap[]): SourceResul
     return { source, origin };
   }
   if (kind === 'HelmChart') {
-    if (!target) return { error: `HelmChart ${name} is not in this build`, origin };
+    if (!target) return { origin };
     const s = get(target, 'spec');
     const sk = getString(get(s, 'sourceRef'), 'kind') ?? 'HelmRepository';
     const sn = getString(get(s, 'sourceRef'), 'name') ?? '';

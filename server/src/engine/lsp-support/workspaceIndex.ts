@@ -216,6 +216,11 @@ export class WorkspaceIndex {
     return e;
   }
 
+  /** Forgets every effective values result (charts arrived from the chart cache). */
+  forgetValues(): void {
+    this.effective.clear();
+  }
+
   /** Folders (with a kustomization) whose cached build read `file`. */
   readersOf(file: string): string[] {
     return [...(this.readers.get(file) ?? [])];
