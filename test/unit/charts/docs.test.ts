@@ -6,6 +6,7 @@ import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { helmDocComments } from '../../../server/src/engine/charts/docs';
 import { complete } from '../../../server/src/engine/lsp-support/completion';
 import { hover } from '../../../server/src/engine/lsp-support/navigation';
+import { computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
 import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
@@ -83,5 +84,20 @@ describe('chart docs', () => {
     assert.match(c[0].documentation ?? '', /Database port/);
     const top = complete(index, '/ws/charts/app/values.yaml', CHART['/ws/charts/app/values.yaml'] + '\n', 8, 0).map((x) => x.label);
     assert.ok(top.includes('db') && top.includes('logLevel') && !top.includes('replicaCount'), top.join(','));
+  });
+});
+
+describe('values keys the chart does not know', () => {
+  it('a hint with the nearest known key as quick fix; free-form maps and the release layers say nothing', () => {
+    const text = RELEASE.replace('    replicaCount: 2\n', '    replicaCont: 2\n    db:\n      prot: 1\n    extraThing: {a: 1}\n');
+    const index = new WorkspaceIndex(new MemoryFileSystem(undefined, { ...CHART, '/ws/charts/app/values.yaml': CHART['/ws/charts/app/values.yaml'] + 'podAnnotations: {}\n', '/ws/apps/app/kustomization.yaml': `${K}resources:\n  - release.yaml\n`, '/ws/apps/app/release.yaml': text.replace('    extraThing', '    podAnnotations:\n      free: form\n    extraThing') }), ['/ws']);
+    index.valuesOptions = { sourceRoots: ['/ws'] };
+    index.scan();
+    const d = computeDiagnostics(index, '/ws/apps/app/release.yaml', { validation: true }).filter((x) => x.code === 'values-unknown-key');
+    assert.deepEqual(d.map((x) => [x.message.replace(/ \(.*\)$/, ''), x.data?.suggestion, x.severity]), [
+      ['`replicaCont` is not a value of chart app; did you mean `replicaCount`?', 'replicaCount', 'hint'],
+      ['`prot` is not a value of chart app under db; did you mean `port`?', 'port', 'hint'],
+      ['`extraThing` is not a value of chart app', undefined, 'hint'],
+    ]);
   });
 });
