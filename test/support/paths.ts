@@ -33,3 +33,6 @@ export function kustomizationDirs(root: string): string[] {
   walk(root);
   return out.sort();
 }
+
+/** Real Helm charts (../shared/charts, see its INDEX.md); never copied into the project. */
+export const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');

@@ -10,13 +10,51 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues } from '../engine/workspace';
+import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues, renderOverlay } from '../engine/workspace';
+import { ChartService, credentialsFrom } from '../engine/charts';
+import { isHelmRelease } from '../engine/values/effective';
+import { NodeHttpClient } from '../platform/nodeHttp';
+import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
+import * as nodeFs from 'fs';
+import { YMap } from '../engine/yaml/node';
 import { emitJS, emitYaml } from '../engine/yaml/emit';
+import { toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
 
-export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--show-origin] [--show-secrets] [--json]`;
+export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--offline] [--show-origin] [--show-secrets] [--json]`;
+
+/**
+ * The chart service of a CLI run: the shared cache ($FLUX_OVERLAYS_CHART_CACHE, else
+ * $XDG_CACHE_HOME/flux-overlays/charts), registry credentials from Helm's and Docker's
+ * config.json, a CA file from $FLUX_OVERLAYS_CA_FILE, fetch timeout from
+ * $FLUX_OVERLAYS_FETCH_TIMEOUT (seconds, default 10). `--offline`: the cache only.
+ */
+export function cliChartService(args: ParsedArgs, err: (s: string) => void): ChartService {
+  const offline = args.flags.has('offline');
+  const caFile = process.env.FLUX_OVERLAYS_CA_FILE;
+  let ca: string | undefined;
+  if (caFile) {
+    try {
+      ca = nodeFs.readFileSync(caFile, 'utf8');
+    } catch {
+      throw new UsageError(`FLUX_OVERLAYS_CA_FILE=${caFile}: cannot read the file`);
+    }
+  }
+  const timeout = Number(process.env.FLUX_OVERLAYS_FETCH_TIMEOUT ?? '10');
+  const tty = process.stderr.isTTY === true;
+  return new ChartService({
+    store: new DiskChartStore(chartCacheDir()),
+    http: offline ? undefined : new NodeHttpClient(),
+    offline,
+    ca,
+    timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
+    maxAgeMs: 3600_000,
+    credentials: credentialsFrom(registryConfigTexts()),
+    onProgress: tty ? (m) => err(`${m}...\n`) : undefined,
+  });
+}
 
 export type EvalOptions = OverlayOptions & EffectiveValuesOptions;
 
@@ -90,10 +128,19 @@ export function buildError(r: OverlayValues): string | undefined {
   return r.problems.filter((p) => p.severity === 'error').map((p) => formatOverlayProblem(p).replace(/^error: /, '')).join('\n');
 }
 
-export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export async function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError(VALUES_USAGE);
   const fs = new DiskFileSystem();
   const options: EvalOptions = { ...evalOptions(args, fs, err, args.positionals), releaseFilter: releaseFilter(lastValue(args, 'release')) };
+  // charts: fetch (or find in the cache) every chart the overlays' releases ask for, then compute
+  const charts = cliChartService(args, err);
+  for (const dir of args.positionals) {
+    const abs = path.resolve(dir);
+    if (fs.stat(abs) !== 'dir') continue;
+    const rendered = renderOverlay(fs, abs, options);
+    await charts.prepare(rendered.objects.map((o) => o.node as YMap), isHelmRelease);
+  }
+  options.chartLookup = (release, docs) => charts.lookup(release, docs);
   const json = args.flags.has('json');
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
@@ -111,7 +158,7 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
     }
     const r = overlayValues(fs, abs, options);
     for (const p of r.problems) {
-      if (p.code === 'chart-not-found') {
+      if (p.code === 'chart-not-found' || p.code === 'chart-fetch') {
         const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
         if (chartsSaid.has(chart)) continue;
         chartsSaid.add(chart);
@@ -151,4 +198,4 @@ export function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: s
 
 export const SHARED_VALUES = ['profile', 'chart', 'extra-root', 'load-restrictor'];
 
-registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['release', ...SHARED_VALUES], usage: VALUES_USAGE, run: runValues });
+registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'offline', 'help'], values: ['release', ...SHARED_VALUES], usage: VALUES_USAGE, run: runValues });

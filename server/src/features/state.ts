@@ -13,6 +13,11 @@ import { ParseCache } from '../engine/kustomize/loader';
 import { PromotionSides } from '../engine/lsp-support/promotion';
 import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
 import { didChangeOverlaysNotification } from '../protocol';
+import { ChartService, credentialsFrom, chartSourceOf, sourceKey } from '../engine/charts';
+import { isHelmRelease } from '../engine/values/effective';
+import { YMap } from '../engine/yaml/node';
+import { NodeHttpClient } from '../platform/nodeHttp';
+import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
 import { uriToPath } from './convert';
 
 export interface Settings {
@@ -26,6 +31,10 @@ export interface Settings {
   extraRoots: string[];
   /** The branch overlays are promoted to (the tree marks overlays that differ from it). */
   promotionTarget: string;
+  /** fluxOverlays.charts.fetch: `auto` fetches charts, `never` reads only the cache. */
+  chartsFetch: 'auto' | 'never';
+  /** fluxOverlays.charts.cacheDir ('' = the default location). */
+  chartsCacheDir: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +46,8 @@ export const DEFAULT_SETTINGS: Settings = {
   chartLocations: {},
   extraRoots: [],
   promotionTarget: 'production',
+  chartsFetch: 'auto',
+  chartsCacheDir: '',
 };
 
 export function readSettings(raw: unknown): Settings {
@@ -51,7 +62,15 @@ export function readSettings(raw: unknown): Settings {
     chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
     promotionTarget: promotionTarget(r),
+    ...chartSettings(r),
   };
+}
+
+function chartSettings(r: Record<string, unknown>): Pick<Settings, 'chartsFetch' | 'chartsCacheDir'> {
+  const c = (r.charts ?? {}) as Record<string, unknown>;
+  const fetch = c.fetch ?? r['charts.fetch'];
+  const dir = c.cacheDir ?? r['charts.cacheDir'];
+  return { chartsFetch: fetch === 'never' ? 'never' : 'auto', chartsCacheDir: typeof dir === 'string' ? dir : '' };
 }
 
 function promotionTarget(r: Record<string, unknown>): string {
@@ -90,8 +109,11 @@ export class ServerState {
     const index = new WorkspaceIndex(this.fs, this.roots);
     index.settings = { overlayFolders: this.settings.overlayFolders, crdFolders: this.settings.crdFolders.map((f) => (path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f))) };
     const root = this.roots[0] ?? '/';
+    this.charts = this.trusted ? this.chartService() : undefined;
+    const charts = this.charts;
     index.valuesOptions = this.trusted
       ? {
+          ...(charts ? { chartLookup: (release: YMap, docs: readonly YMap[]) => this.chartLookup(charts, release, docs) } : {}),
           charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
           sourceRoots: this.roots,
           readBinary: (f: string) => this.fs.readBytes(f),
@@ -103,6 +125,62 @@ export class ServerState {
     const ms = Date.now() - t0;
     this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
     return ms;
+  }
+
+  /** Charts of releases (trusted workspaces only: restricted mode neither fetches nor reads the cache). */
+  charts: ChartService | undefined;
+  private readonly chartJobs = new Set<string>();
+
+  private chartService(): ChartService {
+    const fetch = this.settings.chartsFetch === 'auto';
+    return new ChartService({
+      store: new DiskChartStore(chartCacheDir(process.env, undefined, this.settings.chartsCacheDir ? this.abs(this.settings.chartsCacheDir) : undefined)),
+      http: fetch ? new NodeHttpClient() : undefined,
+      offline: !fetch,
+      timeoutMs: 15_000,
+      credentials: credentialsFrom(registryConfigTexts()),
+      onProgress: (m) => this.log(m),
+    });
+  }
+
+  /**
+   * The chart of a release, synchronously: what the service already has; otherwise a fetch is
+   * started in the background (with progress in the editor) and the previews and diagnostics
+   * are refreshed when it settles.
+   */
+  private chartLookup(charts: ChartService, release: YMap, docs: readonly YMap[]): ReturnType<ChartService['lookup']> {
+    const r = charts.lookup(release, docs);
+    if (r !== undefined) return r;
+    const src = chartSourceOf(release, docs).source;
+    if (!src) return undefined;
+    const key = sourceKey(src);
+    if (this.chartJobs.has(key)) return undefined;
+    this.chartJobs.add(key);
+    void this.fetchCharts(charts, docs, key);
+    return undefined;
+  }
+
+  private async fetchCharts(charts: ChartService, docs: readonly YMap[], key: string): Promise<void> {
+    let progress: { begin(t: string, p?: number, m?: string): void; done(): void } | undefined;
+    try {
+      progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin('Flux Overlays', undefined, `Fetching chart ${key.split(' ').slice(1).join(' ')}`);
+    } catch {
+      progress = undefined;
+    }
+    try {
+      await charts.prepare(docs, isHelmRelease);
+    } finally {
+      progress?.done();
+    }
+    if (this.charts !== charts) return;
+    this.index.forgetValues();
+    this.scheduleAll();
+    try {
+      void this.connection.sendNotification(didChangeOverlaysNotification, {});
+    } catch {
+      /* closing */
+    }
   }
 
   /** A setting's path: absolute, or relative to the first workspace folder. */

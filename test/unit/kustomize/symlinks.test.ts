@@ -12,7 +12,7 @@ import { emitYaml } from '../../../server/src/engine/yaml/emit';
 import { ESCAPE_CASES, OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';
 
 const disk = new DiskFileSystem();
-const text = (r: ReturnType<typeof buildKustomization>) => r.objects.map((o) => emitYaml(o.node)).join('---\n');
+const text = (r: ReturnType<typeof buildKustomization>) => r.objects.map((o) => emitYaml(o.node, { showSecrets: true })).join('---\n');
 
 test('RootOnly refuses every link that leads outside and reads the ones that stay inside', () => {
   const t = makeEscapeTree();

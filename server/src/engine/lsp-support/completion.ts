@@ -9,6 +9,10 @@ import { YNode, getPath } from '../yaml/node';
 import { docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { cursorContext, lineEntries, PathSeg, documentAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
+import { chartKeys, keyDoc, KeyDoc } from '../charts/docs';
+import { chartFileRole } from '../charts/layout';
+import { loadChartTree } from '../charts/load';
+import { Chart } from '../charts/model';
 
 export type CandidateKind = 'property' | 'value' | 'enum' | 'file' | 'folder' | 'reference' | 'module';
 
@@ -76,6 +80,14 @@ export function complete(index: WorkspaceIndex, file: string, text: string, line
       }
       if (samePath(full, ['spec', 'dependsOn', '#', 'name'])) return names(objectNames(index, file, 'HelmRelease'), 'HelmRelease', range);
     }
+    const vplace = valuesPlace(file, header, ctx.path);
+    if (vplace) {
+      for (const c of chartsOf(index, file, vplace)) {
+        const d = keyDoc(c, [...vplace.valuesPath, key]);
+        if (d?.schema?.enum) return d.schema.enum.map((v) => ({ label: String(v), kind: 'enum' as const, insertText: String(v), detail: `values.schema.json of ${d.chart}`, ...range }));
+        if (d?.schema?.types.length === 1 && d.schema.types[0] === 'boolean') return ['true', 'false'].map((v) => ({ label: v, kind: 'enum' as const, insertText: v, ...range }));
+      }
+    }
     if (schema) {
       const at = schemaAt(schema.schema, full);
       if (at?.enum) return at.enum.map((v) => ({ label: String(v), kind: 'enum' as const, insertText: String(v), ...(at.description ? { documentation: at.description } : {}), ...range }));
@@ -115,7 +127,53 @@ function keyCandidate(key: string, s: JsonSchema, required: boolean, range: { re
   return { label: key, kind: 'property', insertText, snippet: true, ...(doc ? { documentation: doc } : {}), detail: `${types.join(' | ') || 'any'}${required ? ' (required)' : ''}`, sortText: (required ? '0' : '1') + key, ...range };
 }
 
+/** Markdown for a chart's word on a values key: helm-docs comment, default, schema type/enum. */
+export function keyDocMarkdown(d: KeyDoc): string {
+  const parts: string[] = [];
+  if (d.doc) parts.push(d.doc);
+  else if (d.schema?.description) parts.push(d.schema.description);
+  const facts: string[] = [];
+  if (d.default !== undefined) facts.push(`default \`${shortValue(d.default)}\``);
+  if (d.schema?.types.length) facts.push(`type ${d.schema.types.join(' | ')}`);
+  if (d.schema?.enum) facts.push(`one of ${d.schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
+  parts.push(`${facts.length ? facts.join(', ') + ' ' : ''}(chart ${d.chart})`);
+  return parts.join('\n\n');
+}
+
+/** The charts whose values a values place sets: the releases' charts, or the chart a chart values file belongs to. */
+export function chartsOf(index: WorkspaceIndex, file: string, place: { valuesPath: PathSeg[]; release?: string }): Chart[] {
+  const out: Chart[] = [];
+  for (const r of releasesFor(index, file, place)) if (r.release.chart.tree && !out.includes(r.release.chart.tree)) out.push(r.release.chart.tree);
+  if (out.length === 0) {
+    const role = chartFileRole(index.fs, file);
+    if (role && (role.role === 'values' || role.role === 'ci-values')) {
+      const c = loadChartTree(role.root, index.fs);
+      if (!('error' in c)) out.push(c);
+    }
+  }
+  return out;
+}
+
 function valuesKeys(index: WorkspaceIndex, file: string, place: { valuesPath: PathSeg[]; release?: string }, present: Set<string>, range: { replaceStart: number; replaceEnd: number }): Candidate[] {
+  const out0: Candidate[] = [];
+  const seen0 = new Set<string>();
+  const role = chartFileRole(index.fs, file)?.role;
+  for (const c of chartsOf(index, file, place)) {
+    // a chart's own values.yaml: its own keys are what the user is writing; offer the subcharts' and the schema's
+    const keys = chartKeys(c, place.valuesPath).filter((k) => role !== 'values' || place.valuesPath.length > 0 || c.subcharts.some((s) => s.name === k) || (c.dependencies ?? []).some((d) => d.alias === k) || getPath(c.values, [k]) === undefined);
+    for (const k of keys) {
+      if (present.has(k) || seen0.has(k)) continue;
+      seen0.add(k);
+      const d = keyDoc(c, [...place.valuesPath, k]);
+      const isMap = d?.default?.kind === 'map' || d?.schema?.types.includes('object') || c.subcharts.some((s) => s.name === k);
+      out0.push({ label: k, kind: 'property', detail: d?.default !== undefined ? `default: ${shortValue(d.default)}` : `chart ${c.name}`, ...(d ? { documentation: keyDocMarkdown(d) } : {}), insertText: isMap ? `${k}:\n  $1` : `${k}: $1`, snippet: true, sortText: '1' + k, ...range });
+    }
+  }
+  const fromReleases = releaseKeys(index, file, place, new Set([...present, ...seen0]), range);
+  return [...fromReleases, ...out0];
+}
+
+function releaseKeys(index: WorkspaceIndex, file: string, place: { valuesPath: PathSeg[]; release?: string }, present: Set<string>, range: { replaceStart: number; replaceEnd: number }): Candidate[] {
   const releases = releasesFor(index, file, place);
   // the base layer first: what the release gets before any overlay
   const ordered = [...releases.filter((r) => r.overlay === 'base'), ...releases.filter((r) => r.overlay !== 'base')];
@@ -128,7 +186,8 @@ function valuesKeys(index: WorkspaceIndex, file: string, place: { valuesPath: Pa
       if (present.has(p.key) || seen.has(p.key)) continue;
       seen.add(p.key);
       const isMapValue = p.value.kind === 'map';
-      out.push({ label: p.key, kind: 'property', detail: `${r.overlay}: ${shortValue(p.value)}`, documentation: `Helm value of release \`${r.release.name}\` (from ${r.overlay})`, insertText: isMapValue ? `${p.key}:\n  $1` : `${p.key}: $1`, snippet: true, sortText: '0' + p.key, ...range });
+      const d = r.release.chart.tree ? keyDoc(r.release.chart.tree, [...place.valuesPath, p.key]) : undefined;
+      out.push({ label: p.key, kind: 'property', detail: `${r.overlay}: ${shortValue(p.value)}`, documentation: `Helm value of release \`${r.release.name}\` (from ${r.overlay})${d ? `\n\n${keyDocMarkdown(d)}` : ''}`, insertText: isMapValue ? `${p.key}:\n  $1` : `${p.key}: $1`, snippet: true, sortText: '0' + p.key, ...range });
     }
   }
   return out;

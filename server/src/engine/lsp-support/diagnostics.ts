@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
 import { closest } from '../schema/suggest';
+import { isChartTemplate } from '../charts/layout';
 import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -45,6 +46,8 @@ function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 
 export function computeDiagnostics(index: WorkspaceIndex, file: string, options: DiagnosticOptions): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   try {
+    // Go templates of a chart (templates/, templated crds/) are not YAML documents
+    if (isChartTemplate(index.fs, file)) return out;
     const parsed = index.parse(file);
     if (!parsed) return out;
     for (const p of parsed.problems) out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });

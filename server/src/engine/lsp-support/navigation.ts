@@ -5,6 +5,8 @@ import * as path from 'path';
 import { isRemote } from '../kustomize/loader';
 import { schemaAt } from '../schema';
 import { Origin, get, getPath, getString, isSeq } from '../yaml/node';
+import { chartsOf, keyDocMarkdown } from './completion';
+import { keyDoc } from '../charts/docs';
 import { DocHeader, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -34,6 +36,13 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
         return `${r.overlay}: ${shortValue(n)}${n ? ` (${describeWhere(n.origin, root)})` : ''}`;
       });
       parts.push(`**${place.valuesPath.join('.')}** in release \`${shown[0].release.name}\`\n\n${cells.join(' | ')}`);
+    }
+    for (const c of chartsOf(index, file, place)) {
+      const d = keyDoc(c, place.valuesPath);
+      if (d) {
+        parts.push(keyDocMarkdown(d));
+        break;
+      }
     }
   }
   if (parts.length === 0) return undefined;

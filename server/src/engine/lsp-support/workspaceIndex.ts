@@ -7,6 +7,7 @@
 
 import * as path from 'path';
 import { FileSystem, WalkGuard } from '../fs';
+import { isChartTemplate } from '../charts/layout';
 import { BuildResult, buildKustomization } from '../kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
 import { SchemaRegistry, patchFilesOf } from '../schema';
@@ -86,6 +87,8 @@ export class WorkspaceIndex {
     if (depth > 30 || !guard.enter(dir)) return;
     for (const name of this.fs.readDir(dir).sort()) {
       if (SKIP_DIRS.has(name)) continue;
+      // a chart's templates/ holds Go templates, not YAML documents (engine/charts/layout.ts)
+      if (name === 'templates' && this.fs.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') continue;
       const p = path.posix.join(dir, name);
       const t = this.fs.stat(p);
       if (t === 'dir') this.walk(p, depth + 1, guard);
@@ -100,7 +103,7 @@ export class WorkspaceIndex {
 
   /** Re-reads one file (after an edit, a save, a create or a delete). Returns the folders whose builds it invalidated. */
   update(file: string): string[] {
-    const text = this.fs.readFile(file);
+    const text = isChartTemplate(this.fs, file) ? undefined : this.fs.readFile(file);
     const dir = path.posix.dirname(file);
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
     // forget what the previous text said
@@ -216,6 +219,11 @@ export class WorkspaceIndex {
     e = computeEffectiveValues(b.objects.map((o) => o.node), this.fs, this.valuesOptions);
     this.effective.set(dir, e);
     return e;
+  }
+
+  /** Forgets every effective values result (charts arrived from the chart cache). */
+  forgetValues(): void {
+    this.effective.clear();
   }
 
   /** Folders (with a kustomization) whose cached build read `file`. */

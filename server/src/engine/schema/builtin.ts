@@ -1,6 +1,7 @@
 // The schemas we author (schemas/*.json), loaded once and resolved. They are imported as
 // modules rather than read from disk so the engine needs no file access to know them.
 
+import chart from '../../../../schemas/chart.json';
 import common from '../../../../schemas/common.json';
 import configMap from '../../../../schemas/configmap.json';
 import fluxKustomization from '../../../../schemas/flux-kustomization.json';
@@ -51,7 +52,7 @@ export const BUILTIN_ENTRIES: readonly BuiltinEntry[] = [
 
 /** The raw schema documents, as written in schemas/. */
 export const BUILTIN_SCHEMA_FILES: readonly JsonSchema[] = [
-  common, configMap, fluxKustomization, fluxKustomizationLegacy, gitRepository, gitRepositoryLegacy,
+  chart, common, configMap, fluxKustomization, fluxKustomizationLegacy, gitRepository, gitRepositoryLegacy,
   helmRelease, helmReleaseLegacy, helmRepository, kustomization, ociRepository, secret,
 ] as unknown as JsonSchema[];
 

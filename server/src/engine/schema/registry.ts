@@ -32,6 +32,10 @@ export function isKustomizationFileName(file: string): boolean {
   return KUSTOMIZATION_FILE_NAMES.has(path.posix.basename(file.replace(/\\/g, '/')));
 }
 
+let chartYaml: SchemaChoice | undefined;
+/** Helm's Chart.yaml (no kind: chosen by file name). */
+const CHART_YAML = (): SchemaChoice => (chartYaml ??= { apiVersion: 'v2', kind: 'Chart', label: 'Chart.yaml', schema: builtinSchema('chart.json'), source: 'builtin' });
+
 const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 
 export class SchemaRegistry {
@@ -88,6 +92,7 @@ export class SchemaRegistry {
     if (isKustomizationFileName(file) && kustomizeConfig && (root === undefined || isMap(root))) {
       return this.builtin.get(key(kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1', kind === 'Component' ? 'Component' : 'Kustomization'));
     }
+    if (path.posix.basename(file.replace(/\\/g, '/')) === 'Chart.yaml' && kind === undefined && (root === undefined || isMap(root))) return CHART_YAML();
     if (apiVersion === undefined || kind === undefined) return undefined;
     if (apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP) && (kind === 'Kustomization' || kind === 'Component')) {
       return this.builtin.get(key(kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1', kind));

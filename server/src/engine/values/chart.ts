@@ -7,9 +7,7 @@ import * as path from 'path';
 import { BoundedFileSystem, FileSystem } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { YMap, get, getString } from '../yaml/node';
-import { stampLayer } from './provenance';
 import { maxSatisfying, parseVersion } from './semver';
-import { readTgz } from './tar';
 import { ValuesProblem } from './types';
 
 export interface ChartRef {
@@ -116,49 +114,4 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
   const versions = fs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
   const best = maxSatisfying(versions, ref.version ?? '*');
   return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache', fs } : undefined;
-}
-
-/** Reads a chart's defaults from a folder or a .tgz. Never throws; problems say what failed. */
-export function loadChart(chartPath: string, fs: FileSystem, readBinary?: (path: string) => Uint8Array | undefined): LoadedChart | { error: string } {
-  let valuesText: string | undefined;
-  let schemaText: string | undefined;
-  let chartYaml: string | undefined;
-  let valuesFile: string;
-  if (fs.stat(chartPath) === 'dir') {
-    valuesFile = path.posix.join(chartPath, 'values.yaml');
-    valuesText = fs.readFile(valuesFile);
-    schemaText = fs.readFile(path.posix.join(chartPath, 'values.schema.json'));
-    chartYaml = fs.readFile(path.posix.join(chartPath, 'Chart.yaml'));
-    if (chartYaml === undefined) return { error: `${chartPath} is not a chart: no Chart.yaml` };
-  } else {
-    const data = readBinary?.(chartPath);
-    if (!data) return { error: `cannot read packaged chart ${chartPath}` };
-    const wanted = (p: string) => /^[^/]+\/(values\.yaml|values\.schema\.json|Chart\.yaml)$/.test(p.replace(/^\.\//, ''));
-    const { files, error } = readTgz(data, wanted);
-    if (error) return { error: `${chartPath}: ${error}` };
-    const find = (base: string) => [...files.entries()].find(([p]) => p.endsWith(`/${base}`));
-    const text = (e: [string, Uint8Array] | undefined) => (e ? Buffer.from(e[1]).toString('utf8') : undefined);
-    const v = find('values.yaml');
-    valuesFile = `${chartPath}!/${v ? v[0] : 'values.yaml'}`;
-    valuesText = text(v);
-    schemaText = text(find('values.schema.json'));
-    chartYaml = text(find('Chart.yaml'));
-    if (chartYaml === undefined) return { error: `${chartPath} is not a packaged chart: no Chart.yaml` };
-  }
-  const problems: ValuesProblem[] = [];
-  const meta = parseYaml(chartYaml, path.posix.join(chartPath, 'Chart.yaml')).documents[0]?.root;
-  const parsed = parseYaml(valuesText ?? '', valuesFile, undefined, 'helm');
-  for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart values: ${p.message}`, file: p.file, line: p.line, col: p.col, code: 'chart-values-yaml' });
-  const root = parsed.documents[0]?.root;
-  const values: YMap = root && root.kind === 'map' ? root : { kind: 'map', pairs: [] };
-  stampLayer(values, 'chart default');
-  let schema: unknown;
-  if (schemaText !== undefined) {
-    try {
-      schema = JSON.parse(schemaText);
-    } catch (e) {
-      problems.push({ severity: 'warning', message: `values.schema.json is not valid JSON: ${(e as Error).message}`, file: path.posix.join(chartPath, 'values.schema.json'), code: 'chart-schema-json' });
-    }
-  }
-  return { name: getString(meta, 'name') ?? path.posix.basename(chartPath), version: getString(meta, 'version'), source: chartPath, values, schema, problems };
 }

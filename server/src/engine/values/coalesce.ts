@@ -7,16 +7,25 @@
 // - maps merge recursively; scalars and lists replace;
 // - type clashes keep the user's value (a map over a scalar or list, a scalar or list over a
 //   map), and Helm prints a warning that we return as text.
-// Subchart defaults and globals (charts/ folder) are not coalesced here.
+// Subcharts, globals, conditions and import-values: dependencies.ts.
 
 import { YMap, YNode, clone, getPair, remove } from '../yaml/node';
 import { recordShadowed } from './provenance';
 
 /**
  * Coalesces `defaults` under `user`, modifying and returning `user` (pass a copy you own).
- * `defaults` is not modified: the nodes taken from it are cloned.
+ * `defaults` is not modified: the nodes taken from it are cloned. A chart without subcharts;
+ * dependencies.ts handles the rest.
  */
 export function coalesceValues(user: YMap, defaults: YMap, chartName = 'chart', warnings: string[] = []): YMap {
+  return coalesceTopLevel(user, defaults, chartName, false, () => false, warnings);
+}
+
+/**
+ * Helm's coalesceValues: the chart's defaults under `user`. `merge` keeps nulls (MergeValues);
+ * keys naming a subchart (`isSubchart`) merge their tables with nulls kept, as Helm does.
+ */
+export function coalesceTopLevel(user: YMap, defaults: YMap, prefix: string, merge: boolean, isSubchart: (key: string) => boolean, warnings: string[]): YMap {
   for (const dp of defaults.pairs) {
     const up = getPair(user, dp.key);
     if (!up) {
@@ -25,11 +34,11 @@ export function coalesceValues(user: YMap, defaults: YMap, chartName = 'chart', 
     }
     const u = up.value;
     if (u.kind === 'scalar' && u.value === null) {
-      remove(user, dp.key);
+      if (!merge) remove(user, dp.key);
     } else if (u.kind === 'map') {
-      if (dp.value.kind === 'map') coalesceTables(u, dp.value, `${chartName}.${dp.key}`, warnings);
+      if (dp.value.kind === 'map') coalesceTablesFullKey(u, dp.value, `${prefix}.${dp.key}`, merge || isSubchart(dp.key), warnings);
       else if (!isNullNode(dp.value)) {
-        warnings.push(`warning: skipped value for ${chartName}.${dp.key}: Not a table.`);
+        warnings.push(`warning: skipped value for ${prefix}.${dp.key}: Not a table.`);
         recordShadowed(u, dp.value);
       }
     } else {
@@ -43,17 +52,17 @@ function isNullNode(n: YNode): boolean {
   return n.kind === 'scalar' && n.value === null;
 }
 
-/** Merges `src` (lower priority) into `dst` (authoritative), as Helm's coalesceTablesFullKey. */
-function coalesceTables(dst: YMap, src: YMap, prefix: string, warnings: string[]): void {
+/** Merges `src` (lower priority) into `dst` (authoritative), as Helm's coalesceTablesFullKey; returns `dst`. */
+export function coalesceTablesFullKey(dst: YMap, src: YMap, prefix: string, merge: boolean, warnings: string[]): YMap {
   for (const sp of src.pairs) {
-    const fullKey = `${prefix}.${sp.key}`;
+    const fullKey = prefix === '' ? sp.key : `${prefix}.${sp.key}`;
     const dpair = getPair(dst, sp.key);
-    if (dpair && isNullNode(dpair.value)) {
+    if (dpair && !merge && isNullNode(dpair.value)) {
       remove(dst, sp.key);
     } else if (!dpair) {
       dst.pairs.push(sp.keyOrigin ? { key: sp.key, keyOrigin: sp.keyOrigin, value: clone(sp.value) } : { key: sp.key, value: clone(sp.value) });
     } else if (sp.value.kind === 'map') {
-      if (dpair.value.kind === 'map') coalesceTables(dpair.value, sp.value, fullKey, warnings);
+      if (dpair.value.kind === 'map') coalesceTablesFullKey(dpair.value, sp.value, fullKey, merge, warnings);
       else {
         warnings.push(`warning: cannot overwrite table with non table for ${fullKey}`);
         recordShadowed(dpair.value, sp.value);
@@ -65,6 +74,7 @@ function coalesceTables(dst: YMap, src: YMap, prefix: string, warnings: string[]
       recordShadowed(dpair.value, sp.value);
     }
   }
+  return dst;
 }
 
 function describe(n: YNode): string {

@@ -12,8 +12,10 @@
 import { FileSystem } from '../fs';
 import { maskSecretValues } from '../secrets';
 import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
-import { ChartOptions, chartRefOf, loadChart, locateChart } from './chart';
-import { coalesceValues } from './coalesce';
+import { ChartOptions, chartRefOf, locateChart } from './chart';
+import { loadChartCached } from '../charts/load';
+import { Chart } from '../charts/model';
+import { helmValues } from './dependencies';
 import { ResolvedLayer, composeFluxValues } from './fluxCompose';
 import { stampLayer } from './provenance';
 import { dataEntry, findObject, parseValuesText } from './sources';
@@ -30,6 +32,11 @@ export interface EffectiveValuesOptions extends ChartOptions {
   showSecrets?: boolean;
   /** Looks up a ConfigMap/Secret the build does not contain (values kept in another repository). */
   externalLookup?: (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
+  /**
+   * The chart of a release from elsewhere (the chart cache, fetched charts: engine/charts/):
+   * a chart, an error to report on the chart line, or undefined to look on disk (locateChart).
+   */
+  chartLookup?: (release: YMap, docs: readonly YMap[]) => Chart | { error: string; offline?: boolean } | undefined;
   /** Only releases for which this returns true (namespace is '' when the release has none). */
   releaseFilter?: (namespace: string, name: string) => boolean;
 }
@@ -41,7 +48,7 @@ export interface EffectiveRelease {
   /** The HelmRelease object itself (from the input documents). */
   release: YMap;
   values: YMap;
-  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown };
+  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown; tree?: Chart; subcharts?: string[] };
   problems: ValuesProblem[];
 }
 
@@ -96,18 +103,27 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
 
   const ref = chartRefOf(release, docs);
   const chart: EffectiveRelease['chart'] = { name: ref?.chart ?? '', version: ref?.version, found: false };
+  // a chart the user points at, a chart folder of a GitRepository, or Helm's own cache first;
+  // then the fetched charts
   const located = ref ? locateChart(ref, fs, options) : undefined;
-  const loaded = located ? loadChart(located.path, located.fs, options.readBinary) : undefined;
+  const looked = located ? undefined : options.chartLookup?.(release, docs);
+  const loaded = looked ?? (located ? loadChartCached(located.path, located.fs, { readBinary: options.readBinary }) : undefined);
   if (loaded && !('error' in loaded)) {
-    Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema });
-    problems.push(...loaded.problems);
+    Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
+    const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
+    problems.push(...collect(loaded));
     const warnings: string[] = [];
-    values = coalesceValues(values, loaded.values, loaded.name, warnings);
+    const r = helmValues(loaded, values, warnings);
+    values = r.values;
+    chart.subcharts = r.enabled;
     for (const w of warnings) problems.push({ severity: 'warning', message: `Helm: ${w}`, ...at(release.origin), code: 'helm-coalesce' });
   } else {
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
     const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
-    problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin), code: 'chart-not-found' });
+    const where = at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin);
+    if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
+    else if (looked && 'error' in looked) problems.push({ severity: 'warning', message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-fetch' });
+    else problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
   }
   if (!options.showSecrets) maskSecretValues(values);
   return { namespace, name, release, values, chart, problems };
