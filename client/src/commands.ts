@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { ClusterProfile } from './clusterProfile';
 import { ComponentsNode } from './componentsTree';
-import { Output } from './output';
+import { InputProblem, Output } from './output';
 import { SCHEME, previewUri } from './previewDocuments';
 import {
   EffectiveValuesParams,
@@ -44,6 +44,10 @@ export interface CommandTarget {
 /** Open Promotion Diff's optional argument: which changed component to open (skips the pick). */
 export interface PromotionTarget {
   component?: string;
+  overlay?: string;
+  release?: string;
+  /** The workspace folder (repository) to compare; default: the active file's, else a pick. */
+  folder?: string;
 }
 
 type CommandArg = CommandTarget | ComponentsNode | vscode.Uri | undefined;
@@ -178,40 +182,44 @@ export class Commands {
   }
 
   async promotionDiff(arg?: PromotionTarget): Promise<PromotionChange | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folder = await this.promotionFolder(arg);
     if (!folder) {
-      throw new UserError('open a folder (a Flux repository) first');
+      return undefined;
     }
     if (!this.isTrusted()) {
       throw new UserError('promotion diffs read git objects; trust this workspace first');
     }
     const s = readSettings(folder.uri);
+    // No overlay: the server reports every overlay that differs (the production overlay first),
+    // since a promotion changes every overlay built from the target branch.
     const result = await this.requests.withProgress(
       `comparing ${s.promotionTo} with ${s.promotionFrom} merged`,
       promotionDiffRequest,
-      { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo, overlay: s.productionOverlay },
+      { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo },
     );
     const errors = result.problems.filter((p) => p.severity === 'error');
     for (const p of result.problems) {
-      this.output.info(`promotion diff ${p.severity}: ${p.message}`);
+      this.output.log(p.severity, `promotion diff: ${p.message}`);
     }
     if (result.changes.length === 0) {
       if (errors.length > 0) {
-        throw new Error(errors.map((p) => p.message).join('; '));
+        throw new InputProblem(errors.map((p) => p.message).join('; '));
       }
       void vscode.window.showInformationMessage(
-        `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes nothing in ${s.productionOverlay}.`,
+        `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes no overlay of ${folder.name}.`,
       );
       return undefined;
     }
     if (errors.length > 0) {
-      void this.output.error('Open Promotion Diff', new Error(errors.map((p) => p.message).join('; ')));
+      void this.output.error('Open Promotion Diff', new InputProblem(errors.map((p) => p.message).join('; ')));
     }
     let c: PromotionChange | undefined;
     if (arg?.component) {
-      c =
-        result.changes.find((x) => x.component === arg.component) ??
-        result.changes.find((x) => x.component.split('/').pop() === arg.component);
+      const matches = (x: PromotionChange) =>
+        (x.component === arg.component || x.component.split('/').pop() === arg.component) &&
+        (!arg.overlay || x.overlay === arg.overlay) &&
+        (!arg.release || x.release === arg.release);
+      c = result.changes.find(matches);
       if (!c) {
         throw new UserError(`merging ${s.promotionFrom} into ${s.promotionTo} does not change ${arg.component}`);
       }
@@ -220,7 +228,7 @@ export class Commands {
         result.changes.map((x) => ({
           label: x.component,
           description: [x.overlay, x.release].filter(Boolean).join(' · '),
-          detail: `changes ${x.changed.join(' and ')}`,
+          detail: x.status === 'added' ? `new: not on ${s.promotionTo} yet` : x.status === 'removed' ? `removed by the merge` : `changes ${x.changed.join(' and ')}`,
           change: x,
         })),
         { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
@@ -243,9 +251,30 @@ export class Commands {
       'vscode.diff',
       side('before'),
       side('after'),
-      `${change.component} (${change.overlay}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
+      `${change.component} (${change.overlay}${change.release ? ` · ${change.release}` : ''}${change.status === 'added' ? ', new' : change.status === 'removed' ? ', removed' : ''}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
     );
     return change;
+  }
+
+  /** The repository to compare: the argument's, the active file's folder, the only one, or a pick. */
+  private async promotionFolder(arg?: PromotionTarget): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      throw new UserError('open a folder (a Flux repository) first');
+    }
+    if (arg?.folder) {
+      const f = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(arg.folder));
+      if (!f) {
+        throw new UserError(`${arg.folder} is not a workspace folder`);
+      }
+      return f;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const fromActive = active ? vscode.workspace.getWorkspaceFolder(active.scheme === SCHEME ? vscode.Uri.parse((JSON.parse(active.query) as { uri: string }).uri) : active) : undefined;
+    if (fromActive || folders.length === 1) {
+      return fromActive ?? folders[0];
+    }
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Repository whose promotion to compare' });
   }
 
   /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */

@@ -16,6 +16,7 @@ import {
   effectiveValuesRequest,
   renderOverlayRequest,
 } from './protocol';
+import { InputProblem } from './output';
 import { Requests } from './requests';
 
 export const SCHEME = 'flux-overlays';
@@ -115,7 +116,7 @@ export class PreviewDocuments
       return;
     }
     this.reported.set(key, message);
-    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new Error(message));
+    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new InputProblem(message));
   }
 
   originAt(uri: vscode.Uri, line: number): LineOrigin | undefined {

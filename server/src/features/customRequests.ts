@@ -93,10 +93,9 @@ export function onPromotionDiff(state: ServerState, params: PromotionDiffParams)
   if (!state.trusted) return { changes: [], problems: [RESTRICTED] };
   const prof = profile(state);
   const variables = prof ? loadProfile(state.fs, prof).variables : undefined;
-  const overlay = params.overlay || state.settings.productionOverlay;
-  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, overlay, { ...state.index.valuesOptions, variables });
+  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, params.overlay || undefined, { ...state.index.valuesOptions, variables, preferredOverlay: state.settings.productionOverlay });
   return {
-    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed })),
+    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed, ...(c.status ? { status: c.status } : {}) })),
     problems: r.problems.map(toProblem),
   };
 }

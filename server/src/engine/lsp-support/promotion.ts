@@ -27,7 +27,11 @@ export interface PlainPromotionChange {
   overlay: string;
   release?: string;
   changed: ('values' | 'manifests')[];
+  /** 'added': the component or overlay is new on the merge; 'removed': it is gone there. */
+  status?: 'added' | 'removed';
 }
+
+const STATUS: Record<string, 'added' | 'removed' | undefined> = { added: 'added', 'overlay-added': 'added', deleted: 'removed', 'overlay-deleted': 'removed' };
 
 interface Sides {
   key: string;
@@ -168,7 +172,14 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
   const c = componentOf(side.components, file);
   const o = c?.overlays.find((x) => x.name === overlay);
   if (!c || !o) {
-    problems.push({ severity: 'error', message: `${path.posix.relative(repo.dir, file) || '.'} has no overlay '${overlay}' on ${label}`, step: 'git' });
+    // A component (or overlay) the promotion adds has no `before` side, one it removes no
+    // `after` side: that is the change itself, not an error.
+    const rel = path.posix.relative(repo.dir, file) || '.';
+    const other = s[source.side === 'before' ? 'after' : 'before'];
+    const oc = componentOf(other.components, file);
+    const elsewhere = oc?.overlays.some((x) => x.name === overlay);
+    if (elsewhere) problems.push({ severity: 'info', message: source.side === 'before' ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet` : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`, step: 'git' });
+    else problems.push({ severity: 'error', message: `${rel} has no overlay '${overlay}' on ${label}`, step: 'git' });
     return undefined;
   }
   let variables: Variables | undefined;
@@ -199,8 +210,11 @@ export function promotionRenderOverlay(sides: PromotionSides, file: string, over
   return { ...renderWithOrigins(r.objects.map((o) => maskSecrets(o.node)), options.root, true), problems };
 }
 
-/** fluxOverlays/promotionDiff: one change per release whose values changed, one per component whose manifests alone changed. */
-export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string, options: EffectiveValuesOptions & { variables?: Variables }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
+/**
+ * fluxOverlays/promotionDiff: one change per (overlay, release) whose values changed, one per
+ * overlay whose manifests alone changed; every overlay that differs unless `overlay` names one.
+ */
+export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string | undefined, options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
   const problems: PlainProblem[] = [];
   const repo = openRepository(disk, repoDir);
   if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', message: repo.error, step: 'git' }] };
@@ -212,12 +226,13 @@ export function promotionChanges(sides: PromotionSides, repoDir: string, disk: F
     for (const p of c.problems) problems.push({ severity: p.severity, message: `${c.component}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
     const dir = path.posix.join(repo.dir, c.component);
     if (c.changed.length === 0) {
-      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; its ${overlay} overlay renders the same`, step: 'git' });
+      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`, step: 'git' });
       continue;
     }
     const releases = c.changed.includes('values') ? c.releases : [];
-    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed });
-    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed });
+    const status = STATUS[c.status];
+    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed, ...(status ? { status } : {}) });
+    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed, ...(status ? { status } : {}) });
   }
   return { changes, problems };
 }
