@@ -9,10 +9,10 @@ import { ComponentsNode } from './componentsTree';
 import { InputProblem, Output } from './output';
 import { SCHEME, previewUri } from './previewDocuments';
 import {
+  ComponentInfo,
   EffectiveValuesParams,
   OverlayInfo,
   PromotionChange,
-  ReleaseInfo,
   listOverlaysRequest,
   promotionDiffRequest,
 } from './protocol';
@@ -113,14 +113,24 @@ export class Commands {
     );
   }
 
-  /** Opens the effective values; returns the preview's URI (used by tests). */
+  /**
+   * Opens the effective values; returns the preview's URI (used by tests). `overlay` is the
+   * configured production overlay for Preview Production Values: when the component has none
+   * by that name, its overlays are offered instead (and the setting that makes one the default).
+   */
   async previewValues(arg: CommandArg, overlay?: string): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const chosen = overlay ?? t.overlay ?? (await this.pickOverlay(t.uri, 'Effective values of'))?.name;
+    const ctx = await this.contextOf(t.uri);
+    let chosen = t.overlay ?? overlay;
+    if (chosen && !t.overlay && !ctx.overlays.some((o) => o.name === chosen)) {
+      chosen = (await this.pickOverlay(ctx, `Effective values (no '${chosen}' overlay here; fluxOverlays.productionOverlay names the default) of`))?.name;
+    } else if (!chosen) {
+      chosen = (await this.pickOverlay(ctx, 'Effective values of'))?.name;
+    }
     if (!chosen) {
       return undefined;
     }
-    const release = t.release ?? (await this.pickRelease(t.uri, chosen));
+    const release = t.release ?? (await this.releaseIn(ctx, chosen));
     const uri = previewUri('values', {
       uri: t.uri,
       overlay: chosen,
@@ -133,7 +143,7 @@ export class Commands {
 
   async showManifests(arg: CommandArg): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const overlay = t.overlay ?? (await this.pickOverlay(t.uri, 'Rendered manifests of'))?.name;
+    const overlay = t.overlay ?? (await this.pickOverlay(await this.contextOf(t.uri), 'Rendered manifests of'))?.name;
     if (!overlay) {
       return undefined;
     }
@@ -144,15 +154,18 @@ export class Commands {
 
   async compare(arg: CommandArg): Promise<[vscode.Uri, vscode.Uri] | undefined> {
     const t = toTarget(arg);
+    const ctx = await this.contextOf(t.uri);
     let left = t.left;
     let right = t.right;
     if (!left || !right) {
-      const overlays = await this.overlaysOf(t.uri);
-      const names = overlays.map((o) => o.name);
-      const [defLeft, defRight] = readSettings().overlayFolders;
+      const names = ctx.overlays.map((o) => o.name);
+      const configured = readSettings().overlayFolders.filter((n) => names.includes(n));
+      // Preselect the configured pair when the component has it, else the file's own overlay.
+      const preselect = configured.length >= 2 ? configured.slice(0, 2) : ctx.own ? [ctx.own.name] : [];
       const items = names.map((label) => ({
         label,
-        picked: label === defLeft || label === defRight,
+        description: label === ctx.own?.name ? 'this file' : undefined,
+        picked: preselect.includes(label),
       }));
       const picked = await vscode.window.showQuickPick(items, {
         title: 'Flux Overlays: Compare Overlays',
@@ -171,12 +184,23 @@ export class Commands {
         n === 'base' ? -1 : order.includes(n) ? order.indexOf(n) : order.length + names.indexOf(n);
       [left, right] = picked.map((p) => p.label).sort((a, b) => rank(a) - rank(b));
     }
+    // The same release on both sides, paired through where it comes from in the base (its name
+    // may differ: namePrefix `staging-`), starting from the file's own release.
+    let key = ctx.releaseKey ?? (t.release ? ctx.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key : undefined);
+    if (!key) {
+      const name = await this.releaseIn(ctx, left);
+      key = ctx.overlays.find((o) => o.name === left)?.releases.find((r) => r.name === name)?.key;
+    }
+    const nameIn = (overlay: string) =>
+      ctx.overlays.find((o) => o.name === overlay)?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
+    const [lr, rr] = [nameIn(left), nameIn(right)];
     const profile = this.profile.current;
-    const l = previewUri('values', { uri: t.uri, overlay: left, release: t.release, clusterProfile: profile });
-    const r = previewUri('values', { uri: t.uri, overlay: right, release: t.release, clusterProfile: profile });
+    const l = previewUri('values', { uri: t.uri, overlay: left, release: lr, clusterProfile: profile });
+    const r = previewUri('values', { uri: t.uri, overlay: right, release: rr, clusterProfile: profile });
+    const what = lr && rr ? (lr === rr ? ` · ${lr}` : ` · ${lr} ↔ ${rr}`) : '';
     await progressAfter(
       `comparing ${left} with ${right}`,
-      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}`)),
+      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}${what}`)),
     );
     return [l, r];
   }
@@ -300,43 +324,72 @@ export class Commands {
     throw new UserError('open a values or manifests preview (or a comparison) first');
   }
 
-  private async overlaysOf(uri: string): Promise<OverlayInfo[]> {
+  /**
+   * The component of a file, the overlay the file is in, and the release it patches or feeds
+   * (its `key`, the same in every overlay), so commands start from what the user is editing.
+   */
+  async contextOf(uri: string): Promise<FileContext> {
     const result = await this.requests.send(listOverlaysRequest, { uri });
-    const overlays = result.components.flatMap((c) => c.overlays);
-    if (overlays.length === 0) {
+    const component = result.components[0];
+    if (!component || component.overlays.length === 0) {
       throw new UserError('no Flux component with overlays contains the active file');
     }
-    return overlays;
+    const overlays = component.overlays;
+    const path = vscode.Uri.parse(uri).path;
+    const own = overlays
+      .filter((o) => path === vscode.Uri.parse(o.uri).path || path.startsWith(vscode.Uri.parse(o.uri).path + '/'))
+      .sort((a, b) => b.uri.length - a.uri.length)[0];
+    // A file feeding one release (redis-values.yaml) names it; one feeding several (a shared
+    // values file) names none, and the user picks.
+    const fedIn = (o?: OverlayInfo) => [...new Set((o?.releases ?? []).filter((r) => r.fedByFile && r.key).map((r) => r.key!))];
+    const keys = own ? fedIn(own) : [];
+    const anyKeys = [...new Set(overlays.flatMap((o) => fedIn(o)))];
+    const releaseKey = keys.length === 1 ? keys[0] : keys.length === 0 && anyKeys.length === 1 ? anyKeys[0] : undefined;
+    return { component, overlays, own, releaseKey };
   }
 
-  private async pickOverlay(uri: string, title: string): Promise<OverlayInfo | undefined> {
-    const overlays = await this.overlaysOf(uri);
-    if (overlays.length === 1) {
-      return overlays[0];
+  private async pickOverlay(ctx: FileContext, title: string): Promise<OverlayInfo | undefined> {
+    if (ctx.overlays.length === 1) {
+      return ctx.overlays[0];
     }
+    const ordered = ctx.own ? [ctx.own, ...ctx.overlays.filter((o) => o !== ctx.own)] : ctx.overlays;
     const pick = await vscode.window.showQuickPick(
-      overlays.map((o) => ({ label: o.name, description: vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri)), o })),
+      ordered.map((o) => ({
+        label: o.name,
+        description: `${o === ctx.own ? 'this file · ' : ''}${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}`,
+        o,
+      })),
       { title: `Flux Overlays: ${title}...`, placeHolder: 'Overlay' },
     );
     return pick?.o;
   }
 
-  private async pickRelease(uri: string, overlay: string): Promise<string | undefined> {
-    let releases: ReleaseInfo[] = [];
-    try {
-      releases = (await this.overlaysOf(uri)).find((o) => o.name === overlay)?.releases ?? [];
-    } catch {
-      return undefined; // the values request itself reports what is wrong
+  /** The release of `overlay` to show: the file's own, the only one, or a pick (the file's first). */
+  private async releaseIn(ctx: FileContext, overlay: string): Promise<string | undefined> {
+    const releases = ctx.overlays.find((o) => o.name === overlay)?.releases ?? [];
+    const mine = ctx.releaseKey ? releases.find((r) => r.key === ctx.releaseKey) : undefined;
+    if (mine) {
+      return mine.name;
     }
     if (releases.length <= 1) {
       return releases[0]?.name;
     }
+    const ordered = [...releases.filter((r) => r.fedByFile), ...releases.filter((r) => !r.fedByFile)];
     const pick = await vscode.window.showQuickPick(
-      releases.map((r) => ({ label: r.name, description: r.namespace })),
+      ordered.map((r) => ({ label: r.name, description: [r.namespace, r.fedByFile ? 'uses this file' : ''].filter(Boolean).join(' · ') })),
       { title: 'Flux Overlays: HelmRelease', placeHolder: `Several releases in ${overlay}` },
     );
     return pick?.label;
   }
+}
+
+export interface FileContext {
+  component: ComponentInfo;
+  overlays: OverlayInfo[];
+  /** The overlay folder holding the file, if it is in one. */
+  own?: OverlayInfo;
+  /** ReleaseInfo.key of the one release the file patches or feeds. */
+  releaseKey?: string;
 }
 
 function toTarget(arg: CommandArg): CommandTarget {

@@ -105,10 +105,27 @@ export class ServerState {
     return ms;
   }
 
-  /** A setting's path: absolute, or relative to the first workspace folder. */
+  /**
+   * A setting's path: absolute, a `file:` URI, or relative to a workspace folder: the first
+   * folder where it exists, else `<folder name>/rest` as VS Code's asRelativePath writes paths
+   * of a multi-root workspace, else the first folder.
+   */
   abs(p: string): string {
     const f = p.startsWith('file:') ? uriToPath(p) : p;
-    return path.isAbsolute(f) ? f : path.posix.join(this.root(), f);
+    if (path.isAbsolute(f)) return f;
+    for (const r of this.roots) {
+      const j = path.posix.join(r, f);
+      if (this.fs.stat(j) !== undefined) return j;
+    }
+    const [first, ...rest] = f.split('/');
+    const named = this.roots.find((r) => path.posix.basename(r) === first);
+    if (named && rest.length) return path.posix.join(named, ...rest);
+    return path.posix.join(this.root(), f);
+  }
+
+  /** The workspace folder holding a file (the innermost), else the first. */
+  rootOf(file: string): string {
+    return [...this.roots].sort((a, b) => b.length - a.length).find((r) => file === r || file.startsWith(r + '/')) ?? this.root();
   }
 
   root(): string {

@@ -187,7 +187,10 @@ describe('custom request data', () => {
   it('lists components and overlays with releases', () => {
     const r = listOverlays(index);
     assert.deepEqual(r.components.map((c) => [c.name, c.overlays.map((o) => o.name)]), [['app', ['base', 'staging', 'production']]]);
-    assert.deepEqual(r.components[0].overlays[1].releases, [{ name: 'app' }]);
+    assert.deepEqual(r.components[0].overlays[1].releases, [{ name: 'app', key: `${R}/app/base/release.yaml:2` }]);
+    // asked from a file: the releases it patches or feeds are marked
+    const f = listOverlays(index, `${R}/app/staging/patch.yaml`);
+    assert.deepEqual(f.components[0].overlays.map((o) => [o.name, o.releases.map((x) => x.fedByFile ?? false)]), [['base', [false]], ['staging', [true]], ['production', [false]]]);
   });
   it('renders effective values with the origin of every line', () => {
     const r = effectiveValues(index, `${R}/app/staging/patch.yaml`, 'production', R);

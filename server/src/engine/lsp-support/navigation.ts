@@ -196,7 +196,8 @@ export function codeLenses(index: WorkspaceIndex, file: string, productionOverla
   if (!relevant) return [];
   const out: LensResult[] = [];
   const overlays = c.overlays.filter((o) => o.name !== 'base');
+  // The first lens names its action; the next ones are the other overlays' names beside it.
   if (overlays.some((o) => o.name === productionOverlay)) out.push({ title: `Preview effective values (${productionOverlay})`, command: 'fluxOverlays.previewProductionValues', args: { uri: file, overlay: productionOverlay } });
-  for (const o of overlays) if (o.name !== productionOverlay) out.push({ title: o.name, command: 'fluxOverlays.previewEffectiveValues', args: { uri: file, overlay: o.name } });
+  for (const o of overlays) if (o.name !== productionOverlay) out.push({ title: out.length === 0 ? `Preview effective values (${o.name})` : o.name, command: 'fluxOverlays.previewEffectiveValues', args: { uri: file, overlay: o.name } });
   return out;
 }

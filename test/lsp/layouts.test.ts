@@ -1,0 +1,130 @@
+// The server on real layouts made at test time from ../shared/corpus (test/support/layouts.ts):
+// an app-per-folder layout with namePrefix (releases paired across overlays, the file's own
+// release), the keos multi-root workspace (a cluster profile and promotion target from a folder
+// other than the first), keos-apps's overlay `S` (code lens names its action). Issue 9.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { KEOS_PROMOTION, layoutsMissing, makeAppPerFolder, makeKeosMultiRoot } from '../support/layouts';
+import { TestClient, uriOf } from './client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const missing = layoutsMissing();
+
+interface Release { name: string; namespace?: string; key?: string; fedByFile?: boolean }
+interface Listed { components: { name: string; uri: string; root?: string; overlays: { name: string; releases: Release[]; differsFromPromotionTarget?: boolean }[] }[] }
+interface Rendered { content: string; problems: { severity: string; message: string }[]; release?: string }
+
+async function initialize(c: TestClient, folders: string[], settings: unknown = {}): Promise<void> {
+  c.settings = settings;
+  await c.request('initialize', {
+    processId: process.pid,
+    rootUri: uriOf(folders[0]),
+    workspaceFolders: folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { trusted: true },
+  });
+  c.notify('initialized', {});
+}
+
+describe('app-per-folder layout with namePrefix (from flux2-kustomize-helm-example)', { skip: missing }, () => {
+  let tmp: string;
+  let dir: string;
+  let c: TestClient;
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-apf-'));
+    dir = fs.realpathSync(makeAppPerFolder(path.join(tmp, 'flux2-example')));
+    c = TestClient.ours(ROOT);
+    await initialize(c, [dir]);
+  });
+  after(async () => {
+    await c.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a values file names its own release, and the same release has the same key in every overlay', async () => {
+    const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
+    const r = await c.request<Listed>('fluxOverlays/listOverlays', { uri: uriOf(file) });
+    assert.equal(r.components.length, 1);
+    const [comp] = r.components;
+    assert.equal(comp.name, 'apps');
+    assert.equal(comp.root, uriOf(dir));
+    const staging = comp.overlays.find((o) => o.name === 'staging')!;
+    const production = comp.overlays.find((o) => o.name === 'production')!;
+    assert.deepEqual(staging.releases.map((x) => [x.name, x.fedByFile ?? false]), [['staging-aaa-cache', false], ['staging-podinfo', true]]);
+    assert.deepEqual(production.releases.map((x) => [x.name, x.fedByFile ?? false]), [['aaa-cache', false], ['podinfo', false]]);
+    const key = (o: typeof staging, n: string) => o.releases.find((x) => x.name === n)!.key;
+    assert.ok(key(staging, 'staging-podinfo'));
+    assert.equal(key(staging, 'staging-podinfo'), key(production, 'podinfo'));
+    assert.equal(key(staging, 'staging-aaa-cache'), key(production, 'aaa-cache'));
+    assert.notEqual(key(production, 'podinfo'), key(production, 'aaa-cache'));
+    // The base file of a release feeds it in every overlay, and nothing else.
+    const base = await c.request<Listed>('fluxOverlays/listOverlays', { uri: uriOf(path.join(dir, 'apps/base/podinfo/release.yaml')) });
+    assert.deepEqual(
+      base.components[0].overlays.map((o) => [o.name, o.releases.filter((x) => x.fedByFile).map((x) => x.name)]),
+      [['staging', ['staging-podinfo']], ['production', ['podinfo']]],
+    );
+  });
+
+  it('effective values of the paired releases are the same release (hostnames of podinfo on both sides)', async () => {
+    const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
+    const s = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(file), overlay: 'staging', release: 'staging-podinfo' });
+    const p = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(file), overlay: 'production', release: 'podinfo' });
+    assert.match(s.content, /- podinfo\.staging$/m);
+    assert.match(p.content, /- podinfo\.production$/m);
+  });
+});
+
+describe('keos multi-root workspace (fleet, apps, system-services)', { skip: missing }, () => {
+  let tmp: string;
+  let ws: ReturnType<typeof makeKeosMultiRoot>;
+  let c: TestClient;
+  before(async () => {
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-keos-mr-')));
+    ws = makeKeosMultiRoot(tmp);
+    c = TestClient.ours(ROOT);
+    // Fleet first: the apps repository is not the first folder. The profile as VS Code's
+    // asRelativePath writes a multi-root path ("<folder>/...").
+    await initialize(c, [ws.fleet, ws.apps, ws.services], { clusterProfile: 'keos-fleet/clusters/eosdev2/default/flux-system/runtime-info.yaml' });
+  });
+  after(async () => {
+    await c.shutdown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('a cluster profile of another folder substitutes ${VAR} in the apps folder (also as a file URI)', async () => {
+    const comp = path.join(ws.apps, KEOS_PROMOTION.changed);
+    const r = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(comp), overlay: 'S' });
+    assert.deepEqual(r.problems.filter((p) => /not found|cannot read|no such/i.test(p.message)), []);
+    assert.match(r.content, /image: qa\.int\.stratio\.com:11443\/stratio\/connectors/);
+    const byUri = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(comp), overlay: 'S', clusterProfile: uriOf(path.join(ws.fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml')) });
+    assert.match(byUri.content, /image: qa\.int\.stratio\.com:11443\/stratio\/connectors/);
+  });
+
+  it('the components of every folder are listed with their folder, and the apps folder is its own repository for the tree badge and promotion', async () => {
+    const r = await c.request<Listed>('fluxOverlays/listOverlays', {});
+    const roots = new Set(r.components.map((x) => x.root));
+    assert.ok(roots.has(uriOf(ws.apps)) && roots.has(uriOf(ws.services)), [...roots].join(', '));
+    // listOverlays computes the badge within a time budget: ask until every S overlay is known.
+    let changed: Listed['components'][number] | undefined;
+    for (let i = 0; i < 50; i++) {
+      const again = await c.request<Listed>('fluxOverlays/listOverlays', {});
+      changed = again.components.find((x) => x.uri === uriOf(path.join(ws.apps, KEOS_PROMOTION.changed)));
+      if (changed?.overlays.find((o) => o.name === 'S')?.differsFromPromotionTarget !== undefined) break;
+    }
+    assert.equal(changed?.overlays.find((o) => o.name === 'S')?.differsFromPromotionTarget, true);
+    const pd = await c.request<{ changes: { component: string; overlay: string; status?: string }[] }>('fluxOverlays/promotionDiff', { uri: uriOf(ws.apps), from: 'main', to: 'production' });
+    assert.deepEqual(pd.changes.map((x) => [x.component, x.overlay, x.status]), [
+      [KEOS_PROMOTION.changed, 'S', undefined],
+      [KEOS_PROMOTION.added, 'S', 'added'],
+    ]);
+  });
+
+  it('the code lens on a keos values file names its action with the overlay S', async () => {
+    const file = path.join(ws.apps, KEOS_PROMOTION.changed, 'base/values.yaml');
+    const lenses = await c.request<{ command: { title: string; command: string } }[]>('textDocument/codeLens', { textDocument: { uri: uriOf(file) } });
+    assert.deepEqual(lenses.map((l) => l.command.title), ['Preview effective values (S)']);
+  });
+});
