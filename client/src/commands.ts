@@ -120,17 +120,18 @@ export class Commands {
    */
   async previewValues(arg: CommandArg, overlay?: string): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const ctx = await this.contextOf(t.uri);
+    // With an overlay given (code lens, tree), a folder outside any component still previews.
+    const ctx = t.overlay ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
     let chosen = t.overlay ?? overlay;
-    if (chosen && !t.overlay && !ctx.overlays.some((o) => o.name === chosen)) {
+    if (ctx && chosen && !t.overlay && !ctx.overlays.some((o) => o.name === chosen)) {
       chosen = (await this.pickOverlay(ctx, `Effective values (no '${chosen}' overlay here; fluxOverlays.productionOverlay names the default) of`))?.name;
-    } else if (!chosen) {
+    } else if (ctx && !chosen) {
       chosen = (await this.pickOverlay(ctx, 'Effective values of'))?.name;
     }
     if (!chosen) {
       return undefined;
     }
-    const release = t.release ?? (await this.releaseIn(ctx, chosen));
+    const release = t.release ?? (ctx ? await this.releaseIn(ctx, chosen) : undefined);
     const uri = previewUri('values', {
       uri: t.uri,
       overlay: chosen,
@@ -154,10 +155,10 @@ export class Commands {
 
   async compare(arg: CommandArg): Promise<[vscode.Uri, vscode.Uri] | undefined> {
     const t = toTarget(arg);
-    const ctx = await this.contextOf(t.uri);
     let left = t.left;
     let right = t.right;
-    if (!left || !right) {
+    const ctx = left && right ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
+    if (ctx && (!left || !right)) {
       const names = ctx.overlays.map((o) => o.name);
       const configured = readSettings().overlayFolders.filter((n) => names.includes(n));
       // Preselect the configured pair when the component has it, else the file's own overlay.
@@ -184,15 +185,18 @@ export class Commands {
         n === 'base' ? -1 : order.includes(n) ? order.indexOf(n) : order.length + names.indexOf(n);
       [left, right] = picked.map((p) => p.label).sort((a, b) => rank(a) - rank(b));
     }
+    if (!left || !right) {
+      return undefined;
+    }
     // The same release on both sides, paired through where it comes from in the base (its name
     // may differ: namePrefix `staging-`), starting from the file's own release.
-    let key = ctx.releaseKey ?? (t.release ? ctx.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key : undefined);
-    if (!key) {
+    let key = ctx?.releaseKey ?? (t.release ? ctx?.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key : undefined);
+    if (!key && ctx && !t.release) {
       const name = await this.releaseIn(ctx, left);
       key = ctx.overlays.find((o) => o.name === left)?.releases.find((r) => r.name === name)?.key;
     }
     const nameIn = (overlay: string) =>
-      ctx.overlays.find((o) => o.name === overlay)?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
+      ctx?.overlays.find((o) => o.name === overlay)?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
     const [lr, rr] = [nameIn(left), nameIn(right)];
     const profile = this.profile.current;
     const l = previewUri('values', { uri: t.uri, overlay: left, release: lr, clusterProfile: profile });

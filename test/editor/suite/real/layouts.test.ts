@@ -1,0 +1,140 @@
+/// <reference types="mocha" />
+/**
+ * The editor on real layouts (issue 9), in a multi-root workspace runTest.ts made from
+ * ../shared/corpus: keos-fleet (first folder), keos-apps (overlays base and S, a git repository
+ * whose main adds a replica and a component), keos-system-services, and flux2-apps (an
+ * app-per-folder layout, `apps/{base,staging,production}/<app>`, staging with
+ * `namePrefix: staging-`; apps aaa-cache and podinfo).
+ */
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ready, runAcceptingQuickPick, textOf, waitFor } from '../helpers';
+
+interface Layouts {
+  apps: string;
+  services: string;
+  fleet: string;
+  appPerFolder: string;
+}
+
+function layouts(): Layouts {
+  const raw = process.env.FLUX_OVERLAYS_TEST_LAYOUTS;
+  if (!raw) {
+    throw new Error('FLUX_OVERLAYS_TEST_LAYOUTS is not set');
+  }
+  return JSON.parse(raw) as Layouts;
+}
+
+function params(uri: vscode.Uri): { uri: string; overlay: string; release?: string; source?: unknown } {
+  return JSON.parse(uri.query) as { uri: string; overlay: string; release?: string; source?: unknown };
+}
+
+async function open(file: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+}
+
+async function docText(uri: vscode.Uri): Promise<string> {
+  return (await vscode.workspace.openTextDocument(uri)).getText();
+}
+
+function activeDiff(): vscode.TabInputTextDiff | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputTextDiff ? input : undefined;
+}
+
+suite('Real layouts: app-per-folder with namePrefix', () => {
+  suiteSetup(async () => {
+    await ready();
+    assert.strictEqual(vscode.workspace.workspaceFolders?.length, 4, 'the multi-root workspace is open');
+  });
+  setup(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  test('Compare Overlays from apps/staging/podinfo/values.yaml pairs staging-podinfo with podinfo', async () => {
+    await open(path.join(layouts().appPerFolder, 'apps/staging/podinfo/values.yaml'));
+    const sides = await runAcceptingQuickPick<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays');
+    assert.ok(sides, 'a comparison opened');
+    assert.deepStrictEqual(sides.map((s) => [params(s).overlay, params(s).release]), [
+      ['staging', 'staging-podinfo'],
+      ['production', 'podinfo'],
+    ]);
+    assert.match(await docText(sides[0]), /- podinfo\.staging$/m);
+    assert.match(await docText(sides[1]), /- podinfo\.production$/m);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.match(tab?.label ?? '', /staging ↔ production · staging-podinfo ↔ podinfo/);
+  });
+
+  test('Preview Effective Values from a values file: its own overlay first, its own release without a pick', async () => {
+    await open(path.join(layouts().appPerFolder, 'apps/staging/podinfo/values.yaml'));
+    // Accepting the first item of every pick: a release pick would give aaa-cache (sorted first).
+    const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewEffectiveValues');
+    assert.ok(uri);
+    assert.deepStrictEqual([params(uri).overlay, params(uri).release], ['staging', 'staging-podinfo']);
+    assert.match(textOf(uri), /- podinfo\.staging$/m);
+  });
+
+  test('Preview Production Values from the staging values file shows production podinfo, not the first release', async () => {
+    await open(path.join(layouts().appPerFolder, 'apps/staging/podinfo/values.yaml'));
+    const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewProductionValues');
+    assert.ok(uri);
+    assert.deepStrictEqual([params(uri).overlay, params(uri).release], ['production', 'podinfo']);
+    assert.match(textOf(uri), /- podinfo\.production$/m);
+  });
+});
+
+suite('Real layouts: keos multi-root workspace', () => {
+  const connectors = () => path.join(layouts().apps, 'components/connectors-management');
+  suiteSetup(() => ready());
+  setup(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  test('Preview Production Values where no overlay is called production offers the component\'s overlays (no error tab)', async () => {
+    await open(path.join(connectors(), 'base/values.yaml'));
+    const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewProductionValues');
+    assert.ok(uri, 'an overlay was offered and its values opened');
+    assert.ok(['base', 'S'].includes(params(uri).overlay), params(uri).overlay);
+    assert.strictEqual(params(uri).release, 'connectors-management');
+    assert.doesNotMatch(textOf(uri), /^# error/m);
+    assert.match(textOf(uri), /^releasePrefix: /m);
+  });
+
+  test('a cluster profile from the fleet folder substitutes ${VAR} in the apps folder', async () => {
+    const api = await ready();
+    const runtimeInfo = path.join(layouts().fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml');
+    try {
+      // As a URI (what the picker stores now) and as "<folder>/path" (what asRelativePath wrote).
+      for (const value of [vscode.Uri.file(runtimeInfo).toString(), vscode.workspace.asRelativePath(vscode.Uri.file(runtimeInfo), true)]) {
+        await api.profile.select(value);
+        assert.match(api.profile.statusText, /flux-system\/runtime-info\.yaml/);
+        const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', { uri: vscode.Uri.file(connectors()).toString(), overlay: 'S' });
+        assert.ok(uri);
+        await waitFor(`substituted values with ${value}`, () => /qa\.int\.stratio\.com:11443\/stratio\/connectors/.test(textOf(uri)) || undefined);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+    } finally {
+      await api.profile.select('');
+    }
+  });
+
+  test('Open Promotion Diff on keos-apps with default settings lists S; a new component opens as new, without an error', async () => {
+    await open(path.join(connectors(), 'base/values.yaml')); // the active file chooses the repository
+    const change = await runAcceptingQuickPick<{ component: string; overlay: string; status?: string }>('fluxOverlays.openPromotionDiff');
+    assert.ok(change, 'a change was offered (not "changes nothing")');
+    assert.deepStrictEqual([change.component, change.overlay], ['components/connectors-management', 'S']);
+    const diff = await waitFor('the promotion diff editor', activeDiff);
+    assert.match(await docText(diff.original), /replicas: 1$/m);
+    assert.match(await docText(diff.modified), /replicas: 2$/m);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const added = await vscode.commands.executeCommand<{ component: string; overlay: string; status?: string }>('fluxOverlays.openPromotionDiff', {
+      component: 'connectors-next',
+      folder: vscode.Uri.file(layouts().apps).toString(),
+    });
+    assert.ok(added);
+    assert.strictEqual(added.status, 'added');
+    const d2 = await waitFor('the promotion diff editor', activeDiff);
+    const before = await docText(d2.original);
+    assert.match(before, /^# info: new with this promotion: components\/connectors-next has no overlay 'S' on production yet$/m);
+    assert.doesNotMatch(before, /^# error/m);
+    assert.match(await docText(d2.modified), /connectors-next/);
+  });
+});
