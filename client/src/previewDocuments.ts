@@ -66,23 +66,60 @@ export class PreviewDocuments
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.origins.delete(d.uri.toString());
         this.reported.delete(d.uri.toString());
+        this.stale.delete(d.uri.toString());
+      }),
+      // A preview skipped while its tab was closed is rendered again when it is shown again.
+      vscode.window.tabGroups.onDidChangeTabs(() => {
+        for (const uri of this.shownPreviews()) {
+          if (this.stale.delete(uri.toString())) this.changed.fire(uri);
+        }
       }),
     );
   }
 
-  /** Re-renders every open preview (the server said a contributing file changed). */
+  /** Preview documents still loaded but in no tab when a refresh was due. */
+  private readonly stale = new Set<string>();
+
+  /** How many times each preview was rendered (tests check closed ones are not). */
+  readonly renders = new Map<string, number>();
+
+  /**
+   * Re-renders the previews shown in a tab (the server said a contributing file changed). A
+   * preview the user closed stays in workspace.textDocuments for a while: it is not rendered.
+   */
   refreshAll(): void {
+    const shown = new Set(this.shownPreviews().map((u) => u.toString()));
     for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.scheme === SCHEME) {
-        this.changed.fire(doc.uri);
+      if (doc.uri.scheme !== SCHEME) continue;
+      if (shown.has(doc.uri.toString())) this.changed.fire(doc.uri);
+      else this.stale.add(doc.uri.toString());
+    }
+  }
+
+  /** Preview URIs open in a tab, a diff editor's two sides included. */
+  shownPreviews(): vscode.Uri[] {
+    const out = new Map<string, vscode.Uri>();
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input;
+        const uris =
+          input instanceof vscode.TabInputText ? [input.uri] : input instanceof vscode.TabInputTextDiff ? [input.original, input.modified] : [];
+        for (const u of uris) {
+          if (u.scheme === SCHEME) out.set(u.toString(), u);
+        }
       }
     }
+    return [...out.values()];
   }
 
   async provideTextDocumentContent(
     uri: vscode.Uri,
     token: vscode.CancellationToken,
   ): Promise<string> {
+    // A re-render after an edit updates the preview's header; only the first render (the user
+    // asked for it) raises a message, so a broken file does not notify on every keystroke.
+    const refresh = this.origins.has(uri.toString());
+    this.renders.set(uri.toString(), (this.renders.get(uri.toString()) ?? 0) + 1);
     let result: RenderedDocument;
     try {
       const params: unknown = JSON.parse(uri.query);
@@ -92,7 +129,8 @@ export class PreviewDocuments
           : await this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.report(uri, message);
+      this.report(uri, message, refresh);
+      this.origins.set(uri.toString(), []);
       return `# Flux Overlays could not render this document:\n# ${message.split('\n').join('\n# ')}\n`;
     }
     // Problems go first, as comment lines; origins refer to lines of `content`, so shift them.
@@ -102,17 +140,18 @@ export class PreviewDocuments
       header.length === 0 ? result.origins : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
     );
     const errors = result.problems.filter((p) => p.severity === 'error');
-    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '));
+    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '), refresh);
     return header.length > 0 ? `${header.join('\n')}\n${result.content}` : result.content;
   }
 
-  private report(uri: vscode.Uri, message: string): void {
+  private report(uri: vscode.Uri, message: string, refresh: boolean): void {
     const key = uri.toString();
     if (!message) {
       this.reported.delete(key);
       return;
     }
-    if (this.reported.get(key) === message) {
+    if (this.reported.get(key) === message || refresh) {
+      this.reported.set(key, message);
       return;
     }
     this.reported.set(key, message);

@@ -138,3 +138,46 @@ suite('Real layouts: keos multi-root workspace', () => {
     assert.match(await docText(d2.modified), /connectors-next/);
   });
 });
+
+suite('Real layouts: no noise', () => {
+  const connectors = () => path.join(layouts().apps, 'components/connectors-management');
+  suiteSetup(() => ready());
+  setup(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  test('a closed preview is not re-rendered on edits; a failing re-render of an open one updates its header without a message', async () => {
+    const api = await ready();
+    const previews = api.previews as unknown as { renders: Map<string, number>; onError: (what: string, err: Error) => void };
+    const target = { uri: vscode.Uri.file(connectors()).toString(), overlay: 'S' };
+    const closed = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', target);
+    assert.ok(closed);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const rendersOfClosed = previews.renders.get(closed.toString());
+    assert.strictEqual(rendersOfClosed, 1);
+    const shown = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.showRenderedManifests', target);
+    assert.ok(shown);
+    const editor = await open(path.join(connectors(), 'base/values.yaml'));
+    const original = editor.document.getText();
+    const errors: string[] = [];
+    const onError = previews.onError;
+    previews.onError = (what, err) => errors.push(`${what}: ${err.message}`);
+    try {
+      const at = editor.document.positionAt(original.indexOf('replicas: 1') + 'replicas: '.length);
+      await editor.edit((e) => e.replace(new vscode.Range(at, at.translate(0, 1)), '3'));
+      await waitFor('the open manifests preview re-rendered', () => /replicas: 3/.test(textOf(shown)) || undefined);
+      assert.strictEqual(previews.renders.get(closed.toString()), rendersOfClosed, 'the closed preview was not rendered again');
+      // Break the file twice (two different errors, as typing does): the open preview's header
+      // says so, no message is raised.
+      const end = editor.document.positionAt(editor.document.getText().length);
+      await editor.edit((e) => e.insert(end, '\n  bad: [unclosed\n'));
+      await waitFor('the header shows the error', () => /^# error: /m.test(textOf(shown)) || undefined);
+      const textBefore = textOf(shown);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'broken: [\n'));
+      await waitFor('the preview follows the second edit', () => (textOf(shown) !== textBefore && /^# error: /m.test(textOf(shown))) || undefined);
+      assert.deepStrictEqual(errors, [], 'no message for a re-render');
+    } finally {
+      previews.onError = onError;
+      await editor.edit((e) => e.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), original));
+      await editor.document.save();
+    }
+  });
+});
