@@ -185,6 +185,13 @@ describe('promotion on keos-apps (overlays base and S, default settings)', () =>
       assert.deepEqual(nb.problems.map((p) => [p.severity, p.message]), [['info', `new with this promotion: ${KEOS_PROMOTION.added} has no overlay 'S' on production yet`]]);
       const na = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(next), overlay: 'S', release: 'connectors-next', source: side('after') });
       assert.match(na.content, /connectors-next/);
+      // Both sides of the changed component list the same problems, worded the same: the diff's
+      // first hunk is a real change, not the header.
+      const cm = path.join(dir, KEOS_PROMOTION.changed);
+      const [b, a] = await Promise.all((['before', 'after'] as const).map((s) => c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(cm), overlay: 'S', release: 'connectors-management', source: side(s) })));
+      assert.deepEqual(a.problems, b.problems);
+      const header = (r: Rendered) => r.problems.map((p) => `# ${p.severity}: ${p.message}`);
+      assert.deepEqual(header(a), header(b));
     } finally {
       await c.shutdown();
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -155,7 +155,8 @@ export interface PromotionEvalOptions {
   root: string;
 }
 
-function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[]): OverlayValues | undefined {
+/** One side of a promotion; `release`: keep only that release's values problems. */
+function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[], release?: string): OverlayValues | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
     problems.push({ severity: 'error', message: repo.error, step: 'git' });
@@ -190,15 +191,23 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
     variables = prof.variables;
   }
   const r = overlayValues(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
-  for (const p of r.problems) problems.push({ severity: p.severity, message: `${label}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  // No side label in the messages: the diff editor's title says which side is which, and the
+  // same problem on both sides must read the same (no header hunk before the real changes).
+  for (const p of r.problems) {
+    if (release !== undefined && p.release !== undefined && p.release.slice(p.release.indexOf('/') + 1) !== release) continue;
+    problems.push({ severity: p.severity, message: p.message, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  }
   return r;
 }
 
 export function promotionEffectiveValues(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, release?: string): PlainRendered {
   const problems: PlainProblem[] = [];
-  const r = evaluate(sides, file, overlay, source, options, problems);
+  const r = evaluate(sides, file, overlay, source, options, problems, release);
   if (!r) return { content: '', origins: [], problems };
   const chosen = release ? r.releases.find((x) => x.name === release) : r.releases[0];
+  if (!release && chosen) {
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].step === 'values' && !chosen.problems.some((p) => p.message === problems[i].message)) problems.splice(i, 1);
+  }
   if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
   return { ...renderWithOrigins([chosen.values], options.root, false), problems, release: chosen.name };
 }
