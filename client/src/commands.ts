@@ -94,7 +94,9 @@ export class Commands {
           a && 'kind' in a
             ? a.kind === 'message'
               ? undefined
-              : { component: a.component.name }
+              : a.kind === 'folder'
+                ? { folder: a.folder.uri.toString() }
+                : { component: a.component.name, ...(a.component.root ? { folder: a.component.root } : {}) }
             : (a as PromotionTarget | undefined),
         ),
       ),

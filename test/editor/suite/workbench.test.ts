@@ -194,7 +194,7 @@ suite('Flux Components tree', () => {
     assert.strictEqual(productionItem.description, undefined, 'discovery production equals the production branch');
     const podinfo = components.find((c) => c.component.name === 'components/podinfo')!;
     const podinfoProduction = (await api.tree.getChildren(podinfo)).find((o) => o.kind === 'overlay' && o.overlay.name === 'production')!;
-    assert.match(String(api.tree.getTreeItem(podinfoProduction).description), /^differs from production$/);
+    assert.match(String(api.tree.getTreeItem(podinfoProduction).description), /^not on branch production yet$/);
     const releaseItem = api.tree.getTreeItem(releases[0]);
     assert.strictEqual(releaseItem.contextValue, 'fluxRelease');
     // Clicking the release runs its command: the release's effective values open.

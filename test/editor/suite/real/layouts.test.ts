@@ -181,3 +181,44 @@ suite('Real layouts: no noise', () => {
     }
   });
 });
+
+suite('Real layouts: tree and editor title in the multi-root workspace', () => {
+  test('the Flux Components tree has a level per workspace folder; keos-apps S reads "not on branch production yet"', async () => {
+    const api = await ready();
+    type Node = Parameters<typeof api.tree.getTreeItem>[0];
+    const top = await waitFor('workspace folder nodes', async () => {
+      const nodes = await api.tree.getChildren();
+      return nodes.some((n) => n.kind === 'folder') ? nodes : undefined;
+    });
+    const labels = top.map((n) => String(api.tree.getTreeItem(n).label));
+    // keos-fleet holds no component: no empty level for it.
+    assert.deepStrictEqual(labels, ['keos-apps', 'keos-system-services', 'flux2-apps']);
+    const apps = top[0];
+    const components = await api.tree.getChildren(apps);
+    const connectors = components.find((n) => n.kind === 'component' && n.component.name === 'components/connectors-management');
+    assert.ok(connectors, components.map((n) => String(api.tree.getTreeItem(n).label)).join(', '));
+    const badge = await waitFor('the promotion badge on S', async () => {
+      api.tree.refresh();
+      const fresh = (await api.tree.getChildren(apps)).find((n) => n.kind === 'component' && n.component.name === 'components/connectors-management') as Node;
+      const s = (await api.tree.getChildren(fresh)).find((n) => n.kind === 'overlay' && n.overlay.name === 'S');
+      const d = s ? api.tree.getTreeItem(s).description : undefined;
+      return d ? String(d) : undefined;
+    });
+    assert.strictEqual(badge, 'not on branch production yet');
+  });
+
+  test('the editor-title button shows only on files of a component (fluxOverlays.inComponent)', async () => {
+    const api = await ready();
+    const pkg = extensionPackage();
+    const entry = pkg.contributes.menus['editor/title'].find((m) => m.command === 'fluxOverlays.previewProductionValues');
+    assert.match(entry?.when ?? '', /fluxOverlays\.inComponent/);
+    await open(path.join(layouts().apps, 'components/connectors-management/base/values.yaml'));
+    await waitFor('inComponent true on a component file', () => api.editorContext.inComponent || undefined);
+    await open(path.join(layouts().fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml'));
+    await waitFor('inComponent false on a fleet file', () => !api.editorContext.inComponent || undefined);
+  });
+});
+
+function extensionPackage(): { contributes: { menus: Record<string, { command: string; when?: string }[]> } } {
+  return vscode.extensions.getExtension('flux-overlays.flux-overlays')!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+}
