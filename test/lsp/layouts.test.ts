@@ -77,6 +77,31 @@ describe('app-per-folder layout with namePrefix (from flux2-kustomize-helm-examp
   });
 });
 
+describe('app-per-folder layout: one YAML syntax mistake, one diagnostic', { skip: missing }, () => {
+  it('a mis-indented line in a values patch gives one diagnostic on that line (no parser echo, no schema or build cascade)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-apf12-'));
+    const c = TestClient.ours(ROOT);
+    try {
+      const dir = fs.realpathSync(makeAppPerFolder(path.join(tmp, 'flux2-example')));
+      await initialize(c, [dir]);
+      const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
+      const text = fs.readFileSync(file, 'utf8').replace('  test:\n    enable: false\n', '  test:\n    enable: false\n   bad: [\n');
+      const badLine = text.split('\n').findIndex((l) => l === '   bad: [');
+      assert.ok(badLine > 0);
+      // The same mistake on disk too, so the builds that read the file see it.
+      fs.writeFileSync(file, text);
+      c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(file), type: 2 }] });
+      c.open(uriOf(file), text);
+      const m = await c.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string; diagnostics: unknown[] }).uri === uriOf(file) && (n.params as { diagnostics: unknown[] }).diagnostics.length > 0);
+      const diags = (m.params as { diagnostics: { range: { start: { line: number } }; message: string; code?: string }[] }).diagnostics;
+      assert.deepEqual(diags.map((d) => [d.range.start.line, d.code]), [[badLine, 'yaml-syntax']], JSON.stringify(diags.map((d) => d.message)));
+    } finally {
+      await c.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('keos multi-root workspace (fleet, apps, system-services)', { skip: missing }, () => {
   let tmp: string;
   let ws: ReturnType<typeof makeKeosMultiRoot>;

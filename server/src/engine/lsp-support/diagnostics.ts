@@ -9,8 +9,11 @@ import * as path from 'path';
 import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
 import { closest } from '../schema/suggest';
 import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
+import { ParsedFile } from '../yaml/parse';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
+
+const SYNTAX = 'yaml-syntax';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -47,12 +50,24 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
   try {
     const parsed = index.parse(file);
     if (!parsed) return out;
-    for (const p of parsed.problems) out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+    // One syntax mistake, one diagnostic: the parser's first error in a document is the mistake,
+    // what follows it in that document is its echo (and so are schema errors on the half-parsed
+    // tree and the builds that read the file).
+    const broken = new Set<ParsedFile['documents'][number]>();
+    for (const p of parsed.problems) {
+      if (p.code === SYNTAX) {
+        const doc = parsed.documents.find((d) => p.line >= d.origin.line && p.line <= d.origin.endLine);
+        if (doc && broken.has(doc)) continue;
+        if (doc) broken.add(doc);
+        else if (out.some((d) => d.code === SYNTAX)) continue;
+      }
+      out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+    }
     if (!options.validation) return out;
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
     const partial = index.isPatchFile(file);
     for (const d of parsed.documents) {
-      if (!d.root) continue;
+      if (!d.root || broken.has(d)) continue;
       for (const p of index.registry.validate(d.root, file, { partial })) {
         const diag: FileDiagnostic = { file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code };
         if (p.data) diag.data = { ...p.data };
@@ -62,7 +77,8 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
       else out.push(...references(index, d.root, file));
     }
     if (options.buildErrors !== false) {
-      out.push(...buildErrors(index, file, isKust));
+      const syntax = out.some((d) => d.code === SYNTAX);
+      out.push(...buildErrors(index, file, isKust).filter((d) => !(syntax && /YAML syntax error/.test(d.message))));
       out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
     }
   } catch (e) {
