@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KEOS_PROMOTION, layoutsMissing, makeAppPerFolder, makeKeosMultiRoot } from '../support/layouts';
+import { spawnSync } from 'node:child_process';
+import { KEOS_APPS, KEOS_PROMOTION, copyCorpus, layoutsMissing, makeAppPerFolder, makeKeosMultiRoot } from '../support/layouts';
 import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -151,5 +152,54 @@ describe('keos multi-root workspace (fleet, apps, system-services)', { skip: mis
     const file = path.join(ws.apps, KEOS_PROMOTION.changed, 'base/values.yaml');
     const lenses = await c.request<{ command: { title: string; command: string } }[]>('textDocument/codeLens', { textDocument: { uri: uriOf(file) } });
     assert.deepEqual(lenses.map((l) => l.command.title), ['Preview effective values (S)']);
+  });
+});
+
+describe('workspace diagnostics on keos-apps (no file open)', { skip: missing }, () => {
+  interface Published { uri: string; diagnostics: { range: { start: { line: number } }; code?: string; severity?: number }[] }
+  let tmp: string;
+  let dir: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-wsdiag-'));
+    dir = fs.realpathSync(copyCorpus(KEOS_APPS, path.join(tmp, 'keos-apps')));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('what `flux-overlays check` reports is published at startup, for closed files', async () => {
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/flux-overlays.js'), 'check', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const report = JSON.parse(cli.stdout) as { diagnostics: { file: string; line: number; code: string; severity: string }[] };
+    const expected = report.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => `${d.file}:${d.line}:${d.code}`).sort();
+    assert.ok(expected.length > 0, 'keos-apps has findings (deprecated apiVersions)');
+    const c = TestClient.ours(ROOT);
+    try {
+      await initialize(c, [dir]);
+      const files = new Set(expected.map((e) => e.split(':')[0]));
+      const latest = new Map<string, Published>();
+      await c.waitFor((m) => {
+        if (m.method !== 'textDocument/publishDiagnostics') return false;
+        const p = m.params as Published;
+        latest.set(path.relative(dir, new URL(p.uri).pathname), p);
+        return [...files].every((f) => latest.has(f));
+      }, 60_000);
+      const got = [...latest].flatMap(([f, p]) => p.diagnostics.filter((d) => d.severity === 1 || d.severity === 2).map((d) => `${f}:${d.range.start.line + 1}:${d.code}`)).sort();
+      assert.deepEqual(got, expected);
+    } finally {
+      await c.shutdown();
+    }
+  });
+
+  it('with fluxOverlays.diagnostics.scope "openFiles" only the open file gets diagnostics', async () => {
+    const c = TestClient.ours(ROOT);
+    try {
+      await initialize(c, [dir], { diagnostics: { scope: 'openFiles' } });
+      const file = path.join(dir, 'components/connectors-management/base/sync.yaml');
+      await c.request('fluxOverlays/listOverlays', {}); // answered once indexed
+      c.open(uriOf(file), fs.readFileSync(file, 'utf8'));
+      await c.diagnosticsFor(uriOf(file));
+      const others = c.notifications.filter((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as Published).uri !== uriOf(file));
+      assert.deepEqual(others.map((m) => (m.params as Published).uri), []);
+    } finally {
+      await c.shutdown();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { ParseCache } from '../engine/kustomize/loader';
 import { PromotionSides } from '../engine/lsp-support/promotion';
 import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
 import { didChangeOverlaysNotification } from '../protocol';
-import { uriToPath } from './convert';
+import { pathToUri, uriToPath } from './convert';
 
 export interface Settings {
   overlayFolders: string[];
@@ -26,6 +26,8 @@ export interface Settings {
   extraRoots: string[];
   /** The branch overlays are promoted to (the tree marks overlays that differ from it). */
   promotionTarget: string;
+  /** `workspace`: diagnostics for every YAML file once indexed (what `flux-overlays check` reports); `openFiles`: only open ones. */
+  diagnosticsScope: 'workspace' | 'openFiles';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
   chartLocations: {},
   extraRoots: [],
   promotionTarget: 'production',
+  diagnosticsScope: 'workspace',
 };
 
 export function readSettings(raw: unknown): Settings {
@@ -51,7 +54,14 @@ export function readSettings(raw: unknown): Settings {
     chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
     promotionTarget: promotionTarget(r),
+    diagnosticsScope: diagnosticsScope(r),
   };
+}
+
+function diagnosticsScope(r: Record<string, unknown>): Settings['diagnosticsScope'] {
+  const nested = (r.diagnostics ?? {}) as Record<string, unknown>;
+  const v = nested.scope ?? r['diagnostics.scope'];
+  return v === 'openFiles' ? 'openFiles' : 'workspace';
 }
 
 function promotionTarget(r: Record<string, unknown>): string {
@@ -148,6 +158,11 @@ export class ServerState {
       const f = uriToPath(d.uri);
       if (f === file || this.index.readersOf(f).some((r) => dirs.includes(r)) || dirs.includes(path.posix.dirname(f))) this.pending.add(d.uri);
     }
+    if (this.settings.diagnosticsScope === 'workspace') {
+      // Closed files too: the one that changed, and those whose diagnostics already say something.
+      if (this.index.yamlFiles.has(file) || this.published.has(pathToUri(file))) this.pending.add(pathToUri(file));
+      for (const uri of this.published) if (dirs.includes(path.posix.dirname(uriToPath(uri)))) this.pending.add(uri);
+    }
     const components = new Set<string>();
     const c = this.index.componentOf(file);
     if (c) components.add(c.dir);
@@ -172,6 +187,32 @@ export class ServerState {
   scheduleAll(): void {
     for (const d of this.documents.all()) this.pending.add(d.uri);
     this.schedule();
+    this.sweep();
+  }
+
+  /** URIs whose last published diagnostics were not empty (closed files are cleared through it). */
+  readonly published = new Set<string>();
+  private sweepGeneration = 0;
+
+  /**
+   * Diagnostics of every YAML file of the index (`diagnosticsScope: workspace`), in small
+   * batches between other work so requests stay answered; a new sweep cancels the last one.
+   * With `openFiles`, what closed files showed is cleared.
+   */
+  sweep(batch = 20): void {
+    const gen = ++this.sweepGeneration;
+    const files =
+      this.settings.diagnosticsScope === 'workspace'
+        ? [...this.index.yamlFiles].sort().map(pathToUri).filter((u) => !this.documents.get(u))
+        : [...this.published].filter((u) => !this.documents.get(u));
+    const t0 = Date.now();
+    const step = (i: number) => {
+      if (gen !== this.sweepGeneration) return;
+      this.publish(files.slice(i, i + batch));
+      if (i + batch < files.length) setImmediate(() => step(i + batch));
+      else if (this.settings.diagnosticsScope === 'workspace') this.log(`workspace diagnostics: ${files.length} closed files checked in ${Date.now() - t0} ms`);
+    };
+    if (files.length) setImmediate(() => step(0));
   }
 
   text(uri: string): string | undefined {
