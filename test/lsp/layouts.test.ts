@@ -103,6 +103,30 @@ describe('app-per-folder layout: one YAML syntax mistake, one diagnostic', { ski
   });
 });
 
+describe('app-per-folder layout: values-key typo check (the base folder has no kustomization of its own)', { skip: missing }, () => {
+  it('a misspelt values key in apps/staging/podinfo/values.yaml is flagged against apps/base/podinfo', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-apf8-'));
+    const c = TestClient.ours(ROOT);
+    try {
+      const dir = fs.realpathSync(makeAppPerFolder(path.join(tmp, 'flux2-example')));
+      await initialize(c, [dir], { diagnostics: { scope: 'openFiles' } });
+      const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
+      const text = fs.readFileSync(file, 'utf8').replace('    httpRoute:\n', '    httpRoutes:\n');
+      const line = text.split('\n').indexOf('    httpRoutes:');
+      assert.ok(line > 0);
+      c.open(uriOf(file), text);
+      const m = await c.diagnosticsFor(uriOf(file));
+      const diags = (m.params as { diagnostics: { range: { start: { line: number } }; message: string; code?: string }[] }).diagnostics;
+      const typo = diags.filter((d) => d.code === 'values-key-typo');
+      assert.deepEqual(typo.map((d) => d.range.start.line), [line], JSON.stringify(diags));
+      assert.match(typo[0].message, /typo of `httpRoute`\?/);
+    } finally {
+      await c.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('keos multi-root workspace (fleet, apps, system-services)', { skip: missing }, () => {
   let tmp: string;
   let ws: ReturnType<typeof makeKeosMultiRoot>;
