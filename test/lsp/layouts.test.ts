@@ -69,6 +69,18 @@ describe('app-per-folder layout with namePrefix (from flux2-kustomize-helm-examp
     );
   });
 
+  it('hover on a values key lists every overlay, staging-podinfo included, with where each value comes from', async () => {
+    const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.trim() === 'hostnames:');
+    c.open(uriOf(file), text);
+    const h = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: { line, character: text.split('\n')[line].indexOf('hostnames') + 2 } });
+    const md = h.contents.value;
+    assert.match(md, /in release `staging-podinfo` \/ `podinfo`/, md);
+    assert.match(md, /^\| staging \| `\[1 item\]` \| this file, line \d+ \|$/m, md);
+    assert.match(md, /^\| production \| `\[1 item\]` \| apps\/production\/podinfo\/values\.yaml:\d+ \|$/m, md);
+  });
+
   it('effective values of the paired releases are the same release (hostnames of podinfo on both sides)', async () => {
     const file = path.join(dir, 'apps/staging/podinfo/values.yaml');
     const s = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(file), overlay: 'staging', release: 'staging-podinfo' });

@@ -119,7 +119,24 @@ describe('hover', () => {
     const text = index.fs.readFile(`${R}/app/staging/patch.yaml`) as string;
     const h = hover(index, `${R}/app/staging/patch.yaml`, text, 6, 6, R);
     assert.ok(h, 'hover');
-    assert.match(h.markdown, /staging: 2 \(app\/staging\/patch\.yaml:7\) \| production: 3 \(app\/production\/patch\.yaml:7\)/);
+    assert.match(h.markdown, /^\| staging \| `2` \| this file, line 7 \|$/m);
+    assert.match(h.markdown, /^\| production \| `3` \| app\/production\/patch\.yaml:7 \|$/m);
+    assert.match(h.markdown, /^\| base \| /m);
+  });
+  it('in a base file: the base value, and overlays that inherit it or override it; a key no layer sets reads "not set"', () => {
+    const ix = workspace({ [`${R}/app/staging/patch.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    other: 1\n' });
+    const text = ix.fs.readFile(`${R}/app/base/release.yaml`) as string;
+    const line = text.split('\n').findIndex((l) => /^\s+replicaCount:/.test(l));
+    assert.ok(line > 0, text);
+    const h = hover(ix, `${R}/app/base/release.yaml`, text, line, text.split('\n')[line].indexOf('replicaCount') + 2, R);
+    assert.ok(h, 'hover');
+    assert.match(h.markdown, new RegExp(`^\\| base \\| \`1\` \\| this file, line ${line + 1} \\|$`, 'm'), h.markdown);
+    assert.match(h.markdown, new RegExp(`^\\| staging \\| \`1\` \\| this file, line ${line + 1} \\|$`, 'm'), h.markdown);
+    assert.match(h.markdown, /^\| production \| `3` \| app\/production\/patch\.yaml:7 \|$/m, h.markdown);
+    const p = ix.fs.readFile(`${R}/app/staging/patch.yaml`) as string;
+    const h2 = hover(ix, `${R}/app/staging/patch.yaml`, p, 6, 5, R);
+    assert.ok(h2);
+    assert.match(h2.markdown, /^\| production \| — \| not set \|$/m, h2.markdown);
   });
 });
 
