@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { KEOS_APPS, KEOS_PROMOTION, copyCorpus, layoutsMissing, makeAppPerFolder, makeKeosMultiRoot } from '../support/layouts';
+import { KEOS_APPS, KEOS_PROMOTION, copyCorpus, layoutsMissing, makeAppPerFolder, makeKeosMultiRoot, moveOverrideToServices } from '../support/layouts';
 import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -236,6 +236,39 @@ describe('workspace diagnostics on keos-apps (no file open)', { skip: missing },
       assert.deepEqual(others.map((m) => (m.params as Published).uri), []);
     } finally {
       await c.shutdown();
+    }
+  });
+});
+
+describe('cross-repo values: keos-system-services open as another workspace folder', { skip: missing }, () => {
+  interface Diag { range: { start: { line: number } }; code?: string; message: string }
+  it('its ConfigMaps feed valuesFrom without configuration; with it not open, the valuesFrom entry has a warning naming fluxOverlays.extraRoots', async () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-xrepo-')));
+    const ws = makeKeosMultiRoot(tmp);
+    const moved = moveOverrideToServices(ws.apps, ws.services);
+    const comp = path.join(ws.apps, KEOS_PROMOTION.changed);
+    const both = TestClient.ours(ROOT);
+    const alone = TestClient.ours(ROOT);
+    try {
+      await initialize(both, [ws.apps, ws.services], { diagnostics: { scope: 'openFiles' } });
+      const r = await both.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(comp), overlay: 'S' });
+      assert.match(r.content, new RegExp(`^releasePrefix: ${moved.value}$`, 'm'));
+      assert.deepEqual(r.problems.filter((p) => /not in this build/.test(p.message)), []);
+      both.open(uriOf(moved.syncFile), fs.readFileSync(moved.syncFile, 'utf8'));
+      const d1 = (await both.diagnosticsFor(uriOf(moved.syncFile))).params as { diagnostics: Diag[] };
+      assert.deepEqual(d1.diagnostics.filter((d) => d.code === 'values-ref-missing' || d.code === 'reference-typo'), []);
+
+      await initialize(alone, [ws.apps], { diagnostics: { scope: 'openFiles' } });
+      alone.open(uriOf(moved.syncFile), fs.readFileSync(moved.syncFile, 'utf8'));
+      const d2 = (await alone.diagnosticsFor(uriOf(moved.syncFile))).params as { diagnostics: Diag[] };
+      // (connectors-next's override has a near name: the warning is then a typo suggestion)
+      const missingRef = d2.diagnostics.filter((d) => d.code === 'values-ref-missing' || d.code === 'reference-typo');
+      assert.deepEqual(missingRef.map((d) => d.range.start.line), [moved.entryLine], JSON.stringify(d2.diagnostics));
+      assert.match(missingRef[0].message, /fluxOverlays\.extraRoots/);
+    } finally {
+      await both.shutdown();
+      await alone.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 });

@@ -123,3 +123,24 @@ export function makeAppPerFolder(dest: string): string {
   }
   return dest;
 }
+
+/**
+ * As keos keeps them: connectors-management's `02-...-override-values` ConfigMap moved out of
+ * the keos-apps copy into the keos-system-services copy (its own `configs/base` folder), with a
+ * value in it. Returns the override's value and the line of the valuesFrom entry in sync.yaml.
+ */
+export function moveOverrideToServices(apps: string, services: string): { value: string; syncFile: string; entryLine: number } {
+  const values = path.join(apps, 'components/connectors-management/base/values.yaml');
+  const text = fs.readFileSync(values, 'utf8');
+  const cut = text.indexOf('---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values');
+  if (cut < 0) throw new Error(`${values} no longer holds the 02 override ConfigMap`);
+  fs.writeFileSync(values, text.slice(0, cut));
+  const dir = path.join(services, 'components/connectors-management/configs/base');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: stratio-apps\nresources:\n  - values.yaml\n');
+  const value = 'override-from-system-services';
+  fs.writeFileSync(path.join(dir, 'values.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values\ndata:\n  values.yaml: |\n    releasePrefix: ${value}\n`);
+  const syncFile = path.join(apps, 'components/connectors-management/base/sync.yaml');
+  const entryLine = fs.readFileSync(syncFile, 'utf8').split('\n').findIndex((l) => l.includes('name: 02-connectors-management-helm-chart-override-values'));
+  return { value, syncFile, entryLine };
+}

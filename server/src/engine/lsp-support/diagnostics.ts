@@ -176,7 +176,7 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   const namespace = getString(get(root, 'metadata'), 'namespace') ?? getString(get(builtRelease?.node, 'metadata'), 'namespace');
   const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
   const known = (k: string) => [...builtObjects.filter((o) => o.kind === k).map((o) => o.name), ...index.objects(k).map((o) => o.name)];
-  const check = (refKind: string, nameNode: YNode | undefined, what: string) => {
+  const check = (refKind: string, nameNode: YNode | undefined, what: string, optional = false) => {
     if (!nameNode || nameNode.kind !== 'scalar' || typeof nameNode.value !== 'string' || nameNode.value.includes('${')) return;
     const name = nameNode.value;
     const candidates = known(refKind);
@@ -184,13 +184,17 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
     if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
     const near = closest(name, candidates);
     if (near && near !== name && candidates.length > 0) {
-      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?`, data: { suggestion: near } });
+      const elsewhere = what === 'valuesFrom' ? ' (if another repository holds it, open it as a workspace folder or add it to fluxOverlays.extraRoots)' : '';
+      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`, data: { suggestion: near } });
+    } else if (what === 'valuesFrom' && !optional) {
+      // The values preview is computed without it: say so where the reference is written.
+      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not in this build nor in any open workspace folder: the values are computed without it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
     } else {
       out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
     }
   };
   const vf = get(spec, 'valuesFrom');
-  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom');
+  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom', getString(item, 'optional') === 'true' || (get(item, 'optional') as { value?: unknown } | undefined)?.value === true);
   const chartSpec = get(get(get(spec, 'chart'), 'spec'), 'sourceRef');
   if (isMap(chartSpec)) check(getString(chartSpec, 'kind') ?? 'HelmRepository', get(chartSpec, 'name'), 'sourceRef');
   const chartRef = get(spec, 'chartRef');
