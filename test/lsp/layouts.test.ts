@@ -184,6 +184,16 @@ describe('keos multi-root workspace (fleet, apps, system-services)', { skip: mis
     ]);
   });
 
+  it('a SOPS-encrypted Secret of the fleet renders with a one-line marker instead of its sops: block', async () => {
+    const dir = path.join(ws.fleet, 'clusters/eosdev2/secrets/dg-s3-agent');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - secret.yaml\n');
+    c.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'kustomization.yaml')), type: 1 }] });
+    const r = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(dir), overlay: 'dg-s3-agent' });
+    assert.match(r.content, /^kind: Secret$/m, JSON.stringify(r.problems));
+    assert.match(r.content, /^sops: "<encrypted with SOPS \(pgp\): metadata hidden>"$/m, r.content);
+    assert.doesNotMatch(r.content, /BEGIN PGP MESSAGE|lastmodified|ENC\[/);
+  });
+
   it('the code lens on a keos values file names its action with the overlay S', async () => {
     const file = path.join(ws.apps, KEOS_PROMOTION.changed, 'base/values.yaml');
     const lenses = await c.request<{ command: { title: string; command: string } }[]>('textDocument/codeLens', { textDocument: { uri: uriOf(file) } });

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { maskSecrets } from '../secrets';
 import { loadProfile, substituteDocuments } from '../substitute/postBuild';
 import { computeEffectiveValues } from '../values/effective';
-import { Origin, YMap, YNode, get, getString } from '../yaml/node';
+import { Origin, YMap, YNode, get, getString, scalar } from '../yaml/node';
 import { emitDocuments, emitYaml } from '../yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -170,10 +170,23 @@ export function effectiveValues(index: WorkspaceIndex, file: string, overlay: st
   return { ...r, problems, release: chosen.name };
 }
 
+/**
+ * A SOPS-encrypted object's `sops:` block (keys, MACs, recipients: dozens of lines of noise in a
+ * preview) as one line saying so; the encrypted values stay masked as secrets.
+ */
+export function collapseSops(n: YMap): YMap {
+  const i = n.pairs.findIndex((p) => p.key === 'sops' && p.value.kind === 'map');
+  if (i < 0) return n;
+  const sops = n.pairs[i].value as YMap;
+  const kinds = sops.pairs.filter((p) => ['kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'age', 'pgp'].includes(p.key) && (p.value.kind !== 'seq' || p.value.items.length > 0)).map((p) => p.key);
+  const marker = scalar(`<encrypted with SOPS${kinds.length ? ` (${kinds.join(', ')})` : ''}: metadata hidden>`, sops.origin);
+  return { ...n, pairs: n.pairs.map((p, j) => (j === i ? { ...p, value: marker } : p)) };
+}
+
 export function renderOverlay(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
   const problems: PlainProblem[] = [];
   const dir = overlayDir(index, file, overlay);
   if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
-  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => maskSecrets(d));
+  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => collapseSops(maskSecrets(d)));
   return { ...renderWithOrigins(docs, root, true), problems };
 }

@@ -12,7 +12,7 @@ import { YNode, toJS } from '../yaml/node';
 import { Variables, loadProfile } from '../substitute/postBuild';
 import { EffectiveValuesOptions } from '../values/effective';
 import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
-import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
+import { PlainProblem, PlainRendered, collapseSops, renderWithOrigins } from './overlays';
 import { maskSecrets } from '../secrets';
 
 export interface PromotionSource {
@@ -216,7 +216,7 @@ export function promotionRenderOverlay(sides: PromotionSides, file: string, over
   const problems: PlainProblem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems);
   if (!r) return { content: '', origins: [], problems };
-  return { ...renderWithOrigins(r.objects.map((o) => maskSecrets(o.node)), options.root, true), problems };
+  return { ...renderWithOrigins(r.objects.map((o) => collapseSops(maskSecrets(o.node))), options.root, true), problems };
 }
 
 /**
