@@ -41,6 +41,10 @@ export function previewUri(
   });
 }
 
+function tabUris(input: unknown): vscode.Uri[] {
+  return input instanceof vscode.TabInputText ? [input.uri] : input instanceof vscode.TabInputTextDiff ? [input.original, input.modified] : [];
+}
+
 export class PreviewDocuments
   implements vscode.TextDocumentContentProvider, vscode.HoverProvider, vscode.DefinitionProvider
 {
@@ -68,31 +72,38 @@ export class PreviewDocuments
         this.reported.delete(d.uri.toString());
         this.stale.delete(d.uri.toString());
       }),
-      // A preview skipped while its tab was closed is rendered again when it is shown again.
-      vscode.window.tabGroups.onDidChangeTabs(() => {
+      // A preview whose tab the user closed is not rendered on edits; shown again, it renders.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        const shown = new Set(this.shownPreviews().map((u) => u.toString()));
+        for (const tab of e.closed) {
+          for (const u of tabUris(tab.input)) if (u.scheme === SCHEME && !shown.has(u.toString())) this.closedByUser.add(u.toString());
+        }
         for (const uri of this.shownPreviews()) {
-          if (this.stale.delete(uri.toString())) this.changed.fire(uri);
+          const key = uri.toString();
+          this.closedByUser.delete(key);
+          if (this.stale.delete(key)) this.changed.fire(uri);
         }
       }),
     );
   }
 
-  /** Preview documents still loaded but in no tab when a refresh was due. */
+  /** Preview documents whose tab was closed and that missed a refresh since. */
   private readonly stale = new Set<string>();
+  /** Previews whose tab the user closed (the document may stay loaded for a while). */
+  private readonly closedByUser = new Set<string>();
 
   /** How many times each preview was rendered (tests check closed ones are not). */
   readonly renders = new Map<string, number>();
 
   /**
-   * Re-renders the previews shown in a tab (the server said a contributing file changed). A
-   * preview the user closed stays in workspace.textDocuments for a while: it is not rendered.
+   * Re-renders the open previews (the server said a contributing file changed). A preview whose
+   * tab the user closed stays in workspace.textDocuments for a while: it is not rendered.
    */
   refreshAll(): void {
-    const shown = new Set(this.shownPreviews().map((u) => u.toString()));
     for (const doc of vscode.workspace.textDocuments) {
       if (doc.uri.scheme !== SCHEME) continue;
-      if (shown.has(doc.uri.toString())) this.changed.fire(doc.uri);
-      else this.stale.add(doc.uri.toString());
+      if (this.closedByUser.has(doc.uri.toString())) this.stale.add(doc.uri.toString());
+      else this.changed.fire(doc.uri);
     }
   }
 
@@ -101,10 +112,7 @@ export class PreviewDocuments
     const out = new Map<string, vscode.Uri>();
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
-        const input = tab.input;
-        const uris =
-          input instanceof vscode.TabInputText ? [input.uri] : input instanceof vscode.TabInputTextDiff ? [input.original, input.modified] : [];
-        for (const u of uris) {
+        for (const u of tabUris(tab.input)) {
           if (u.scheme === SCHEME) out.set(u.toString(), u);
         }
       }

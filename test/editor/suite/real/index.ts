@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { run as runFiles } from '../index';
+import { runFiles } from '../index';
 
 export function run(): Promise<void> {
   const files = fs
