@@ -41,14 +41,15 @@ export class ClusterProfile implements vscode.Disposable {
     const p = this.current;
     this.item.text = `$(server-environment) ${p ? shortName(p) : 'No cluster profile'}`;
     this.item.tooltip = p
-      ? `Flux Overlays: \${VAR} substitutions from ${p}`
+      ? `Flux Overlays: \${VAR} substitutions from ${p.startsWith('file:') ? vscode.workspace.asRelativePath(vscode.Uri.parse(p)) : p}`
       : 'Flux Overlays: select which cluster variables substitute ${VAR}';
     this.item.show();
   }
 
   /**
    * Offers the cluster profiles the server found (fleet ConfigMaps such as flux-runtime-info), a
-   * file, or none. `value` (a workspace-relative path, '' for none) skips the pick.
+   * file, or none. `value` (a file URI, a path relative to a workspace folder, '' for none)
+   * skips the pick.
    */
   async select(value?: string): Promise<string | undefined> {
     if (value !== undefined) {
@@ -63,7 +64,8 @@ export class ClusterProfile implements vscode.Disposable {
       { label: 'None', description: 'no ${VAR} substitution', value: '' },
       ...found.map((p) => {
         const rel = vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri));
-        return { label: p.name, description: rel, detail: `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`, value: rel };
+        // Kept as a URI: a path relative to "the workspace" is ambiguous in a multi-root one.
+        return { label: p.name, description: rel, detail: `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`, value: p.uri };
       }),
       { label: 'Choose a file...', description: 'a ConfigMap or a YAML file of key: value', browse: true },
     ];
@@ -83,7 +85,7 @@ export class ClusterProfile implements vscode.Disposable {
       if (!chosen?.[0]) {
         return undefined;
       }
-      chosenValue = vscode.workspace.asRelativePath(chosen[0]);
+      chosenValue = chosen[0].toString();
     }
     await this.store(chosenValue);
     return chosenValue;

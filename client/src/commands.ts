@@ -6,13 +6,13 @@
 import * as vscode from 'vscode';
 import { ClusterProfile } from './clusterProfile';
 import { ComponentsNode } from './componentsTree';
-import { Output } from './output';
+import { InputProblem, Output } from './output';
 import { SCHEME, previewUri } from './previewDocuments';
 import {
+  ComponentInfo,
   EffectiveValuesParams,
   OverlayInfo,
   PromotionChange,
-  ReleaseInfo,
   listOverlaysRequest,
   promotionDiffRequest,
 } from './protocol';
@@ -44,6 +44,10 @@ export interface CommandTarget {
 /** Open Promotion Diff's optional argument: which changed component to open (skips the pick). */
 export interface PromotionTarget {
   component?: string;
+  overlay?: string;
+  release?: string;
+  /** The workspace folder (repository) to compare; default: the active file's, else a pick. */
+  folder?: string;
 }
 
 type CommandArg = CommandTarget | ComponentsNode | vscode.Uri | undefined;
@@ -90,7 +94,9 @@ export class Commands {
           a && 'kind' in a
             ? a.kind === 'message'
               ? undefined
-              : { component: a.component.name }
+              : a.kind === 'folder'
+                ? { folder: a.folder.uri.toString() }
+                : { component: a.component.name, ...(a.component.root ? { folder: a.component.root } : {}) }
             : (a as PromotionTarget | undefined),
         ),
       ),
@@ -109,14 +115,25 @@ export class Commands {
     );
   }
 
-  /** Opens the effective values; returns the preview's URI (used by tests). */
+  /**
+   * Opens the effective values; returns the preview's URI (used by tests). `overlay` is the
+   * configured production overlay for Preview Production Values: when the component has none
+   * by that name, its overlays are offered instead (and the setting that makes one the default).
+   */
   async previewValues(arg: CommandArg, overlay?: string): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const chosen = overlay ?? t.overlay ?? (await this.pickOverlay(t.uri, 'Effective values of'))?.name;
+    // With an overlay given (code lens, tree), a folder outside any component still previews.
+    const ctx = t.overlay ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
+    let chosen = t.overlay ?? overlay;
+    if (ctx && chosen && !t.overlay && !ctx.overlays.some((o) => o.name === chosen)) {
+      chosen = (await this.pickOverlay(ctx, `Effective values (no '${chosen}' overlay here; fluxOverlays.productionOverlay names the default) of`))?.name;
+    } else if (ctx && !chosen) {
+      chosen = (await this.pickOverlay(ctx, 'Effective values of'))?.name;
+    }
     if (!chosen) {
       return undefined;
     }
-    const release = t.release ?? (await this.pickRelease(t.uri, chosen));
+    const release = t.release ?? (ctx ? await this.releaseIn(ctx, chosen) : undefined);
     const uri = previewUri('values', {
       uri: t.uri,
       overlay: chosen,
@@ -129,7 +146,7 @@ export class Commands {
 
   async showManifests(arg: CommandArg): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const overlay = t.overlay ?? (await this.pickOverlay(t.uri, 'Rendered manifests of'))?.name;
+    const overlay = t.overlay ?? (await this.pickOverlay(await this.contextOf(t.uri), 'Rendered manifests of'))?.name;
     if (!overlay) {
       return undefined;
     }
@@ -142,13 +159,16 @@ export class Commands {
     const t = toTarget(arg);
     let left = t.left;
     let right = t.right;
-    if (!left || !right) {
-      const overlays = await this.overlaysOf(t.uri);
-      const names = overlays.map((o) => o.name);
-      const [defLeft, defRight] = readSettings().overlayFolders;
+    const ctx = left && right ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
+    if (ctx && (!left || !right)) {
+      const names = ctx.overlays.map((o) => o.name);
+      const configured = readSettings().overlayFolders.filter((n) => names.includes(n));
+      // Preselect the configured pair when the component has it, else the file's own overlay.
+      const preselect = configured.length >= 2 ? configured.slice(0, 2) : ctx.own ? [ctx.own.name] : [];
       const items = names.map((label) => ({
         label,
-        picked: label === defLeft || label === defRight,
+        description: label === ctx.own?.name ? 'this file' : undefined,
+        picked: preselect.includes(label),
       }));
       const picked = await vscode.window.showQuickPick(items, {
         title: 'Flux Overlays: Compare Overlays',
@@ -167,51 +187,69 @@ export class Commands {
         n === 'base' ? -1 : order.includes(n) ? order.indexOf(n) : order.length + names.indexOf(n);
       [left, right] = picked.map((p) => p.label).sort((a, b) => rank(a) - rank(b));
     }
+    if (!left || !right) {
+      return undefined;
+    }
+    // The same release on both sides, paired through where it comes from in the base (its name
+    // may differ: namePrefix `staging-`), starting from the file's own release.
+    let key = ctx?.releaseKey ?? (t.release ? ctx?.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key : undefined);
+    if (!key && ctx && !t.release) {
+      const name = await this.releaseIn(ctx, left);
+      key = ctx.overlays.find((o) => o.name === left)?.releases.find((r) => r.name === name)?.key;
+    }
+    const nameIn = (overlay: string) =>
+      ctx?.overlays.find((o) => o.name === overlay)?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
+    const [lr, rr] = [nameIn(left), nameIn(right)];
     const profile = this.profile.current;
-    const l = previewUri('values', { uri: t.uri, overlay: left, release: t.release, clusterProfile: profile });
-    const r = previewUri('values', { uri: t.uri, overlay: right, release: t.release, clusterProfile: profile });
+    const l = previewUri('values', { uri: t.uri, overlay: left, release: lr, clusterProfile: profile });
+    const r = previewUri('values', { uri: t.uri, overlay: right, release: rr, clusterProfile: profile });
+    const what = lr && rr ? (lr === rr ? ` · ${lr}` : ` · ${lr} ↔ ${rr}`) : '';
     await progressAfter(
       `comparing ${left} with ${right}`,
-      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}`)),
+      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}${what}`)),
     );
     return [l, r];
   }
 
   async promotionDiff(arg?: PromotionTarget): Promise<PromotionChange | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    const folder = await this.promotionFolder(arg);
     if (!folder) {
-      throw new UserError('open a folder (a Flux repository) first');
+      return undefined;
     }
     if (!this.isTrusted()) {
       throw new UserError('promotion diffs read git objects; trust this workspace first');
     }
     const s = readSettings(folder.uri);
+    // No overlay: the server reports every overlay that differs (the production overlay first),
+    // since a promotion changes every overlay built from the target branch.
     const result = await this.requests.withProgress(
       `comparing ${s.promotionTo} with ${s.promotionFrom} merged`,
       promotionDiffRequest,
-      { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo, overlay: s.productionOverlay },
+      { uri: folder.uri.toString(), from: s.promotionFrom, to: s.promotionTo },
     );
     const errors = result.problems.filter((p) => p.severity === 'error');
     for (const p of result.problems) {
-      this.output.info(`promotion diff ${p.severity}: ${p.message}`);
+      this.output.log(p.severity, `promotion diff: ${p.message}`);
     }
     if (result.changes.length === 0) {
       if (errors.length > 0) {
-        throw new Error(errors.map((p) => p.message).join('; '));
+        throw new InputProblem(errors.map((p) => p.message).join('; '));
       }
       void vscode.window.showInformationMessage(
-        `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes nothing in ${s.productionOverlay}.`,
+        `Flux Overlays: merging ${s.promotionFrom} into ${s.promotionTo} changes no overlay of ${folder.name}.`,
       );
       return undefined;
     }
     if (errors.length > 0) {
-      void this.output.error('Open Promotion Diff', new Error(errors.map((p) => p.message).join('; ')));
+      void this.output.error('Open Promotion Diff', new InputProblem(errors.map((p) => p.message).join('; ')));
     }
     let c: PromotionChange | undefined;
     if (arg?.component) {
-      c =
-        result.changes.find((x) => x.component === arg.component) ??
-        result.changes.find((x) => x.component.split('/').pop() === arg.component);
+      const matches = (x: PromotionChange) =>
+        (x.component === arg.component || x.component.split('/').pop() === arg.component) &&
+        (!arg.overlay || x.overlay === arg.overlay) &&
+        (!arg.release || x.release === arg.release);
+      c = result.changes.find(matches);
       if (!c) {
         throw new UserError(`merging ${s.promotionFrom} into ${s.promotionTo} does not change ${arg.component}`);
       }
@@ -220,7 +258,7 @@ export class Commands {
         result.changes.map((x) => ({
           label: x.component,
           description: [x.overlay, x.release].filter(Boolean).join(' · '),
-          detail: `changes ${x.changed.join(' and ')}`,
+          detail: x.status === 'added' ? `new: not on ${s.promotionTo} yet` : x.status === 'removed' ? `removed by the merge` : `changes ${x.changed.join(' and ')}`,
           change: x,
         })),
         { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
@@ -243,9 +281,30 @@ export class Commands {
       'vscode.diff',
       side('before'),
       side('after'),
-      `${change.component} (${change.overlay}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
+      `${change.component} (${change.overlay}${change.release ? ` · ${change.release}` : ''}${change.status === 'added' ? ', new' : change.status === 'removed' ? ', removed' : ''}): ${s.promotionTo} ↔ after merging ${s.promotionFrom}`,
     );
     return change;
+  }
+
+  /** The repository to compare: the argument's, the active file's folder, the only one, or a pick. */
+  private async promotionFolder(arg?: PromotionTarget): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      throw new UserError('open a folder (a Flux repository) first');
+    }
+    if (arg?.folder) {
+      const f = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(arg.folder));
+      if (!f) {
+        throw new UserError(`${arg.folder} is not a workspace folder`);
+      }
+      return f;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const fromActive = active ? vscode.workspace.getWorkspaceFolder(active.scheme === SCHEME ? vscode.Uri.parse((JSON.parse(active.query) as { uri: string }).uri) : active) : undefined;
+    if (fromActive || folders.length === 1) {
+      return fromActive ?? folders[0];
+    }
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Repository whose promotion to compare' });
   }
 
   /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */
@@ -271,43 +330,72 @@ export class Commands {
     throw new UserError('open a values or manifests preview (or a comparison) first');
   }
 
-  private async overlaysOf(uri: string): Promise<OverlayInfo[]> {
+  /**
+   * The component of a file, the overlay the file is in, and the release it patches or feeds
+   * (its `key`, the same in every overlay), so commands start from what the user is editing.
+   */
+  async contextOf(uri: string): Promise<FileContext> {
     const result = await this.requests.send(listOverlaysRequest, { uri });
-    const overlays = result.components.flatMap((c) => c.overlays);
-    if (overlays.length === 0) {
+    const component = result.components[0];
+    if (!component || component.overlays.length === 0) {
       throw new UserError('no Flux component with overlays contains the active file');
     }
-    return overlays;
+    const overlays = component.overlays;
+    const path = vscode.Uri.parse(uri).path;
+    const own = overlays
+      .filter((o) => path === vscode.Uri.parse(o.uri).path || path.startsWith(vscode.Uri.parse(o.uri).path + '/'))
+      .sort((a, b) => b.uri.length - a.uri.length)[0];
+    // A file feeding one release (redis-values.yaml) names it; one feeding several (a shared
+    // values file) names none, and the user picks.
+    const fedIn = (o?: OverlayInfo) => [...new Set((o?.releases ?? []).filter((r) => r.fedByFile && r.key).map((r) => r.key!))];
+    const keys = own ? fedIn(own) : [];
+    const anyKeys = [...new Set(overlays.flatMap((o) => fedIn(o)))];
+    const releaseKey = keys.length === 1 ? keys[0] : keys.length === 0 && anyKeys.length === 1 ? anyKeys[0] : undefined;
+    return { component, overlays, own, releaseKey };
   }
 
-  private async pickOverlay(uri: string, title: string): Promise<OverlayInfo | undefined> {
-    const overlays = await this.overlaysOf(uri);
-    if (overlays.length === 1) {
-      return overlays[0];
+  private async pickOverlay(ctx: FileContext, title: string): Promise<OverlayInfo | undefined> {
+    if (ctx.overlays.length === 1) {
+      return ctx.overlays[0];
     }
+    const ordered = ctx.own ? [ctx.own, ...ctx.overlays.filter((o) => o !== ctx.own)] : ctx.overlays;
     const pick = await vscode.window.showQuickPick(
-      overlays.map((o) => ({ label: o.name, description: vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri)), o })),
+      ordered.map((o) => ({
+        label: o.name,
+        description: `${o === ctx.own ? 'this file · ' : ''}${vscode.workspace.asRelativePath(vscode.Uri.parse(o.uri))}`,
+        o,
+      })),
       { title: `Flux Overlays: ${title}...`, placeHolder: 'Overlay' },
     );
     return pick?.o;
   }
 
-  private async pickRelease(uri: string, overlay: string): Promise<string | undefined> {
-    let releases: ReleaseInfo[] = [];
-    try {
-      releases = (await this.overlaysOf(uri)).find((o) => o.name === overlay)?.releases ?? [];
-    } catch {
-      return undefined; // the values request itself reports what is wrong
+  /** The release of `overlay` to show: the file's own, the only one, or a pick (the file's first). */
+  private async releaseIn(ctx: FileContext, overlay: string): Promise<string | undefined> {
+    const releases = ctx.overlays.find((o) => o.name === overlay)?.releases ?? [];
+    const mine = ctx.releaseKey ? releases.find((r) => r.key === ctx.releaseKey) : undefined;
+    if (mine) {
+      return mine.name;
     }
     if (releases.length <= 1) {
       return releases[0]?.name;
     }
+    const ordered = [...releases.filter((r) => r.fedByFile), ...releases.filter((r) => !r.fedByFile)];
     const pick = await vscode.window.showQuickPick(
-      releases.map((r) => ({ label: r.name, description: r.namespace })),
+      ordered.map((r) => ({ label: r.name, description: [r.namespace, r.fedByFile ? 'uses this file' : ''].filter(Boolean).join(' · ') })),
       { title: 'Flux Overlays: HelmRelease', placeHolder: `Several releases in ${overlay}` },
     );
     return pick?.label;
   }
+}
+
+export interface FileContext {
+  component: ComponentInfo;
+  overlays: OverlayInfo[];
+  /** The overlay folder holding the file, if it is in one. */
+  own?: OverlayInfo;
+  /** ReleaseInfo.key of the one release the file patches or feeds. */
+  releaseKey?: string;
 }
 
 function toTarget(arg: CommandArg): CommandTarget {

@@ -5,6 +5,7 @@ import { ComponentInfo, OverlayInfo, ReleaseInfo, listOverlaysRequest } from './
 import { Requests } from './requests';
 
 export type ComponentsNode =
+  | { kind: 'folder'; folder: vscode.WorkspaceFolder; components: ComponentInfo[] }
   | { kind: 'component'; component: ComponentInfo }
   | { kind: 'overlay'; component: ComponentInfo; overlay: OverlayInfo }
   | { kind: 'release'; component: ComponentInfo; overlay: OverlayInfo; release: ReleaseInfo }
@@ -36,12 +37,25 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
       }
       try {
         const result = await this.requests.send(listOverlaysRequest, {});
-        return result.components.map((component) => ({ kind: 'component', component }));
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        if (folders.length <= 1) {
+          return result.components.map((component) => ({ kind: 'component', component }));
+        }
+        // Multi-root: a level per workspace folder (components of the same name may be in several).
+        return folders
+          .map((folder) => ({
+            kind: 'folder' as const,
+            folder,
+            components: result.components.filter((c) => c.root === folder.uri.toString() || (!c.root && folder.index === 0)),
+          }))
+          .filter((n) => n.components.length > 0);
       } catch (err) {
         return [{ kind: 'message', text: `Could not list components: ${String(err)}` }];
       }
     }
     switch (node.kind) {
+      case 'folder':
+        return node.components.map((component) => ({ kind: 'component', component }));
       case 'component':
         return node.component.overlays.map((overlay) => ({
           kind: 'overlay',
@@ -61,6 +75,14 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
     switch (node.kind) {
       case 'message':
         return new vscode.TreeItem(node.text, None);
+      case 'folder': {
+        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.resourceUri = node.folder.uri;
+        item.contextValue = 'fluxFolder';
+        item.iconPath = new vscode.ThemeIcon('root-folder');
+        item.description = `${node.components.length} component${node.components.length === 1 ? '' : 's'}`;
+        return item;
+      }
       case 'component': {
         const item = new vscode.TreeItem(node.component.name, Collapsed);
         item.resourceUri = vscode.Uri.parse(node.component.uri);
@@ -74,9 +96,10 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
         item.contextValue = 'fluxOverlay';
         item.iconPath = new vscode.ThemeIcon('layers');
         if (node.overlay.differsFromPromotionTarget) {
-          const target = readSettings().promotionTo;
-          item.description = `differs from ${target}`;
-          item.tooltip = `Renders differently than on the promotion target branch ${target}`;
+          // "not on branch production yet", never "production differs from production".
+          const target = readSettings(vscode.Uri.parse(node.overlay.uri)).promotionTo;
+          item.description = `not on branch ${target} yet`;
+          item.tooltip = `The ${node.overlay.name} overlay renders differently here than on branch ${target} (the promotion target)`;
           item.iconPath = new vscode.ThemeIcon('layers-dot');
         }
         item.command = {

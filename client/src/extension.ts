@@ -8,6 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterProfile } from './clusterProfile';
 import { COMMANDS, Commands } from './commands';
 import { ComponentsTree } from './componentsTree';
+import { EditorContext } from './editorContext';
 import { startLanguageClient } from './languageClient';
 import { Output } from './output';
 import { PreviewDocuments } from './previewDocuments';
@@ -23,6 +24,7 @@ export interface FluxOverlaysApi {
   tree: ComponentsTree;
   profile: ClusterProfile;
   previews: PreviewDocuments;
+  editorContext: EditorContext;
 }
 
 let client: LanguageClient | undefined;
@@ -34,8 +36,10 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile(requests, context.workspaceState);
   const commands = new Commands(requests, profile, output);
+  const editorContext = new EditorContext(requests);
   context.subscriptions.push(
     output,
+    editorContext,
     profile,
     previews.register(),
     tree.register(),
@@ -61,13 +65,16 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       requests.client = c;
       if (c) {
         context.subscriptions.push(
-          c.onNotification(didChangeOverlaysNotification, () => {
+          c.onNotification(didChangeOverlaysNotification, (p) => {
             previews.refreshAll();
             tree.refresh();
+            // An edit inside a component names it; only other changes can add or drop components.
+            if (!p?.uris) void editorContext.refresh();
           }),
         );
       }
       tree.refresh();
+      void editorContext.refresh();
       return c;
     });
   const ready = start();
@@ -81,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       previews.refreshAll();
     }),
   );
-  return { output: output.channel, ready, commands, tree, profile, previews };
+  return { output: output.channel, ready, commands, tree, profile, previews, editorContext };
 }
 
 export async function deactivate(): Promise<void> {

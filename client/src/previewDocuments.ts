@@ -16,6 +16,7 @@ import {
   effectiveValuesRequest,
   renderOverlayRequest,
 } from './protocol';
+import { InputProblem } from './output';
 import { Requests } from './requests';
 
 export const SCHEME = 'flux-overlays';
@@ -38,6 +39,10 @@ export function previewUri(
     path: `/${component}/${params.overlay}${release}${side}.${kind}.yaml`,
     query: JSON.stringify(params),
   });
+}
+
+function tabUris(input: unknown): vscode.Uri[] {
+  return input instanceof vscode.TabInputText ? [input.uri] : input instanceof vscode.TabInputTextDiff ? [input.original, input.modified] : [];
 }
 
 export class PreviewDocuments
@@ -65,23 +70,64 @@ export class PreviewDocuments
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.origins.delete(d.uri.toString());
         this.reported.delete(d.uri.toString());
+        this.stale.delete(d.uri.toString());
+      }),
+      // A preview whose tab the user closed is not rendered on edits; shown again, it renders.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        const shown = new Set(this.shownPreviews().map((u) => u.toString()));
+        for (const tab of e.closed) {
+          for (const u of tabUris(tab.input)) if (u.scheme === SCHEME && !shown.has(u.toString())) this.closedByUser.add(u.toString());
+        }
+        for (const uri of this.shownPreviews()) {
+          const key = uri.toString();
+          this.closedByUser.delete(key);
+          if (this.stale.delete(key)) this.changed.fire(uri);
+        }
       }),
     );
   }
 
-  /** Re-renders every open preview (the server said a contributing file changed). */
+  /** Preview documents whose tab was closed and that missed a refresh since. */
+  private readonly stale = new Set<string>();
+  /** Previews whose tab the user closed (the document may stay loaded for a while). */
+  private readonly closedByUser = new Set<string>();
+
+  /** How many times each preview was rendered (tests check closed ones are not). */
+  readonly renders = new Map<string, number>();
+
+  /**
+   * Re-renders the open previews (the server said a contributing file changed). A preview whose
+   * tab the user closed stays in workspace.textDocuments for a while: it is not rendered.
+   */
   refreshAll(): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.scheme === SCHEME) {
-        this.changed.fire(doc.uri);
+      if (doc.uri.scheme !== SCHEME) continue;
+      if (this.closedByUser.has(doc.uri.toString())) this.stale.add(doc.uri.toString());
+      else this.changed.fire(doc.uri);
+    }
+  }
+
+  /** Preview URIs open in a tab, a diff editor's two sides included. */
+  shownPreviews(): vscode.Uri[] {
+    const out = new Map<string, vscode.Uri>();
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        for (const u of tabUris(tab.input)) {
+          if (u.scheme === SCHEME) out.set(u.toString(), u);
+        }
       }
     }
+    return [...out.values()];
   }
 
   async provideTextDocumentContent(
     uri: vscode.Uri,
     token: vscode.CancellationToken,
   ): Promise<string> {
+    // A re-render after an edit updates the preview's header; only the first render (the user
+    // asked for it) raises a message, so a broken file does not notify on every keystroke.
+    const refresh = this.origins.has(uri.toString());
+    this.renders.set(uri.toString(), (this.renders.get(uri.toString()) ?? 0) + 1);
     let result: RenderedDocument;
     try {
       const params: unknown = JSON.parse(uri.query);
@@ -91,7 +137,8 @@ export class PreviewDocuments
           : await this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.report(uri, message);
+      this.report(uri, message, refresh);
+      this.origins.set(uri.toString(), []);
       return `# Flux Overlays could not render this document:\n# ${message.split('\n').join('\n# ')}\n`;
     }
     // Problems go first, as comment lines; origins refer to lines of `content`, so shift them.
@@ -101,21 +148,22 @@ export class PreviewDocuments
       header.length === 0 ? result.origins : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
     );
     const errors = result.problems.filter((p) => p.severity === 'error');
-    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '));
+    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '), refresh);
     return header.length > 0 ? `${header.join('\n')}\n${result.content}` : result.content;
   }
 
-  private report(uri: vscode.Uri, message: string): void {
+  private report(uri: vscode.Uri, message: string, refresh: boolean): void {
     const key = uri.toString();
     if (!message) {
       this.reported.delete(key);
       return;
     }
-    if (this.reported.get(key) === message) {
+    if (this.reported.get(key) === message || refresh) {
+      this.reported.set(key, message);
       return;
     }
     this.reported.set(key, message);
-    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new Error(message));
+    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new InputProblem(message));
   }
 
   originAt(uri: vscode.Uri, line: number): LineOrigin | undefined {

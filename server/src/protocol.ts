@@ -67,6 +67,14 @@ export interface ListOverlaysParams {
 export interface ReleaseInfo {
   name: string;
   namespace?: string;
+  /**
+   * The same across overlays for the same release: where the HelmRelease comes from in the base
+   * (file and line of its `kind`), so `staging-podinfo` in staging pairs with `podinfo` in
+   * production whatever namePrefix/nameSuffix did to the name.
+   */
+  key?: string;
+  /** True when the file of ListOverlaysParams.uri patches this release or feeds its values. */
+  fedByFile?: boolean;
 }
 
 export interface OverlayInfo {
@@ -80,7 +88,10 @@ export interface OverlayInfo {
 }
 
 export interface ComponentInfo {
+  /** Folder relative to its workspace folder. */
   name: string;
+  /** The workspace folder holding the component. */
+  root?: string;
   /** The component's folder. */
   uri: string;
   overlays: OverlayInfo[];
@@ -141,7 +152,10 @@ export interface PromotionDiffParams {
   from: string;
   /** Branch merged into, e.g. "production". */
   to: string;
-  /** Overlay evaluated on both sides; the production overlay by default. */
+  /**
+   * Overlay evaluated on both sides; by default every overlay that differs, the
+   * `fluxOverlays.productionOverlay` one first.
+   */
   overlay?: string;
 }
 
@@ -153,6 +167,8 @@ export interface PromotionChange {
   release?: string;
   /** What changed: values, manifests or both. */
   changed: ('values' | 'manifests')[];
+  /** 'added': the component or overlay is new with the merge (absent on `to`); 'removed': gone after it. */
+  status?: 'added' | 'removed';
 }
 
 export interface PromotionDiffResult {

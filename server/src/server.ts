@@ -118,8 +118,8 @@ export function startServer(connection: Connection): ServerState {
   });
   state.documents.onDidClose((e) => {
     try {
+      // Scheduled: publishDiagnostics clears it, or checks the file on disk (workspace scope).
       state.changed(e.document.uri, undefined);
-      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     } catch (err) {
       state.log(`close failed: ${(err as Error).stack ?? err}`);
     }

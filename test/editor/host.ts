@@ -105,7 +105,9 @@ export function payloadUrl(port: number, args: HostArgs): string {
     payload.push(['extensionTestsPath', remote(args.extensionTestsPath)]);
   }
   const query = new URLSearchParams();
-  if (args.folder) {
+  if (args.folder?.endsWith('.code-workspace')) {
+    query.set('workspace', toPosix(args.folder)); // a multi-root workspace file
+  } else if (args.folder) {
     query.set('folder', toPosix(args.folder));
   } else {
     query.set('ew', 'true'); // empty window

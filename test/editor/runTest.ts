@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { REPO_ROOT, codeServerInstalled } from './codeServer';
+import { layoutsMissing, makeAppPerFolder, makeKeosMultiRoot } from '../support/layouts';
 
 export const EXAMPLE = path.join(REPO_ROOT, 'examples', 'keos-apps');
 
@@ -78,26 +79,59 @@ function useCodeServer(): boolean {
   return codeServerInstalled();
 }
 
-async function main(): Promise<number> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-editor-'));
-  const workspace = makeWorkspace(tmp);
-  makeGitRepository(workspace);
+/**
+ * Runs one workbench session on `workspace` (a folder or a .code-workspace file) with the tests
+ * of `suiteIndex`; throws when a test fails.
+ */
+async function runSuite(tmp: string, name: string, workspace: string, suiteIndex: string, env: Record<string, string>): Promise<void> {
   const host = path.join(__dirname, 'host.js');
   fs.chmodSync(host, 0o755); // tsc does not keep the executable bit
+  await runTests({
+    vscodeExecutablePath: useCodeServer() ? host : undefined,
+    extensionDevelopmentPath: REPO_ROOT,
+    extensionTestsPath: suiteIndex,
+    extensionTestsEnv: env,
+    launchArgs: [
+      workspace,
+      '--disable-extensions',
+      `--user-data-dir=${path.join(tmp, `user-data-${name}`)}`,
+      `--extensions-dir=${path.join(tmp, `extensions-${name}`)}`,
+    ],
+  });
+}
+
+/**
+ * FLUX_OVERLAYS_EDITOR_SUITES: `example` (suite/*.test on examples/keos-apps), `real` (suite/real
+ * on copies of corpus layouts: the keos multi-root workspace and an app-per-folder layout), or
+ * both (default). The real suite is skipped with a message when ../shared/corpus is absent.
+ */
+async function main(): Promise<number> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-overlays-editor-'));
+  const which = process.env.FLUX_OVERLAYS_EDITOR_SUITES ?? 'example,real';
   const started = Date.now();
   try {
-    await runTests({
-      vscodeExecutablePath: useCodeServer() ? host : undefined,
-      extensionDevelopmentPath: REPO_ROOT,
-      extensionTestsPath: path.join(__dirname, 'suite', 'index'),
-      extensionTestsEnv: { FLUX_OVERLAYS_TEST_WORKSPACE: workspace },
-      launchArgs: [
-        workspace,
-        '--disable-extensions',
-        `--user-data-dir=${path.join(tmp, 'user-data')}`,
-        `--extensions-dir=${path.join(tmp, 'extensions')}`,
-      ],
-    });
+    if (which.includes('example')) {
+      const workspace = makeWorkspace(tmp);
+      makeGitRepository(workspace);
+      await runSuite(tmp, 'example', workspace, path.join(__dirname, 'suite', 'index'), { FLUX_OVERLAYS_TEST_WORKSPACE: workspace });
+    }
+    if (which.includes('real')) {
+      const missing = layoutsMissing();
+      if (missing) {
+        console.log(`real-layout editor suite skipped: ${missing}`);
+      } else {
+        const real = path.join(tmp, 'real');
+        fs.mkdirSync(real);
+        const keos = makeKeosMultiRoot(real);
+        const appPerFolder = makeAppPerFolder(path.join(real, 'flux2-apps'));
+        const file = JSON.parse(fs.readFileSync(keos.workspaceFile, 'utf8')) as { folders: { path: string }[] };
+        file.folders.push({ path: 'flux2-apps' });
+        fs.writeFileSync(keos.workspaceFile, JSON.stringify(file, null, 2));
+        await runSuite(tmp, 'real', keos.workspaceFile, path.join(__dirname, 'suite', 'real', 'index'), {
+          FLUX_OVERLAYS_TEST_LAYOUTS: JSON.stringify({ apps: keos.apps, services: keos.services, fleet: keos.fleet, appPerFolder }),
+        });
+      }
+    }
     console.log(`editor suite passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (err) {

@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { KEOS_PROMOTION, layoutsMissing, makeKeosAppsRepo } from '../support/layouts';
 import { makePromotionRepo, snapshot, write } from '../unit/git/repo';
 import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 interface Rendered { content: string; problems: { severity: string; message: string }[]; origins: { location: { uri: string } }[]; release?: string }
-interface Changes { changes: { component: string; uri: string; overlay: string; release?: string; changed: string[] }[]; problems: { severity: string; message: string }[] }
+interface Changes { changes: { component: string; uri: string; overlay: string; release?: string; changed: string[]; status?: string }[]; problems: { severity: string; message: string }[] }
 
 describe('promotion over git objects', () => {
   let dir: string;
@@ -63,7 +64,8 @@ describe('promotion over git objects', () => {
     const newapp = path.join(fs.realpathSync(dir), 'components/newapp');
     const nb = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(newapp), overlay: 'production', source: side('before') });
     assert.equal(nb.content, '');
-    assert.match(nb.problems[0].message, /has no overlay 'production' on production/);
+    assert.match(nb.problems[0].message, /^new with this promotion: components\/newapp has no overlay 'production' on production yet$/);
+    assert.equal(nb.problems[0].severity, 'info'); // the change itself, not an error
     const na = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(newapp), overlay: 'production', source: side('after') });
     assert.match(na.content, /kind: HelmRelease/);
     const bad = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(podinfo), overlay: 'production', source: { kind: 'promotion', from: 'nope', to: 'production', side: 'after' } });
@@ -156,5 +158,43 @@ describe('fluxOverlays.extraRoots', () => {
       }
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
+
+describe('promotion on keos-apps (overlays base and S, default settings)', () => {
+  it('reports S of the changed component and the new component as added; both sides open without an error', async (t) => {
+    const missing = layoutsMissing();
+    if (missing) return t.skip(missing);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-keos-'));
+    const c = TestClient.ours(ROOT);
+    try {
+      const dir = fs.realpathSync(makeKeosAppsRepo(path.join(tmp, 'keos-apps')));
+      await c.initialize(dir); // default settings: productionOverlay "production", which keos-apps lacks
+      const r = await c.request<Changes>('fluxOverlays/promotionDiff', { uri: uriOf(dir), from: 'main', to: 'production' });
+      assert.deepEqual(
+        r.changes.map((x) => [x.component, x.overlay, x.release, x.status]),
+        [
+          [KEOS_PROMOTION.changed, 'S', 'connectors-management', undefined],
+          [KEOS_PROMOTION.added, 'S', 'connectors-next', 'added'],
+        ],
+      );
+      assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+      const side = (s: 'before' | 'after') => ({ kind: 'promotion', from: 'main', to: 'production', side: s });
+      const next = path.join(dir, KEOS_PROMOTION.added);
+      const nb = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(next), overlay: 'S', release: 'connectors-next', source: side('before') });
+      assert.deepEqual(nb.problems.map((p) => [p.severity, p.message]), [['info', `new with this promotion: ${KEOS_PROMOTION.added} has no overlay 'S' on production yet`]]);
+      const na = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(next), overlay: 'S', release: 'connectors-next', source: side('after') });
+      assert.match(na.content, /connectors-next/);
+      // Both sides of the changed component list the same problems, worded the same: the diff's
+      // first hunk is a real change, not the header.
+      const cm = path.join(dir, KEOS_PROMOTION.changed);
+      const [b, a] = await Promise.all((['before', 'after'] as const).map((s) => c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(cm), overlay: 'S', release: 'connectors-management', source: side(s) })));
+      assert.deepEqual(a.problems, b.problems);
+      const header = (r: Rendered) => r.problems.map((p) => `# ${p.severity}: ${p.message}`);
+      assert.deepEqual(header(a), header(b));
+    } finally {
+      await c.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

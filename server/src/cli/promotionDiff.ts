@@ -1,6 +1,7 @@
 // `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
 // [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
-// overlay, read from git objects only (no checkout; working tree, index and refs untouched).
+// overlays (every overlay that differs, `production` first; `--overlay` limits it to one name),
+// read from git objects only (no checkout; working tree, index and refs untouched).
 // Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
 // when an overlay fails to build after the merge (the report is printed first).
 
@@ -26,11 +27,11 @@ function title(c: ComponentChange): string {
 }
 
 export function formatText(d: PromotionDiff): string {
-  const lines = [`promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)}), overlay per component: ${d.changes[0]?.overlay ?? ''}`.replace(/, overlay per component: $/, '')];
+  const lines = [`promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)})${d.overlay ? `, overlay per component: ${d.overlay}` : ', every overlay that differs'}`];
   if (d.conflicts.length) lines.push(`merge conflicts (files carry conflict markers after the merge): ${d.conflicts.join(', ')}`);
   if (d.failing.length) lines.push(`fails to build after the merge: ${d.failing.join(', ')}`);
   if (d.changes.length === 0) lines.push('no component changes');
-  for (const c of d.changes) lines.push(`  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)}${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`);
+  for (const c of d.changes) lines.push(`  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)} [${c.overlay}]${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`);
   if (d.unchanged.length) lines.push(`unchanged: ${d.unchanged.join(', ')}`);
   let out = lines.join('\n') + '\n';
   for (const c of d.changes) {
@@ -84,7 +85,7 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
     ...evalOptions(args, fs, err),
     from: lastValue(args, 'from') ?? 'main',
     to: lastValue(args, 'to') ?? 'production',
-    overlay: lastValue(args, 'overlay') ?? 'production',
+    overlay: lastValue(args, 'overlay'),
     onProgress: tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
   });
   if (isGitError(result)) {

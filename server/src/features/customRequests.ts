@@ -44,27 +44,31 @@ function profile(state: ServerState, explicit?: string): string | undefined {
 
 const RESTRICTED: Problem = { severity: 'error', message: 'restricted mode: reading git revisions is refused until the workspace is trusted', step: 'git' };
 
-function promotionOptions(state: ServerState, clusterProfile?: string): PromotionEvalOptions {
-  return { workspaceFs: state.fs, values: state.index.valuesOptions, clusterProfile: profile(state, clusterProfile), root: state.root() };
+function promotionOptions(state: ServerState, file: string, clusterProfile?: string): PromotionEvalOptions {
+  return { workspaceFs: state.fs, values: state.index.valuesOptions, clusterProfile: profile(state, clusterProfile), root: state.rootOf(file) };
 }
 
 export function onListOverlays(state: ServerState, params: ListOverlaysParams): ListOverlaysResult {
   const r = listOverlays(state.index, params.uri ? uriToPath(params.uri) : undefined);
   // Which overlays differ from the promotion target branch: read from git objects, so only in a
   // trusted workspace.
-  const differs = state.trusted
-    ? overlaysDifferingFromTarget(
-        state.promotion,
-        state.fs,
-        state.root(),
-        state.settings.promotionTarget,
-        r.components.flatMap((c) => c.overlays.map((o) => ({ dir: o.dir, workspace: () => state.index.build(o.dir) }))),
-      )
-    : new Map<string, boolean>();
+  // Each workspace folder is its own repository (multi-root: apps, system-services, fleet).
+  const differs = new Map<string, boolean>();
+  if (state.trusted) {
+    const byRoot = new Map<string, { dir: string; workspace: () => ReturnType<typeof state.index.build> }[]>();
+    for (const c of r.components) {
+      const root = c.root ?? state.root();
+      const list = byRoot.get(root) ?? [];
+      for (const o of c.overlays) list.push({ dir: o.dir, workspace: () => state.index.build(o.dir) });
+      byRoot.set(root, list);
+    }
+    for (const [root, overlays] of byRoot) for (const [k, v] of overlaysDifferingFromTarget(state.promotion, state.fs, root, state.settings.promotionTarget, overlays)) differs.set(k, v);
+  }
   return {
     components: r.components.map((c) => ({
       name: c.name,
       uri: pathToUri(c.dir),
+      ...(c.root ? { root: pathToUri(c.root) } : {}),
       overlays: c.overlays.map((o) => ({ name: o.name, uri: pathToUri(o.dir), releases: o.releases, ...(differs.has(o.dir) ? { differsFromPromotionTarget: differs.get(o.dir) } : {}) })),
     })),
     problems: r.problems.map(toProblem),
@@ -76,27 +80,26 @@ export function onEffectiveValues(state: ServerState, params: EffectiveValuesPar
   let r;
   if (params.source?.kind === 'promotion') {
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
-    r = promotionEffectiveValues(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, params.clusterProfile), params.release);
-  } else r = effectiveValues(state.index, uriToPath(params.uri), params.overlay, state.root(), params.release, profile(state, params.clusterProfile));
+    r = promotionEffectiveValues(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile), params.release);
+  } else r = effectiveValues(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), params.release, profile(state, params.clusterProfile));
   return { ...toRendered(r), ...(r.release ? { release: r.release } : {}) };
 }
 
 export function onRenderOverlay(state: ServerState, params: RenderOverlayParams): RenderOverlayResult {
   if (params.source?.kind === 'promotion') {
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
-    return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, params.clusterProfile)));
+    return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile)));
   }
-  return toRendered(renderOverlay(state.index, uriToPath(params.uri), params.overlay, state.root(), profile(state, params.clusterProfile)));
+  return toRendered(renderOverlay(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
 }
 
 export function onPromotionDiff(state: ServerState, params: PromotionDiffParams): PromotionDiffResult {
   if (!state.trusted) return { changes: [], problems: [RESTRICTED] };
   const prof = profile(state);
   const variables = prof ? loadProfile(state.fs, prof).variables : undefined;
-  const overlay = params.overlay || state.settings.productionOverlay;
-  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, overlay, { ...state.index.valuesOptions, variables });
+  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, params.overlay || undefined, { ...state.index.valuesOptions, variables, preferredOverlay: state.settings.productionOverlay });
   return {
-    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed })),
+    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed, ...(c.status ? { status: c.status } : {}) })),
     problems: r.problems.map(toProblem),
   };
 }

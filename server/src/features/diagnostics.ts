@@ -1,4 +1,5 @@
-// publishDiagnostics: the shared diagnostics module, for open documents, debounced by ServerState.
+// publishDiagnostics: the shared diagnostics module, for open documents and (diagnosticsScope
+// "workspace", the default) every YAML file of the index, debounced by ServerState.
 import * as path from 'path';
 import { loadProfile } from '../engine/substitute/postBuild';
 import { computeDiagnostics } from '../engine/lsp-support/diagnostics';
@@ -10,13 +11,18 @@ export function publishDiagnostics(state: ServerState, uris: string[]): void {
   const profile = p ? { name: path.posix.relative(state.root(), p), variables: loadProfile(state.fs, p).variables } : undefined;
   for (const uri of uris) {
     try {
-      if (!state.documents.get(uri)) {
-        void state.connection.sendDiagnostics({ uri, diagnostics: [] });
+      const file = uriToPath(uri);
+      const doc = state.documents.get(uri);
+      // Closed files: checked too with diagnosticsScope "workspace" (as `flux-overlays check`).
+      if (!doc && !(state.settings.diagnosticsScope === 'workspace' && state.index.yamlFiles.has(file))) {
+        if (state.published.delete(uri)) void state.connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
-      const file = uriToPath(uri);
       const diags = computeDiagnostics(state.index, file, { validation: state.settings.validationEnable, profile });
-      void state.connection.sendDiagnostics({ uri, version: state.documents.get(uri)?.version, diagnostics: diags.map(toDiagnostic) });
+      if (diags.length === 0 && !doc && !state.published.has(uri)) continue; // nothing to say, nothing to clear
+      if (diags.length > 0) state.published.add(uri);
+      else state.published.delete(uri);
+      void state.connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics: diags.map(toDiagnostic) });
     } catch (e) {
       state.log(`diagnostics failed for ${uri}: ${(e as Error).stack ?? e}`);
     }

@@ -18,7 +18,7 @@ import { isHelmRelease } from '../engine/values/effective';
 import { YMap } from '../engine/yaml/node';
 import { NodeHttpClient } from '../platform/nodeHttp';
 import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
-import { uriToPath } from './convert';
+import { pathToUri, uriToPath } from './convert';
 
 export interface Settings {
   overlayFolders: string[];
@@ -35,6 +35,8 @@ export interface Settings {
   chartsFetch: 'auto' | 'never';
   /** fluxOverlays.charts.cacheDir ('' = the default location). */
   chartsCacheDir: string;
+  /** `workspace`: diagnostics for every YAML file once indexed (what `flux-overlays check` reports); `openFiles`: only open ones. */
+  diagnosticsScope: 'workspace' | 'openFiles';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: Settings = {
   promotionTarget: 'production',
   chartsFetch: 'auto',
   chartsCacheDir: '',
+  diagnosticsScope: 'workspace',
 };
 
 export function readSettings(raw: unknown): Settings {
@@ -63,7 +66,14 @@ export function readSettings(raw: unknown): Settings {
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
     promotionTarget: promotionTarget(r),
     ...chartSettings(r),
+    diagnosticsScope: diagnosticsScope(r),
   };
+}
+
+function diagnosticsScope(r: Record<string, unknown>): Settings['diagnosticsScope'] {
+  const nested = (r.diagnostics ?? {}) as Record<string, unknown>;
+  const v = nested.scope ?? r['diagnostics.scope'];
+  return v === 'openFiles' ? 'openFiles' : 'workspace';
 }
 
 function chartSettings(r: Record<string, unknown>): Pick<Settings, 'chartsFetch' | 'chartsCacheDir'> {
@@ -117,7 +127,9 @@ export class ServerState {
           charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
           sourceRoots: this.roots,
           readBinary: (f: string) => this.fs.readBytes(f),
-          ...(this.settings.extraRoots.length ? { externalLookup: lazyExternalLookup(this.fs, this.settings.extraRoots.map((r) => this.abs(r)), index.cache) } : {}),
+          // Other workspace folders are searched without configuration (keos-system-services
+          // open beside keos-apps); fluxOverlays.extraRoots adds repositories not open.
+          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.settings.extraRoots.map((r) => this.abs(r)), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
         }
       : { sourceRoots: this.roots };
     index.scan();
@@ -183,10 +195,27 @@ export class ServerState {
     }
   }
 
-  /** A setting's path: absolute, or relative to the first workspace folder. */
+  /**
+   * A setting's path: absolute, a `file:` URI, or relative to a workspace folder: the first
+   * folder where it exists, else `<folder name>/rest` as VS Code's asRelativePath writes paths
+   * of a multi-root workspace, else the first folder.
+   */
   abs(p: string): string {
     const f = p.startsWith('file:') ? uriToPath(p) : p;
-    return path.isAbsolute(f) ? f : path.posix.join(this.root(), f);
+    if (path.isAbsolute(f)) return f;
+    for (const r of this.roots) {
+      const j = path.posix.join(r, f);
+      if (this.fs.stat(j) !== undefined) return j;
+    }
+    const [first, ...rest] = f.split('/');
+    const named = this.roots.find((r) => path.posix.basename(r) === first);
+    if (named && rest.length) return path.posix.join(named, ...rest);
+    return path.posix.join(this.root(), f);
+  }
+
+  /** The workspace folder holding a file (the innermost), else the first. */
+  rootOf(file: string): string {
+    return [...this.roots].sort((a, b) => b.length - a.length).find((r) => file === r || file.startsWith(r + '/')) ?? this.root();
   }
 
   root(): string {
@@ -208,6 +237,11 @@ export class ServerState {
     for (const d of this.documents.all()) {
       const f = uriToPath(d.uri);
       if (f === file || this.index.readersOf(f).some((r) => dirs.includes(r)) || dirs.includes(path.posix.dirname(f))) this.pending.add(d.uri);
+    }
+    if (this.settings.diagnosticsScope === 'workspace') {
+      // Closed files too: the one that changed, and those whose diagnostics already say something.
+      if (this.index.yamlFiles.has(file) || this.published.has(pathToUri(file))) this.pending.add(pathToUri(file));
+      for (const uri of this.published) if (dirs.includes(path.posix.dirname(uriToPath(uri)))) this.pending.add(uri);
     }
     const components = new Set<string>();
     const c = this.index.componentOf(file);
@@ -233,6 +267,32 @@ export class ServerState {
   scheduleAll(): void {
     for (const d of this.documents.all()) this.pending.add(d.uri);
     this.schedule();
+    this.sweep();
+  }
+
+  /** URIs whose last published diagnostics were not empty (closed files are cleared through it). */
+  readonly published = new Set<string>();
+  private sweepGeneration = 0;
+
+  /**
+   * Diagnostics of every YAML file of the index (`diagnosticsScope: workspace`), in small
+   * batches between other work so requests stay answered; a new sweep cancels the last one.
+   * With `openFiles`, what closed files showed is cleared.
+   */
+  sweep(batch = 20): void {
+    const gen = ++this.sweepGeneration;
+    const files =
+      this.settings.diagnosticsScope === 'workspace'
+        ? [...this.index.yamlFiles].sort().map(pathToUri).filter((u) => !this.documents.get(u))
+        : [...this.published].filter((u) => !this.documents.get(u));
+    const t0 = Date.now();
+    const step = (i: number) => {
+      if (gen !== this.sweepGeneration) return;
+      this.publish(files.slice(i, i + batch));
+      if (i + batch < files.length) setImmediate(() => step(i + batch));
+      else if (this.settings.diagnosticsScope === 'workspace') this.log(`workspace diagnostics: ${files.length} closed files checked in ${Date.now() - t0} ms`);
+    };
+    if (files.length) setImmediate(() => step(0));
   }
 
   text(uri: string): string | undefined {

@@ -158,10 +158,11 @@ suite('Preview Effective Values...', () => {
     const listed = await (await api.ready)!.sendRequest<ListOverlaysResult>(listOverlaysRequest.method, {
       uri: wsUri(`${DISCOVERY}/staging/staging-values.yaml`).toString(),
     });
-    const first = listed.components[0].overlays[0];
+    // The file's own overlay is offered first (issue 9): staging for staging-values.yaml.
+    const first = listed.components[0].overlays.find((o) => o.name === 'staging')!;
     const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewEffectiveValues');
     assert.ok(uri, 'a preview opened');
-    assert.strictEqual(params(uri).overlay, first.name, 'the first overlay offered was accepted');
+    assert.strictEqual(params(uri).overlay, first.name, 'the first overlay offered (the file\'s own) was accepted');
     assert.strictEqual(params(uri).release, first.releases[0]?.name);
     await waitFor('the picked preview', () => editorOf(uri));
   });

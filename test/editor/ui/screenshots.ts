@@ -192,7 +192,7 @@ async function main(): Promise<number> {
     // podinfo's production differs from the production branch (main changed it): marked.
     const podinfo = view.locator('.monaco-list-row', { hasText: 'components/podinfo' }).first();
     await podinfo.click();
-    await view.locator('.monaco-list-row', { hasText: 'differs from production' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await view.locator('.monaco-list-row', { hasText: 'not on branch production yet' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(500);
     await shot('components-tree.png');
     if (await folders.getAttribute('aria-expanded').catch(() => null) === 'false') await folders.click();

@@ -119,11 +119,38 @@ describe('hover', () => {
     const text = index.fs.readFile(`${R}/app/staging/patch.yaml`) as string;
     const h = hover(index, `${R}/app/staging/patch.yaml`, text, 6, 6, R);
     assert.ok(h, 'hover');
-    assert.match(h.markdown, /staging: 2 \(app\/staging\/patch\.yaml:7\) \| production: 3 \(app\/production\/patch\.yaml:7\)/);
+    assert.match(h.markdown, /^\| staging \| `2` \| this file, line 7 \|$/m);
+    assert.match(h.markdown, /^\| production \| `3` \| app\/production\/patch\.yaml:7 \|$/m);
+    assert.match(h.markdown, /^\| base \| /m);
+  });
+  it('in a base file: the base value, and overlays that inherit it or override it; a key no layer sets reads "not set"', () => {
+    const ix = workspace({ [`${R}/app/staging/patch.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    other: 1\n' });
+    const text = ix.fs.readFile(`${R}/app/base/release.yaml`) as string;
+    const line = text.split('\n').findIndex((l) => /^\s+replicaCount:/.test(l));
+    assert.ok(line > 0, text);
+    const h = hover(ix, `${R}/app/base/release.yaml`, text, line, text.split('\n')[line].indexOf('replicaCount') + 2, R);
+    assert.ok(h, 'hover');
+    assert.match(h.markdown, new RegExp(`^\\| base \\| \`1\` \\| this file, line ${line + 1} \\|$`, 'm'), h.markdown);
+    assert.match(h.markdown, new RegExp(`^\\| staging \\| \`1\` \\| this file, line ${line + 1} \\|$`, 'm'), h.markdown);
+    assert.match(h.markdown, /^\| production \| `3` \| app\/production\/patch\.yaml:7 \|$/m, h.markdown);
+    const p = ix.fs.readFile(`${R}/app/staging/patch.yaml`) as string;
+    const h2 = hover(ix, `${R}/app/staging/patch.yaml`, p, 6, 5, R);
+    assert.ok(h2);
+    assert.match(h2.markdown, /^\| production \| — \| not set \|$/m, h2.markdown);
   });
 });
 
 describe('diagnostics', () => {
+  it('a valuesFrom object in no build and no folder: a warning on the entry naming fluxOverlays.extraRoots (optional: a hint)', () => {
+    const vf = (optional: boolean) => HR.replace('      name: app-values\n', `      name: app-values\n    - kind: ConfigMap\n      name: kept-elsewhere-xyz\n${optional ? '      optional: true\n' : ''}`);
+    for (const optional of [false, true]) {
+      const index = workspace({ [`${R}/app/base/release.yaml`]: vf(optional) });
+      const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-elsewhere-xyz/.test(x.message));
+      const line = vf(optional).split('\n').findIndex((l) => l.includes('kept-elsewhere-xyz')) + 1;
+      assert.deepEqual(d.map((x) => [x.line, x.severity, x.code]), [[line, optional ? 'hint' : 'warning', optional ? 'reference-external' : 'values-ref-missing']]);
+      if (!optional) assert.match(d[0].message, /fluxOverlays\.extraRoots/);
+    }
+  });
   it('reports nothing on a valid workspace (patch files validated as partial)', () => {
     const index = workspace();
     for (const f of index.yamlFiles) assert.deepEqual(computeDiagnostics(index, f, { validation: true }).filter((d) => d.severity !== 'hint'), [], f);
@@ -187,7 +214,10 @@ describe('custom request data', () => {
   it('lists components and overlays with releases', () => {
     const r = listOverlays(index);
     assert.deepEqual(r.components.map((c) => [c.name, c.overlays.map((o) => o.name)]), [['app', ['base', 'staging', 'production']]]);
-    assert.deepEqual(r.components[0].overlays[1].releases, [{ name: 'app' }]);
+    assert.deepEqual(r.components[0].overlays[1].releases, [{ name: 'app', key: `${R}/app/base/release.yaml:2` }]);
+    // asked from a file: the releases it patches or feeds are marked
+    const f = listOverlays(index, `${R}/app/staging/patch.yaml`);
+    assert.deepEqual(f.components[0].overlays.map((o) => [o.name, o.releases.map((x) => x.fedByFile ?? false)]), [['base', [false]], ['staging', [true]], ['production', [false]]]);
   });
   it('renders effective values with the origin of every line', () => {
     const r = effectiveValues(index, `${R}/app/staging/patch.yaml`, 'production', R);

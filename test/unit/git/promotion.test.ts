@@ -5,9 +5,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff, refNameProblem } from '../../../server/src/engine/git';
 import { PROJECT_ROOT } from '../../support/paths';
+import { KEOS_PROMOTION, layoutsMissing, makeKeosAppsRepo } from '../../support/layouts';
 import { git, makePromotionRepo, snapshot, write } from './repo';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
@@ -156,4 +158,61 @@ test('promotion-diff exits 2, after the report, when the merge conflicts and the
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('keos-apps (overlays base and S, no production): the promotion reports S and the new component as added; CLI too', (t) => {
+  const missing = layoutsMissing();
+  if (missing) return t.skip(missing);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-keos-promo-'));
+  try {
+    const dir = makeKeosAppsRepo(path.join(tmp, 'keos-apps'));
+    const before = snapshot(dir);
+    const repo = GitRepository.open(dir);
+    assert.ok(!isGitError(repo));
+    const d = promotionDiff(repo, { from: 'main', to: 'production' });
+    assert.ok(!isGitError(d), isGitError(d) ? d.error : '');
+    assert.equal(d.overlay, undefined);
+    assert.deepEqual(
+      d.changes.map((c) => [c.component, c.overlay, c.status, c.changed]),
+      [
+        [KEOS_PROMOTION.changed, 'S', 'modified', ['values', 'manifests']],
+        [KEOS_PROMOTION.added, 'S', 'added', ['values', 'manifests']],
+      ],
+    );
+    assert.match(d.changes[0].valuesDiff, /^-\s+replicas: 1$/m);
+    assert.match(d.changes[0].valuesDiff, /^\+\s+replicas: 2$/m);
+    assert.ok(d.unchanged.includes('components/discovery'));
+    // Asking for one overlay name the components do not have reports nothing, as before.
+    const only = promotionDiff(repo, { from: 'main', to: 'production', overlay: 'production' });
+    assert.ok(!isGitError(only));
+    assert.deepEqual(only.changes, []);
+    const cli = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /every overlay that differs/);
+    assert.match(cli.stdout, /^\s+changed\s+components\/connectors-management \[S\] \(values, manifests\)$/m);
+    assert.match(cli.stdout, /^\s+added\s+components\/connectors-next \[S\] \(values, manifests\)$/m);
+    assert.doesNotMatch(cli.stdout + cli.stderr, /has no overlay|no component changes/);
+    const md = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, '--format', 'markdown'], { encoding: 'utf8' });
+    assert.match(md.stdout, /\| `components\/connectors-next` \| S \| added \(values, manifests\) \|/);
+    assert.equal(snapshot(dir), before);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a component only the target branch has reads as deleted, in every overlay it had', () => {
+  const dir = makePromotionRepo();
+  // no new component on main that git could take for a rename of cache
+  git(dir, 'rm', '-q', '-r', 'components/cache', 'components/newapp');
+  git(dir, 'mv', 'components/redis-cache', 'components/redis');
+  git(dir, 'commit', '-q', '-m', 'cache removed');
+  const repo = GitRepository.open(dir);
+  assert.ok(!isGitError(repo));
+  const d = promotionDiff(repo, { from: 'main', to: 'production' });
+  assert.ok(!isGitError(d));
+  assert.deepEqual(
+    d.changes.filter((c) => c.component === 'components/cache').map((c) => [c.overlay, c.status]),
+    [['production', 'deleted'], ['staging', 'deleted']],
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
 });

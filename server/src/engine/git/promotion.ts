@@ -1,5 +1,8 @@
-// The promotion diff: for every component, its overlay (e.g. `production`) rendered on branch
-// `to` as it is, versus the tree after merging `from` into `to`, both read from git objects.
+// The promotion diff: for every component, its overlays rendered on branch `to` as it is, versus
+// the tree after merging `from` into `to`, both read from git objects. A promotion changes every
+// overlay built from the target branch, so by default every overlay that differs is reported
+// (the preferred one, `production`, first; `base` only when the component has no other overlay,
+// since the others are built from it); `overlay` limits the report to one overlay name.
 // Components are paired by folder; git's rename detection pairs a renamed component's folders.
 
 import * as path from 'path';
@@ -34,6 +37,8 @@ export interface PromotionDiff {
   fromCommit: string;
   toCommit: string;
   mergedTree: string;
+  /** The one overlay compared, when `overlay` was given. */
+  overlay?: string;
   conflicts: string[];
   changes: ComponentChange[];
   /** Components whose overlay renders the same on both sides. */
@@ -45,7 +50,10 @@ export interface PromotionDiff {
 export interface PromotionOptions extends OverlayOptions, EffectiveValuesOptions {
   from?: string;
   to?: string;
+  /** Only this overlay of each component; absent: every overlay that differs. */
   overlay?: string;
+  /** Listed first within a component when `overlay` is absent (default `production`). */
+  preferredOverlay?: string;
   showSecrets?: boolean;
   /** Called before each component is evaluated (progress display). */
   onProgress?: (done: number, total: number, component: string) => void;
@@ -66,7 +74,6 @@ function side(repo: GitRepository, treeish: string): GitResult<Side> {
 export function promotionDiff(repo: GitRepository, options: PromotionOptions = {}): GitResult<PromotionDiff> {
   const from = options.from ?? 'main';
   const to = options.to ?? 'production';
-  const overlay = options.overlay ?? 'production';
   const fromCommit = repo.resolveRef(from);
   if (isGitError(fromCommit)) return fromCommit;
   const toCommit = repo.resolveRef(to);
@@ -81,6 +88,7 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
   // Components that moved: most of the files of a component on `to` renamed into one on the merge.
   const renames = repo.renames(toCommit, merged.tree);
   const renamedTo = new Map<string, string>();
+  const candidates: { from: string; to: string; votes: number }[] = [];
   for (const [name, c] of before.components) {
     if (after.components.has(name)) continue;
     const votes = new Map<string, number>();
@@ -89,8 +97,11 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
       for (const [n2, c2] of after.components) if (!before.components.has(n2) && newPath.startsWith(relDir(repo, c2.dir) + '/')) votes.set(n2, (votes.get(n2) ?? 0) + 1);
     }
     const best = [...votes].sort((a, b) => b[1] - a[1])[0];
-    if (best) renamedTo.set(name, best[0]);
+    if (best) candidates.push({ from: name, to: best[0], votes: best[1] });
   }
+  // Two removed components can vote for the same new one (git pairs similar files): the one
+  // with the most renamed files is the rename, the other is a deletion.
+  for (const c of candidates.sort((a, b) => b.votes - a.votes)) if (![...renamedTo.values()].includes(c.to)) renamedTo.set(c.from, c.to);
   const renamedFrom = new Map([...renamedTo].map(([a, b]) => [b, a]));
 
   const cache = options.cache ?? new ParseCache();
@@ -104,25 +115,40 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
     const prevName = renamedFrom.get(name) ?? name;
     const b = before.components.get(prevName);
     const a = after.components.get(name);
-    const bo = b?.overlays.find((o) => o.name === overlay);
-    const ao = a?.overlays.find((o) => o.name === overlay);
-    const rb = bo ? overlayValues(before.fs, bo.dir, evalOpts) : undefined;
-    const ra = ao ? overlayValues(after.fs, ao.dir, evalOpts) : undefined;
-    let status: ChangeStatus | undefined;
-    if (!b) status = 'added';
-    else if (!a) status = 'deleted';
-    else if (prevName !== name) status = 'renamed';
-    else if (bo && !ao) status = 'overlay-deleted';
-    else if (!bo && ao) status = 'overlay-added';
-    else if (!bo && !ao) return;
-    const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`);
-    if (prevName !== name) change.previousName = prevName;
-    if (ra?.problems.some((p) => p.severity === 'error')) failing.push(name);
-    if (change.status === 'modified' && change.changed.length === 0 && change.problems.length === 0) unchanged.push(name);
-    else changes.push(change);
+    const overlayNames = options.overlay !== undefined ? [options.overlay] : overlaysToCompare(b, a, options.preferredOverlay ?? 'production');
+    const found: ComponentChange[] = [];
+    for (const overlay of overlayNames) {
+      const bo = b?.overlays.find((o) => o.name === overlay);
+      const ao = a?.overlays.find((o) => o.name === overlay);
+      if (!bo && !ao) continue;
+      const rb = bo ? overlayValues(before.fs, bo.dir, evalOpts) : undefined;
+      const ra = ao ? overlayValues(after.fs, ao.dir, evalOpts) : undefined;
+      let status: ChangeStatus | undefined;
+      if (!b) status = 'added';
+      else if (!a) status = 'deleted';
+      else if (prevName !== name) status = 'renamed';
+      else if (bo && !ao) status = 'overlay-deleted';
+      else if (!bo && ao) status = 'overlay-added';
+      const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`);
+      if (prevName !== name) change.previousName = prevName;
+      if (ra?.problems.some((p) => p.severity === 'error') && !failing.includes(name)) failing.push(name);
+      found.push(change);
+    }
+    const differing = found.filter((c) => c.changed.length > 0 || c.problems.length > 0 || (c.status !== 'modified' && c.status !== 'renamed'));
+    if (differing.length > 0) changes.push(...differing);
+    else if (found[0]?.status === 'renamed') changes.push(found[0]);
+    else if (found.length > 0) unchanged.push(name);
   });
   options.onProgress?.(names.length, names.length, '');
-  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, conflicts: merged.conflicts, changes, unchanged, failing };
+  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, ...(options.overlay !== undefined ? { overlay: options.overlay } : {}), conflicts: merged.conflicts, changes, unchanged, failing };
+}
+
+/** The overlay names to compare: the preferred one first, then the others; `base` only when alone. */
+function overlaysToCompare(b: Component | undefined, a: Component | undefined, preferred: string): string[] {
+  const all = [...new Set([...(a?.overlays ?? []), ...(b?.overlays ?? [])].map((o) => o.name))];
+  const deployed = all.filter((n) => n !== 'base');
+  const names = deployed.length > 0 ? deployed : all;
+  return names.sort((x, y) => (x === preferred ? -1 : y === preferred ? 1 : 0));
 }
 
 function relDir(repo: GitRepository, dir: string): string {

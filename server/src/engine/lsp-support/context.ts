@@ -87,8 +87,18 @@ export function releasesFor(index: WorkspaceIndex, file: string, place: ValuesPl
     names = new Set();
     for (const o of overlays) for (const r of index.effectiveValues(o.dir)) if (mentions(r.values, file) || mentions(r.release, file)) names.add(r.name);
   }
-  for (const o of overlays) for (const r of index.effectiveValues(o.dir)) if (names.has(r.name)) out.push({ overlay: o.name, dir: o.dir, release: r });
+  // The same release under another name (namePrefix `staging-`): paired through where its
+  // `kind` is in the base, as the commands pair releases (ReleaseInfo.key).
+  const keys = new Set<string>();
+  for (const o of overlays) for (const r of index.effectiveValues(o.dir)) if (names.has(r.name) || mentions(r.release, file)) { const k = releaseKey(r); if (k) keys.add(k); }
+  for (const o of overlays) for (const r of index.effectiveValues(o.dir)) { const k = releaseKey(r); if (names.has(r.name) || (k && keys.has(k))) out.push({ overlay: o.name, dir: o.dir, release: r }); }
   return out;
+}
+
+/** Where a release's `kind` is written (the same in every overlay built from that base file). */
+export function releaseKey(r: EffectiveRelease): string | undefined {
+  const o = get(r.release, 'kind')?.origin;
+  return o ? `${o.file}:${o.line}` : undefined;
 }
 
 export function valueAt(values: YNode, p: PathSeg[]): YNode | undefined {

@@ -10,8 +10,11 @@ import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
 import { closest } from '../schema/suggest';
 import { isChartTemplate } from '../charts/layout';
 import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
+import { ParsedFile } from '../yaml/parse';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
+
+const SYNTAX = 'yaml-syntax';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -50,12 +53,24 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     if (isChartTemplate(index.fs, file)) return out;
     const parsed = index.parse(file);
     if (!parsed) return out;
-    for (const p of parsed.problems) out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+    // One syntax mistake, one diagnostic: the parser's first error in a document is the mistake,
+    // what follows it in that document is its echo (and so are schema errors on the half-parsed
+    // tree and the builds that read the file).
+    const broken = new Set<ParsedFile['documents'][number]>();
+    for (const p of parsed.problems) {
+      if (p.code === SYNTAX) {
+        const doc = parsed.documents.find((d) => p.line >= d.origin.line && p.line <= d.origin.endLine);
+        if (doc && broken.has(doc)) continue;
+        if (doc) broken.add(doc);
+        else if (out.some((d) => d.code === SYNTAX)) continue;
+      }
+      out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+    }
     if (!options.validation) return out;
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
     const partial = index.isPatchFile(file);
     for (const d of parsed.documents) {
-      if (!d.root) continue;
+      if (!d.root || broken.has(d)) continue;
       for (const p of index.registry.validate(d.root, file, { partial })) {
         const diag: FileDiagnostic = { file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code };
         if (p.data) diag.data = { ...p.data };
@@ -65,7 +80,8 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
       else out.push(...references(index, d.root, file));
     }
     if (options.buildErrors !== false) {
-      out.push(...buildErrors(index, file, isKust));
+      const syntax = out.some((d) => d.code === SYNTAX);
+      out.push(...buildErrors(index, file, isKust).filter((d) => !(syntax && /YAML syntax error/.test(d.message))));
       out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
     }
   } catch (e) {
@@ -195,7 +211,7 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   const namespace = getString(get(root, 'metadata'), 'namespace') ?? getString(get(builtRelease?.node, 'metadata'), 'namespace');
   const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
   const builtNames = (k: string) => builtObjects.filter((o) => o.kind === k).map((o) => o.name);
-  const check = (refKind: string, nameNode: YNode | undefined, what: string) => {
+  const check = (refKind: string, nameNode: YNode | undefined, what: string, optional = false) => {
     if (!nameNode || nameNode.kind !== 'scalar' || typeof nameNode.value !== 'string' || nameNode.value.includes('${')) return;
     const name = nameNode.value;
     // The workspace's names by set (thousands of objects); the list only to suggest a name.
@@ -204,13 +220,17 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
     if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
     const near = closest(name, candidates);
     if (near && near !== name && candidates.length > 0) {
-      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?`, data: { suggestion: near } });
+      const elsewhere = what === 'valuesFrom' ? ' (if another repository holds it, open it as a workspace folder or add it to fluxOverlays.extraRoots)' : '';
+      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`, data: { suggestion: near } });
+    } else if (what === 'valuesFrom' && !optional) {
+      // The values preview is computed without it: say so where the reference is written.
+      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not in this build nor in any open workspace folder: the values are computed without it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
     } else {
       out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
     }
   };
   const vf = get(spec, 'valuesFrom');
-  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom');
+  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom', getString(item, 'optional') === 'true' || (get(item, 'optional') as { value?: unknown } | undefined)?.value === true);
   const chartSpec = get(get(get(spec, 'chart'), 'spec'), 'sourceRef');
   if (isMap(chartSpec)) check(getString(chartSpec, 'kind') ?? 'HelmRepository', get(chartSpec, 'name'), 'sourceRef');
   const chartRef = get(spec, 'chartRef');

@@ -7,8 +7,8 @@ import { schemaAt } from '../schema';
 import { Origin, get, getPath, getString, isSeq } from '../yaml/node';
 import { chartsOf, keyDocMarkdown } from './completion';
 import { keyDoc } from '../charts/docs';
-import { DocHeader, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
-import { keyPathAt, lineEntries, tokenAt } from './yamlText';
+import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
+import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface HoverResult {
@@ -29,14 +29,7 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
   const place = valuesPlace(file, header, kp.path);
   if (place) {
     const rels = releasesFor(index, file, place);
-    const shown = rels.filter((r) => r.overlay !== 'base').length ? rels.filter((r) => r.overlay !== 'base') : rels;
-    if (shown.length) {
-      const cells = shown.map((r) => {
-        const n = getPath(r.release.values, place.valuesPath);
-        return `${r.overlay}: ${shortValue(n)}${n ? ` (${describeWhere(n.origin, root)})` : ''}`;
-      });
-      parts.push(`**${place.valuesPath.join('.')}** in release \`${shown[0].release.name}\`\n\n${cells.join(' | ')}`);
-    }
+    if (rels.length) parts.push(valuesTable(rels, place.valuesPath, file, root));
     for (const c of chartsOf(index, file, place)) {
       const d = keyDoc(c, place.valuesPath);
       if (d) {
@@ -47,6 +40,27 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
   }
   if (parts.length === 0) return undefined;
   return { markdown: parts.join('\n\n---\n\n'), start: kp.keyStart, end: Math.max(kp.keyEnd, kp.keyStart + kp.key.length) };
+}
+
+/**
+ * The value a key ends with in every overlay of the component (base included), and where it
+ * comes from: this file, the overlay's own files, inherited from the base, the chart's default,
+ * or not set. Several releases per overlay (a shared values file) get a row each.
+ */
+function valuesTable(rels: OverlayRelease[], valuesPath: PathSeg[], file: string, root: string): string {
+  const perOverlay = new Map<string, number>();
+  for (const r of rels) perOverlay.set(r.overlay, (perOverlay.get(r.overlay) ?? 0) + 1);
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const rows = rels.map((r) => {
+    const n = getPath(r.release.values, valuesPath);
+    const o = n?.origin;
+    const from = !n ? 'not set' : !o ? 'chart default' : o.file === file ? `this file, line ${o.line}` : o.file.startsWith(r.dir + '/') ? describeWhere(o, root) : `inherited: ${describeWhere(o, root)}`;
+    const label = (perOverlay.get(r.overlay) ?? 0) > 1 ? `${r.overlay} (${r.release.name})` : r.overlay;
+    return `| ${cell(label)} | ${n ? `\`${cell(shortValue(n))}\`` : '—'} | ${cell(from)} |`;
+  });
+  const names = [...new Set(rels.map((r) => r.release.name))];
+  const title = `**${valuesPath.join('.')}** in release ${names.map((n) => `\`${n}\``).join(' / ')}`;
+  return `${title}\n\n| overlay | value | from |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
 export interface Target {
@@ -205,7 +219,8 @@ export function codeLenses(index: WorkspaceIndex, file: string, productionOverla
   if (!relevant) return [];
   const out: LensResult[] = [];
   const overlays = c.overlays.filter((o) => o.name !== 'base');
+  // The first lens names its action; the next ones are the other overlays' names beside it.
   if (overlays.some((o) => o.name === productionOverlay)) out.push({ title: `Preview effective values (${productionOverlay})`, command: 'fluxOverlays.previewProductionValues', args: { uri: file, overlay: productionOverlay } });
-  for (const o of overlays) if (o.name !== productionOverlay) out.push({ title: o.name, command: 'fluxOverlays.previewEffectiveValues', args: { uri: file, overlay: o.name } });
+  for (const o of overlays) if (o.name !== productionOverlay) out.push({ title: out.length === 0 ? `Preview effective values (${o.name})` : o.name, command: 'fluxOverlays.previewEffectiveValues', args: { uri: file, overlay: o.name } });
   return out;
 }

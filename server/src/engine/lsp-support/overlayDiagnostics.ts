@@ -102,10 +102,17 @@ function compareKeys(layer: YNode, below: YNode | undefined, file: string, baseN
 function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[]): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   const c = index.componentOf(file);
-  const base = c?.overlays.find((o) => o.name === 'base');
-  if (!c || !base || file.startsWith(base.dir + '/')) return out;
-  const baseReleases = () => index.effectiveValues(base.dir);
-  const baseName = rel(index, base.dir);
+  if (!c) return out;
+  const baseDir = path.posix.join(c.dir, 'base');
+  if (file.startsWith(baseDir + '/')) return out;
+  const base = c.overlays.find((o) => o.name === 'base');
+  // `apps/base/<app>` layouts: the base folder has no kustomization of its own; the apps'
+  // folders below it are the base of their releases.
+  const baseDirs = base ? [base.dir] : [...index.kustomizationDirs].filter((d) => d.startsWith(baseDir + '/')).sort();
+  if (baseDirs.length === 0) return out;
+  let releases: ReturnType<typeof index.effectiveValues> | undefined;
+  const baseReleases = () => (releases ??= baseDirs.flatMap((d) => index.effectiveValues(d)));
+  const baseName = rel(index, base ? base.dir : baseDir);
   for (const d of docs) {
     if (!isMap(d)) continue;
     const kind = getString(d, 'kind');

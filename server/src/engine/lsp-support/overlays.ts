@@ -6,7 +6,7 @@ import * as path from 'path';
 import { redactTree } from '../secrets';
 import { loadProfile, substituteDocuments } from '../substitute/postBuild';
 import { computeEffectiveValues } from '../values/effective';
-import { Origin, YMap, YNode, get, getString } from '../yaml/node';
+import { Origin, YMap, YNode, get, getString, scalar } from '../yaml/node';
 import { emitDocuments, emitYaml } from '../yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -31,27 +31,74 @@ export interface PlainRendered {
   release?: string;
 }
 
+export interface PlainRelease {
+  name: string;
+  namespace?: string;
+  /** Same for the same release in every overlay: where its `kind` is in the base (file:line). */
+  key?: string;
+  /** The file asked about patches this release or feeds its values. */
+  fedByFile?: boolean;
+}
+
 export interface PlainComponent {
   name: string;
   dir: string;
-  overlays: { name: string; dir: string; releases: { name: string; namespace?: string }[] }[];
+  /** The workspace root the component is in. */
+  root?: string;
+  overlays: { name: string; dir: string; releases: PlainRelease[] }[];
 }
 
+/** Whether any node of the trees was read from `file` (or set by a patch in it). */
+function readFrom(nodes: YNode[], file: string): boolean {
+  const stack = [...nodes];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.origin?.file === file) return true;
+    if (n.kind === 'map') for (const p of n.pairs) stack.push(p.value);
+    else if (n.kind === 'seq') stack.push(...n.items);
+  }
+  return false;
+}
+
+/**
+ * Components with their overlays and releases; with `file` only its component, and each release
+ * says whether that file patches it or feeds its values (so commands start from the release the
+ * user is editing, and compare pairs it across overlays through `key`).
+ */
 export function listOverlays(index: WorkspaceIndex, file?: string): { components: PlainComponent[]; problems: PlainProblem[] } {
   const comps = file ? [index.componentOf(file)].filter((c) => c !== undefined) : index.components();
-  const components = comps.map((c) => ({
-    name: c.name,
-    dir: c.dir,
-    overlays: c.overlays.map((o) => ({
-      name: o.name,
-      dir: o.dir,
-      releases: index.build(o.dir).objects.filter((b) => getString(b.node, 'kind') === 'HelmRelease').map((b) => {
-        const meta = get(b.node, 'metadata');
-        const ns = getString(meta, 'namespace');
-        return { name: getString(meta, 'name') ?? '', ...(ns ? { namespace: ns } : {}) };
+  const isFile = file !== undefined && index.fs.stat(file) === 'file';
+  const roots = [...index.roots].sort((a, b) => b.length - a.length);
+  const components = comps.map((c) => {
+    const root = roots.find((r) => c.dir === r || c.dir.startsWith(r + '/'));
+    return {
+      name: c.name,
+      dir: c.dir,
+      ...(root ? { root } : {}),
+      overlays: c.overlays.map((o) => {
+        const build = index.build(o.dir);
+        const fed = isFile && build.filesRead.includes(file) ? index.effectiveValues(o.dir) : [];
+        return {
+          name: o.name,
+          dir: o.dir,
+          releases: build.objects.filter((b) => getString(b.node, 'kind') === 'HelmRelease').map((b) => {
+            const meta = get(b.node, 'metadata');
+            const ns = getString(meta, 'namespace');
+            const name = getString(meta, 'name') ?? '';
+            const kindOrigin = get(b.node, 'kind')?.origin;
+            const eff = fed.find((r) => r.release === b.node || (r.name === name && r.namespace === (ns ?? '')));
+            const feeds = isFile && (readFrom([b.node], file) || (eff !== undefined && readFrom([eff.values], file)));
+            return {
+              name,
+              ...(ns ? { namespace: ns } : {}),
+              ...(kindOrigin ? { key: `${kindOrigin.file}:${kindOrigin.line}` } : {}),
+              ...(feeds ? { fedByFile: true } : {}),
+            };
+          }),
+        };
       }),
-    })),
-  }));
+    };
+  });
   const problems: PlainProblem[] = [];
   if (file && components.length === 0) problems.push({ severity: 'info', message: `${file} is not inside a component (a folder with base/ and overlay folders)` });
   return { components, problems };
@@ -125,10 +172,23 @@ export function effectiveValues(index: WorkspaceIndex, file: string, overlay: st
   return { ...r, problems, release: chosen.name };
 }
 
+/**
+ * A SOPS-encrypted object's `sops:` block (keys, MACs, recipients: dozens of lines of noise in a
+ * preview) as one line saying so; the encrypted values stay masked as secrets.
+ */
+export function collapseSops(n: YMap): YMap {
+  const i = n.pairs.findIndex((p) => p.key === 'sops' && p.value.kind === 'map');
+  if (i < 0) return n;
+  const sops = n.pairs[i].value as YMap;
+  const kinds = sops.pairs.filter((p) => ['kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'age', 'pgp'].includes(p.key) && (p.value.kind !== 'seq' || p.value.items.length > 0)).map((p) => p.key);
+  const marker = scalar(`<encrypted with SOPS${kinds.length ? ` (${kinds.join(', ')})` : ''}: metadata hidden>`, sops.origin);
+  return { ...n, pairs: n.pairs.map((p, j) => (j === i ? { ...p, value: marker } : p)) };
+}
+
 export function renderOverlay(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
   const problems: PlainProblem[] = [];
   const dir = overlayDir(index, file, overlay);
   if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
-  const docs = buildDocs(index, dir, clusterProfile, problems);
+  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => collapseSops(d));
   return { ...renderWithOrigins(docs, root, true), problems };
 }

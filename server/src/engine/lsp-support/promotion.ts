@@ -12,7 +12,7 @@ import { YNode, toJS } from '../yaml/node';
 import { Variables, loadProfile } from '../substitute/postBuild';
 import { EffectiveValuesOptions } from '../values/effective';
 import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
-import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
+import { PlainProblem, PlainRendered, collapseSops, renderWithOrigins } from './overlays';
 
 export interface PromotionSource {
   from: string;
@@ -26,7 +26,11 @@ export interface PlainPromotionChange {
   overlay: string;
   release?: string;
   changed: ('values' | 'manifests')[];
+  /** 'added': the component or overlay is new on the merge; 'removed': it is gone there. */
+  status?: 'added' | 'removed';
 }
+
+const STATUS: Record<string, 'added' | 'removed' | undefined> = { added: 'added', 'overlay-added': 'added', deleted: 'removed', 'overlay-deleted': 'removed' };
 
 interface Sides {
   key: string;
@@ -150,7 +154,8 @@ export interface PromotionEvalOptions {
   root: string;
 }
 
-function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[]): OverlayValues | undefined {
+/** One side of a promotion; `release`: keep only that release's values problems. */
+function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[], release?: string): OverlayValues | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
     problems.push({ severity: 'error', message: repo.error, step: 'git' });
@@ -167,7 +172,14 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
   const c = componentOf(side.components, file);
   const o = c?.overlays.find((x) => x.name === overlay);
   if (!c || !o) {
-    problems.push({ severity: 'error', message: `${path.posix.relative(repo.dir, file) || '.'} has no overlay '${overlay}' on ${label}`, step: 'git' });
+    // A component (or overlay) the promotion adds has no `before` side, one it removes no
+    // `after` side: that is the change itself, not an error.
+    const rel = path.posix.relative(repo.dir, file) || '.';
+    const other = s[source.side === 'before' ? 'after' : 'before'];
+    const oc = componentOf(other.components, file);
+    const elsewhere = oc?.overlays.some((x) => x.name === overlay);
+    if (elsewhere) problems.push({ severity: 'info', message: source.side === 'before' ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet` : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`, step: 'git' });
+    else problems.push({ severity: 'error', message: `${rel} has no overlay '${overlay}' on ${label}`, step: 'git' });
     return undefined;
   }
   let variables: Variables | undefined;
@@ -178,15 +190,23 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
     variables = prof.variables;
   }
   const r = overlayValues(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
-  for (const p of r.problems) problems.push({ severity: p.severity, message: `${label}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  // No side label in the messages: the diff editor's title says which side is which, and the
+  // same problem on both sides must read the same (no header hunk before the real changes).
+  for (const p of r.problems) {
+    if (release !== undefined && p.release !== undefined && p.release.slice(p.release.indexOf('/') + 1) !== release) continue;
+    problems.push({ severity: p.severity, message: p.message, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  }
   return r;
 }
 
 export function promotionEffectiveValues(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, release?: string): PlainRendered {
   const problems: PlainProblem[] = [];
-  const r = evaluate(sides, file, overlay, source, options, problems);
+  const r = evaluate(sides, file, overlay, source, options, problems, release);
   if (!r) return { content: '', origins: [], problems };
   const chosen = release ? r.releases.find((x) => x.name === release) : r.releases[0];
+  if (!release && chosen) {
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].step === 'values' && !chosen.problems.some((p) => p.message === problems[i].message)) problems.splice(i, 1);
+  }
   if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
   return { ...renderWithOrigins([chosen.values], options.root, false), problems, release: chosen.name };
 }
@@ -195,11 +215,14 @@ export function promotionRenderOverlay(sides: PromotionSides, file: string, over
   const problems: PlainProblem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems);
   if (!r) return { content: '', origins: [], problems };
-  return { ...renderWithOrigins(r.objects.map((o) => o.node), options.root, true), problems };
+  return { ...renderWithOrigins(r.objects.map((o) => collapseSops(o.node)), options.root, true), problems };
 }
 
-/** fluxOverlays/promotionDiff: one change per release whose values changed, one per component whose manifests alone changed. */
-export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string, options: EffectiveValuesOptions & { variables?: Variables }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
+/**
+ * fluxOverlays/promotionDiff: one change per (overlay, release) whose values changed, one per
+ * overlay whose manifests alone changed; every overlay that differs unless `overlay` names one.
+ */
+export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string | undefined, options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
   const problems: PlainProblem[] = [];
   const repo = openRepository(disk, repoDir);
   if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', message: repo.error, step: 'git' }] };
@@ -211,12 +234,13 @@ export function promotionChanges(sides: PromotionSides, repoDir: string, disk: F
     for (const p of c.problems) problems.push({ severity: p.severity, message: `${c.component}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
     const dir = path.posix.join(repo.dir, c.component);
     if (c.changed.length === 0) {
-      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; its ${overlay} overlay renders the same`, step: 'git' });
+      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`, step: 'git' });
       continue;
     }
     const releases = c.changed.includes('values') ? c.releases : [];
-    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed });
-    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed });
+    const status = STATUS[c.status];
+    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed, ...(status ? { status } : {}) });
+    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed, ...(status ? { status } : {}) });
   }
   return { changes, problems };
 }
