@@ -61,7 +61,8 @@ describe('language server over stdio on examples/keos-apps', () => {
     const uri = uriOf(file);
     const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 7 } });
     assert.ok(h, 'hover');
-    assert.match(h.contents.value, /staging: "#c77d1a" \(components\/podinfo\/staging\/podinfo-values\.yaml:8\) \| production: "#34577c" \(components\/podinfo\/base\/podinfo\.yaml:36\)/);
+    assert.match(h.contents.value, /^\| staging \| `"#c77d1a"` \| this file, line 8 \|$/m, h.contents.value);
+    assert.match(h.contents.value, /^\| production \| `"#34577c"` \| inherited: components\/podinfo\/base\/podinfo\.yaml:36 \|$/m, h.contents.value);
   });
 
   it('goes to definition of a resource path and a sourceRef', async () => {

@@ -141,13 +141,13 @@ describe('hover', () => {
 });
 
 describe('diagnostics', () => {
-  it('a valuesFrom object in no build and no folder: a warning on the entry naming fluxOverlays.extraRoots (optional: a hint)', () => {
+  it('a valuesFrom object in no build and no folder: a hint on the entry naming fluxOverlays.extraRoots (optional: the plain external hint)', () => {
     const vf = (optional: boolean) => HR.replace('      name: app-values\n', `      name: app-values\n    - kind: ConfigMap\n      name: kept-elsewhere-xyz\n${optional ? '      optional: true\n' : ''}`);
     for (const optional of [false, true]) {
       const index = workspace({ [`${R}/app/base/release.yaml`]: vf(optional) });
       const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-elsewhere-xyz/.test(x.message));
       const line = vf(optional).split('\n').findIndex((l) => l.includes('kept-elsewhere-xyz')) + 1;
-      assert.deepEqual(d.map((x) => [x.line, x.severity, x.code]), [[line, optional ? 'hint' : 'warning', optional ? 'reference-external' : 'values-ref-missing']]);
+      assert.deepEqual(d.map((x) => [x.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
       if (!optional) assert.match(d[0].message, /fluxOverlays\.extraRoots/);
     }
   });

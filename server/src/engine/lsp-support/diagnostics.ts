@@ -224,7 +224,9 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
       out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`, data: { suggestion: near } });
     } else if (what === 'valuesFrom' && !optional) {
       // The values preview is computed without it: say so where the reference is written.
-      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not in this build nor in any open workspace folder: the values are computed without it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
+      // A hint, not a warning: on real repositories such objects often come from a generator
+      // of another Flux Kustomization (flux-overlays check on the corpus stays quiet).
+      out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not in this build nor in any open workspace folder: the values are computed without it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
     } else {
       out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
     }
