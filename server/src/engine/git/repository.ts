@@ -61,13 +61,14 @@ export class GitRepository {
    */
   static open(dir: string, gitBinary = 'git'): GitResult<GitRepository> {
     const probe = new GitRepository(dir, gitBinary);
+    // The usual case first, in one git call (the editor opens repositories often).
+    const top = probe.run(['rev-parse', '--show-toplevel']);
+    if (top.status === 0) return new GitRepository(top.stdout.toString('utf8').trim(), gitBinary);
     const r = probe.run(['rev-parse', '--is-bare-repository', '--absolute-git-dir']);
     if (r.status !== 0) return { error: `${dir} is not a git repository${r.stderr ? ` (${r.stderr.trim()})` : ''}` };
     const [bare, gitDir] = r.stdout.toString('utf8').trim().split('\n');
     if (bare === 'true') return new GitRepository(gitDir, gitBinary);
-    const top = probe.run(['rev-parse', '--show-toplevel']);
-    if (top.status !== 0) return { error: `${dir} is not in a git work tree nor a bare repository${top.stderr ? ` (${top.stderr.trim()})` : ''}` };
-    return new GitRepository(top.stdout.toString('utf8').trim(), gitBinary);
+    return { error: `${dir} is not in a git work tree nor a bare repository${top.stderr ? ` (${top.stderr.trim()})` : ''}` };
   }
 
   /** The commit a branch, tag or commit id names. Refuses names that could be options. */
