@@ -26,7 +26,7 @@ import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
 import { maskSecrets } from '../secrets';
 import { Variables, addVariables, substituteDocuments } from '../substitute/postBuild';
 import { EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
-import { Origin, YMap, clone, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
+import { Origin, YMap, clone, equal, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
 import { kyvernoClone } from './kyverno';
 import { GeneratedKustomization, generateKustomization, remapOrigins } from './fluxGenerator';
 import { applyCommonMetadata, expandResourceSet, isInputProvider, isResourceSet, objectKey, UNKNOWN_ID } from './resourceSet';
@@ -47,6 +47,12 @@ export interface ClusterOptions {
   strict?: boolean;
   /** Show Secret values in the result (objects and values); masked by default. */
   showSecrets?: boolean;
+  /**
+   * A substituteFrom ConfigMap/Secret missing from the Kustomization's namespace is taken from
+   * another namespace holding one of that name (flux-system first), with a warning: for fleets
+   * whose platform copies runtime ConfigMaps outside git (keos). Off by default: Flux fails.
+   */
+  assumePropagated?: boolean;
 }
 
 const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
@@ -190,6 +196,15 @@ class ClusterEvaluation {
       if (path.posix.dirname(d) === d) break;
     }
     if (!repoRoot) {
+      // flux bootstrap's default layout: <repository>/clusters/<cluster>.
+      const parts = entry.split('/');
+      const i = parts.lastIndexOf('clusters');
+      if (i > 0 && i < parts.length - 1) {
+        repoRoot = parts.slice(0, i).join('/') || '/';
+        this.problems.push({ severity: 'info', code: 'cluster-root', message: `no Flux Kustomization or FluxInstance in ${entry} names it as its path: taken as ${parts.slice(i).join('/')} of the repository ${repoRoot} (flux bootstrap's layout), source GitRepository flux-system/flux-system` });
+      }
+    }
+    if (!repoRoot) {
       repoRoot = entry;
       this.problems.push({ severity: 'info', code: 'cluster-root', message: `no Flux Kustomization or FluxInstance in ${entry} names it as its path, and it is not in a git repository: it is built as the root of its own source` });
     }
@@ -320,7 +335,16 @@ class ClusterEvaluation {
     if (o) return this.resolveCopyFrom(o);
     const k = kyvernoClone([...this.objects.values()].map((x) => x.node), kind, namespace, name);
     if (k && chain.length) this.problem({ severity: 'info', code: 'cluster-kyverno-clone', message: `${kind} ${namespace}/${name} is the copy Kyverno ClusterPolicy ${k.policy} generates (from ${getString(get(k.object, 'metadata'), 'name')} in the namespace it clones from)` }, chain);
-    return k ? this.resolveCopyFrom(k.object) : undefined;
+    if (k) return this.resolveCopyFrom(k.object);
+    if (this.options.assumePropagated && chain.length) {
+      const same = [...this.objects.values()].filter((x) => groupOf(x.node) === '' && getString(x.node, 'kind') === kind && metaOf(x.node).name === name);
+      const pick = same.find((x) => metaOf(x.node).namespace === 'flux-system') ?? same[0];
+      if (pick) {
+        this.problem({ severity: 'warning', code: 'cluster-assumed-propagated', message: `${kind} ${namespace}/${name} is not in git; assumed to be a copy of ${metaOf(pick.node).namespace}/${name} (--assume-propagated): Flux fails unless something outside git copies it`, ...at(pick.node.origin) }, chain);
+        return this.resolveCopyFrom(pick.node);
+      }
+    }
+    return undefined;
   }
 
   private resolveCopyFrom(o: YMap, depth = 0): YMap {
@@ -344,7 +368,8 @@ class ClusterEvaluation {
       const key = objectKey(n);
       const prev = this.objects.get(key);
       if (prev && applierId(prev.chain[prev.chain.length - 1]) !== applierId(p.ref)) {
-        this.problem({ severity: 'warning', code: 'cluster-object-conflict', message: `${getString(n, 'kind')} ${metaOf(n).namespace ? metaOf(n).namespace + '/' : ''}${metaOf(n).name} is applied by ${describeApplier(prev.chain[prev.chain.length - 1])} and by ${describeApplier(p.ref)}: on a cluster they overwrite each other; shown as the later one applies it`, ...at(n.origin) }, chain);
+        const same = equal(prev.node, n);
+        this.problem({ severity: same ? 'info' : 'warning', code: 'cluster-object-conflict', message: `${getString(n, 'kind')} ${metaOf(n).namespace ? metaOf(n).namespace + '/' : ''}${metaOf(n).name} is applied by ${describeApplier(prev.chain[prev.chain.length - 1])} and by ${describeApplier(p.ref)}: ${same ? 'both write the same content' : 'on a cluster they overwrite each other; shown as the later one applies it'}`, ...at(n.origin) }, chain);
         this.objects.delete(key);
       }
       this.objects.set(key, { node: n, chain, key });
