@@ -22,7 +22,7 @@
 import * as path from 'path';
 import { BoundedFileSystem, FileSystem, MemoryFileSystem } from '../fs';
 import { buildKustomization } from '../kustomize/build';
-import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
+import { ParseCache } from '../kustomize/loader';
 import { maskSecrets } from '../secrets';
 import { Variables, addVariables, substituteDocuments } from '../substitute/postBuild';
 import { EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
@@ -319,9 +319,9 @@ class ClusterEvaluation {
     }
   }
 
-  private finish(p: Pending, status: ApplierReport['status'], dir: string | undefined, source: ApplierReport['source'], count: number): void {
+  private finish(p: Pending, status: ApplierReport['status'], dir: string | undefined, source: ApplierReport['source'], count: number, extra: Partial<ApplierReport> = {}): void {
     this.done.set(this.pendingId(p), status);
-    const rep: ApplierReport = { ref: p.ref, chain: p.chain, status, objectCount: count, dependsOn: this.dependencies(p).ids.map((d) => d.replace(/^object:/, '')) };
+    const rep: ApplierReport = { ref: p.ref, chain: p.chain, status, objectCount: count, dependsOn: this.dependencies(p).ids.map((d) => d.replace(/^object:/, '')), ...extra };
     if (dir) rep.dir = dir;
     if (source) rep.source = source;
     this.appliers.push(rep);
@@ -432,6 +432,7 @@ class ClusterEvaluation {
     // postBuild substitution.
     const postBuild = get(spec, 'postBuild');
     let nodes = built.objects;
+    const extra: Partial<ApplierReport> = built.generated ? { generated: built.generated } : {};
     if (isMap(postBuild)) {
       const vars: Variables = new Map();
       const from = get(postBuild, 'substituteFrom');
@@ -459,6 +460,7 @@ class ClusterEvaluation {
       }
       const inline = get(postBuild, 'substitute');
       if (isMap(inline)) addVariables(vars, map([{ key: 'kind', value: scalar('Kustomization') }, { key: 'spec', value: map([{ key: 'postBuild', value: map([{ key: 'substitute', value: inline }]) }]) }]));
+      extra.variables = Object.fromEntries([...vars].map(([key, v]) => [key, v.value]));
       const always = getString(postBuild, 'substituteStrategy') === 'Always';
       const sub = substituteDocuments(nodes, this.fs, vars, { strict: this.options.strict, always });
       for (const pr of sub.problems) this.problem({ severity: pr.severity, code: pr.code, message: pr.message, file: pr.file, line: pr.line, col: pr.col }, chain);
@@ -481,7 +483,7 @@ class ClusterEvaluation {
       }
     }
     this.apply(nodes, p);
-    this.finish(p, 'applied', dir, sourceReport, nodes.length);
+    this.finish(p, 'applied', dir, sourceReport, nodes.length, extra);
     return 'done';
   }
 
@@ -504,19 +506,15 @@ class ClusterEvaluation {
   }
 
   /** kustomize build of `dir` with the kustomization kustomize-controller writes there. */
-  private buildFolder(root: string, dir: string, k: YMap, chain: ApplierRef[], quiet = false): { objects: YMap[]; failed: boolean } {
+  private buildFolder(root: string, dir: string, k: YMap, chain: ApplierRef[], quiet = false): { objects: YMap[]; failed: boolean; generated?: ApplierReport['generated'] } {
     const bounded = new BoundedFileSystem(this.fs, () => [root]);
     const gen: GeneratedKustomization = generateKustomization(bounded, dir, k);
     if (!quiet) for (const pr of gen.problems) this.problem(pr, chain);
     if (gen.problems.some((x) => x.severity === 'error')) return { objects: [], failed: true };
     const mem = new MemoryFileSystem(bounded);
     if (gen.lineOrigins.length || gen.created) {
-      // The real file (if any) stays hidden behind the generated one of the same name.
+      // The folder's file (if any) is replaced in memory by the one of the same name Flux writes.
       mem.write(gen.file, gen.text);
-      for (const n of KUSTOMIZATION_FILE_NAMES) {
-        const other = path.posix.join(dir, n);
-        if (other !== gen.file && bounded.stat(other) === 'file') mem.write(other, gen.text);
-      }
     }
     const built = buildKustomization(mem, dir, { loadRestrictor: 'None', cache: this.cache });
     const failed = built.problems.some((x) => x.severity === 'error');
@@ -528,7 +526,8 @@ class ClusterEvaluation {
     }
     const objects = built.objects.map((o) => o.node);
     if (gen.lineOrigins.length) for (const o of objects) remapOrigins(o, gen.file, gen.lineOrigins);
-    return { objects, failed };
+    const generated = gen.lineOrigins.length || gen.created ? { file: gen.file, text: gen.text, created: gen.created } : undefined;
+    return generated ? { objects, failed, generated } : { objects, failed };
   }
 
   result(): ClusterResult {

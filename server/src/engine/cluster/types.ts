@@ -46,6 +46,10 @@ export interface ApplierReport {
   status: 'applied' | 'failed' | 'source-unavailable' | 'blocked' | 'suspended';
   objectCount: number;
   dependsOn: string[];
+  /** The kustomization file kustomize-controller builds (in memory only), when it differs from the folder's. */
+  generated?: { file: string; text: string; created: boolean };
+  /** The postBuild variables used (values of Secrets included: do not show). */
+  variables?: Record<string, string>;
 }
 
 export interface ClusterResult {
