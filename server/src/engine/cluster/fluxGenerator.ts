@@ -78,6 +78,8 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
   const existing = kustomizationFileOf(fs, dir);
   let root: YMap;
   let created = false;
+  // Whether anything differs from the folder's own file (else it is built as it is).
+  let changed = false;
   const file = existing ?? path.posix.join(dir, 'kustomization.yaml');
   if (existing) {
     const parsed = parseYaml(fs.readFile(existing) ?? '', existing);
@@ -91,8 +93,12 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     const dropped = root.pairs.filter((p) => !KUSTOMIZE_FIELDS.has(p.key));
     for (const p of dropped) problems.push({ severity: 'warning', code: 'flux-dropped-field', message: `"${p.key}" is not a kustomize field: kustomize-controller drops it from the kustomization`, ...at(p.keyOrigin ?? p.value.origin) });
     root.pairs = root.pairs.filter((p) => KUSTOMIZE_FIELDS.has(p.key));
+    if (dropped.length) changed = true;
     const res = get(root, 'resources');
-    if (!isSeq(res) || res.items.length === 0) set(root, 'buildMetadata', seq([scalar('originAnnotations', fk.origin)]));
+    if (!isSeq(res) || res.items.length === 0) {
+      set(root, 'buildMetadata', seq([scalar('originAnnotations', fk.origin)]));
+      changed = true;
+    }
   } else {
     created = true;
     const entries = scanManifests(fs, dir);
@@ -107,10 +113,14 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
 
   for (const [field, target] of [['targetNamespace', 'namespace'], ['namePrefix', 'namePrefix'], ['nameSuffix', 'nameSuffix']] as const) {
     const v = get(spec, field);
-    if (isScalar(v) && typeof v.value === 'string') set(root, target, clone(v));
+    if (isScalar(v) && typeof v.value === 'string') {
+      set(root, target, clone(v));
+      changed = true;
+    }
   }
   const appendTo = (field: string, items: YNode[]) => {
     if (!items.length) return;
+    changed = true;
     const cur = get(root, field);
     if (isSeq(cur)) cur.items.push(...items);
     else set(root, field, seq(items));
@@ -167,6 +177,7 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
       set(root, 'images', list);
     }
     for (const img of images.items.filter(isMap)) {
+      changed = true;
       const name = getString(img, 'name');
       const prev = (list as { items: YNode[] }).items.find((x) => isMap(x) && getString(x, 'name') === name) as YMap | undefined;
       if (prev) {
@@ -183,7 +194,11 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     }
   }
   const bm = get(spec, 'buildMetadata');
-  if (isSeq(bm) && bm.items.length) set(root, 'buildMetadata', clone(bm));
+  if (isSeq(bm) && bm.items.length) {
+    set(root, 'buildMetadata', clone(bm));
+    changed = true;
+  }
+  if (existing && !changed) return { file, text: fs.readFile(existing) ?? '', created, lineOrigins: [], problems };
 
   return { file, created, problems, ...emitWithOrigins(root, fs) };
 }
