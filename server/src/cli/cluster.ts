@@ -9,6 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApplierRef, ClusterResult, describeApplier, evaluateCluster, parseSourceArg } from '../engine/cluster/cluster';
 import { DiskFileSystem } from '../engine/fs';
+import { clusterPromotionDiff } from '../engine/cluster/promotion';
+import { GitRepository, isGitError } from '../engine/git';
 import { helmRepositoryCache } from '../engine/values/chart';
 import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { get, getString, toJS } from '../engine/yaml/node';
@@ -113,3 +115,48 @@ registerCommand('cluster', {
   usage: CLUSTER_USAGE,
   run: runCluster,
 });
+
+export const CLUSTER_PROMOTION_USAGE = `usage: flux-overlays promotion-diff --cluster DIR [--repo PATH] [--from main] [--to production] [--source URL[@REF]=PATH]... [--assume-propagated] [--format text|json] [--show-secrets]`;
+
+/** `promotion-diff --cluster DIR`: what merging --from into --to of --repo changes for one cluster. */
+export function runClusterPromotion(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+  const dir = lastValue(args, 'cluster')!;
+  const abs = path.resolve(dir).split(path.sep).join('/');
+  const fs = new DiskFileSystem();
+  if (fs.stat(abs) !== 'dir') {
+    err(`flux-overlays promotion-diff: --cluster ${dir}: no such folder\n`);
+    return 2;
+  }
+  const repo = GitRepository.open(path.resolve(lastValue(args, 'repo') ?? '.'));
+  if (isGitError(repo)) {
+    err(`flux-overlays promotion-diff: ${repo.error}\n`);
+    return 2;
+  }
+  const format = lastValue(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json with --cluster (got ${format})`);
+  const sources = (args.values.get('source') ?? []).map((s) => {
+    const m = parseSourceArg(s, process.cwd());
+    if (!m) throw new UsageError(`--source ${s}: expected URL=PATH or Kind/namespace/name=PATH`);
+    return m;
+  });
+  const from = lastValue(args, 'from') ?? 'main';
+  const to = lastValue(args, 'to') ?? 'production';
+  const d = clusterPromotionDiff(repo, fs, abs, { from, to, sources, showSecrets: args.flags.has('show-secrets'), assumePropagated: args.flags.has('assume-propagated') });
+  if (isGitError(d)) {
+    err(`flux-overlays promotion-diff: ${d.error}\n`);
+    return 2;
+  }
+  for (const p of d.problems) if (p.severity !== 'info') err(problemLine(p) + '\n');
+  if (d.conflicts.length) err(`warning: merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')}\n`);
+  if (format === 'json') {
+    out(JSON.stringify(d, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [`promotion ${from} (${d.fromCommit.slice(0, 12)}) -> ${to} (${d.toCommit.slice(0, 12)}) on cluster ${dir}`];
+  if (d.changes.length === 0) lines.push('no changes for this cluster');
+  for (const c of d.changes) lines.push(`  ${c.status.padEnd(8)} ${c.kind === 'values' ? `values of ${c.what}` : c.what}`);
+  let text = lines.join('\n') + '\n';
+  for (const c of d.changes) text += `\n=== ${c.kind === 'values' ? `values of ${c.what}` : c.what} ${c.status}\n${c.diff}`;
+  out(text);
+  return 0;
+}
