@@ -20,7 +20,7 @@
 // Nothing is written anywhere; sources are read through the FileSystem given.
 
 import * as path from 'path';
-import { BoundedFileSystem, FileSystem, MemoryFileSystem } from '../fs';
+import { BoundedFileSystem, EntryType, FileSystem, MemoryFileSystem } from '../fs';
 import { buildKustomization } from '../kustomize/build';
 import { ParseCache } from '../kustomize/loader';
 import { maskSecrets } from '../secrets';
@@ -551,9 +551,36 @@ class ClusterEvaluation {
   }
 }
 
+/**
+ * Reads memoized for the length of one evaluation: the same files are stat'ed and read many times
+ * (kustomization lookups, and substitution re-reads a file to see whether a scalar is quoted).
+ */
+class MemoFileSystem implements FileSystem {
+  private readonly files = new Map<string, string | undefined>();
+  private readonly stats = new Map<string, EntryType | undefined>();
+  private readonly dirs = new Map<string, string[]>();
+  constructor(private readonly inner: FileSystem) {}
+  readFile(p: string): string | undefined {
+    if (!this.files.has(p)) this.files.set(p, this.inner.readFile(p));
+    return this.files.get(p);
+  }
+  stat(p: string): EntryType | undefined {
+    if (!this.stats.has(p)) this.stats.set(p, this.inner.stat(p));
+    return this.stats.get(p);
+  }
+  readDir(p: string): string[] {
+    let d = this.dirs.get(p);
+    if (!d) this.dirs.set(p, (d = this.inner.readDir(p)));
+    return d.slice();
+  }
+  readBytes(p: string): Buffer | undefined {
+    return this.inner.readBytes ? this.inner.readBytes(p) : undefined;
+  }
+}
+
 /** Everything the cluster whose entry folder is `entry` (absolute) gets. Never throws. */
 export function evaluateCluster(fs: FileSystem, entry: string, options: ClusterOptions = {}): ClusterResult {
-  const ev = new ClusterEvaluation(fs, normPath(entry), options);
+  const ev = new ClusterEvaluation(new MemoFileSystem(fs), normPath(entry), options);
   try {
     ev.run();
   } catch (e) {
