@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterProfile } from './clusterProfile';
+import { ClustersTree } from './clustersView';
 import { COMMANDS, Commands } from './commands';
 import { ComponentsTree } from './componentsTree';
 import { startLanguageClient } from './languageClient';
@@ -34,7 +35,9 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile(requests, context.workspaceState);
   const commands = new Commands(requests, profile, output);
+  const clusters = new ClustersTree(requests);
   context.subscriptions.push(
+    clusters.register(),
     output,
     profile,
     previews.register(),
@@ -68,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
         );
       }
       tree.refresh();
+      clusters.refresh();
       return c;
     });
   const ready = start();
