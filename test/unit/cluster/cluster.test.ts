@@ -248,3 +248,21 @@ spec:
   const ns = r.objects.filter((o) => getString(o.node, 'kind') === 'Namespace').map((o) => `${getString(get(o.node, 'metadata'), 'name')}<-${o.chain.map((a) => a.kind + ':' + a.name).join('>')}`);
   assert.deepEqual(ns, ['a<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:a', 'b<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:b']);
 });
+
+test('cluster: malformed appliers give problems naming the file, never an internal error', () => {
+  const cases: [string, string][] = [
+    ['apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a}\nspec: {path: [1, 2], sourceRef: 3, dependsOn: x, postBuild: {substituteFrom: [1]}, patches: [1], components: {a: 1}}\n', 'cluster-source-ref'],
+    ['apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: 3, resources: [1]}\n', 'resourceset-inputs'],
+    ['apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: [{x: 1}], resourcesTemplate: "<< (inputs).x.y >>"}\n', 'resourceset-template'],
+    ['apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a, namespace: flux-system}\nspec: {path: ./clusters/c, sourceRef: {kind: GitRepository, name: flux-system}, dependsOn: [{name: a}]}\n', 'cluster-dependency-missing'],
+    ['{{{', 'yaml-syntax'],
+  ];
+  for (const [text, code] of cases) {
+    const fs = new MemoryFileSystem(undefined, { '/r/.git/HEAD': 'ref: refs/heads/main\n', '/r/clusters/c/a.yaml': text });
+    const r = evaluateCluster(fs, '/r/clusters/c', {});
+    assert.deepEqual(r.problems.filter((p) => p.code === 'internal'), [], text);
+    const p = r.problems.find((x) => x.code === code);
+    assert.ok(p, `${code} for ${text}: ${r.problems.map((x) => x.code).join(' ')}`);
+    assert.equal(p.file, '/r/clusters/c/a.yaml', code);
+  }
+});

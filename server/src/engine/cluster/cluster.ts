@@ -401,6 +401,11 @@ class ClusterEvaluation {
     const sref = get(spec, 'sourceRef');
     const sk = getString(sref, 'kind') ?? '';
     const sname = getString(sref, 'name') ?? '';
+    if (!sk || !sname) {
+      this.problem({ severity: 'error', code: 'cluster-source-ref', message: `${describeApplier(p.ref)}: spec.sourceRef needs a kind and a name`, ...at(sref?.origin ?? spec?.origin ?? k.origin) }, chain);
+      this.finish(p, 'failed', undefined, undefined, 0);
+      return 'done';
+    }
     const sns = getString(sref, 'namespace') ?? ns;
     const srcObj = this.sourceObject(sk, sns, sname);
     const info = srcObj ? sourceInfo(srcObj) : { kind: sk, namespace: sns, name: sname };

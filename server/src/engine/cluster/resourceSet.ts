@@ -120,6 +120,9 @@ export function combineInputs(rset: YMap, providers: readonly YMap[], problems: 
   const m = metaOf(rset);
   const ownInputs: Inputs[] = [];
   const inputsNode = get(spec, 'inputs');
+  if (inputsNode && !isSeq(inputsNode) && !(isScalar(inputsNode) && inputsNode.value === null)) {
+    problems.push({ severity: 'error', code: 'resourceset-inputs', message: 'spec.inputs must be a list of maps', ...at(inputsNode.origin) });
+  }
   if (isSeq(inputsNode)) {
     inputsNode.items.forEach((item, i) => {
       if (!isMap(item)) {
