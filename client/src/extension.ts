@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterProfile } from './clusterProfile';
+import { ClustersTree } from './clustersView';
 import { COMMANDS, Commands } from './commands';
 import { ComponentsTree } from './componentsTree';
 import { EditorContext } from './editorContext';
@@ -37,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const profile = new ClusterProfile(requests, context.workspaceState);
   const commands = new Commands(requests, profile, output);
   const editorContext = new EditorContext(requests);
+  const clusters = new ClustersTree(requests);
   context.subscriptions.push(
+    clusters.register(),
     output,
     editorContext,
     profile,
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       }
       tree.refresh();
       void editorContext.refresh();
+      clusters.refresh();
       return c;
     });
   const ready = start();

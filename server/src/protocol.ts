@@ -204,6 +204,49 @@ export const listClusterProfilesRequest = new RequestType<ListClusterProfilesPar
   'fluxOverlays/listClusterProfiles',
 );
 
+// ---- fluxOverlays/listClusters -------------------------------------------------------------
+
+export interface ListClustersParams {}
+
+export interface ClusterInfo {
+  /** The entry folder relative to its workspace folder, e.g. `clusters/staging`. */
+  name: string;
+  /** The cluster's entry folder (what `flux-overlays cluster` takes). */
+  uri: string;
+}
+
+export interface ListClustersResult {
+  clusters: ClusterInfo[];
+  problems: Problem[];
+}
+
+export const listClustersRequest = new RequestType<ListClustersParams, ListClustersResult, void>(
+  'fluxOverlays/listClusters',
+);
+
+// ---- fluxOverlays/clusterValues ------------------------------------------------------------
+
+export interface ClusterValuesParams {
+  /** The cluster's entry folder. */
+  uri: string;
+  /** `namespace/name` (or `name`) of the HelmRelease; the first the cluster gets when absent. */
+  release?: string;
+}
+
+export interface ClusterReleaseInfo {
+  namespace: string;
+  name: string;
+  /** The appliers that produced it, root first, e.g. `Kustomization flux-system/apps`. */
+  chain: string[];
+}
+
+/** The release's values on that cluster, with origins in any workspace folder. */
+export type ClusterValuesResult = RenderedDocument & { release?: string; releases: ClusterReleaseInfo[] };
+
+export const clusterValuesRequest = new RequestType<ClusterValuesParams, ClusterValuesResult, void>(
+  'fluxOverlays/clusterValues',
+);
+
 // ---- notifications (server to client) ------------------------------------------------------
 
 /** A contributing file changed (saved or not): open previews and the components tree refresh. */

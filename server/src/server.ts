@@ -18,7 +18,7 @@ import { checkRequestParams, uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
 import { onCompletion } from './features/completion';
-import { onEffectiveValues, onListClusterProfiles, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
+import { onClusterValues, onEffectiveValues, onListClusterProfiles, onListClusters, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
 import { onDefinition } from './features/definition';
 import { publishDiagnostics } from './features/diagnostics';
 import { onDocumentLinks } from './features/documentLinks';
@@ -26,7 +26,7 @@ import { onDocumentSymbols } from './features/documentSymbols';
 import { onHover } from './features/hover';
 import { onReferences } from './features/references';
 import { ServerState, readSettings } from './features/state';
-import { effectiveValuesRequest, listClusterProfilesRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
+import { clusterValuesRequest, effectiveValuesRequest, listClusterProfilesRequest, listClustersRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
 
 export function startServer(connection: Connection): ServerState {
   const state = new ServerState(connection);
@@ -148,6 +148,8 @@ export function startServer(connection: Connection): ServerState {
   connection.onRequest(renderOverlayRequest, safe('renderOverlay', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onRenderOverlay));
   connection.onRequest(promotionDiffRequest, safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff));
   connection.onRequest(listClusterProfilesRequest, safe('listClusterProfiles', { profiles: [], problems: [] }, onListClusterProfiles));
+  connection.onRequest(listClustersRequest, safe('listClusters', { clusters: [], problems: [] }, onListClusters));
+  connection.onRequest(clusterValuesRequest, safe('clusterValues', { content: '', origins: [], problems: [], releases: [] }, onClusterValues));
 
   state.documents.listen(connection);
   connection.listen();

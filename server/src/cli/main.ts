@@ -13,6 +13,7 @@ Commands:
   diff DIR_A DIR_B          what differs between two overlays (values; --manifests for objects)
   promotion-diff            what merging one branch into another changes, per component
   check [PATH...]           the editor's diagnostics, for CI
+  cluster DIR               what a cluster of a fleet gets: objects and values, across repositories
 
 Run 'flux-overlays COMMAND --help' for a command's options.
 ${BUILD_USAGE}

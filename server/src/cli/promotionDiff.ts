@@ -9,6 +9,7 @@ import { ComponentChange, GitRepository, PromotionDiff, isGitError, promotionDif
 import { DiskFileSystem } from '../engine/fs';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
+import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';
 import { SHARED_VALUES, evalOptions, formatOverlayProblem } from './values';
 
 export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--show-secrets]`;
@@ -71,6 +72,7 @@ export function formatMarkdown(d: PromotionDiff): string {
 
 export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
   if (args.positionals.length) throw new UsageError(PROMOTION_USAGE);
+  if (args.values.has('cluster')) return runClusterPromotion(args, out, err);
   const format = lastValue(args, 'format') ?? 'text';
   if (!['text', 'markdown', 'json'].includes(format)) throw new UsageError(`--format must be text, markdown or json (got ${format})`);
   const repoDir = lastValue(args, 'repo') ?? '.';
@@ -104,4 +106,4 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', ...SHARED_VALUES], usage: PROMOTION_USAGE, run: runPromotionDiff });
+registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });

@@ -2,7 +2,11 @@
 // for the workspace, lsp-support/promotion.ts over git objects for a `promotion` source).
 import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../engine/lsp-support/overlays';
 import { clusterProfiles } from '../engine/lsp-support/clusterProfiles';
+import { clusterValues, discoverClusters } from '../engine/lsp-support/clusters';
 import {
+  ClusterValuesParams,
+  ClusterValuesResult,
+  ListClustersResult,
   ListClusterProfilesResult,
   EffectiveValuesParams,
   EffectiveValuesResult,
@@ -109,4 +113,15 @@ export function onListClusterProfiles(state: ServerState): ListClusterProfilesRe
     profiles: clusterProfiles(state.index).map((p) => ({ uri: pathToUri(p.file), name: p.name, variables: p.variables, ...(p.detail ? { detail: p.detail } : {}) })),
     problems: [],
   };
+}
+
+export function onListClusters(state: ServerState): ListClustersResult {
+  return { clusters: discoverClusters(state.fs, state.roots).map((c) => ({ name: c.name, uri: pathToUri(c.dir) })), problems: [] };
+}
+
+export function onClusterValues(state: ServerState, params: ClusterValuesParams): ClusterValuesResult {
+  // Workspace folders serve as the cluster's sources (matched by repository name); in restricted
+  // mode the file system does not read outside them.
+  const r = clusterValues(state.fs, uriToPath(params.uri), state.root(), state.roots, params.release, [], { values: state.index.valuesOptions });
+  return { ...toRendered(r), ...(r.release ? { release: r.release } : {}), releases: r.releases };
 }

@@ -1,5 +1,5 @@
-// Patch and replacement targets: kustomize's Selector (group, version, kind exact; name and
-// namespace as anchored regular expressions; label and annotation selectors).
+// Patch and replacement targets: kustomize's Selector (group, version, kind, name and namespace
+// as anchored regular expressions; label and annotation selectors).
 
 import { YNode, get, getString, isMap, isScalar } from '../yaml/node';
 import { fail } from './errors';
@@ -96,15 +96,20 @@ export function matchesSelector(map: YNode | undefined, text: string | undefined
 export function select(resources: Resource[], s: Selector, where?: YNode): Resource[] {
   const name = anchored(s.name, where);
   const namespace = anchored(s.namespace, where);
+  // kustomize's SelectorRegex: group, version and kind are anchored regular expressions too
+  // (Flux's own examples target `kind: "(HelmRelease|Kustomization)"`).
+  const group = anchored(s.group, where);
+  const version = anchored(s.version, where);
+  const kind = anchored(s.kind, where);
   return resources.filter((r) => {
     const cur = curId(r);
     const org = orgId(r);
     if (namespace && !namespace.test(effectiveNamespace(org.namespace, r)) && !namespace.test(effectiveNamespace(cur.namespace, r))) return false;
     if (name && !name.test(org.name) && !name.test(cur.name)) return false;
     const gvk = cur.gvk;
-    if (s.group && s.group !== gvk.group) return false;
-    if (s.version && s.version !== gvk.version) return false;
-    if (s.kind && s.kind !== gvk.kind) return false;
+    if (group && !group.test(gvk.group)) return false;
+    if (version && !version.test(gvk.version)) return false;
+    if (kind && !kind.test(gvk.kind)) return false;
     const meta = get(r.node, 'metadata');
     if (!matchesSelector(get(meta, 'labels'), s.labelSelector, 'labelSelector')) return false;
     if (!matchesSelector(get(meta, 'annotations'), s.annotationSelector, 'annotationSelector')) return false;

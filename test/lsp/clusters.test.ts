@@ -1,0 +1,35 @@
+// fluxOverlays/listClusters and fluxOverlays/clusterValues on the example repository: its two
+// cluster folders, and a release's values on one cluster with the origin of each line (the
+// workspace folder named keos-apps serves the clusters' keos-apps GitRepository).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { TestClient, uriOf } from './client';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const EXAMPLE = path.join(ROOT, 'examples/keos-apps');
+
+describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
+  it('lists the cluster folders and answers a release values on one cluster', async () => {
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(EXAMPLE);
+      const list = await c.request<{ clusters: { name: string; uri: string }[] }>('fluxOverlays/listClusters', {});
+      assert.deepEqual(list.clusters.map((x) => x.name), ['clusters/production', 'clusters/staging']);
+      const prod = list.clusters[0].uri;
+      assert.equal(prod, uriOf(path.join(EXAMPLE, 'clusters/production')));
+      const r = await c.request<{ content: string; release?: string; releases: { namespace: string; name: string; chain: string[] }[]; origins: { line: number; location: { uri: string }; layer: string }[]; problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'keos-frontend/podinfo' });
+      assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+      assert.equal(r.release, 'keos-frontend/podinfo');
+      assert.ok(r.releases.length >= 4, JSON.stringify(r.releases));
+      assert.deepEqual(r.releases.find((x) => x.name === 'podinfo')!.chain, ['Kustomization flux-system/flux-system', 'Kustomization flux-system/apps-podinfo']);
+      assert.ok(r.content.length > 0);
+      assert.ok(r.origins.length > 0);
+      assert.ok(r.origins.some((o) => o.location.uri.startsWith(uriOf(path.join(EXAMPLE, 'components/podinfo')))), JSON.stringify(r.origins.slice(0, 3)));
+      const missing = await c.request<{ problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'nope/nope' });
+      assert.ok(missing.problems.some((p) => p.severity === 'error' && /gets no HelmRelease nope\/nope/.test(p.message)));
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
