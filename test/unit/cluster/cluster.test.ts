@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { evaluateCluster, normalizeUrl } from '../../../server/src/engine/cluster/cluster';
 import { generateKustomization, scanManifests } from '../../../server/src/engine/cluster/fluxGenerator';
-import { SECRET_MASK } from '../../../server/src/engine/secrets';
+import { isSecretMark } from '../../../server/src/engine/secrets';
 import { YMap, get, getString, toJS } from '../../../server/src/engine/yaml/node';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
 
@@ -190,15 +190,19 @@ test('cluster: a small fleet across two repositories', () => {
   assert.ok(hr, r.objects.map((o) => o.key).join(' '));
   const hrJs = toJS(hr.node) as Record<string, any>;
   assert.deepEqual(hrJs.metadata.labels, { team: 'a' });
-  assert.deepEqual(hrJs.spec.values, { replicas: 3, token: 's3cr3t', extra: 'inline' });
+  // token is substituted from a Secret: shown as a mark, never in clear
+  assert.ok(isSecretMark(hrJs.spec.values.token), hrJs.spec.values.token);
+  assert.deepEqual({ ...hrJs.spec.values, token: undefined }, { replicas: 3, token: undefined, extra: 'inline' });
   assert.deepEqual(hr.chain.map((a) => a.name), ['flux-system', 'web']);
   const raw = r.objects.find((o) => o.key === '/ConfigMap/web/raw')!;
   assert.equal(getString(get(raw.node, 'data'), 'keep'), '${ENV}');
   const secret = r.objects.find((o) => o.key === '/Secret/flux-system/creds')!;
-  assert.equal(getString(get(secret.node, 'stringData'), 'TOKEN'), SECRET_MASK);
+  assert.ok(isSecretMark(getString(get(secret.node, 'stringData'), 'TOKEN')), getString(get(secret.node, 'stringData'), 'TOKEN'));
   // Values across repositories: valuesFrom from the fleet (infra), values from apps.
   const rel = r.releases.find((x) => x.name === 'web')!;
-  assert.deepEqual(toJS(rel.values), { replicas: 3, fromInfra: true, token: 's3cr3t', extra: 'inline' });
+  const relJs = toJS(rel.values) as Record<string, unknown>;
+  assert.ok(isSecretMark(relJs.token), String(relJs.token));
+  assert.deepEqual({ ...relJs, token: undefined }, { replicas: 3, fromInfra: true, token: undefined, extra: 'inline' });
   assert.equal(get(rel.values, 'fromInfra')?.origin?.file, '/fleet/infra/values.yaml');
   assert.equal(get(rel.values, 'replicas')?.origin?.file, '/apps/web/base/release.yaml');
 });

@@ -23,7 +23,7 @@ import * as path from 'path';
 import { BoundedFileSystem, EntryType, FileSystem, MemoryFileSystem } from '../fs';
 import { buildKustomization } from '../kustomize/build';
 import { ParseCache } from '../kustomize/loader';
-import { maskSecrets } from '../secrets';
+import { redactTree } from '../secrets';
 import { Variables, addVariables, substituteDocuments } from '../substitute/postBuild';
 import { EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
 import { Origin, YMap, clone, equal, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
@@ -551,7 +551,7 @@ class ClusterEvaluation {
       this.problems.push({ severity: 'error', code: 'internal', message: `internal error computing values: ${(e as Error).message}` });
     }
     for (const r of releases) for (const pr of r.problems) this.problem({ severity: pr.severity, code: pr.code, message: `[HelmRelease ${r.namespace}/${r.name}] ${pr.message}`, file: pr.file, line: pr.line, col: pr.col }, r.chain);
-    const shown = this.options.showSecrets ? objects : objects.map((o) => ({ ...o, node: maskSecrets(o.node) }));
+    const shown = this.options.showSecrets ? objects : objects.map((o) => ({ ...o, node: redactTree(o.node) }));
     return { entry: this.entry, objects: shown, appliers: this.appliers, releases, problems: this.problems };
   }
 }
