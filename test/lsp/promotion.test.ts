@@ -81,9 +81,15 @@ describe('overlays that differ from the promotion target branch', () => {
     const c = TestClient.ours(ROOT);
     try {
       await c.initialize(dir);
-      const r = await c.request<{ components: { name: string; overlays: { name: string; differsFromPromotionTarget?: boolean }[] }[] }>('fluxOverlays/listOverlays', {});
+      // Each call does a bounded amount of new work (about 150 ms), so on a slow machine the marks
+      // fill in over several calls, as over the tree's refreshes: ask until every one is known.
       const flags = new Map<string, boolean | undefined>();
-      for (const comp of r.components) for (const o of comp.overlays) flags.set(`${comp.name}/${o.name}`, o.differsFromPromotionTarget);
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const r = await c.request<{ components: { name: string; overlays: { name: string; differsFromPromotionTarget?: boolean }[] }[] }>('fluxOverlays/listOverlays', {});
+        flags.clear();
+        for (const comp of r.components) for (const o of comp.overlays) flags.set(`${comp.name}/${o.name}`, o.differsFromPromotionTarget);
+        if (![...flags.values()].includes(undefined)) break;
+      }
       // main changed podinfo's production values; newapp and the renamed redis-cache do not exist on production.
       assert.equal(flags.get('components/podinfo/production'), true);
       assert.equal(flags.get('components/podinfo/base'), false);
