@@ -10,7 +10,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseYaml } from '../../server/src/engine/yaml/parse';
+import { toJS } from '../../server/src/engine/yaml/node';
 import { DiskFileSystem } from '../../server/src/engine/fs';
 import { loadChartDir } from '../../server/src/engine/render/chart';
 import { renderChart } from '../../server/src/engine/render/render';
@@ -42,9 +43,10 @@ function cases(): Case[] {
   return out;
 }
 
+/** Helm's output read the way our objects are (go-yaml v3 typing, as the API server's client reads it). */
 function docs(text: string): unknown[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS())
+  return parseYaml(text, 'helm-output')
+    .documents.map((d) => JSON.parse(JSON.stringify(toJS(d.root) ?? null)))
     .filter((d) => d !== null && d !== undefined);
 }
 

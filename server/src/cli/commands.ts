@@ -3,4 +3,5 @@ import './values';
 import './diff';
 import './promotionDiff';
 import './check';
+import './template';
 export {};

@@ -127,14 +127,32 @@ function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
 }
 
 function parseDoc(text: string, source: string): { object: unknown; error?: string } {
-  const parsed = parseYaml(text, source);
+  // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
+  const parsed = parseYaml(text + "\n", source);
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` };
   return { object: parsed.documents[0] ? toJS(parsed.documents[0].root) : null };
 }
 
-/** Renders `chart` with the user's values (already composed, not yet coalesced). Never throws. */
+/**
+ * Renders `chart` with the user's values (already composed, not yet coalesced). Never throws.
+ * When templates call random or time functions, the chart is rendered a second time and every
+ * object whose text differs is marked nonReproducible (values can carry a random password from
+ * the file that made it to others, as Bitnami's common.secrets.passwords.manage does).
+ */
 export function renderChart(chart: Chart, userValues: GoMap, options: RenderOptions): RenderResult {
+  const calls = new Set<string>();
+  const first = renderOnce(chart, userValues, options, calls);
+  if (calls.size === 0 || first.errors.length) return first;
+  const second = renderOnce(chart, userValues, options, new Set());
+  first.objects.forEach((o, i) => {
+    if (o.nonReproducible) return;
+    if (second.objects[i]?.text !== o.text) o.nonReproducible = [...calls];
+  });
+  return first;
+}
+
+function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, calls: Set<string>): RenderResult {
   const errors: string[] = [];
   const warnings: string[] = [...chart.problems];
   if (chart.isLibrary) return { objects: [], errors: ['library charts are not installable'], warnings };
@@ -179,6 +197,7 @@ export function renderChart(chart: Chart, userValues: GoMap, options: RenderOpti
     try {
       const text = set.execute(name, vals).replace(/<no value>/g, '');
       rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls] });
+      for (const f of set.nonReproducibleCalls) calls.add(f);
     } catch (e) {
       if (!(e instanceof TemplateError)) throw e;
       errors.push(execError(name, e.message));

@@ -35,3 +35,15 @@ export function readChartValues(text: string, file: string, numbers: 'json' | 'f
 export function valuesFromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
   return fromNode(n, numbers);
 }
+
+/**
+ * Effective values from the values engine (user layers coalesced over chart defaults) as
+ * template data: leaves that came from the chart's values.yaml (origin `chart default`) keep
+ * json.Number typing, user leaves are float64, as Helm would have them.
+ */
+export function effectiveValuesToGo(n: YNode): GoValue {
+  if (n.kind === 'map') return newMap(n.pairs.map((p) => [p.key, effectiveValuesToGo(p.value)]));
+  if (n.kind === 'seq') return n.items.map(effectiveValuesToGo);
+  if (typeof n.value === 'number' && n.origin?.by === 'chart default') return new JsonNumber(jsonNumber(n.value));
+  return n.value;
+}

@@ -107,6 +107,8 @@ function isEmptyTree(nodes: Node[]): boolean {
 
 class State {
   readonly out: string[] = [];
+  /** Whether the last field hop gave a nil read from a map (Go: interface{} holding nil). */
+  private typedNil = false;
   private vars: { name: string; value: GoValue }[];
 
   constructor(
@@ -316,19 +318,28 @@ class State {
   }
 
   private evalFieldChain(dot: GoValue, recv: GoValue, idents: string[], cmd: Command, args: Arg[], final: Final, text: string): GoValue {
+    // Go: a nil that came out of a pipeline, variable or dot is an invalid value and a field of
+    // it is just nil; a nil read from a map on the way (an interface{} holding nil) is an error.
     let r = recv;
-    for (let i = 0; i < idents.length - 1; i++) r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text);
-    return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text);
+    this.typedNil = false;
+    for (let i = 0; i < idents.length - 1; i++) r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
+    return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text, this.typedNil);
   }
 
-  private evalField(dot: GoValue, field: string, recv: GoValue, cmd: Command, args: Arg[], final: Final, text: string): GoValue {
+  private evalField(dot: GoValue, field: string, recv: GoValue, cmd: Command, args: Arg[], final: Final, text: string, typedNil: boolean): GoValue {
     const hasArgs = args.length > 1 || final !== MISSING;
-    if (recv === null) this.errorAt(cmd.pos, text, `nil pointer evaluating interface {}.${field}`);
+    if (recv === null) {
+      if (typedNil) this.errorAt(cmd.pos, text, `nil pointer evaluating interface {}.${field}`);
+      this.typedNil = false;
+      return null;
+    }
     if (recv instanceof Map) {
       if (hasArgs) this.errorAt(cmd.pos, text, `${field} is not a method but has arguments`);
       const v = recv.get(field);
+      this.typedNil = true;
       return v === undefined ? null : v;
     }
+    this.typedNil = false;
     if (recv instanceof GoStruct) {
       const m = recv.methods[field];
       if (m) {

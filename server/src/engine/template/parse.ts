@@ -336,7 +336,14 @@ function parseNumber(s: string, fail: () => never): GoValue {
     if (Number.isNaN(f)) fail();
     return f;
   }
-  if (isHex && /[.pP]/.test(clean)) fail();
+  if (isHex && /[.pP]/.test(clean)) {
+    const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(clean);
+    if (!m) fail();
+    const frac = m![3] ?? '';
+    const mant = parseInt((m![2] || '0') + frac, 16) / Math.pow(16, frac.length);
+    const f = mant * Math.pow(2, Number(m![4]));
+    return m![1] === '-' ? -f : f;
+  }
   try {
     const neg = clean.startsWith('-');
     let body = clean.replace(/^[+-]/, '');
