@@ -74,6 +74,10 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       continue;
     }
     const r = overlayValues(fs, abs, options);
+    // The user's layers alone (no chart found, so nothing coalesced): Helm coalesces them over
+    // the chart's defaults itself, with its own typing and null rules.
+    const userOnly = overlayValues(fs, abs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [] });
+    const userValues = new Map(userOnly.releases.map((u) => [`${u.namespace}/${u.name}`, u.values]));
     for (const p of r.problems) if (p.severity === 'error') err(formatOverlayProblem(p) + '\n');
     const be = buildError(r);
     if (be) {
@@ -107,7 +111,8 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
         continue;
       }
       const settings = releaseSettings(rel.release);
-      const rendered = renderChart(chart, effectiveValuesToGo(rel.values) as GoMap, { ...settings, kubeVersion, apiVersions: apis });
+      const user = userValues.get(key);
+      const rendered = renderChart(chart, (user ? effectiveValuesToGo(user) : new Map()) as GoMap, { ...settings, kubeVersion, apiVersions: apis });
       for (const w of rendered.warnings) err(`warning: ${dir}: [${key}] ${w}\n`);
       if (rendered.errors.length) {
         failed = true;
