@@ -54,7 +54,7 @@ export class TemplateSet {
 
   /** Parses a file into the set: its own tree under `name`, and its defines (later ones win, empty ones do not replace). */
   add(name: string, text: string): void {
-    const r = parseTemplate(name, text, this.hasFunction);
+    const r = cachedParse(name, text, this.funcs, this.hasFunction);
     this.associate(r.main);
     for (const d of r.defines) this.associate(d);
   }
@@ -99,6 +99,24 @@ export class TemplateSet {
   leave(): void {
     this.depth--;
   }
+}
+
+// Parse trees are immutable: the same file (or tpl text) parses once per process. Keyed by the
+// function table too, since unknown functions are parse errors.
+const parseCache = new WeakMap<FuncMap, Map<string, ReturnType<typeof parseTemplate>>>();
+const PARSE_CACHE_MAX = 20000;
+
+function cachedParse(name: string, text: string, funcs: FuncMap, has: (f: string) => boolean): ReturnType<typeof parseTemplate> {
+  let m = parseCache.get(funcs);
+  if (!m) parseCache.set(funcs, (m = new Map()));
+  const key = `${name}\u0000${text}`;
+  let r = m.get(key);
+  if (!r) {
+    r = parseTemplate(name, text, has);
+    if (m.size >= PARSE_CACHE_MAX) m.clear();
+    m.set(key, r);
+  }
+  return r;
 }
 
 function isEmptyTree(nodes: Node[]): boolean {

@@ -14,6 +14,17 @@ export interface Token {
   col: number;
 }
 
+const VAR_RE = /\$[\p{L}_\p{Nd}]*/uy;
+const FIELD_RE = /\.[\p{L}_\p{Nd}]*/uy;
+const NUM_RE = /[+-]?(0[xX][0-9a-fA-F_]*\.?[0-9a-fA-F_]*([pP][+-]?[0-9_]+)?|0[bB][01_]+|0[oO][0-7_]+|[0-9_]*\.?[0-9_]*([eE][+-]?[0-9_]+)?)i?/y;
+const IDENT_RE = /[\p{L}_][\p{L}_\p{Nd}]*/uy;
+
+/** A match of a sticky regexp at `pos` (no copy of the rest of the input). */
+function sticky(re: RegExp, input: string, pos: number): RegExpExecArray | null {
+  re.lastIndex = pos;
+  return re.exec(input);
+}
+
 const KEYWORDS = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'nil', 'template', 'with']);
 const SPACE = new Set([' ', '\t', '\r', '\n']);
 
@@ -140,21 +151,21 @@ export function lex(name: string, input: string): Token[] {
         emit('char', start, q + 1, input.slice(start, q + 1), sl, sc);
         advanceTo(q + 1);
       } else if (ch === '$') {
-        const m = /^\$[\p{L}_\p{Nd}]*/u.exec(input.slice(pos))!;
+        const m = sticky(VAR_RE, input, pos)!;
         emit('variable', pos, pos + m[0].length);
         advanceTo(pos + m[0].length);
       } else if (ch === '.' && !/[0-9]/.test(input[pos + 1] ?? '')) {
-        const m = /^\.[\p{L}_\p{Nd}]*/u.exec(input.slice(pos))!;
+        const m = sticky(FIELD_RE, input, pos)!;
         emit(m[0].length === 1 ? 'dot' : 'field', pos, pos + m[0].length);
         advanceTo(pos + m[0].length);
       } else if (/[0-9+\-.]/.test(ch)) {
-        const m = /^[+-]?(0[xX][0-9a-fA-F_]*\.?[0-9a-fA-F_]*([pP][+-]?[0-9_]+)?|0[bB][01_]+|0[oO][0-7_]+|[0-9_]*\.?[0-9_]*([eE][+-]?[0-9_]+)?)i?/.exec(input.slice(pos));
+        const m = sticky(NUM_RE, input, pos);
         if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') fail(`bad number syntax: "${input.slice(pos, pos + 10)}"`);
         if (/[\p{L}_]/u.test(input[pos + m![0].length] ?? '')) fail(`bad number syntax: "${input.slice(pos, pos + m![0].length + 1)}"`);
         emit('number', pos, pos + m![0].length);
         advanceTo(pos + m![0].length);
       } else if (/[\p{L}_]/u.test(ch)) {
-        const m = /^[\p{L}_][\p{L}_\p{Nd}]*/u.exec(input.slice(pos))!;
+        const m = sticky(IDENT_RE, input, pos)!;
         const w = m[0];
         const kind: TokKind = KEYWORDS.has(w) ? (w === 'nil' ? 'nil' : 'keyword') : w === 'true' || w === 'false' ? 'bool' : 'identifier';
         emit(kind, pos, pos + w.length);

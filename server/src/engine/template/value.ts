@@ -126,9 +126,9 @@ export function sortedKeys(m: GoMap): string[] {
 /** Go compares strings by bytes (UTF-8); for BMP text code unit order is close enough, but do it right. */
 export function goStringCompare(a: string, b: string): number {
   if (a === b) return 0;
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return Buffer.compare(ba, bb);
+  // UTF-16 order equals UTF-8 byte order except around surrogates; only those need the bytes.
+  if (!/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : 1;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Deep copy of maps and lists (structs are shared). */

@@ -9,7 +9,7 @@ import { FuncMap } from '../exec';
 import { strval, toInt64 } from '../convert';
 import { fromJSONText, toJSON } from '../json';
 import { toYAML } from '../goyaml';
-import { GoStruct, GoValue, TemplateError, fromJS, newMap, typeOf, sortedKeys } from '../value';
+import { GoStruct, GoValue, TemplateError, deepCopy, fromJS, newMap, typeOf, sortedKeys } from '../value';
 import { parseYaml } from '../../yaml/parse';
 import { toJS as yToJS } from '../../yaml/node';
 import { satisfies, parseVersion } from '../../values/semver';
@@ -18,7 +18,21 @@ import { formatV } from '../fmt';
 const s = strval;
 
 /** Text as Helm's fromYaml reads it (sigs.k8s.io/yaml: go-yaml v2 typing, numbers float64). */
+// fromYaml of the same text (Bitnami's toYaml | fromYaml round trips) parses once; callers get a copy
+// since templates may change the maps they get (set, unset, merge).
+const yamlCache = new Map<string, { value: GoValue; error?: string }>();
+
 export function yamlToGo(text: string): { value: GoValue; error?: string } {
+  let r = yamlCache.get(text);
+  if (!r) {
+    r = yamlToGoUncached(text);
+    if (yamlCache.size > 5000) yamlCache.clear();
+    yamlCache.set(text, r);
+  }
+  return { value: deepCopy(r.value), error: r.error };
+}
+
+function yamlToGoUncached(text: string): { value: GoValue; error?: string } {
   const parsed = parseYaml(text, 'fromYaml', undefined, 'helm');
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err) return { value: null, error: `error converting YAML to JSON: yaml: line ${err.line ?? 0}: ${err.message}` };
