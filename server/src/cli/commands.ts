@@ -4,4 +4,5 @@ import './diff';
 import './promotionDiff';
 import './check';
 import './cluster';
+import './template';
 export {};

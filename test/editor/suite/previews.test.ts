@@ -107,7 +107,10 @@ suite('Preview Production Values', () => {
     assert.ok(await editor.edit((b) => b.replace(range, 'replicaCount: 7')));
     assert.ok(editor.document.isDirty, 'the edit is not saved');
     await waitFor('the preview to show the unsaved edit', () => /^replicaCount: 7$/m.test(textOf(preview)), 10_000);
+    // Revert acts on the active editor: make sure it is the edited file, not the preview tab.
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the file to be reverted', () => !editor.document.isDirty && /^replicaCount: 3$/m.test(editor.document.getText()), 10_000);
     await waitFor('the preview to follow the revert', () => /^replicaCount: 3$/m.test(textOf(preview)), 10_000);
   });
 

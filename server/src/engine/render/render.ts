@@ -1,0 +1,255 @@
+// Renders a chart to the objects Helm installs, in process: Helm's engine (every template of
+// the chart tree parsed into one set, deepest paths first so the parent's defines win; each
+// file executed with its chart's scoped values), NOTES.txt left out, then Helm's manifest
+// sorting: CRDs from crds/ first (install.crds), resources in install order by kind, hooks
+// after them marked with their events, test hooks only when asked.
+
+import * as path from 'path';
+import { Chart } from './chart';
+import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
+import { coalesceChartValues, processDependencies } from './coalesce';
+import { INSTALL_ORDER } from './kindOrder';
+import { TemplateSet } from '../template/exec';
+import { helmFuncs } from '../template/funcs';
+import { GoMap, GoValue, TemplateError, newMap } from '../template/value';
+import { parseYaml } from '../yaml/parse';
+import { toJS } from '../yaml/node';
+
+export interface RenderOptions {
+  releaseName: string;
+  namespace: string;
+  kubeVersion?: string;
+  apiVersions?: readonly string[];
+  /** Output crds/ files first (helm template --include-crds; helm-controller install.crds != Skip). */
+  includeCrds?: boolean;
+  /** Keep test hooks (helm-controller spec.test.enable); helm template --skip-tests drops them. */
+  includeTests?: boolean;
+  isUpgrade?: boolean;
+  revision?: number;
+}
+
+export interface RenderedObject {
+  /** Template path (`podinfo/templates/deployment.yaml`) or CRD file (`crds/x.yaml`). */
+  source: string;
+  /** The document's YAML text as Helm outputs it. */
+  text: string;
+  /** Parsed document (null for a document of comments only). */
+  object: unknown;
+  kind?: string;
+  name?: string;
+  /** Hook events (helm.sh/hook) when the object is a hook. */
+  hook?: string[];
+  crd?: boolean;
+  /** Functions with random or time-dependent output that this object's template called. */
+  nonReproducible?: string[];
+}
+
+export interface RenderResult {
+  objects: RenderedObject[];
+  /** Errors (rendering stops at the first, as Helm's does). */
+  errors: string[];
+  warnings: string[];
+}
+
+interface Renderable {
+  name: string;
+  text: string;
+  vals: GoMap;
+  basePath: string;
+}
+
+function collect(chart: Chart, parentVals: GoMap, isRoot: boolean, parentPath: string, out: Renderable[]): GoMap {
+  const subcharts = newMap();
+  const next = newMap([
+    ['Chart', chartStruct(chart.metadata, isRoot)],
+    ['Files', filesStruct(chart.files)],
+    ['Release', parentVals.get('Release') ?? null],
+    ['Capabilities', parentVals.get('Capabilities') ?? null],
+    ['Values', newMap()],
+    ['Subcharts', subcharts],
+  ]);
+  const pv = parentVals.get('Values');
+  if (isRoot) next.set('Values', pv ?? newMap());
+  else if (pv instanceof Map && pv.get(chart.name) instanceof Map) next.set('Values', pv.get(chart.name)!);
+  const fullPath = isRoot ? chart.name : `${parentPath}/charts/${chart.name}`;
+  for (const dep of chart.dependencies) subcharts.set(dep.name, collect(dep, next, false, fullPath, out));
+  for (const t of chart.templates) {
+    if (chart.isLibrary && !path.posix.basename(t.name).startsWith('_')) continue;
+    out.push({ name: path.posix.join(fullPath, t.name), text: t.data.toString('utf8'), vals: next, basePath: path.posix.join(fullPath, 'templates') });
+  }
+  return next;
+}
+
+/** Helm's sortTemplates: more path segments first, then reverse lexical order. */
+function sortTemplates(names: string[]): string[] {
+  const depth = (s: string) => s.split('/').length;
+  return [...names].sort((a, b) => {
+    const da = depth(a);
+    const db = depth(b);
+    if (da !== db) return db - da;
+    return a < b ? 1 : a > b ? -1 : 0;
+  });
+}
+
+/** releaseutil.SplitManifests. */
+function splitManifests(text: string): string[] {
+  return text
+    .trim()
+    .split(/(?:^|\s*\n)---\s*/)
+    .filter((d) => d !== '')
+    .map((d) => d.trim());
+}
+
+const HOOK_EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test', 'test-success']);
+
+function crdFiles(chart: Chart): { name: string; text: string }[] {
+  const own = chart.files.filter((f) => f.name.startsWith('crds/') && /\.(ya?ml|json)$/.test(f.name)).map((f) => ({ name: path.posix.join(chart.name, f.name), text: f.data.toString('utf8') }));
+  return [...own, ...chart.dependencies.flatMap(crdFiles)];
+}
+
+function kindRank(kind: string | undefined): number {
+  const i = INSTALL_ORDER.indexOf(kind ?? '');
+  return i < 0 ? INSTALL_ORDER.length : i;
+}
+
+/** sort.SliceStable with lessByKind. */
+function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
+  return items
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => {
+      const ra = kindRank(a.x.kind);
+      const rb = kindRank(b.x.kind);
+      if (ra !== rb) return ra - rb;
+      if (ra === INSTALL_ORDER.length && a.x.kind !== b.x.kind) return (a.x.kind ?? '') < (b.x.kind ?? '') ? -1 : 1;
+      return a.i - b.i;
+    })
+    .map((e) => e.x);
+}
+
+function parseDoc(text: string, source: string): { object: unknown; error?: string } {
+  // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
+  const parsed = parseYaml(text + "\n", source);
+  const err = parsed.problems.find((p) => p.severity === 'error');
+  if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` };
+  return { object: parsed.documents[0] ? toJS(parsed.documents[0].root) : null };
+}
+
+/**
+ * Renders `chart` with the user's values (already composed, not yet coalesced). Never throws.
+ * When templates call random or time functions, the chart is rendered a second time and every
+ * object whose text differs is marked nonReproducible (values can carry a random password from
+ * the file that made it to others, as Bitnami's common.secrets.passwords.manage does).
+ */
+export function renderChart(chart: Chart, userValues: GoMap, options: RenderOptions): RenderResult {
+  const calls = new Set<string>();
+  const first = renderOnce(chart, userValues, options, calls);
+  if (calls.size === 0 || first.errors.length) return first;
+  const second = renderOnce(chart, userValues, options, new Set());
+  first.objects.forEach((o, i) => {
+    if (o.nonReproducible) return;
+    if (second.objects[i]?.text !== o.text) o.nonReproducible = [...calls];
+  });
+  return first;
+}
+
+function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, calls: Set<string>): RenderResult {
+  const errors: string[] = [];
+  const warnings: string[] = [...chart.problems];
+  if (chart.isLibrary) return { objects: [], errors: ['library charts are not installable'], warnings };
+  let pruned: Chart;
+  let values: GoMap;
+  try {
+    pruned = processDependencies(chart, userValues);
+    values = coalesceChartValues(pruned, userValues, warnings);
+  } catch (e) {
+    return { objects: [], errors: [`values: ${(e as Error).message}`], warnings };
+  }
+  const top = newMap([
+    ['Values', values],
+    ['Release', newMap([
+      ['Name', options.releaseName],
+      ['Namespace', options.namespace],
+      ['IsUpgrade', options.isUpgrade ?? false],
+      ['IsInstall', !(options.isUpgrade ?? false)],
+      ['Revision', BigInt(options.revision ?? 1)],
+      ['Service', 'Helm'],
+    ])],
+    ['Capabilities', capabilitiesStruct(options.kubeVersion, options.apiVersions ?? [])],
+  ]);
+  const renderables: Renderable[] = [];
+  collect(pruned, top, true, '', renderables);
+  const byName = new Map(renderables.map((r) => [r.name, r]));
+  const set = new TemplateSet(helmFuncs);
+  for (const name of sortTemplates([...byName.keys()])) {
+    try {
+      set.add(name, byName.get(name)!.text);
+    } catch (e) {
+      return { objects: [], errors: [parseError(name, (e as Error).message)], warnings };
+    }
+  }
+  const rendered = new Map<string, { text: string; nonReproducible: string[] }>();
+  for (const name of sortTemplates([...byName.keys()])) {
+    if (path.posix.basename(name).startsWith('_')) continue;
+    const r = byName.get(name)!;
+    const vals = new Map(r.vals);
+    vals.set('Template', newMap([['Name', name], ['BasePath', r.basePath]]));
+    set.nonReproducibleCalls.clear();
+    try {
+      const text = set.execute(name, vals).replace(/<no value>/g, '');
+      rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls] });
+      for (const f of set.nonReproducibleCalls) calls.add(f);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      errors.push(execError(name, e.message));
+      return { objects: [], errors, warnings };
+    }
+  }
+  const objects: RenderedObject[] = [];
+  if (options.includeCrds ?? true) {
+    for (const c of crdFiles(pruned)) {
+      for (const doc of splitManifests(c.text)) {
+        const p = parseDoc(doc, c.name);
+        const o = p.object as { kind?: string; metadata?: { name?: string } } | null;
+        objects.push({ source: c.name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name, crd: true });
+      }
+    }
+  }
+  const generic: RenderedObject[] = [];
+  const hooks: RenderedObject[] = [];
+  for (const name of [...rendered.keys()].sort()) {
+    if (name.endsWith('NOTES.txt')) continue;
+    const { text, nonReproducible } = rendered.get(name)!;
+    if (text.trim() === '') continue;
+    for (const doc of splitManifests(text)) {
+      const p = parseDoc(doc, name);
+      if (p.error) {
+        errors.push(p.error);
+        return { objects: [], errors, warnings };
+      }
+      const o = p.object as { kind?: string; metadata?: { name?: string; annotations?: Record<string, unknown> } } | null;
+      const obj: RenderedObject = { source: name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name };
+      if (nonReproducible.length) obj.nonReproducible = nonReproducible;
+      const hookAnn = o?.metadata?.annotations?.['helm.sh/hook'];
+      if (typeof hookAnn === 'string') {
+        const events = hookAnn.split(',').map((e) => e.trim().toLowerCase());
+        if (events.some((e) => !HOOK_EVENTS.has(e))) continue;
+        obj.hook = events;
+        if (events.some((e) => e === 'test' || e === 'test-success') && !options.includeTests) continue;
+        hooks.push(obj);
+      } else generic.push(obj);
+    }
+  }
+  objects.push(...sortByKind(generic), ...sortByKind(hooks));
+  return { objects, errors, warnings };
+}
+
+function parseError(name: string, msg: string): string {
+  const m = /^template: ([^:]+:\d+): (.*)$/s.exec(msg);
+  return m ? `parse error at (${m[1]}): ${m[2]}` : `parse error in (${name}): ${msg}`;
+}
+
+function execError(name: string, msg: string): string {
+  const m = /^template: ([^:]+:\d+:\d+): executing "[^"]*" at <[^>]*>: (.*)$/s.exec(msg);
+  if (!m) return `execution error in (${name}): ${msg}`;
+  return `execution error at (${m[1]}): ${m[2]}`;
+}

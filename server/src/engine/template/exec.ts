@@ -1,0 +1,431 @@
+// Executes parsed templates with Go text/template's semantics, as Helm configures it
+// (missingkey=zero): fields and map keys, methods of structs, pipelines passing the previous
+// result as the last argument, variables scoped per control structure, range over lists, maps
+// (sorted keys) and ints, break/continue, template calls, and Go's execution error messages.
+
+import { Arg, Command, Node, Pipe, Pos, Tree } from './ast';
+import { formatV } from './fmt';
+import { parseTemplate } from './parse';
+import { GoStruct, GoValue, TemplateError, sortedKeys, truth, typeOf } from './value';
+
+export interface CallContext {
+  set: TemplateSet;
+  /** Where the call is: template name, line, column. */
+  pos: Pos;
+  /** Runs a named template (include). */
+  include(name: string, data: GoValue): string;
+  /** Parses and runs template text with the set's definitions (tpl). */
+  tpl(text: string, data: GoValue): string;
+}
+
+export interface FuncDef {
+  fn: (args: GoValue[], ctx: CallContext) => GoValue;
+  /** [min, max] arguments (max Infinity for variadic); unchecked when absent. */
+  arity?: [number, number];
+  /** and/or: receive thunks (evaluated on demand) instead of values. */
+  lazy?: (args: (() => GoValue)[], ctx: CallContext) => GoValue;
+  /** Output depends on randomness or time: marked as not reproducible. */
+  nonReproducible?: boolean;
+}
+
+export type FuncMap = Record<string, FuncDef>;
+
+const MISSING = Symbol('missing');
+type Final = GoValue | typeof MISSING;
+
+class ControlSignal {
+  constructor(readonly kind: 'break' | 'continue') {}
+}
+
+const MAX_DEPTH = 100000;
+const MAX_INCLUDE = 1000;
+
+/** Templates parsed into one namespace, as Helm parses every template of a chart into "gotpl". */
+export class TemplateSet {
+  readonly trees = new Map<string, Tree>();
+  /** Names of non-reproducible functions called during the current execution. */
+  readonly nonReproducibleCalls = new Set<string>();
+  includeDepth = new Map<string, number>();
+  private depth = 0;
+
+  constructor(readonly funcs: FuncMap) {}
+
+  hasFunction = (name: string): boolean => Object.prototype.hasOwnProperty.call(this.funcs, name);
+
+  /** Parses a file into the set: its own tree under `name`, and its defines (later ones win, empty ones do not replace). */
+  add(name: string, text: string): void {
+    const r = cachedParse(name, text, this.funcs, this.hasFunction);
+    this.associate(r.main);
+    for (const d of r.defines) this.associate(d);
+  }
+
+  private associate(t: Tree): void {
+    const old = this.trees.get(t.name);
+    if (old && isEmptyTree(t.root) && !isEmptyTree(old.root)) return;
+    this.trees.set(t.name, t);
+  }
+
+  clone(): TemplateSet {
+    const c = new TemplateSet(this.funcs);
+    for (const [k, v] of this.trees) c.trees.set(k, v);
+    c.includeDepth = this.includeDepth;
+    c.depth = this.depth;
+    return c;
+  }
+
+  /** Runs template `name` with `data` as dot and `$`. Throws TemplateError. */
+  execute(name: string, data: GoValue): string {
+    const t = this.trees.get(name);
+    if (!t) throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
+    const st = new State(this, t.name, data);
+    st.walkList(data, t.root);
+    return st.out.join('');
+  }
+
+  include(name: string, data: GoValue): string {
+    const n = this.includeDepth.get(name) ?? 0;
+    if (n > MAX_INCLUDE) throw new TemplateError(`unable to execute template: rendering template has a nested reference name: ${name}`);
+    this.includeDepth.set(name, n + 1);
+    try {
+      return this.execute(name, data);
+    } finally {
+      this.includeDepth.set(name, n);
+    }
+  }
+
+  enter(): void {
+    if (++this.depth > MAX_DEPTH) throw new TemplateError(`exceeded maximum template depth (${MAX_DEPTH})`);
+  }
+  leave(): void {
+    this.depth--;
+  }
+}
+
+// Parse trees are immutable: the same file (or tpl text) parses once per process. Keyed by the
+// function table too, since unknown functions are parse errors.
+const parseCache = new WeakMap<FuncMap, Map<string, ReturnType<typeof parseTemplate>>>();
+const PARSE_CACHE_MAX = 20000;
+
+function cachedParse(name: string, text: string, funcs: FuncMap, has: (f: string) => boolean): ReturnType<typeof parseTemplate> {
+  let m = parseCache.get(funcs);
+  if (!m) parseCache.set(funcs, (m = new Map()));
+  const key = `${name}\u0000${text}`;
+  let r = m.get(key);
+  if (!r) {
+    r = parseTemplate(name, text, has);
+    if (m.size >= PARSE_CACHE_MAX) m.clear();
+    m.set(key, r);
+  }
+  return r;
+}
+
+function isEmptyTree(nodes: Node[]): boolean {
+  return nodes.every((n) => n.kind === 'text' && n.text.trim() === '');
+}
+
+class State {
+  readonly out: string[] = [];
+  /** Whether the last field hop gave a nil read from a map (Go: interface{} holding nil). */
+  private typedNil = false;
+  private vars: { name: string; value: GoValue }[];
+
+  constructor(
+    private readonly set: TemplateSet,
+    private readonly name: string,
+    data: GoValue,
+  ) {
+    this.vars = [{ name: '$', value: data }];
+  }
+
+  private errorAt(pos: Pos, at: string, msg: string): never {
+    throw new TemplateError(`template: ${pos.name}:${pos.line}:${pos.col}: executing "${this.name}" at <${at}>: ${msg}`);
+  }
+
+  walkList(dot: GoValue, list: Node[]): void {
+    for (const n of list) this.walk(dot, n);
+  }
+
+  private walk(dot: GoValue, n: Node): void {
+    switch (n.kind) {
+      case 'text':
+        this.out.push(n.text);
+        return;
+      case 'action': {
+        const v = this.evalPipeline(dot, n.pipe);
+        if (n.pipe.decl.length === 0) this.out.push(printValue(v));
+        return;
+      }
+      case 'if':
+      case 'with': {
+        const mark = this.vars.length;
+        const v = this.evalPipeline(dot, n.pipe);
+        try {
+          if (truth(v)) this.walkList(n.kind === 'with' ? v : dot, n.list);
+          else if (n.elseList) this.walkList(dot, n.elseList);
+        } finally {
+          this.vars.length = mark;
+        }
+        return;
+      }
+      case 'range':
+        this.walkRange(dot, n);
+        return;
+      case 'break':
+      case 'continue':
+        throw new ControlSignal(n.kind);
+      case 'template': {
+        const t = this.set.trees.get(n.name);
+        if (!t) this.errorAt(n.pos, `{{template "${n.name}"}}`, `template "${n.name}" not defined`);
+        const newDot = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
+        this.set.enter();
+        try {
+          const st = new State(this.set, t.name, newDot);
+          st.walkList(newDot, t.root);
+          this.out.push(st.out.join(''));
+        } finally {
+          this.set.leave();
+        }
+        return;
+      }
+    }
+  }
+
+  private walkRange(dot: GoValue, n: Extract<Node, { kind: 'range' }>): void {
+    const mark = this.vars.length;
+    try {
+      const v = this.evalPipeline(dot, n.pipe);
+      const decl = n.pipe.decl;
+      const one = (key: GoValue, elem: GoValue): boolean => {
+        const inner = this.vars.length;
+        if (decl.length === 1) this.setVarAt(decl[0], elem, n.pipe.isAssign);
+        else if (decl.length === 2) {
+          this.setVarAt(decl[0], key, n.pipe.isAssign);
+          this.setVarAt(decl[1], elem, n.pipe.isAssign);
+        }
+        try {
+          this.walkList(elem, n.list);
+        } catch (e) {
+          if (e instanceof ControlSignal) {
+            if (e.kind === 'break') return false;
+          } else throw e;
+        } finally {
+          this.vars.length = inner;
+        }
+        return true;
+      };
+      let ran = false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          ran = true;
+          if (!one(BigInt(i), v[i])) break;
+        }
+      } else if (v instanceof Map) {
+        for (const k of sortedKeys(v)) {
+          ran = true;
+          if (!one(k, v.get(k)!)) break;
+        }
+      } else if (typeof v === 'bigint') {
+        if (decl.length > 1) this.errorAt(n.pos, n.pipe.text, `can't use ${v} to iterate over more than one variable`);
+        for (let i = 0n; i < v; i++) {
+          ran = true;
+          if (!one(i, i)) break;
+        }
+      } else if (v instanceof Uint8Array) {
+        for (let i = 0; i < v.length; i++) {
+          ran = true;
+          if (!one(BigInt(i), BigInt(v[i]))) break;
+        }
+      } else if (v !== null) {
+        this.errorAt(n.pos, n.pipe.text, `range can't iterate over ${formatV(v)}`);
+      }
+      if (!ran && n.elseList) this.walkList(dot, n.elseList);
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  /** Range variables: declared at the range's scope (pushed after the pipeline's own declaration). */
+  private setVarAt(name: string, value: GoValue, assign: boolean): void {
+    if (assign) this.setVar(name, value);
+    else this.vars.push({ name, value });
+  }
+
+  private setVar(name: string, value: GoValue): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i].name === name) {
+        this.vars[i].value = value;
+        return;
+      }
+    }
+    throw new TemplateError(`undefined variable: ${name}`);
+  }
+
+  private varValue(name: string, pos: Pos): GoValue {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) return this.vars[i].value;
+    return this.errorAt(pos, name, `undefined variable: ${name}`);
+  }
+
+  evalPipeline(dot: GoValue, pipe: Pipe): GoValue {
+    let value: Final = MISSING;
+    for (const c of pipe.cmds) value = this.evalCommand(dot, c, value);
+    const v = value === MISSING ? null : value;
+    for (const d of pipe.decl) {
+      if (pipe.isAssign) this.setVar(d, v);
+      else this.vars.push({ name: d, value: v });
+    }
+    return v;
+  }
+
+  private evalCommand(dot: GoValue, cmd: Command, final: Final): GoValue {
+    const first = cmd.args[0];
+    switch (first.kind) {
+      case 'field':
+        return this.evalFieldChain(dot, dot, first.idents, cmd, cmd.args, final, first.text);
+      case 'chain': {
+        if (first.idents.length === 0) return this.evalArg(dot, first.node, cmd);
+        const recv = this.evalArg(dot, first.node, cmd);
+        return this.evalFieldChain(dot, recv, first.idents, cmd, cmd.args, final, first.text);
+      }
+      case 'identifier':
+        return this.evalFunction(dot, first.name, cmd, cmd.args, final);
+      case 'pipe':
+        this.notAFunction(cmd, first, final);
+        return this.evalPipeline(dot, first.pipe);
+      case 'variable': {
+        const v = this.varValue(first.name, cmd.pos);
+        if (first.idents.length === 0) {
+          this.notAFunction(cmd, first, final);
+          return v;
+        }
+        return this.evalFieldChain(dot, v, first.idents, cmd, cmd.args, final, first.text);
+      }
+    }
+    this.notAFunction(cmd, first, final);
+    return this.evalArg(dot, first, cmd);
+  }
+
+  private notAFunction(cmd: Command, first: Arg, final: Final): void {
+    if (cmd.args.length > 1 || final !== MISSING) this.errorAt(cmd.pos, cmd.text, `can't give argument to non-function ${first.text}`);
+  }
+
+  private evalArg(dot: GoValue, a: Arg, cmd: Command): GoValue {
+    switch (a.kind) {
+      case 'dot':
+        return dot;
+      case 'nil':
+        return null;
+      case 'bool':
+      case 'number':
+      case 'string':
+        return a.value;
+      case 'field':
+        return this.evalFieldChain(dot, dot, a.idents, cmd, [a], MISSING, a.text);
+      case 'variable': {
+        const v = this.varValue(a.name, cmd.pos);
+        return a.idents.length ? this.evalFieldChain(dot, v, a.idents, cmd, [a], MISSING, a.text) : v;
+      }
+      case 'pipe':
+        return this.evalPipeline(dot, a.pipe);
+      case 'chain': {
+        const recv = this.evalArg(dot, a.node, cmd);
+        return this.evalFieldChain(dot, recv, a.idents, cmd, [a], MISSING, a.text);
+      }
+      case 'identifier':
+        return this.evalFunction(dot, a.name, cmd, [a], MISSING);
+    }
+  }
+
+  private evalFieldChain(dot: GoValue, recv: GoValue, idents: string[], cmd: Command, args: Arg[], final: Final, text: string): GoValue {
+    // Go: a nil that came out of a pipeline, variable or dot is an invalid value and a field of
+    // it is just nil; a nil read from a map on the way (an interface{} holding nil) is an error.
+    let r = recv;
+    this.typedNil = false;
+    for (let i = 0; i < idents.length - 1; i++) r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
+    return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text, this.typedNil);
+  }
+
+  private evalField(dot: GoValue, field: string, recv: GoValue, cmd: Command, args: Arg[], final: Final, text: string, typedNil: boolean): GoValue {
+    const hasArgs = args.length > 1 || final !== MISSING;
+    if (recv === null) {
+      if (typedNil) this.errorAt(cmd.pos, text, `nil pointer evaluating interface {}.${field}`);
+      this.typedNil = false;
+      return null;
+    }
+    if (recv instanceof Map) {
+      if (hasArgs) this.errorAt(cmd.pos, text, `${field} is not a method but has arguments`);
+      const v = recv.get(field);
+      this.typedNil = true;
+      return v === undefined ? null : v;
+    }
+    this.typedNil = false;
+    if (recv instanceof GoStruct) {
+      const m = recv.methods[field];
+      if (m) {
+        const vals = args.slice(1).map((a) => this.evalArg(dot, a, cmd));
+        if (final !== MISSING) vals.push(final);
+        try {
+          return m(vals);
+        } catch (e) {
+          return this.errorAt(cmd.pos, text, `error calling ${field}: ${(e as Error).message}`);
+        }
+      }
+      if (Object.prototype.hasOwnProperty.call(recv.fields, field)) {
+        if (hasArgs) this.errorAt(cmd.pos, text, `${field} has arguments but cannot be invoked as function`);
+        return recv.fields[field];
+      }
+      return this.errorAt(cmd.pos, text, `can't evaluate field ${field} in type ${recv.typeName}`);
+    }
+    return this.errorAt(cmd.pos, text, `can't evaluate field ${field} in type interface {}`);
+  }
+
+  private evalFunction(dot: GoValue, name: string, cmd: Command, args: Arg[], final: Final): GoValue {
+    const def = this.set.funcs[name];
+    const ctx = this.context(cmd.pos);
+    const argNodes = args.slice(1);
+    const n = argNodes.length + (final !== MISSING ? 1 : 0);
+    if (def.arity && (n < def.arity[0] || n > def.arity[1])) {
+      const want = def.arity[0] === def.arity[1] ? `${def.arity[0]}` : def.arity[1] === Infinity ? `at least ${def.arity[0]}` : `${def.arity[0]}-${def.arity[1]}`;
+      this.errorAt(cmd.pos, name, `wrong number of args for ${name}: want ${want} got ${n}`);
+    }
+    if (def.nonReproducible) this.set.nonReproducibleCalls.add(name);
+    try {
+      if (def.lazy) {
+        const thunks = argNodes.map((a) => () => this.evalArg(dot, a, cmd));
+        if (final !== MISSING) thunks.push(() => final);
+        return def.lazy(thunks, ctx);
+      }
+      const vals = argNodes.map((a) => this.evalArg(dot, a, cmd));
+      if (final !== MISSING) vals.push(final);
+      return def.fn(vals, ctx);
+    } catch (e) {
+      if (e instanceof ControlSignal) throw e;
+      if (e instanceof TemplateError && /^template: /.test(e.message)) {
+        // An error from a nested template (include/tpl) already names its place; Go wraps it.
+        return this.errorAt(cmd.pos, name, `error calling ${name}: ${e.message}`);
+      }
+      return this.errorAt(cmd.pos, name, `error calling ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  private context(pos: Pos): CallContext {
+    const set = this.set;
+    return {
+      set,
+      pos,
+      include: (name, data) => set.include(name, data),
+      tpl: (text, data) => {
+        const c = set.clone();
+        c.add('gotpl', text);
+        const out = c.execute('gotpl', data);
+        for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
+        return out.replace(/<no value>/g, '');
+      },
+    };
+  }
+}
+
+/** How an action prints its value: nil is `<no value>` (Helm later removes it), else %v. */
+export function printValue(v: GoValue): string {
+  if (v === null) return '<no value>';
+  return formatV(v);
+}
