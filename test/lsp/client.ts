@@ -112,8 +112,16 @@ export class TestClient {
     });
   }
 
-  diagnosticsFor(uri: string, since = 0, timeoutMs = 20000): Promise<Message> {
-    return this.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri, timeoutMs, since);
+  /**
+   * The next diagnostics published for `uri` after notification `since`; with `version`, the next
+   * ones computed for that document version (a workspace sweep may publish the previous version's
+   * diagnostics in between, while the edit is still debounced).
+   */
+  diagnosticsFor(uri: string, since = 0, timeoutMs = 20000, version?: number): Promise<Message> {
+    return this.waitFor((m) => {
+      const p = m.params as { uri: string; version?: number };
+      return m.method === 'textDocument/publishDiagnostics' && p.uri === uri && (version === undefined || p.version === version);
+    }, timeoutMs, since);
   }
 
   async initialize(rootDir: string, settings: unknown = {}, initializationOptions: { trusted: boolean } = { trusted: true }): Promise<unknown> {

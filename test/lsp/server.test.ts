@@ -30,17 +30,17 @@ describe('language server over stdio on examples/keos-apps', () => {
     const text = fs.readFileSync(file, 'utf8');
     const n0 = c.notifications.length;
     c.open(uri, text);
-    const d0 = (await c.diagnosticsFor(uri, n0)).params as DiagParams;
+    const d0 = (await c.diagnosticsFor(uri, n0, 20000, 1)).params as DiagParams;
     assert.deepEqual(d0.diagnostics.filter((d) => d.severity <= 2), []);
     const n1 = c.notifications.length;
     c.change(uri, text.replace('  values:', '  valuez:'), 2);
-    const d1 = (await c.diagnosticsFor(uri, n1)).params as DiagParams;
+    const d1 = (await c.diagnosticsFor(uri, n1, 20000, 2)).params as DiagParams;
     assert.ok(d1.diagnostics.some((d) => d.severity === 1 && d.code === 'schema-unknown-field' && d.range.start.line === 5), JSON.stringify(d1));
     const actions = await c.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri }, range: d1.diagnostics[0].range, context: { diagnostics: d1.diagnostics } });
     assert.ok(actions.some((a) => a.title === "Change to 'values'"), JSON.stringify(actions));
     const n2 = c.notifications.length;
     c.change(uri, text, 3);
-    const d2 = (await c.diagnosticsFor(uri, n2)).params as DiagParams;
+    const d2 = (await c.diagnosticsFor(uri, n2, 20000, 3)).params as DiagParams;
     assert.deepEqual(d2.diagnostics.filter((d) => d.severity <= 2), []);
   });
 
