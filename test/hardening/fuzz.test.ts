@@ -29,14 +29,16 @@ const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
 interface Tally {
   runs: number;
   crashes: string[];
+  /** Invalid requests answered with InvalidParams naming the field (not failures). */
+  rejected: number;
   hangs: string[];
   noLocation: string[];
 }
 
-const tally = (): Tally => ({ runs: 0, crashes: [], hangs: [], noLocation: [] });
+const tally = (): Tally => ({ runs: 0, rejected: 0, crashes: [], hangs: [], noLocation: [] });
 
 function report(name: string, t: Tally): void {
-  console.log(`# fuzz ${name} (seed ${SEED}): runs ${t.runs}, crashes ${t.crashes.length}, hangs ${t.hangs.length}, errors without file:line ${t.noLocation.length}`);
+  console.log(`# fuzz ${name} (seed ${SEED}): runs ${t.runs} (${t.rejected} invalid requests refused with InvalidParams), crashes ${t.crashes.length}, hangs ${t.hangs.length}, errors without file:line ${t.noLocation.length}`);
   // the first finding of each kind of failure (its message without the case), with a count
   const kinds = new Map<string, { first: string; n: number }>();
   for (const f of [...t.crashes.map((x) => `crash: ${x}`), ...t.hangs.map((x) => `hang: ${x}`), ...t.noLocation.map((x) => `no file:line: ${x}`)]) {
@@ -238,8 +240,13 @@ async function fuzzServer(t: Tally, repo: string, seed: number, steps: number): 
             }
           } catch (e) {
             const msg = (e as Error).message;
-            // the server answers every request with a result; an error response is a handler failing
+            const code = (e as { code?: number }).code;
+            // The server answers every request with a result, except a request that is itself
+            // invalid (a URI that is not a file of this machine, a negative position): that is
+            // an InvalidParams error naming the field, the answer we want. Any other error
+            // response is a handler failing.
             if (/timed out/.test(msg)) t.hangs.push(`${what(m)} :: ${msg}`);
+            else if (code === -32602 && /(uri|position|range)[^:]*: /i.test(msg)) t.rejected++;
             else t.crashes.push(`${what(m)} :: ${msg}`);
           }
         }),

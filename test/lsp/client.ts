@@ -84,7 +84,7 @@ export class TestClient {
       const t = setTimeout(() => reject(new Error(`${method} timed out`)), timeoutMs);
       this.waiting.set(id, (m) => {
         clearTimeout(t);
-        if (m.error) reject(new Error(`${method}: ${m.error.message}`));
+        if (m.error) reject(Object.assign(new Error(`${method}: ${m.error.message}`), { code: m.error.code }));
         else resolve(m.result as T);
       });
       this.write({ jsonrpc: '2.0', id, method, params });

@@ -10,15 +10,23 @@ export class SnapshotFileSystem implements FileSystem {
   private readonly bytes = new Map<string, Buffer | undefined>();
   private readonly stats = new Map<string, EntryType | undefined>();
   private readonly dirs = new Map<string, string[]>();
+  private readonly reals = new Map<string, string | undefined>();
 
   constructor(private readonly inner: FileSystem) {
     if (inner.readBytes) {
       const below = inner.readBytes.bind(inner);
       this.readBytes = (p: string) => remember(this.bytes, p, () => below(p));
     }
+    // Boundaries (RootOnly, restricted mode, walks that must not follow links) compare real
+    // paths: a snapshot that dropped them would let links through and loops run forever.
+    if (inner.realPath) {
+      const below = inner.realPath.bind(inner);
+      this.realPath = (p: string) => remember(this.reals, p, () => below(p));
+    }
   }
 
   readBytes?: (path: string) => Buffer | undefined;
+  realPath?: (path: string) => string | undefined;
 
   readFile(p: string): string | undefined {
     return remember(this.texts, p, () => this.inner.readFile(p));
