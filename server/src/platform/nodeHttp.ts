@@ -51,7 +51,7 @@ export class NodeHttpClient implements HttpClient {
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (req.maxBytes !== undefined && size > req.maxBytes) {
-            r.destroy(new Error(`${req.url}: larger than ${req.maxBytes} bytes`));
+            r.destroy(new Error(`${req.url}: larger than the limit of ${req.maxBytes} bytes; not read further`));
             return;
           }
           chunks.push(c);
