@@ -1,13 +1,18 @@
 // Hostile charts (issue 14, Limits): packaged charts with `..` entries, absolute paths, symlinks
 // and hard links, files past Helm's 5 MiB and charts past its 100 MiB decompressed limits, a
 // gzip bomb that inflates to 2 GiB; chart folders with symlinks out of the chart and link loops;
-// template recursion. Each must be refused or left out with a clear message, never read outside
+// template recursion; index.yaml and chart downloads past their bound. Each must be refused or left out with a clear message, never read outside
 // the chart, never inflate without bound. Messages as Helm 3.18's loader and engine give them.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ChartFetcher, MAX_CHART_BYTES, MAX_INDEX_BYTES } from '../../../server/src/engine/charts/fetch';
+import { DiskChartStore } from '../../../server/src/platform/diskChartStore';
+import { NodeHttpClient } from '../../../server/src/platform/nodeHttp';
 import { loadChartBytes, loadChartTree } from '../../../server/src/engine/charts/load';
 import { Chart as ValuesChart } from '../../../server/src/engine/charts/model';
 import { DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
@@ -158,5 +163,37 @@ test('template recursion stops at 1000 nested includes with Helm\'s error naming
     assert.equal(r3.errors.length, 1, what);
     assert.doesNotMatch(r3.errors[0], /Maximum call stack/);
     assert.match(r3.errors[0], /c\/templates\/cm\.yaml.*(exceeded maximum template depth|nested reference name)/s, r3.errors[0].slice(-400));
+  }
+});
+
+test('index.yaml and chart downloads are bounded (64 MiB by default); nothing is cached past the bound', async () => {
+  assert.equal(MAX_INDEX_BYTES, 64 << 20);
+  assert.equal(MAX_CHART_BYTES, 64 << 20);
+  const bigIndex = 'apiVersion: v1\nentries: {}\n' + ('# ' + 'x'.repeat(1021) + '\n').repeat(3 << 10);
+  const chart = tgz(chartEntries());
+  const server = http.createServer((req, res) => {
+    if (req.url === '/big/index.yaml') res.end(bigIndex);
+    else if (req.url === '/ok/index.yaml') res.end('apiVersion: v1\nentries:\n  c:\n  - name: c\n    version: 0.1.0\n    urls:\n    - c-0.1.0.tgz\n');
+    else if (req.url === '/ok/c-0.1.0.tgz') res.end(chart);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const cache = path.join(tmp, 'fetch-cache');
+    const fetcher = (o: { maxIndexBytes?: number; maxChartBytes?: number }) => new ChartFetcher({ store: new DiskChartStore(cache), http: new NodeHttpClient(), timeoutMs: 20_000, ...o });
+    const src = (repo: string) => ({ kind: 'helm' as const, repoUrl: `${base}/${repo}`, chart: 'c', version: '0.1.0', repository: repo });
+    const big = await fetcher({ maxIndexBytes: 1 << 20 }).fetch(src('big'));
+    assert.ok('error' in big);
+    assert.match(big.error, new RegExp(`${base}/big/index\\.yaml: larger than the limit of 1048576 bytes; not read further`));
+    const small = await fetcher({ maxChartBytes: 100 }).fetch(src('ok'));
+    assert.ok('error' in small);
+    assert.match(small.error, /c-0\.1\.0\.tgz: larger than the limit of 100 bytes; not read further/);
+    assert.equal(fs.existsSync(path.join(cache, 'blobs')) ? fs.readdirSync(path.join(cache, 'blobs'), { recursive: true }).length : 0, 0);
+    const ok = await fetcher({}).fetch(src('ok'));
+    assert.ok(!('error' in ok), JSON.stringify(ok));
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 });
