@@ -96,6 +96,13 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
     }
     for (const rel of r.releases) {
       const key = `${rel.namespace}/${rel.name}`;
+      const unreadable = rel.problems.find((p) => p.code === 'chart-unreadable');
+      if (unreadable) {
+        failed = true;
+        err(`error: ${dir}: [${key}] ${unreadable.message.replace(/; showing the release's own values.*$/, '')}\n`);
+        entry[key] = { error: unreadable.message };
+        continue;
+      }
       if (!rel.chart.found || !rel.chart.source) {
         err(`warning: ${dir}: [${key}] chart ${rel.chart.name}${rel.chart.version ? ' ' + rel.chart.version : ''} is not on disk: not rendered (point --chart at it)\n`);
         entry[key] = { error: `chart ${rel.chart.name} is not available offline` };

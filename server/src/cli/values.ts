@@ -158,7 +158,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
     }
     const r = overlayValues(fs, abs, options);
     for (const p of r.problems) {
-      if (p.code === 'chart-not-found' || p.code === 'chart-fetch') {
+      if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
         const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
         if (chartsSaid.has(chart)) continue;
         chartsSaid.add(chart);

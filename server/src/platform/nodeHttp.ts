@@ -51,7 +51,12 @@ export class NodeHttpClient implements HttpClient {
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (req.maxBytes !== undefined && size > req.maxBytes) {
-            r.destroy(new Error(`${req.url}: larger than ${req.maxBytes} bytes`));
+            // Settle first, then drop the connection without an error: destroying with one
+            // once the answer has begun was thrown uncaught (an oversized chart crashed the CLI).
+            clearTimeout(timer);
+            reject(new Error(`${req.url}: larger than the limit of ${req.maxBytes} bytes; not read further`));
+            res.destroy();
+            r.destroy();
             return;
           }
           chunks.push(c);

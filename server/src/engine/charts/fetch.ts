@@ -31,9 +31,15 @@ export interface FetchOptions {
   ca?: string;
   signal?: AbortSignal;
   now?: () => number;
+  /** Largest packaged chart downloaded (default 64 MiB). */
   maxChartBytes?: number;
+  /** Largest index.yaml downloaded (default 64 MiB: the largest public indexes are a few tens of MB). */
+  maxIndexBytes?: number;
   onProgress?: (message: string) => void;
 }
+
+export const MAX_CHART_BYTES = 64 << 20;
+export const MAX_INDEX_BYTES = 64 << 20;
 
 export type FetchResult = { digest: string; label: string; fetched: boolean } | { error: string; offline?: boolean };
 
@@ -94,7 +100,7 @@ export class ChartFetcher {
       if (!this.online) return this.offlineError(s, 'the repository index');
       this.o.onProgress?.(`Fetching index of ${s.repoUrl}`);
       try {
-        const res = await this.o.http!.request({ url: `${s.repoUrl}/index.yaml`, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca });
+        const res = await this.o.http!.request({ url: `${s.repoUrl}/index.yaml`, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca, maxBytes: this.o.maxIndexBytes ?? MAX_INDEX_BYTES });
         if (res.status !== 200) throw new FetchError(`${s.repoUrl}/index.yaml: ${statusText(res.status)}`, res.status);
         indexText = Buffer.from(res.body).toString('utf8');
         this.o.store.putMeta(indexKey, indexText);
@@ -130,7 +136,7 @@ export class ChartFetcher {
     if (!rawUrl) return { error: `${s.repoUrl}/index.yaml lists ${s.chart} ${version} without a URL` };
     const url = new URL(rawUrl, s.repoUrl + '/').toString();
     this.o.onProgress?.(`Fetching chart ${s.chart} ${version} from ${s.repoUrl}`);
-    const res = await this.o.http!.request({ url, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca, maxBytes: this.o.maxChartBytes });
+    const res = await this.o.http!.request({ url, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca, maxBytes: this.o.maxChartBytes ?? MAX_CHART_BYTES });
     if (res.status !== 200) return { error: `${url}: ${statusText(res.status)}` };
     const digest = sha256(res.body);
     if (best.digest && digest !== `sha256:${best.digest}`) return { error: `${url} does not match the digest in index.yaml (expected sha256:${best.digest}, got ${digest}); nothing cached` };
@@ -177,7 +183,7 @@ export class ChartFetcher {
     const layer = manifest.layers.find((l) => l.mediaType === want) ?? (s.mediaType ? undefined : manifest.layers[0]);
     if (!layer) return { error: `${label}: no layer of media type ${want} in the manifest` };
     if (!this.o.store.getBlob(layer.digest)) {
-      const data = await session.blob(layer.digest, this.o.maxChartBytes ?? 64 << 20);
+      const data = await session.blob(layer.digest, this.o.maxChartBytes ?? MAX_CHART_BYTES);
       const check = loadChartBytes(data, label);
       if ('error' in check) return { error: `${label}: the chart layer is not a readable chart: ${check.error}; nothing cached` };
       this.o.store.putBlob(layer.digest, data);

@@ -6,7 +6,7 @@
 
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, WalkGuard } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { YNode, get, getString, isMap, isSeq } from '../yaml/node';
 import { stampLayer } from '../values/provenance';
@@ -23,26 +23,36 @@ interface ChartFiles {
   /** How origins name a file of the chart. */
   label(rel: string): string;
   root: string;
+  /** Archive entries left out (symlinks, absolute paths). */
+  warnings?: string[];
 }
 
+/** A chart folder's files; links whose target is outside the folder read as absent. */
 function folderFiles(fs: FileSystem, root: string): ChartFiles {
+  const guard = new WalkGuard(fs, root);
+  const inside = (p: string) => guard.includes(p);
   return {
     root,
-    text: (rel) => fs.readFile(path.posix.join(root, rel)),
+    text: (rel) => {
+      const p = path.posix.join(root, rel);
+      return inside(p) ? fs.readFile(p) : undefined;
+    },
     bytes: (rel) => {
       const p = path.posix.join(root, rel);
+      if (!inside(p)) return undefined;
       return fs.readBytes?.(p) ?? (fs.stat(p) === 'file' ? Buffer.from(fs.readFile(p) ?? '', 'utf8') : undefined);
     },
     list: (rel) => {
       const d = path.posix.join(root, rel);
-      return fs.readDir(d).map((name) => ({ name, dir: fs.stat(path.posix.join(d, name)) === 'dir' }));
+      if (!guard.enter(d)) return [];
+      return fs.readDir(d).map((name) => ({ name, dir: fs.stat(path.posix.join(d, name)) === 'dir' && guard.enter(path.posix.join(d, name)) }));
     },
     label: (rel) => path.posix.join(root, rel),
   };
 }
 
 function tgzFiles(data: Uint8Array, label: string): ChartFiles | { error: string } {
-  const { files, error } = readTgz(data, () => true);
+  const { files, error, warnings } = readTgz(data, () => true);
   if (error) return { error };
   // Helm strips the first path component (the chart's folder name inside the archive).
   const top = [...files.keys()].find((p) => /^[^/]+\/Chart\.yaml$/.test(p))?.split('/')[0];
@@ -51,6 +61,7 @@ function tgzFiles(data: Uint8Array, label: string): ChartFiles | { error: string
   for (const [p, b] of files) if (p.startsWith(top + '/')) byRel.set(p.slice(top.length + 1), b);
   return {
     root: label,
+    warnings,
     text: (rel) => {
       const b = byRel.get(rel);
       return b ? Buffer.from(b).toString('utf8') : undefined;
@@ -123,6 +134,7 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
   const chartYaml = files.text('Chart.yaml');
   if (chartYaml === undefined) return { error: `${files.root} is not a chart: no Chart.yaml` };
   const problems: ValuesProblem[] = [];
+  for (const w of files.warnings ?? []) problems.push({ severity: 'warning', message: `${files.root}: ${w}`, file: files.root, code: 'chart-archive-entry' });
   const meta = parseYaml(chartYaml, files.label('Chart.yaml')).documents[0]?.root;
   const name = getString(meta, 'name') ?? path.posix.basename(files.root);
   let dependencies = dependenciesOf(get(meta, 'dependencies'));

@@ -1,9 +1,11 @@
 // A Helm chart read from a folder through FileSystem, as Helm's loader builds it: metadata,
 // values.yaml (json.Number numbers), templates/, crds/, the other files (.Files, minus
-// .helmignore'd ones), and subcharts under charts/ (folders or packaged .tgz).
+// .helmignore'd ones), and subcharts under charts/ (folders or packaged .tgz). A chart holds
+// only its own files: a symlink whose target is outside the chart folder is left out with a
+// warning, and folders are entered under their own names only (WalkGuard: no link loops).
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
+import { FileSystem, WalkGuard } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { toJS } from '../yaml/node';
 import { readChartValues } from '../template/chartValues';
@@ -41,13 +43,19 @@ export interface Chart {
 
 type Tree = Map<string, Buffer>;
 
-function walk(fs: FileSystem, dir: string, prefix: string, out: Tree): void {
+function walk(fs: FileSystem, guard: WalkGuard, dir: string, prefix: string, out: Tree, warnings: string[]): void {
   for (const name of fs.readDir(dir)) {
     const p = path.posix.join(dir, name);
     const rel = prefix ? `${prefix}/${name}` : name;
     const st = fs.stat(p);
-    if (st === 'dir') walk(fs, p, rel, out);
-    else if (st === 'file') {
+    if (st === 'dir') {
+      if (guard.enter(p)) walk(fs, guard, p, rel, out, warnings);
+      else if (!guard.includes(p)) warnings.push(`${p}: a symlink to a folder outside the chart: left out`);
+    } else if (st === 'file') {
+      if (!guard.includes(p)) {
+        warnings.push(`${p}: a symlink to a file outside the chart: left out`);
+        continue;
+      }
       const b = fs.readBytes ? fs.readBytes(p) : undefined;
       out.set(rel, b ?? Buffer.from(fs.readFile(p) ?? '', 'utf8'));
     }
@@ -126,6 +134,7 @@ export function chartFromTree(tree: Tree, source: string): Chart {
       problems.push(`${source}/charts/${name}: ${r.error}`);
       continue;
     }
+    for (const w of r.warnings) problems.push(`${source}/charts/${name}: ${w}`);
     const t: Tree = new Map();
     for (const [p, b] of r.files) t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
     try {
@@ -161,11 +170,16 @@ export function loadChartDir(fs: FileSystem, dir: string): Chart {
     if (r.error) throw new Error(`${dir}: ${r.error}`);
     const t: Tree = new Map();
     for (const [p, b] of r.files) t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
-    return chartFromTree(t, dir);
+    const chart = chartFromTree(t, dir);
+    chart.problems.unshift(...r.warnings.map((w) => `${dir}: ${w}`));
+    return chart;
   }
   const tree: Tree = new Map();
-  walk(fs, dir, '', tree);
-  return chartFromTree(tree, dir);
+  const warnings: string[] = [];
+  walk(fs, new WalkGuard(fs, dir), dir, '', tree, warnings);
+  const chart = chartFromTree(tree, dir);
+  chart.problems.unshift(...warnings);
+  return chart;
 }
 
 export function emptyValues(): GoMap {

@@ -9,7 +9,7 @@ import { Chart } from './chart';
 import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
 import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
-import { TemplateSet } from '../template/exec';
+import { TemplateSet, isStackOverflow } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
 import { GoMap, GoValue, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
@@ -199,6 +199,11 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
       rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls] });
       for (const f of set.nonReproducibleCalls) calls.add(f);
     } catch (e) {
+      if (isStackOverflow(e)) {
+        // {{ template }} or tpl calling itself: Go's 100000-deep limit is past what our stack holds.
+        errors.push(execError(name, 'exceeded maximum template depth: the templates nest deeper than the stack holds (a template calling itself?)'));
+        return { objects: [], errors, warnings };
+      }
       if (!(e instanceof TemplateError)) throw e;
       errors.push(execError(name, e.message));
       return { objects: [], errors, warnings };

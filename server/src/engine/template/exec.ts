@@ -38,7 +38,13 @@ class ControlSignal {
 }
 
 const MAX_DEPTH = 100000;
+/** Helm's recursionMaxNums: a template may be included inside itself this many times. */
 const MAX_INCLUDE = 1000;
+
+/** A JavaScript stack overflow (deep template nesting); passed up unwrapped to the outermost include. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
+}
 
 /** Templates parsed into one namespace, as Helm parses every template of a chart into "gotpl". */
 export class TemplateSet {
@@ -46,6 +52,8 @@ export class TemplateSet {
   /** Names of non-reproducible functions called during the current execution. */
   readonly nonReproducibleCalls = new Set<string>();
   includeDepth = new Map<string, number>();
+  /** Includes in progress (all names), and where the stack ran out; shared with clones (tpl). */
+  nesting = { depth: 0, overflow: undefined as { name: string; depth: number } | undefined };
   private depth = 0;
 
   constructor(readonly funcs: FuncMap) {}
@@ -69,6 +77,7 @@ export class TemplateSet {
     const c = new TemplateSet(this.funcs);
     for (const [k, v] of this.trees) c.trees.set(k, v);
     c.includeDepth = this.includeDepth;
+    c.nesting = this.nesting;
     c.depth = this.depth;
     return c;
   }
@@ -84,11 +93,23 @@ export class TemplateSet {
 
   include(name: string, data: GoValue): string {
     const n = this.includeDepth.get(name) ?? 0;
-    if (n > MAX_INCLUDE) throw new TemplateError(`unable to execute template: rendering template has a nested reference name: ${name}`);
+    if (n > MAX_INCLUDE) throw new TemplateError(`rendering template has a nested reference name: ${name}: unable to execute template`);
     this.includeDepth.set(name, n + 1);
+    const nest = this.nesting;
+    nest.depth++;
     try {
       return this.execute(name, data);
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      // Go's stack holds Helm's 1000 nested includes; ours may run out first. The innermost
+      // include names the template; the outermost one (stack unwound) reports it as Helm would.
+      nest.overflow ??= { name, depth: nest.depth };
+      if (nest.depth > 1) throw e;
+      const o = nest.overflow;
+      nest.overflow = undefined;
+      throw new TemplateError(`rendering template has a nested reference name: ${o.name}: unable to execute template (nested ${o.depth} includes deep, more than the stack holds)`);
     } finally {
+      nest.depth--;
       this.includeDepth.set(name, n);
     }
   }
@@ -366,6 +387,7 @@ class State {
         try {
           return m(vals);
         } catch (e) {
+          if (isStackOverflow(e)) throw e;
           return this.errorAt(cmd.pos, text, `error calling ${field}: ${(e as Error).message}`);
         }
       }
@@ -398,7 +420,7 @@ class State {
       if (final !== MISSING) vals.push(final);
       return def.fn(vals, ctx);
     } catch (e) {
-      if (e instanceof ControlSignal) throw e;
+      if (e instanceof ControlSignal || isStackOverflow(e)) throw e;
       if (e instanceof TemplateError && /^template: /.test(e.message)) {
         // An error from a nested template (include/tpl) already names its place; Go wraps it.
         return this.errorAt(cmd.pos, name, `error calling ${name}: ${e.message}`);

@@ -121,7 +121,8 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
     const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
     const where = at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin);
-    if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
+    if (located && loaded && 'error' in loaded) problems.push({ severity: 'warning', message: `chart ${label} is not available: it cannot be read: ${loaded.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-unreadable' });
+    else if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
     else if (looked && 'error' in looked) problems.push({ severity: 'warning', message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-fetch' });
     else problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
   }

@@ -5,7 +5,7 @@
 
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { FuncMap } from '../exec';
+import { FuncMap, isStackOverflow } from '../exec';
 import { strval, toInt64 } from '../convert';
 import { fromJSONText, toJSON } from '../json';
 import { toYAML } from '../goyaml';
@@ -387,6 +387,7 @@ export const miscFuncs: FuncMap = {
       try {
         return ctx.tpl(s(text), data ?? null);
       } catch (e) {
+        if (isStackOverflow(e)) throw e;
         throw new TemplateError(`error during tpl function execution for ${JSON.stringify(s(text))}: ${(e as Error).message}`);
       }
     },
