@@ -246,7 +246,7 @@ async function fuzzServer(t: Tally, repo: string, seed: number, steps: number): 
             // an InvalidParams error naming the field, the answer we want. Any other error
             // response is a handler failing.
             if (/timed out/.test(msg)) t.hangs.push(`${what(m)} :: ${msg}`);
-            else if (code === -32602 && /(uri|position|range)[^:]*: /i.test(msg)) t.rejected++;
+            else if (code === -32602 && /\b(uri|position|range)\b/i.test(msg)) t.rejected++;
             else t.crashes.push(`${what(m)} :: ${msg}`);
           }
         }),
