@@ -113,3 +113,21 @@ export function lineOf(text: string, needle: string): number {
   }
   return i;
 }
+
+/**
+ * Puts every dirty file buffer back to the text on disk, then saves it (no change on disk).
+ * `workbench.action.files.revert` acts on the focused editor only, and in the browser workbench
+ * focus may sit in a preview tab or elsewhere, leaving the edit in place for the next tests.
+ */
+export async function revertDirtyFiles(): Promise<void> {
+  const fs = await import('fs');
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.uri.scheme !== 'file' || !doc.isDirty) continue;
+    const disk = fs.readFileSync(doc.uri.fsPath, 'utf8');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), disk);
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await waitFor(`${doc.uri.fsPath} to be clean`, () => (!doc.isDirty && doc.getText() === disk ? true : undefined), 10_000);
+  }
+}

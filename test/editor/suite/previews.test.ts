@@ -18,6 +18,7 @@ import {
   waitFor,
   workspaceDir,
   wsUri,
+  revertDirtyFiles,
 } from './helpers';
 
 const DISCOVERY = 'components/discovery';
@@ -100,17 +101,20 @@ suite('Preview Production Values', () => {
     assert.strictEqual(target.selection.active.line, lineOf(target.document.getText(), 'sslMode: verify-full'));
   });
 
-  test('refreshes on an unsaved edit of a contributing file, and back when it is reverted', async () => {
+  test('refreshes on an unsaved edit of a contributing file, and back when the edit is undone', async () => {
     const editor = await openFile(`${DISCOVERY}/production/production-values.yaml`);
     const line = lineOf(editor.document.getText(), 'replicaCount: 3');
     const range = new vscode.Range(line, 0, line, 'replicaCount: 3'.length);
     assert.ok(await editor.edit((b) => b.replace(range, 'replicaCount: 7')));
     assert.ok(editor.document.isDirty, 'the edit is not saved');
     await waitFor('the preview to show the unsaved edit', () => /^replicaCount: 7$/m.test(textOf(preview)), 10_000);
-    // Revert acts on the active editor: make sure it is the edited file, not the preview tab.
-    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor('the file to be reverted', () => !editor.document.isDirty && /^replicaCount: 3$/m.test(editor.document.getText()), 10_000);
+    // Undo the edit in the buffer (workbench.action.files.revert acts on whichever editor has
+    // focus, which in the browser workbench may be the preview), then save the original text.
+    const back = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    const at = lineOf(back.document.getText(), 'replicaCount: 7');
+    assert.ok(await back.edit((b) => b.replace(new vscode.Range(at, 0, at, 'replicaCount: 7'.length), 'replicaCount: 3')));
+    assert.ok(await back.document.save());
+    await waitFor('the file to be back', () => !back.document.isDirty && /^\s*replicaCount: 3$/m.test(back.document.getText()), 10_000);
     await waitFor('the preview to follow the revert', () => /^replicaCount: 3$/m.test(textOf(preview)), 10_000);
   });
 
@@ -230,7 +234,7 @@ suite('Select Cluster Profile...', () => {
     );
     assert.strictEqual(unset.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(unset.message, /flux-runtime-info/);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await revertDirtyFiles();
 
     const after = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', target);
     assert.ok(after);
