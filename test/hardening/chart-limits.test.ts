@@ -14,15 +14,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { chartEntries, gzipBomb, tgz } from '../support/tgz';
+import { BIN, peakRss, writeRssPreload } from './support';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'flux-overlays.js');
 const HANG_TIMEOUT_MS = 90_000;
-const RSS_PRELOAD = `process.on('exit', () => { if (process.env.FO_PEAK_RSS_FILE) require('fs').writeFileSync(process.env.FO_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); });\n`;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-chart-limits-'));
-const preload = path.join(tmp, 'peak-rss.js');
-fs.writeFileSync(preload, RSS_PRELOAD);
+const preload = writeRssPreload(tmp);
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface Run {
@@ -49,7 +46,7 @@ async function cli(label: string, cwd: string, args: string[], env: Record<strin
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   clearTimeout(timer);
   const ms = Number((process.hrtime.bigint() - t0) / 1_000_000n);
-  const rss = fs.existsSync(rssFile) ? `${(Number(fs.readFileSync(rssFile, 'utf8')) / 1024).toFixed(0)} MB` : 'unknown (killed)';
+  const rss = peakRss(rssFile);
   console.log(`# ${label}: flux-overlays ${args[0]} exit ${hung ? 'HANG (killed)' : status}, ${ms} ms, peak RSS ${rss}`);
   assert.ok(!hung, `${label}: flux-overlays ${args.join(' ')} did not finish within ${HANG_TIMEOUT_MS / 1000} s (killed)`);
   assert.doesNotMatch(stderr, /internal error|Maximum call stack|\n\s+at .*\.js:\d+/, `${label}: ${stderr.slice(0, 2000)}`);

@@ -8,17 +8,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { BIN, peakRss, writeRssPreload } from './support';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'flux-overlays.js');
 const HANG_TIMEOUT_MS = 90_000; // generous: this machine is shared (a 10,000-object build takes ~6 s of CPU)
 
-// Loaded into the child with --require: writes its peak RSS (KB) where FO_PEAK_RSS_FILE says.
-const RSS_PRELOAD = `process.on('exit', () => { if (process.env.FO_PEAK_RSS_FILE) require('fs').writeFileSync(process.env.FO_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)); });\n`;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-limits-'));
-const preload = path.join(tmp, 'peak-rss.js');
-fs.writeFileSync(preload, RSS_PRELOAD);
+const preload = writeRssPreload(tmp);
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 interface Run {
@@ -47,7 +43,7 @@ function cli(label: string, cwd: string, ...args: string[]): Run {
     fs.closeSync(err);
   }
   const ms = Number((process.hrtime.bigint() - t0) / 1_000_000n);
-  const rss = fs.existsSync(rssFile) ? `${(Number(fs.readFileSync(rssFile, 'utf8')) / 1024).toFixed(0)} MB` : 'unknown (killed)';
+  const rss = peakRss(rssFile);
   const stdoutBytes = fs.statSync(outFile).size;
   const fd = fs.openSync(outFile, 'r');
   const head = Buffer.alloc(Math.min(stdoutBytes, 1 << 20));
