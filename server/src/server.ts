@@ -1,6 +1,6 @@
 // The Flux Overlays language server: the connection, the capabilities and the wiring of every
 // feature, in one place. Features live one per file in ./features (LSP params -> engine -> LSP
-// result); the engine (./engine, ./engine/lsp-support) knows nothing about LSP.
+// result); the engine (./engine, ./ide) knows nothing about LSP.
 // Start: `node out/server/src/server.js --stdio` (or --node-ipc / --socket=N, as the client chooses).
 
 import {

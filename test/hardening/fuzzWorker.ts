@@ -7,8 +7,8 @@ import * as path from 'path';
 import { DiskFileSystem, MemoryFileSystem } from '../../server/src/engine/fs';
 import { buildKustomization } from '../../server/src/engine/kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES } from '../../server/src/engine/kustomize/loader';
-import { computeDiagnostics } from '../../server/src/engine/lsp-support/diagnostics';
-import { WorkspaceIndex } from '../../server/src/engine/lsp-support/workspaceIndex';
+import { computeDiagnostics } from '../../server/src/ide/diagnostics';
+import { WorkspaceIndex } from '../../server/src/ide/workspaceIndex';
 import { overlayValues } from '../../server/src/engine/workspace';
 
 export interface WorkerRequest {

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DiskFileSystem } from '../../server/src/engine/fs';
-import { computeDiagnostics } from '../../server/src/engine/lsp-support/diagnostics';
-import { WorkspaceIndex } from '../../server/src/engine/lsp-support/workspaceIndex';
+import { computeDiagnostics } from '../../server/src/ide/diagnostics';
+import { WorkspaceIndex } from '../../server/src/ide/workspaceIndex';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');

@@ -1,12 +1,12 @@
 // `flux-overlays check [PATH...] [--format text|json] [--profile FILE]`: the editor's diagnostics for CI, from
-// the same module the language server uses (engine/lsp-support/diagnostics.ts).
+// the same module the language server uses (ide/diagnostics.ts).
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
 import { SnapshotFileSystem } from '../engine/snapshotFs';
 import { loadProfile } from '../engine/substitute/postBuild';
-import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../engine/lsp-support/diagnostics';
-import { WorkspaceIndex } from '../engine/lsp-support/workspaceIndex';
+import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../ide/diagnostics';
+import { WorkspaceIndex } from '../ide/workspaceIndex';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { rel } from './format';

@@ -3,8 +3,8 @@
 
 import { fileURLToPath, pathToFileURL } from 'url';
 import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, InsertTextFormat, Location, MarkupKind, Range } from 'vscode-languageserver/node';
-import type { Candidate } from '../engine/lsp-support/completion';
-import type { FileDiagnostic } from '../engine/lsp-support/diagnostics';
+import type { Candidate } from '../ide/completion';
+import type { FileDiagnostic } from '../ide/diagnostics';
 import type { Origin } from '../engine/yaml/node';
 
 /**

@@ -1,8 +1,8 @@
-// The custom requests of server/src/protocol.ts, answered by the engine (lsp-support/overlays.ts
-// for the workspace, lsp-support/promotion.ts over git objects for a `promotion` source).
-import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../engine/lsp-support/overlays';
-import { clusterProfiles } from '../engine/lsp-support/clusterProfiles';
-import { clusterValues, discoverClusters } from '../engine/lsp-support/clusters';
+// The custom requests of server/src/protocol.ts, answered by the engine (ide/overlays.ts
+// for the workspace, ide/promotion.ts over git objects for a `promotion` source).
+import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../ide/overlays';
+import { clusterProfiles } from '../ide/clusterProfiles';
+import { clusterValues, discoverClusters } from '../ide/clusters';
 import {
   ClusterValuesParams,
   ClusterValuesResult,
@@ -19,7 +19,7 @@ import {
   RenderOverlayParams,
   RenderOverlayResult,
 } from '../protocol';
-import { PromotionEvalOptions, overlaysDifferingFromTarget, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../engine/lsp-support/promotion';
+import { PromotionEvalOptions, overlaysDifferingFromTarget, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../ide/promotion';
 import { loadProfile } from '../engine/substitute/postBuild';
 import { originToLocation, pathToUri, uriToPath } from './convert';
 import { ServerState } from './state';

@@ -1,6 +1,6 @@
 // textDocument/definition: paths in kustomizations, valuesFrom names, sourceRef, dependsOn.
 import { DefinitionParams, Location } from 'vscode-languageserver/node';
-import { definition } from '../engine/lsp-support/navigation';
+import { definition } from '../ide/navigation';
 import { fileLocation, uriToPath } from './convert';
 import { ServerState } from './state';
 

@@ -2,7 +2,7 @@
 // "workspace", the default) every YAML file of the index, debounced by ServerState.
 import * as path from 'path';
 import { loadProfile } from '../engine/substitute/postBuild';
-import { computeDiagnostics } from '../engine/lsp-support/diagnostics';
+import { computeDiagnostics } from '../ide/diagnostics';
 import { toDiagnostic, uriToPath } from './convert';
 import { ServerState } from './state';
 

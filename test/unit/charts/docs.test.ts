@@ -4,10 +4,10 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { helmDocComments } from '../../../server/src/engine/charts/docs';
-import { complete } from '../../../server/src/engine/lsp-support/completion';
-import { hover } from '../../../server/src/engine/lsp-support/navigation';
-import { computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { complete } from '../../../server/src/ide/completion';
+import { hover } from '../../../server/src/ide/navigation';
+import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const CHART = {

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { chartFileRole, isChartTemplate } from '../../../server/src/engine/charts/layout';
-import { computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { CHARTS as sharedCharts } from '../../support/paths';
 
 const TEMPLATE = '{{- if .Values.enabled }}\napiVersion: v1\nkind: {{ .Values.kind }}\nmetadata:\n  name: {{ include "x.name" . }}\n{{- end }}\n';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { GitRepository, GitTreeFileSystem, isGitError } from '../../../server/src/engine/git';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { discoverComponents } from '../../../server/src/engine/workspace/discover';
 import { externalLookupFor } from '../../../server/src/engine/workspace/external';
 import { OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';

@@ -5,8 +5,8 @@
 // https://github.com/org/d1-apps); `sources` adds explicit mappings.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
-import { ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../cluster/cluster';
+import { FileSystem } from '../engine/fs';
+import { ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
 import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
 
 export interface PlainCluster {

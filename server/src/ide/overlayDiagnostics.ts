@@ -12,16 +12,16 @@
 
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as path from 'path';
-import { Resource } from '../kustomize/resource';
-import { readSelector, select } from '../kustomize/selector';
-import { editDistance } from '../schema/suggest';
-import { expand } from '../substitute/envsubst';
-import { Variables } from '../substitute/postBuild';
-import { parseValuesText } from '../values/sources';
-import { isSecretMark } from '../secrets';
-import { EffectiveRelease } from '../values/effective';
-import { chartFor, chartKeys } from '../charts/docs';
-import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, toJS } from '../yaml/node';
+import { Resource } from '../engine/kustomize/resource';
+import { readSelector, select } from '../engine/kustomize/selector';
+import { editDistance } from '../engine/schema/suggest';
+import { expand } from '../engine/substitute/envsubst';
+import { Variables } from '../engine/substitute/postBuild';
+import { parseValuesText } from '../engine/values/sources';
+import { isSecretMark } from '../engine/secrets';
+import { EffectiveRelease } from '../engine/values/effective';
+import { chartFor, chartKeys } from '../engine/charts/docs';
+import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, toJS } from '../engine/yaml/node';
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 

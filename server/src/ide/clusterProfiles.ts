@@ -3,7 +3,7 @@
 // `flux-runtime-info`), plus ConfigMaps whose name says they describe a cluster, so a picker
 // lists real profiles instead of every YAML file under clusters/.
 
-import { get, getString, isMap, isSeq } from '../yaml/node';
+import { get, getString, isMap, isSeq } from '../engine/yaml/node';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface PlainClusterProfile {

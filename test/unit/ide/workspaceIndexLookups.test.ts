@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { componentOf } from '../../../server/src/engine/workspace/discover';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';

@@ -3,10 +3,10 @@
 // release), and the effective values of a release in every overlay of its component.
 
 import * as path from 'path';
-import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/loader';
-import { SchemaChoice } from '../schema';
-import { EffectiveRelease } from '../values/effective';
-import { Origin, YNode, fromJS, get, getPath, getString } from '../yaml/node';
+import { KUSTOMIZATION_FILE_NAMES } from '../engine/kustomize/loader';
+import { SchemaChoice } from '../engine/schema';
+import { EffectiveRelease } from '../engine/values/effective';
+import { Origin, YNode, fromJS, get, getPath, getString } from '../engine/yaml/node';
 import { PathSeg, documentAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 

@@ -4,14 +4,14 @@
 // change to the work tree, the index or any ref. Sides are cached per (from, to) commit pair.
 
 import * as path from 'path';
-import { FileSystem } from '../fs';
-import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff } from '../git';
-import { ParseCache } from '../kustomize/loader';
-import { BuildResult, buildKustomization } from '../kustomize/build';
-import { YNode, toJS } from '../yaml/node';
-import { Variables, loadProfile } from '../substitute/postBuild';
-import { EffectiveValuesOptions } from '../values/effective';
-import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../workspace';
+import { FileSystem } from '../engine/fs';
+import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff } from '../engine/git';
+import { ParseCache } from '../engine/kustomize/loader';
+import { BuildResult, buildKustomization } from '../engine/kustomize/build';
+import { YNode, toJS } from '../engine/yaml/node';
+import { Variables, loadProfile } from '../engine/substitute/postBuild';
+import { EffectiveValuesOptions } from '../engine/values/effective';
+import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../engine/workspace';
 import { PlainProblem, PlainRendered, collapseSops, renderWithOrigins } from './overlays';
 
 export interface PromotionSource {

@@ -2,11 +2,11 @@
 // plain data (1-based origins for places in files, 0-based characters on the cursor's line).
 
 import * as path from 'path';
-import { isRemote } from '../kustomize/loader';
-import { schemaAt } from '../schema';
-import { Origin, get, getPath, getString, isSeq } from '../yaml/node';
+import { isRemote } from '../engine/kustomize/loader';
+import { schemaAt } from '../engine/schema';
+import { Origin, get, getPath, getString, isSeq } from '../engine/yaml/node';
 import { chartsOf, keyDocMarkdown } from './completion';
-import { keyDoc } from '../charts/docs';
+import { keyDoc } from '../engine/charts/docs';
 import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';

@@ -6,16 +6,16 @@
 // overlays that read the edited file. Pure: all file access goes through the FileSystem given.
 
 import * as path from 'path';
-import { FileSystem, WalkGuard } from '../fs';
-import { isChartTemplate } from '../charts/layout';
-import { BuildResult, buildKustomization } from '../kustomize/build';
-import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../kustomize/loader';
-import { SchemaRegistry, patchFilesOf } from '../schema';
-import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../yaml/node';
-import { ParsedFile } from '../yaml/parse';
-import { EffectiveRelease, computeEffectiveValues } from '../values/effective';
-import { EffectiveValuesOptions } from '../values/effective';
-import { Component, discoverComponents } from '../workspace/discover';
+import { FileSystem, WalkGuard } from '../engine/fs';
+import { isChartTemplate } from '../engine/charts/layout';
+import { BuildResult, buildKustomization } from '../engine/kustomize/build';
+import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../engine/kustomize/loader';
+import { SchemaRegistry, patchFilesOf } from '../engine/schema';
+import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../engine/yaml/node';
+import { ParsedFile } from '../engine/yaml/parse';
+import { EffectiveRelease, computeEffectiveValues } from '../engine/values/effective';
+import { EffectiveValuesOptions } from '../engine/values/effective';
+import { Component, discoverComponents } from '../engine/workspace/discover';
 
 export type { Component };
 

@@ -4,15 +4,15 @@
 // HelmRelease names for dependsOn, and Helm values keys from the base layer of the release.
 
 import * as path from 'path';
-import { JsonSchema, schemaAt } from '../schema';
-import { YNode, getPath } from '../yaml/node';
+import { JsonSchema, schemaAt } from '../engine/schema';
+import { YNode, getPath } from '../engine/yaml/node';
 import { docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { cursorContext, lineEntries, PathSeg, documentAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
-import { chartKeys, keyDoc, KeyDoc } from '../charts/docs';
-import { chartFileRole } from '../charts/layout';
-import { loadChartTree } from '../charts/load';
-import { Chart } from '../charts/model';
+import { chartKeys, keyDoc, KeyDoc } from '../engine/charts/docs';
+import { chartFileRole } from '../engine/charts/layout';
+import { loadChartTree } from '../engine/charts/load';
+import { Chart } from '../engine/charts/model';
 
 export type CandidateKind = 'property' | 'value' | 'enum' | 'file' | 'folder' | 'reference' | 'module';
 

@@ -3,11 +3,11 @@
 // with the origin of every line. Places are engine origins (1-based); the server converts.
 
 import * as path from 'path';
-import { redactTree } from '../secrets';
-import { loadProfile, substituteDocuments } from '../substitute/postBuild';
-import { computeEffectiveValues } from '../values/effective';
-import { Origin, YMap, YNode, get, getString, scalar } from '../yaml/node';
-import { emitDocuments, emitYaml } from '../yaml/emit';
+import { redactTree } from '../engine/secrets';
+import { loadProfile, substituteDocuments } from '../engine/substitute/postBuild';
+import { computeEffectiveValues } from '../engine/values/effective';
+import { Origin, YMap, YNode, get, getString, scalar } from '../engine/yaml/node';
+import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface PlainProblem {

@@ -3,12 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
-import { complete } from '../../../server/src/engine/lsp-support/completion';
-import { computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
-import { codeLenses, definition, documentLinks, documentSymbols, hover, references } from '../../../server/src/engine/lsp-support/navigation';
-import { effectiveValues, listOverlays, renderOverlay } from '../../../server/src/engine/lsp-support/overlays';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
-import { cursorContext } from '../../../server/src/engine/lsp-support/yamlText';
+import { complete } from '../../../server/src/ide/completion';
+import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
+import { codeLenses, definition, documentLinks, documentSymbols, hover, references } from '../../../server/src/ide/navigation';
+import { effectiveValues, listOverlays, renderOverlay } from '../../../server/src/ide/overlays';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
+import { cursorContext } from '../../../server/src/ide/yamlText';
 import { cursor } from './cursor';
 
 const R = '/ws';

@@ -6,11 +6,11 @@
 // Positions are 1-based like the engine's origins. Pure: reads through the index's FileSystem.
 
 import * as path from 'path';
-import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../kustomize/loader';
-import { closest } from '../schema/suggest';
-import { isChartTemplate } from '../charts/layout';
-import { Origin, YNode, get, getString, isMap, isSeq } from '../yaml/node';
-import { ParsedFile } from '../yaml/parse';
+import { KUSTOMIZATION_FILE_NAMES, isRemote } from '../engine/kustomize/loader';
+import { closest } from '../engine/schema/suggest';
+import { isChartTemplate } from '../engine/charts/layout';
+import { Origin, YNode, get, getString, isMap, isSeq } from '../engine/yaml/node';
+import { ParsedFile } from '../engine/yaml/parse';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 

@@ -1,12 +1,12 @@
-// The overlay-aware diagnostics (lsp-support/overlayDiagnostics.ts) on in-memory workspaces:
+// The overlay-aware diagnostics (ide/overlayDiagnostics.ts) on in-memory workspaces:
 // values key typos against the base layer, patch targets that select nothing, `${VAR}` the
 // selected cluster profile does not set, and values against a local chart's values.schema.json.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
-import { FileDiagnostic, computeDiagnostics } from '../../../server/src/engine/lsp-support/diagnostics';
-import { nearKey } from '../../../server/src/engine/lsp-support/overlayDiagnostics';
-import { WorkspaceIndex } from '../../../server/src/engine/lsp-support/workspaceIndex';
+import { FileDiagnostic, computeDiagnostics } from '../../../server/src/ide/diagnostics';
+import { nearKey } from '../../../server/src/ide/overlayDiagnostics';
+import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { Variables } from '../../../server/src/engine/substitute/postBuild';
 
 const R = '/ws';
