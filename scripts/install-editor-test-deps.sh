@@ -43,12 +43,13 @@ for p in chromium libkrb5-dev build-essential python3 pkg-config; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+  # DPkg::Lock::Timeout: wait for the dpkg lock (an unattended upgrade, another install) instead of failing.
   log "apt-get install ${missing[*]}"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   apt_log="$(mktemp)"
-  if ! { $sudo_cmd apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
+  if ! { $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
       "${missing[@]}"; } >"$apt_log" 2>&1; then
     cat "$apt_log" >&2
     exit 1

@@ -7,7 +7,10 @@ if command -v docker-registry >/dev/null && command -v htpasswd >/dev/null; then
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >/dev/null
+# Waits for the dpkg lock (an unattended upgrade, or the editor deps installing at the same time)
+# instead of failing at once.
+apt_wait=(-o DPkg::Lock::Timeout=600)
+$SUDO apt-get "${apt_wait[@]}" update -qq
+$SUDO apt-get "${apt_wait[@]}" install -y -qq --no-install-recommends docker-registry apache2-utils >/dev/null
 # the package starts a system service on :5000; the tests start their own registries
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
