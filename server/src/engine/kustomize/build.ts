@@ -327,7 +327,7 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
   const root = path.resolve(dir);
   if (ctx.loader.stat(root) === 'dir' && !ctx.loader.findKustomization(root)) {
     // A component folder (base + overlays) given instead of one overlay: say which ones there are.
-    const overlays = ctx.loader.fs.readDir(root).filter((n) => ctx.loader.stat(path.join(root, n)) === 'dir' && ctx.loader.findKustomization(path.join(root, n)));
+    const overlays = ctx.loader.readDir(root).filter((n) => ctx.loader.stat(path.join(root, n)) === 'dir' && ctx.loader.findKustomization(path.join(root, n)));
     if (overlays.length) fail(`${dir} has no kustomization file; its overlay folders are: ${overlays.sort().join(', ')} (build one of them)`, undefined, 'missing-kustomization');
   }
   if (ctx.loader.stat(root) === undefined) fail(`${dir}: no such folder`, undefined, 'missing-kustomization');
