@@ -10,6 +10,7 @@ import { Loader } from './loader';
 import { KustomizationFile, mapList, stringList } from './kustomizationFile';
 import { Resource, ResId, allIds, curId, describeId, gvkOf, idEquals, nameOf, namespaceOf, storePreviousId } from './resource';
 import { Selector, readSelector, select } from './selector';
+import type { StepWarning } from './steps/step';
 import { normalizeKeyedLists, strategicMerge } from './merge/strategicMerge';
 import { rootType } from './merge/builtinSchema';
 import { applyJsonPatch, readJsonPatch } from './merge/json6902';
@@ -110,11 +111,21 @@ function loadSource(k: KustomizationFile, loader: Loader, entry: YMap): PatchSou
   return inlineSource(k, loader, patchNode, inline!);
 }
 
+/** Selects a patch's targets; a target that selects nothing is reported (kustomize says nothing). */
+function selectTargets(resources: Resource[], target: Selector, entry: YMap, src: PatchSource, warn: (w: StepWarning) => void): Resource[] {
+  const selected = select(resources, target, entry);
+  if (selected.length === 0) {
+    const what = Object.entries(target).map(([key, v]) => `${key}=${v}`).join(', ');
+    warn({ code: 'patch-target-unmatched', message: `the target (${what}) of ${src.label} selects no object; the patch has no effect`, origin: get(entry, 'target')?.origin ?? entry.origin, data: { target: what } });
+  }
+  return selected;
+}
+
 function isJsonPatch(docs: YNode[]): boolean {
   return docs.length === 1 && isSeq(docs[0]);
 }
 
-export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader): Resource[] {
+export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): Resource[] {
   let current = resources;
   for (const entry of mapList(k, 'patches')) {
     const src = loadSource(k, loader, entry);
@@ -126,7 +137,7 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
     if (isJsonPatch(docs)) {
       if (!target) fail(`must specify a target for JSON patch ${src.label}`, entry.origin);
       const ops = readJsonPatch(docs[0]);
-      for (const r of select(current, target, entry)) {
+      for (const r of selectTargets(current, target, entry, src, warn)) {
         storePreviousId(r);
         r.node = applyJsonPatch(r.node, ops, src.label) as YMap;
       }
@@ -136,7 +147,7 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
     const patches = docs as YMap[];
     if (target) {
       if (patches.length > 1) fail(`multiple strategic-merge patches in one patches entry cannot have a target: ${src.label}`, entry.origin);
-      const selected = new Set(select(current, target, entry));
+      const selected = new Set(selectTargets(current, target, entry, src, warn));
       // With a target, the patch takes the target's apiVersion: only its body is merged.
       const forTarget = (r: Resource): YMap => {
         const p = clone(patches[0]);
@@ -177,7 +188,7 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
   return current;
 }
 
-export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader): void {
+export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): void {
   for (const entry of mapList(k, 'patchesJson6902')) {
     const target: Selector | undefined = readSelector(get(entry, 'target'));
     if (!target) fail('patchesJson6902 entry needs a target', entry.origin);
@@ -185,7 +196,7 @@ export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile
     const docs = docsOf(src);
     if (!isJsonPatch(docs)) fail(`${src.label}: a JSON6902 patch must be a list of operations`, entry.origin);
     const ops = readJsonPatch(docs[0]);
-    for (const r of select(resources, target, entry)) {
+    for (const r of selectTargets(resources, target, entry, src, warn)) {
       storePreviousId(r);
       r.node = applyJsonPatch(r.node, ops, src.label) as YMap;
     }
