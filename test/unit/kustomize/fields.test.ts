@@ -49,6 +49,8 @@ describe('kustomization fields', () => {
   it('the configurations keys are the field-spec lists the steps declare, each with its defaults', () => {
     assert.deepEqual([...FIELD_SPEC_KEYS].sort(), ['commonAnnotations', 'commonLabels', 'images', 'namePrefix', 'nameSuffix', 'namespace', 'replicas', 'templateLabels']);
     assert.deepEqual(CONFIGURATION_KEYS.filter((k) => !FIELD_SPEC_KEYS.includes(k)), ['nameReference']);
+    const declaredBy = FIELD_SPEC_KEYS.map((key) => [key, ALL_STEPS.filter((s) => s.fieldSpecs?.[key]).map((s) => s.name)]);
+    assert.deepEqual(declaredBy.filter(([, by]) => by.length !== 1), [], 'each field-spec list has one step declaring its defaults');
     const config = defaultTransformerConfig();
     for (const key of FIELD_SPEC_KEYS) assert.ok(config.fieldSpecs[key].length > 0, key);
   });

@@ -18,14 +18,10 @@ export const FIELD_SPEC_KEYS: readonly string[] = [...new Set(ALL_STEPS.flatMap(
 /** The keys a `configurations:` file may set. */
 export const CONFIGURATION_KEYS: readonly string[] = [...FIELD_SPEC_KEYS, 'nameReference'];
 
+/** Each key's defaults, from the one step declaring it (test/unit/kustomize/fields.test.ts). */
 function defaults(): Record<string, readonly FieldSpec[]> {
   const out: Record<string, readonly FieldSpec[]> = {};
-  for (const s of ALL_STEPS) {
-    for (const [key, specs] of Object.entries(s.fieldSpecs ?? {})) {
-      if (out[key] && out[key] !== specs) throw new Error(`steps declare different defaults for the field specs ${key}`);
-      out[key] = specs;
-    }
-  }
+  for (const s of ALL_STEPS) for (const [key, specs] of Object.entries(s.fieldSpecs ?? {})) out[key] ??= specs;
   return out;
 }
 
