@@ -3,8 +3,8 @@
 //   near-identical key (edit distance <= 2, or equal ignoring case) is set below: a likely typo.
 //   Keys with no near-identical neighbour below are legitimately new and say nothing.
 // - patch-target-none: a patches[] entry whose target selects nothing in the build (a warning:
-//   kustomize accepts it), and an untargeted strategic merge patch matching nothing (an error:
-//   kustomize fails), placed on the entry of the kustomization.
+//   kustomize accepts it; the build's patches step reports it), and an untargeted strategic
+//   merge patch matching nothing (an error: kustomize fails), placed on the entry.
 // - substitute-unresolved: `${VAR}` that the selected cluster profile does not set (no default).
 // - values-schema: values against the chart's values.schema.json (chart available locally),
 //   placed through the origins of the effective values on the line that wrote them.
@@ -12,8 +12,6 @@
 
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as path from 'path';
-import { Resource } from '../engine/kustomize/resource';
-import { readSelector, select } from '../engine/kustomize/selector';
 import { editDistance } from '../engine/schema/suggest';
 import { expand } from '../engine/substitute/envsubst';
 import { Variables } from '../engine/substitute/postBuild';
@@ -142,10 +140,6 @@ function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNo
 
 // ---- patch-target-none -----------------------------------------------------------------------
 
-function asResources(index: WorkspaceIndex, dir: string): Resource[] {
-  return index.build(dir).objects.map((o) => ({ node: o.node, prevIds: [], file: o.file }));
-}
-
 function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   const dir = path.posix.dirname(file);
@@ -153,41 +147,15 @@ function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDia
   const list = get(root, 'patches');
   if (!isSeq(list) || list.items.length === 0) return out;
   const built = index.build(dir);
-  if (built.problems.some((p) => p.severity === 'error' && p.code !== 'patch-no-target')) return out;
   // A resource file without any object is a placeholder a tool fills later (`flux bootstrap`
   // writes gotk-components.yaml): what the patches target will come from it, say nothing.
   const res = get(root, 'resources');
-  if (isSeq(res) && res.items.some((i) => i.kind === 'scalar' && typeof i.value === 'string' && /\.ya?ml$/.test(i.value) && index.parse(path.posix.resolve(dir, i.value))?.documents.every((d) => d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null)))) return out;
-  const resources = asResources(index, dir);
-  // Transformers of this kustomization run after its patches: a target names objects before them.
-  const prefix = getString(root, 'namePrefix') ?? '';
-  const suffix = getString(root, 'nameSuffix') ?? '';
-  const setsNamespace = getString(root, 'namespace') !== undefined;
-  const unrenamed = resources.map((r) => {
-    const meta = get(r.node, 'metadata');
-    let n = getString(meta, 'name') ?? '';
-    if (built.objects.find((o) => o.node === r.node)?.generatedBy) n = n.replace(/-[a-z0-9]{10}$/, '');
-    if (prefix && n.startsWith(prefix)) n = n.slice(prefix.length);
-    if (suffix && n.endsWith(suffix)) n = n.slice(0, -suffix.length);
-    return { r, name: n };
-  });
-  for (const entry of list.items) {
-    const targetNode = get(entry, 'target');
-    const target = readSelector(targetNode);
-    if (!target) continue;
-    try {
-      const sel = { ...target };
-      if (setsNamespace) delete sel.namespace;
-      const byName = sel.name ? new RegExp(`^(?:${sel.name})$`) : undefined;
-      delete sel.name;
-      const hits = select(resources, sel).filter((r) => !byName || unrenamed.some((u) => u.r === r && (byName.test(u.name) || byName.test(getString(get(r.node, 'metadata'), 'name') ?? ''))));
-      if (hits.length === 0) {
-        const what = Object.entries(target).map(([k, v]) => `${k}=${v}`).join(', ');
-        out.push({ ...at(targetNode?.origin, file), severity: 'warning', code: 'patch-target-none', message: `this patch's target (${what}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
-      }
-    } catch {
-      // an invalid regular expression is the build's error to report
-    }
+  const placeholder = isSeq(res) && res.items.some((i) => i.kind === 'scalar' && typeof i.value === 'string' && /\.ya?ml$/.test(i.value) && index.parse(path.posix.resolve(dir, i.value))?.documents.every((d) => d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null)));
+  // Targets that select nothing: the patches step of the build reports them, at the moment it
+  // applies the patch (names as they are then, before this kustomization's prefix and suffix).
+  for (const p of built.problems) {
+    if (placeholder || p.code !== 'patch-target-unmatched' || p.step !== 'kustomize/patches' || p.file !== file) continue;
+    out.push({ file, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'warning', code: 'patch-target-none', message: `this patch's target (${String(p.data?.target ?? '')}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
   }
   // Untargeted strategic merge patches: kustomize fails; put the error on the entry too.
   for (const p of built.problems) {

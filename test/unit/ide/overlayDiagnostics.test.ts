@@ -113,6 +113,15 @@ describe('patch-target-none', () => {
     assert.deepEqual(got.map((g) => [g.line, g.severity]), [[15, 'warning']]);
     assert.match(got[0].message, /target \(kind=Deployment\) selects nothing in the build of staging/);
   });
+  it('a target naming the object after this overlay\'s prefix selects nothing (patches run before the prefix)', () => {
+    const k = `${R}/app/staging/kustomization.yaml`;
+    const index = workspace({
+      [k]: `${K}resources:\n  - ../base\nnamePrefix: stg-\npatches:\n  - target:\n      kind: HelmRelease\n      name: stg-app\n    patch: |-\n      - op: replace\n        path: /spec/interval\n        value: 1m\n`,
+    });
+    const got = only(computeDiagnostics(index, k, { validation: true }), 'patch-target-none');
+    assert.deepEqual(got.map((g) => [g.line, g.col, g.severity]), [[8, 7, 'warning']]);
+    assert.match(got[0].message, /target \(kind=HelmRelease, name=stg-app\) selects nothing in the build of staging/);
+  });
   it('an untargeted strategic merge patch naming no object: an error on the entry', () => {
     const k = `${R}/app/staging/kustomization.yaml`;
     const index = workspace({ [`${R}/app/staging/patch.yaml`]: patch('    a: 1\n').replace('name: app', 'name: other') });

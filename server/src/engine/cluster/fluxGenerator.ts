@@ -15,19 +15,16 @@
 
 import * as path from 'path';
 import { FileSystem } from '../fs';
+import { KNOWN_FIELDS } from '../kustomize/fields';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/loader';
 import { emitYaml } from '../yaml/emit';
 import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, scalar, seq, set } from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
 import { ClusterProblem } from './types';
 
-const KUSTOMIZE_FIELDS = new Set([
-  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
-  'commonAnnotations', 'buildMetadata', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags',
-  'replacements', 'replicas', 'vars', 'sortOptions', 'resources', 'crds', 'bases', 'configMapGenerator',
-  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions', 'configurations',
-  'generators', 'transformers', 'validators', 'components',
-]);
+// kustomize-controller reads the kustomization into kustomize's own type and drops what it does
+// not know: the fields kustomize knows are those the build knows (engine/kustomize/fields.ts).
+const KUSTOMIZE_FIELDS = KNOWN_FIELDS;
 
 export interface GeneratedKustomization {
   /** Path of the kustomization file the build must read (existing name, or kustomization.yaml). */

@@ -1,6 +1,7 @@
 // The fields kustomize's built-in transformers touch by default, written as data (which kinds,
 // which paths). These are facts about kustomize v5's behaviour, expressed in our own notation:
-// `Kind[.group][@version] path[ +create]`. Users extend them with `configurations:` files.
+// `Kind[.group][@version] path[ +create]`. Each step (steps/) declares which of these lists it
+// reads; users extend them with `configurations:` files (transformerConfig.ts).
 
 import { FieldSpec } from './fieldspec';
 
@@ -9,18 +10,6 @@ export interface NameReferenceRule {
   referral: { group?: string; version?: string; kind: string };
   /** The fields, in other resources, that hold its name. */
   fieldSpecs: FieldSpec[];
-}
-
-export interface TransformerConfig {
-  namePrefix: FieldSpec[];
-  nameSuffix: FieldSpec[];
-  namespace: FieldSpec[];
-  commonLabels: FieldSpec[];
-  templateLabels: FieldSpec[];
-  commonAnnotations: FieldSpec[];
-  images: FieldSpec[];
-  replicas: FieldSpec[];
-  nameReference: NameReferenceRule[];
 }
 
 /** Parses `Kind[.group][@version] path[ +create]`; `*` as kind means any kind. */
@@ -43,7 +32,7 @@ function specs(text: string): FieldSpec[] {
   return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(spec);
 }
 
-const metadataLabels = specs(`
+export const templateLabelSpecs = specs(`
   * metadata/labels +create
   ReplicationController@v1 spec/template/metadata/labels +create
   Deployment spec/template/metadata/labels +create
@@ -67,7 +56,7 @@ const affinityPaths = [
   'spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels',
 ];
 
-const commonLabels: FieldSpec[] = [
+export const commonLabelSpecs: FieldSpec[] = [
   ...specs(`
     Service@v1 spec/selector +create
     ReplicationController@v1 spec/selector +create
@@ -88,11 +77,11 @@ const commonLabels: FieldSpec[] = [
     NetworkPolicy.networking.k8s.io spec/ingress/from/podSelector/matchLabels
     NetworkPolicy.networking.k8s.io spec/egress/to/podSelector/matchLabels
   `),
-  ...metadataLabels,
+  ...templateLabelSpecs,
   ...volumeClaimTemplateLabels,
 ];
 
-const commonAnnotations = specs(`
+export const commonAnnotationSpecs = specs(`
   * metadata/annotations +create
   ReplicationController@v1 spec/template/metadata/annotations +create
   Deployment spec/template/metadata/annotations +create
@@ -104,13 +93,13 @@ const commonAnnotations = specs(`
   CronJob.batch spec/jobTemplate/spec/template/metadata/annotations +create
 `);
 
-const namespace = specs(`
+export const namespaceSpecs = specs(`
   Namespace metadata/name +create
   APIService.apiregistration.k8s.io spec/service/namespace +create
   CustomResourceDefinition.apiextensions.k8s.io spec/conversion/webhook/clientConfig/service/namespace
 `);
 
-const images = specs(`
+export const imageSpecs = specs(`
   * spec/containers[]/image +create
   * spec/initContainers[]/image +create
   * spec/volumes[]/image/reference +create
@@ -119,7 +108,7 @@ const images = specs(`
   * spec/template/spec/volumes[]/image/reference +create
 `);
 
-const replicas = specs(`
+export const replicaSpecs = specs(`
   Deployment spec/replicas +create
   ReplicationController spec/replicas +create
   ReplicaSet spec/replicas +create
@@ -150,7 +139,7 @@ const serviceAccountKinds: [string, string][] = [
   ['Job', 'spec/template/spec'], ['DaemonSet', 'spec/template/spec'],
 ];
 
-const nameReference: NameReferenceRule[] = [
+export const nameReferenceRules: NameReferenceRule[] = [
   ...['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].map((kind) => ({
     referral: { kind },
     fieldSpecs: specs('HorizontalPodAutoscaler spec/scaleTargetRef/name'),
@@ -251,53 +240,4 @@ const nameReference: NameReferenceRule[] = [
   },
 ];
 
-export function defaultTransformerConfig(): TransformerConfig {
-  return {
-    namePrefix: specs('* metadata/name'),
-    nameSuffix: specs('* metadata/name'),
-    namespace: namespace.slice(),
-    commonLabels: commonLabels.slice(),
-    templateLabels: metadataLabels.slice(),
-    commonAnnotations: commonAnnotations.slice(),
-    images: images.slice(),
-    replicas: replicas.slice(),
-    nameReference: nameReference.map((r) => ({ referral: r.referral, fieldSpecs: r.fieldSpecs.slice() })),
-  };
-}
-
-/** Adds specs that are not already there (same gvk and path), as kustomize's config merge does. */
-export function mergeSpecs(into: FieldSpec[], more: FieldSpec[]): void {
-  if (more === into || more.length === 0) return;
-  // The common case, a folder's default specs merged into its parent's: the same objects.
-  if (more.length <= into.length && more.every((s, i) => s === into[i])) return;
-  const seen = new Set(into.map(specKey));
-  for (const s of more) {
-    const k = specKey(s);
-    if (!seen.has(k)) {
-      seen.add(k);
-      into.push(s);
-    }
-  }
-}
-
-function specKey(s: FieldSpec): string {
-  return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
-}
-
-export function mergeConfig(into: TransformerConfig, more: Partial<TransformerConfig>): void {
-  for (const key of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas'] as const) {
-    if (more[key]) mergeSpecs(into[key], more[key]!);
-  }
-  for (const rule of more.nameReference ?? []) {
-    const same = into.nameReference.find((r) => (r.referral.kind ?? '') === (rule.referral.kind ?? '') && (r.referral.group ?? '') === (rule.referral.group ?? '') && (r.referral.version ?? '') === (rule.referral.version ?? ''));
-    if (same) mergeSpecs(same.fieldSpecs, rule.fieldSpecs);
-    else into.nameReference.push({ referral: rule.referral, fieldSpecs: rule.fieldSpecs.slice() });
-  }
-}
-
-export function cloneConfig(c: TransformerConfig): TransformerConfig {
-  const out = defaultTransformerConfig();
-  for (const key of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas'] as const) out[key] = c[key].slice();
-  out.nameReference = c.nameReference.map((r) => ({ referral: r.referral, fieldSpecs: r.fieldSpecs.slice() }));
-  return out;
-}
+export const nameSpecs = specs('* metadata/name');

@@ -1,28 +1,14 @@
 // `configurations:` files: the user's field specs (nameReference, namePrefix, commonLabels...)
-// merged into the accumulated transformer config, which carries from bases into overlays.
+// merged into the accumulated transformer config, which carries from bases into overlays. The
+// keys read are those the steps declare (transformerConfig.ts).
 
-import { get, getString, isMap, isScalar, isSeq, YNode } from '../yaml/node';
-import { NameReferenceRule, TransformerConfig, mergeConfig } from './builtinConfig';
+import { get, getString, isMap, isSeq } from '../yaml/node';
+import { NameReferenceRule } from './builtinConfig';
 import { fail } from './errors';
-import { FieldSpec } from './fieldspec';
+import { fieldSpecsOf } from './fieldspec';
 import { KustomizationFile, stringList } from './kustomizationFile';
 import { Loader } from './loader';
-
-export function fieldSpecsOf(n: YNode | undefined, file: string): FieldSpec[] {
-  if (n === undefined || (isScalar(n) && n.value === null)) return [];
-  if (!isSeq(n)) fail(`field specs must be a list in ${file}`, n.origin);
-  return n.items.map((i) => {
-    if (!isMap(i) || !getString(i, 'path')) fail(`a field spec needs a path (in ${file})`, i.origin);
-    const fs: FieldSpec = { path: getString(i, 'path')! };
-    for (const key of ['group', 'version', 'kind'] as const) {
-      const v = getString(i, key);
-      if (v) fs[key] = v;
-    }
-    const c = get(i, 'create');
-    if (isScalar(c) && c.value === true) fs.create = true;
-    return fs;
-  });
-}
+import { FIELD_SPEC_KEYS, TransformerConfig, mergeConfig } from './transformerConfig';
 
 export function loadConfigurations(loader: Loader, k: KustomizationFile, ra: { config: TransformerConfig }): void {
   for (const entry of stringList(k, 'configurations')) {
@@ -32,10 +18,10 @@ export function loadConfigurations(loader: Loader, k: KustomizationFile, ra: { c
     if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol });
     const root = parsed.documents[0]?.root;
     if (!isMap(root)) continue;
-    const more: Partial<TransformerConfig> = {};
-    for (const key of ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas'] as const) {
+    const more: Partial<TransformerConfig> = { fieldSpecs: {} };
+    for (const key of FIELD_SPEC_KEYS) {
       const v = get(root, key);
-      if (v !== undefined) more[key] = fieldSpecsOf(v, file);
+      if (v !== undefined) more.fieldSpecs![key] = fieldSpecsOf(v, file);
     }
     const nr = get(root, 'nameReference');
     if (nr !== undefined) {

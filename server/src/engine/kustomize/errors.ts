@@ -7,6 +7,8 @@ import { Origin } from '../yaml/node';
 export class BuildError extends Error {
   /** Kustomization files that pulled the failing file in, outermost first. */
   readonly chain: string[] = [];
+  /** The step that failed (`kustomize/patches`...); set by the step runner, else `kustomize`. */
+  step?: string;
   constructor(message: string, readonly origin?: Origin, readonly code = 'kustomize') {
     super(message);
   }

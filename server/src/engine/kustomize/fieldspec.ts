@@ -2,7 +2,8 @@
 // data expresses it (`path: spec/template/metadata/labels`, `kind: Deployment`, `create: true`).
 // The walk lives here once; transformers only say what to do at the field.
 
-import { YMap, YNode, get, isMap, isSeq, map, set } from '../yaml/node';
+import { YMap, YNode, get, getString, isMap, isScalar, isSeq, map, set } from '../yaml/node';
+import { fail } from './errors';
 import { Gvk } from './resource';
 
 export interface FieldSpec {
@@ -83,4 +84,21 @@ function walk(node: YNode | undefined, path: string[], i: number, create: boolea
     return;
   }
   walk(value, path, i + 1, create, visit);
+}
+
+/** Reads a list of field specs written in YAML (a `configurations:` file, a labels entry's `fields`). */
+export function fieldSpecsOf(n: YNode | undefined, file: string): FieldSpec[] {
+  if (n === undefined || (isScalar(n) && n.value === null)) return [];
+  if (!isSeq(n)) fail(`field specs must be a list in ${file}`, n.origin);
+  return n.items.map((i) => {
+    if (!isMap(i) || !getString(i, 'path')) fail(`a field spec needs a path (in ${file})`, i.origin);
+    const fs: FieldSpec = { path: getString(i, 'path')! };
+    for (const key of ['group', 'version', 'kind'] as const) {
+      const v = getString(i, key);
+      if (v) fs[key] = v;
+    }
+    const c = get(i, 'create');
+    if (isScalar(c) && c.value === true) fs.create = true;
+    return fs;
+  });
 }

@@ -8,6 +8,15 @@ import { remember, secretMark } from '../secrets';
 import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
 import { Resource, allIds, curId, describeId, idEquals } from './resource';
 
+/** The generators: the kustomization field of each and the kind it makes. */
+export const GENERATORS = [
+  { field: 'configMapGenerator', kind: 'ConfigMap', originKind: 'ConfigMapGenerator' },
+  { field: 'secretGenerator', kind: 'Secret', originKind: 'SecretGenerator' },
+] as const;
+
+/** The kustomization fields the generators read. */
+export const GENERATOR_FIELDS: readonly string[] = [...GENERATORS.map((g) => g.field), 'generatorOptions'];
+
 export interface GeneratorOptions {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;

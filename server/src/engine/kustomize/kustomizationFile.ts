@@ -1,18 +1,11 @@
 // Reading a kustomization file: find it, parse it, check its fields as strictly as kustomize
-// (an unknown field is an error), and offer typed accessors that keep each entry's origin.
+// (an unknown field is an error; the known ones are derived from the steps, fields.ts), and
+// offer typed accessors that keep each entry's origin.
 
 import * as path from 'path';
 import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq } from '../yaml/node';
 import { fail } from './errors';
 import { KUSTOMIZATION_FILE_NAMES, Loader } from './loader';
-
-const KNOWN_FIELDS = new Set([
-  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
-  'commonAnnotations', 'buildMetadata', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags',
-  'replacements', 'replicas', 'vars', 'sortOptions', 'resources', 'crds', 'bases', 'configMapGenerator',
-  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions', 'configurations',
-  'generators', 'transformers', 'validators', 'components', 'inventory',
-]);
 
 export interface KustomizationFile {
   dir: string;
@@ -21,7 +14,8 @@ export interface KustomizationFile {
   isComponent: boolean;
 }
 
-export function loadKustomization(loader: Loader, dir: string, origin?: Origin): KustomizationFile {
+/** Loads the kustomization of `dir`; a field outside `knownFields` fails, as in kustomize. */
+export function loadKustomization(loader: Loader, dir: string, knownFields: ReadonlySet<string>, origin?: Origin): KustomizationFile {
   const file = loader.findKustomization(dir, origin);
   if (!file) {
     // One exists but the restrictor refused it: say why it is not found.
@@ -37,7 +31,7 @@ export function loadKustomization(loader: Loader, dir: string, origin?: Origin):
   const root = docs[0].root!;
   if (!isMap(root)) fail(`kustomization file must be a map of fields: ${file}`, root.origin);
   for (const p of root.pairs) {
-    if (!KNOWN_FIELDS.has(p.key)) fail(`invalid Kustomization: unknown field "${p.key}"`, p.keyOrigin ?? p.value.origin, 'unknown-field');
+    if (!knownFields.has(p.key)) fail(`invalid Kustomization: unknown field "${p.key}"`, p.keyOrigin ?? p.value.origin, 'unknown-field');
   }
   const kind = getString(root, 'kind') ?? 'Kustomization';
   if (kind !== 'Kustomization' && kind !== 'Component') fail(`kind "${kind}" is not Kustomization or Component`, get(root, 'kind')?.origin);

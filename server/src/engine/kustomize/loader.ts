@@ -36,10 +36,12 @@ export function isRemote(ref: string): boolean {
 export class Loader {
   /** Every file read during the build, so callers can invalidate by file. */
   readonly filesRead = new Set<string>();
+  // The file system and the parse cache are private: every read goes through a method below,
+  // so none escapes `filesRead` (the workspace index invalidates builds by it).
   constructor(
-    readonly fs: FileSystem,
+    private readonly fs: FileSystem,
     readonly restrictor: LoadRestrictor,
-    readonly cache: ParseCache,
+    private readonly cache: ParseCache,
   ) {}
 
   /** Absolute path of `rel` from `dir`; refuses remote references. */
@@ -91,8 +93,18 @@ export class Loader {
   }
 
   parse(file: string, origin?: Origin): ParsedFile {
+    return this.readParsed(file, origin).parsed;
+  }
+
+  /** The text of a file and its parse (shared through the cache while the text is unchanged). */
+  readParsed(file: string, origin?: Origin): { text: string; parsed: ParsedFile } {
     const text = this.readText(file, origin);
-    return this.cache.get(file, text);
+    return { text, parsed: this.cache.get(file, text) };
+  }
+
+  /** The names in a folder (not recorded in `filesRead`: only file contents are). */
+  readDir(dir: string): string[] {
+    return this.fs.readDir(dir);
   }
 
   /** The kustomization file of a folder, or undefined; two of them is an error as in kustomize. */

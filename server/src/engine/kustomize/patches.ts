@@ -1,14 +1,16 @@
 // Applying `patchesStrategicMerge`, `patches` and `patchesJson6902` to the accumulated resources.
 
 import * as path from 'path';
-import { YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
-import { parseYaml } from '../yaml/parse';
+import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
+import { blockScalarShift } from '../yaml/blockScalar';
+import { ParsedFile, parseYaml } from '../yaml/parse';
 import { YamlFlavor } from '../yaml/resolve';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
 import { KustomizationFile, mapList, stringList } from './kustomizationFile';
 import { Resource, ResId, allIds, curId, describeId, gvkOf, idEquals, nameOf, namespaceOf, storePreviousId } from './resource';
 import { Selector, readSelector, select } from './selector';
+import type { StepWarning } from './steps/step';
 import { normalizeKeyedLists, strategicMerge } from './merge/strategicMerge';
 import { rootType } from './merge/builtinSchema';
 import { applyJsonPatch, readJsonPatch } from './merge/json6902';
@@ -20,32 +22,28 @@ interface PatchSource {
   /** Line offset of inline patch text inside the kustomization file (block scalar). */
   shift?: { line: number; col: number };
   label: string;
-  /** A patch file (not inline text): its parse can come from the loader's cache. */
-  loader?: Loader;
+  /** A patch file's parse, shared through the loader's cache (inline text has none). */
+  shared?: ParsedFile;
 }
 
-function inlineShift(node: YNode | undefined, loader: Loader, file: string): { line: number; col: number } | undefined {
-  // An inline patch is a block scalar: its text starts on the line after the `|` indicator,
-  // indented. Map positions back so errors and origins point into the kustomization file.
-  if (!node?.origin) return undefined;
-  const text = loader.fs.readFile(file);
-  if (text === undefined) return undefined;
-  const lines = text.split('\n');
-  const start = node.origin.line; // line of the `|` indicator
-  const first = lines.slice(start).find((l) => l.trim() !== '');
-  if (first === undefined) return undefined;
-  const indent = first.length - first.trimStart().length;
-  const header = lines[start - 1] ?? '';
-  if (!/[|>][-+0-9]*\s*(#.*)?$/.test(header)) return undefined;
-  return { line: start, col: indent };
+/** Inline patch text: placed in the kustomization file when it is a `|` block scalar there. */
+function inlineSource(k: KustomizationFile, loader: Loader, node: YNode | undefined, text: string): PatchSource {
+  const fileText = loader.readText(k.file);
+  const shift = node?.origin ? blockScalarShift(fileText, node.origin, text) : undefined;
+  return { text, file: k.file, shift, label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${node?.origin?.line ?? '?'}` };
+}
+
+function fileSource(k: KustomizationFile, loader: Loader, file: string, origin: Origin | undefined): PatchSource {
+  const { text, parsed } = loader.readParsed(file, origin);
+  return { text, file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, shared: parsed };
 }
 
 function docsOf(src: PatchSource): YNode[] {
   const read = (flavor: YamlFlavor) => {
     // A patch file is parsed once per text, shared with the workspace index and every overlay
     // using it (the parse cache); the build merges a copy of it.
-    const shared = src.loader !== undefined && flavor === 'kustomize' && !src.shift;
-    const parsed = shared ? src.loader!.cache.get(src.file, src.text) : parseYaml(src.text, src.file, src.shift, flavor);
+    const shared = flavor === 'kustomize' ? src.shared : undefined;
+    const parsed = shared ?? parseYaml(src.text, src.file, src.shift, flavor);
     const err = parsed.problems.find((p) => p.severity === 'error');
     if (err) fail(`${src.label}: ${err.message}`, { file: err.file, line: err.line, col: err.col, endLine: err.endLine, endCol: err.endCol });
     const roots = parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
@@ -109,18 +107,25 @@ function loadSource(k: KustomizationFile, loader: Loader, entry: YMap): PatchSou
   const hasInline = inline !== undefined && inline.trim() !== '';
   if (!hasInline && !rel) fail('must specify one of patch and path', entry.origin);
   if (hasInline && rel) fail("patch and path can't be set at the same time", entry.origin);
-  if (rel) {
-    const file = loader.resolve(k.dir, rel, pathNode?.origin);
-    return { text: loader.readText(file, pathNode?.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, loader };
+  if (rel) return fileSource(k, loader, loader.resolve(k.dir, rel, pathNode?.origin), pathNode?.origin);
+  return inlineSource(k, loader, patchNode, inline!);
+}
+
+/** Selects a patch's targets; a target that selects nothing is reported (kustomize says nothing). */
+function selectTargets(resources: Resource[], target: Selector, entry: YMap, src: PatchSource, warn: (w: StepWarning) => void): Resource[] {
+  const selected = select(resources, target, entry);
+  if (selected.length === 0) {
+    const what = Object.entries(target).map(([key, v]) => `${key}=${v}`).join(', ');
+    warn({ code: 'patch-target-unmatched', message: `the target (${what}) of ${src.label} selects no object; the patch has no effect`, origin: get(entry, 'target')?.origin ?? entry.origin, data: { target: what } });
   }
-  return { text: inline!, file: k.file, shift: inlineShift(patchNode, loader, k.file), label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${patchNode?.origin?.line ?? '?'}` };
+  return selected;
 }
 
 function isJsonPatch(docs: YNode[]): boolean {
   return docs.length === 1 && isSeq(docs[0]);
 }
 
-export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader): Resource[] {
+export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): Resource[] {
   let current = resources;
   for (const entry of mapList(k, 'patches')) {
     const src = loadSource(k, loader, entry);
@@ -132,7 +137,7 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
     if (isJsonPatch(docs)) {
       if (!target) fail(`must specify a target for JSON patch ${src.label}`, entry.origin);
       const ops = readJsonPatch(docs[0]);
-      for (const r of select(current, target, entry)) {
+      for (const r of selectTargets(current, target, entry, src, warn)) {
         storePreviousId(r);
         r.node = applyJsonPatch(r.node, ops, src.label) as YMap;
       }
@@ -142,7 +147,7 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
     const patches = docs as YMap[];
     if (target) {
       if (patches.length > 1) fail(`multiple strategic-merge patches in one patches entry cannot have a target: ${src.label}`, entry.origin);
-      const selected = new Set(select(current, target, entry));
+      const selected = new Set(selectTargets(current, target, entry, src, warn));
       // With a target, the patch takes the target's apiVersion: only its body is merged.
       const forTarget = (r: Resource): YMap => {
         const p = clone(patches[0]);
@@ -167,10 +172,9 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
     let src: PatchSource;
     const asFile = !value.includes('\n') ? loader.resolveAny(k.dir, value, item.origin) : undefined;
     if (asFile && loader.stat(asFile) === 'file') {
-      const file = loader.resolve(k.dir, value, item.origin);
-      src = { text: loader.readText(file, item.origin), file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, loader };
+      src = fileSource(k, loader, loader.resolve(k.dir, value, item.origin), item.origin);
     } else {
-      src = { text: value, file: k.file, shift: inlineShift(item, loader, k.file), label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${item.origin?.line ?? '?'}` };
+      src = inlineSource(k, loader, item, value);
       const docs0 = docsOf(src);
       if (docs0.length === 0 || !docs0.every(isMap)) fail(`patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`, item.origin, 'missing-file');
     }
@@ -184,7 +188,7 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
   return current;
 }
 
-export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader): void {
+export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): void {
   for (const entry of mapList(k, 'patchesJson6902')) {
     const target: Selector | undefined = readSelector(get(entry, 'target'));
     if (!target) fail('patchesJson6902 entry needs a target', entry.origin);
@@ -192,7 +196,7 @@ export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile
     const docs = docsOf(src);
     if (!isJsonPatch(docs)) fail(`${src.label}: a JSON6902 patch must be a list of operations`, entry.origin);
     const ops = readJsonPatch(docs[0]);
-    for (const r of select(resources, target, entry)) {
+    for (const r of selectTargets(resources, target, entry, src, warn)) {
       storePreviousId(r);
       r.node = applyJsonPatch(r.node, ops, src.label) as YMap;
     }

@@ -5,6 +5,7 @@
 
 import { FileSystem } from '../fs';
 import { Origin, YMap, YNode, get, getString } from '../yaml/node';
+import { blockScalarShift } from '../yaml/blockScalar';
 import { parseYaml } from '../yaml/parse';
 import { stampLayer } from './provenance';
 import { ValuesProblem } from './types';
@@ -41,29 +42,6 @@ export function dataEntry(obj: YMap, key: string): DataEntry | undefined {
   const v = get(get(obj, 'data'), key);
   if (v && v.kind === 'scalar') return { text: v.value === null ? '' : String(v.value), node: v, decoded: false };
   return v ? { text: '', node: v, decoded: false } : undefined;
-}
-
-/**
- * Where the text of a block scalar starts in its file (`shift` for parseYaml), when the file
- * still shows that text line for line (lines that held `${VAR}` may differ after substitution).
- */
-export function blockScalarShift(fileText: string, origin: Origin, text: string): { line: number; col: number } | undefined {
-  const lines = fileText.split(/\r?\n/);
-  const header = lines[origin.line - 1];
-  if (header === undefined) return undefined;
-  const indicator = header.slice(origin.col - 1);
-  if (!/^\|[-+]?\s*(#.*)?$/.test(indicator)) return undefined; // folded or explicit indentation: no line-for-line mapping
-  const content = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  let indent = -1;
-  for (let i = origin.line; i < lines.length && indent < 0; i++) if (lines[i].trim() !== '') indent = lines[i].length - lines[i].trimStart().length;
-  if (indent <= 0) return undefined;
-  for (let k = 0; k < content.length; k++) {
-    const fileLine = lines[origin.line + k];
-    if (fileLine === undefined) return undefined;
-    const expected = fileLine.trim() === '' ? '' : fileLine.slice(indent);
-    if (expected !== content[k].replace(/\s+$/, '') && expected.replace(/\s+$/, '') !== content[k] && !fileLine.includes('${')) return undefined;
-  }
-  return { line: origin.line, col: indent };
 }
 
 export interface ParsedValues {
