@@ -108,7 +108,6 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
     externalLookup: extraRoots.length ? externalLookupFor(fs, extraRoots, cache) : undefined,
     helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
     sourceRoots,
-    readBinary: (p) => fs.readBytes?.(p),
   };
 }
 

@@ -107,7 +107,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   // then the fetched charts
   const located = ref ? locateChart(ref, fs, options) : undefined;
   const looked = located ? undefined : options.chartLookup?.(release, docs);
-  const loaded = looked ?? (located ? loadChartCached(located.path, located.fs, { readBinary: options.readBinary }) : undefined);
+  const loaded = looked ?? (located ? loadChartCached(located.path, located.fs) : undefined);
   if (loaded && !('error' in loaded)) {
     Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
     const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
