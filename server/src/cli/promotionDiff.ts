@@ -105,9 +105,11 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
   });
   let result = run(asked.length === 0);
   if (!isGitError(result) && asked.length) {
-    const known = charts.summary().length;
+    const found = () => charts.summary().filter((x) => !('error' in x.result)).length;
+    const known = found();
     for (const docs of asked.splice(0)) await charts.prepare(docs, isHelmRelease);
-    if (charts.summary().length > known) result = run(true);
+    // charts that could not be read change nothing the report keeps (it keeps errors only)
+    if (found() > known) result = run(true);
   }
   if (isGitError(result)) {
     err(`flux-overlays promotion-diff: ${result.error}\n`);
