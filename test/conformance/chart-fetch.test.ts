@@ -1,11 +1,13 @@
 // Charts fetched from real servers (engine/charts + platform/): Debian's docker-registry
 // anonymous over plain HTTP (`insecure: true`), with htpasswd basic auth (credentials from the
-// config.json the reference `helm registry login` writes) and with TLS from a throwaway CA;
-// an HTTP Helm repository (`helm repo index` output) served by node, with relative and
-// absolute chart URLs. Charts are ../shared/charts packaged by the reference helm. The values
-// must equal what the same chart read from its folder gives; faults (registry down, 401, 403,
-// 404, truncated or corrupt .tgz, digest mismatch, no answer, no matching version) must each
-// be one clear problem on the release's chart line, with nothing left in the cache.
+// config.json the reference `helm registry login` writes, and from Docker's config.json), with
+// TLS from a throwaway CA, and with `auth: token` and a token server written for the test
+// (anonymous and Basic-authenticated bearer tokens: JWTs the registry verifies); an HTTP Helm
+// repository (`helm repo index` output) served by node, with relative and absolute chart URLs.
+// Charts are ../shared/charts packaged by the reference helm. The values must equal what the
+// same chart read from its folder gives; faults (registry down, 401, 403, 404, truncated or
+// corrupt .tgz, digest mismatch, no answer, no matching version) must each be one clear problem
+// on the release's chart line, with nothing left in the cache.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -19,10 +21,10 @@ import { computeEffectiveValues, isHelmRelease } from '../../server/src/engine/v
 import { helmValues } from '../../server/src/engine/values/dependencies';
 import { parseYaml } from '../../server/src/engine/yaml/parse';
 import { YMap, toJS } from '../../server/src/engine/yaml/node';
-import { DiskChartStore } from '../../server/src/platform/diskChartStore';
+import { DiskChartStore, registryConfigTexts } from '../../server/src/platform/diskChartStore';
 import { NodeHttpClient } from '../../server/src/platform/nodeHttp';
 import { CHARTS } from '../support/paths';
-import { Fault, freePort, helm, makeTls, packageChart, registryAvailable, serveFolder, startRegistry } from '../support/registry';
+import { Fault, freePort, helm, helmAsync, makeTls, packageChart, registryAvailable, serveFolder, startRegistry, startTokenServer } from '../support/registry';
 
 const skip = registryAvailable() || (fs.existsSync(CHARTS) ? false : `charts not found at ${CHARTS}`);
 
@@ -131,6 +133,62 @@ test('charts from a real OCI registry and an HTTP Helm repository', { skip }, as
       assert.match(no.problems.find((x) => x.code === 'chart-fetch')?.message ?? '', /unauthorized \(401\).*helm registry login/);
       const wrong = await run(text, dir, { configs: [JSON.stringify({ auths: { [authReg.host]: { auth: Buffer.from('ci:wrong').toString('base64') } } })] });
       assert.match(wrong.problems.find((x) => x.code === 'chart-fetch')?.message ?? '', /unauthorized \(401\)/);
+      assert.deepStrictEqual(blobs(dir), []);
+    });
+
+    await t.test("basic auth from Docker's config.json file (DOCKER_CONFIG), Helm's absent", async () => {
+      const docker = path.join(work, 'docker-basic');
+      fs.mkdirSync(docker);
+      fs.writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ auths: { [`http://${authReg.host}`]: { auth: Buffer.from('ci:s3cret').toString('base64') } } }));
+      const configs = registryConfigTexts({ DOCKER_CONFIG: docker, HELM_REGISTRY_CONFIG: path.join(work, 'no-helm.json') }, work);
+      assert.equal(configs.length, 1);
+      const r = await run(`${repoDoc(`oci://${authReg.host}/charts`, '  type: oci\n  insecure: true\n')}---\n${releaseDoc('podinfo', '6.14.1')}`, cache(), { configs });
+      assert.deepStrictEqual(r.problems.filter((p) => p.code.startsWith('chart')), []);
+      assert.deepStrictEqual(r.values, podinfoValues);
+    });
+
+    // ---- token auth: docker-registry `auth: token` with a token server written for the test
+    const tokens = await startTokenServer(path.join(work, 'token'), { ci: 's3cret' });
+    stops.push(tokens.stop);
+    const tokenReg = await startRegistry(path.join(work, 'reg-token'), { token: tokens.auth });
+    stops.push(tokenReg.stop);
+    // helm talks to the token server in this process: asynchronous calls
+    await helmAsync(home, ['registry', 'login', tokenReg.host, '-u', 'ci', '-p', 's3cret', '--plain-http']);
+    await helmAsync(home, ['push', podinfo, `oci://${tokenReg.host}/public/charts`, '--plain-http']);
+    await helmAsync(home, ['push', podinfo, `oci://${tokenReg.host}/private/charts`, '--plain-http']);
+    assert.ok(tokens.requests.some((r) => r.who === 'ci' && r.granted.includes('push')), 'helm pushed with a token');
+    await t.test('anonymous bearer token from WWW-Authenticate (public repository); 401 for a private one', async () => {
+      const before = tokens.requests.length;
+      const r = await run(`${repoDoc(`oci://${tokenReg.host}/public/charts`, '  type: oci\n  insecure: true\n')}---\n${releaseDoc('podinfo', '6.14.1')}`, cache());
+      assert.deepStrictEqual(r.problems.filter((p) => p.code.startsWith('chart')), []);
+      assert.deepStrictEqual(r.values, podinfoValues);
+      const ours = tokens.requests.slice(before);
+      assert.ok(ours.length >= 1);
+      assert.deepStrictEqual(ours.map((x) => [x.who, x.service, x.scope]), ours.map(() => ['anonymous', tokens.auth.service, 'repository:public/charts/podinfo:pull']));
+      const semver = await run(ociRelease(`oci://${tokenReg.host}/public/charts/podinfo`, 'semver: "6.x"', '  insecure: true\n'), cache());
+      assert.deepStrictEqual(semver.values, podinfoValues, 'tags list through the token too');
+      const dir = cache();
+      const denied = await run(`${repoDoc(`oci://${tokenReg.host}/private/charts`, '  type: oci\n  insecure: true\n')}---\n${releaseDoc('podinfo', '6.14.1')}`, dir);
+      const p = denied.problems.filter((x) => x.code === 'chart-fetch');
+      assert.equal(p.length, 1);
+      assert.match(p[0].message, /unauthorized \(401\)/);
+      assert.equal(p[0].line, denied.chartLine);
+      assert.deepStrictEqual(blobs(dir), []);
+    });
+    await t.test("token for a private repository with Basic credentials from Docker's config.json; wrong ones refused by the token server", async () => {
+      const docker = path.join(work, 'docker-token');
+      fs.mkdirSync(docker);
+      fs.writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ auths: { [tokenReg.host]: { username: 'ci', password: 's3cret' } } }));
+      const configs = registryConfigTexts({ DOCKER_CONFIG: docker, HELM_REGISTRY_CONFIG: path.join(work, 'no-helm.json') }, work);
+      const text = `${repoDoc(`oci://${tokenReg.host}/private/charts`, '  type: oci\n  insecure: true\n')}---\n${releaseDoc('podinfo', '6.14.1')}`;
+      const before = tokens.requests.length;
+      const r = await run(text, cache(), { configs });
+      assert.deepStrictEqual(r.problems.filter((p) => p.code.startsWith('chart')), []);
+      assert.deepStrictEqual(r.values, podinfoValues);
+      assert.ok(tokens.requests.slice(before).every((x) => x.who === 'ci' && x.scope === 'repository:private/charts/podinfo:pull'));
+      const dir = cache();
+      const wrong = await run(text, dir, { configs: [JSON.stringify({ auths: { [tokenReg.host]: { auth: Buffer.from('ci:wrong').toString('base64') } } })] });
+      assert.match(wrong.problems.find((x) => x.code === 'chart-fetch')?.message ?? '', /token endpoint .*unauthorized \(401\)/);
       assert.deepStrictEqual(blobs(dir), []);
     });
 

@@ -9,7 +9,6 @@
 // subchart's scoped values are compared too). Our side reads the original chart.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,47 +19,7 @@ import { helmValues } from '../../server/src/engine/values/dependencies';
 import { parseYaml } from '../../server/src/engine/yaml/parse';
 import { YMap, toJS } from '../../server/src/engine/yaml/node';
 import { CHARTS, HELM } from '../support/paths';
-
-const DUMP = (id: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump-${id}\ndata:\n  values.json: {{ .Values | toJson | quote }}\n`;
-
-/** Copies a chart replacing every application chart's templates by a values dump; returns the dump ids by subchart path. */
-function dumpCopy(src: string, dst: string, id = 'root'): string[] {
-  fs.cpSync(src, dst, { recursive: true, filter: (p) => !/\/(templates|ci)(\/|$)/.test(path.relative(src, p).replace(/^/, '/')) || path.relative(src, p).includes('charts/') });
-  const chartYaml = fs.readFileSync(path.join(dst, 'Chart.yaml'), 'utf8');
-  const ids: string[] = [];
-  fs.rmSync(path.join(dst, 'templates'), { recursive: true, force: true });
-  fs.rmSync(path.join(dst, 'values.schema.json'), { force: true }); // values are compared, not validated
-  if (!/^type:\s*library\s*$/m.test(chartYaml)) {
-    fs.mkdirSync(path.join(dst, 'templates'));
-    fs.writeFileSync(path.join(dst, 'templates', 'dump.yaml'), DUMP(id));
-    ids.push(id);
-  }
-  const charts = path.join(dst, 'charts');
-  if (fs.existsSync(charts)) {
-    for (const e of fs.readdirSync(charts, { withFileTypes: true })) {
-      if (!e.isDirectory()) continue;
-      const sub = path.join(charts, e.name);
-      const tmp = sub + '.orig';
-      fs.renameSync(sub, tmp);
-      ids.push(...dumpCopy(tmp, sub, `${id}.${e.name}`));
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  return ids;
-}
-
-function helmDumps(chartDir: string, valueFiles: string[], home: string): Map<string, unknown> {
-  const args = ['template', 'rel', chartDir, '--namespace', 'ns'];
-  for (const f of valueFiles) args.push('-f', f);
-  const out = execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env: { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home } });
-  const dumps = new Map<string, unknown>();
-  for (const d of parseYaml(out, 'helm-output.yaml').documents) {
-    const j = toJS(d.root) as { metadata?: { name?: string }; data?: Record<string, string> } | undefined;
-    const name = j?.metadata?.name;
-    if (name?.startsWith('dump-') && j?.data) dumps.set(name.slice(5), JSON.parse(j.data['values.json']));
-  }
-  return dumps;
-}
+import { dumpCopy, helmDumps, scoped } from '../support/helmDump';
 
 function ours(chart: Chart, valueFiles: string[]): unknown {
   let user: YMap = { kind: 'map', pairs: [] };
@@ -70,14 +29,6 @@ function ours(chart: Chart, valueFiles: string[]): unknown {
     if (root && root.kind === 'map') user = root;
   }
   return toJS(helmValues(chart, user).values);
-}
-
-/** The subtree Helm gives the subchart at a dump id (`root.redis.common` -> values.redis.common). */
-function scoped(values: unknown, id: string, chart: Chart): unknown {
-  let v = values as Record<string, unknown>;
-  for (const seg of id.split('.').slice(1)) v = (v?.[seg] ?? {}) as Record<string, unknown>;
-  void chart;
-  return v;
 }
 
 function compare(t: { diagnostic(s: string): void }, chartDir: string, valueFiles: string[], work: string, label: string): void {
@@ -96,7 +47,7 @@ function compare(t: { diagnostic(s: string): void }, chartDir: string, valueFile
       continue;
     }
     compared++;
-    assert.deepStrictEqual(scoped(mine, id, loaded as Chart), helm.get(id), `${label}: values of ${id}`);
+    assert.deepStrictEqual(scoped(mine, id), helm.get(id), `${label}: values of ${id}`);
   }
   t.diagnostic(`${label}: ${compared} chart(s) compared`);
   fs.rmSync(copy, { recursive: true, force: true });

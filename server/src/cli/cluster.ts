@@ -60,7 +60,6 @@ export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: 
     values: {
       charts: charts.length ? charts : undefined,
       helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
-      readBinary: (p) => fs.readBytes(p),
       releaseFilter: releaseFilter(lastValue(args, 'release')),
     },
   });

@@ -1,24 +1,35 @@
-// `flux-overlays diff DIR_A DIR_B [--manifests]`: what differs between two overlays, as a
-// unified diff: the effective values of each HelmRelease (with --manifests, every rendered
-// object). Exit 0 when equal, 1 when they differ, 2 on error, like diff(1).
+// `flux-overlays diff DIR_A DIR_B [--manifests] [--offline]`: what differs between two overlays,
+// as a unified diff: the effective values of each HelmRelease, chart defaults included as in
+// `values` (fetched unless --offline); with --manifests, every rendered object. Exit 0 when
+// equal, 1 when they differ, 2 on error, like diff(1).
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
-import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../engine/workspace';
+import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts, renderOverlay } from '../engine/workspace';
+import { isHelmRelease } from '../engine/values/effective';
+import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, evalOptions, formatOverlayProblem } from './values';
+import { SHARED_VALUES, buildError, cliChartService, evalOptions, formatOverlayProblem, shouldReport } from './values';
 
-export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--show-secrets]`;
+export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--offline] [--show-secrets]`;
 
-export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.positionals.length !== 2) throw new UsageError(DIFF_USAGE);
   const fs = new DiskFileSystem();
   const options = evalOptions(args, fs, err, args.positionals);
+  // chart defaults on both sides, as `values` has them (fetched unless --offline)
+  const charts = cliChartService(args, err);
+  for (const dir of args.positionals) {
+    if (fs.stat(path.resolve(dir)) !== 'dir') continue;
+    await charts.prepare(renderOverlay(fs, path.resolve(dir), options).objects.map((o) => o.node as YMap), isHelmRelease);
+  }
+  options.chartLookup = (release, docs) => charts.lookup(release, docs);
+  const chartsSaid = new Set<string>();
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
     const r = overlayValues(fs, path.resolve(dir), options);
-    for (const p of r.problems) if (p.severity !== 'info') err(formatOverlayProblem(p) + '\n');
+    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(formatOverlayProblem(p) + '\n');
     const e = buildError(r);
     return e ? { dir, error: e } : { dir, r };
   });
@@ -38,4 +49,4 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   return text ? 1 : 0;
 }
 
-registerCommand('diff', { flags: ['manifests', 'show-secrets', 'help'], values: SHARED_VALUES, usage: DIFF_USAGE, run: runDiff });
+registerCommand('diff', { flags: ['manifests', 'show-secrets', 'offline', 'help'], values: SHARED_VALUES, usage: DIFF_USAGE, run: runDiff });

@@ -1,18 +1,21 @@
 // `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
 // [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
 // overlays (every overlay that differs, `production` first; `--overlay` limits it to one name),
-// read from git objects only (no checkout; working tree, index and refs untouched).
+// read from git objects only (no checkout; working tree, index and refs untouched). Values
+// include chart defaults as in `values` (fetched unless --offline).
 // Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
 // when an overlay fails to build after the merge (the report is printed first).
 
 import { ComponentChange, GitRepository, PromotionDiff, isGitError, promotionDiff } from '../engine/git';
 import { DiskFileSystem } from '../engine/fs';
+import { isHelmRelease } from '../engine/values/effective';
+import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';
-import { SHARED_VALUES, evalOptions, formatOverlayProblem } from './values';
+import { SHARED_VALUES, cliChartService, evalOptions, formatOverlayProblem } from './values';
 
-export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--show-secrets]`;
+export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--offline] [--show-secrets]`;
 
 const STATUS_TEXT: Record<ComponentChange['status'], string> = {
   modified: 'changed',
@@ -70,7 +73,7 @@ export function formatMarkdown(d: PromotionDiff): string {
   return out;
 }
 
-export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (args.positionals.length) throw new UsageError(PROMOTION_USAGE);
   if (args.values.has('cluster')) return runClusterPromotion(args, out, err);
   const format = lastValue(args, 'format') ?? 'text';
@@ -83,18 +86,38 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   }
   const fs = new DiskFileSystem();
   const tty = process.stderr.isTTY === true;
-  const result = promotionDiff(repo, {
+  // Chart defaults as `values` has them (fetched unless --offline). The overlays are built from
+  // git objects inside promotionDiff, so the releases are known only once it ran: a first run
+  // collects them, their charts are fetched (or read from the cache), and a second run uses them.
+  const charts = cliChartService(args, err);
+  const asked: YMap[][] = [];
+  const run = (progress: boolean) => promotionDiff(repo, {
     ...evalOptions(args, fs, err),
     from: lastValue(args, 'from') ?? 'main',
     to: lastValue(args, 'to') ?? 'production',
     overlay: lastValue(args, 'overlay'),
-    onProgress: tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
+    chartLookup: (release, docs) => {
+      const found = charts.lookup(release, docs);
+      if (found === undefined) asked.push(docs as YMap[]);
+      return found;
+    },
+    onProgress: progress && tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
   });
+  let result = run(asked.length === 0);
+  if (!isGitError(result) && asked.length) {
+    const found = () => charts.summary().filter((x) => !('error' in x.result)).length;
+    const known = found();
+    for (const docs of asked.splice(0)) await charts.prepare(docs, isHelmRelease);
+    // charts that could not be read change nothing the report keeps (it keeps errors only)
+    if (found() > known) result = run(true);
+  }
   if (isGitError(result)) {
     err(`flux-overlays promotion-diff: ${result.error}\n`);
     return 2;
   }
   for (const c of result.changes) for (const p of c.problems) err(`${c.component}: ${formatOverlayProblem(p)}\n`);
+  // the report keeps errors only; a chart that could not be read is said here (its defaults are missing)
+  for (const { result: r } of charts.summary()) if ('error' in r) err(`${r.offline ? 'info' : 'warning'}: chart ${r.error}; values shown without the chart's defaults\n`);
   if (result.conflicts.length) err(`warning: merging ${result.from} into ${result.to} conflicts in ${result.conflicts.join(', ')}\n`);
   if (format === 'json') out(JSON.stringify(result, null, 2) + '\n');
   else if (format === 'markdown') out(formatMarkdown(result));
@@ -106,4 +129,4 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });
+registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'offline', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });

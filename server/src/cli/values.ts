@@ -108,7 +108,6 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
     externalLookup: extraRoots.length ? externalLookupFor(fs, extraRoots, cache) : undefined,
     helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
     sourceRoots,
-    readBinary: (p) => fs.readBytes?.(p),
   };
 }
 
@@ -120,6 +119,21 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
   const ns = spec.slice(0, i);
   const name = spec.slice(i + 1);
   return (n, m) => n === ns && m === name;
+}
+
+/**
+ * Whether a problem goes to stderr: not infos, except that a chart which could not be read is
+ * always said (the values lack its defaults), once per chart rather than once per release or
+ * folder (`said` remembers them across a run).
+ */
+export function shouldReport(p: OverlayProblem, said: Set<string>): boolean {
+  if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
+    const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
+    if (said.has(chart)) return false;
+    said.add(chart);
+    return true;
+  }
+  return p.severity !== 'info';
 }
 
 /** The first build error of an overlay as one line, or undefined when it built. */
@@ -145,7 +159,6 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
   let failed = false;
-  // "chart X is not available offline" is said once per chart, not once per release or folder.
   const chartsSaid = new Set<string>();
   for (const dir of args.positionals) {
     const abs = path.resolve(dir);
@@ -157,14 +170,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
       continue;
     }
     const r = overlayValues(fs, abs, options);
-    for (const p of r.problems) {
-      if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
-        const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
-        if (chartsSaid.has(chart)) continue;
-        chartsSaid.add(chart);
-      } else if (p.severity === 'info') continue;
-      err(formatOverlayProblem(p) + '\n');
-    }
+    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(formatOverlayProblem(p) + '\n');
     const be = buildError(r);
     if (be) {
       failed = true;

@@ -126,7 +126,6 @@ export class ServerState {
           ...(charts ? { chartLookup: (release: YMap, docs: readonly YMap[]) => this.chartLookup(charts, release, docs) } : {}),
           charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
           sourceRoots: this.roots,
-          readBinary: (f: string) => this.fs.readBytes(f),
           // Other workspace folders are searched without configuration (keos-system-services
           // open beside keos-apps); fluxOverlays.extraRoots adds repositories not open.
           ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.settings.extraRoots.map((r) => this.abs(r)), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),

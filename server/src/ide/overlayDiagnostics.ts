@@ -19,6 +19,7 @@ import { parseValuesText } from '../engine/values/sources';
 import { isSecretMark } from '../engine/secrets';
 import { EffectiveRelease } from '../engine/values/effective';
 import { chartFor, chartKeys } from '../engine/charts/docs';
+import { schemaScopes } from '../engine/charts/schemaScopes';
 import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, toJS } from '../engine/yaml/node';
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -239,33 +240,44 @@ function nodeAt(root: YNode, pointer: string): YNode | undefined {
   return n;
 }
 
-function describe(e: ErrorObject): string {
-  const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(values)';
+function describe(e: ErrorObject, prefix: readonly string[] = []): string {
+  const rel = e.instancePath ? e.instancePath.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  const where = [...prefix, ...rel].join('.') || '(values)';
   if (e.keyword === 'additionalProperties') return `${where}: \`${(e.params as { additionalProperty: string }).additionalProperty}\` is not allowed`;
   if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
   return `${where} ${e.message ?? 'is invalid'}`;
 }
 
+/**
+ * Values that a values.schema.json of the release's chart refuses, at the line that set them:
+ * the chart's schema over all values, and each enabled subchart's over its scoped values
+ * (globals included), as Helm validates before rendering (engine/charts/schemaScopes.ts).
+ */
 function valuesSchema(index: WorkspaceIndex, file: string): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   for (const { dir } of index.overlaysOf(file)) {
     for (const r of index.effectiveValues(dir)) {
-      const validate = r.chart.found ? validatorFor(r.chart.schema) : undefined;
-      if (!validate || validate(toJS(r.values))) continue;
-      for (const e of validate.errors ?? []) {
-        let n = nodeAt(r.values, e.instancePath);
-        if (e.keyword === 'additionalProperties' && isMap(n)) {
-          const key = (e.params as { additionalProperty: string }).additionalProperty;
-          const pair = n.pairs.find((p) => p.key === key);
-          if (pair?.keyOrigin?.file === file) {
-            out.push({ ...at(pair.keyOrigin, file), severity: 'error', code: 'values-schema', message: `${describe(e)} by the values.schema.json of chart ${r.chart.name} (${path.posix.basename(dir)}: Helm would refuse the release)` });
-            continue;
+      if (!r.chart.found || !r.chart.tree) continue;
+      for (const scope of schemaScopes(r.chart.tree, r.chart.subchartTrees ?? [], r.values)) {
+        const validate = validatorFor(scope.schema);
+        if (!validate || validate(toJS(scope.values))) continue;
+        const whose = scope.path.length ? `subchart ${scope.path.join('.')}${scope.chart !== scope.path[scope.path.length - 1] ? ` (chart ${scope.chart})` : ''} of chart ${r.chart.name}` : `chart ${r.chart.name}`;
+        const message = (e: ErrorObject) => `${describe(e, scope.path)} by the values.schema.json of ${whose} (${path.posix.basename(dir)}: Helm would refuse the release)`;
+        for (const e of validate.errors ?? []) {
+          let n = nodeAt(scope.values, e.instancePath);
+          if (e.keyword === 'additionalProperties' && isMap(n)) {
+            const key = (e.params as { additionalProperty: string }).additionalProperty;
+            const pair = n.pairs.find((p) => p.key === key);
+            if (pair?.keyOrigin?.file === file) {
+              out.push({ ...at(pair.keyOrigin, file), severity: 'error', code: 'values-schema', message: message(e) });
+              continue;
+            }
+            n = pair?.value ?? n;
           }
-          n = pair?.value ?? n;
+          if (!n?.origin || n.origin.file !== file) continue;
+          if (n.kind === 'scalar' && typeof n.value === 'string' && (isSecretMark(n.value) || n.value.includes('${'))) continue;
+          out.push({ ...at(n.origin, file), severity: 'error', code: 'values-schema', message: message(e) });
         }
-        if (!n?.origin || n.origin.file !== file) continue;
-        if (n.kind === 'scalar' && typeof n.value === 'string' && (isSecretMark(n.value) || n.value.includes('${'))) continue;
-        out.push({ ...at(n.origin, file), severity: 'error', code: 'values-schema', message: `${describe(e)} by the values.schema.json of chart ${r.chart.name} (${path.posix.basename(dir)}: Helm would refuse the release)` });
       }
     }
   }

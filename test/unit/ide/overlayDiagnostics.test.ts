@@ -1,6 +1,7 @@
 // The overlay-aware diagnostics (ide/overlayDiagnostics.ts) on in-memory workspaces:
 // values key typos against the base layer, patch targets that select nothing, `${VAR}` the
-// selected cluster profile does not set, and values against a local chart's values.schema.json.
+// selected cluster profile does not set, and values against a local chart's values.schema.json
+// and its subcharts' (scoped values, globals, aliases; disabled subcharts not checked).
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
@@ -159,6 +160,31 @@ describe('values-schema', () => {
     assert.match(got[0].message, /replicaCount must be >= 1 by the values\.schema\.json of chart app/);
     assert.match(got[1].message, /`pullPolicy` is not allowed/);
     assert.deepEqual(only(computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }), 'values-schema'), []);
+  });
+  // subchart schemas: db (enabled) checks its scoped values and the globals copied down; the
+  // aliased copy `cache` is disabled by its condition, so its schema says nothing
+  const dbSchema = JSON.stringify({ type: 'object', properties: { port: { type: 'integer' }, global: { type: 'object', properties: { region: { enum: ['eu', 'us'] } } } } });
+  const family = {
+    [`${R}/charts/app/Chart.yaml`]: 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.0.0\n  - name: db\n    alias: cache\n    version: 1.0.0\n    condition: cache.enabled\n',
+    [`${R}/charts/app/values.yaml`]: 'replicaCount: 1\ncache:\n  enabled: false\n',
+    [`${R}/charts/app/charts/db/Chart.yaml`]: 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
+    [`${R}/charts/app/charts/db/values.yaml`]: 'port: 5432\n',
+    [`${R}/charts/app/charts/db/values.schema.json`]: dbSchema,
+  };
+  it("checks each enabled subchart's values and globals against its own schema, at the user's line", () => {
+    const file = `${R}/app/staging/patch.yaml`;
+    const index = workspace({ ...family, [file]: patch('    db:\n      port: "5432"\n    cache:\n      port: nope\n    global:\n      region: mars\n') }, [{ name: 'app', path: `${R}/charts/app` }]);
+    const got = only(computeDiagnostics(index, file, { validation: true }), 'values-schema');
+    assert.deepEqual(got.map((g) => [g.line, g.severity]), [[8, 'error'], [12, 'error']]);
+    assert.match(got[0].message, /^db\.port must be integer by the values\.schema\.json of subchart db of chart app/);
+    assert.match(got[1].message, /^db\.global\.region must be one of "eu", "us" by the values\.schema\.json of subchart db/);
+  });
+  it('an aliased subchart once enabled is checked under its alias', () => {
+    const file = `${R}/app/staging/patch.yaml`;
+    const index = workspace({ ...family, [file]: patch('    cache:\n      enabled: true\n      port: nope\n') }, [{ name: 'app', path: `${R}/charts/app` }]);
+    const got = only(computeDiagnostics(index, file, { validation: true }), 'values-schema');
+    assert.deepEqual(got.map((g) => g.line), [9]);
+    assert.match(got[0].message, /^cache\.port must be integer by the values\.schema\.json of subchart cache \(chart db\) of chart app/);
   });
   it('says nothing without the chart', () => {
     const file = `${R}/app/staging/patch.yaml`;

@@ -179,8 +179,8 @@ test('chart defaults from a .tgz in Helm repository cache, version constraint re
     nodeFs.writeFileSync(path.join(cache, 'podinfo-7.0.0.tgz'), 'not used');
     const hr = release('', '  values:\n    replicaCount: 2\n').replace('chart: ./charts/podinfo', 'chart: podinfo\n      version: "6.5.x"').replace('GitRepository', 'HelmRepository');
     const { fs: mem, docs } = build({ '/repo/hr.yaml': hr });
-    const disk = new MemoryFileSystem({ readFile: (p) => mem.readFile(p), stat: (p) => mem.stat(p) ?? (nodeFs.existsSync(p) ? (nodeFs.statSync(p).isDirectory() ? 'dir' : 'file') : undefined), readDir: (p) => (nodeFs.existsSync(p) ? nodeFs.readdirSync(p) : []) });
-    const [r] = computeEffectiveValues(docs, disk, { helmRepositoryCache: cache, readBinary: (p) => nodeFs.readFileSync(p) });
+    const disk = new MemoryFileSystem({ readFile: (p) => mem.readFile(p), stat: (p) => mem.stat(p) ?? (nodeFs.existsSync(p) ? (nodeFs.statSync(p).isDirectory() ? 'dir' : 'file') : undefined), readDir: (p) => (nodeFs.existsSync(p) ? nodeFs.readdirSync(p) : []), readBytes: (p) => (nodeFs.existsSync(p) ? nodeFs.readFileSync(p) : undefined) });
+    const [r] = computeEffectiveValues(docs, disk, { helmRepositoryCache: cache });
     assert.equal(r.chart.found, true);
     assert.equal(r.chart.version, '6.5.1');
     assert.deepStrictEqual(toJS(r.values), { replicaCount: 2, fromTgz: true });

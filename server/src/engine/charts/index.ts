@@ -10,6 +10,7 @@ import { Chart } from './model';
 import { chartSourceOf, describeSource, sourceKey } from './source';
 
 export * from './layout';
+export * from './schemaScopes';
 export * from './load';
 export * from './model';
 export * from './source';

@@ -83,17 +83,13 @@ function tgzFiles(data: Uint8Array, label: string): ChartFiles | { error: string
   };
 }
 
-export interface LoadOptions {
-  readBinary?: (path: string) => Uint8Array | undefined;
-}
-
-/** Loads the chart at a folder or .tgz path (subcharts included). */
-export function loadChartTree(chartPath: string, fs: FileSystem, options: LoadOptions = {}): Chart | { error: string } {
+/** Loads the chart at a folder or .tgz path (subcharts included; a .tgz through `fs.readBytes`). */
+export function loadChartTree(chartPath: string, fs: FileSystem): Chart | { error: string } {
   if (fs.stat(chartPath) === 'dir') {
     if (fs.stat(path.posix.join(chartPath, 'Chart.yaml')) !== 'file') return { error: `${chartPath} is not a chart: no Chart.yaml` };
     return loadFrom(folderFiles(fs, chartPath), []);
   }
-  const data = options.readBinary?.(chartPath) ?? fs.readBytes?.(chartPath);
+  const data = fs.readBytes?.(chartPath);
   if (!data) return { error: `cannot read packaged chart ${chartPath}` };
   return loadChartBytes(data, chartPath);
 }
@@ -207,9 +203,9 @@ const tgzCache = new Map<string, Chart | { error: string }>();
  * the cache of fetched charts is content-addressed, so the same bytes load once per process.
  * Folders are read again every time (their files may be edited).
  */
-export function loadChartCached(chartPath: string, fs: FileSystem, options: LoadOptions = {}): Chart | { error: string } {
-  if (fs.stat(chartPath) === 'dir') return loadChartTree(chartPath, fs, options);
-  const data = options.readBinary?.(chartPath) ?? fs.readBytes?.(chartPath);
+export function loadChartCached(chartPath: string, fs: FileSystem): Chart | { error: string } {
+  if (fs.stat(chartPath) === 'dir') return loadChartTree(chartPath, fs);
+  const data = fs.readBytes?.(chartPath);
   if (!data) return { error: `cannot read packaged chart ${chartPath}` };
   const key = `${chartPath}\0${createHash('sha256').update(data).digest('hex')}`;
   let c = tgzCache.get(key);

@@ -28,8 +28,6 @@ export interface ChartOptions {
   helmRepositoryCache?: string;
   /** Folders in which GitRepository/Bucket chart paths are resolved (repository roots). */
   sourceRoots?: string[];
-  /** Binary reads for packaged charts; without it .tgz charts are reported as unreadable. */
-  readBinary?: (path: string) => Uint8Array | undefined;
 }
 
 export interface LoadedChart {

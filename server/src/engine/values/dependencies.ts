@@ -46,15 +46,15 @@ function compatible(constraint: string | undefined, version: string | undefined)
 const concat = (prefix: string, name: string) => (prefix === '' ? name : `${prefix}.${name}`);
 
 /** Values a release renders with: `user` (owned, modified) coalesced with the chart and its subcharts. */
-export function helmValues(chart: Chart, user: YMap, warnings: string[] = []): { values: YMap; enabled: string[] } {
+export function helmValues(chart: Chart, user: YMap, warnings: string[] = []): { values: YMap; enabled: string[]; subcharts: { path: string; chart: Chart }[] } {
   const root = work(chart);
   processDependencyEnabled(root, user, '', warnings);
   processDependencyImportValues(root, warnings);
   const values = coalesce(root, user, '', false, warnings);
-  const enabled: string[] = [];
-  const walk = (c: WChart, prefix: string) => c.deps.forEach((d) => (enabled.push(prefix + d.name), walk(d, `${prefix}${d.name}.`)));
+  const subcharts: { path: string; chart: Chart }[] = [];
+  const walk = (c: WChart, prefix: string) => c.deps.forEach((d) => (subcharts.push({ path: prefix + d.name, chart: d.chart }), walk(d, `${prefix}${d.name}.`)));
   walk(root, '');
-  return { values, enabled };
+  return { values, enabled: subcharts.map((s) => s.path), subcharts };
 }
 
 /** Which subcharts (and under which names) a chart renders with these user values. */

@@ -48,7 +48,8 @@ export interface EffectiveRelease {
   /** The HelmRelease object itself (from the input documents). */
   release: YMap;
   values: YMap;
-  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown; tree?: Chart; subcharts?: string[] };
+  /** `subcharts`: the enabled subcharts' paths (`parent.sub`, aliases applied); `subchartTrees` the same with their charts. */
+  chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown; tree?: Chart; subcharts?: string[]; subchartTrees?: { path: string; chart: Chart }[] };
   problems: ValuesProblem[];
 }
 
@@ -107,7 +108,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   // then the fetched charts
   const located = ref ? locateChart(ref, fs, options) : undefined;
   const looked = located ? undefined : options.chartLookup?.(release, docs);
-  const loaded = looked ?? (located ? loadChartCached(located.path, located.fs, { readBinary: options.readBinary }) : undefined);
+  const loaded = looked ?? (located ? loadChartCached(located.path, located.fs) : undefined);
   if (loaded && !('error' in loaded)) {
     Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
     const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
@@ -116,6 +117,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
     const r = helmValues(loaded, values, warnings);
     values = r.values;
     chart.subcharts = r.enabled;
+    chart.subchartTrees = r.subcharts;
     for (const w of warnings) problems.push({ severity: 'warning', message: `Helm: ${w}`, ...at(release.origin), code: 'helm-coalesce' });
   } else {
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
