@@ -7,7 +7,8 @@ import { DiskFileSystem } from '../engine/fs';
 import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../engine/workspace';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, evalOptions, formatOverlayProblem } from './values';
+import { SHARED_VALUES, buildError, evalOptions } from './values';
+import { problemLine } from './problems';
 
 export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--show-secrets]`;
 
@@ -18,7 +19,7 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
     const r = overlayValues(fs, path.resolve(dir), options);
-    for (const p of r.problems) if (p.severity !== 'info') err(formatOverlayProblem(p) + '\n');
+    for (const p of r.problems) if (p.severity !== 'info') err(problemLine(p) + '\n');
     const e = buildError(r);
     return e ? { dir, error: e } : { dir, r };
   });

@@ -10,7 +10,7 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues, renderOverlay } from '../engine/workspace';
+import { OverlayOptions, OverlayValues, externalLookupFor, overlayValues, renderOverlay } from '../engine/workspace';
 import { ChartService, credentialsFrom } from '../engine/charts';
 import { isHelmRelease } from '../engine/values/effective';
 import { NodeHttpClient } from '../platform/nodeHttp';
@@ -22,6 +22,7 @@ import { toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
+import { formatProblem, problemLine } from './problems';
 
 export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--offline] [--show-origin] [--show-secrets] [--json]`;
 
@@ -58,15 +59,6 @@ export function cliChartService(args: ParsedArgs, err: (s: string) => void): Cha
 
 export type EvalOptions = OverlayOptions & EffectiveValuesOptions;
 
-/** `file:line:col: message` for an overlay problem (with the kustomizations that led there). */
-export function formatOverlayProblem(p: OverlayProblem): string {
-  const where = p.file ? `${rel(p.file)}:${p.line ?? 1}:${p.col ?? 1}: ` : '';
-  const chain = (p.chain ?? []).filter((c) => c !== p.file);
-  const via = chain.length ? `\n  (included via ${chain.map((c) => rel(c)).join(' -> ')})` : '';
-  const release = p.release ? `[${p.release}] ` : '';
-  return `${p.severity}: ${where}${release}${p.message}${via}`;
-}
-
 /** The folder holding `.git` above `dir`, if any (GitRepository chart paths resolve there). */
 function repositoryRoot(fs: FileSystem, dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
@@ -84,7 +76,7 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
   const profile = lastValue(args, 'profile');
   if (profile !== undefined) {
     const loaded = loadProfile(fs, path.resolve(profile));
-    for (const p of loaded.problems) err(formatOverlayProblem({ ...p, step: 'substitute' }) + '\n');
+    for (const p of loaded.problems) err(problemLine(p) + '\n');
     if (loaded.problems.some((p) => p.code === 'profile-missing')) throw new UsageError(`--profile ${profile}: no such file`);
     variables = loaded.variables;
   }
@@ -125,7 +117,7 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
 /** The first build error of an overlay as one line, or undefined when it built. */
 export function buildError(r: OverlayValues): string | undefined {
   if (!r.failed) return undefined;
-  return r.problems.filter((p) => p.severity === 'error').map((p) => formatOverlayProblem(p).replace(/^error: /, '')).join('\n');
+  return r.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p)).join('\n');
 }
 
 export async function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -163,7 +155,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
         if (chartsSaid.has(chart)) continue;
         chartsSaid.add(chart);
       } else if (p.severity === 'info') continue;
-      err(formatOverlayProblem(p) + '\n');
+      err(problemLine(p) + '\n');
     }
     const be = buildError(r);
     if (be) {

@@ -25,9 +25,9 @@ import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, t
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
-function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
-  if (!o) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'span'> {
+  if (!o) return { span: { file, line: 1, col: 1, endLine: 1, endCol: 1 } };
+  return { span: { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } };
 }
 
 const rel = (index: WorkspaceIndex, f: string) => {
@@ -191,10 +191,10 @@ function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDia
   }
   // Untargeted strategic merge patches: kustomize fails; put the error on the entry too.
   for (const p of built.problems) {
-    if (p.code !== 'patch-no-target' || !p.file || p.file === file) continue;
+    if (p.code !== 'patch-no-target' || !p.span || p.span.file === file) continue;
     for (const entry of list.items) {
       const pathNode = get(entry, 'path');
-      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.file) {
+      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.span.file) {
         out.push({ ...at(pathNode.origin, file), severity: 'error', code: 'patch-target-none', message: `the patch ${pathNode.value} matches no object of this build: ${p.message}` });
       }
     }
@@ -225,7 +225,7 @@ function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly
             if (seen.has(key) || (after !== undefined && /[_a-zA-Z0-9]/.test(after)) || text[i - 1] === '$') continue;
             seen.add(key);
             const close = text.indexOf('}', i);
-            out.push({ file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
+            out.push({ span: { file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1 }, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
           }
         }
       }

@@ -147,7 +147,7 @@ describe('diagnostics', () => {
       const index = workspace({ [`${R}/app/base/release.yaml`]: vf(optional) });
       const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-elsewhere-xyz/.test(x.message));
       const line = vf(optional).split('\n').findIndex((l) => l.includes('kept-elsewhere-xyz')) + 1;
-      assert.deepEqual(d.map((x) => [x.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
+      assert.deepEqual(d.map((x) => [x.span.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
       if (!optional) assert.match(d[0].message, /fluxOverlays\.extraRoots/);
     }
   });
@@ -161,7 +161,7 @@ describe('diagnostics', () => {
       [`${R}/bad/dup.yaml`]: 'a: 1\na: 2\n',
       [`${R}/bad/hr.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  intervall: 5m\n  chart:\n    spec:\n      chart: x\n      sourceRef:\n        kind: HelmRepository\n        name: app-rep\n',
     });
-    const codes = (f: string) => computeDiagnostics(index, `${R}/bad/${f}`, { validation: true }).map((d) => `${d.severity}:${d.code}:${d.line}`);
+    const codes = (f: string) => computeDiagnostics(index, `${R}/bad/${f}`, { validation: true }).map((d) => `${d.severity}:${d.code}:${d.span.line}`);
     assert.ok(codes('kustomization.yaml').includes('error:missing-file:4'), codes('kustomization.yaml').join());
     assert.ok(codes('dup.yaml').includes('error:yaml-duplicate-key:2'), codes('dup.yaml').join());
     const hr = computeDiagnostics(index, `${R}/bad/hr.yaml`, { validation: true });

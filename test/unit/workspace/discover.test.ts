@@ -95,5 +95,5 @@ test('overlayValues on the example: substitution from a profile, values per rele
   assert.notDeepEqual(toJS(prod.releases[0].values), toJS(staging.releases[0].values));
   const missing = overlayValues(fs, path.join(root, 'components', 'nope'), { cache });
   assert.equal(missing.failed, true);
-  assert.ok(missing.problems.some((p) => p.step === 'build' && p.severity === 'error'));
+  assert.ok(missing.problems.some((p) => p.step === 'kustomize' && p.severity === 'error'));
 });

@@ -6,6 +6,7 @@
 
 import * as path from 'path';
 import { FileSystem } from '../fs';
+import { Problem, spanOf } from '../problem';
 import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
 import { defaultTransformerConfig, mergeConfig, TransformerConfig } from './builtinConfig';
 import { BuildError, fail } from './errors';
@@ -27,18 +28,8 @@ export interface BuildOptions {
   cache?: ParseCache;
 }
 
-export interface BuildProblem {
-  severity: 'error' | 'warning';
-  message: string;
-  code: string;
-  file?: string;
-  line?: number;
-  col?: number;
-  endLine?: number;
-  endCol?: number;
-  /** Kustomization files that led to the failing file, outermost first. */
-  chain: string[];
-}
+/** A build problem: step `kustomize`, with the kustomization files that led there (`chain`). */
+export type BuildProblem = Problem & { chain: string[] };
 
 export interface BuiltObject {
   node: YMap;
@@ -93,7 +84,7 @@ function appendResource(ra: Accumulator, ids: Set<string>, r: Resource, where?: 
 function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | undefined, originPath: string): Resource[] {
   const parsed = ctx.loader.parse(file, entryOrigin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol }, syntax.code);
+  if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
   const out: Resource[] = [];
   const add = (n: YNode) => {
     if (!isMap(n)) fail(`${file}: a resource must be a map (apiVersion, kind, metadata...)`, n.origin);
@@ -274,7 +265,7 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
     // kustomize reads merge keys for custom resources from this schema; we do not, so a
     // strategic merge on a list of a custom resource may differ: say so rather than guess.
     const o = k.root.pairs.find((p) => p.key === 'openapi')?.keyOrigin ?? openapi.origin;
-    ctx.warnings.push({ severity: 'warning', code: 'openapi-ignored', message: 'openapi: a custom OpenAPI schema is not read by flux-overlays; strategic merges on custom resources use the default rules (lists replaced)', chain: [k.file], ...(o ? { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } : {}) });
+    ctx.warnings.push({ severity: 'warning', code: 'openapi-ignored', message: 'openapi: a custom OpenAPI schema is not read by flux-overlays; strategic merges on custom resources use the default rules (lists replaced)', step: 'kustomize', chain: [k.file], ...(o ? { span: spanOf(o) } : {}) });
   }
   accumulateResources(ctx, k, ra, originPath);
   loadConfigurations(ctx.loader, k, ra);
@@ -378,11 +369,11 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
 function toProblem(e: unknown): BuildProblem {
   if (e instanceof BuildError) {
     const o = e.origin;
-    const p: BuildProblem = { severity: 'error', message: e.message, code: e.code, chain: e.chain.slice() };
-    if (o) Object.assign(p, { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol });
+    const p: BuildProblem = { severity: 'error', message: e.message, code: e.code, step: 'kustomize', chain: e.chain.slice() };
+    if (o) p.span = spanOf(o);
     return p;
   }
-  return { severity: 'error', message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal', chain: [] };
+  return { severity: 'error', message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal', step: 'kustomize', chain: [] };
 }
 
 /** Builds the kustomization in `dir` like `kustomize build` (kustomize v5). Never throws. */

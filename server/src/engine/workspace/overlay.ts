@@ -4,27 +4,15 @@
 // evaluating every overlay of a repository cheap.
 
 import { FileSystem } from '../fs';
-import { BuildProblem, BuiltObject, buildKustomization } from '../kustomize/build';
+import { BuiltObject, buildKustomization } from '../kustomize/build';
+import { Problem } from '../problem';
 import { LoadRestrictor, ParseCache } from '../kustomize/loader';
 import { SubstituteOptions, Variables, VariableReference, substituteDocuments } from '../substitute/postBuild';
 import { EffectiveRelease, EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
 import { YMap } from '../yaml/node';
 
-export type Step = 'build' | 'substitute' | 'values';
-
-export interface OverlayProblem {
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  code: string;
-  step: Step;
-  file?: string;
-  line?: number;
-  col?: number;
-  /** Kustomization files that led to the failing file (build problems). */
-  chain?: string[];
-  /** `namespace/name` of the release a values problem belongs to. */
-  release?: string;
-}
+/** A problem of one of the overlay's steps (`kustomize`, `substitute`, `values`); values problems name their `release`. */
+export type OverlayProblem = Problem;
 
 export interface OverlayOptions {
   cache?: ParseCache;
@@ -49,14 +37,10 @@ export interface OverlayValues extends RenderedOverlay {
   releases: EffectiveRelease[];
 }
 
-function fromBuild(p: BuildProblem): OverlayProblem {
-  return { severity: p.severity, message: p.message, code: p.code, step: 'build', file: p.file, line: p.line, col: p.col, chain: p.chain };
-}
-
 /** Build + substitution of `dir` (absolute). Never throws. */
 export function renderOverlay(fs: FileSystem, dir: string, options: OverlayOptions = {}): RenderedOverlay {
   const built = buildKustomization(fs, dir, { loadRestrictor: options.loadRestrictor, cache: options.cache });
-  const problems = built.problems.map(fromBuild);
+  const problems: Problem[] = [...built.problems];
   const failed = built.problems.some((p) => p.severity === 'error');
   if (failed) return { dir, objects: [], references: [], problems, failed, filesRead: built.filesRead };
   const sub = substituteDocuments(
@@ -65,7 +49,7 @@ export function renderOverlay(fs: FileSystem, dir: string, options: OverlayOptio
     options.variables,
     options.substitute,
   );
-  for (const p of sub.problems) problems.push({ ...p, step: 'substitute' });
+  problems.push(...sub.problems);
   const objects = built.objects.map((o, i) => ({ ...o, node: sub.documents[i] }));
   return { dir, objects, references: sub.references, problems, failed, filesRead: built.filesRead };
 }
@@ -82,7 +66,7 @@ export function overlayValues(fs: FileSystem, dir: string, options: OverlayOptio
   }
   const problems = [...rendered.problems];
   for (const r of releases) {
-    for (const p of r.problems) problems.push({ ...p, step: 'values', release: `${r.namespace}/${r.name}` });
+    for (const p of r.problems) problems.push({ ...p, release: `${r.namespace}/${r.name}` });
   }
   return { ...rendered, problems, releases };
 }
