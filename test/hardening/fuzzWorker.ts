@@ -9,7 +9,7 @@ import { buildKustomization } from '../../server/src/engine/kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES } from '../../server/src/engine/kustomize/loader';
 import { computeDiagnostics } from '../../server/src/ide/diagnostics';
 import { WorkspaceIndex } from '../../server/src/ide/workspaceIndex';
-import { overlayValues } from '../../server/src/engine/workspace';
+import { runOverlay } from '../../server/src/engine/workspace';
 
 export interface WorkerRequest {
   id: number;
@@ -77,7 +77,7 @@ function runCase(req: WorkerRequest): WorkerReply {
         }
       });
       guard(`values ${dir}`, () => {
-        const v = overlayValues(r.mem, dir, { cache: r.index.cache });
+        const v = runOverlay(r.mem, dir, { cache: r.index.cache });
         for (const p of v.problems) {
           if (isInternal(p.message, p.code)) findings.push({ kind: 'crash', what: `values ${dir}: ${p.message}` });
           else if (p.severity === 'error' && (!p.span?.file || !p.span?.line)) findings.push({ kind: 'no-location', what: `values ${dir}: ${p.message}` });

@@ -4,7 +4,7 @@
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
-import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../engine/workspace';
+import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseTexts } from '../engine/workspace';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
 import { SHARED_VALUES, buildError, evalOptions } from './values';
@@ -18,7 +18,7 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   const options = evalOptions(args, fs, err, args.positionals);
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
-    const r = overlayValues(fs, path.resolve(dir), options);
+    const r = runOverlay(fs, path.resolve(dir), options);
     for (const p of r.problems) if (p.severity !== 'info') err(problemLine(p) + '\n');
     const e = buildError(r);
     return e ? { dir, error: e } : { dir, r };

@@ -13,7 +13,7 @@ import { RenderedObject, renderChart } from '../engine/render/render';
 import { secretMark } from '../engine/secrets';
 import { effectiveValuesToGo } from '../engine/template/chartValues';
 import { GoMap } from '../engine/template/value';
-import { overlayValues } from '../engine/workspace';
+import { runOverlay } from '../engine/workspace';
 import { YMap, get, getString, toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
@@ -74,10 +74,10 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       err(`error: ${dir}: no such folder\n`);
       continue;
     }
-    const r = overlayValues(fs, abs, options);
+    const r = runOverlay(fs, abs, options);
     // The user's layers alone (no chart found, so nothing coalesced): Helm coalesces them over
     // the chart's defaults itself, with its own typing and null rules.
-    const userOnly = overlayValues(fs, abs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [] });
+    const userOnly = runOverlay(fs, abs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [] });
     const userValues = new Map(userOnly.releases.map((u) => [`${u.namespace}/${u.name}`, u.values]));
     for (const p of r.problems) if (p.severity === 'error') err(problemLine(p) + '\n');
     const be = buildError(r);

@@ -10,7 +10,7 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayValues, externalLookupFor, overlayValues, renderOverlay } from '../engine/workspace';
+import { OverlayOptions, OverlayRun, externalLookupFor, runOverlay } from '../engine/workspace';
 import { ChartService, credentialsFrom } from '../engine/charts';
 import { isHelmRelease } from '../engine/values/effective';
 import { NodeHttpClient } from '../platform/nodeHttp';
@@ -115,7 +115,7 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
 }
 
 /** The first build error of an overlay as one line, or undefined when it built. */
-export function buildError(r: OverlayValues): string | undefined {
+export function buildError(r: OverlayRun): string | undefined {
   if (!r.failed) return undefined;
   return r.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p)).join('\n');
 }
@@ -129,7 +129,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
   for (const dir of args.positionals) {
     const abs = path.resolve(dir);
     if (fs.stat(abs) !== 'dir') continue;
-    const rendered = renderOverlay(fs, abs, options);
+    const rendered = runOverlay(fs, abs, { ...options, manifestsOnly: true });
     await charts.prepare(rendered.objects.map((o) => o.node as YMap), isHelmRelease);
   }
   options.chartLookup = (release, docs) => charts.lookup(release, docs);
@@ -148,7 +148,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
       err(`error: ${msg}\n`);
       continue;
     }
-    const r = overlayValues(fs, abs, options);
+    const r = runOverlay(fs, abs, options);
     for (const p of r.problems) {
       if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
         const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;

@@ -1,6 +1,6 @@
 // The custom requests of server/src/protocol.ts, answered by the engine (ide/overlays.ts
 // for the workspace, ide/promotion.ts over git objects for a `promotion` source).
-import { PlainLineOrigin, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../ide/overlays';
+import { PlainLineOrigin, PlainRendered, effectiveValues, listOverlays, overlayManifests } from '../ide/overlays';
 import { clusterProfiles } from '../ide/clusterProfiles';
 import { clusterValues, discoverClusters } from '../ide/clusters';
 import {
@@ -87,7 +87,7 @@ export function onRenderOverlay(state: ServerState, params: RenderOverlayParams)
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
     return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile)));
   }
-  return toRendered(renderOverlay(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
+  return toRendered(overlayManifests(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
 }
 
 export function onPromotionDiff(state: ServerState, params: PromotionDiffParams): PromotionDiffResult {

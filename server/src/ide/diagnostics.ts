@@ -56,7 +56,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
         if (doc) broken.add(doc);
         else if (out.some((d) => d.code === SYNTAX)) continue;
       }
-      out.push({ span: { ...p.span, file }, severity: p.severity, message: p.message, code: p.code, step: 'yaml' });
+      out.push({ ...p, span: { ...p.span, file } });
     }
     if (!options.validation) return out;
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
@@ -64,9 +64,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     for (const d of parsed.documents) {
       if (!d.root || broken.has(d)) continue;
       for (const p of index.registry.validate(d.root, file, { partial })) {
-        const diag: FileDiagnostic = { span: { ...p.span, file }, severity: p.severity, message: p.message, code: p.code, step: 'schema' };
-        if (p.data) diag.data = { ...p.data };
-        out.push(diag);
+        out.push({ ...p, span: { ...p.span, file } });
       }
       if (isKust) out.push(...missingFiles(index, d.root, file));
       else out.push(...references(index, d.root, file));

@@ -5,8 +5,8 @@
 import * as path from 'path';
 import { Problem } from '../engine/problem';
 import { redactTree } from '../engine/secrets';
-import { loadProfile, substituteDocuments } from '../engine/substitute/postBuild';
-import { computeEffectiveValues } from '../engine/values/effective';
+import { Variables, loadProfile } from '../engine/substitute/postBuild';
+import { OverlayRun } from '../engine/workspace/pipeline';
 import { Origin, YMap, YNode, get, getString, scalar } from '../engine/yaml/node';
 import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -139,26 +139,26 @@ export function renderWithOrigins(shown: YNode[], root: string, multi: boolean):
   return { content: lines.join('\n'), origins };
 }
 
-function buildDocs(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: Problem[]): YMap[] {
-  const b = index.build(dir);
-  problems.push(...b.problems);
-  let docs = b.objects.map((o) => o.node);
+/** The pipeline on `dir` with the cluster profile's variables; its problems and the profile's go to `problems`. */
+function run(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: Problem[]): OverlayRun {
+  let variables: Variables | undefined;
   if (clusterProfile) {
     const prof = loadProfile(index.fs, clusterProfile);
     // The profile's own problems are not placed: the preview is not about the profile file.
     for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
-    const s = substituteDocuments(docs, index.fs, prof.variables);
-    for (const p of s.problems) problems.push({ ...p, severity: p.severity === 'error' ? 'error' : 'warning' });
-    docs = s.documents;
+    variables = prof.variables;
   }
-  return docs;
+  const r = index.overlay(dir, variables);
+  // A release's problems are listed with the release shown (effectiveValues), not all of them.
+  problems.push(...r.problems.filter((p) => p.release === undefined));
+  return r;
 }
 
 export function effectiveValues(index: WorkspaceIndex, file: string, overlay: string, root: string, release?: string, clusterProfile?: string): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
   if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
-  const releases = clusterProfile ? computeEffectiveValues(buildDocs(index, dir, clusterProfile, problems), index.fs, index.valuesOptions) : (buildDocs(index, dir, undefined, problems), index.effectiveValues(dir));
+  const releases = run(index, dir, clusterProfile, problems).releases;
   const chosen = release ? releases.find((r) => r.name === release) : releases[0];
   if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', code: 'no-release', step: 'values', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
   if (!release && releases.length > 1) problems.push({ severity: 'info', code: 'several-releases', step: 'values', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
@@ -180,10 +180,11 @@ export function collapseSops(n: YMap): YMap {
   return { ...n, pairs: n.pairs.map((p, j) => (j === i ? { ...p, value: marker } : p)) };
 }
 
-export function renderOverlay(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
+/** The manifests `overlay` renders for `file`'s component, with the origin of every line. */
+export function overlayManifests(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
   if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
-  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => collapseSops(d));
+  const docs = run(index, dir, clusterProfile, problems).objects.map((o) => collapseSops(o.node));
   return { ...renderWithOrigins(docs, root, true), problems };
 }

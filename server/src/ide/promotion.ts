@@ -11,7 +11,7 @@ import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { YNode, toJS } from '../engine/yaml/node';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
-import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../engine/workspace';
+import { Component, OverlayRun, componentOf, discoverComponents, runOverlay } from '../engine/workspace';
 import { PlainRendered, collapseSops, renderWithOrigins } from './overlays';
 import { Problem } from '../engine/problem';
 
@@ -156,7 +156,7 @@ export interface PromotionEvalOptions {
 }
 
 /** One side of a promotion; `release`: keep only that release's values problems. */
-function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: Problem[], release?: string): OverlayValues | undefined {
+function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: Problem[], release?: string): OverlayRun | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
     problems.push({ severity: 'error', code: 'git', message: repo.error, step: 'git' });
@@ -190,7 +190,7 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
     for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
     variables = prof.variables;
   }
-  const r = overlayValues(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
+  const r = runOverlay(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
   // No side label in the messages: the diff editor's title says which side is which, and the
   // same problem on both sides must read the same (no header hunk before the real changes).
   for (const p of r.problems) {

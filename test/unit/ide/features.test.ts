@@ -6,7 +6,7 @@ import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { complete } from '../../../server/src/ide/completion';
 import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
 import { codeLenses, definition, documentLinks, documentSymbols, hover, references } from '../../../server/src/ide/navigation';
-import { effectiveValues, listOverlays, renderOverlay } from '../../../server/src/ide/overlays';
+import { effectiveValues, listOverlays, overlayManifests } from '../../../server/src/ide/overlays';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { cursorContext } from '../../../server/src/ide/yamlText';
 import { cursor } from './cursor';
@@ -228,7 +228,7 @@ describe('custom request data', () => {
     assert.match(o?.layer ?? '', /values \(app\/production\/patch\.yaml\)/);
   });
   it('renders an overlay', () => {
-    const r = renderOverlay(index, `${R}/app`, 'staging', R);
+    const r = overlayManifests(index, `${R}/app`, 'staging', R);
     assert.match(r.content, /kind: HelmRelease/);
     assert.match(r.content, /kind: ConfigMap/);
   });

@@ -469,7 +469,7 @@ class ClusterEvaluation {
       extra.variables = Object.fromEntries([...vars].map(([key, v]) => [key, v.value]));
       const always = getString(postBuild, 'substituteStrategy') === 'Always';
       const sub = substituteDocuments(nodes, this.fs, vars, { strict: this.options.strict, always });
-      for (const pr of sub.problems) this.problem({ severity: pr.severity, code: pr.code, message: pr.message, ...pointAt(pr.span) }, chain);
+      for (const pr of sub.problems) this.problem(pr, chain);
       if (this.options.strict && sub.problems.some((x) => x.severity === 'error')) {
         this.finish(p, 'failed', dir, sourceReport, 0);
         return 'done';

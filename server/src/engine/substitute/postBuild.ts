@@ -41,7 +41,7 @@ export interface SubstituteOptions {
 }
 
 export interface SubstituteResult {
-  /** The documents after substitution (copies; the input is not modified). */
+  /** The documents after substitution: copies when variables are substituted, else the input documents (never modified). */
   documents: YMap[];
   references: VariableReference[];
   problems: Problem[];
@@ -63,8 +63,13 @@ export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, varia
   const documents = docs.map((doc) => {
     const meta = get(doc, 'metadata');
     if (getString(get(meta, 'annotations'), DISABLE_KEY) === 'disabled' || getString(get(meta, 'labels'), DISABLE_KEY) === 'disabled') return doc;
+    // Without variables nothing is replaced (references and syntax are only listed): no copy.
+    if (!active) {
+      visit(doc, (n) => substituteScalar(n, fs, undefined, options, references, problems));
+      return doc;
+    }
     const copy = clone(doc);
-    walk(copy, (n) => substituteScalar(n, fs, active ? variables : undefined, options, references, problems));
+    walk(copy, (n) => substituteScalar(n, fs, variables, options, references, problems));
     return copy;
   });
   return { documents, references, problems };
@@ -73,6 +78,12 @@ export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, varia
 /** Substitution problems are placed at a line and column, step `substitute`. */
 function place(o: Origin | undefined): Pick<Problem, 'span' | 'step'> {
   return o ? { span: { file: o.file, line: o.line, col: o.col }, step: 'substitute' } : { step: 'substitute' };
+}
+
+function visit(n: YNode, f: (n: YNode) => void): void {
+  if (n.kind === 'map') for (const p of n.pairs) visit(p.value, f);
+  else if (n.kind === 'seq') for (const i of n.items) visit(i, f);
+  else f(n);
 }
 
 function walk(n: YNode, f: (n: YNode) => YNode): YNode {
