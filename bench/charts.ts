@@ -20,7 +20,7 @@ import { ChartService } from '../server/src/engine/charts';
 import { DiskFileSystem } from '../server/src/engine/fs';
 import { ParseCache } from '../server/src/engine/kustomize/loader';
 import { isHelmRelease } from '../server/src/engine/values/effective';
-import { overlayValues, renderOverlay } from '../server/src/engine/workspace';
+import { runOverlay } from '../server/src/engine/workspace';
 import { YMap } from '../server/src/engine/yaml/node';
 import { parseYaml } from '../server/src/engine/yaml/parse';
 import { DiskChartStore } from '../server/src/platform/diskChartStore';
@@ -39,8 +39,8 @@ function warmValues(dirs: string[], store: DiskChartStore): Promise<{ ms: number
     let releases = 0;
     let withDefaults = 0;
     for (const d of dirs) {
-      await service.prepare(renderOverlay(disk, d, { cache }).objects.map((o) => o.node as YMap), isHelmRelease);
-      const r = overlayValues(disk, d, { cache, chartLookup: (rel, docs) => service.lookup(rel, docs) });
+      await service.prepare(runOverlay(disk, d, { cache, manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
+      const r = runOverlay(disk, d, { cache, chartLookup: (rel, docs) => service.lookup(rel, docs) });
       releases += r.releases.length;
       withDefaults += r.releases.filter((x) => x.chart.found).length;
     }
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const dirs = [...new Set(served.cases.map((c) => c.dir))];
     const fetchAll = new ChartService({ store, http: new NodeHttpClient(), timeoutMs: 30_000 });
     const disk = new DiskFileSystem();
-    for (const d of dirs) await fetchAll.prepare(renderOverlay(disk, d, {}).objects.map((o) => o.node as YMap), isHelmRelease);
+    for (const d of dirs) await fetchAll.prepare(runOverlay(disk, d, { manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
 
     // 2. warm path: values with chart defaults from the cache
     const first = await warmValues(dirs, store);

@@ -12,7 +12,7 @@ import { performance } from 'perf_hooks';
 import { DiskFileSystem } from '../server/src/engine/fs';
 import { GitRepository, isGitError, promotionDiff } from '../server/src/engine/git';
 import { ParseCache } from '../server/src/engine/kustomize/loader';
-import { discoverComponents, overlayValues } from '../server/src/engine/workspace';
+import { discoverComponents, runOverlay } from '../server/src/engine/workspace';
 import { CORPUS, HELM, KUBECTL, PROJECT_ROOT, kustomizationDirs } from '../test/support/paths';
 import { toJS } from '../server/src/engine/yaml/node';
 import { median } from './stats';
@@ -27,7 +27,7 @@ function allValues(dirs: string[], cache: ParseCache): { releases: number; error
   let releases = 0;
   let errors = 0;
   for (const d of dirs) {
-    const r = overlayValues(disk, d, { cache });
+    const r = runOverlay(disk, d, { cache });
     releases += r.releases.length;
     if (r.failed) errors++;
   }
@@ -53,7 +53,7 @@ function main(): void {
       return performance.now() - t;
     }),
   );
-  const withReleases = dirs.filter((d) => overlayValues(new DiskFileSystem(), d, { cache }).releases.length > 0);
+  const withReleases = dirs.filter((d) => runOverlay(new DiskFileSystem(), d, { cache }).releases.length > 0);
   t0 = performance.now();
   for (const d of withReleases) spawnSync(KUBECTL, ['kustomize', d], { encoding: 'utf8' });
   const kubectl = performance.now() - t0;
@@ -65,7 +65,7 @@ function main(): void {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-helm-'));
     const chart = path.join(PROJECT_ROOT, 'test', 'fixtures', 'charts', 'dump-values');
     const releaseValues: string[] = [];
-    for (const d of withReleases) for (const r of overlayValues(new DiskFileSystem(), d, { cache }).releases) releaseValues.push(JSON.stringify(toJS(r.values)));
+    for (const d of withReleases) for (const r of runOverlay(new DiskFileSystem(), d, { cache }).releases) releaseValues.push(JSON.stringify(toJS(r.values)));
     t0 = performance.now();
     releaseValues.forEach((v, i) => {
       const f = path.join(tmp, `v${i}.yaml`);

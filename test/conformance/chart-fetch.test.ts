@@ -47,7 +47,7 @@ async function run(text: string, cacheDir: string, o: { ca?: string; configs?: s
   const service = new ChartService({ store: new DiskChartStore(cacheDir), http: o.offline ? undefined : new NodeHttpClient(), offline: o.offline, ca: o.ca, timeoutMs: o.timeoutMs ?? 20_000, credentials: credentialsFrom(o.configs ?? []) });
   await service.prepare(docs, isHelmRelease);
   const [r] = computeEffectiveValues(docs, new MemoryFileSystem(undefined, { [file]: text }), { chartLookup: (rel, d) => service.lookup(rel, d) });
-  return { chartLine: chartLine(text), values: toJS(r.values), problems: r.problems.map((p) => ({ message: p.message, line: p.line, code: p.code })) };
+  return { chartLine: chartLine(text), values: toJS(r.values), problems: r.problems.map((p) => ({ message: p.message, line: p.span?.line, code: p.code })) };
 }
 
 function expected(chart: string): unknown {

@@ -36,7 +36,7 @@ function check(dir: string, checkedIn: boolean, loadRestrictor: 'RootOnly' | 'No
     for (const e of errors) assert.ok(!e.message.startsWith('internal error'), `we fail with an internal error: ${e.message}`);
     return;
   }
-  assert.deepEqual(errors.map((e) => `${e.file}:${e.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
+  assert.deepEqual(errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
   const got = ours.objects.map((o) => toJS(o.node));
   assert.deepEqual(got, ref.docs, `output differs from kubectl kustomize for ${dir}`);
   // What we print must read back as the same documents.

@@ -9,7 +9,7 @@ import { buildKustomization } from '../../server/src/engine/kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES } from '../../server/src/engine/kustomize/loader';
 import { computeDiagnostics } from '../../server/src/ide/diagnostics';
 import { WorkspaceIndex } from '../../server/src/ide/workspaceIndex';
-import { overlayValues } from '../../server/src/engine/workspace';
+import { runOverlay } from '../../server/src/engine/workspace';
 
 export interface WorkerRequest {
   id: number;
@@ -73,14 +73,14 @@ function runCase(req: WorkerRequest): WorkerReply {
         const b = buildKustomization(r.mem, dir, { cache: r.index.cache });
         for (const p of b.problems) {
           if (isInternal(p.message, p.code)) findings.push({ kind: 'crash', what: `build ${dir}: ${p.message}` });
-          else if (p.severity === 'error' && (!p.file || !p.line)) findings.push({ kind: 'no-location', what: `build ${dir}: ${p.message}` });
+          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line)) findings.push({ kind: 'no-location', what: `build ${dir}: ${p.message}` });
         }
       });
       guard(`values ${dir}`, () => {
-        const v = overlayValues(r.mem, dir, { cache: r.index.cache });
+        const v = runOverlay(r.mem, dir, { cache: r.index.cache });
         for (const p of v.problems) {
           if (isInternal(p.message, p.code)) findings.push({ kind: 'crash', what: `values ${dir}: ${p.message}` });
-          else if (p.severity === 'error' && (!p.file || !p.line)) findings.push({ kind: 'no-location', what: `values ${dir}: ${p.message}` });
+          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line)) findings.push({ kind: 'no-location', what: `values ${dir}: ${p.message}` });
         }
       });
     }
@@ -89,7 +89,7 @@ function runCase(req: WorkerRequest): WorkerReply {
       guard(`check ${f}`, () => {
         for (const d of computeDiagnostics(r.index, f, { validation: true })) {
           if (isInternal(d.message, d.code)) findings.push({ kind: 'crash', what: `check ${f}: ${d.message}` });
-          else if (d.severity === 'error' && !(d.line >= 1)) findings.push({ kind: 'no-location', what: `check ${f}: ${d.message}` });
+          else if (d.severity === 'error' && !(d.span.line >= 1)) findings.push({ kind: 'no-location', what: `check ${f}: ${d.message}` });
         }
       });
     }

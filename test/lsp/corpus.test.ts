@@ -19,7 +19,7 @@ describe('every corpus YAML file', { skip: !present && 'corpus absent' }, () => 
     index.scan();
     assert.ok(index.yamlFiles.size > 400);
     const bad: string[] = [];
-    for (const f of index.yamlFiles) for (const d of computeDiagnostics(index, f, { validation: true })) if ((d.severity === 'error' || d.severity === 'warning') && d.code !== 'deprecated-api-version') bad.push(`${f}:${d.line}: ${d.message}`);
+    for (const f of index.yamlFiles) for (const d of computeDiagnostics(index, f, { validation: true })) if ((d.severity === 'error' || d.severity === 'warning') && d.code !== 'deprecated-api-version') bad.push(`${f}:${d.span.line}: ${d.message}`);
     assert.deepEqual(bad, []);
   });
 });

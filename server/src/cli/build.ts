@@ -5,7 +5,8 @@ import { buildKustomization } from '../engine/kustomize/build';
 import { ParseCache } from '../engine/kustomize/loader';
 import { emitDocuments, emitJS } from '../engine/yaml/emit';
 import { ParsedArgs, UsageError, lastValue } from './args';
-import { describeOrigin, formatProblem } from './format';
+import { describeOrigin } from './format';
+import { formatProblem, problemLine } from './problems';
 
 export const BUILD_USAGE = `usage: flux-overlays build [--json] [--show-origin] [--show-secrets] [--load-restrictor rootonly|none] DIR...`;
 
@@ -34,7 +35,7 @@ export function runBuild(args: ParsedArgs, out: (s: string) => void, err: (s: st
   if (args.positionals.length > 1) throw new UsageError('build takes one DIR (use --json to build several)');
   const r = buildKustomization(fs, args.positionals[0], options);
   const errors = r.problems.filter((p) => p.severity === 'error');
-  for (const p of r.problems) err(`${p.severity}: ${formatProblem(p)}\n`);
+  for (const p of r.problems) err(problemLine(p) + '\n');
   if (errors.length) return 1;
   out(emitDocuments(r.objects.map((o) => o.node), { showOrigin: args.flags.has('show-origin'), describeOrigin, showSecrets }));
   return 0;

@@ -5,11 +5,11 @@ import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
 import { SnapshotFileSystem } from '../engine/snapshotFs';
 import { loadProfile } from '../engine/substitute/postBuild';
-import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic, formatDiagnostic } from '../ide/diagnostics';
+import { buildErrorsOutside, computeDiagnostics, DiagnosticOptions, FileDiagnostic } from '../ide/diagnostics';
 import { WorkspaceIndex } from '../ide/workspaceIndex';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
-import { rel } from './format';
+import { diagnosticLine, problemJson } from './problems';
 
 export const CHECK_USAGE = `usage: flux-overlays check [--format text|json] [--no-validation] [--profile FILE] [PATH...]   (default PATH: .)`;
 
@@ -49,9 +49,9 @@ export function runCheck(args: ParsedArgs, out: (s: string) => void, err: (s: st
   all.push(...buildErrorsOutside(index, unique));
   const errors = all.filter((d) => d.severity === 'error').length;
   if (format === 'json') {
-    out(JSON.stringify({ files: files.length, errors, warnings: all.filter((d) => d.severity === 'warning').length, diagnostics: all.map((d) => ({ ...d, file: rel(d.file) })) }, null, 2) + '\n');
+    out(JSON.stringify({ files: files.length, errors, warnings: all.filter((d) => d.severity === 'warning').length, diagnostics: all.map(problemJson) }, null, 2) + '\n');
   } else {
-    for (const d of all) out(formatDiagnostic(d, (f) => rel(f)) + '\n');
+    for (const d of all) out(diagnosticLine(d) + '\n');
     err(`${files.length} files checked: ${errors} error(s), ${all.filter((d) => d.severity === 'warning').length} warning(s)\n`);
   }
   return errors > 0 ? 1 : 0;

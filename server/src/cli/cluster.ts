@@ -17,18 +17,13 @@ import { get, getString, toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
+import { clusterProblemLine, problemJson } from './problems';
 import { releaseFilter } from './values';
 
 export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--assume-propagated] [--strict]`;
 
 function chainText(chain: readonly ApplierRef[]): string {
   return chain.map(describeApplier).join(' > ');
-}
-
-function problemLine(p: ClusterResult['problems'][number]): string {
-  const where = p.file ? `${rel(p.file)}:${p.line ?? 1}:${p.col ?? 1}: ` : '';
-  const via = p.chain?.length ? `\n  (applied via ${p.chain.join(' > ')})` : '';
-  return `${p.severity}: ${where}${p.message}${via}`;
 }
 
 export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
@@ -70,7 +65,7 @@ export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: 
       if (chartsSaid.has(chart)) continue;
       chartsSaid.add(chart);
     }
-    err(problemLine(p) + '\n');
+    err(clusterProblemLine(p) + '\n');
   }
   const failed = r.problems.some((p) => p.severity === 'error');
   const showOrigin = args.flags.has('show-origin');
@@ -80,7 +75,7 @@ export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: 
       appliers: r.appliers.map((a) => ({ kind: a.ref.kind, namespace: a.ref.namespace, name: a.ref.name, status: a.status, chain: a.chain.map(describeApplier), dir: a.dir && rel(a.dir), source: a.source && { ...a.source, path: a.source.path && rel(a.source.path) }, objects: a.objectCount, dependsOn: a.dependsOn })),
       objects: r.objects.map((o) => ({ apiVersion: getString(o.node, 'apiVersion'), kind: getString(o.node, 'kind'), namespace: getString(get(o.node, 'metadata'), 'namespace'), name: getString(get(o.node, 'metadata'), 'name'), chain: o.chain.map(describeApplier), ...(o.node.origin ? { origin: `${rel(o.node.origin.file)}:${o.node.origin.line}` } : {}), object: toJS(o.node) })),
       releases: r.releases.map((x) => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), chart: { name: x.chart.name, version: x.chart.version, found: x.chart.found }, values: toJS(x.values) })),
-      problems: r.problems.map((p) => ({ ...p, file: p.file && rel(p.file) })),
+      problems: r.problems.map(problemJson),
     }, null, 2) + '\n');
     return failed ? 1 : 0;
   }
@@ -145,7 +140,7 @@ export function runClusterPromotion(args: ParsedArgs, out: (s: string) => void, 
     err(`flux-overlays promotion-diff: ${d.error}\n`);
     return 2;
   }
-  for (const p of d.problems) if (p.severity !== 'info') err(problemLine(p) + '\n');
+  for (const p of d.problems) if (p.severity !== 'info') err(clusterProblemLine(p) + '\n');
   if (d.conflicts.length) err(`warning: merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')}\n`);
   if (format === 'json') {
     out(JSON.stringify(d, null, 2) + '\n');

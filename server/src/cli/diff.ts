@@ -5,12 +5,13 @@
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
-import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts, renderOverlay } from '../engine/workspace';
+import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseTexts } from '../engine/workspace';
 import { isHelmRelease } from '../engine/values/effective';
 import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, cliChartService, evalOptions, formatOverlayProblem, shouldReport } from './values';
+import { SHARED_VALUES, buildError, cliChartService, evalOptions, shouldReport } from './values';
+import { problemLine } from './problems';
 
 export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--offline] [--show-secrets]`;
 
@@ -22,14 +23,14 @@ export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (
   const charts = cliChartService(args, err);
   for (const dir of args.positionals) {
     if (fs.stat(path.resolve(dir)) !== 'dir') continue;
-    await charts.prepare(renderOverlay(fs, path.resolve(dir), options).objects.map((o) => o.node as YMap), isHelmRelease);
+    await charts.prepare(runOverlay(fs, path.resolve(dir), { ...options, manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
   }
   options.chartLookup = (release, docs) => charts.lookup(release, docs);
   const chartsSaid = new Set<string>();
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
-    const r = overlayValues(fs, path.resolve(dir), options);
-    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(formatOverlayProblem(p) + '\n');
+    const r = runOverlay(fs, path.resolve(dir), options);
+    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(problemLine(p) + '\n');
     const e = buildError(r);
     return e ? { dir, error: e } : { dir, r };
   });

@@ -1,7 +1,6 @@
-// How the CLI names places: paths relative to the current folder, `file:line:col`.
+// How the CLI names places: paths relative to the current folder (problems: problems.ts).
 
 import * as path from 'path';
-import { BuildProblem } from '../engine/kustomize/build';
 import { Origin } from '../engine/yaml/node';
 
 export function rel(file: string, cwd = process.cwd()): string {
@@ -11,12 +10,4 @@ export function rel(file: string, cwd = process.cwd()): string {
 
 export function describeOrigin(o: Origin): string {
   return `${rel(o.file)}:${o.line}${o.by ? ` (${o.by})` : ''}`;
-}
-
-/** `file:line:col: message` plus the kustomizations that pulled the file in. */
-export function formatProblem(p: BuildProblem): string {
-  const where = p.file ? `${rel(p.file)}:${p.line ?? 1}:${p.col ?? 1}: ` : '';
-  const chain = p.chain.filter((c) => c !== p.file);
-  const via = chain.length ? `\n  (included via ${chain.map((c) => rel(c)).join(' -> ')})` : '';
-  return `${where}${p.message}${via}`;
 }

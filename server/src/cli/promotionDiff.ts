@@ -13,7 +13,8 @@ import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';
-import { SHARED_VALUES, cliChartService, evalOptions, formatOverlayProblem } from './values';
+import { SHARED_VALUES, cliChartService, evalOptions } from './values';
+import { problemLine } from './problems';
 
 export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--offline] [--show-secrets]`;
 
@@ -40,7 +41,7 @@ export function formatText(d: PromotionDiff): string {
   let out = lines.join('\n') + '\n';
   for (const c of d.changes) {
     out += `\n=== ${title(c)} [${c.overlay}] ${STATUS_TEXT[c.status]}\n`;
-    for (const p of c.problems) out += formatOverlayProblem(p) + '\n';
+    for (const p of c.problems) out += problemLine(p) + '\n';
     if (c.valuesDiff) out += `--- values\n${c.valuesDiff}`;
     if (c.manifestsDiff) out += `--- manifests\n${c.manifestsDiff}`;
   }
@@ -65,7 +66,7 @@ export function formatMarkdown(d: PromotionDiff): string {
   if (d.unchanged.length) out += `\nUnchanged: ${d.unchanged.map((u) => `\`${u}\``).join(', ')}\n`;
   for (const c of d.changes) {
     out += `\n<details><summary><code>${title(c)}</code> (${c.overlay}): ${STATUS_TEXT[c.status]}</summary>\n\n`;
-    for (const p of c.problems) out += `- ${formatOverlayProblem(p).replace(/\n/g, ' ')}\n`;
+    for (const p of c.problems) out += `- ${problemLine(p).replace(/\n/g, ' ')}\n`;
     if (c.valuesDiff) out += `**Values**\n\n${fence(c.valuesDiff)}\n`;
     if (c.manifestsDiff) out += `**Manifests**\n\n${fence(c.manifestsDiff)}\n`;
     out += '</details>\n';
@@ -115,7 +116,7 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
     err(`flux-overlays promotion-diff: ${result.error}\n`);
     return 2;
   }
-  for (const c of result.changes) for (const p of c.problems) err(`${c.component}: ${formatOverlayProblem(p)}\n`);
+  for (const c of result.changes) for (const p of c.problems) err(`${c.component}: ${problemLine(p)}\n`);
   // the report keeps errors only; a chart that could not be read is said here (its defaults are missing)
   for (const { result: r } of charts.summary()) if ('error' in r) err(`${r.offline ? 'info' : 'warning'}: chart ${r.error}; values shown without the chart's defaults\n`);
   if (result.conflicts.length) err(`warning: merging ${result.from} into ${result.to} conflicts in ${result.conflicts.join(', ')}\n`);

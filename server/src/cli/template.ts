@@ -13,11 +13,12 @@ import { RenderedObject, renderChart } from '../engine/render/render';
 import { secretMark } from '../engine/secrets';
 import { effectiveValuesToGo } from '../engine/template/chartValues';
 import { GoMap } from '../engine/template/value';
-import { overlayValues } from '../engine/workspace';
+import { runOverlay } from '../engine/workspace';
 import { YMap, get, getString, toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, evalOptions, formatOverlayProblem, releaseFilter } from './values';
+import { SHARED_VALUES, buildError, evalOptions, releaseFilter } from './values';
+import { problemLine } from './problems';
 import { stringify } from 'yaml';
 
 export const TEMPLATE_USAGE = 'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-secrets]';
@@ -73,12 +74,12 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       err(`error: ${dir}: no such folder\n`);
       continue;
     }
-    const r = overlayValues(fs, abs, options);
+    const r = runOverlay(fs, abs, options);
     // The user's layers alone (no chart found, so nothing coalesced): Helm coalesces them over
     // the chart's defaults itself, with its own typing and null rules.
-    const userOnly = overlayValues(fs, abs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [] });
+    const userOnly = runOverlay(fs, abs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [] });
     const userValues = new Map(userOnly.releases.map((u) => [`${u.namespace}/${u.name}`, u.values]));
-    for (const p of r.problems) if (p.severity === 'error') err(formatOverlayProblem(p) + '\n');
+    for (const p of r.problems) if (p.severity === 'error') err(problemLine(p) + '\n');
     const be = buildError(r);
     if (be) {
       failed = true;

@@ -10,7 +10,7 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayProblem, OverlayValues, externalLookupFor, overlayValues, renderOverlay } from '../engine/workspace';
+import { OverlayOptions, OverlayRun, externalLookupFor, runOverlay } from '../engine/workspace';
 import { ChartService, credentialsFrom } from '../engine/charts';
 import { isHelmRelease } from '../engine/values/effective';
 import { NodeHttpClient } from '../platform/nodeHttp';
@@ -22,6 +22,8 @@ import { toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
+import { formatProblem, problemLine } from './problems';
+import type { Problem } from '../engine/problem';
 
 export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--offline] [--show-origin] [--show-secrets] [--json]`;
 
@@ -58,15 +60,6 @@ export function cliChartService(args: ParsedArgs, err: (s: string) => void): Cha
 
 export type EvalOptions = OverlayOptions & EffectiveValuesOptions;
 
-/** `file:line:col: message` for an overlay problem (with the kustomizations that led there). */
-export function formatOverlayProblem(p: OverlayProblem): string {
-  const where = p.file ? `${rel(p.file)}:${p.line ?? 1}:${p.col ?? 1}: ` : '';
-  const chain = (p.chain ?? []).filter((c) => c !== p.file);
-  const via = chain.length ? `\n  (included via ${chain.map((c) => rel(c)).join(' -> ')})` : '';
-  const release = p.release ? `[${p.release}] ` : '';
-  return `${p.severity}: ${where}${release}${p.message}${via}`;
-}
-
 /** The folder holding `.git` above `dir`, if any (GitRepository chart paths resolve there). */
 function repositoryRoot(fs: FileSystem, dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
@@ -84,7 +77,7 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
   const profile = lastValue(args, 'profile');
   if (profile !== undefined) {
     const loaded = loadProfile(fs, path.resolve(profile));
-    for (const p of loaded.problems) err(formatOverlayProblem({ ...p, step: 'substitute' }) + '\n');
+    for (const p of loaded.problems) err(problemLine(p) + '\n');
     if (loaded.problems.some((p) => p.code === 'profile-missing')) throw new UsageError(`--profile ${profile}: no such file`);
     variables = loaded.variables;
   }
@@ -126,7 +119,7 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
  * always said (the values lack its defaults), once per chart rather than once per release or
  * folder (`said` remembers them across a run).
  */
-export function shouldReport(p: OverlayProblem, said: Set<string>): boolean {
+export function shouldReport(p: Problem, said: Set<string>): boolean {
   if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
     const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
     if (said.has(chart)) return false;
@@ -137,9 +130,9 @@ export function shouldReport(p: OverlayProblem, said: Set<string>): boolean {
 }
 
 /** The first build error of an overlay as one line, or undefined when it built. */
-export function buildError(r: OverlayValues): string | undefined {
+export function buildError(r: OverlayRun): string | undefined {
   if (!r.failed) return undefined;
-  return r.problems.filter((p) => p.severity === 'error').map((p) => formatOverlayProblem(p).replace(/^error: /, '')).join('\n');
+  return r.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p)).join('\n');
 }
 
 export async function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -151,7 +144,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
   for (const dir of args.positionals) {
     const abs = path.resolve(dir);
     if (fs.stat(abs) !== 'dir') continue;
-    const rendered = renderOverlay(fs, abs, options);
+    const rendered = runOverlay(fs, abs, { ...options, manifestsOnly: true });
     await charts.prepare(rendered.objects.map((o) => o.node as YMap), isHelmRelease);
   }
   options.chartLookup = (release, docs) => charts.lookup(release, docs);
@@ -169,8 +162,8 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
       err(`error: ${msg}\n`);
       continue;
     }
-    const r = overlayValues(fs, abs, options);
-    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(formatOverlayProblem(p) + '\n');
+    const r = runOverlay(fs, abs, options);
+    for (const p of r.problems) if (shouldReport(p, chartsSaid)) err(problemLine(p) + '\n');
     const be = buildError(r);
     if (be) {
       failed = true;

@@ -35,6 +35,35 @@ export interface Problem {
   chain?: string[];
   /** Path of the offending node in its document (keys and list indexes), when known. */
   path?: (string | number)[];
+  /** `namespace/name` of the HelmRelease a values problem of an overlay belongs to. */
+  release?: string;
   /** Data for quick fixes (a suggested key, a replacement apiVersion...). */
   data?: Record<string, unknown>;
+}
+
+/** A problem that is always in a file (YAML parsing, the diagnostics of one file). */
+export type PlacedProblem = Problem & { span: Required<Span> };
+
+/** The span of an engine origin (the `by` of a patched node is provenance, not place). */
+export function spanOf(o: Span | undefined): Span | undefined {
+  if (!o) return undefined;
+  const s: Span = { file: o.file, line: o.line, col: o.col };
+  if (o.endLine !== undefined) s.endLine = o.endLine;
+  if (o.endCol !== undefined) s.endCol = o.endCol;
+  return s;
+}
+
+/** The range of an origin (start and end), without its provenance. */
+export function rangeOf(o: Required<Span>): Required<Span> {
+  return { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+}
+
+/** A line-and-column place (no range): the span of a problem that underlines no range. */
+export function pointAt(o: Span | undefined): Pick<Problem, 'span'> {
+  return o ? { span: { file: o.file, line: o.line, col: o.col } } : {};
+}
+
+/** Whether any problem of the list is an error (the step failed). */
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
 }

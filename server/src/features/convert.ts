@@ -6,6 +6,8 @@ import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, Ins
 import type { Candidate } from '../ide/completion';
 import type { FileDiagnostic } from '../ide/diagnostics';
 import type { Origin } from '../engine/yaml/node';
+import type { Problem } from '../engine/problem';
+import type { Problem as ProtocolProblem } from '../protocol';
 
 /**
  * Why a request's URI cannot be served (not a `file:` URI of this machine), or undefined.
@@ -104,16 +106,27 @@ export function fileLocation(file: string, o?: Origin): Location {
   return { uri: pathToUri(file), range: o ? originToRange(o) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
 }
 
-const SEVERITY: Record<FileDiagnostic['severity'], DiagnosticSeverity> = {
+const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
+  info: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
 
 export function toDiagnostic(d: FileDiagnostic): Diagnostic {
-  const out: Diagnostic = { range: originToRange(d), severity: SEVERITY[d.severity], message: d.message, code: d.code, source: 'flux-overlays' };
+  const out: Diagnostic = { range: originToRange(d.span), severity: SEVERITY[d.severity], message: d.message, code: d.code, source: 'flux-overlays' };
   if (d.data) out.data = d.data;
+  return out;
+}
+
+/**
+ * An engine problem as a custom request's problem: a one-character range at its line and
+ * column (previews list problems; they underline nothing), hints read as info.
+ */
+export function toProblem(p: Problem): ProtocolProblem {
+  const out: ProtocolProblem = { message: p.message, severity: p.severity === 'hint' ? 'info' : p.severity };
+  if (p.step) out.step = p.step;
+  if (p.span) out.location = originToLocation({ file: p.span.file, line: p.span.line, col: p.span.col, endLine: p.span.line, endCol: p.span.col + 1 });
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The custom requests of server/src/protocol.ts, answered by the engine (ide/overlays.ts
 // for the workspace, ide/promotion.ts over git objects for a `promotion` source).
-import { PlainLineOrigin, PlainProblem, PlainRendered, effectiveValues, listOverlays, renderOverlay } from '../ide/overlays';
+import { PlainLineOrigin, PlainRendered, effectiveValues, listOverlays, overlayManifests } from '../ide/overlays';
 import { clusterProfiles } from '../ide/clusterProfiles';
 import { clusterValues, discoverClusters } from '../ide/clusters';
 import {
@@ -21,15 +21,8 @@ import {
 } from '../protocol';
 import { PromotionEvalOptions, overlaysDifferingFromTarget, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../ide/promotion';
 import { loadProfile } from '../engine/substitute/postBuild';
-import { originToLocation, pathToUri, uriToPath } from './convert';
+import { originToLocation, pathToUri, toProblem, uriToPath } from './convert';
 import { ServerState } from './state';
-
-function toProblem(p: PlainProblem): Problem {
-  const out: Problem = { message: p.message, severity: p.severity };
-  if (p.step) out.step = p.step;
-  if (p.origin) out.location = originToLocation({ ...p.origin, endLine: p.origin.line, endCol: p.origin.col + 1 });
-  return out;
-}
 
 function toLineOrigin(o: PlainLineOrigin): LineOrigin {
   const out: LineOrigin = { line: o.line, location: originToLocation(o.origin), layer: o.layer };
@@ -94,7 +87,7 @@ export function onRenderOverlay(state: ServerState, params: RenderOverlayParams)
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
     return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile)));
   }
-  return toRendered(renderOverlay(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
+  return toRendered(overlayManifests(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
 }
 
 export function onPromotionDiff(state: ServerState, params: PromotionDiffParams): PromotionDiffResult {

@@ -7,7 +7,8 @@
 import * as path from 'path';
 import { FileSystem } from '../engine/fs';
 import { ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
-import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
+import { PlainRendered, renderWithOrigins } from './overlays';
+import { Problem } from '../engine/problem';
 
 export interface PlainCluster {
   name: string;
@@ -57,13 +58,13 @@ export interface ClusterValues extends PlainRendered {
 /** The values `release` (`ns/name` or `name`; the first when absent) gets on the cluster of `entry`. */
 export function clusterValues(fs: FileSystem, entry: string, root: string, workspaceFolders: readonly string[], release?: string, sources: SourceMapping[] = [], options: ClusterOptions = {}): ClusterValues {
   const r = evaluateCluster(fs, entry, { ...options, sources, workspaceFolders: [...workspaceFolders] });
-  const problems: PlainProblem[] = r.problems
+  const problems: Problem[] = r.problems
     .filter((p) => p.severity !== 'info')
-    .map((p) => ({ severity: p.severity, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) }));
+    .map((p) => ({ severity: p.severity, code: p.code, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.span ? { span: p.span } : {}) }));
   const releases = r.releases.map((x) => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier) }));
   const pick = release === undefined ? r.releases[0] : r.releases.find((x) => `${x.namespace}/${x.name}` === release || x.name === release);
   if (!pick) {
-    if (release !== undefined) problems.push({ severity: 'error', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
+    if (release !== undefined) problems.push({ severity: 'error', code: 'no-release', step: 'cluster', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
     return { content: '', origins: [], problems, releases };
   }
   const rendered = renderWithOrigins([pick.values], root, false);

@@ -11,25 +11,17 @@ import { closest } from '../engine/schema/suggest';
 import { isChartTemplate } from '../engine/charts/layout';
 import { Origin, YNode, get, getString, isMap, isSeq } from '../engine/yaml/node';
 import { ParsedFile } from '../engine/yaml/parse';
+import { PlacedProblem, Span } from '../engine/problem';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
 const SYNTAX = 'yaml-syntax';
 
-export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
-
-export interface FileDiagnostic {
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  severity: DiagnosticSeverity;
-  message: string;
-  code: string;
-  /** For quick fixes: `suggestion` (replace the range with it), `replacement` (apiVersion). */
-  data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean };
-}
+/**
+ * A diagnostic is a Problem placed in the file it is reported for; `data` is for quick fixes:
+ * `suggestion` (replace the range with it), `replacement` (apiVersion).
+ */
+export type FileDiagnostic = PlacedProblem & { data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean } };
 
 export interface DiagnosticOptions {
   /** Schema validation on (fluxOverlays.validation.enable). YAML syntax is always reported. */
@@ -40,9 +32,9 @@ export interface DiagnosticOptions {
   profile?: OverlayDiagnosticOptions['profile'];
 }
 
-function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
-  if (!o) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'span'> {
+  if (!o) return { span: { file, line: 1, col: 1, endLine: 1, endCol: 1 } };
+  return { span: { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } };
 }
 
 /** Every diagnostic of `file` as the workspace stands. Never throws. */
@@ -59,12 +51,12 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     const broken = new Set<ParsedFile['documents'][number]>();
     for (const p of parsed.problems) {
       if (p.code === SYNTAX) {
-        const doc = parsed.documents.find((d) => p.line >= d.origin.line && p.line <= d.origin.endLine);
+        const doc = parsed.documents.find((d) => p.span.line >= d.origin.line && p.span.line <= d.origin.endLine);
         if (doc && broken.has(doc)) continue;
         if (doc) broken.add(doc);
         else if (out.some((d) => d.code === SYNTAX)) continue;
       }
-      out.push({ file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code });
+      out.push({ ...p, span: { ...p.span, file } });
     }
     if (!options.validation) return out;
     const isKust = KUSTOMIZATION_FILE_NAMES.includes(path.posix.basename(file));
@@ -72,9 +64,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     for (const d of parsed.documents) {
       if (!d.root || broken.has(d)) continue;
       for (const p of index.registry.validate(d.root, file, { partial })) {
-        const diag: FileDiagnostic = { file, line: p.line, col: p.col, endLine: p.endLine, endCol: p.endCol, severity: p.severity, message: p.message, code: p.code };
-        if (p.data) diag.data = { ...p.data };
-        out.push(diag);
+        out.push({ ...p, span: { ...p.span, file } });
       }
       if (isKust) out.push(...missingFiles(index, d.root, file));
       else out.push(...references(index, d.root, file));
@@ -85,7 +75,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
       out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
     }
   } catch (e) {
-    out.push({ file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });
+    out.push({ span: { file, line: 1, col: 1, endLine: 1, endCol: 1 }, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });
   }
   return dedupe(out);
 }
@@ -93,7 +83,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
 function dedupe(list: FileDiagnostic[]): FileDiagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
-    const k = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    const k = `${d.span.line}:${d.span.col}:${d.code}:${d.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -147,9 +137,9 @@ function buildErrors(index: WorkspaceIndex, file: string, isKust: boolean): File
     for (const p of b.problems) {
       if (p.severity !== 'error') continue;
       // missing files are reported on their entry by missingFiles
-      if (p.file !== file) continue;
+      if (p.span?.file !== file) continue;
       if (/does not exist|no such file|not found/i.test(p.message) && isKust) continue;
-      out.push({ file, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'error', code: `kustomize-${p.code}`, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+      out.push({ span: placeIn(p.span, file), severity: 'error', code: `kustomize-${p.code}`, step: p.step, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
     }
   }
   return out;
@@ -170,17 +160,16 @@ export function buildErrorsOutside(index: WorkspaceIndex, files: readonly string
     if (!isBuildable(index, dir)) continue;
     try {
       for (const p of index.build(dir).problems) {
-        if (p.severity !== 'error' || (p.file !== undefined && checked.has(p.file))) continue;
-        const where = p.file ?? file;
-        out.push({ file: where, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'error', code: `kustomize-${p.code}`, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+        if (p.severity !== 'error' || (p.span !== undefined && checked.has(p.span.file))) continue;
+        out.push({ span: placeIn(p.span, file), severity: 'error', code: `kustomize-${p.code}`, step: p.step, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
       }
     } catch (e) {
-      out.push({ file, line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', message: `internal error while building ${dir}: ${(e as Error).message}`, code: 'internal' });
+      out.push({ span: { file, line: 1, col: 1, endLine: 1, endCol: 1 }, severity: 'warning', message: `internal error while building ${dir}: ${(e as Error).message}`, code: 'internal' });
     }
   }
   const seen = new Set<string>();
   return out.filter((d) => {
-    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+    const k = `${d.span.file}:${d.span.line}:${d.span.col}:${d.code}:${d.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -242,7 +231,8 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   return out;
 }
 
-/** `file:line:col: severity: message [code]`, the CLI's format. */
-export function formatDiagnostic(d: FileDiagnostic, rel: (f: string) => string): string {
-  return `${rel(d.file)}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.code}]`;
+/** A build problem's span as a full range in `file` (its own file when it names one; line 1 of `file` when it names none). */
+function placeIn(s: Span | undefined, file: string): FileDiagnostic['span'] {
+  if (!s) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
+  return { file: s.file, line: s.line, col: s.col, endLine: s.endLine ?? s.line, endCol: s.endCol ?? s.col };
 }

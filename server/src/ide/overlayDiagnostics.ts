@@ -24,9 +24,9 @@ import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, t
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
-function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'file' | 'line' | 'col' | 'endLine' | 'endCol'> {
-  if (!o) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'span'> {
+  if (!o) return { span: { file, line: 1, col: 1, endLine: 1, endCol: 1 } };
+  return { span: { file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } };
 }
 
 const rel = (index: WorkspaceIndex, f: string) => {
@@ -155,15 +155,16 @@ function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDia
   // Targets that select nothing: the patches step of the build reports them, at the moment it
   // applies the patch (names as they are then, before this kustomization's prefix and suffix).
   for (const p of built.problems) {
-    if (placeholder || p.code !== 'patch-target-unmatched' || p.step !== 'kustomize/patches' || p.file !== file) continue;
-    out.push({ file, line: p.line ?? 1, col: p.col ?? 1, endLine: p.endLine ?? p.line ?? 1, endCol: p.endCol ?? p.col ?? 1, severity: 'warning', code: 'patch-target-none', message: `this patch's target (${String(p.data?.target ?? '')}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
+    if (placeholder || p.code !== 'patch-target-unmatched' || p.step !== 'kustomize/patches' || !p.span || p.span.file !== file) continue;
+    const sp = p.span;
+    out.push({ span: { ...sp, endLine: sp.endLine ?? sp.line, endCol: sp.endCol ?? sp.col }, severity: 'warning', code: 'patch-target-none', message: `this patch's target (${String(p.data?.target ?? '')}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
   }
   // Untargeted strategic merge patches: kustomize fails; put the error on the entry too.
   for (const p of built.problems) {
-    if (p.code !== 'patch-no-target' || !p.file || p.file === file) continue;
+    if (p.code !== 'patch-no-target' || !p.span || p.span.file === file) continue;
     for (const entry of list.items) {
       const pathNode = get(entry, 'path');
-      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.file) {
+      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.span.file) {
         out.push({ ...at(pathNode.origin, file), severity: 'error', code: 'patch-target-none', message: `the patch ${pathNode.value} matches no object of this build: ${p.message}` });
       }
     }
@@ -194,7 +195,7 @@ function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly
             if (seen.has(key) || (after !== undefined && /[_a-zA-Z0-9]/.test(after)) || text[i - 1] === '$') continue;
             seen.add(key);
             const close = text.indexOf('}', i);
-            out.push({ file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
+            out.push({ span: { file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1 }, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
           }
         }
       }

@@ -3,19 +3,13 @@
 // with the origin of every line. Places are engine origins (1-based); the server converts.
 
 import * as path from 'path';
+import { Problem } from '../engine/problem';
 import { redactTree } from '../engine/secrets';
-import { loadProfile, substituteDocuments } from '../engine/substitute/postBuild';
-import { computeEffectiveValues } from '../engine/values/effective';
+import { Variables, loadProfile } from '../engine/substitute/postBuild';
+import { OverlayRun } from '../engine/workspace/pipeline';
 import { Origin, YMap, YNode, get, getString, scalar } from '../engine/yaml/node';
 import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
-
-export interface PlainProblem {
-  message: string;
-  severity: 'error' | 'warning' | 'info';
-  step?: string;
-  origin?: { file: string; line: number; col: number };
-}
 
 export interface PlainLineOrigin {
   line: number;
@@ -27,7 +21,7 @@ export interface PlainLineOrigin {
 export interface PlainRendered {
   content: string;
   origins: PlainLineOrigin[];
-  problems: PlainProblem[];
+  problems: Problem[];
   release?: string;
 }
 
@@ -65,7 +59,7 @@ function readFrom(nodes: YNode[], file: string): boolean {
  * says whether that file patches it or feeds its values (so commands start from the release the
  * user is editing, and compare pairs it across overlays through `key`).
  */
-export function listOverlays(index: WorkspaceIndex, file?: string): { components: PlainComponent[]; problems: PlainProblem[] } {
+export function listOverlays(index: WorkspaceIndex, file?: string): { components: PlainComponent[]; problems: Problem[] } {
   const comps = file ? [index.componentOf(file)].filter((c) => c !== undefined) : index.components();
   const isFile = file !== undefined && index.fs.stat(file) === 'file';
   const roots = [...index.roots].sort((a, b) => b.length - a.length);
@@ -99,8 +93,8 @@ export function listOverlays(index: WorkspaceIndex, file?: string): { components
       }),
     };
   });
-  const problems: PlainProblem[] = [];
-  if (file && components.length === 0) problems.push({ severity: 'info', message: `${file} is not inside a component (a folder with base/ and overlay folders)` });
+  const problems: Problem[] = [];
+  if (file && components.length === 0) problems.push({ severity: 'info', code: 'not-in-component', step: 'workspace', message: `${file} is not inside a component (a folder with base/ and overlay folders)` });
   return { components, problems };
 }
 
@@ -145,29 +139,30 @@ export function renderWithOrigins(shown: YNode[], root: string, multi: boolean):
   return { content: lines.join('\n'), origins };
 }
 
-function buildDocs(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: PlainProblem[]): YMap[] {
-  const b = index.build(dir);
-  for (const p of b.problems) problems.push({ severity: p.severity, message: p.message, step: 'kustomize', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
-  let docs = b.objects.map((o) => o.node);
+/** The pipeline on `dir` with the cluster profile's variables; its problems and the profile's go to `problems`. */
+function run(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: Problem[]): OverlayRun {
+  let variables: Variables | undefined;
   if (clusterProfile) {
     const prof = loadProfile(index.fs, clusterProfile);
-    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute' });
-    const s = substituteDocuments(docs, index.fs, prof.variables);
-    for (const p of s.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
-    docs = s.documents;
+    // The profile's own problems are not placed: the preview is not about the profile file.
+    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
+    variables = prof.variables;
   }
-  return docs;
+  const r = index.overlay(dir, variables);
+  // A release's problems are listed with the release shown (effectiveValues), not all of them.
+  problems.push(...r.problems.filter((p) => p.release === undefined));
+  return r;
 }
 
 export function effectiveValues(index: WorkspaceIndex, file: string, overlay: string, root: string, release?: string, clusterProfile?: string): PlainRendered {
-  const problems: PlainProblem[] = [];
+  const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
-  const releases = clusterProfile ? computeEffectiveValues(buildDocs(index, dir, clusterProfile, problems), index.fs, index.valuesOptions) : (buildDocs(index, dir, undefined, problems), index.effectiveValues(dir));
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
+  const releases = run(index, dir, clusterProfile, problems).releases;
   const chosen = release ? releases.find((r) => r.name === release) : releases[0];
-  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
-  if (!release && releases.length > 1) problems.push({ severity: 'info', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
-  for (const p of chosen.problems) problems.push({ severity: p.severity, message: p.message, step: 'values', ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', code: 'no-release', step: 'values', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
+  if (!release && releases.length > 1) problems.push({ severity: 'info', code: 'several-releases', step: 'values', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
+  problems.push(...chosen.problems);
   const r = renderWithOrigins([chosen.values], root, false);
   return { ...r, problems, release: chosen.name };
 }
@@ -185,10 +180,11 @@ export function collapseSops(n: YMap): YMap {
   return { ...n, pairs: n.pairs.map((p, j) => (j === i ? { ...p, value: marker } : p)) };
 }
 
-export function renderOverlay(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
-  const problems: PlainProblem[] = [];
+/** The manifests `overlay` renders for `file`'s component, with the origin of every line. */
+export function overlayManifests(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
+  const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', message: `no overlay '${overlay}' for ${file}` }] };
-  const docs = buildDocs(index, dir, clusterProfile, problems).map((d) => collapseSops(d));
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
+  const docs = run(index, dir, clusterProfile, problems).objects.map((o) => collapseSops(o.node));
   return { ...renderWithOrigins(docs, root, true), problems };
 }

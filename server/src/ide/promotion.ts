@@ -11,8 +11,9 @@ import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { YNode, toJS } from '../engine/yaml/node';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
-import { Component, OverlayValues, componentOf, discoverComponents, overlayValues } from '../engine/workspace';
-import { PlainProblem, PlainRendered, collapseSops, renderWithOrigins } from './overlays';
+import { Component, OverlayRun, componentOf, discoverComponents, runOverlay } from '../engine/workspace';
+import { PlainRendered, collapseSops, renderWithOrigins } from './overlays';
+import { Problem } from '../engine/problem';
 
 export interface PromotionSource {
   from: string;
@@ -155,20 +156,20 @@ export interface PromotionEvalOptions {
 }
 
 /** One side of a promotion; `release`: keep only that release's values problems. */
-function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: PlainProblem[], release?: string): OverlayValues | undefined {
+function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: Problem[], release?: string): OverlayRun | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
-    problems.push({ severity: 'error', message: repo.error, step: 'git' });
+    problems.push({ severity: 'error', code: 'git', message: repo.error, step: 'git' });
     return undefined;
   }
   const s = sides.sides(repo, source.from, source.to);
   if (isGitError(s)) {
-    problems.push({ severity: 'error', message: s.error, step: 'git' });
+    problems.push({ severity: 'error', code: 'git', message: s.error, step: 'git' });
     return undefined;
   }
   const side = s[source.side];
   const label = source.side === 'before' ? source.to : `${source.to} after merging ${source.from}`;
-  if (source.side === 'after' && s.conflicts.length) problems.push({ severity: 'warning', message: `merging ${source.from} into ${source.to} conflicts in ${s.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  if (source.side === 'after' && s.conflicts.length) problems.push({ severity: 'warning', code: 'git-conflict', message: `merging ${source.from} into ${source.to} conflicts in ${s.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
   const c = componentOf(side.components, file);
   const o = c?.overlays.find((x) => x.name === overlay);
   if (!c || !o) {
@@ -178,41 +179,41 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
     const other = s[source.side === 'before' ? 'after' : 'before'];
     const oc = componentOf(other.components, file);
     const elsewhere = oc?.overlays.some((x) => x.name === overlay);
-    if (elsewhere) problems.push({ severity: 'info', message: source.side === 'before' ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet` : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`, step: 'git' });
-    else problems.push({ severity: 'error', message: `${rel} has no overlay '${overlay}' on ${label}`, step: 'git' });
+    if (elsewhere) problems.push({ severity: 'info', code: 'promotion-added-removed', message: source.side === 'before' ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet` : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`, step: 'git' });
+    else problems.push({ severity: 'error', code: 'no-overlay', message: `${rel} has no overlay '${overlay}' on ${label}`, step: 'git' });
     return undefined;
   }
   let variables: Variables | undefined;
   if (options.clusterProfile) {
     const pfs = side.fs.stat(options.clusterProfile) === 'file' ? side.fs : options.workspaceFs;
     const prof = loadProfile(pfs, options.clusterProfile);
-    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', message: p.message, step: 'substitute' });
+    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
     variables = prof.variables;
   }
-  const r = overlayValues(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
+  const r = runOverlay(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
   // No side label in the messages: the diff editor's title says which side is which, and the
   // same problem on both sides must read the same (no header hunk before the real changes).
   for (const p of r.problems) {
     if (release !== undefined && p.release !== undefined && p.release.slice(p.release.indexOf('/') + 1) !== release) continue;
-    problems.push({ severity: p.severity, message: p.message, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+    problems.push(p);
   }
   return r;
 }
 
 export function promotionEffectiveValues(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, release?: string): PlainRendered {
-  const problems: PlainProblem[] = [];
+  const problems: Problem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems, release);
   if (!r) return { content: '', origins: [], problems };
   const chosen = release ? r.releases.find((x) => x.name === release) : r.releases[0];
   if (!release && chosen) {
-    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].step === 'values' && !chosen.problems.some((p) => p.message === problems[i].message)) problems.splice(i, 1);
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].release !== undefined && !chosen.problems.some((p) => p.message === problems[i].message)) problems.splice(i, 1);
   }
-  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
+  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', code: 'no-release', step: 'values', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
   return { ...renderWithOrigins([chosen.values], options.root, false), problems, release: chosen.name };
 }
 
 export function promotionRenderOverlay(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions): PlainRendered {
-  const problems: PlainProblem[] = [];
+  const problems: Problem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems);
   if (!r) return { content: '', origins: [], problems };
   return { ...renderWithOrigins(r.objects.map((o) => collapseSops(o.node)), options.root, true), problems };
@@ -222,19 +223,19 @@ export function promotionRenderOverlay(sides: PromotionSides, file: string, over
  * fluxOverlays/promotionDiff: one change per (overlay, release) whose values changed, one per
  * overlay whose manifests alone changed; every overlay that differs unless `overlay` names one.
  */
-export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string | undefined, options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string }): { changes: PlainPromotionChange[]; problems: PlainProblem[] } {
-  const problems: PlainProblem[] = [];
+export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string | undefined, options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string }): { changes: PlainPromotionChange[]; problems: Problem[] } {
+  const problems: Problem[] = [];
   const repo = openRepository(disk, repoDir);
-  if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', message: repo.error, step: 'git' }] };
+  if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', code: 'git', message: repo.error, step: 'git' }] };
   const d = promotionDiff(repo, { ...options, from, to, overlay, cache: sides.parseCache });
-  if (isGitError(d)) return { changes: [], problems: [{ severity: 'error', message: d.error, step: 'git' }] };
-  if (d.conflicts.length) problems.push({ severity: 'warning', message: `merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  if (isGitError(d)) return { changes: [], problems: [{ severity: 'error', code: 'git', message: d.error, step: 'git' }] };
+  if (d.conflicts.length) problems.push({ severity: 'warning', code: 'git-conflict', message: `merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
   const changes: PlainPromotionChange[] = [];
   for (const c of d.changes) {
-    for (const p of c.problems) problems.push({ severity: p.severity, message: `${c.component}: ${p.message}`, step: p.step, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) });
+    for (const p of c.problems) problems.push({ ...p, message: `${c.component}: ${p.message}` });
     const dir = path.posix.join(repo.dir, c.component);
     if (c.changed.length === 0) {
-      if (c.previousName) problems.push({ severity: 'info', message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`, step: 'git' });
+      if (c.previousName) problems.push({ severity: 'info', code: 'promotion-renamed', message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`, step: 'git' });
       continue;
     }
     const releases = c.changed.includes('values') ? c.releases : [];

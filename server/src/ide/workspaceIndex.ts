@@ -13,8 +13,9 @@ import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../engine/kustomize/loader
 import { SchemaRegistry, patchFilesOf } from '../engine/schema';
 import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../engine/yaml/node';
 import { ParsedFile } from '../engine/yaml/parse';
-import { EffectiveRelease, computeEffectiveValues } from '../engine/values/effective';
-import { EffectiveValuesOptions } from '../engine/values/effective';
+import { EffectiveRelease, EffectiveValuesOptions } from '../engine/values/effective';
+import { Variables } from '../engine/substitute/postBuild';
+import { OverlayRun, runOverlay } from '../engine/workspace/pipeline';
 import { Component, discoverComponents } from '../engine/workspace/discover';
 
 export type { Component };
@@ -61,7 +62,8 @@ export class WorkspaceIndex {
   private readonly valuesFromByFile = new Map<string, ValuesFromRef[]>();
   private readonly crdFiles = new Set<string>();
   private readonly builds = new Map<string, BuildResult>();
-  private readonly effective = new Map<string, EffectiveRelease[]>();
+  /** Overlay pipeline runs without a cluster profile, cached like the builds they used. */
+  private readonly runs = new Map<string, OverlayRun>();
   /** File -> folders whose last build read it. */
   private readonly readers = new Map<string, Set<string>>();
   /** Components, discovered on first use (see components()). */
@@ -187,7 +189,7 @@ export class WorkspaceIndex {
       const b = this.builds.get(d);
       if (b) for (const f of b.filesRead) this.readers.get(f)?.delete(d);
       this.builds.delete(d);
-      this.effective.delete(d);
+      this.runs.delete(d);
     }
     return dirs;
   }
@@ -211,19 +213,27 @@ export class WorkspaceIndex {
     return this.builds.get(dir);
   }
 
-  /** Effective values of the releases a folder builds (cached like the build). */
-  effectiveValues(dir: string): EffectiveRelease[] {
-    let e = this.effective.get(dir);
-    if (e) return e;
-    const b = this.build(dir);
-    e = computeEffectiveValues(b.objects.map((o) => o.node), this.fs, this.valuesOptions);
-    this.effective.set(dir, e);
-    return e;
+  /**
+   * The overlay pipeline (engine/workspace/pipeline.ts) on a folder, on the cached build: cached
+   * like the build without a profile; with a cluster profile's `variables`, computed each time.
+   */
+  overlay(dir: string, variables?: Variables): OverlayRun {
+    if (variables) return runOverlay(this.fs, dir, { ...this.valuesOptions, variables, build: (d) => this.build(d) });
+    let r = this.runs.get(dir);
+    if (r) return r;
+    r = runOverlay(this.fs, dir, { ...this.valuesOptions, build: (d) => this.build(d) });
+    this.runs.set(dir, r);
+    return r;
   }
 
-  /** Forgets every effective values result (charts arrived from the chart cache). */
+  /** Effective values of the releases a folder builds (cached like the build). */
+  effectiveValues(dir: string): EffectiveRelease[] {
+    return this.overlay(dir).releases;
+  }
+
+  /** Forgets every pipeline run (charts arrived from the chart cache: values change). */
   forgetValues(): void {
-    this.effective.clear();
+    this.runs.clear();
   }
 
   /** Folders (with a kustomization) whose cached build read `file`. */

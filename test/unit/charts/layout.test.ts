@@ -60,7 +60,7 @@ describe('chart files in the workspace', () => {
   });
   it('Chart.yaml is validated against the chart schema', () => {
     const index = ws({ '/ws/c/Chart.yaml': 'apiVersion: v3\nname: c\nversoin: 1\ndependencies:\n  - name: a\n    conditon: a.enabled\n' });
-    const d = computeDiagnostics(index, '/ws/c/Chart.yaml', { validation: true }).map((x) => `${x.line}:${x.code}`);
+    const d = computeDiagnostics(index, '/ws/c/Chart.yaml', { validation: true }).map((x) => `${x.span.line}:${x.code}`);
     assert.deepEqual(d.sort(), ['1:schema-enum', '1:schema-required', '3:schema-unknown-field', '6:schema-unknown-field']);
     const good = ws({ '/ws/c/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\ntype: library\ndependencies:\n  - name: a\n    version: 1.x\n    import-values: [data, {child: a.b, parent: c}]\n' });
     assert.deepEqual(computeDiagnostics(good, '/ws/c/Chart.yaml', { validation: true }), []);

@@ -60,7 +60,7 @@ test('generator: Flux fields written into the folder kustomization as kustomize-
   assert.deepEqual(k.images, [{ name: 'nginx', newTag: '1', newName: 'registry/nginx' }, { name: 'redis', newTag: '7' }]);
   assert.equal((k.patches as unknown[]).length, 1);
   assert.equal(k.unknownField, undefined);
-  assert.ok(g.problems.some((p) => p.code === 'flux-dropped-field' && p.line === 7));
+  assert.ok(g.problems.some((p) => p.code === 'flux-dropped-field' && p.span?.line === 7));
   // The patch lines of the generated file map back to the Flux Kustomization's lines.
   const i = g.text.split('\n').findIndex((l) => l.includes('op: add'));
   assert.equal(g.lineOrigins[i]?.file, '/fleet/k.yaml');
@@ -182,8 +182,8 @@ test('cluster: a small fleet across two repositories', () => {
   assert.equal(web.source?.mappedBy, '--source https://example.com/apps.git');
   // source not available: on the sourceRef line, naming the missing source.
   const unavailable = r.problems.find((p) => p.code === 'cluster-source-unavailable')!;
-  assert.equal(unavailable.file, '/fleet/clusters/c1/apps.yaml');
-  assert.equal(unavailable.line, 35);
+  assert.equal(unavailable.span?.file, '/fleet/clusters/c1/apps.yaml');
+  assert.equal(unavailable.span?.line, 35);
   assert.match(unavailable.message, /GitRepository flux-system\/unknown-repo is not among the objects/);
   // Objects: targetNamespace, commonMetadata, substitution (and its opt-out), secrets masked.
   const hr = r.objects.find((o) => o.key === 'helm.toolkit.fluxcd.io/HelmRelease/web/web')!;
@@ -224,7 +224,7 @@ spec:
   assert.equal(status.web, 'failed');
   assert.equal(status['after-web'], 'blocked');
   const p = r.problems.find((x) => x.code === 'cluster-substitute-from-missing')!;
-  assert.equal(p.line, line);
+  assert.equal(p.span?.line, line);
   assert.match(p.message, /ConfigMap flux-system\/absent is not among the objects this cluster gets/);
 });
 
@@ -267,6 +267,6 @@ test('cluster: malformed appliers give problems naming the file, never an intern
     assert.deepEqual(r.problems.filter((p) => p.code === 'internal'), [], text);
     const p = r.problems.find((x) => x.code === code);
     assert.ok(p, `${code} for ${text}: ${r.problems.map((x) => x.code).join(' ')}`);
-    assert.equal(p.file, '/r/clusters/c/a.yaml', code);
+    assert.equal(p.span?.file, '/r/clusters/c/a.yaml', code);
   }
 });

@@ -310,7 +310,7 @@ spec:
   url: https://github.com/org/repo
 `);
   const r = expandResourceSet(rset, [ext]);
-  const codes = r.problems.map((p) => `${p.code}@${p.line}`);
+  const codes = r.problems.map((p) => `${p.code}@${p.span?.line}`);
   assert.ok(codes.includes('resourceset-provider-missing@8'), codes.join(' '));
   assert.ok(codes.includes('resourceset-provider-external@20'), codes.join(' '));
   assert.ok(codes.includes('resourceset-template@11'), codes.join(' '));

@@ -109,7 +109,7 @@ test('merge conflicts are reported with the conflicting files', () => {
   assert.ok(!isGitError(d));
   assert.deepEqual(d.conflicts, ['components/podinfo/production/values.yaml']);
   const podinfo = d.changes.find((c) => c.component === 'components/podinfo')!;
-  assert.ok(podinfo.problems.some((p) => p.file?.endsWith('components/podinfo/production/values.yaml') && p.line !== undefined), JSON.stringify(podinfo.problems));
+  assert.ok(podinfo.problems.some((p) => p.span?.file?.endsWith('components/podinfo/production/values.yaml') && p.span?.line !== undefined), JSON.stringify(podinfo.problems));
   assert.equal(snapshot(dir), before);
   fs.rmSync(dir, { recursive: true, force: true });
 });

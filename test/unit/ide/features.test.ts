@@ -6,7 +6,7 @@ import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { complete } from '../../../server/src/ide/completion';
 import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
 import { codeLenses, definition, documentLinks, documentSymbols, hover, references } from '../../../server/src/ide/navigation';
-import { effectiveValues, listOverlays, renderOverlay } from '../../../server/src/ide/overlays';
+import { effectiveValues, listOverlays, overlayManifests } from '../../../server/src/ide/overlays';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { cursorContext } from '../../../server/src/ide/yamlText';
 import { cursor } from './cursor';
@@ -147,7 +147,7 @@ describe('diagnostics', () => {
       const index = workspace({ [`${R}/app/base/release.yaml`]: vf(optional) });
       const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-elsewhere-xyz/.test(x.message));
       const line = vf(optional).split('\n').findIndex((l) => l.includes('kept-elsewhere-xyz')) + 1;
-      assert.deepEqual(d.map((x) => [x.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
+      assert.deepEqual(d.map((x) => [x.span.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
       if (!optional) assert.match(d[0].message, /fluxOverlays\.extraRoots/);
     }
   });
@@ -161,7 +161,7 @@ describe('diagnostics', () => {
       [`${R}/bad/dup.yaml`]: 'a: 1\na: 2\n',
       [`${R}/bad/hr.yaml`]: 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  intervall: 5m\n  chart:\n    spec:\n      chart: x\n      sourceRef:\n        kind: HelmRepository\n        name: app-rep\n',
     });
-    const codes = (f: string) => computeDiagnostics(index, `${R}/bad/${f}`, { validation: true }).map((d) => `${d.severity}:${d.code}:${d.line}`);
+    const codes = (f: string) => computeDiagnostics(index, `${R}/bad/${f}`, { validation: true }).map((d) => `${d.severity}:${d.code}:${d.span.line}`);
     assert.ok(codes('kustomization.yaml').includes('error:missing-file:4'), codes('kustomization.yaml').join());
     assert.ok(codes('dup.yaml').includes('error:yaml-duplicate-key:2'), codes('dup.yaml').join());
     const hr = computeDiagnostics(index, `${R}/bad/hr.yaml`, { validation: true });
@@ -228,7 +228,7 @@ describe('custom request data', () => {
     assert.match(o?.layer ?? '', /values \(app\/production\/patch\.yaml\)/);
   });
   it('renders an overlay', () => {
-    const r = renderOverlay(index, `${R}/app`, 'staging', R);
+    const r = overlayManifests(index, `${R}/app`, 'staging', R);
     assert.match(r.content, /kind: HelmRelease/);
     assert.match(r.content, /kind: ConfigMap/);
   });

@@ -46,7 +46,7 @@ function workspace(files: Record<string, string>, charts?: { name: string; path:
   return index;
 }
 
-const only = (ds: FileDiagnostic[], code: string) => ds.filter((d) => d.code === code).map((d) => ({ line: d.line, col: d.col, severity: d.severity, message: d.message, suggestion: d.data?.suggestion }));
+const only = (ds: FileDiagnostic[], code: string) => ds.filter((d) => d.code === code).map((d) => ({ line: d.span.line, col: d.span.col, severity: d.severity, message: d.message, suggestion: d.data?.suggestion }));
 
 describe('values-key-typo', () => {
   const cases: { name: string; values: string; expected: { line: number; col: number; suggestion: string; message?: RegExp }[] }[] = [

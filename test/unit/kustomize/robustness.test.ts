@@ -56,7 +56,7 @@ test('corrupted inputs give problems with a file, never an internal error', () =
     const r = buildKustomization(mem, dir);
     for (const p of r.problems) {
       if (p.code === 'internal' || p.message.startsWith('internal error')) internal.push(`${path.relative(PROJECT_ROOT, dir)}: ${p.message}`);
-      else assert.ok(p.file && p.line, `a problem without file and line: ${p.message}`);
+      else assert.ok(p.span?.file && p.span?.line, `a problem without file and line: ${p.message}`);
     }
     if (r.problems.length) failures++;
     else computeEffectiveValues(r.objects.map((o) => o.node), mem);

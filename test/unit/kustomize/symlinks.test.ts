@@ -33,8 +33,8 @@ test('RootOnly refuses every link that leads outside and reads the ones that sta
           assert.equal(e.code, 'load-restrictor', `${c.name}: ${e.message}`);
           assert.match(e.message, /^security: file '.*' is not in or below '.*' \(through a symbolic link it is '.*outside.*'\)/, c.name);
           // Named at the entry that asked for the file.
-          assert.equal(e.file, path.join(dir, 'kustomization.yaml'), c.name);
-          assert.equal(e.line, c.kustomization.split('\n').findIndex((l) => !l.endsWith(':') && Object.keys(c.links).some((n) => l.includes(n))) + 1, c.name);
+          assert.equal(e.span?.file, path.join(dir, 'kustomization.yaml'), c.name);
+          assert.equal(e.span?.line, c.kustomization.split('\n').findIndex((l) => !l.endsWith(':') && Object.keys(c.links).some((n) => l.includes(n))) + 1, c.name);
         }
         assert.ok(!r.filesRead.some((f) => fs.realpathSync(f).startsWith(t.outside)), `${c.name} read ${r.filesRead.join(', ')}`);
       } else {
@@ -68,7 +68,7 @@ test('a folder link back to its own kustomization is a cycle, not an ever longer
     assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
     assert.equal(r.problems[0].code, 'cycle');
     assert.equal(r.problems[0].message, `cycle detected: ${path.join(top, 'app/staging')} -> ${path.join(top, 'app/staging')}`);
-    assert.equal(r.problems[0].line, 3);
+    assert.equal(r.problems[0].span?.line, 3);
   } finally {
     fs.rmSync(top, { recursive: true, force: true });
   }

@@ -69,8 +69,8 @@ test('corpus: every document validates with zero errors', { skip: repos.length =
       total += r.documents;
       validated += r.validated;
       warnings += r.warnings.length;
-      for (const w of r.warnings) assert.equal(w.code, 'deprecated-api-version', `${w.file}:${w.line}:${w.col}: ${w.message}`);
-      const shown = r.errors.map((e) => `${path.relative(corpus, e.file)}:${e.line}:${e.col}: ${e.message}`);
+      for (const w of r.warnings) assert.equal(w.code, 'deprecated-api-version', `${w.span.file}:${w.span.line}:${w.span.col}: ${w.message}`);
+      const shown = r.errors.map((e) => `${path.relative(corpus, e.span.file)}:${e.span.line}:${e.span.col}: ${e.message}`);
       assert.deepEqual(shown, [], `${r.errors.length} schema error(s) in ${repo}`);
     });
   }

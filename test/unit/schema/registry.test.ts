@@ -46,7 +46,7 @@ test('deprecated HelmRelease versions validate with a warning naming the replace
     const [w] = problems;
     assert.equal(w.severity, 'warning');
     assert.equal(w.code, 'deprecated-api-version');
-    assert.deepEqual([w.line, w.col, w.endCol], [1, 13, 13 + v.length]);
+    assert.deepEqual([w.span.line, w.span.col, w.span.endCol], [1, 13, 13 + v.length]);
     assert.equal(w.data?.replacement, 'helm.toolkit.fluxcd.io/v2');
     assert.equal(w.data?.fieldsMap, true);
     assert.match(w.message, /HelmRelease `helm\.toolkit\.fluxcd\.io\/v2beta\d` is deprecated: use `helm\.toolkit\.fluxcd\.io\/v2`; the fields map unchanged/);
@@ -142,7 +142,7 @@ spec:
 test('CRDs become schemas: every served version, int-or-string, preserve-unknown-fields, nullable', () => {
   const r = new SchemaRegistry();
   assert.deepEqual(r.addCrds(docs(pgCrd), '/repo/crds/pg.yaml'), []);
-  const validate = (yaml: string, partial = false) => r.validate(docs(yaml)[0], '/repo/pg.yaml', { partial }).map((p) => `${p.code}@${p.line}:${p.col} ${p.message}`);
+  const validate = (yaml: string, partial = false) => r.validate(docs(yaml)[0], '/repo/pg.yaml', { partial }).map((p) => `${p.code}@${p.span.line}:${p.span.col} ${p.message}`);
   const head = 'apiVersion: postgres.example.com/v1\nkind: PgCluster\nmetadata: {name: db}\nspec:\n';
   assert.deepEqual(validate(head + '  instances: 2\n  storage: 10Gi\n  backup: null\n  parameters: {max_connections: "100"}\n  extra: {any: [thing]}\n'), []);
   assert.deepEqual(validate(head + '  instances: 2\n  storage: 10\n  backup:\n    mode: incremental\n    schedule: "0 * * * *"\n'), []);
@@ -175,5 +175,5 @@ test('our schemas win over CRDs for the kinds we document', () => {
 test('a broken CRD gives a warning, not a crash', () => {
   const r = new SchemaRegistry();
   const problems = r.addCrds(docs('apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: {group: g}\n'), '/bad.yaml');
-  assert.deepEqual(problems.map((p) => [p.code, p.severity, p.line]), [['crd-invalid', 'warning', 4]]);
+  assert.deepEqual(problems.map((p) => [p.code, p.severity, p.span.line]), [['crd-invalid', 'warning', 4]]);
 });

@@ -16,7 +16,7 @@ function check(yaml: string, options: { file?: string; partial?: boolean } = {})
 
 /** `code@line:col message` per problem, the form the cases below are written in. */
 function brief(problems: SchemaProblem[]): string[] {
-  return problems.map((p) => `${p.code}@${p.line}:${p.col} ${p.message}`);
+  return problems.map((p) => `${p.code}@${p.span.line}:${p.span.col} ${p.message}`);
 }
 
 const release = (spec: string, apiVersion = 'helm.toolkit.fluxcd.io/v2') => `apiVersion: ${apiVersion}
@@ -321,9 +321,9 @@ for (const c of cases) {
 test('problems carry exact end positions and the path', () => {
   const [p] = check(release('  interval: 5m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  storageNamespace: 42'));
   assert.equal(p.code, 'schema-type');
-  assert.deepEqual([p.line, p.col, p.endLine, p.endCol], [11, 21, 11, 23]);
+  assert.deepEqual([p.span.line, p.span.col, p.span.endLine, p.span.endCol], [11, 21, 11, 23]);
   assert.deepEqual(p.path, ['spec', 'storageNamespace']);
-  assert.equal(p.file, '/repo/apps/base/release.yaml');
+  assert.equal(p.span.file, '/repo/apps/base/release.yaml');
 });
 
 test('a suggestion travels as data for the quick fix', () => {

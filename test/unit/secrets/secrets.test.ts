@@ -10,11 +10,11 @@ import type { Message, MessageWriter } from 'vscode-languageserver/node';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { buildKustomization } from '../../../server/src/engine/kustomize/build';
 import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
-import { effectiveValues, renderOverlay } from '../../../server/src/ide/overlays';
+import { effectiveValues, overlayManifests } from '../../../server/src/ide/overlays';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { isSecretMark, redactDeep, redactText, remember, secretMark } from '../../../server/src/engine/secrets';
 import { loadProfile } from '../../../server/src/engine/substitute/postBuild';
-import { manifestTexts, overlayValues, releaseTexts } from '../../../server/src/engine/workspace';
+import { manifestTexts, runOverlay, releaseTexts } from '../../../server/src/engine/workspace';
 import { emitDocuments, emitJS, emitYaml } from '../../../server/src/engine/yaml/emit';
 import { RedactingWriter } from '../../../server/src/transport';
 
@@ -90,12 +90,12 @@ describe('a Secret\'s last-applied-configuration annotation (build, --json, --sh
     assert.match(emitDocuments(nodes, { showSecrets: true }), /la-Secret-7f3a91/);
   });
   it('is a mark in the server\'s renderOverlay, its origins and the values they override', () => {
-    const r = renderOverlay(index(), `${R}/app/production/kustomization.yaml`, 'production', R);
+    const r = overlayManifests(index(), `${R}/app/production/kustomization.yaml`, 'production', R);
     noClear(JSON.stringify(r), 'renderOverlay');
     assert.match(r.content, /last-applied-configuration: <secret:/);
   });
   it('is a mark in the manifests texts diff and promotion-diff compare', () => {
-    const o = overlayValues(fs, `${R}/app/production`);
+    const o = runOverlay(fs, `${R}/app/production`);
     noClear([...manifestTexts(o).values()].join('\n'), 'manifestTexts');
   });
 });
@@ -106,7 +106,7 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
   it('marks the profile\'s variables as secret', () => {
     assert.equal(profile.variables.get('DB_PASS')?.secret, true);
   });
-  const o = overlayValues(fs, `${R}/app/production`, { variables: profile.variables });
+  const o = runOverlay(fs, `${R}/app/production`, { variables: profile.variables });
   it('values (values --profile, diff): a mark where the variable was, the rest as written', () => {
     const text = [...releaseTexts(o).values()].join('\n');
     noClear(text, 'releaseTexts');
@@ -125,7 +125,7 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
     assert.match([...manifestTexts(o, true).values()].join('\n'), /prof-Secret-9d04b7/);
   });
   it('--show-secrets shows them', () => {
-    const clear = overlayValues(fs, `${R}/app/production`, { variables: profile.variables, showSecrets: true });
+    const clear = runOverlay(fs, `${R}/app/production`, { variables: profile.variables, showSecrets: true });
     assert.match([...releaseTexts(clear, true).values()].join('\n'), /password: prof-Secret-9d04b7/);
   });
   it('the server\'s effectiveValues and renderOverlay with that profile', () => {
@@ -134,7 +134,7 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
     const ev = effectiveValues(i, file, 'production', R, undefined, `${R}/clusters/secrets.yaml`);
     noClear(JSON.stringify(ev), 'effectiveValues');
     assert.match(ev.content, /password: <secret:/);
-    const ro = renderOverlay(i, file, 'production', R, `${R}/clusters/secrets.yaml`);
+    const ro = overlayManifests(i, file, 'production', R, `${R}/clusters/secrets.yaml`);
     noClear(JSON.stringify(ro), 'renderOverlay');
     assert.match(ro.content, /url: postgres:\/\/app:<secret:[0-9a-f]{8}>@db\/app/);
   });

@@ -85,7 +85,7 @@ test('profile substitution: types plain scalars, keeps quoted ones, respects the
   const unresolved = r.problems.filter((p) => p.code === 'substitute-unresolved');
   assert.equal(unresolved.length, 1);
   assert.match(unresolved[0].message, /\$\{NOPE\}/);
-  assert.equal(unresolved[0].line, 8);
+  assert.equal(unresolved[0].span?.line, 8);
 });
 
 test('no profile: documents unchanged, variables listed with their places', () => {

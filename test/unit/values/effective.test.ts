@@ -118,7 +118,7 @@ test('missing references: warning naming it (non-optional), info (optional); val
   assert.equal(byCode('values-ref-missing').length, 1);
   assert.equal(byCode('values-ref-missing')[0].severity, 'warning');
   assert.match(byCode('values-ref-missing')[0].message, /valuesFrom\[0\] ConfigMap\/absent.*Flux would fail the release.*'apps\/absent'/);
-  assert.equal(byCode('values-ref-missing')[0].line, 14);
+  assert.equal(byCode('values-ref-missing')[0].span?.line, 14);
   assert.equal(byCode('values-ref-optional-missing')[0].severity, 'info');
   const chart = byCode('chart-not-found');
   assert.equal(chart.length, 1);
@@ -133,8 +133,8 @@ test('invalid embedded YAML: an error at the line inside the ConfigMap file', ()
   const p = r.problems.find((x) => x.code === 'values-yaml-invalid');
   assert.ok(p, JSON.stringify(r.problems));
   assert.equal(p.severity, 'error');
-  assert.equal(p.file, '/repo/apps/cm.yaml');
-  assert.ok(p.line === 13 || p.line === 14, `line ${p.line}`);
+  assert.equal(p.span?.file, '/repo/apps/cm.yaml');
+  assert.ok(p.span?.line === 13 || p.span?.line === 14, `line ${p.span?.line}`);
   assert.deepStrictEqual(toJS(r.values), {});
 });
 

@@ -50,6 +50,6 @@ test('a malformed targetPath is reported against its valuesFrom entry', () => {
   const layers: ResolvedLayer[] = [{ kind: 'targetPath', index: 3, path: 'a[x]', value: '1', literal: false }];
   const out = composeFluxValues(layers, undefined);
   assert.equal(out.problems.length, 1);
-  assert.equal(out.problems[0].index, 3);
+  assert.equal(out.problems[0].data?.index, 3);
   assert.match(out.problems[0].message, /targetPath "a\[x\]": error parsing index/);
 });

@@ -1,5 +1,5 @@
 // Component and overlay discovery on every corpus repository (expected lists read off `find`
-// output by hand), on in-memory layouts, and overlayValues on the example repository.
+// output by hand), on in-memory layouts, and runOverlay on the example repository.
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { ParseCache } from '../../../server/src/engine/kustomize/loader';
-import { componentOf, discoverComponents, overlayValues } from '../../../server/src/engine/workspace';
+import { componentOf, discoverComponents, runOverlay } from '../../../server/src/engine/workspace';
 import { toJS } from '../../../server/src/engine/yaml/node';
 import { CORPUS, PROJECT_ROOT, corpusAvailable } from '../../support/paths';
 
@@ -81,19 +81,19 @@ test('in-memory layouts: a base without kustomization counts only when an overla
   assert.equal(componentOf(comps, '/r/components/ab'), undefined);
 });
 
-test('overlayValues on the example: substitution from a profile, values per release, one cache', () => {
+test('runOverlay on the example: substitution from a profile, values per release, one cache', () => {
   const root = path.join(PROJECT_ROOT, 'examples', 'keos-apps');
   const fs = new DiskFileSystem();
   const cache = new ParseCache();
   const comps = discoverComponents(fs, root);
   assert.deepEqual(comps.map((c) => c.name), ['components/discovery', 'components/governance-agent', 'components/monitoring', 'components/podinfo', 'components/postgres']);
   const podinfo = comps.find((c) => c.name === 'components/podinfo')!;
-  const prod = overlayValues(fs, podinfo.overlays.find((o) => o.name === 'production')!.dir, { cache });
+  const prod = runOverlay(fs, podinfo.overlays.find((o) => o.name === 'production')!.dir, { cache });
   assert.equal(prod.failed, false);
   assert.equal(prod.releases.length, 1);
-  const staging = overlayValues(fs, podinfo.overlays.find((o) => o.name === 'staging')!.dir, { cache });
+  const staging = runOverlay(fs, podinfo.overlays.find((o) => o.name === 'staging')!.dir, { cache });
   assert.notDeepEqual(toJS(prod.releases[0].values), toJS(staging.releases[0].values));
-  const missing = overlayValues(fs, path.join(root, 'components', 'nope'), { cache });
+  const missing = runOverlay(fs, path.join(root, 'components', 'nope'), { cache });
   assert.equal(missing.failed, true);
-  assert.ok(missing.problems.some((p) => p.step === 'build' && p.severity === 'error'));
+  assert.ok(missing.problems.some((p) => p.step === 'kustomize' && p.severity === 'error'));
 });

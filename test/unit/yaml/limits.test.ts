@@ -25,10 +25,10 @@ test('a billion-laughs document is refused on the line of the alias that starts 
   const bomb = r.problems.filter((p) => p.code === 'yaml-alias-bomb');
   assert.equal(bomb.length, 1, JSON.stringify(r.problems));
   assert.equal(bomb[0].severity, 'error');
-  assert.equal(bomb[0].file, '/repo/cm.yaml');
+  assert.equal(bomb[0].span.file, '/repo/cm.yaml');
   // Line 6 is `a3: &a3 [*a2,...]`: the first alias whose expansion passes the budget.
-  assert.equal(bomb[0].line, 6);
-  assert.equal(text.split('\n')[bomb[0].line - 1].slice(bomb[0].col - 1, bomb[0].col + 2), '*a2');
+  assert.equal(bomb[0].span.line, 6);
+  assert.equal(text.split('\n')[bomb[0].span.line - 1].slice(bomb[0].span.col - 1, bomb[0].span.col + 2), '*a2');
   assert.match(bomb[0].message, /excessive aliasing/);
   // What was read is bounded: a few thousand nodes, not 9^9.
   assert.ok(count(r.documents[0].root) < 20_000, `tree has ${count(r.documents[0].root)} nodes`);
@@ -37,7 +37,7 @@ test('a billion-laughs document is refused on the line of the alias that starts 
 test('every document of a file gets its own budget, and the bomb in one does not hide the others', () => {
   const r = parseYaml('a: 1\n---\n' + laughs(8) + '---\nb: &b {x: 1}\nc: *b\n', '/f.yaml');
   assert.equal(r.problems.filter((p) => p.code === 'yaml-alias-bomb').length, 1);
-  assert.equal(r.problems[0].line, 6);
+  assert.equal(r.problems[0].span.line, 6);
   assert.deepEqual(toPlain(r.documents[2].root!), { b: { x: 1 }, c: { x: 1 } });
 });
 
@@ -47,7 +47,7 @@ test('a long string repeated by many aliases is refused too (size, not only coun
   const r = parseYaml(text, '/f.yaml');
   const bomb = r.problems.find((p) => p.code === 'yaml-alias-bomb');
   assert.ok(bomb, 'no problem for 12 MB of aliased text from a 0.2 MB file');
-  assert.equal(bomb.line, 2);
+  assert.equal(bomb.span.line, 2);
 });
 
 test('ordinary anchors keep working: merge keys and hundreds of small aliases', () => {
@@ -65,7 +65,7 @@ test('10,000-deep nesting (flow and block) gives one clear problem with a line',
     const deep = r.problems.filter((p) => p.code === 'yaml-too-deep');
     assert.equal(deep.length, 1, JSON.stringify(r.problems.map((p) => p.message)));
     assert.match(deep[0].message, /nesting too deep/);
-    assert.ok(deep[0].line >= 1 && deep[0].file === '/deep.yaml');
+    assert.ok(deep[0].span.line >= 1 && deep[0].span.file === '/deep.yaml');
   }
 });
 

@@ -11,7 +11,7 @@ import { parseYaml } from '../yaml/parse';
 import { YNode, get, getString, isMap, isSeq } from '../yaml/node';
 import { stampLayer } from '../values/provenance';
 import { readTgz } from '../values/tar';
-import { ValuesProblem } from '../values/types';
+import { Problem } from '../problem';
 import { Chart, ChartDependency, ImportValue } from './model';
 
 /** The files of one chart, relative to its root. */
@@ -129,8 +129,8 @@ function dependenciesOf(list: YNode | undefined): ChartDependency[] | undefined 
 function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string } {
   const chartYaml = files.text('Chart.yaml');
   if (chartYaml === undefined) return { error: `${files.root} is not a chart: no Chart.yaml` };
-  const problems: ValuesProblem[] = [];
-  for (const w of files.warnings ?? []) problems.push({ severity: 'warning', message: `${files.root}: ${w}`, file: files.root, code: 'chart-archive-entry' });
+  const problems: Problem[] = [];
+  for (const w of files.warnings ?? []) problems.push({ severity: 'warning', message: `${files.root}: ${w}`, span: { file: files.root, line: 1, col: 1 }, step: 'chart', code: 'chart-archive-entry' });
   const meta = parseYaml(chartYaml, files.label('Chart.yaml')).documents[0]?.root;
   const name = getString(meta, 'name') ?? path.posix.basename(files.root);
   let dependencies = dependenciesOf(get(meta, 'dependencies'));
@@ -142,7 +142,7 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
   const valuesText = files.text(valuesName) ?? '';
   const valuesFile = files.label(valuesName);
   const parsed = parseYaml(valuesText, valuesFile, undefined, 'helm');
-  for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart ${name} values: ${p.message}`, file: p.file, line: p.line, col: p.col, code: 'chart-values-yaml' });
+  for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart ${name} values: ${p.message}`, span: { file: p.span.file, line: p.span.line, col: p.span.col }, step: 'chart', code: 'chart-values-yaml' });
   const root = parsed.documents[0]?.root;
   const values = root && root.kind === 'map' ? root : { kind: 'map' as const, pairs: [] };
   const chain = [...parents, name];
@@ -155,7 +155,7 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
     try {
       schema = JSON.parse(schemaText);
     } catch (e) {
-      problems.push({ severity: 'warning', message: `chart ${name}: values.schema.json is not valid JSON: ${(e as Error).message}`, file: schemaFile, code: 'chart-schema-json' });
+      problems.push({ severity: 'warning', message: `chart ${name}: values.schema.json is not valid JSON: ${(e as Error).message}`, span: { file: schemaFile, line: 1, col: 1 }, step: 'chart', code: 'chart-schema-json' });
     }
   }
   const subcharts: Chart[] = [];
@@ -172,7 +172,7 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
       sub = 'error' in f ? f : loadFrom(f, chain);
     }
     if (!sub) continue;
-    if ('error' in sub) problems.push({ severity: 'warning', message: `chart ${name}: subchart ${rel}: ${sub.error}`, file: files.label(rel), code: 'chart-subchart' });
+    if ('error' in sub) problems.push({ severity: 'warning', message: `chart ${name}: subchart ${rel}: ${sub.error}`, span: { file: files.label(rel), line: 1, col: 1 }, step: 'chart', code: 'chart-subchart' });
     else subcharts.push(sub);
   }
   const chart: Chart = { name, source: files.root, valuesFile, values, valuesText, subcharts, problems };

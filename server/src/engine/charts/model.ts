@@ -3,7 +3,7 @@
 // and the subcharts vendored under charts/ (folders or .tgz), recursively. Plain data.
 
 import { YMap } from '../yaml/node';
-import { ValuesProblem } from '../values/types';
+import { Problem } from '../problem';
 
 export type ImportValue = string | { child: string; parent: string };
 
@@ -35,5 +35,5 @@ export interface Chart {
   /** Undefined when Chart.yaml declares no dependencies (Helm then processes none). */
   dependencies?: ChartDependency[];
   subcharts: Chart[];
-  problems: ValuesProblem[];
+  problems: Problem[];
 }

@@ -14,6 +14,7 @@
 // file or the Flux Kustomization object), so that origins and problems point at real files.
 
 import * as path from 'path';
+import { Problem, pointAt } from '../problem';
 import { FileSystem } from '../fs';
 import { KNOWN_FIELDS } from '../kustomize/fields';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/loader';
@@ -37,8 +38,8 @@ export interface GeneratedKustomization {
   problems: ClusterProblem[];
 }
 
-function at(o: Origin | undefined): { file?: string; line?: number; col?: number } {
-  return o ? { file: o.file, line: o.line, col: o.col } : {};
+function at(o: Origin | undefined): Pick<Problem, 'span'> {
+  return pointAt(o);
 }
 
 /** Files and folders kustomize-controller lists for a folder without a kustomization file. */

@@ -15,6 +15,7 @@
 // Rendered nodes keep the origin of the template node at the same path (so a value points at
 // the ResourceSet line that produced it), with `by: ResourceSet ns/name inputs[i]`.
 
+import { Problem, pointAt } from '../problem';
 import { Origin, YMap, YNode, clone, get, getPath, getString, isMap, isScalar, isSeq, map, scalar, set, toJS } from '../yaml/node';
 import { emitYaml } from '../yaml/emit';
 import { parseYaml } from '../yaml/parse';
@@ -48,8 +49,8 @@ export function isInputProvider(n: YMap): boolean {
   return getString(n, 'kind') === 'ResourceSetInputProvider' && (getString(n, 'apiVersion') ?? '').startsWith(RESOURCESET_API_GROUP + '/');
 }
 
-function at(o: Origin | undefined): { file?: string; line?: number; col?: number } {
-  return o ? { file: o.file, line: o.line, col: o.col } : {};
+function at(o: Origin | undefined): Pick<Problem, 'span'> {
+  return pointAt(o);
 }
 
 /** adler32 checksum as a decimal string (the operator's inputs.ID). */

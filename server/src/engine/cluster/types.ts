@@ -1,18 +1,14 @@
 // Plain data the cluster evaluation returns (see cluster.ts).
 
+import { Problem } from '../problem';
 import { Origin, YMap } from '../yaml/node';
 import { EffectiveRelease } from '../values/effective';
 
-export interface ClusterProblem {
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  code: string;
-  file?: string;
-  line?: number;
-  col?: number;
-  /** The appliers (Kustomizations, ResourceSets) that led there, outermost first. */
-  chain?: string[];
-}
+/**
+ * A cluster problem is a Problem whose `chain` lists the appliers (Kustomizations,
+ * ResourceSets) that led there, outermost first; places are a line and column.
+ */
+export type ClusterProblem = Problem;
 
 /** A Flux Kustomization or a Flux Operator ResourceSet: something that applies objects. */
 export interface ApplierRef {

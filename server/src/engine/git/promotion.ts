@@ -7,8 +7,9 @@
 
 import * as path from 'path';
 import { ParseCache } from '../kustomize/loader';
+import { Problem } from '../problem';
 import { EffectiveValuesOptions } from '../values/effective';
-import { Component, OverlayOptions, OverlayProblem, OverlayValues, diffPairs, discoverComponents, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../workspace';
+import { Component, OverlayOptions, OverlayRun, diffPairs, discoverComponents, manifestTexts, runOverlay, pairTexts, releaseTexts } from '../workspace';
 import { GitRepository, GitResult, isGitError } from './repository';
 import { GitTreeFileSystem } from './treeFs';
 
@@ -28,7 +29,7 @@ export interface ComponentChange {
   valuesDiff: string;
   manifestsDiff: string;
   /** Build/values errors on either side (the side is in `message`). */
-  problems: OverlayProblem[];
+  problems: Problem[];
 }
 
 export interface PromotionDiff {
@@ -121,8 +122,8 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
       const bo = b?.overlays.find((o) => o.name === overlay);
       const ao = a?.overlays.find((o) => o.name === overlay);
       if (!bo && !ao) continue;
-      const rb = bo ? overlayValues(before.fs, bo.dir, evalOpts) : undefined;
-      const ra = ao ? overlayValues(after.fs, ao.dir, evalOpts) : undefined;
+      const rb = bo ? runOverlay(before.fs, bo.dir, evalOpts) : undefined;
+      const ra = ao ? runOverlay(after.fs, ao.dir, evalOpts) : undefined;
       let status: ChangeStatus | undefined;
       if (!b) status = 'added';
       else if (!a) status = 'deleted';
@@ -155,8 +156,8 @@ function relDir(repo: GitRepository, dir: string): string {
   return path.posix.relative(repo.dir, dir);
 }
 
-function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayValues | undefined, after: OverlayValues | undefined, showSecrets: boolean, aLabel: string, bLabel: string): ComponentChange {
-  const problems: OverlayProblem[] = [];
+function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayRun | undefined, after: OverlayRun | undefined, showSecrets: boolean, aLabel: string, bLabel: string): ComponentChange {
+  const problems: Problem[] = [];
   for (const [label, r] of [[aLabel, before], [bLabel, after]] as const) {
     if (r) for (const p of r.problems) if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
   }

@@ -92,7 +92,7 @@ function appendResource(ra: Accumulator, ids: Set<string>, r: Resource, where?: 
 function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | undefined, originPath: string): Resource[] {
   const parsed = ctx.loader.parse(file, entryOrigin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol }, syntax.code);
+  if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
   const out: Resource[] = [];
   const add = (n: YNode) => {
     if (!isMap(n)) fail(`${file}: a resource must be a map (apiVersion, kind, metadata...)`, n.origin);

@@ -15,7 +15,7 @@ export function loadConfigurations(loader: Loader, k: KustomizationFile, ra: { c
     const file = loader.resolve(k.dir, entry.value, entry.origin);
     const parsed = loader.parse(file, entry.origin);
     const syntax = parsed.problems.find((p) => p.severity === 'error');
-    if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol });
+    if (syntax) fail(syntax.message, { ...syntax.span, file });
     const root = parsed.documents[0]?.root;
     if (!isMap(root)) continue;
     const more: Partial<TransformerConfig> = { fieldSpecs: {} };

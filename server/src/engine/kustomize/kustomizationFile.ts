@@ -25,7 +25,7 @@ export function loadKustomization(loader: Loader, dir: string, knownFields: Read
   }
   const parsed = loader.parse(file, origin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
-  if (syntax) fail(syntax.message, { file, line: syntax.line, col: syntax.col, endLine: syntax.endLine, endCol: syntax.endCol }, syntax.code);
+  if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
   const docs = parsed.documents.filter((d) => d.root !== undefined);
   if (docs.length === 0) fail(`kustomization file is empty: ${file}`, { file, line: 1, col: 1, endLine: 1, endCol: 1 }, 'empty-kustomization');
   const root = docs[0].root!;

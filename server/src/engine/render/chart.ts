@@ -96,7 +96,7 @@ export function chartFromTree(tree: Tree, source: string): Chart {
   if (chartYaml === undefined) throw new Error(`${source}: not a chart (no Chart.yaml)`);
   const meta = (toJS(parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root) ?? {}) as Record<string, unknown>;
   const decoded = readChartValues(text('values.yaml') ?? '', `${source}/values.yaml`, 'json');
-  for (const p of decoded.problems) problems.push(`${p.file}:${p.line ?? 0}: ${p.message}`);
+  for (const p of decoded.problems) problems.push(`${p.span?.file}:${p.span?.line ?? 0}: ${p.message}`);
   const ignored = ignorer(text('.helmignore'));
   const templates: ChartFile[] = [];
   const files: ChartFile[] = [];

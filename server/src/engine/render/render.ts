@@ -130,7 +130,7 @@ function parseDoc(text: string, source: string): { object: unknown; error?: stri
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
   const parsed = parseYaml(text + "\n", source);
   const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` };
+  if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.span.line}: ${err.message}` };
   return { object: parsed.documents[0] ? toJS(parsed.documents[0].root) : null };
 }
 

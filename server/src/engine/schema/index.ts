@@ -10,4 +10,4 @@ export type { PatchFileRef } from './patchFiles';
 export { crdSchemas, structuralToJsonSchema } from './crd';
 export { builtinSchemas, builtinSchema, BUILTIN_ENTRIES, BUILTIN_SCHEMA_FILES } from './builtin';
 export { resolveSchemas } from './store';
-export type { JsonSchema, SchemaProblem, SchemaProblemCode, Severity } from './types';
+export type { JsonSchema, SchemaProblem, SchemaProblemCode, SchemaProblemData } from './types';

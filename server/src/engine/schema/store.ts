@@ -2,25 +2,22 @@
 // validation, completion and hover walk plain objects. References are resolved against the
 // `$id` of the document they appear in (`common.json#/$defs/duration`, `#/$defs/spec`).
 
+import type { Problem } from '../problem';
 import type { JsonSchema } from './types';
 
 const ANNOTATIONS = new Set(['description', 'markdownDescription', 'title', 'default', 'x-format-hint']);
 /** Keywords whose values are data, not schemas: never walked for references. */
 const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'required']);
 
-export interface LoadProblem {
-  schemaId: string;
-  message: string;
-}
 
 /**
  * Resolves a set of schema documents that refer to each other. Returns the resolved documents
  * by `$id`; unresolvable references become `{}` (anything goes) and are reported.
  */
-export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, JsonSchema>; problems: LoadProblem[] } {
+export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, JsonSchema>; problems: Problem[] } {
   const raw = new Map<string, JsonSchema>();
   for (const d of documents) raw.set(d.$id ?? '', d);
-  const problems: LoadProblem[] = [];
+  const problems: Problem[] = [];
   const done = new Map<object, JsonSchema>();
 
   const lookup = (ref: string, baseId: string): { schema: JsonSchema; id: string } | undefined => {
@@ -41,7 +38,7 @@ export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, 
     if (typeof s.$ref === 'string') {
       const target = lookup(s.$ref, baseId);
       if (!target) {
-        problems.push({ schemaId: baseId, message: `unresolved reference ${s.$ref}` });
+        problems.push({ severity: 'warning', code: 'schema-unresolved-ref', step: 'schema', message: `${baseId}: unresolved reference ${s.$ref}`, data: { schemaId: baseId } });
         return {};
       }
       const resolvedTarget = resolve(target.schema, target.id);

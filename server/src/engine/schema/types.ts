@@ -2,6 +2,7 @@
 // validation reports. Problems carry the same position fields as YAML problems (yaml/parse.ts),
 // so the language server and the CLI convert both the same way.
 
+import type { PlacedProblem } from '../problem';
 import type { Origin } from '../yaml/node';
 
 /**
@@ -49,8 +50,6 @@ export interface JsonSchema {
   [keyword: string]: unknown;
 }
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
 export type SchemaProblemCode =
   | 'schema-unknown-field'
   | 'schema-type'
@@ -64,25 +63,25 @@ export type SchemaProblemCode =
   | 'deprecated-api-version'
   | 'crd-invalid';
 
-export interface SchemaProblem {
-  message: string;
-  severity: Severity;
+/**
+ * A schema problem: a placed Problem (step `schema`) with the path of the offending node and,
+ * for quick fixes, `data`: `suggestion` (the field or value the user probably meant),
+ * `replacement` (the current apiVersion) and `fieldsMap` (true when the document is valid under it).
+ */
+export type SchemaProblem = PlacedProblem & {
   code: SchemaProblemCode;
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  /** Path of the offending node in the document (keys and list indexes). */
   path: (string | number)[];
-  /**
-   * For quick fixes: `suggestion` (the field or value the user probably meant), `replacement`
-   * (the current apiVersion) and `fieldsMap` (true when the document is valid under it).
-   */
-  data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean; removedFields?: string[] };
+  data?: SchemaProblemData;
+};
+
+export interface SchemaProblemData {
+  suggestion?: string;
+  replacement?: string;
+  fieldsMap?: boolean;
+  removedFields?: string[];
 }
 
-export function problemAt(origin: Origin | undefined, fallbackFile: string, p: Omit<SchemaProblem, 'file' | 'line' | 'col' | 'endLine' | 'endCol'>): SchemaProblem {
+export function problemAt(origin: Origin | undefined, fallbackFile: string, p: Omit<SchemaProblem, 'span' | 'step'>): SchemaProblem {
   const o = origin ?? { file: fallbackFile, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { ...p, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+  return { ...p, step: 'schema', span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } };
 }

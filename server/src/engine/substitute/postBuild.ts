@@ -10,6 +10,7 @@
 
 import { parse as parseYamlValue } from 'yaml';
 import { FileSystem } from '../fs';
+import { Problem } from '../problem';
 import { Origin, YMap, YNode, clone, get, getString } from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
 import { remember, secretMark } from '../secrets';
@@ -32,15 +33,6 @@ export interface VariableReference {
   resolved: boolean;
 }
 
-export interface SubstitutionProblem {
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  file?: string;
-  line?: number;
-  col?: number;
-  code: string;
-}
-
 export interface SubstituteOptions {
   /** kustomize-controller's StrictPostBuildSubstitutions: an unset variable without default is an error. */
   strict?: boolean;
@@ -49,10 +41,10 @@ export interface SubstituteOptions {
 }
 
 export interface SubstituteResult {
-  /** The documents after substitution (copies; the input is not modified). */
+  /** The documents after substitution: copies when variables are substituted, else the input documents (never modified). */
   documents: YMap[];
   references: VariableReference[];
-  problems: SubstitutionProblem[];
+  problems: Problem[];
 }
 
 const DISABLE_KEY = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -61,7 +53,7 @@ const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 /** Substitutes `variables` (undefined = no profile: only list the references) in `docs`. */
 export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, variables: Variables | undefined, options: SubstituteOptions = {}): SubstituteResult {
   const references: VariableReference[] = [];
-  const problems: SubstitutionProblem[] = [];
+  const problems: Problem[] = [];
   if (variables) {
     for (const [name, v] of variables) {
       if (!VAR_NAME.test(name)) problems.push({ severity: 'error', message: `'${name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'; Flux would fail the Kustomization`, ...place(v.origin), code: 'substitute-var-name' });
@@ -71,15 +63,27 @@ export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, varia
   const documents = docs.map((doc) => {
     const meta = get(doc, 'metadata');
     if (getString(get(meta, 'annotations'), DISABLE_KEY) === 'disabled' || getString(get(meta, 'labels'), DISABLE_KEY) === 'disabled') return doc;
+    // Without variables nothing is replaced (references and syntax are only listed): no copy.
+    if (!active) {
+      visit(doc, (n) => substituteScalar(n, fs, undefined, options, references, problems));
+      return doc;
+    }
     const copy = clone(doc);
-    walk(copy, (n) => substituteScalar(n, fs, active ? variables : undefined, options, references, problems));
+    walk(copy, (n) => substituteScalar(n, fs, variables, options, references, problems));
     return copy;
   });
   return { documents, references, problems };
 }
 
-function place(o: Origin | undefined): { file?: string; line?: number; col?: number } {
-  return o ? { file: o.file, line: o.line, col: o.col } : {};
+/** Substitution problems are placed at a line and column, step `substitute`. */
+function place(o: Origin | undefined): Pick<Problem, 'span' | 'step'> {
+  return o ? { span: { file: o.file, line: o.line, col: o.col }, step: 'substitute' } : { step: 'substitute' };
+}
+
+function visit(n: YNode, f: (n: YNode) => void): void {
+  if (n.kind === 'map') for (const p of n.pairs) visit(p.value, f);
+  else if (n.kind === 'seq') for (const i of n.items) visit(i, f);
+  else f(n);
 }
 
 function walk(n: YNode, f: (n: YNode) => YNode): YNode {
@@ -89,7 +93,7 @@ function walk(n: YNode, f: (n: YNode) => YNode): YNode {
   return n;
 }
 
-function substituteScalar(n: YNode, fs: FileSystem, variables: Variables | undefined, options: SubstituteOptions, refs: VariableReference[], problems: SubstitutionProblem[]): YNode {
+function substituteScalar(n: YNode, fs: FileSystem, variables: Variables | undefined, options: SubstituteOptions, refs: VariableReference[], problems: Problem[]): YNode {
   if (n.kind !== 'scalar' || typeof n.value !== 'string' || !n.value.includes('$')) return n;
   const lookup = (name: string) => variables?.get(name)?.value;
   const r = expand(n.value, lookup, variables === undefined);
@@ -143,12 +147,12 @@ function retype(text: string): string | number | boolean | null {
  * Kustomization (`spec.postBuild.substitute`), or a plain map of `key: value`. Several documents
  * merge, later ones winning. Newlines are removed from values, as Flux does.
  */
-export function loadProfile(fs: FileSystem, file: string): { variables: Variables; problems: SubstitutionProblem[] } {
+export function loadProfile(fs: FileSystem, file: string): { variables: Variables; problems: Problem[] } {
   const text = fs.readFile(file);
   const variables: Variables = new Map();
-  if (text === undefined) return { variables, problems: [{ severity: 'error', message: `cluster profile ${file} not found`, file, code: 'profile-missing' }] };
+  if (text === undefined) return { variables, problems: [{ severity: 'error', message: `cluster profile ${file} not found`, step: 'substitute', code: 'profile-missing' }] };
   const parsed = parseYaml(text, file);
-  const problems: SubstitutionProblem[] = parsed.problems.map((p) => ({ severity: p.severity, message: p.message, file: p.file, line: p.line, col: p.col, code: 'profile-yaml' }));
+  const problems: Problem[] = parsed.problems.map((p) => ({ severity: p.severity, message: p.message, span: { file: p.span.file, line: p.span.line, col: p.span.col }, step: 'substitute', code: 'profile-yaml' }));
   for (const d of parsed.documents) if (d.root && d.root.kind === 'map') addVariables(variables, d.root);
   return { variables, problems };
 }

@@ -2,6 +2,7 @@
 // maps with string keys, and numbers either json.Number (a chart's values.yaml, read with
 // UseNumber) or float64 (user values files, helm-controller's spec.values).
 
+import { Problem } from '../problem';
 import { parseYaml } from '../yaml/parse';
 import { YNode } from '../yaml/node';
 import { jsonNumber } from './json';
@@ -9,7 +10,8 @@ import { GoMap, GoValue, JsonNumber, newMap } from './value';
 
 export interface DecodedValues {
   value: GoMap;
-  problems: { message: string; file: string; line?: number }[];
+  /** YAML errors of the values text (step `yaml`). */
+  problems: Problem[];
 }
 
 function fromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
@@ -26,7 +28,7 @@ function fromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
 /** Decodes a values document; `numbers: 'json'` for chart defaults, 'float' for user values. */
 export function readChartValues(text: string, file: string, numbers: 'json' | 'float' = 'json'): DecodedValues {
   const parsed = parseYaml(text, file, undefined, 'helm');
-  const problems = parsed.problems.filter((p) => p.severity === 'error').map((p) => ({ message: p.message, file, line: p.line }));
+  const problems = parsed.problems.filter((p) => p.severity === 'error');
   const root = parsed.documents[0]?.root;
   const value = root && root.kind === 'map' ? (fromNode(root, numbers) as GoMap) : newMap();
   return { value, problems };

@@ -8,7 +8,7 @@ import { BoundedFileSystem, FileSystem } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { YMap, get, getString } from '../yaml/node';
 import { maxSatisfying, parseVersion } from './semver';
-import { ValuesProblem } from './types';
+import { Problem } from '../problem';
 
 export interface ChartRef {
   /** Chart name, or the chart's path inside its source for GitRepository/Bucket sources. */
@@ -37,7 +37,7 @@ export interface LoadedChart {
   source: string;
   values: YMap;
   schema?: unknown;
-  problems: ValuesProblem[];
+  problems: Problem[];
 }
 
 /** Helm's repository cache folder, from an environment (pass process.env) and a home folder. */

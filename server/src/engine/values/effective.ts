@@ -19,7 +19,7 @@ import { helmValues } from './dependencies';
 import { ResolvedLayer, composeFluxValues } from './fluxCompose';
 import { stampLayer } from './provenance';
 import { dataEntry, findObject, parseValuesText } from './sources';
-import { ValuesProblem } from './types';
+import { Problem } from '../problem';
 
 export interface ExternalObject {
   object: YMap;
@@ -50,7 +50,7 @@ export interface EffectiveRelease {
   values: YMap;
   /** `subcharts`: the enabled subcharts' paths (`parent.sub`, aliases applied); `subchartTrees` the same with their charts. */
   chart: { name: string; version?: string; found: boolean; source?: string; schema?: unknown; tree?: Chart; subcharts?: string[]; subchartTrees?: { path: string; chart: Chart }[] };
-  problems: ValuesProblem[];
+  problems: Problem[];
 }
 
 export function isHelmRelease(doc: YMap): boolean {
@@ -71,12 +71,13 @@ export function computeEffectiveValues(docs: readonly YMap[], fs: FileSystem, op
   return out;
 }
 
-function at(origin: Origin | undefined): { file?: string; line?: number; col?: number } {
-  return origin ? { file: origin.file, line: origin.line, col: origin.col } : {};
+/** Values problems are placed at a line and column (a range would underline whole maps). */
+function at(origin: Origin | undefined): Pick<Problem, 'span' | 'step'> {
+  return origin ? { span: { file: origin.file, line: origin.line, col: origin.col }, step: 'values' } : { step: 'values' };
 }
 
 function releaseValues(release: YMap, namespace: string, name: string, docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions): EffectiveRelease {
-  const problems: ValuesProblem[] = [];
+  const problems: Problem[] = [];
   const spec = get(release, 'spec');
   const specValues = get(spec, 'values');
   let inline: YMap | undefined;
@@ -97,8 +98,11 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
 
   const composed = composeFluxValues(layers, inline);
   for (const p of composed.problems) {
-    const ref = entries[p.index];
-    problems.push({ severity: 'error', message: `valuesFrom[${p.index}]: ${p.message}; Flux would fail the release`, ...at((get(ref, 'targetPath') ?? ref)?.origin), code: 'values-target-path' });
+    // The composer knows the entry's index, the release knows where the entry is written.
+    const { data, ...problem } = p;
+    const index = data?.index as number;
+    const ref = entries[index];
+    problems.push({ ...problem, message: `valuesFrom[${index}]: ${p.message}; Flux would fail the release`, ...at((get(ref, 'targetPath') ?? ref)?.origin) });
   }
   let values = composed.values;
 
@@ -111,7 +115,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   const loaded = looked ?? (located ? loadChartCached(located.path, located.fs) : undefined);
   if (loaded && !('error' in loaded)) {
     Object.assign(chart, { name: loaded.name, version: loaded.version ?? chart.version, found: true, source: loaded.source, schema: loaded.schema, tree: loaded });
-    const collect = (c: Chart): ValuesProblem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
+    const collect = (c: Chart): Problem[] => [...c.problems, ...c.subcharts.flatMap(collect)];
     problems.push(...collect(loaded));
     const warnings: string[] = [];
     const r = helmValues(loaded, values, warnings);
@@ -132,7 +136,7 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
   return { namespace, name, release, values, chart, problems };
 }
 
-function resolveReference(ref: YNode, index: number, namespace: string, docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions, problems: ValuesProblem[]): ResolvedLayer | undefined {
+function resolveReference(ref: YNode, index: number, namespace: string, docs: readonly YMap[], fs: FileSystem, options: EffectiveValuesOptions, problems: Problem[]): ResolvedLayer | undefined {
   const kind = getString(ref, 'kind') ?? '';
   const refName = getString(ref, 'name') ?? '';
   const key = getString(ref, 'valuesKey') ?? 'values.yaml';

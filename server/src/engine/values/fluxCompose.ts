@@ -13,6 +13,7 @@
 // That is how "targetPath wins over everything" holds, and also where it does not: when every
 // map along the path also existed in an earlier valuesFrom layer, spec.values wins.
 
+import { Problem } from '../problem';
 import { Origin, YMap } from '../yaml/node';
 import { mergeLayers } from './layerMerge';
 import { SetMode, escapeSetValue, parseSetInto } from './strvals';
@@ -21,20 +22,14 @@ export type ResolvedLayer =
   | { kind: 'values'; index: number; values: YMap }
   | { kind: 'targetPath'; index: number; path: string; value: string; literal: boolean; origin?: Origin };
 
-export interface ComposeProblem {
-  /** Index of the valuesFrom entry the problem is about. */
-  index: number;
-  message: string;
-}
-
 /**
  * Composes resolved valuesFrom layers and spec.values. Takes ownership of every tree passed in
  * (they are merged and written in place, as helm-controller does with its maps).
  */
-export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap | undefined): { values: YMap; problems: ComposeProblem[] } {
+export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap | undefined): { values: YMap; problems: Problem[] } {
   const values: YMap = inline ?? { kind: 'map', pairs: [] };
   let result: YMap = { kind: 'map', pairs: [] };
-  const problems: ComposeProblem[] = [];
+  const problems: Problem[] = [];
   for (const layer of layers) {
     if (layer.kind === 'values') {
       result = mergeLayers(result, layer.values);
@@ -42,7 +37,7 @@ export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap
     }
     result = mergeLayers(result, values);
     const error = applyTargetPath(result, layer.path, layer.value, layer.literal, layer.origin);
-    if (error) problems.push({ index: layer.index, message: `targetPath "${layer.path}": ${error}` });
+    if (error) problems.push({ severity: 'error', code: 'values-target-path', step: 'values', message: `targetPath "${layer.path}": ${error}`, data: { index: layer.index } });
   }
   return { values: mergeLayers(result, values), problems };
 }

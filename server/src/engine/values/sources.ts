@@ -8,7 +8,7 @@ import { Origin, YMap, YNode, get, getString } from '../yaml/node';
 import { blockScalarShift } from '../yaml/blockScalar';
 import { parseYaml } from '../yaml/parse';
 import { stampLayer } from './provenance';
-import { ValuesProblem } from './types';
+import { Problem } from '../problem';
 
 /** Finds an object by kind, namespace and name; a missing namespace only matches a missing namespace. */
 export function findObject(docs: readonly YMap[], kind: string, namespace: string | undefined, name: string): YMap | undefined {
@@ -46,7 +46,7 @@ export function dataEntry(obj: YMap, key: string): DataEntry | undefined {
 
 export interface ParsedValues {
   values?: YMap;
-  problems: ValuesProblem[];
+  problems: Problem[];
 }
 
 /**
@@ -74,15 +74,15 @@ export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, wh
   // Helm (and helm-controller, through Helm's ReadValues) read values text with YAML 1.1
   // typing: `enabled: yes` is a boolean there, unlike in the manifests kustomize reads.
   if (!parsed) parsed = parseYaml(entry.text, origin?.file ?? what, undefined, 'helm');
-  const problems: ValuesProblem[] = [];
+  const problems: Problem[] = [];
   for (const p of parsed.problems) {
-    const at = placed || !origin ? p : { file: origin.file, line: origin.line, col: origin.col };
-    problems.push({ severity: 'error', message: `${what}: invalid values YAML: ${p.message}${placed ? '' : ` (line ${p.line} of the value)`}; Flux would fail the release`, file: at.file, line: at.line, col: at.col, code: 'values-yaml-invalid' });
+    const at = placed || !origin ? p.span : origin;
+    problems.push({ severity: 'error', message: `${what}: invalid values YAML: ${p.message}${placed ? '' : ` (line ${p.span.line} of the value)`}; Flux would fail the release`, span: { file: at.file, line: at.line, col: at.col }, step: 'values', code: 'values-yaml-invalid' });
   }
   if (problems.length > 0) return { problems };
   const root = parsed.documents.find((d) => d.root)?.root;
   if (root && root.kind !== 'map') {
-    return { problems: [{ severity: 'error', message: `${what}: values must be a YAML map, found ${root.kind === 'seq' ? 'a list' : 'a scalar'}; Flux would fail the release`, file: root.origin?.file ?? origin?.file, line: root.origin?.line ?? origin?.line, col: root.origin?.col ?? origin?.col, code: 'values-not-a-map' }] };
+    return { problems: [{ severity: 'error', message: `${what}: values must be a YAML map, found ${root.kind === 'seq' ? 'a list' : 'a scalar'}; Flux would fail the release`, ...pointAt(root.origin ?? origin), step: 'values', code: 'values-not-a-map' }] };
   }
   const values: YMap = root ?? { kind: 'map', pairs: [] };
   if (!placed && origin) overwriteOrigins(values, origin);
@@ -127,4 +127,9 @@ function overwriteOrigins(n: YNode, origin: Origin): void {
       overwriteOrigins(p.value, origin);
     }
   } else if (n.kind === 'seq') n.items.forEach((i) => overwriteOrigins(i, origin));
+}
+
+/** A problem's place at a line and column (values problems underline no range). */
+function pointAt(o: Origin | undefined): Pick<Problem, 'span'> {
+  return o ? { span: { file: o.file, line: o.line, col: o.col } } : {};
 }

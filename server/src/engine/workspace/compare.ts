@@ -5,7 +5,7 @@
 import { emitYaml } from '../yaml/emit';
 import { get, getString } from '../yaml/node';
 import { unifiedDiff } from './lineDiff';
-import { OverlayValues } from './overlay';
+import { OverlayRun } from './pipeline';
 
 export interface TextPair {
   /** `ns/name` for releases, `Kind ns/name` for objects. */
@@ -15,13 +15,13 @@ export interface TextPair {
   b?: string;
 }
 
-export function releaseTexts(r: OverlayValues, showSecrets = false): Map<string, string> {
+export function releaseTexts(r: OverlayRun, showSecrets = false): Map<string, string> {
   const m = new Map<string, string>();
   for (const rel of r.releases) m.set(`${rel.namespace}/${rel.name}`, emitYaml(rel.values, { showSecrets }));
   return m;
 }
 
-export function manifestTexts(r: OverlayValues, showSecrets = false): Map<string, string> {
+export function manifestTexts(r: OverlayRun, showSecrets = false): Map<string, string> {
   const m = new Map<string, string>();
   for (const o of r.objects) {
     const meta = get(o.node, 'metadata');

@@ -2,7 +2,7 @@
 // HelmReleases. What the editor's listOverlays/effectiveValues/renderOverlay requests and the
 // CLI's values/diff/promotion-diff commands are answered from.
 export * from './discover';
-export * from './overlay';
+export * from './pipeline';
 export * from './external';
 export * from './lineDiff';
 export * from './compare';

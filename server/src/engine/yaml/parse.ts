@@ -3,21 +3,13 @@
 
 import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, Composer, LineCounter, Parser, Scalar as YamlScalar } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
+import { PlacedProblem, rangeOf } from '../problem';
 import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
 
-export interface YamlProblem {
-  message: string;
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  /** 'error' for syntax errors; 'warning' for things YAML tolerates but users rarely mean (duplicate keys are errors). */
-  severity: 'error' | 'warning';
-  code: string;
-}
+/** A YAML problem is always placed (step `yaml`); syntax errors, duplicate keys and limits are errors. */
+export type YamlProblem = PlacedProblem;
 
 export interface ParsedDocument {
   /** The document's root, or undefined for an empty document (`---` with nothing after it). */
@@ -82,7 +74,7 @@ export function parseYaml(text: string, file: string, shift?: { line: number; co
   try {
     for (const doc of composer.compose(parser.parse(text)) as Iterable<Document.Parsed>) convertDocument(doc, pm, documents, problems);
   } catch (e) {
-    problems.push({ message: `YAML: ${(e as Error).message}`, file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift, severity: 'error', code: 'yaml-syntax' });
+    problems.push({ message: `YAML: ${(e as Error).message}`, span: { file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift }, severity: 'error', code: 'yaml-syntax', step: 'yaml' });
   }
   return { file, documents, problems };
 }
@@ -99,13 +91,13 @@ function convertDocument(doc: Document.Parsed, pm: PositionMap, documents: Parse
     if (/Maximum call stack size exceeded/.test(err.message)) {
       if (stackOverflow) continue;
       stackOverflow = true;
-      problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error', code: 'yaml-too-deep' });
+      problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col }, severity: 'error', code: 'yaml-too-deep', step: 'yaml' });
       continue;
     }
     problems.push({
       message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
-      file, line: s.line, col: s.col, endLine: e.line, endCol: e.col, severity: 'error',
-      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col }, severity: 'error',
+      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax', step: 'yaml',
     });
   }
   const budget: AliasBudget = { nodes: 0, aliased: 0, aliasedChars: 0, aliasDepth: 0 };
@@ -173,7 +165,7 @@ function aliasBudgetSpent(b: AliasBudget, textLength: number): boolean {
 
 function problemAt(pm: PositionMap, range: readonly [number, number, number] | null | undefined, message: string, code: string): YamlProblem {
   const o = originOf(pm, range);
-  return { message, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol, severity: 'error', code };
+  return { message, span: rangeOf(o), severity: 'error', code, step: 'yaml' };
 }
 
 function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.Parsed, budget: AliasBudget, depth: number): YNode {
@@ -189,7 +181,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     if (budget.exceeded) return scalar(null);
     if (n.range && yIsScalar(n)) budget.aliasedChars += n.range[1] - n.range[0];
     if (aliasBudgetSpent(budget, pm.text.length)) {
-      budget.exceeded = { message: '', file: pm.file, line: 0, col: 0, endLine: 0, endCol: 0, severity: 'error', code: 'yaml-alias-bomb' };
+      budget.exceeded = { message: '', span: { file: pm.file, line: 0, col: 0, endLine: 0, endCol: 0 }, severity: 'error', code: 'yaml-alias-bomb', step: 'yaml' };
       return scalar(null);
     }
   }
@@ -283,7 +275,7 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       if (existing >= 0) {
         pairs.splice(existing, 1);
         const o = keyOrigin ?? value.origin;
-        if (o) (pm.duplicates ??= []).push({ message: `duplicate key: Map keys must be unique ("${key}" appears more than once)`, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol, severity: 'error', code: 'yaml-duplicate-key' });
+        if (o) (pm.duplicates ??= []).push({ message: `duplicate key: Map keys must be unique ("${key}" appears more than once)`, span: rangeOf(o), severity: 'error', code: 'yaml-duplicate-key', step: 'yaml' });
       }
       pairs.push(keyOrigin ? { key, keyOrigin, value } : { key, value });
     }

@@ -35,7 +35,7 @@ export function yamlToGo(text: string): { value: GoValue; error?: string } {
 function yamlToGoUncached(text: string): { value: GoValue; error?: string } {
   const parsed = parseYaml(text, 'fromYaml', undefined, 'helm');
   const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) return { value: null, error: `error converting YAML to JSON: yaml: line ${err.line ?? 0}: ${err.message}` };
+  if (err) return { value: null, error: `error converting YAML to JSON: yaml: line ${err.span.line}: ${err.message}` };
   if (parsed.documents.length === 0) return { value: null };
   return { value: fromJS(yToJS(parsed.documents[0].root)) };
 }
