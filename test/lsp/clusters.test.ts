@@ -18,7 +18,7 @@ describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
       assert.deepEqual(list.clusters.map((x) => x.name), ['clusters/production', 'clusters/staging']);
       const prod = list.clusters[0].uri;
       assert.equal(prod, uriOf(path.join(EXAMPLE, 'clusters/production')));
-      const r = await c.request<{ content: string; release?: string; releases: { namespace: string; name: string; chain: string[] }[]; origins: { line: number; location: { uri: string }; layer: string }[]; problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'keos-frontend/podinfo' });
+      const r = await c.request<{ content: string; release?: string; releases: { namespace: string; name: string; chain: string[]; location?: { uri: string } }[]; appliers?: { name: string; parent?: string; status: string; folder?: string; location?: { uri: string } }[]; origins: { line: number; location: { uri: string }; layer: string }[]; problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'keos-frontend/podinfo' });
       assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
       assert.equal(r.release, 'keos-frontend/podinfo');
       assert.ok(r.releases.length >= 4, JSON.stringify(r.releases));
@@ -26,6 +26,17 @@ describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
       assert.ok(r.content.length > 0);
       assert.ok(r.origins.length > 0);
       assert.ok(r.origins.some((o) => o.location.uri.startsWith(uriOf(path.join(EXAMPLE, 'components/podinfo')))), JSON.stringify(r.origins.slice(0, 3)));
+      // Only the shown release's problems: podinfo's chart, not prometheus-stack's (another Kustomization).
+      assert.ok(r.problems.some((p) => /HelmRelease keos-frontend\/podinfo\]/.test(p.message)), JSON.stringify(r.problems));
+      assert.deepEqual(r.problems.filter((p) => /prometheus-stack|governance-agent|discovery/.test(p.message)), []);
+      const podinfo = r.releases.find((x) => x.name === 'podinfo')!;
+      assert.equal(podinfo.location?.uri, uriOf(path.join(EXAMPLE, 'components/podinfo/base/podinfo.yaml')));
+      // The Kustomizations the cluster runs, nested by what applied them, with the folder each builds.
+      const appliers = r.appliers!;
+      assert.deepEqual(appliers.find((a) => !a.parent)?.name, 'Kustomization flux-system/flux-system');
+      const apps = appliers.find((a) => a.name === 'Kustomization flux-system/apps-podinfo')!;
+      assert.deepEqual([apps.parent, apps.status, apps.folder], ['Kustomization flux-system/flux-system', 'applied', uriOf(path.join(EXAMPLE, 'components/podinfo/production'))]);
+      assert.equal(apps.location?.uri, uriOf(path.join(EXAMPLE, 'clusters/production/apps.yaml')));
       const missing = await c.request<{ problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'nope/nope' });
       assert.ok(missing.problems.some((p) => p.severity === 'error' && /gets no HelmRelease nope\/nope/.test(p.message)));
     } finally {

@@ -6,7 +6,8 @@
 
 import * as path from 'path';
 import { FileSystem } from '../engine/fs';
-import { ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import { ApplierReport, ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import { Origin } from '../engine/yaml/node';
 import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
 
 export interface PlainCluster {
@@ -50,22 +51,57 @@ export function discoverClusters(fs: FileSystem, roots: readonly string[]): Plai
   return out;
 }
 
+export interface PlainClusterRelease {
+  namespace: string;
+  name: string;
+  chain: string[];
+  /** Where the HelmRelease is written (its `kind:` line), in whichever repository. */
+  origin?: Origin;
+}
+
+export interface PlainApplier {
+  /** `Kustomization flux-system/apps`, as in a release's chain. */
+  name: string;
+  /** The applier that applied this one (its chain's last), absent for the root. */
+  parent?: string;
+  status: ApplierReport['status'];
+  objects: number;
+  /** The folder it builds, when its source is available. */
+  dir?: string;
+  origin?: Origin;
+}
+
 export interface ClusterValues extends PlainRendered {
-  releases: { namespace: string; name: string; chain: string[] }[];
+  releases: PlainClusterRelease[];
+  appliers: PlainApplier[];
 }
 
 /** The values `release` (`ns/name` or `name`; the first when absent) gets on the cluster of `entry`. */
 export function clusterValues(fs: FileSystem, entry: string, root: string, workspaceFolders: readonly string[], release?: string, sources: SourceMapping[] = [], options: ClusterOptions = {}): ClusterValues {
   const r = evaluateCluster(fs, entry, { ...options, sources, workspaceFolders: [...workspaceFolders] });
-  const problems: PlainProblem[] = r.problems
-    .filter((p) => p.severity !== 'info')
-    .map((p) => ({ severity: p.severity, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) }));
-  const releases = r.releases.map((x) => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier) }));
   const pick = release === undefined ? r.releases[0] : r.releases.find((x) => `${x.namespace}/${x.name}` === release || x.name === release);
+  // Only the shown release's problems: those met on the way to it (its chain or a part of it),
+  // not another release's chart or another Kustomization's build.
+  const way = pick?.chain.map(describeApplier);
+  const onTheWay = (chain?: string[]) => !way || !chain?.length || (chain.length <= way.length && chain.every((c, i) => c === way[i]));
+  const problems: PlainProblem[] = r.problems
+    .filter((p) => p.severity !== 'info' && onTheWay(p.chain))
+    // Release problems carry the release's name (cluster.ts prefixes it); another release under the same Kustomization is not this one.
+    .filter((p) => !pick || !p.message.startsWith('[HelmRelease ') || p.message.startsWith(`[HelmRelease ${pick.namespace}/${pick.name}] `))
+    .map((p) => ({ severity: p.severity, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.file ? { origin: { file: p.file, line: p.line ?? 1, col: p.col ?? 1 } } : {}) }));
+  const releases = r.releases.map((x): PlainClusterRelease => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), ...(x.release.origin ? { origin: x.release.origin } : {}) }));
+  const appliers = r.appliers.map((a): PlainApplier => ({
+    name: describeApplier(a.ref),
+    ...(a.chain.length ? { parent: describeApplier(a.chain[a.chain.length - 1]) } : {}),
+    status: a.status,
+    objects: a.objectCount,
+    ...(a.dir ? { dir: a.dir } : {}),
+    ...(a.ref.origin ? { origin: a.ref.origin } : {}),
+  }));
   if (!pick) {
     if (release !== undefined) problems.push({ severity: 'error', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
-    return { content: '', origins: [], problems, releases };
+    return { content: '', origins: [], problems, releases, appliers };
   }
   const rendered = renderWithOrigins([pick.values], root, false);
-  return { ...rendered, problems, releases, release: `${pick.namespace}/${pick.name}` };
+  return { ...rendered, problems, releases, appliers, release: `${pick.namespace}/${pick.name}` };
 }
