@@ -2,6 +2,7 @@
 // cluster folders, and a release's values on one cluster with the origin of each line (the
 // workspace folder named keos-apps serves the clusters' keos-apps GitRepository).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TestClient, uriOf } from './client';
@@ -39,6 +40,45 @@ describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
       assert.equal(apps.location?.uri, uriOf(path.join(EXAMPLE, 'clusters/production/apps.yaml')));
       const missing = await c.request<{ problems: { severity: string; message: string }[] }>('fluxOverlays/clusterValues', { uri: prod, release: 'nope/nope' });
       assert.ok(missing.problems.some((p) => p.severity === 'error' && /gets no HelmRelease nope\/nope/.test(p.message)));
+      const base = path.join(EXAMPLE, 'components/podinfo/base/podinfo.yaml');
+      const baseText = fs.readFileSync(base, 'utf8');
+      c.open(uriOf(base), baseText);
+      const line = baseText.split('\n').findIndex((l) => l.trim() === 'className: nginx');
+      const h = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(base) }, position: { line, character: baseText.split('\n')[line].indexOf('className') + 1 } });
+      assert.match(h.contents.value, /^\*\*ingress\.className\*\* is the same on every cluster that gets it \(clusters\/production, clusters\/staging\)$/m, h.contents.value);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
+
+describe('hover names the clusters where a value differs', () => {
+  it('replicaCount of podinfo: 3 on clusters/production (its values file), 1 on clusters/staging (the base); a base key the same on both', async () => {
+    const c = TestClient.ours(ROOT);
+    try {
+      await c.initialize(EXAMPLE);
+      const file = path.join(EXAMPLE, 'components/podinfo/production/podinfo-values.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      c.open(uriOf(file), text);
+      const at = async (key: string) => {
+        const line = text.split('\n').findIndex((l) => l.trim().startsWith(`${key}:`));
+        assert.ok(line >= 0, key);
+        const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(file) }, position: { line, character: text.split('\n')[line].indexOf(key) + 1 } });
+        return h?.contents.value ?? '';
+      };
+      const md = await at('replicaCount');
+      assert.match(md, /^\*\*replicaCount\*\* differs between clusters: clusters\/production `3`, clusters\/staging `1`$/m, md);
+      assert.match(md, /^\| clusters\/production \| `3` \| components\/podinfo\/production\/podinfo-values\.yaml:7 \|$/m, md);
+      assert.match(md, /^\| clusters\/staging \| `1` \| components\/podinfo\/base\/podinfo\.yaml:\d+ \|$/m, md);
+      // Set in production's values only: not set on staging.
+      const hpa = await at('enabled');
+      assert.match(hpa, /^\*\*hpa\.enabled\*\* differs between clusters: clusters\/production `true`, clusters\/staging `not set`$/m, hpa);
+      const base = path.join(EXAMPLE, 'components/podinfo/base/podinfo.yaml');
+      const baseText = fs.readFileSync(base, 'utf8');
+      c.open(uriOf(base), baseText);
+      const line = baseText.split('\n').findIndex((l) => l.trim() === 'className: nginx');
+      const h = await c.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uriOf(base) }, position: { line, character: baseText.split('\n')[line].indexOf('className') + 1 } });
+      assert.match(h.contents.value, /^\*\*ingress\.className\*\* is the same on every cluster that gets it \(clusters\/production, clusters\/staging\)$/m, h.contents.value);
     } finally {
       await c.shutdown();
     }

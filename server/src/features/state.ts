@@ -9,6 +9,8 @@ import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../engine/fs';
 import { WorkspaceIndex } from '../ide/workspaceIndex';
+import { EvaluatedCluster, discoverClusters } from '../ide/clusters';
+import { evaluateCluster } from '../engine/cluster/cluster';
 import { ParseCache } from '../engine/kustomize/loader';
 import { PromotionSides } from '../ide/promotion';
 import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
@@ -134,6 +136,7 @@ export class ServerState {
       : { sourceRoots: this.roots };
     index.scan();
     this.index = index;
+    this.clusters = undefined;
     const ms = Date.now() - t0;
     this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
     return ms;
@@ -231,8 +234,18 @@ export class ServerState {
     this.schedule(uri);
   }
 
+  /** What every cluster of the open fleets gets, evaluated once until a file or setting changes (hover asks on each key). */
+  private clusters: EvaluatedCluster[] | undefined;
+
+  evaluatedClusters(): EvaluatedCluster[] {
+    if (!this.trusted) return [];
+    this.clusters ??= discoverClusters(this.fs, this.roots).map((c) => ({ ...c, result: evaluateCluster(this.fs, c.dir, { workspaceFolders: [...this.roots], values: this.index.valuesOptions }) }));
+    return this.clusters;
+  }
+
   /** A file changed on disk or in a buffer: update the index and queue dependent documents. */
   fileChanged(file: string): void {
+    this.clusters = undefined;
     const dirs = this.index.update(file);
     for (const d of this.documents.all()) {
       const f = uriToPath(d.uri);

@@ -6,8 +6,10 @@
 
 import * as path from 'path';
 import { FileSystem } from '../engine/fs';
-import { ApplierReport, ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
-import { Origin } from '../engine/yaml/node';
+import { ApplierReport, ClusterOptions, ClusterResult, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import { Origin, YNode, equal, getPath } from '../engine/yaml/node';
+import { describeWhere, shortValue } from './context';
+import { PathSeg } from './yamlText';
 import { PlainProblem, PlainRendered, renderWithOrigins } from './overlays';
 
 export interface PlainCluster {
@@ -104,4 +106,36 @@ export function clusterValues(fs: FileSystem, entry: string, root: string, works
   }
   const rendered = renderWithOrigins([pick.values], root, false);
   return { ...rendered, problems, releases, appliers, release: `${pick.namespace}/${pick.name}` };
+}
+
+export interface EvaluatedCluster extends PlainCluster {
+  result: ClusterResult;
+}
+
+/**
+ * For a values key of a component, its value on every cluster that gets the component's release
+ * (the HelmRelease written in the component's folder; `names` narrows to the releases the file
+ * feeds): a Markdown table that names the clusters where it differs, or undefined when no cluster
+ * gets it.
+ */
+export function clusterValuesMarkdown(clusters: readonly EvaluatedCluster[], componentDir: string, names: ReadonlySet<string>, valuesPath: PathSeg[], root: string): string | undefined {
+  const rows: { cluster: string; release: string; node: YNode | undefined }[] = [];
+  for (const c of clusters) {
+    const ours = c.result.releases.filter((r) => r.release.origin?.file.startsWith(componentDir + '/'));
+    const named = ours.filter((r) => names.has(r.name));
+    for (const r of named.length ? named : ours) rows.push({ cluster: c.name, release: `${r.namespace ? r.namespace + '/' : ''}${r.name}`, node: getPath(r.values, valuesPath) });
+  }
+  if (rows.length === 0) return undefined;
+  const same = (a: YNode | undefined, b: YNode | undefined) => (a === undefined || b === undefined ? a === b : equal(a, b));
+  const distinct: (YNode | undefined)[] = [];
+  for (const r of rows) if (!distinct.some((d) => same(d, r.node))) distinct.push(r.node);
+  const several = new Set(rows.map((r) => r.release)).size > 1;
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const table = rows.map((r) => `| ${cell(several ? `${r.cluster} (${r.release})` : r.cluster)} | ${r.node ? `\`${cell(shortValue(r.node))}\`` : '—'} | ${cell(!r.node ? 'not set' : describeWhere(r.node.origin, root))} |`);
+  const key = `**${valuesPath.join('.')}**`;
+  const title =
+    distinct.length > 1
+      ? `${key} differs between clusters: ${rows.map((r) => `${r.cluster} \`${r.node ? shortValue(r.node) : 'not set'}\``).join(', ')}`
+      : `${key} is the same on every cluster that gets it (${[...new Set(rows.map((r) => r.cluster))].join(', ')})`;
+  return `${title}\n\n| cluster | value | from |\n|---|---|---|\n${table.join('\n')}`;
 }
