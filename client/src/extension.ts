@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const previews = new PreviewDocuments(requests, (what, err) => void output.error(what, err));
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile(requests, context.workspaceState);
-  const commands = new Commands(requests, profile, output);
+  const commands = new Commands(requests, profile, output, undefined, (l, r) => previews.pair(l, r));
   const editorContext = new EditorContext(requests);
   const clusters = new ClustersTree(requests, async (uri) => {
     const ctx = await commands.contextOf(uri);

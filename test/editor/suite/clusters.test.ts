@@ -8,7 +8,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ClustersNode } from '../../../client/src/clustersView';
-import { openFile, ready, runAcceptingQuickPick, waitFor, wsUri } from './helpers';
+import { hoverText, openFile, ready, runAcceptingQuickPick, waitFor, wsUri } from './helpers';
 
 type Node<K extends ClustersNode['kind']> = Extract<ClustersNode, { kind: K }>;
 
@@ -94,6 +94,20 @@ suite('Preview Values on Cluster...', () => {
     const doc = await runAcceptingQuickPick<vscode.TextDocument>('fluxOverlays.previewValuesOnCluster');
     assert.ok(doc);
     assert.match(doc.getText(), /^# Values of HelmRelease keos-datastores\/governance-agent on cluster clusters\/production$/m);
+  });
+});
+
+suite('Hover with a fleet open', () => {
+  test('a values key names the clusters where its value differs', async () => {
+    await ready();
+    const editor = await openFile('components/podinfo/production/podinfo-values.yaml');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.trim().startsWith('replicaCount:'));
+    const text = await waitFor('the hover', async () => {
+      const h = await hoverText(editor.document.uri, new vscode.Position(line, 6));
+      return /differs between clusters/.test(h) ? h : undefined;
+    });
+    // main has 4 replicas in production (runTest's promotion change); staging keeps the base's 1.
+    assert.match(text, /\*\*replicaCount\*\* differs between clusters: clusters\/production `4`, clusters\/staging `1`/);
   });
 });
 

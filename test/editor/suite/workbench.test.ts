@@ -111,6 +111,34 @@ suite('Compare Overlays...', () => {
     const diff = await waitFor('the diff editor', activeDiff);
     assert.strictEqual(diff.original.toString(), sides[0].toString());
   });
+
+  test('a problem only one side has goes to that side\'s diagnostics, not its header: the headers stay identical', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const values = await openFile(`${DISCOVERY}/production/production-values.yaml`);
+    try {
+      // An unsaved mistake in production's values only.
+      await values.edit((e) => e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'));
+      const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays', {
+        uri: wsUri(DISCOVERY).toString(),
+        left: 'staging',
+        right: 'production',
+      });
+      assert.ok(sides);
+      const [l, r] = sides;
+      const only = await waitFor('the production side\'s own problem', () => vscode.languages.getDiagnostics(r).find((d) => d.source === 'Flux Overlays (this side only)'));
+      assert.strictEqual(only.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(only.message, /invalid values YAML/);
+      assert.deepStrictEqual(vscode.languages.getDiagnostics(l).filter((d) => d.source === 'Flux Overlays (this side only)'), []);
+      const headerOf = (t: string) => t.split('\n').filter((x) => x.startsWith('# ')).join('\n');
+      const [lt, rt] = [await docText(l), await docText(r)];
+      assert.strictEqual(headerOf(rt), headerOf(lt), 'identical headers');
+      assert.doesNotMatch(rt, /^# error/m);
+      // The problem both sides share (the chart not available offline) stays in both headers.
+      assert.match(lt, /^# info: chart discovery 1\.4\.2 is not available offline/m);
+    } finally {
+      await revertDirtyFiles();
+    }
+  });
 });
 
 function git(...args: string[]): string {
