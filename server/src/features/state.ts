@@ -131,7 +131,7 @@ export class ServerState {
           readBinary: (f: string) => this.fs.readBytes(f),
           // Other workspace folders are searched without configuration (keos-system-services
           // open beside keos-apps); fluxOverlays.extraRoots adds repositories not open.
-          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.settings.extraRoots.map((r) => this.abs(r)), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
+          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.extraRootPaths(), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
         }
       : { sourceRoots: this.roots };
     index.scan();
@@ -214,6 +214,27 @@ export class ServerState {
     const named = this.roots.find((r) => path.posix.basename(r) === first);
     if (named && rest.length) return path.posix.join(named, ...rest);
     return path.posix.join(this.root(), f);
+  }
+
+  /** fluxOverlays.extraRoots as each workspace folder's own settings set it (multi-root). */
+  folderExtraRoots = new Map<string, string[]>();
+
+  /**
+   * The extraRoots folders: entries of a folder's own settings resolve in that folder; entries
+   * of the workspace or user settings (no folder holds them) as abs() resolves a setting's path.
+   */
+  extraRootPaths(): string[] {
+    const global = this.settings.extraRoots;
+    const out = global.map((r) => this.abs(r));
+    for (const [root, list] of this.folderExtraRoots) {
+      // The same list as the unscoped one: inherited from the workspace or user settings.
+      if (list.length === global.length && list.every((x, i) => x === global[i])) continue;
+      for (const r of list) {
+        const f = r.startsWith('file:') ? uriToPath(r) : r;
+        out.push(path.posix.isAbsolute(f) ? f : path.posix.resolve(root, f));
+      }
+    }
+    return [...new Set(out)];
   }
 
   /** The workspace folder holding a file (the innermost), else the first. */
