@@ -121,6 +121,7 @@ export class ServerState {
     const index = new WorkspaceIndex(this.fs, this.roots);
     index.settings = { overlayFolders: this.settings.overlayFolders, crdFolders: this.settings.crdFolders.map((f) => (path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f))) };
     const root = this.roots[0] ?? '/';
+    index.extraRoots = this.extraRootPaths();
     this.charts = this.trusted ? this.chartService() : undefined;
     const charts = this.charts;
     index.valuesOptions = this.trusted
