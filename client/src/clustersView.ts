@@ -66,7 +66,10 @@ export class ClustersTree implements vscode.TreeDataProvider<ClustersNode> {
       }
       case 'applier': {
         const a = node.applier;
-        const t = new vscode.TreeItem(a.name, vscode.TreeItemCollapsibleState.Collapsed);
+        // "Kustomization flux-system/apps-podinfo" does not fit a side bar: the name, the rest in the tooltip.
+        const [kind, ref] = a.name.split(' ');
+        const name = ref?.slice(ref.indexOf('/') + 1) ?? a.name;
+        const t = new vscode.TreeItem(kind === 'Kustomization' ? name : `${kind} ${name}`, vscode.TreeItemCollapsibleState.Collapsed);
         const folder = a.folder ? vscode.workspace.asRelativePath(vscode.Uri.parse(a.folder)) : undefined;
         // What a user asks first: which folder (component overlay) it builds, and whether it applies.
         t.description = a.status === 'applied' ? folder ?? `${a.objects} objects` : `${a.status}${folder ? ` · ${folder}` : ''}`;
