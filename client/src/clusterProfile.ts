@@ -1,7 +1,7 @@
 /** Which variables substitute Flux `${VAR}`: a cluster ConfigMap or a file; shown in the status bar. */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { listClusterProfilesRequest } from './protocol';
+import { listClusterProfilesRequest, listClustersRequest } from './protocol';
 import { Requests } from './requests';
 import { readSettings } from './settings';
 
@@ -58,20 +58,36 @@ export class ClusterProfile implements vscode.Disposable {
     }
     // The server knows which ConfigMaps are cluster profiles (named by a Flux Kustomization's
     // postBuild.substituteFrom, or runtime-info style names).
-    const found = this.requests?.available ? (await this.requests.send(listClusterProfilesRequest, {})).profiles : [];
-    type Pick = vscode.QuickPickItem & { value?: string; browse?: boolean };
+    const available = this.requests?.available === true;
+    const found = available ? (await this.requests!.send(listClusterProfilesRequest, {})).profiles : [];
+    // Where a fleet is open the user thinks in clusters: a profile inside a cluster's entry
+    // folder is offered as that cluster (the variables its Kustomizations substitute).
+    const clusters = available ? (await this.requests!.send(listClustersRequest, {}).catch(() => ({ clusters: [] }))).clusters : [];
+    const clusterOf = (uri: string) => {
+      const p = vscode.Uri.parse(uri).path;
+      return clusters
+        .filter((c) => p.startsWith(vscode.Uri.parse(c.uri).path + '/'))
+        .sort((a, b) => b.uri.length - a.uri.length)[0];
+    };
+    type Pick = vscode.QuickPickItem & { value?: string; browse?: boolean; order: number };
+    const profiles: Pick[] = found.map((p) => {
+      const rel = vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri));
+      const cluster = clusterOf(p.uri);
+      const detail = `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`;
+      // Kept as a URI: a path relative to "the workspace" is ambiguous in a multi-root one.
+      return cluster
+        ? { label: `$(server-environment) ${cluster.name}`, description: `${p.name} · ${rel}`, detail, value: p.uri, order: clusters.indexOf(cluster) }
+        : { label: p.name, description: rel, detail, value: p.uri, order: clusters.length };
+    });
     const picks: Pick[] = [
-      { label: 'None', description: 'no ${VAR} substitution', value: '' },
-      ...found.map((p) => {
-        const rel = vscode.workspace.asRelativePath(vscode.Uri.parse(p.uri));
-        // Kept as a URI: a path relative to "the workspace" is ambiguous in a multi-root one.
-        return { label: p.name, description: rel, detail: `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`, value: p.uri };
-      }),
-      { label: 'Choose a file...', description: 'a ConfigMap or a YAML file of key: value', browse: true },
+      { label: 'None', description: 'no ${VAR} substitution', value: '', order: -1 },
+      ...profiles.sort((a, b) => a.order - b.order),
+      { label: 'Choose a file...', description: 'a ConfigMap or a YAML file of key: value', browse: true, order: Infinity },
     ];
+    const fleet = profiles.some((p) => p.order < clusters.length);
     const pick = await vscode.window.showQuickPick(picks, {
-      title: 'Flux Overlays: Select Cluster Profile',
-      placeHolder: 'Variables used for ${VAR} substitution',
+      title: fleet ? 'Flux Overlays: Select Cluster' : 'Flux Overlays: Select Cluster Profile',
+      placeHolder: fleet ? 'The cluster whose variables substitute ${VAR}' : 'Variables used for ${VAR} substitution',
     });
     if (!pick) {
       return undefined;

@@ -61,6 +61,8 @@ export class Commands {
     private readonly output: Output,
     /** Workspace trust (injectable for tests: the test workbench always trusts). */
     private readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
+    /** Tells the previews that two URIs are the sides of one comparison (see PreviewDocuments.pair). */
+    private readonly pairSides: (left: vscode.Uri, right: vscode.Uri) => void = () => undefined,
   ) {}
 
   register(extra: Record<string, () => unknown>): vscode.Disposable {
@@ -204,6 +206,7 @@ export class Commands {
     const l = previewUri('values', { uri: t.uri, overlay: left, release: lr, clusterProfile: profile });
     const r = previewUri('values', { uri: t.uri, overlay: right, release: rr, clusterProfile: profile });
     const what = lr && rr ? (lr === rr ? ` · ${lr}` : ` · ${lr} ↔ ${rr}`) : '';
+    this.pairSides(l, r);
     await progressAfter(
       `comparing ${left} with ${right}`,
       Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}${what}`)),
@@ -277,6 +280,7 @@ export class Commands {
         clusterProfile: this.profile.current,
         source: { kind: 'promotion', from: s.promotionFrom, to: s.promotionTo, side: x },
       });
+    this.pairSides(side('before'), side('after'));
     await vscode.commands.executeCommand(
       'vscode.diff',
       side('before'),
@@ -319,6 +323,7 @@ export class Commands {
       const [l, r] = [swap(input.original), swap(input.modified)];
       const label = vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '';
       const kind = l.authority === 'manifests' ? 'Rendered manifests' : 'Effective values';
+      this.pairSides(l, r);
       await vscode.commands.executeCommand('vscode.diff', l, r, label.replace(/^[^:]*:/, `${kind}:`));
       return [l, r];
     }

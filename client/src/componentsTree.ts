@@ -16,21 +16,76 @@ export const VIEW_ID = 'fluxOverlays.components';
 export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
   private readonly changed = new vscode.EventEmitter<ComponentsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** The view (set by register); tests read its selection. */
+  view: vscode.TreeView<ComponentsNode> | undefined;
+  /**
+   * The nodes handed out since the last refresh, and who their parent is: TreeView.reveal finds
+   * an element by identity, so the component node revealed must be the one getChildren returned.
+   */
+  private children = new Map<ComponentsNode | undefined, Promise<ComponentsNode[]>>();
+  private parents = new Map<ComponentsNode, ComponentsNode>();
 
   constructor(private readonly requests: Requests) {}
 
   register(): vscode.Disposable {
+    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
     return vscode.Disposable.from(
       this.changed,
-      vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true }),
+      this.view,
+      // As the Explorer does with files: the active file's component is selected when the view shows.
+      vscode.window.onDidChangeActiveTextEditor(() => void this.revealActive()),
+      this.view.onDidChangeVisibility(() => void this.revealActive()),
     );
   }
 
   refresh(): void {
+    this.children = new Map();
+    this.parents = new Map();
     this.changed.fire(undefined);
   }
 
-  async getChildren(node?: ComponentsNode): Promise<ComponentsNode[]> {
+  getParent(node: ComponentsNode): ComponentsNode | undefined {
+    return this.parents.get(node);
+  }
+
+  getChildren(node?: ComponentsNode): Promise<ComponentsNode[]> {
+    let r = this.children.get(node);
+    if (!r) {
+      const [parents, children] = [this.parents, this.children];
+      r = this.computeChildren(node).then((nodes) => {
+        if (node) for (const n of nodes) parents.set(n, node);
+        // A failed or empty top level (server or index not ready yet) is asked again next time.
+        if (!node && (nodes.length === 0 || nodes.some((n) => n.kind === 'message'))) children.delete(node);
+        return nodes;
+      });
+      children.set(node, r);
+    }
+    return r;
+  }
+
+  /** The component node holding `file` (the deepest component folder containing it). */
+  async componentOf(file: vscode.Uri): Promise<ComponentsNode | undefined> {
+    const p = file.path;
+    const within = (n: ComponentsNode) => n.kind === 'component' && (p === vscode.Uri.parse(n.component.uri).path || p.startsWith(vscode.Uri.parse(n.component.uri).path + '/'));
+    let found: Extract<ComponentsNode, { kind: 'component' }> | undefined;
+    for (const top of await this.getChildren()) {
+      const candidates = top.kind === 'folder' ? await this.getChildren(top) : [top];
+      for (const c of candidates) if (within(c) && c.kind === 'component' && (!found || c.component.uri.length > found.component.uri.length)) found = c;
+    }
+    return found;
+  }
+
+  /** Selects the active file's component in the view, when the view is visible. */
+  async revealActive(): Promise<ComponentsNode | undefined> {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    if (!this.view?.visible || !uri || uri.scheme !== 'file' || !this.requests.available) return undefined;
+    const node = await this.componentOf(uri).catch(() => undefined);
+    if (!node) return undefined;
+    await this.view.reveal(node, { select: true, focus: false, expand: false });
+    return node;
+  }
+
+  private async computeChildren(node?: ComponentsNode): Promise<ComponentsNode[]> {
     if (!node) {
       if (!this.requests.available) {
         return [{ kind: 'message', text: 'Language server not running (see output)' }];

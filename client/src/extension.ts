@@ -26,6 +26,7 @@ export interface FluxOverlaysApi {
   profile: ClusterProfile;
   previews: PreviewDocuments;
   editorContext: EditorContext;
+  clusters: ClustersTree;
 }
 
 let client: LanguageClient | undefined;
@@ -36,9 +37,13 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const previews = new PreviewDocuments(requests, (what, err) => void output.error(what, err));
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile(requests, context.workspaceState);
-  const commands = new Commands(requests, profile, output);
+  const commands = new Commands(requests, profile, output, undefined, (l, r) => previews.pair(l, r));
   const editorContext = new EditorContext(requests);
-  const clusters = new ClustersTree(requests);
+  const clusters = new ClustersTree(requests, async (uri) => {
+    const ctx = await commands.contextOf(uri);
+    const releases = ctx.overlays.flatMap((o) => o.releases).filter((r) => !ctx.releaseKey || r.key === ctx.releaseKey);
+    return { component: ctx.component.uri, releases: [...new Set(releases.map((r) => r.name))] };
+  });
   context.subscriptions.push(
     clusters.register(),
     output,
@@ -71,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
           c.onNotification(didChangeOverlaysNotification, (p) => {
             previews.refreshAll();
             tree.refresh();
+            clusters.refresh();
             // An edit inside a component names it; only other changes can add or drop components.
             if (!p?.uris) void editorContext.refresh();
           }),
@@ -92,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       previews.refreshAll();
     }),
   );
-  return { output: output.channel, ready, commands, tree, profile, previews, editorContext };
+  return { output: output.channel, ready, commands, tree, profile, previews, editorContext, clusters };
 }
 
 export async function deactivate(): Promise<void> {

@@ -67,7 +67,9 @@ export class PreviewDocuments
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
       vscode.languages.registerHoverProvider(selector, this),
       vscode.languages.registerDefinitionProvider(selector, this),
+      this.sideProblems,
       vscode.workspace.onDidCloseTextDocument((d) => {
+        this.sideProblems.delete(d.uri);
         this.origins.delete(d.uri.toString());
         this.reported.delete(d.uri.toString());
         this.stale.delete(d.uri.toString());
@@ -129,12 +131,10 @@ export class PreviewDocuments
     const refresh = this.origins.has(uri.toString());
     this.renders.set(uri.toString(), (this.renders.get(uri.toString()) ?? 0) + 1);
     let result: RenderedDocument;
+    let header: string[];
     try {
-      const params: unknown = JSON.parse(uri.query);
-      result =
-        uri.authority === 'manifests'
-          ? await this.requests.send(renderOverlayRequest, params as RenderOverlayParams, token)
-          : await this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
+      result = await this.fetch(uri, token);
+      header = (await this.headerProblems(uri, result, token)).map((p) => `# ${p.severity}: ${p.message.split('\n').join(' ')}`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.report(uri, message, refresh);
@@ -142,7 +142,6 @@ export class PreviewDocuments
       return `# Flux Overlays could not render this document:\n# ${message.split('\n').join('\n# ')}\n`;
     }
     // Problems go first, as comment lines; origins refer to lines of `content`, so shift them.
-    const header = result.problems.map((p) => `# ${p.severity}: ${p.message.split('\n').join(' ')}`);
     this.origins.set(
       uri.toString(),
       header.length === 0 ? result.origins : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
@@ -150,6 +149,48 @@ export class PreviewDocuments
     const errors = result.problems.filter((p) => p.severity === 'error');
     this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '), refresh);
     return header.length > 0 ? `${header.join('\n')}\n${result.content}` : result.content;
+  }
+
+  private fetch(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<RenderedDocument> {
+    const params: unknown = JSON.parse(uri.query);
+    return uri.authority === 'manifests'
+      ? this.requests.send(renderOverlayRequest, params as RenderOverlayParams, token)
+      : this.requests.send(effectiveValuesRequest, params as EffectiveValuesParams, token);
+  }
+
+  /**
+   * The two sides of a comparison (Compare Overlays, a promotion diff): each side's header holds
+   * only the problems both sides have, so the headers are identical and the first hunk is a real
+   * change; what one side alone has goes to that side's diagnostics (squiggle on the first line,
+   * the Problems panel), a separate area.
+   */
+  pair(left: vscode.Uri, right: vscode.Uri): void {
+    this.partners.set(left.toString(), right);
+    this.partners.set(right.toString(), left);
+  }
+
+  private readonly partners = new Map<string, vscode.Uri>();
+  /** Problems of a comparison side that the other side does not have. */
+  readonly sideProblems = vscode.languages.createDiagnosticCollection('flux-overlays-comparison');
+
+  private async headerProblems(uri: vscode.Uri, result: RenderedDocument, token?: vscode.CancellationToken): Promise<RenderedDocument['problems']> {
+    const partner = this.partners.get(uri.toString());
+    if (!partner) return result.problems;
+    const other = await this.fetch(partner, token).catch(() => undefined);
+    const key = (p: RenderedDocument['problems'][number]) => `${p.severity}\0${p.message}`;
+    const theirs = new Set((other?.problems ?? []).map(key));
+    const common = result.problems.filter((p) => theirs.has(key(p)));
+    const own = result.problems.filter((p) => !theirs.has(key(p)));
+    const severity = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as Record<string, vscode.DiagnosticSeverity>;
+    this.sideProblems.set(
+      uri,
+      own.map((p) => {
+        const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), p.message, severity[p.severity] ?? vscode.DiagnosticSeverity.Information);
+        d.source = 'Flux Overlays (this side only)';
+        return d;
+      }),
+    );
+    return common;
   }
 
   private report(uri: vscode.Uri, message: string, refresh: boolean): void {

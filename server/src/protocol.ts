@@ -238,10 +238,27 @@ export interface ClusterReleaseInfo {
   name: string;
   /** The appliers that produced it, root first, e.g. `Kustomization flux-system/apps`. */
   chain: string[];
+  /** Where the HelmRelease is written (in whichever workspace folder). */
+  location?: Location;
+}
+
+/** A Flux Kustomization (or ResourceSet, FluxInstance) the cluster runs. */
+export interface ClusterApplierInfo {
+  /** `Kustomization flux-system/apps`, as in ClusterReleaseInfo.chain. */
+  name: string;
+  /** The applier that applied it; absent for the root. */
+  parent?: string;
+  status: 'applied' | 'failed' | 'source-unavailable' | 'blocked' | 'suspended';
+  /** How many objects it applied. */
+  objects: number;
+  /** The folder it builds (in its source's local folder), when the source is available. */
+  folder?: string;
+  /** Where the applier object is written. */
+  location?: Location;
 }
 
 /** The release's values on that cluster, with origins in any workspace folder. */
-export type ClusterValuesResult = RenderedDocument & { release?: string; releases: ClusterReleaseInfo[] };
+export type ClusterValuesResult = RenderedDocument & { release?: string; releases: ClusterReleaseInfo[]; appliers?: ClusterApplierInfo[] };
 
 export const clusterValuesRequest = new RequestType<ClusterValuesParams, ClusterValuesResult, void>(
   'fluxOverlays/clusterValues',

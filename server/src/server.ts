@@ -14,7 +14,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { createRedactingConnection, redactStderr } from './transport';
-import { checkRequestParams, uriToPath } from './features/convert';
+import { checkRequestParams, pathToUri, uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
 import { onCompletion } from './features/completion';
@@ -81,6 +81,10 @@ export function startServer(connection: Connection): ServerState {
     if (!canConfigure) return;
     try {
       state.settings = readSettings(await connection.workspace.getConfiguration('fluxOverlays'));
+      // A folder's own settings (its .vscode/settings.json in a multi-root workspace) may set
+      // extraRoots; their relative paths resolve in that folder.
+      const scoped = state.roots.length > 1 ? await connection.workspace.getConfiguration(state.roots.map((r) => ({ scopeUri: pathToUri(r), section: 'fluxOverlays.extraRoots' }))) : [];
+      state.folderExtraRoots = new Map(state.roots.map((r, i) => [r, Array.isArray(scoped[i]) ? (scoped[i] as unknown[]).map(String) : []]));
     } catch (e) {
       state.log(`could not read settings: ${(e as Error).message}`);
     }

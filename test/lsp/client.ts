@@ -13,6 +13,11 @@ export interface Message {
   error?: { code: number; message: string };
 }
 
+export interface ConfigurationItem {
+  scopeUri?: string;
+  section?: string;
+}
+
 export class TestClient {
   private proc: ChildProcess;
   private buffer = Buffer.alloc(0);
@@ -22,6 +27,8 @@ export class TestClient {
   private listeners: ((m: Message) => void)[] = [];
   /** Answers to server->client requests (workspace/configuration etc.). */
   settings: unknown = {};
+  /** When set, answers each configuration item (a folder's own settings: `scopeUri`, `section`). */
+  settingsFor: ((item: ConfigurationItem) => unknown) | undefined;
 
   constructor(command: string, args: string[], cwd: string) {
     this.proc = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -64,7 +71,7 @@ export class TestClient {
     if (m.id !== undefined && m.method) {
       // a request from the server
       let result: unknown = null;
-      if (m.method === 'workspace/configuration') result = ((m.params as { items: unknown[] }).items ?? []).map(() => this.settings);
+      if (m.method === 'workspace/configuration') result = ((m.params as { items: ConfigurationItem[] }).items ?? []).map((item) => (this.settingsFor ? this.settingsFor(item) : this.settings));
       this.write({ jsonrpc: '2.0', id: m.id, result });
       return;
     }

@@ -282,3 +282,35 @@ describe('cross-repo values: keos-system-services open as another workspace fold
     }
   });
 });
+
+describe('fluxOverlays.extraRoots set in a workspace folder\'s own settings', { skip: missing }, () => {
+  it('a relative entry resolves in that folder, not in the first folder where the path exists', async () => {
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-lsp-extraroots-')));
+    const ws = makeKeosMultiRoot(tmp);
+    const moved = moveOverrideToServices(ws.apps, ws.services);
+    // keos-apps and its keos-system-services live in deep/; beside the first folder (the fleet)
+    // a decoy keos-system-services holds the same ConfigMap with another value.
+    const deep = path.join(tmp, 'deep');
+    fs.mkdirSync(deep);
+    const apps = path.join(deep, 'keos-apps');
+    fs.renameSync(ws.apps, apps);
+    fs.cpSync(ws.services, path.join(deep, 'keos-system-services'), { recursive: true });
+    const decoy = path.join(ws.services, 'components/connectors-management/configs/base/values.yaml');
+    fs.writeFileSync(decoy, fs.readFileSync(decoy, 'utf8').replace(moved.value, 'decoy-beside-the-first-folder'));
+    const c = TestClient.ours(ROOT);
+    try {
+      const ownSettings = { extraRoots: ['../keos-system-services'] };
+      c.settingsFor = (item) => {
+        const inApps = item.scopeUri === uriOf(apps);
+        if (item.section === 'fluxOverlays.extraRoots') return inApps ? ownSettings.extraRoots : [];
+        return { diagnostics: { scope: 'openFiles' } };
+      };
+      await initialize(c, [ws.fleet, apps], {});
+      const r = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(path.join(apps, KEOS_PROMOTION.changed)), overlay: 'S' });
+      assert.match(r.content, new RegExp(`^releasePrefix: ${moved.value}$`, 'm'), r.content.split('\n').filter((l) => l.startsWith('releasePrefix')).join());
+    } finally {
+      await c.shutdown();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

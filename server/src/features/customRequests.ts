@@ -116,5 +116,10 @@ export function onClusterValues(state: ServerState, params: ClusterValuesParams)
   // Workspace folders serve as the cluster's sources (matched by repository name); in restricted
   // mode the file system does not read outside them.
   const r = clusterValues(state.fs, uriToPath(params.uri), state.root(), state.roots, params.release, [], { values: state.index.valuesOptions });
-  return { ...toRendered(r), ...(r.release ? { release: r.release } : {}), releases: r.releases };
+  return {
+    ...toRendered(r),
+    ...(r.release ? { release: r.release } : {}),
+    releases: r.releases.map(({ origin, ...x }) => ({ ...x, ...(origin ? { location: originToLocation(origin) } : {}) })),
+    appliers: r.appliers.map(({ origin, dir, ...a }) => ({ ...a, ...(dir ? { folder: pathToUri(dir) } : {}), ...(origin ? { location: originToLocation(origin) } : {}) })),
+  };
 }

@@ -9,6 +9,8 @@ import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../engine/fs';
 import { WorkspaceIndex } from '../ide/workspaceIndex';
+import { EvaluatedCluster, discoverClusters } from '../ide/clusters';
+import { evaluateCluster } from '../engine/cluster/cluster';
 import { ParseCache } from '../engine/kustomize/loader';
 import { PromotionSides } from '../ide/promotion';
 import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
@@ -119,6 +121,7 @@ export class ServerState {
     const index = new WorkspaceIndex(this.fs, this.roots);
     index.settings = { overlayFolders: this.settings.overlayFolders, crdFolders: this.settings.crdFolders.map((f) => (path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f))) };
     const root = this.roots[0] ?? '/';
+    index.extraRoots = this.extraRootPaths();
     this.charts = this.trusted ? this.chartService() : undefined;
     const charts = this.charts;
     index.valuesOptions = this.trusted
@@ -128,11 +131,12 @@ export class ServerState {
           sourceRoots: this.roots,
           // Other workspace folders are searched without configuration (keos-system-services
           // open beside keos-apps); fluxOverlays.extraRoots adds repositories not open.
-          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.settings.extraRoots.map((r) => this.abs(r)), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
+          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.extraRootPaths(), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
         }
       : { sourceRoots: this.roots };
     index.scan();
     this.index = index;
+    this.clusters = undefined;
     const ms = Date.now() - t0;
     this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
     return ms;
@@ -212,6 +216,27 @@ export class ServerState {
     return path.posix.join(this.root(), f);
   }
 
+  /** fluxOverlays.extraRoots as each workspace folder's own settings set it (multi-root). */
+  folderExtraRoots = new Map<string, string[]>();
+
+  /**
+   * The extraRoots folders: entries of a folder's own settings resolve in that folder; entries
+   * of the workspace or user settings (no folder holds them) as abs() resolves a setting's path.
+   */
+  extraRootPaths(): string[] {
+    const global = this.settings.extraRoots;
+    const out = global.map((r) => this.abs(r));
+    for (const [root, list] of this.folderExtraRoots) {
+      // The same list as the unscoped one: inherited from the workspace or user settings.
+      if (list.length === global.length && list.every((x, i) => x === global[i])) continue;
+      for (const r of list) {
+        const f = r.startsWith('file:') ? uriToPath(r) : r;
+        out.push(path.posix.isAbsolute(f) ? f : path.posix.resolve(root, f));
+      }
+    }
+    return [...new Set(out)];
+  }
+
   /** The workspace folder holding a file (the innermost), else the first. */
   rootOf(file: string): string {
     return [...this.roots].sort((a, b) => b.length - a.length).find((r) => file === r || file.startsWith(r + '/')) ?? this.root();
@@ -230,8 +255,18 @@ export class ServerState {
     this.schedule(uri);
   }
 
+  /** What every cluster of the open fleets gets, evaluated once until a file or setting changes (hover asks on each key). */
+  private clusters: EvaluatedCluster[] | undefined;
+
+  evaluatedClusters(): EvaluatedCluster[] {
+    if (!this.trusted) return [];
+    this.clusters ??= discoverClusters(this.fs, this.roots).map((c) => ({ ...c, result: evaluateCluster(this.fs, c.dir, { workspaceFolders: [...this.roots], values: this.index.valuesOptions }) }));
+    return this.clusters;
+  }
+
   /** A file changed on disk or in a buffer: update the index and queue dependent documents. */
   fileChanged(file: string): void {
+    this.clusters = undefined;
     const dirs = this.index.update(file);
     for (const d of this.documents.all()) {
       const f = uriToPath(d.uri);

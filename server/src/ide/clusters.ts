@@ -6,7 +6,10 @@
 
 import * as path from 'path';
 import { FileSystem } from '../engine/fs';
-import { ClusterOptions, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import { ApplierReport, ClusterOptions, ClusterResult, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import { Origin, YNode, equal, getPath } from '../engine/yaml/node';
+import { describeWhere, shortValue } from './context';
+import { PathSeg } from './yamlText';
 import { PlainRendered, renderWithOrigins } from './overlays';
 import { Problem } from '../engine/problem';
 
@@ -51,22 +54,89 @@ export function discoverClusters(fs: FileSystem, roots: readonly string[]): Plai
   return out;
 }
 
+export interface PlainClusterRelease {
+  namespace: string;
+  name: string;
+  chain: string[];
+  /** Where the HelmRelease is written (its `kind:` line), in whichever repository. */
+  origin?: Origin;
+}
+
+export interface PlainApplier {
+  /** `Kustomization flux-system/apps`, as in a release's chain. */
+  name: string;
+  /** The applier that applied this one (its chain's last), absent for the root. */
+  parent?: string;
+  status: ApplierReport['status'];
+  objects: number;
+  /** The folder it builds, when its source is available. */
+  dir?: string;
+  origin?: Origin;
+}
+
 export interface ClusterValues extends PlainRendered {
-  releases: { namespace: string; name: string; chain: string[] }[];
+  releases: PlainClusterRelease[];
+  appliers: PlainApplier[];
 }
 
 /** The values `release` (`ns/name` or `name`; the first when absent) gets on the cluster of `entry`. */
 export function clusterValues(fs: FileSystem, entry: string, root: string, workspaceFolders: readonly string[], release?: string, sources: SourceMapping[] = [], options: ClusterOptions = {}): ClusterValues {
   const r = evaluateCluster(fs, entry, { ...options, sources, workspaceFolders: [...workspaceFolders] });
-  const problems: Problem[] = r.problems
-    .filter((p) => p.severity !== 'info')
-    .map((p) => ({ severity: p.severity, code: p.code, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.span ? { span: p.span } : {}) }));
-  const releases = r.releases.map((x) => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier) }));
   const pick = release === undefined ? r.releases[0] : r.releases.find((x) => `${x.namespace}/${x.name}` === release || x.name === release);
+  // Only the shown release's problems: those met on the way to it (its chain or a part of it),
+  // not another release's chart or another Kustomization's build.
+  const way = pick?.chain.map(describeApplier);
+  const onTheWay = (chain?: string[]) => !way || !chain?.length || (chain.length <= way.length && chain.every((c, i) => c === way[i]));
+  const problems: Problem[] = r.problems
+    .filter((p) => p.severity !== 'info' && onTheWay(p.chain))
+    // Release problems carry the release's name (cluster.ts prefixes it); another release under the same Kustomization is not this one.
+    .filter((p) => !pick || !p.message.startsWith('[HelmRelease ') || p.message.startsWith(`[HelmRelease ${pick.namespace}/${pick.name}] `))
+    .map((p) => ({ severity: p.severity, code: p.code, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.span ? { span: p.span } : {}) }));
+  const releases = r.releases.map((x): PlainClusterRelease => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), ...(x.release.origin ? { origin: x.release.origin } : {}) }));
+  const appliers = r.appliers.map((a): PlainApplier => ({
+    name: describeApplier(a.ref),
+    ...(a.chain.length ? { parent: describeApplier(a.chain[a.chain.length - 1]) } : {}),
+    status: a.status,
+    objects: a.objectCount,
+    ...(a.dir ? { dir: a.dir } : {}),
+    ...(a.ref.origin ? { origin: a.ref.origin } : {}),
+  }));
   if (!pick) {
     if (release !== undefined) problems.push({ severity: 'error', code: 'no-release', step: 'cluster', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
-    return { content: '', origins: [], problems, releases };
+    return { content: '', origins: [], problems, releases, appliers };
   }
   const rendered = renderWithOrigins([pick.values], root, false);
-  return { ...rendered, problems, releases, release: `${pick.namespace}/${pick.name}` };
+  return { ...rendered, problems, releases, appliers, release: `${pick.namespace}/${pick.name}` };
+}
+
+export interface EvaluatedCluster extends PlainCluster {
+  result: ClusterResult;
+}
+
+/**
+ * For a values key of a component, its value on every cluster that gets the component's release
+ * (the HelmRelease written in the component's folder; `names` narrows to the releases the file
+ * feeds): a Markdown table that names the clusters where it differs, or undefined when no cluster
+ * gets it.
+ */
+export function clusterValuesMarkdown(clusters: readonly EvaluatedCluster[], componentDir: string, names: ReadonlySet<string>, valuesPath: PathSeg[], root: string): string | undefined {
+  const rows: { cluster: string; release: string; node: YNode | undefined }[] = [];
+  for (const c of clusters) {
+    const ours = c.result.releases.filter((r) => r.release.origin?.file.startsWith(componentDir + '/'));
+    const named = ours.filter((r) => names.has(r.name));
+    for (const r of named.length ? named : ours) rows.push({ cluster: c.name, release: `${r.namespace ? r.namespace + '/' : ''}${r.name}`, node: getPath(r.values, valuesPath) });
+  }
+  if (rows.length === 0) return undefined;
+  const same = (a: YNode | undefined, b: YNode | undefined) => (a === undefined || b === undefined ? a === b : equal(a, b));
+  const distinct: (YNode | undefined)[] = [];
+  for (const r of rows) if (!distinct.some((d) => same(d, r.node))) distinct.push(r.node);
+  const several = new Set(rows.map((r) => r.release)).size > 1;
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const table = rows.map((r) => `| ${cell(several ? `${r.cluster} (${r.release})` : r.cluster)} | ${r.node ? `\`${cell(shortValue(r.node))}\`` : '—'} | ${cell(!r.node ? 'not set' : describeWhere(r.node.origin, root))} |`);
+  const key = `**${valuesPath.join('.')}**`;
+  const title =
+    distinct.length > 1
+      ? `${key} differs between clusters: ${rows.map((r) => `${r.cluster} \`${r.node ? shortValue(r.node) : 'not set'}\``).join(', ')}`
+      : `${key} is the same on every cluster that gets it (${[...new Set(rows.map((r) => r.cluster))].join(', ')})`;
+  return `${title}\n\n| cluster | value | from |\n|---|---|---|\n${table.join('\n')}`;
 }

@@ -205,6 +205,10 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
     const name = nameNode.value;
     // The workspace's names by set (thousands of objects); the list only to suggest a name.
     if (index.objectNames(refKind).has(name) || builtNames(refKind).includes(name)) return;
+    // A generator of this build (its output carries a hash suffix) or of another Flux
+    // Kustomization of the workspace makes it: on real repositories that is where most of them
+    // come from (redis-values, flux-kube-state-metrics-config in the corpus).
+    if (index.generatedNames(refKind).has(name)) return;
     const candidates = [...builtNames(refKind), ...index.objects(refKind).map((o) => o.name)];
     if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
     const near = closest(name, candidates);
@@ -212,10 +216,14 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
       const elsewhere = what === 'valuesFrom' ? ' (if another repository holds it, open it as a workspace folder or add it to fluxOverlays.extraRoots)' : '';
       out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`, data: { suggestion: near } });
     } else if (what === 'valuesFrom' && !optional) {
-      // The values preview is computed without it: say so where the reference is written.
-      // A hint, not a warning: on real repositories such objects often come from a generator
-      // of another Flux Kustomization (flux-overlays check on the corpus stays quiet).
-      out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not in this build nor in any open workspace folder: the values are computed without it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
+      // Nothing in the workspace or the extra roots holds or generates it: the values preview is
+      // computed without it, and Flux fails the release unless the cluster has it. Said where
+      // the reference is written, with the places searched. A warning for a ConfigMap
+      // (configuration lives in git); a hint for a Secret, which repositories keep out of git on
+      // purpose (created by hand, by Terraform, an operator: piksel-gitops's `jupyterhub`).
+      const folders = index.roots.map((r) => path.posix.basename(r)).join(', ');
+      const extra = index.extraRoots.length ? `fluxOverlays.extraRoots (${index.extraRoots.join(', ')})` : 'fluxOverlays.extraRoots (none set)';
+      out.push({ ...at(nameNode.origin, file), severity: refKind === 'Secret' ? 'hint' : 'warning', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not found: searched this build${dir ? ` (${path.posix.relative(index.roots.find((r) => dir.startsWith(r + '/')) ?? '/', dir) || '.'})` : ''}, the workspace folders (${folders}) and ${extra}. The values are computed without it, and Flux fails the release unless the cluster has it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
     } else {
       out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
     }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { isRemote } from '../engine/kustomize/loader';
 import { schemaAt } from '../engine/schema';
 import { Origin, get, getPath, getString, isSeq } from '../engine/yaml/node';
+import { EvaluatedCluster, clusterValuesMarkdown } from './clusters';
 import { chartsOf, keyDocMarkdown } from './completion';
 import { keyDoc } from '../engine/charts/docs';
 import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
@@ -18,7 +19,8 @@ export interface HoverResult {
   end: number;
 }
 
-export function hover(index: WorkspaceIndex, file: string, text: string, line: number, character: number, root: string): HoverResult | undefined {
+/** `clusters` (when a fleet is open): what each cluster gets, to name the clusters where a value differs. */
+export function hover(index: WorkspaceIndex, file: string, text: string, line: number, character: number, root: string, clusters?: () => readonly EvaluatedCluster[]): HoverResult | undefined {
   const kp = keyPathAt(text, line, character);
   if (!kp) return undefined;
   const header = docHeader(text, line);
@@ -30,6 +32,10 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
   if (place) {
     const rels = releasesFor(index, file, place);
     if (rels.length) parts.push(valuesTable(rels, place.valuesPath, file, root));
+    const component = index.componentOf(file);
+    const evaluated = component && clusters ? clusters() : [];
+    const onClusters = component && evaluated.length ? clusterValuesMarkdown(evaluated, component.dir, new Set(rels.map((r) => r.release.name)), place.valuesPath, root) : undefined;
+    if (onClusters) parts.push(onClusters);
     for (const c of chartsOf(index, file, place)) {
       const d = keyDoc(c, place.valuesPath);
       if (d) {

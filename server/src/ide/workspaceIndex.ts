@@ -59,6 +59,8 @@ export class WorkspaceIndex {
   /** Kustomization file -> the patch files it names (the reverse of patchFiles, so an update is not a scan of all). */
   private readonly patchesNamedBy = new Map<string, string[]>();
   private readonly objectsByFile = new Map<string, NamedObject[]>();
+  /** ConfigMaps/Secrets that kustomization files generate (configMapGenerator, secretGenerator), by file. */
+  private readonly generatedByFile = new Map<string, NamedObject[]>();
   private readonly valuesFromByFile = new Map<string, ValuesFromRef[]>();
   private readonly crdFiles = new Set<string>();
   private readonly builds = new Map<string, BuildResult>();
@@ -79,6 +81,9 @@ export class WorkspaceIndex {
     readonly fs: FileSystem,
     readonly roots: string[],
   ) {}
+
+  /** fluxOverlays.extraRoots as resolved (searched for valuesFrom objects; named in diagnostics). */
+  extraRoots: string[] = [];
 
   /** Reads every YAML file under the roots (and the CRD folders), not through folder links (see WalkGuard). */
   scan(): void {
@@ -118,6 +123,8 @@ export class WorkspaceIndex {
     this.objectsByFile.delete(file);
     this.objectsByKind = undefined;
     this.valuesFromByFile.delete(file);
+    this.generatedByFile.delete(file);
+    this.generatedCache.clear();
     const wasCrd = this.crdFiles.delete(file);
     if (isKust && this.componentList && (text === undefined) !== !this.kustomizationDirs.has(dir)) this.componentList = undefined;
     else if (isKust && this.componentList && this.fs.stat(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' && !this.kustomizationDirs.has(path.posix.join(path.posix.dirname(dir), 'base'))) this.componentList = undefined;
@@ -130,7 +137,15 @@ export class WorkspaceIndex {
       if (isKust) {
         this.kustomizationDirs.add(dir);
         const parsed = this.cache.get(file, text);
+        const generated: NamedObject[] = [];
         for (const d of parsed.documents) {
+          for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+            const gens = get(d.root, field);
+            if (isSeq(gens)) for (const g of gens.items) {
+              const n = get(g, 'name');
+              if (n && n.kind === 'scalar' && typeof n.value === 'string' && n.value) generated.push({ kind, name: n.value, file, origin: n.origin ?? d.origin });
+            }
+          }
           for (const ref of patchFilesOf(d.root, dir)) {
             const set = this.patchFiles.get(ref.path) ?? new Set<string>();
             set.add(file);
@@ -140,6 +155,7 @@ export class WorkspaceIndex {
             this.patchesNamedBy.set(file, named);
           }
         }
+        if (generated.length) this.generatedByFile.set(file, generated);
       } else if (INTERESTING_KINDS.test(text)) {
         const parsed = this.cache.get(file, text);
         const objects: NamedObject[] = [];
@@ -250,6 +266,19 @@ export class WorkspaceIndex {
     if (kind) return [...this.byKind(kind).list];
     return [...this.objectsByFile.values()].flat();
   }
+
+  /** The names of the ConfigMaps (or Secrets) some kustomization of the workspace generates (before the hash suffix). */
+  generatedNames(kind: string): ReadonlySet<string> {
+    let out = this.generatedCache.get(kind);
+    if (!out) {
+      out = new Set<string>();
+      for (const list of this.generatedByFile.values()) for (const o of list) if (o.kind === kind) out.add(o.name);
+      this.generatedCache.set(kind, out);
+    }
+    return out;
+  }
+
+  private readonly generatedCache = new Map<string, Set<string>>();
 
   /** The names of the workspace's objects of one kind. */
   objectNames(kind: string): ReadonlySet<string> {

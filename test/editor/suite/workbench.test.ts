@@ -111,6 +111,34 @@ suite('Compare Overlays...', () => {
     const diff = await waitFor('the diff editor', activeDiff);
     assert.strictEqual(diff.original.toString(), sides[0].toString());
   });
+
+  test('a problem only one side has goes to that side\'s diagnostics, not its header: the headers stay identical', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const values = await openFile(`${DISCOVERY}/production/production-values.yaml`);
+    try {
+      // An unsaved mistake in production's values only.
+      await values.edit((e) => e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'));
+      const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays', {
+        uri: wsUri(DISCOVERY).toString(),
+        left: 'staging',
+        right: 'production',
+      });
+      assert.ok(sides);
+      const [l, r] = sides;
+      const only = await waitFor('the production side\'s own problem', () => vscode.languages.getDiagnostics(r).find((d) => d.source === 'Flux Overlays (this side only)'));
+      assert.strictEqual(only.severity, vscode.DiagnosticSeverity.Error);
+      assert.match(only.message, /invalid values YAML/);
+      assert.deepStrictEqual(vscode.languages.getDiagnostics(l).filter((d) => d.source === 'Flux Overlays (this side only)'), []);
+      const headerOf = (t: string) => t.split('\n').filter((x) => x.startsWith('# ')).join('\n');
+      const [lt, rt] = [await docText(l), await docText(r)];
+      assert.strictEqual(headerOf(rt), headerOf(lt), 'identical headers');
+      assert.doesNotMatch(rt, /^# error/m);
+      // The problem both sides share (the chart not available offline) stays in both headers.
+      assert.match(lt, /^# info: chart discovery 1\.4\.2 is not available offline/m);
+    } finally {
+      await revertDirtyFiles();
+    }
+  });
 });
 
 function git(...args: string[]): string {
@@ -240,6 +268,25 @@ suite('Flux Components tree', () => {
     assert.ok(has('fluxOverlays.previewProductionValues', 'fluxComponent'));
   });
 
+  test('selects the active file\'s component when the active editor changes', async () => {
+    const api = await ready();
+    await vscode.commands.executeCommand('fluxOverlays.components.focus');
+    const view = api.tree.view!;
+    await waitFor('the view to show', () => view.visible || undefined);
+    const selected = () => {
+      const n = view.selection[0];
+      return n?.kind === 'component' ? n.component.name : undefined;
+    };
+    await openFile('components/podinfo/production/podinfo-values.yaml');
+    await waitFor('podinfo selected', () => (selected() === 'components/podinfo' ? true : undefined));
+    await openFile(`${DISCOVERY}/base/base-values.yaml`);
+    await waitFor('discovery selected', () => (selected() === 'components/discovery' ? true : undefined));
+    // A file outside any component leaves the selection alone.
+    await openFile('clusters/production/apps.yaml');
+    await sleep(500);
+    assert.strictEqual(selected(), 'components/discovery');
+  });
+
   test('a component node as argument: its production values, its comparison', async () => {
     const api = await ready();
     const roots = await api.tree.getChildren();
@@ -331,6 +378,17 @@ suite('Errors and progress', () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     const channel = api.output;
     let shown = 0;
+    const logged: { level: 'warn' | 'error'; text: string }[] = [];
+    const log = channel as vscode.LogOutputChannel;
+    const [warn, error] = [log.warn, log.error];
+    log.warn = (text: string, ...rest: unknown[]) => {
+      logged.push({ level: 'warn', text });
+      warn.call(log, text, ...rest);
+    };
+    log.error = (text: string | Error, ...rest: unknown[]) => {
+      logged.push({ level: 'error', text: String(text) });
+      error.call(log, text, ...rest);
+    };
     const original = channel.show.bind(channel) as (preserveFocus?: boolean) => void;
     channel.show = ((preserveFocus?: boolean) => {
       shown++;
@@ -343,6 +401,10 @@ suite('Errors and progress', () => {
       });
       assert.ok(uri);
       assert.match(textOf(uri), /^# error: /m, 'the preview says what is wrong');
+      // The output channel logs the user's mistake as a warning line, without a stack trace.
+      const warning = await waitFor('the warning in the output', () => logged.find((l) => l.level === 'warn' && l.text.includes('no-such-overlay')));
+      assert.doesNotMatch(warning.text, /\n\s+at /, 'no stack trace');
+      assert.deepStrictEqual(logged.filter((l) => l.level === 'error'), []);
       // The message's primary action is "Show details" (what a click does).
       await waitFor('Show details to open the output', async () => {
         await vscode.commands.executeCommand('notification.acceptPrimaryAction');
@@ -350,6 +412,8 @@ suite('Errors and progress', () => {
         return shown > 0;
       }, 10_000);
     } finally {
+      log.warn = warn;
+      log.error = error;
       channel.show = original as typeof channel.show;
     }
   });

@@ -195,6 +195,30 @@ async function main(): Promise<number> {
     await view.locator('.monaco-list-row', { hasText: 'not on branch production yet' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(500);
     await shot('components-tree.png');
+
+    // The Flux Clusters view: a cluster, the Kustomizations it runs, the releases each applies;
+    // clicking a release opens its values on that cluster.
+    await runFromPalette(page, 'Focus on Flux Clusters View');
+    const componentsHeader = page.locator('.pane-header', { hasText: 'Flux Components' }).first();
+    if (await componentsHeader.getAttribute('aria-expanded').catch(() => null) === 'true') await componentsHeader.click();
+    const clusters = page.locator('.pane', { hasText: 'Flux Clusters' }).last();
+    const expand = async (text: string) => {
+      const row = clusters.locator('.monaco-list-row', { hasText: text }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      // The twistie: a click on a Kustomization's label opens where it is written.
+      if (await row.getAttribute('aria-expanded') === 'false') await row.locator('.monaco-tl-twistie').click();
+      await clusters.locator(`.monaco-list-row[aria-expanded="true"]`, { hasText: text }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    };
+    await expand('clusters/production');
+    await expand('flux-system');
+    await expand('apps-podinfo');
+    const release = clusters.locator('.monaco-list-row', { hasText: 'keos-frontend/podinfo' }).first();
+    await release.waitFor({ state: 'visible', timeout: 30_000 });
+    await release.click();
+    await page.locator('.editor-group-container.active .view-line', { hasText: 'Values of HelmRelease keos-frontend/podinfo on cluster clusters/production' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await shot('clusters-view.png');
+    if (await componentsHeader.getAttribute('aria-expanded').catch(() => null) === 'false') await componentsHeader.click();
     if (await folders.getAttribute('aria-expanded').catch(() => null) === 'false') await folders.click();
 
     // Hover on a values key: its value in every overlay.

@@ -141,15 +141,31 @@ describe('hover', () => {
 });
 
 describe('diagnostics', () => {
-  it('a valuesFrom object in no build and no folder: a hint on the entry naming fluxOverlays.extraRoots (optional: the plain external hint)', () => {
+  it('a valuesFrom object in no build and no folder: a warning on the entry naming the places searched and fluxOverlays.extraRoots (optional: the plain external hint)', () => {
     const vf = (optional: boolean) => HR.replace('      name: app-values\n', `      name: app-values\n    - kind: ConfigMap\n      name: kept-elsewhere-xyz\n${optional ? '      optional: true\n' : ''}`);
     for (const optional of [false, true]) {
       const index = workspace({ [`${R}/app/base/release.yaml`]: vf(optional) });
       const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-elsewhere-xyz/.test(x.message));
       const line = vf(optional).split('\n').findIndex((l) => l.includes('kept-elsewhere-xyz')) + 1;
-      assert.deepEqual(d.map((x) => [x.span.line, x.severity, x.code]), [[line, 'hint', optional ? 'reference-external' : 'values-ref-missing']]);
-      if (!optional) assert.match(d[0].message, /fluxOverlays\.extraRoots/);
+      assert.deepEqual(d.map((x) => [x.span.line, x.severity, x.code]), [[line, optional ? 'hint' : 'warning', optional ? 'reference-external' : 'values-ref-missing']]);
+      if (!optional) assert.match(d[0].message, /searched this build \(app\/base\), the workspace folders \(\w+\) and fluxOverlays\.extraRoots \(none set\)/);
     }
+  });
+  it('a valuesFrom object another kustomization generates (configMapGenerator of another Flux Kustomization): no diagnostic', () => {
+    const release = HR.replace('      name: app-values\n', '      name: app-values\n    - kind: ConfigMap\n      name: generated-elsewhere\n');
+    const index = workspace({
+      [`${R}/app/base/release.yaml`]: release,
+      [`${R}/configs/kustomization.yaml`]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: generated-elsewhere\n    literals:\n      - values.yaml=replicaCount: 2\n',
+    });
+    const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /generated-elsewhere/.test(x.message));
+    assert.deepEqual(d, []);
+  });
+  it('a valuesFrom Secret found nowhere: a hint (repositories keep Secrets out of git), naming the places searched', () => {
+    const release = HR.replace('      name: app-values\n', '      name: app-values\n    - kind: Secret\n      name: kept-out-of-git\n');
+    const index = workspace({ [`${R}/app/base/release.yaml`]: release });
+    const d = computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((x) => /kept-out-of-git/.test(x.message));
+    assert.deepEqual(d.map((x) => [x.severity, x.code]), [['hint', 'values-ref-missing']]);
+    assert.match(d[0].message, /searched this build/);
   });
   it('reports nothing on a valid workspace (patch files validated as partial)', () => {
     const index = workspace();
