@@ -137,6 +137,22 @@ export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, string>();
   constructor(private readonly under?: FileSystem, files?: Record<string, string>) {
     if (files) for (const [p, t] of Object.entries(files)) this.write(p, t);
+    if (!under || under.readDirTyped) this.readDirTyped = (p: string) => this.typedEntries(p);
+  }
+  readDirTyped?: (path: string) => DirEntry[];
+  /** The listing below with what each entry is, and the files held here (a buffer is a file; a folder holding one is a folder). */
+  private typedEntries(path: string): DirEntry[] {
+    const p = nodePath.posix.normalize(path);
+    const prefix = p.endsWith('/') ? p : p + '/';
+    const entries = new Map<string, DirEntry>((this.under?.readDirTyped?.(path) ?? []).map((e) => [e.name, e]));
+    for (const k of this.files.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) entries.set(rest, { name: rest, type: 'file' });
+      else if (!entries.has(rest.slice(0, slash))) entries.set(rest.slice(0, slash), { name: rest.slice(0, slash), type: 'dir' });
+    }
+    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   write(path: string, text: string): void {
     this.files.set(nodePath.posix.normalize(path), text);
@@ -196,7 +212,15 @@ export class BoundedFileSystem implements FileSystem {
   constructor(
     private readonly inner: FileSystem,
     private readonly allowed: () => readonly string[] | undefined,
-  ) {}
+  ) {
+    // An allowed folder's entries that are not links are inside too (their real path is the
+    // folder's plus their name); links are checked when followed (stat, realPath).
+    if (inner.readDirTyped) {
+      const below = inner.readDirTyped.bind(inner);
+      this.readDirTyped = (p: string) => (this.ok(p) ? below(p) : []);
+    }
+  }
+  readDirTyped?: (path: string) => DirEntry[];
   private ok(p: string): boolean {
     const roots = this.allowed();
     if (!roots) return true;

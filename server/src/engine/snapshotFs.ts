@@ -1,7 +1,8 @@
 // A FileSystem that remembers every answer of the one below it: for one-shot commands (check)
 // that ask for the same files many times (each of 6,000 builds re-reads its kustomization,
 // resources and patches, and stats three kustomization file names per folder), on a tree
-// that does not change while they run. Never for the language server, whose files change.
+// that does not change while they run. In the language server, whose files change, only for
+// the span of one synchronous walk (WorkspaceIndex.scan).
 
 import * as path from 'path';
 import { DirEntry, EntryType, FileSystem } from './fs';

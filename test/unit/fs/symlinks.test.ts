@@ -9,6 +9,7 @@ import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../../../se
 import { GitRepository, GitTreeFileSystem, isGitError } from '../../../server/src/engine/git';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { buildKustomization } from '../../../server/src/engine/kustomize/build';
+import { SnapshotFileSystem } from '../../../server/src/engine/snapshotFs';
 import { discoverComponents } from '../../../server/src/engine/workspace/discover';
 import { externalLookupFor } from '../../../server/src/engine/workspace/external';
 import { ESCAPE_CASES, OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';
@@ -44,6 +45,33 @@ test('restricted mode refuses what a link takes outside and reads links that sta
     assert.equal(buffers.realPath(path.join(inside, 'subl/new.yaml')), path.join(inside, 'sub/new.yaml'));
     assert.equal(buffers.readFile(path.join(dir, 'pw')), undefined);
     assert.equal(buffers.realPath(path.join(dir, 'pw')), undefined);
+  } finally {
+    fs.rmSync(t.top, { recursive: true, force: true });
+  }
+});
+
+test('typed listings through restricted mode and buffers answer as stat and realPath do, links included', () => {
+  const t = makeEscapeTree();
+  try {
+    const buffers = new MemoryFileSystem(new BoundedFileSystem(disk, () => [t.ws]));
+    buffers.write(path.join(t.overlay('inside-links'), 'subl/new.yaml'), 'a: 1\n');
+    buffers.write(path.join(t.overlay('resource-file'), 'newdir/deep/new.yaml'), 'a: 1\n');
+    const snap = new SnapshotFileSystem(buffers);
+    let entries = 0;
+    const visit = (dir: string, depth: number) => {
+      assert.deepEqual(snap.readDir(dir).sort(), buffers.readDir(dir).sort(), dir);
+      for (const name of snap.readDir(dir)) {
+        const p = `${dir}/${name}`;
+        entries++;
+        assert.equal(snap.stat(p), buffers.stat(p), `stat ${p}`);
+        assert.equal(snap.realPath?.(p), buffers.realPath(p), `realPath ${p}`);
+        if (snap.stat(p) === 'dir' && depth < 6) visit(p, depth + 1);
+      }
+    };
+    visit(t.ws, 0);
+    assert.ok(entries > 100, `${entries}`);
+    // outside the roots a listing is empty, typed or not
+    assert.deepEqual(buffers.readDirTyped?.(t.outside), []);
   } finally {
     fs.rmSync(t.top, { recursive: true, force: true });
   }
