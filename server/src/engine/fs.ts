@@ -23,6 +23,23 @@ export interface FileSystem {
    * point anywhere. Optional: a file system without links is its own real path (see realPathOf).
    */
   realPath?(path: string): string | undefined;
+  /**
+   * The entries of a folder with what each is: 'link' for a symbolic link (its target unknown
+   * until stat or realPath follows it), 'other' for sockets and devices. Optional: a snapshot
+   * of the disk uses it to learn a whole folder's stats in the one call that lists it.
+   */
+  readDirTyped?(path: string): DirEntry[];
+  /**
+   * Why a path that exists reads as absent, for a file system that hides some paths on purpose
+   * (restricted mode); undefined when it is not hidden or does not exist. Said in place of
+   * "no such file", which would send the user looking for a file that is there.
+   */
+  hiddenBecause?(path: string): string | undefined;
+}
+
+export interface DirEntry {
+  name: string;
+  type: EntryType | 'link' | 'other';
 }
 
 /** `fs.realPath(p)`, or the normalised path when the file system has no links. */
@@ -106,6 +123,13 @@ export class DiskFileSystem implements FileSystem {
       return undefined;
     }
   }
+  readDirTyped(path: string): DirEntry[] {
+    try {
+      return nodeFs.readdirSync(path, { withFileTypes: true }).map((d) => ({ name: d.name, type: d.isSymbolicLink() ? 'link' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other' }));
+    } catch {
+      return [];
+    }
+  }
 }
 
 /** Files held in memory, for tests and for unsaved editor buffers layered over another FileSystem. */
@@ -113,6 +137,22 @@ export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, string>();
   constructor(private readonly under?: FileSystem, files?: Record<string, string>) {
     if (files) for (const [p, t] of Object.entries(files)) this.write(p, t);
+    if (!under || under.readDirTyped) this.readDirTyped = (p: string) => this.typedEntries(p);
+  }
+  readDirTyped?: (path: string) => DirEntry[];
+  /** The listing below with what each entry is, and the files held here (a buffer is a file; a folder holding one is a folder). */
+  private typedEntries(path: string): DirEntry[] {
+    const p = nodePath.posix.normalize(path);
+    const prefix = p.endsWith('/') ? p : p + '/';
+    const entries = new Map<string, DirEntry>((this.under?.readDirTyped?.(path) ?? []).map((e) => [e.name, e]));
+    for (const k of this.files.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash < 0) entries.set(rest, { name: rest, type: 'file' });
+      else if (!entries.has(rest.slice(0, slash))) entries.set(rest.slice(0, slash), { name: rest.slice(0, slash), type: 'dir' });
+    }
+    return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
   write(path: string, text: string): void {
     this.files.set(nodePath.posix.normalize(path), text);
@@ -123,6 +163,9 @@ export class MemoryFileSystem implements FileSystem {
   readFile(path: string): string | undefined {
     const t = this.files.get(nodePath.posix.normalize(path));
     return t !== undefined ? t : this.under?.readFile(path);
+  }
+  hiddenBecause(path: string): string | undefined {
+    return this.files.has(nodePath.posix.normalize(path)) ? undefined : this.under?.hiddenBecause?.(path);
   }
   readBytes(path: string): Buffer | undefined {
     const t = this.files.get(nodePath.posix.normalize(path));
@@ -169,7 +212,15 @@ export class BoundedFileSystem implements FileSystem {
   constructor(
     private readonly inner: FileSystem,
     private readonly allowed: () => readonly string[] | undefined,
-  ) {}
+  ) {
+    // An allowed folder's entries that are not links are inside too (their real path is the
+    // folder's plus their name); links are checked when followed (stat, realPath).
+    if (inner.readDirTyped) {
+      const below = inner.readDirTyped.bind(inner);
+      this.readDirTyped = (p: string) => (this.ok(p) ? below(p) : []);
+    }
+  }
+  readDirTyped?: (path: string) => DirEntry[];
   private ok(p: string): boolean {
     const roots = this.allowed();
     if (!roots) return true;
@@ -194,6 +245,15 @@ export class BoundedFileSystem implements FileSystem {
   }
   readBytes(p: string): Buffer | undefined {
     return this.ok(p) && this.inner.readBytes ? this.inner.readBytes(p) : undefined;
+  }
+  hiddenBecause(p: string): string | undefined {
+    if (!this.allowed() || this.ok(p)) return undefined;
+    const n = nodePath.posix.normalize(p);
+    const real = realPathOf(this.inner, n);
+    // a dangling link, or nothing there at all: really no such file
+    if (real === undefined) return undefined;
+    if (real === n) return `'${n}' is outside the workspace: restricted mode reads nothing outside the workspace folders (trust the workspace to read it)`;
+    return `'${n}' leads through a symbolic link to '${real}', outside the workspace: restricted mode does not follow links that leave the workspace (trust the workspace to read it)`;
   }
   /** Real paths too stay inside: outside ones are reported as absent, like their contents. */
   realPath(p: string): string | undefined {

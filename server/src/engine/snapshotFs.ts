@@ -1,50 +1,78 @@
 // A FileSystem that remembers every answer of the one below it: for one-shot commands (check)
 // that ask for the same files many times (each of 6,000 builds re-reads its kustomization,
 // resources and patches, and stats three kustomization file names per folder), on a tree
-// that does not change while they run. Never for the language server, whose files change.
+// that does not change while they run. In the language server, whose files change, only for
+// the span of one synchronous walk (WorkspaceIndex.scan).
 
-import { EntryType, FileSystem } from './fs';
+import * as path from 'path';
+import { DirEntry, EntryType, FileSystem } from './fs';
+
+/** A remembered "no such file" (Map.get alone cannot tell it from "not asked yet"). */
+const ABSENT = Symbol('absent');
 
 export class SnapshotFileSystem implements FileSystem {
-  private readonly texts = new Map<string, string | undefined>();
-  private readonly bytes = new Map<string, Buffer | undefined>();
-  private readonly stats = new Map<string, EntryType | undefined>();
+  private readonly texts = new Map<string, string | typeof ABSENT>();
+  private readonly bytes = new Map<string, Buffer | typeof ABSENT>();
+  private readonly stats = new Map<string, EntryType | typeof ABSENT>();
   private readonly dirs = new Map<string, string[]>();
-  private readonly reals = new Map<string, string | undefined>();
+  private readonly reals = new Map<string, string | typeof ABSENT>();
 
   constructor(private readonly inner: FileSystem) {
     if (inner.readBytes) {
       const below = inner.readBytes.bind(inner);
-      this.readBytes = (p: string) => remember(this.bytes, p, () => below(p));
+      this.readBytes = (p: string) => remember(this.bytes, p, below);
     }
     // Boundaries (RootOnly, restricted mode, walks that must not follow links) compare real
     // paths: a snapshot that dropped them would let links through and loops run forever.
+    if (inner.hiddenBecause) this.hiddenBecause = inner.hiddenBecause.bind(inner);
     if (inner.realPath) {
       const below = inner.realPath.bind(inner);
-      this.realPath = (p: string) => remember(this.reals, p, () => below(p));
+      this.realPath = (p: string) => remember(this.reals, p, below);
     }
   }
 
   readBytes?: (path: string) => Buffer | undefined;
   realPath?: (path: string) => string | undefined;
+  hiddenBecause?: (path: string) => string | undefined;
 
   readFile(p: string): string | undefined {
-    return remember(this.texts, p, () => this.inner.readFile(p));
+    return remember(this.texts, p, (q) => this.inner.readFile(q));
   }
 
   stat(p: string): EntryType | undefined {
-    return remember(this.stats, p, () => this.inner.stat(p));
+    return remember(this.stats, p, (q) => this.inner.stat(q));
   }
 
   readDir(p: string): string[] {
+    let names = this.dirs.get(p);
+    if (names === undefined) this.dirs.set(p, (names = this.list(p)));
     // a copy: callers sort the list in place
-    return [...remember(this.dirs, p, () => this.inner.readDir(p))];
+    return [...names];
+  }
+
+  /**
+   * Lists a folder once; when the file system below says what each entry is, the stat of every
+   * entry that is not a link is known from the listing (a walk of 2,000 components otherwise
+   * stats 20,000 paths one by one), and so is its real path once the folder's is known.
+   */
+  private list(dir: string): string[] {
+    if (!this.inner.readDirTyped || dir !== path.posix.normalize(dir) || dir.endsWith('/')) return this.inner.readDir(dir);
+    const entries: DirEntry[] = this.inner.readDirTyped(dir);
+    const realDir = this.realPath?.(dir);
+    for (const e of entries) {
+      if (e.type === 'link') continue;
+      const child = `${dir}/${e.name}`;
+      if (!this.stats.has(child)) this.stats.set(child, e.type === 'other' ? ABSENT : e.type);
+      if (realDir !== undefined && e.type !== 'other' && !this.reals.has(child)) this.reals.set(child, realDir === '/' ? `/${e.name}` : `${realDir}/${e.name}`);
+    }
+    return entries.map((e) => e.name);
   }
 }
 
-function remember<T>(m: Map<string, T>, key: string, compute: () => T): T {
-  if (m.has(key)) return m.get(key) as T;
-  const v = compute();
-  m.set(key, v);
+function remember<T>(m: Map<string, T | typeof ABSENT>, key: string, compute: (key: string) => T | undefined): T | undefined {
+  const known = m.get(key);
+  if (known !== undefined) return known === ABSENT ? undefined : known;
+  const v = compute(key);
+  m.set(key, v === undefined ? ABSENT : v);
   return v;
 }

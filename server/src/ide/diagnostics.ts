@@ -102,14 +102,15 @@ function missingFiles(index: WorkspaceIndex, root: YNode, file: string): FileDia
     for (const item of list.items) {
       if (item.kind !== 'scalar' || typeof item.value !== 'string' || isRemote(item.value)) continue;
       const target = path.posix.resolve(dir, item.value);
-      if (index.fs.stat(target) === undefined) {
+      // a path restricted mode hides is not missing: the build's refusal says why, on this line
+      if (index.fs.stat(target) === undefined && !index.fs.hiddenBecause?.(target)) {
         out.push({ ...at(item.origin, file), severity: 'error', code: 'missing-file', message: `${field}: '${item.value}' does not exist (${path.posix.relative(dir, target) || '.'} from ${path.posix.basename(dir)}/)` });
       }
     }
   }
   for (const p of patchEntries(root)) {
     const target = path.posix.resolve(dir, p.value);
-    if (index.fs.stat(target) === undefined) out.push({ ...at(p.origin, file), severity: 'error', code: 'missing-file', message: `patch file '${p.value}' does not exist` });
+    if (index.fs.stat(target) === undefined && !index.fs.hiddenBecause?.(target)) out.push({ ...at(p.origin, file), severity: 'error', code: 'missing-file', message: `patch file '${p.value}' does not exist` });
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 import * as path from 'path';
 import { FileSystem, WalkGuard } from '../engine/fs';
+import { SnapshotFileSystem } from '../engine/snapshotFs';
 import { isChartTemplate } from '../engine/charts/layout';
 import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../engine/kustomize/loader';
@@ -87,18 +88,22 @@ export class WorkspaceIndex {
 
   /** Reads every YAML file under the roots (and the CRD folders), not through folder links (see WalkGuard). */
   scan(): void {
-    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(r, 0, new WalkGuard(this.fs, r));
+    // Folders are listed and stat'ed through a snapshot taken for this one synchronous walk
+    // (nothing changes during it): each folder's listing then tells what its entries are, where
+    // a stat and a realpath per entry took most of the server's first index.
+    const fs = this.fs instanceof SnapshotFileSystem ? this.fs : new SnapshotFileSystem(this.fs);
+    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(fs, r, 0, new WalkGuard(fs, r));
   }
 
-  private walk(dir: string, depth: number, guard: WalkGuard): void {
+  private walk(fs: FileSystem, dir: string, depth: number, guard: WalkGuard): void {
     if (depth > 30 || !guard.enter(dir)) return;
-    for (const name of this.fs.readDir(dir).sort()) {
+    for (const name of fs.readDir(dir).sort()) {
       if (SKIP_DIRS.has(name)) continue;
       // a chart's templates/ holds Go templates, not YAML documents (engine/charts/layout.ts)
-      if (name === 'templates' && this.fs.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') continue;
+      if (name === 'templates' && fs.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') continue;
       const p = path.posix.join(dir, name);
-      const t = this.fs.stat(p);
-      if (t === 'dir') this.walk(p, depth + 1, guard);
+      const t = fs.stat(p);
+      if (t === 'dir') this.walk(fs, p, depth + 1, guard);
       else if (t === 'file' && isYamlFile(p) && guard.includes(p)) this.update(p);
     }
   }

@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { GitRepository, GitTreeFileSystem, isGitError } from '../../../server/src/engine/git';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
+import { buildKustomization } from '../../../server/src/engine/kustomize/build';
+import { SnapshotFileSystem } from '../../../server/src/engine/snapshotFs';
 import { discoverComponents } from '../../../server/src/engine/workspace/discover';
 import { externalLookupFor } from '../../../server/src/engine/workspace/external';
-import { OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';
+import { ESCAPE_CASES, OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';
 import { git } from '../git/repo';
 
 const disk = new DiskFileSystem();
@@ -43,6 +45,66 @@ test('restricted mode refuses what a link takes outside and reads links that sta
     assert.equal(buffers.realPath(path.join(inside, 'subl/new.yaml')), path.join(inside, 'sub/new.yaml'));
     assert.equal(buffers.readFile(path.join(dir, 'pw')), undefined);
     assert.equal(buffers.realPath(path.join(dir, 'pw')), undefined);
+  } finally {
+    fs.rmSync(t.top, { recursive: true, force: true });
+  }
+});
+
+test('typed listings through restricted mode and buffers answer as stat and realPath do, links included', () => {
+  const t = makeEscapeTree();
+  try {
+    const buffers = new MemoryFileSystem(new BoundedFileSystem(disk, () => [t.ws]));
+    buffers.write(path.join(t.overlay('inside-links'), 'subl/new.yaml'), 'a: 1\n');
+    buffers.write(path.join(t.overlay('resource-file'), 'newdir/deep/new.yaml'), 'a: 1\n');
+    const snap = new SnapshotFileSystem(buffers);
+    let entries = 0;
+    const visit = (dir: string, depth: number) => {
+      assert.deepEqual(snap.readDir(dir).sort(), buffers.readDir(dir).sort(), dir);
+      for (const name of snap.readDir(dir)) {
+        const p = `${dir}/${name}`;
+        entries++;
+        assert.equal(snap.stat(p), buffers.stat(p), `stat ${p}`);
+        assert.equal(snap.realPath?.(p), buffers.realPath(p), `realPath ${p}`);
+        if (snap.stat(p) === 'dir' && depth < 6) visit(p, depth + 1);
+      }
+    };
+    visit(t.ws, 0);
+    assert.ok(entries > 100, `${entries}`);
+    // outside the roots a listing is empty, typed or not
+    assert.deepEqual(buffers.readDirTyped?.(t.outside), []);
+  } finally {
+    fs.rmSync(t.top, { recursive: true, force: true });
+  }
+});
+
+test('restricted mode says a path is hidden because it leaves the workspace, not that it is missing', () => {
+  const t = makeEscapeTree();
+  try {
+    const bounded = new BoundedFileSystem(disk, () => [t.ws]);
+    const buffers = new MemoryFileSystem(bounded);
+    const dir = t.overlay('generator-files');
+    const link = /leads through a symbolic link to '.*\/outside\/secret\.txt', outside the workspace: restricted mode does not follow links that leave the workspace/;
+    assert.match(bounded.hiddenBecause(path.join(dir, 'pw'))!, link);
+    assert.match(buffers.hiddenBecause(path.join(dir, 'pw'))!, link);
+    assert.match(bounded.hiddenBecause(path.join(t.overlay('resource-in-linked-folder'), 'linkdir/cm.yaml'))!, /leads through a symbolic link to '.*\/outside\/cm\.yaml'/);
+    assert.match(bounded.hiddenBecause(path.join(t.outside, 'cm.yaml'))!, /is outside the workspace: restricted mode reads nothing outside the workspace folders/);
+    // not hidden: inside, missing, a dangling name, trusted
+    assert.equal(bounded.hiddenBecause(path.join(t.overlay('inside-links'), 'in.yaml')), undefined);
+    assert.equal(bounded.hiddenBecause(path.join(dir, 'none.yaml')), undefined);
+    assert.equal(bounded.hiddenBecause(path.join(t.outside, 'none.yaml')), undefined);
+    assert.equal(new BoundedFileSystem(disk, () => undefined).hiddenBecause(path.join(dir, 'pw')), undefined);
+    // a build over it reports that, on the line of the entry (files:, resources:, components:, patches)
+    for (const [name, entry] of [['generator-files', '      - pw'], ['resource-file', '  - res.yaml'], ['resource-in-linked-folder', '  - linkdir/cm.yaml'], ['resource-folder', '  - linkdir'], ['component-folder', '  - linkcomp'], ['patch-path', '  - path: patch.yaml'], ['patch-smp', '  - patch.yaml'], ['configurations', '  - conf.yaml']] as const) {
+      const line = ESCAPE_CASES.find((c) => c.name === name)!.kustomization.split('\n').indexOf(entry) + 1;
+      assert.ok(line > 0, name);
+      const b = buildKustomization(buffers, t.overlay(name));
+      const p = b.problems.find((x) => x.code === 'restricted-mode');
+      assert.ok(p, `${name}: ${JSON.stringify(b.problems)}`);
+      assert.match(p.message, /^security: '.*' leads through a symbolic link to '.*', outside the workspace/, name);
+      assert.equal(p.file, path.join(t.overlay(name), 'kustomization.yaml'), name);
+      assert.equal(p.line, line, `${name}: ${p.message}`);
+      assert.ok(!p.message.includes(OUTSIDE_MARK), name);
+    }
   } finally {
     fs.rmSync(t.top, { recursive: true, force: true });
   }

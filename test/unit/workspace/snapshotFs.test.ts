@@ -2,8 +2,11 @@
 // answers are the same as below (missing files and folders included), and callers cannot
 // change the remembered folder listings.
 import * as assert from 'node:assert/strict';
+import * as nodeFs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
 import { describe, it } from 'node:test';
-import { FileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
+import { DiskFileSystem, FileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { SnapshotFileSystem } from '../../../server/src/engine/snapshotFs';
 
 function counting(inner: FileSystem): { fs: FileSystem; calls: Record<string, number> } {
@@ -43,5 +46,40 @@ describe('SnapshotFileSystem', () => {
   it('has no readBytes when the file system below has none', () => {
     const snap = new SnapshotFileSystem({ readFile: () => undefined, stat: () => undefined, readDir: () => [] });
     assert.equal(snap.readBytes, undefined);
+  });
+
+  it('learns stats and real paths from a typed listing, and still follows every link', () => {
+    // a real folder with a file, a folder, a link inside, a link outside and a loop: the
+    // snapshot must answer exactly as the disk does, asking the disk about the links only
+    const tmp = nodeFs.realpathSync(nodeFs.mkdtempSync(nodePath.join(os.tmpdir(), 'fo-snapshot-')));
+    try {
+      const root = `${tmp}/ws`;
+      nodeFs.mkdirSync(`${root}/sub`, { recursive: true });
+      nodeFs.writeFileSync(`${root}/a.yaml`, 'a: 1\n');
+      nodeFs.writeFileSync(`${tmp}/outside.yaml`, 'o: 1\n');
+      nodeFs.symlinkSync(`${root}/a.yaml`, `${root}/inside-link.yaml`);
+      nodeFs.symlinkSync(`${tmp}/outside.yaml`, `${root}/outside-link.yaml`);
+      nodeFs.symlinkSync('.', `${root}/loop`);
+      nodeFs.symlinkSync(`${tmp}/none`, `${root}/dangling`);
+      const disk = new DiskFileSystem();
+      const asked: string[] = [];
+      const counted: FileSystem = {
+        readFile: (p) => disk.readFile(p),
+        stat: (p) => (asked.push(`stat ${nodePath.posix.basename(p)}`), disk.stat(p)),
+        readDir: (p) => disk.readDir(p),
+        realPath: (p) => (asked.push(`realPath ${nodePath.posix.basename(p)}`), disk.realPath(p)),
+        readDirTyped: (p) => disk.readDirTyped(p),
+      };
+      const snap = new SnapshotFileSystem(counted);
+      const names = snap.readDir(root).sort();
+      assert.deepEqual(names, ['a.yaml', 'dangling', 'inside-link.yaml', 'loop', 'outside-link.yaml', 'sub']);
+      for (const n of names) {
+        assert.equal(snap.stat(`${root}/${n}`), disk.stat(`${root}/${n}`), `stat ${n}`);
+        assert.equal(snap.realPath?.(`${root}/${n}`), disk.realPath(`${root}/${n}`), `realPath ${n}`);
+      }
+      assert.deepEqual(asked.sort(), ['realPath dangling', 'realPath inside-link.yaml', 'realPath loop', 'realPath outside-link.yaml', 'realPath ws', 'stat dangling', 'stat inside-link.yaml', 'stat loop', 'stat outside-link.yaml']);
+    } finally {
+      nodeFs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

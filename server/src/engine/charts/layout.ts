@@ -44,5 +44,8 @@ export function chartFileRole(fs: FileSystem, file: string): { root: string; rol
 
 /** True for a file Helm renders as a template: not a YAML document of the repository. */
 export function isChartTemplate(fs: FileSystem, file: string): boolean {
+  // A template sits below a `templates` or `crds` folder of its chart: any other file needs no
+  // look for a Chart.yaml in every folder above it (check asks this of every file, twice).
+  if (!file.includes('/templates/') && !file.includes('/crds/')) return false;
   return chartFileRole(fs, file)?.role === 'template';
 }

@@ -153,7 +153,7 @@ function accumulateResources(ctx: Context, k: KustomizationFile, ra: Accumulator
       for (const r of sub.resources) appendResource(ra, ids, r, entry.origin);
       mergeConfig(ra.config, sub.config);
     } else {
-      fail(`resource '${entry.value}' not found: ${abs} is neither a file nor a folder`, entry.origin, 'missing-resource');
+      ctx.loader.missing(abs, entry.origin, `resource '${entry.value}' not found: ${abs} is neither a file nor a folder`, 'missing-resource');
     }
   }
 }
@@ -221,7 +221,7 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
   for (const entry of stringList(k, 'components')) {
     if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
     const abs = path.resolve(k.dir, entry.value);
-    if (ctx.loader.stat(abs) !== 'dir') fail(`component '${entry.value}' not found: ${abs} is not a folder`, entry.origin, 'missing-resource');
+    if (ctx.loader.stat(abs) !== 'dir') ctx.loader.missing(abs, entry.origin, `component '${entry.value}' not found: ${abs} is not a folder`, 'missing-resource');
     ra = accumulateDirectory(ctx, abs, entry.origin, ra, true, joinOrigin(originPath, entry.value));
   }
   runTransformers(ctx, k, ra, originPath);

@@ -20,7 +20,9 @@ export function loadKustomization(loader: Loader, dir: string, knownFields: Read
   if (!file) {
     // One exists but the restrictor refused it: say why it is not found.
     const linked = KUSTOMIZATION_FILE_NAMES.find((n) => loader.stat(path.join(dir, n)) === 'file');
-    const why = linked ? `: ${linked} is a symbolic link out of it (kustomize's default load restrictor RootOnly)` : '';
+    // Or restricted mode hides it (it links out of the workspace).
+    const hidden = linked ? undefined : KUSTOMIZATION_FILE_NAMES.map((n) => loader.hiddenBecause(path.join(dir, n))).find((h) => h !== undefined);
+    const why = linked ? `: ${linked} is a symbolic link out of it (kustomize's default load restrictor RootOnly)` : hidden ? `: security: ${hidden}` : '';
     fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'${why}`, origin, 'missing-kustomization');
   }
   const parsed = loader.parse(file, origin);

@@ -71,6 +71,21 @@ export class Loader {
     return realPathOf(this.fs, p);
   }
 
+  /**
+   * Fails for a file or folder that reads as absent: with why, when the file system hides it on
+   * purpose (restricted mode: a link out of the workspace), else with `message`.
+   */
+  missing(p: string, origin: Origin | undefined, message: string, code: string): never {
+    const hidden = this.hiddenBecause(p);
+    if (hidden) fail(`security: ${hidden}`, origin, 'restricted-mode');
+    fail(message, origin, code);
+  }
+
+  /** Why the file system hides an existing `p` (see FileSystem.hiddenBecause), or undefined. */
+  hiddenBecause(p: string): string | undefined {
+    return this.fs.hiddenBecause?.(p);
+  }
+
   stat(p: string): 'file' | 'dir' | undefined {
     return this.fs.stat(p);
   }
@@ -78,7 +93,7 @@ export class Loader {
   readText(file: string, origin?: Origin): string {
     this.filesRead.add(file);
     const text = this.fs.readFile(file);
-    if (text === undefined) fail(`${file}: no such file`, origin, 'missing-file');
+    if (text === undefined) this.missing(file, origin, `${file}: no such file`, 'missing-file');
     return text;
   }
 
@@ -86,7 +101,7 @@ export class Loader {
     this.filesRead.add(file);
     if (this.fs.readBytes) {
       const b = this.fs.readBytes(file);
-      if (b === undefined) fail(`${file}: no such file`, origin, 'missing-file');
+      if (b === undefined) this.missing(file, origin, `${file}: no such file`, 'missing-file');
       return b;
     }
     return Buffer.from(this.readText(file, origin), 'utf8');

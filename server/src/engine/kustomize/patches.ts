@@ -176,7 +176,8 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
     } else {
       src = inlineSource(k, loader, item, value);
       const docs0 = docsOf(src);
-      if (docs0.length === 0 || !docs0.every(isMap)) fail(`patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`, item.origin, 'missing-file');
+      const message = `patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`;
+      if (docs0.length === 0 || !docs0.every(isMap)) (asFile ? loader.missing(asFile, item.origin, message, 'missing-file') : fail(message, item.origin, 'missing-file'));
     }
     const docs = docsOf(src);
     for (const d of docs) {
