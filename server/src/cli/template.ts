@@ -1,7 +1,8 @@
 // `flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V]
 // [--api-versions G/V]... [--offline] [--show-secrets]`: the objects each HelmRelease of an
 // overlay installs, rendered in process from its chart on disk (the same chart discovery as
-// `values`), in Helm's install order. YAML with `# Source:` lines, or JSON
+// `values`), in Helm's install order, then post-rendered as helm-controller does
+// (spec.postRenderers, spec.commonMetadata, its origin labels). YAML with `# Source:` lines, or JSON
 // {DIR: {"NS/NAME": [objects]}}. Secrets are masked unless --show-secrets. Nothing is fetched:
 // a chart that is not on disk is reported (--offline is accepted for scripts that pass it).
 
@@ -9,6 +10,7 @@ import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
 import { loadChartDir } from '../engine/render/chart';
 import { releaseSettings } from '../engine/render/release';
+import { postRender } from '../engine/render/postRender';
 import { RenderedObject, renderChart } from '../engine/render/render';
 import { secretMark } from '../engine/secrets';
 import { effectiveValuesToGo } from '../engine/template/chartValues';
@@ -127,7 +129,15 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
         entry[key] = { error: rendered.errors.join('\n') };
         continue;
       }
-      const objs = rendered.objects.filter((o) => o.object !== null).map((o) => ({ o, m: masked(o, show) }));
+      // Then what helm-controller does before applying them: postRenderers, commonMetadata, origin labels.
+      const post = postRender(fs, rel.release, rendered.objects.filter((o) => o.object !== null));
+      if (post.problems.length) {
+        failed = true;
+        for (const p of post.problems) err(`error: ${dir}: [${key}] ${p.span ? `${path.relative(process.cwd(), p.span.file)}:${p.span.line}: ` : ''}${p.message}\n`);
+        entry[key] = { error: post.problems.map((p) => p.message).join('\n') };
+        continue;
+      }
+      const objs = post.objects.map((o) => ({ o, m: masked(o, show) }));
       entry[key] = objs.map(({ m }) => m.object);
       texts.push(
         `# ${dir}: HelmRelease ${key} (release ${settings.namespace}/${settings.releaseName}, chart ${chart.source})\n` +

@@ -13,7 +13,7 @@ import { TemplateSet, isStackOverflow } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
 import { GoMap, GoValue, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
-import { toJS } from '../yaml/node';
+import { YNode, toJS } from '../yaml/node';
 
 export interface RenderOptions {
   releaseName: string;
@@ -35,6 +35,8 @@ export interface RenderedObject {
   text: string;
   /** Parsed document (null for a document of comments only). */
   object: unknown;
+  /** The same document as a tree with origins (into the rendered text), for post-renderers. */
+  node?: YNode;
   kind?: string;
   name?: string;
   /** Hook events (helm.sh/hook) when the object is a hook. */
@@ -126,12 +128,13 @@ function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
     .map((e) => e.x);
 }
 
-function parseDoc(text: string, source: string): { object: unknown; error?: string } {
+function parseDoc(text: string, source: string): { object: unknown; node?: YNode; error?: string } {
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
   const parsed = parseYaml(text + "\n", source);
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` };
-  return { object: parsed.documents[0] ? toJS(parsed.documents[0].root) : null };
+  const root = parsed.documents[0]?.root;
+  return { object: root ? toJS(root) : null, node: root };
 }
 
 /**
@@ -215,7 +218,7 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
       for (const doc of splitManifests(c.text)) {
         const p = parseDoc(doc, c.name);
         const o = p.object as { kind?: string; metadata?: { name?: string } } | null;
-        objects.push({ source: c.name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name, crd: true });
+        objects.push({ source: c.name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name, crd: true });
       }
     }
   }
@@ -232,7 +235,7 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
         return { objects: [], errors, warnings };
       }
       const o = p.object as { kind?: string; metadata?: { name?: string; annotations?: Record<string, unknown> } } | null;
-      const obj: RenderedObject = { source: name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name };
+      const obj: RenderedObject = { source: name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name };
       if (nonReproducible.length) obj.nonReproducible = nonReproducible;
       const hookAnn = o?.metadata?.annotations?.['helm.sh/hook'];
       if (typeof hookAnn === 'string') {
