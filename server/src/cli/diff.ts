@@ -1,10 +1,10 @@
 // `flux-overlays diff DIR_A DIR_B [--manifests]`: what differs between two overlays, as a
-// unified diff: the effective values of each HelmRelease (with --manifests, every rendered
-// object). Exit 0 when equal, 1 when they differ, 2 on error, like diff(1).
+// unified diff: the effective values of each HelmRelease (with --manifests, every object of the
+// overlay and every object each HelmRelease's chart installs, post-rendered as helm-controller does). Exit 0 when equal, 1 when they differ, 2 on error, like diff(1).
 
 import * as path from 'path';
 import { DiskFileSystem } from '../engine/fs';
-import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseTexts } from '../engine/workspace';
+import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../engine/workspace';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
 import { SHARED_VALUES, buildError, evalOptions, formatOverlayProblem } from './values';
@@ -32,7 +32,9 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   if (failed) return 2;
   const [a, b] = sides.map((s) => ('r' in s ? s.r! : undefined)!);
   const manifests = args.flags.has('manifests');
-  const pairs = manifests ? pairTexts(manifestTexts(a, options.showSecrets), manifestTexts(b, options.showSecrets)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
+  // With --manifests, the objects each HelmRelease installs (its chart rendered and post-rendered) too.
+  const objectTexts = (r: typeof a) => new Map([...manifestTexts(r, options.showSecrets), ...releaseManifestTexts(renderReleaseManifests(fs, r, { ...options, showSecrets: true }), options.showSecrets)]);
+  const pairs = manifests ? pairTexts(objectTexts(a), objectTexts(b)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
   const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
   out(text);
   return text ? 1 : 0;

@@ -1,6 +1,6 @@
 // `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
-// [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
-// overlays (every overlay that differs, `production` first; `--overlay` limits it to one name),
+// [--format text|markdown|json] [--manifests]`: what merging `from` into `to` changes in each
+// component's overlays (with --manifests, also the objects each HelmRelease's chart installs) (every overlay that differs, `production` first; `--overlay` limits it to one name),
 // read from git objects only (no checkout; working tree, index and refs untouched).
 // Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
 // when an overlay fails to build after the merge (the report is printed first).
@@ -12,7 +12,7 @@ import { registerCommand } from './main';
 import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';
 import { SHARED_VALUES, evalOptions, formatOverlayProblem } from './values';
 
-export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--show-secrets]`;
+export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--manifests] [--profile FILE] [--chart PATH] [--show-secrets]`;
 
 const STATUS_TEXT: Record<ComponentChange['status'], string> = {
   modified: 'changed',
@@ -88,6 +88,8 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
     from: lastValue(args, 'from') ?? 'main',
     to: lastValue(args, 'to') ?? 'production',
     overlay: lastValue(args, 'overlay'),
+    manifests: args.flags.has('manifests'),
+    chartFs: fs,
     onProgress: tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
   });
   if (isGitError(result)) {
@@ -106,4 +108,4 @@ export function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });
+registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'manifests', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });

@@ -44,6 +44,8 @@ export interface RenderedObject {
   crd?: boolean;
   /** Functions with random or time-dependent output that this object's template called. */
   nonReproducible?: string[];
+  /** Where two renders of this object differed (keys and list indexes; [] for the whole object). */
+  nonReproduciblePaths?: (string | number)[][];
 }
 
 export interface RenderResult {
@@ -149,10 +151,23 @@ export function renderChart(chart: Chart, userValues: GoMap, options: RenderOpti
   if (calls.size === 0 || first.errors.length) return first;
   const second = renderOnce(chart, userValues, options, new Set());
   first.objects.forEach((o, i) => {
-    if (o.nonReproducible) return;
-    if (second.objects[i]?.text !== o.text) o.nonReproducible = [...calls];
+    const again = second.objects[i];
+    if (again?.text === o.text) return;
+    o.nonReproducible ??= [...calls];
+    o.nonReproduciblePaths = again && again.source === o.source ? differingPaths(o.object, again.object) : [[]];
   });
   return first;
+}
+
+/** Paths of the leaves where two renders of one object differ ([] is the whole object). */
+function differingPaths(a: unknown, b: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (a === b) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    if (Array.isArray(a) && a.length !== (b as unknown[]).length) return [at];
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    return [...keys].flatMap((k) => differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...at, Array.isArray(a) ? Number(k) : k]));
+  }
+  return [at];
 }
 
 function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, calls: Set<string>): RenderResult {
