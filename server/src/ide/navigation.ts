@@ -10,6 +10,7 @@ import { keyDoc } from '../engine/charts/docs';
 import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
+import { templateReadTargets, templateReadsMarkdown } from './valueReads';
 
 export interface HoverResult {
   markdown: string;
@@ -30,6 +31,8 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
   if (place) {
     const rels = releasesFor(index, file, place);
     if (rels.length) parts.push(valuesTable(rels, place.valuesPath, file, root));
+    const reads = place.valuesPath.length ? templateReadsMarkdown(index, file, place) : '';
+    if (reads) parts.push(reads);
     for (const c of chartsOf(index, file, place)) {
       const d = keyDoc(c, place.valuesPath);
       if (d) {
@@ -130,6 +133,11 @@ export function definition(index: WorkspaceIndex, file: string, text: string, li
   if (link) return [{ file: link.target }];
   const kp = keyPathAt(text, line, character);
   const tok = tokenAt(lineText, character);
+  if (kp && !kp.onValue) {
+    // A values key: the template lines of the chart that read it.
+    const place = valuesPlace(file, docHeader(text, line), kp.path);
+    if (place && place.valuesPath.length) return templateReadTargets(index, file, place);
+  }
   if (!kp || !kp.onValue || !tok) return [];
   const header = docHeader(text, line);
   const p = kp.path.map(String).map((s) => (/^\d+$/.test(s) ? '#' : s)).join('.');
