@@ -57,6 +57,26 @@ interface Ctx {
 
 const cache = new WeakMap<Chart, ValueRead[]>();
 
+// The editor reloads a chart folder after every edit of the workspace (its files may have
+// changed): parse each template text once, so a reload costs reading the files.
+const parses = new Map<string, ReturnType<typeof parseTemplate> | null>();
+const PARSES_MAX = 5000;
+
+function parsedTemplate(name: string, text: string): ReturnType<typeof parseTemplate> | null {
+  const key = `${name}\u0000${text}`;
+  let r = parses.get(key);
+  if (r === undefined) {
+    try {
+      r = parseTemplate(name, text, (f) => Object.prototype.hasOwnProperty.call(helmFuncs, f));
+    } catch {
+      r = null;
+    }
+    if (parses.size >= PARSES_MAX) parses.clear();
+    parses.set(key, r);
+  }
+  return r;
+}
+
 /** Every values read of `chart` and its subcharts (cached per chart object). */
 export function valueReads(chart: Chart): ValueRead[] {
   let r = cache.get(chart);
@@ -81,12 +101,8 @@ function collectChart(chart: Chart, prefix: ReadSeg[], fullPath: string, out: Va
   const folder = chart.source.includes('.tgz') ? undefined : chart.source;
   for (const t of chart.templates) {
     const name = path.posix.join(fullPath, t.name);
-    let parsed;
-    try {
-      parsed = parseTemplate(name, t.data.toString('utf8'), (f) => Object.prototype.hasOwnProperty.call(helmFuncs, f));
-    } catch {
-      continue; // a template that does not parse is reported by rendering
-    }
+    const parsed = parsedTemplate(name, t.data.toString('utf8'));
+    if (!parsed) continue; // a template that does not parse is reported by rendering
     const ctx: Ctx = { chartPrefix: prefix, template: name, file: folder ? path.posix.join(folder, t.name) : undefined, out, vars: new Map() };
     walkList(ctx, parsed.main.root, undefined);
     for (const d of parsed.defines) walkList({ ...ctx, anyChart: prefixes, vars: new Map() }, d.root, undefined);
