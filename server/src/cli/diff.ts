@@ -3,7 +3,8 @@
 // overlay and every object each HelmRelease's chart installs, post-rendered as helm-controller does). Exit 0 when equal, 1 when they differ, 2 on error, like diff(1).
 
 import * as path from 'path';
-import { DiskFileSystem } from '../engine/fs';
+import { DiskFileSystem, FileSystem } from '../engine/fs';
+import { Chart } from '../engine/render/chart';
 import { diffPairs, manifestTexts, overlayValues, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../engine/workspace';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
@@ -33,7 +34,8 @@ export function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: str
   const [a, b] = sides.map((s) => ('r' in s ? s.r! : undefined)!);
   const manifests = args.flags.has('manifests');
   // With --manifests, the objects each HelmRelease installs (its chart rendered and post-rendered) too.
-  const objectTexts = (r: typeof a) => new Map([...manifestTexts(r, options.showSecrets), ...releaseManifestTexts(renderReleaseManifests(fs, r, { ...options, showSecrets: true }), options.showSecrets)]);
+  const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
+  const objectTexts = (r: typeof a) => new Map([...manifestTexts(r, options.showSecrets), ...releaseManifestTexts(renderReleaseManifests(fs, r, { ...options, showSecrets: true, chartCache }), options.showSecrets)]);
   const pairs = manifests ? pairTexts(objectTexts(a), objectTexts(b)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
   const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
   out(text);

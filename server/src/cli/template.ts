@@ -7,7 +7,8 @@
 // a chart that is not on disk is reported (--offline is accepted for scripts that pass it).
 
 import * as path from 'path';
-import { DiskFileSystem } from '../engine/fs';
+import { DiskFileSystem, FileSystem } from '../engine/fs';
+import { Chart } from '../engine/render/chart';
 import { RenderedObject } from '../engine/render/render';
 import { secretMark } from '../engine/secrets';
 import { overlayValues, renderReleaseManifests } from '../engine/workspace';
@@ -41,6 +42,8 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
   let failed = false;
+  // A chart shared by several folders or releases is read once.
+  const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
   for (const dir of args.positionals) {
     const abs = path.resolve(dir);
     if (fs.stat(abs) !== 'dir') {
@@ -65,7 +68,7 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       err(`error: no HelmRelease ${spec} in ${dir}\n`);
       continue;
     }
-    for (const rel of renderReleaseManifests(fs, r, { ...options, kubeVersion, apiVersions: extraApis })) {
+    for (const rel of renderReleaseManifests(fs, r, { ...options, kubeVersion, apiVersions: extraApis, chartCache })) {
       const key = rel.key;
       for (const w of rel.warnings) err(`warning: ${dir}: [${key}] ${w}\n`);
       if (rel.notRendered) {

@@ -33,9 +33,9 @@ export interface RenderedObject {
   source: string;
   /** The document's YAML text as Helm outputs it. */
   text: string;
-  /** Parsed document (null for a document of comments only). */
+  /** Parsed document (null for a document of comments only); shared between renders: do not change it. */
   object: unknown;
-  /** The same document as a tree with origins (into the rendered text), for post-renderers. */
+  /** The same document as a tree with origins (into the rendered text), shared likewise. */
   node?: YNode;
   kind?: string;
   name?: string;
@@ -130,13 +130,26 @@ function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
     .map((e) => e.x);
 }
 
-function parseDoc(text: string, source: string): { object: unknown; node?: YNode; error?: string } {
+type ParsedDoc = { object: unknown; node?: YNode; error?: string };
+
+// Rendered documents parsed once per (template, text): after a values edit most documents
+// render to the same text, and reading YAML was a third of a re-render. The results are shared
+// between renders: consumers copy before they change an object (postRender does).
+const parsedDocs = new Map<string, ParsedDoc>();
+const PARSED_DOCS_MAX = 20000;
+
+function parseDoc(text: string, source: string): ParsedDoc {
+  const key = `${source}\u0000${text}`;
+  const hit = parsedDocs.get(key);
+  if (hit) return hit;
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
   const parsed = parseYaml(text + "\n", source);
   const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` };
   const root = parsed.documents[0]?.root;
-  return { object: root ? toJS(root) : null, node: root };
+  const r: ParsedDoc = err ? { object: null, error: `YAML parse error on ${source}: line ${err.line ?? 0}: ${err.message}` } : { object: root ? toJS(root) : null, node: root };
+  if (parsedDocs.size >= PARSED_DOCS_MAX) parsedDocs.clear();
+  parsedDocs.set(key, r);
+  return r;
 }
 
 /**
