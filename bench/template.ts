@@ -26,8 +26,11 @@ for (const c of fs.readdirSync(CHARTS).sort()) {
 const disk = new DiskFileSystem();
 let t0 = process.hrtime.bigint();
 let objects = 0;
+// Each chart is read once per process, as the CLI and the server do (releaseManifests' chart cache).
+const loaded = new Map<string, ReturnType<typeof loadChartDir>>();
 for (const c of cases) {
-  const chart = loadChartDir(disk, path.join(CHARTS, c.chart));
+  let chart = loaded.get(c.chart);
+  if (!chart) loaded.set(c.chart, (chart = loadChartDir(disk, path.join(CHARTS, c.chart))));
   const user = c.values ? readChartValues(fs.readFileSync(c.values, 'utf8'), c.values, 'float').value : newMap();
   objects += renderChart(chart, user, { releaseName: 'rel', namespace: 'ns', kubeVersion: '1.33.0' }).objects.length;
 }
@@ -55,11 +58,11 @@ for (const c of new Set(cases.map((x) => x.chart))) {
 }
 const chart = loadChartDir(disk, path.join(CHARTS, largest));
 const times: number[] = [];
-for (let i = 0; i < 10; i++) {
+for (let i = 0; i < 21; i++) {
   const user = newMap([['replicaCount', i + 1]]);
   const s = process.hrtime.bigint();
   renderChart(chart, user, { releaseName: 'rel', namespace: 'ns' });
   times.push(Number(process.hrtime.bigint() - s) / 1e6);
 }
 times.sort((a, b) => a - b);
-console.log(`template: warm re-render of ${largest} (${(size / 1024).toFixed(0)} KiB of templates) after a values edit: median ${times[5].toFixed(1)} ms (target < 50 ms)`);
+console.log(`template: warm re-render of ${largest} (${(size / 1024).toFixed(0)} KiB of templates) after a values edit: median of 21 ${times[10].toFixed(1)} ms (target < 50 ms)`);

@@ -1,8 +1,10 @@
 // `flux-overlays template` on corpus releases whose chart is in ../shared/charts, against the
 // real helm: the release's user values as `flux-overlays values --json` computes them are given to
 // `helm template RELEASE CHART -n NS -f VALUES --include-crds --skip-tests`, with the release
-// name and namespace helm-controller would use; the objects must be the same, in the same order
-// (Secrets masked on our side unless --show-secrets, so those are compared with it).
+// name and namespace helm-controller would use, and with a --post-renderer adding the origin
+// labels helm-controller sets (test/support/postRenderer.ts, with the reference kubectl); the
+// objects must be the same, in the same order (Secrets masked on our side unless --show-secrets,
+// so those are compared with it).
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -12,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseYaml } from '../../server/src/engine/yaml/parse';
 import { toJS } from '../../server/src/engine/yaml/node';
-import { CORPUS, HELM, PROJECT_ROOT, corpusAvailable } from '../support/paths';
+import { CORPUS, HELM, KUBECTL, PROJECT_ROOT, corpusAvailable } from '../support/paths';
+import { writePostRenderer } from '../support/postRenderer';
 import { isSecretMark } from '../../server/src/engine/secrets';
 
 const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');
@@ -24,7 +27,7 @@ const CASES = [
   { dir: 'controlplaneio-fluxcd__d1-apps/components/backend/production', chart: 'redis', release: 'backend/redis', helmName: 'redis', ns: 'backend' },
 ];
 
-const skip = !corpusAvailable() ? 'corpus absent' : !fs.existsSync(HELM) ? 'helm absent (scripts/install-reference-tools.sh)' : false;
+const skip = !corpusAvailable() ? 'corpus absent' : !fs.existsSync(HELM) || !fs.existsSync(KUBECTL) ? 'helm/kubectl absent (scripts/install-reference-tools.sh)' : false;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -48,7 +51,9 @@ for (const c of CASES) {
     try {
       const vf = path.join(tmp, 'values.json');
       fs.writeFileSync(vf, JSON.stringify(v));
-      const helmOut = execFileSync(HELM, ['template', c.helmName, chart, '-n', c.ns, '-f', vf, '--include-crds', '--skip-tests'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const [hrNs, hrName] = c.release.split('/');
+      const script = writePostRenderer(tmp, { name: hrName, namespace: hrNs });
+      const helmOut = execFileSync(HELM, ['template', c.helmName, chart, '-n', c.ns, '-f', vf, '--include-crds', '--skip-tests', '--post-renderer', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
       const ours = cli(['template', dir, '--chart', chart, '--release', c.release, '--json', '--show-secrets']);
       assert.equal(ours.status, 0, ours.stderr);
       const objs = (JSON.parse(ours.stdout) as Record<string, Record<string, unknown[]>>)[dir][c.release];

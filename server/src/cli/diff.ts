@@ -1,11 +1,13 @@
 // `flux-overlays diff DIR_A DIR_B [--manifests] [--offline]`: what differs between two overlays,
 // as a unified diff: the effective values of each HelmRelease, chart defaults included as in
-// `values` (fetched unless --offline); with --manifests, every rendered object. Exit 0 when
+// `values` (fetched unless --offline); with --manifests, every object of the overlay and every
+// object each HelmRelease's chart installs, post-rendered as helm-controller does. Exit 0 when
 // equal, 1 when they differ, 2 on error, like diff(1).
 
 import * as path from 'path';
-import { DiskFileSystem } from '../engine/fs';
-import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseTexts } from '../engine/workspace';
+import { DiskFileSystem, FileSystem } from '../engine/fs';
+import { Chart } from '../engine/render/chart';
+import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../engine/workspace';
 import { isHelmRelease } from '../engine/values/effective';
 import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError } from './args';
@@ -44,7 +46,10 @@ export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (
   if (failed) return 2;
   const [a, b] = sides.map((s) => ('r' in s ? s.r! : undefined)!);
   const manifests = args.flags.has('manifests');
-  const pairs = manifests ? pairTexts(manifestTexts(a, options.showSecrets), manifestTexts(b, options.showSecrets)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
+  // With --manifests, the objects each HelmRelease installs (its chart rendered and post-rendered) too.
+  const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
+  const objectTexts = (r: typeof a) => new Map([...manifestTexts(r, options.showSecrets), ...releaseManifestTexts(renderReleaseManifests(fs, r, { ...options, showSecrets: true, chartCache }), options.showSecrets)]);
+  const pairs = manifests ? pairTexts(objectTexts(a), objectTexts(b)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
   const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
   out(text);
   return text ? 1 : 0;

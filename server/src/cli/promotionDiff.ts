@@ -1,8 +1,9 @@
 // `flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME]
-// [--format text|markdown|json]`: what merging `from` into `to` changes in each component's
-// overlays (every overlay that differs, `production` first; `--overlay` limits it to one name),
-// read from git objects only (no checkout; working tree, index and refs untouched). Values
-// include chart defaults as in `values` (fetched unless --offline).
+// [--format text|markdown|json] [--manifests]`: what merging `from` into `to` changes in each
+// component's overlays (every overlay that differs, `production` first; `--overlay` limits it to
+// one name; with --manifests, also the objects each HelmRelease's chart installs), read from git
+// objects only (no checkout; working tree, index and refs untouched). Values include chart
+// defaults as in `values` (fetched unless --offline).
 // Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
 // when an overlay fails to build after the merge (the report is printed first).
 
@@ -16,7 +17,7 @@ import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';
 import { SHARED_VALUES, cliChartService, evalOptions } from './values';
 import { problemLine } from './problems';
 
-export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--profile FILE] [--offline] [--show-secrets]`;
+export const PROMOTION_USAGE = `usage: flux-overlays promotion-diff [--repo PATH] [--from main] [--to production] [--overlay NAME] [--format text|markdown|json] [--manifests] [--profile FILE] [--chart PATH] [--offline] [--show-secrets]`;
 
 const STATUS_TEXT: Record<ComponentChange['status'], string> = {
   modified: 'changed',
@@ -102,6 +103,8 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
       if (found === undefined) asked.push(docs as YMap[]);
       return found;
     },
+    manifests: args.flags.has('manifests'),
+    chartFs: fs,
     onProgress: progress && tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
   });
   let result = run(asked.length === 0);
@@ -130,4 +133,4 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'offline', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });
+registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'offline', 'manifests', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });

@@ -14,6 +14,7 @@ import { ParsedFile } from '../engine/yaml/parse';
 import { PlacedProblem, Span } from '../engine/problem';
 import { OverlayDiagnosticOptions, overlayDiagnostics } from './overlayDiagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
+import { unreadValuesDiagnostics } from './valueReads';
 
 const SYNTAX = 'yaml-syntax';
 
@@ -73,6 +74,7 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
       const syntax = out.some((d) => d.code === SYNTAX);
       out.push(...buildErrors(index, file, isKust).filter((d) => !(syntax && /YAML syntax error/.test(d.message))));
       out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
+      out.push(...unreadValuesDiagnostics(index, file, parsed.documents.map((d) => d.root)));
     }
   } catch (e) {
     out.push({ span: { file, line: 1, col: 1, endLine: 1, endCol: 1 }, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });

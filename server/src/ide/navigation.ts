@@ -11,6 +11,7 @@ import { keyDoc } from '../engine/charts/docs';
 import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
+import { templateReadTargets, templateReadsMarkdown } from './valueReads';
 
 export interface HoverResult {
   markdown: string;
@@ -32,6 +33,8 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
   if (place) {
     const rels = releasesFor(index, file, place);
     if (rels.length) parts.push(valuesTable(rels, place.valuesPath, file, root));
+    const reads = place.valuesPath.length ? templateReadsMarkdown(index, file, place) : '';
+    if (reads) parts.push(reads);
     const component = index.componentOf(file);
     const evaluated = component && clusters ? clusters() : [];
     const onClusters = component && evaluated.length ? clusterValuesMarkdown(evaluated, component.dir, new Set(rels.map((r) => r.release.name)), place.valuesPath, root) : undefined;
@@ -136,6 +139,11 @@ export function definition(index: WorkspaceIndex, file: string, text: string, li
   if (link) return [{ file: link.target }];
   const kp = keyPathAt(text, line, character);
   const tok = tokenAt(lineText, character);
+  if (kp && !kp.onValue) {
+    // A values key: the template lines of the chart that read it.
+    const place = valuesPlace(file, docHeader(text, line), kp.path);
+    if (place && place.valuesPath.length) return templateReadTargets(index, file, place);
+  }
   if (!kp || !kp.onValue || !tok) return [];
   const header = docHeader(text, line);
   const p = kp.path.map(String).map((s) => (/^\d+$/.test(s) ? '#' : s)).join('.');

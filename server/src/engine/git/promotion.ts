@@ -9,7 +9,9 @@ import * as path from 'path';
 import { ParseCache } from '../kustomize/loader';
 import { Problem } from '../problem';
 import { EffectiveValuesOptions } from '../values/effective';
-import { Component, OverlayOptions, OverlayRun, diffPairs, discoverComponents, manifestTexts, runOverlay, pairTexts, releaseTexts } from '../workspace';
+import { FileSystem } from '../fs';
+import { Chart } from '../render/chart';
+import { Component, OverlayOptions, OverlayRun, diffPairs, discoverComponents, manifestTexts, runOverlay, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../workspace';
 import { GitRepository, GitResult, isGitError } from './repository';
 import { GitTreeFileSystem } from './treeFs';
 
@@ -56,6 +58,11 @@ export interface PromotionOptions extends OverlayOptions, EffectiveValuesOptions
   /** Listed first within a component when `overlay` is absent (default `production`). */
   preferredOverlay?: string;
   showSecrets?: boolean;
+  /**
+   * Also render each HelmRelease's chart (post-rendered as helm-controller does) and diff those
+   * objects: what the cluster really gets before and after the merge.
+   */
+  manifests?: boolean;
   /** Called before each component is evaluated (progress display). */
   onProgress?: (done: number, total: number, component: string) => void;
 }
@@ -107,6 +114,7 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
 
   const cache = options.cache ?? new ParseCache();
   const evalOpts = { ...options, cache };
+  const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
   const names = [...new Set([...before.components.keys(), ...after.components.keys()])].filter((n) => !renamedTo.has(n)).sort();
   const changes: ComponentChange[] = [];
   const unchanged: string[] = [];
@@ -130,7 +138,8 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
       else if (prevName !== name) status = 'renamed';
       else if (bo && !ao) status = 'overlay-deleted';
       else if (!bo && ao) status = 'overlay-added';
-      const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`);
+      const charts = (sideFs: FileSystem, r: OverlayRun | undefined) => (options.manifests && r ? releaseManifestTexts(renderReleaseManifests(sideFs, r, { ...evalOpts, chartCache }), options.showSecrets) : new Map<string, string>());
+      const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`, charts(before.fs, rb), charts(after.fs, ra));
       if (prevName !== name) change.previousName = prevName;
       if (ra?.problems.some((p) => p.severity === 'error') && !failing.includes(name)) failing.push(name);
       found.push(change);
@@ -156,14 +165,14 @@ function relDir(repo: GitRepository, dir: string): string {
   return path.posix.relative(repo.dir, dir);
 }
 
-function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayRun | undefined, after: OverlayRun | undefined, showSecrets: boolean, aLabel: string, bLabel: string): ComponentChange {
+function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayRun | undefined, after: OverlayRun | undefined, showSecrets: boolean, aLabel: string, bLabel: string, chartsBefore: Map<string, string>, chartsAfter: Map<string, string>): ComponentChange {
   const problems: Problem[] = [];
   for (const [label, r] of [[aLabel, before], [bLabel, after]] as const) {
     if (r) for (const p of r.problems) if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
   }
   const empty = new Map<string, string>();
   const vPairs = pairTexts(before ? releaseTexts(before, showSecrets) : empty, after ? releaseTexts(after, showSecrets) : empty);
-  const mPairs = pairTexts(before ? manifestTexts(before, showSecrets) : empty, after ? manifestTexts(after, showSecrets) : empty);
+  const mPairs = pairTexts(new Map([...(before ? manifestTexts(before, showSecrets) : empty), ...chartsBefore]), new Map([...(after ? manifestTexts(after, showSecrets) : empty), ...chartsAfter]));
   const valuesDiff = diffPairs(vPairs, aLabel, bLabel);
   const manifestsDiff = diffPairs(mPairs, aLabel, bLabel);
   const changed: ComponentChange['changed'] = [];

@@ -125,8 +125,9 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
 
 function imageMatches(value: string, name: string): boolean {
   try {
-    // kustomize builds this pattern from the name without escaping it; we do the same.
-    return new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`).test(value);
+    // kustomize builds this pattern from the name without escaping it; we do the same
+    // (api v0.19 / kustomize 5.6, as in kubectl 1.33: a tag, then a sha256 digest, each optional).
+    return new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(value);
   } catch {
     return false;
   }

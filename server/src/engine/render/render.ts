@@ -13,7 +13,7 @@ import { TemplateSet, isStackOverflow } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
 import { GoMap, GoValue, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
-import { toJS } from '../yaml/node';
+import { YNode, toJS } from '../yaml/node';
 
 export interface RenderOptions {
   releaseName: string;
@@ -33,8 +33,10 @@ export interface RenderedObject {
   source: string;
   /** The document's YAML text as Helm outputs it. */
   text: string;
-  /** Parsed document (null for a document of comments only). */
+  /** Parsed document (null for a document of comments only); shared between renders: do not change it. */
   object: unknown;
+  /** The same document as a tree with origins (into the rendered text), shared likewise. */
+  node?: YNode;
   kind?: string;
   name?: string;
   /** Hook events (helm.sh/hook) when the object is a hook. */
@@ -42,6 +44,8 @@ export interface RenderedObject {
   crd?: boolean;
   /** Functions with random or time-dependent output that this object's template called. */
   nonReproducible?: string[];
+  /** Where two renders of this object differed (keys and list indexes; [] for the whole object). */
+  nonReproduciblePaths?: (string | number)[][];
 }
 
 export interface RenderResult {
@@ -126,12 +130,26 @@ function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
     .map((e) => e.x);
 }
 
-function parseDoc(text: string, source: string): { object: unknown; error?: string } {
+type ParsedDoc = { object: unknown; node?: YNode; error?: string };
+
+// Rendered documents parsed once per (template, text): after a values edit most documents
+// render to the same text, and reading YAML was a third of a re-render. The results are shared
+// between renders: consumers copy before they change an object (postRender does).
+const parsedDocs = new Map<string, ParsedDoc>();
+const PARSED_DOCS_MAX = 20000;
+
+function parseDoc(text: string, source: string): ParsedDoc {
+  const key = `${source}\u0000${text}`;
+  const hit = parsedDocs.get(key);
+  if (hit) return hit;
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
   const parsed = parseYaml(text + "\n", source);
   const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) return { object: null, error: `YAML parse error on ${source}: line ${err.span.line}: ${err.message}` };
-  return { object: parsed.documents[0] ? toJS(parsed.documents[0].root) : null };
+  const root = parsed.documents[0]?.root;
+  const r: ParsedDoc = err ? { object: null, error: `YAML parse error on ${source}: line ${err.span?.line ?? 0}: ${err.message}` } : { object: root ? toJS(root) : null, node: root };
+  if (parsedDocs.size >= PARSED_DOCS_MAX) parsedDocs.clear();
+  parsedDocs.set(key, r);
+  return r;
 }
 
 /**
@@ -146,10 +164,23 @@ export function renderChart(chart: Chart, userValues: GoMap, options: RenderOpti
   if (calls.size === 0 || first.errors.length) return first;
   const second = renderOnce(chart, userValues, options, new Set());
   first.objects.forEach((o, i) => {
-    if (o.nonReproducible) return;
-    if (second.objects[i]?.text !== o.text) o.nonReproducible = [...calls];
+    const again = second.objects[i];
+    if (again?.text === o.text) return;
+    o.nonReproducible ??= [...calls];
+    o.nonReproduciblePaths = again && again.source === o.source ? differingPaths(o.object, again.object) : [[]];
   });
   return first;
+}
+
+/** Paths of the leaves where two renders of one object differ ([] is the whole object). */
+function differingPaths(a: unknown, b: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (a === b) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    if (Array.isArray(a) && a.length !== (b as unknown[]).length) return [at];
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    return [...keys].flatMap((k) => differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...at, Array.isArray(a) ? Number(k) : k]));
+  }
+  return [at];
 }
 
 function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, calls: Set<string>): RenderResult {
@@ -215,7 +246,7 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
       for (const doc of splitManifests(c.text)) {
         const p = parseDoc(doc, c.name);
         const o = p.object as { kind?: string; metadata?: { name?: string } } | null;
-        objects.push({ source: c.name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name, crd: true });
+        objects.push({ source: c.name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name, crd: true });
       }
     }
   }
@@ -232,7 +263,7 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
         return { objects: [], errors, warnings };
       }
       const o = p.object as { kind?: string; metadata?: { name?: string; annotations?: Record<string, unknown> } } | null;
-      const obj: RenderedObject = { source: name, text: doc, object: p.object, kind: o?.kind, name: o?.metadata?.name };
+      const obj: RenderedObject = { source: name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name };
       if (nonReproducible.length) obj.nonReproducible = nonReproducible;
       const hookAnn = o?.metadata?.annotations?.['helm.sh/hook'];
       if (typeof hookAnn === 'string') {

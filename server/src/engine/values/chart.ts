@@ -28,6 +28,8 @@ export interface ChartOptions {
   helmRepositoryCache?: string;
   /** Folders in which GitRepository/Bucket chart paths are resolved (repository roots). */
   sourceRoots?: string[];
+  /** Where configured charts and Helm's cache are read when the overlays are not on disk (a git tree). */
+  chartFs?: FileSystem;
 }
 
 export interface LoadedChart {
@@ -90,7 +92,7 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
   for (const c of options.charts ?? []) {
     if (c.name !== undefined && c.name !== name) continue;
     if (c.version !== undefined && ref.version !== undefined && c.version !== ref.version) continue;
-    return { path: c.path, how: 'configured chart', fs };
+    return { path: c.path, how: 'configured chart', fs: options.chartFs ?? fs };
   }
   if (ref.isPath) {
     for (const root of options.sourceRoots ?? []) {
@@ -104,12 +106,13 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
   }
   const cache = options.helmRepositoryCache;
   if (!cache || !name) return undefined;
+  const cacheFs = options.chartFs ?? fs;
   if (ref.version && parseVersion(ref.version)) {
     const exact = path.posix.join(cache, `${name}-${ref.version.replace(/^v/, '')}.tgz`);
-    if (fs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache', fs };
+    if (cacheFs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache', fs: cacheFs };
   }
   const prefix = `${name}-`;
-  const versions = fs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
+  const versions = cacheFs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
   const best = maxSatisfying(versions, ref.version ?? '*');
-  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache', fs } : undefined;
+  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache', fs: cacheFs } : undefined;
 }

@@ -6,3 +6,4 @@ export * from './pipeline';
 export * from './external';
 export * from './lineDiff';
 export * from './compare';
+export * from './releaseManifests';
