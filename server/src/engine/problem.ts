@@ -30,6 +30,8 @@ export interface Problem {
   code: string;
   /** Where it is; absent only when nothing in a file is to blame. */
   span?: Span;
+  /** Absent for a problem about the request itself (no such overlay, no such release): such a
+   *  problem has no file to blame, while every step's problem comes from a file. */
   step?: Step;
   /** Kustomization files that pulled the failing file in, outermost first. */
   chain?: string[];

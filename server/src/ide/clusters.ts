@@ -102,7 +102,7 @@ export function clusterValues(fs: FileSystem, entry: string, root: string, works
     ...(a.ref.origin ? { origin: a.ref.origin } : {}),
   }));
   if (!pick) {
-    if (release !== undefined) problems.push({ severity: 'error', code: 'no-release', step: 'cluster', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
+    if (release !== undefined) problems.push({ severity: 'error', code: 'no-release', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
     return { content: '', origins: [], problems, releases, appliers };
   }
   const rendered = renderWithOrigins([pick.values], root, false);

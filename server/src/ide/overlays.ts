@@ -157,10 +157,10 @@ function run(index: WorkspaceIndex, dir: string, clusterProfile: string | undefi
 export function effectiveValues(index: WorkspaceIndex, file: string, overlay: string, root: string, release?: string, clusterProfile?: string): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` }] };
   const releases = run(index, dir, clusterProfile, problems).releases;
   const chosen = release ? releases.find((r) => r.name === release) : releases[0];
-  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', code: 'no-release', step: 'values', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
+  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', code: 'no-release', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
   if (!release && releases.length > 1) problems.push({ severity: 'info', code: 'several-releases', step: 'values', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
   problems.push(...chosen.problems);
   const r = renderWithOrigins([chosen.values], root, false);
@@ -184,7 +184,7 @@ export function collapseSops(n: YMap): YMap {
 export function overlayManifests(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', step: 'workspace', message: `no overlay '${overlay}' for ${file}` }] };
+  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` }] };
   const docs = run(index, dir, clusterProfile, problems).objects.map((o) => collapseSops(o.node));
   return { ...renderWithOrigins(docs, root, true), problems };
 }
