@@ -101,8 +101,8 @@ test('restricted mode says a path is hidden because it leaves the workspace, not
       const p = b.problems.find((x) => x.code === 'restricted-mode');
       assert.ok(p, `${name}: ${JSON.stringify(b.problems)}`);
       assert.match(p.message, /^security: '.*' leads through a symbolic link to '.*', outside the workspace/, name);
-      assert.equal(p.file, path.join(t.overlay(name), 'kustomization.yaml'), name);
-      assert.equal(p.line, line, `${name}: ${p.message}`);
+      assert.equal(p.span?.file, path.join(t.overlay(name), 'kustomization.yaml'), name);
+      assert.equal(p.span?.line, line, `${name}: ${p.message}`);
       assert.ok(!p.message.includes(OUTSIDE_MARK), name);
     }
   } finally {

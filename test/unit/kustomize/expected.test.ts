@@ -29,7 +29,7 @@ for (const suite of expectedSuites()) {
           for (const e of errors) assert.ok(!e.message.startsWith('internal error'), `we fail with an internal error: ${e.message}`);
           return;
         }
-        assert.deepEqual(errors.map((e) => `${e.file}:${e.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
+        assert.deepEqual(errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
         assert.deepEqual(ours.objects.map((o) => toJS(o.node)), expected.docs, `output differs from kubectl kustomize for ${dir}`);
         assert.deepEqual(parseYamlDocs(emitDocuments(ours.objects.map((o) => o.node), { showSecrets: true })), expected.docs, `printed YAML of ${dir} does not read back the same`);
       });

@@ -51,7 +51,7 @@ describe('patch-target-unmatched', () => {
       '/b/base/cm.yaml': CM,
       '/b/base/kustomization.yaml': 'resources:\n  - cm.yaml\npatches:\n  - target:\n      kind: Service\n    patch: |-\n      metadata:\n        labels:\n          a: b\n',
     });
-    assert.deepEqual(r.problems.map((p) => [p.step, p.code, p.file, p.line]), [
+    assert.deepEqual(r.problems.map((p) => [p.step, p.code, p.span?.file, p.span?.line]), [
       ['kustomize/patches', 'patch-target-unmatched', '/b/base/kustomization.yaml', 5],
       ['kustomize/patchesJson6902', 'patch-target-unmatched', '/b/kustomization.yaml', 5],
     ]);

@@ -7,7 +7,7 @@
 
 import * as path from 'path';
 import { FileSystem } from '../fs';
-import type { Problem } from '../problem';
+import { Problem, spanOf } from '../problem';
 import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq } from '../yaml/node';
 import { BuildError, fail } from './errors';
 import { loadConfigurations } from './configurations';
@@ -27,17 +27,11 @@ export interface BuildOptions {
 
 /**
  * A build problem is a Problem (span, step: `kustomize` for loading, resources and generators,
- * `kustomize/<step>` for a transformer step). The flat position fields repeat the span for the
- * consumers not yet converted to Problem.
+ * `kustomize/<step>` for a transformer step).
  */
 export interface BuildProblem extends Problem {
   severity: 'error' | 'warning';
   step: string;
-  file?: string;
-  line?: number;
-  col?: number;
-  endLine?: number;
-  endCol?: number;
   /** Kustomization files that led to the failing file, outermost first. */
   chain: string[];
 }
@@ -255,8 +249,7 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
 
 /** A problem placed at `o` (span, and the flat fields the unconverted consumers read). */
 function problemAt(p: BuildProblem, o: Origin | undefined): BuildProblem {
-  if (!o) return p;
-  return { ...p, span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol }, file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol };
+  return o ? { ...p, span: spanOf(o) } : p;
 }
 
 function toProblem(e: unknown): BuildProblem {
