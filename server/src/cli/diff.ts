@@ -8,11 +8,9 @@ import * as path from 'path';
 import { DiskFileSystem, FileSystem } from '../engine/fs';
 import { Chart } from '../engine/render/chart';
 import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../engine/workspace';
-import { isHelmRelease } from '../engine/values/effective';
-import { YMap } from '../engine/yaml/node';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, cliChartService, evalOptions, shouldReport } from './values';
+import { SHARED_VALUES, buildError, cliChartService, evalOptions, prepareCharts, shouldReport } from './values';
 import { problemLine } from './problems';
 
 export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--offline] [--show-secrets]`;
@@ -22,12 +20,7 @@ export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (
   const fs = new DiskFileSystem();
   const options = evalOptions(args, fs, err, args.positionals);
   // chart defaults on both sides, as `values` has them (fetched unless --offline)
-  const charts = cliChartService(args, err);
-  for (const dir of args.positionals) {
-    if (fs.stat(path.resolve(dir)) !== 'dir') continue;
-    await charts.prepare(runOverlay(fs, path.resolve(dir), { ...options, manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
-  }
-  options.chartLookup = (release, docs) => charts.lookup(release, docs);
+  await prepareCharts(cliChartService(args, err), fs, args.positionals, options);
   const chartsSaid = new Set<string>();
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };

@@ -10,7 +10,8 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayRun, externalLookupFor, runOverlay } from '../engine/workspace';
+import { OverlayOptions, OverlayRun, PipelineOptions, externalLookupFor, runOverlay } from '../engine/workspace';
+import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { ChartService, credentialsFrom } from '../engine/charts';
 import { isHelmRelease } from '../engine/values/effective';
 import { NodeHttpClient } from '../platform/nodeHttp';
@@ -58,7 +59,7 @@ export function cliChartService(args: ParsedArgs, err: (s: string) => void): Cha
   });
 }
 
-export type EvalOptions = OverlayOptions & EffectiveValuesOptions;
+export type EvalOptions = OverlayOptions & EffectiveValuesOptions & Pick<PipelineOptions, 'build'>;
 
 /** The folder holding `.git` above `dir`, if any (GitRepository chart paths resolve there). */
 function repositoryRoot(fs: FileSystem, dir: string): string | undefined {
@@ -115,6 +116,27 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
 }
 
 /**
+ * Fetches (or finds in the cache) the chart of every HelmRelease the overlays in `dirs` render,
+ * then points `options` at them (chartLookup) and at the builds made on the way (build), so the
+ * values computed next neither fetch nor build again.
+ */
+export async function prepareCharts(charts: ChartService, fs: FileSystem, dirs: readonly string[], options: EvalOptions): Promise<void> {
+  const builds = new Map<string, BuildResult>();
+  const build = (dir: string): BuildResult => {
+    let b = builds.get(dir);
+    if (!b) builds.set(dir, (b = buildKustomization(fs, dir, { loadRestrictor: options.loadRestrictor, cache: options.cache })));
+    return b;
+  };
+  for (const dir of dirs) {
+    const abs = path.resolve(dir);
+    if (fs.stat(abs) !== 'dir') continue;
+    await charts.prepare(runOverlay(fs, abs, { ...options, manifestsOnly: true, build }).objects.map((o) => o.node as YMap), isHelmRelease);
+  }
+  options.build = build;
+  options.chartLookup = (release, docs) => charts.lookup(release, docs);
+}
+
+/**
  * Whether a problem goes to stderr: not infos, except that a chart which could not be read is
  * always said (the values lack its defaults), once per chart rather than once per release or
  * folder (`said` remembers them across a run).
@@ -140,14 +162,7 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
   const fs = new DiskFileSystem();
   const options: EvalOptions = { ...evalOptions(args, fs, err, args.positionals), releaseFilter: releaseFilter(lastValue(args, 'release')) };
   // charts: fetch (or find in the cache) every chart the overlays' releases ask for, then compute
-  const charts = cliChartService(args, err);
-  for (const dir of args.positionals) {
-    const abs = path.resolve(dir);
-    if (fs.stat(abs) !== 'dir') continue;
-    const rendered = runOverlay(fs, abs, { ...options, manifestsOnly: true });
-    await charts.prepare(rendered.objects.map((o) => o.node as YMap), isHelmRelease);
-  }
-  options.chartLookup = (release, docs) => charts.lookup(release, docs);
+  await prepareCharts(cliChartService(args, err), fs, args.positionals, options);
   const json = args.flags.has('json');
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
