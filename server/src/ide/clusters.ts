@@ -89,8 +89,8 @@ export function clusterValues(fs: FileSystem, entry: string, root: string, works
   const onTheWay = (chain?: string[]) => !way || !chain?.length || (chain.length <= way.length && chain.every((c, i) => c === way[i]));
   const problems: Problem[] = r.problems
     .filter((p) => p.severity !== 'info' && onTheWay(p.chain))
-    // Release problems carry the release's name (cluster.ts prefixes it); another release under the same Kustomization is not this one.
-    .filter((p) => !pick || !p.message.startsWith('[HelmRelease ') || p.message.startsWith(`[HelmRelease ${pick.namespace}/${pick.name}] `))
+    // A release's problems name it (`release`); another release under the same Kustomization is not this one.
+    .filter((p) => !pick || p.release === undefined || p.release === `${pick.namespace}/${pick.name}`)
     .map((p) => ({ severity: p.severity, code: p.code, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.span ? { span: p.span } : {}) }));
   const releases = r.releases.map((x): PlainClusterRelease => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), ...(x.release.origin ? { origin: x.release.origin } : {}) }));
   const appliers = r.appliers.map((a): PlainApplier => ({
