@@ -61,7 +61,7 @@ export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: 
   const chartsSaid = new Set<string>();
   for (const p of r.problems) {
     if (p.code === 'chart-not-found') {
-      const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
+      const chart = String(p.data?.chart ?? p.message);
       if (chartsSaid.has(chart)) continue;
       chartsSaid.add(chart);
     }

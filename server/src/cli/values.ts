@@ -143,7 +143,7 @@ export async function prepareCharts(charts: ChartService, fs: FileSystem, dirs: 
  */
 export function shouldReport(p: Problem, said: Set<string>): boolean {
   if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
-    const chart = /chart (\S+ \S+|\S+) is not available/.exec(p.message)?.[1] ?? p.message;
+    const chart = String(p.data?.chart ?? p.message);
     if (said.has(chart)) return false;
     said.add(chart);
     return true;

@@ -39,7 +39,8 @@ export interface Problem {
   path?: (string | number)[];
   /** `namespace/name` of the HelmRelease a values problem of an overlay belongs to. */
   release?: string;
-  /** Data for quick fixes (a suggested key, a replacement apiVersion...). */
+  /** Data for consumers: quick fixes (a suggested key, a replacement apiVersion...), the chart a
+   *  chart problem is about (`chart`, so a run says it once). */
   data?: Record<string, unknown>;
 }
 

@@ -553,7 +553,7 @@ class ClusterEvaluation {
     } catch (e) {
       this.problems.push({ severity: 'error', code: 'internal', message: `internal error computing values: ${(e as Error).message}` });
     }
-    for (const r of releases) for (const pr of r.problems) this.problem({ severity: pr.severity, code: pr.code, release: `${r.namespace}/${r.name}`, message: `[HelmRelease ${r.namespace}/${r.name}] ${pr.message}`, ...pointAt(pr.span) }, r.chain);
+    for (const r of releases) for (const pr of r.problems) this.problem({ severity: pr.severity, code: pr.code, release: `${r.namespace}/${r.name}`, message: `[HelmRelease ${r.namespace}/${r.name}] ${pr.message}`, ...pointAt(pr.span), ...(pr.data ? { data: pr.data } : {}) }, r.chain);
     const shown = this.options.showSecrets ? objects : objects.map((o) => ({ ...o, node: redactTree(o.node) }));
     return { entry: this.entry, objects: shown, appliers: this.appliers, releases, problems: this.problems };
   }

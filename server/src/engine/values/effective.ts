@@ -127,10 +127,12 @@ function releaseValues(release: YMap, namespace: string, name: string, docs: rea
     const why = loaded && 'error' in loaded ? `: ${loaded.error}` : '';
     const label = ref ? `${ref.chart}${ref.version ? ` ${ref.version}` : ''}` : 'of this release';
     const where = at((get(spec, 'chart') ?? get(spec, 'chartRef') ?? release)?.origin);
-    if (located && loaded && 'error' in loaded) problems.push({ severity: 'warning', message: `chart ${label} is not available: it cannot be read: ${loaded.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-unreadable' });
-    else if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
-    else if (looked && 'error' in looked) problems.push({ severity: 'warning', message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-fetch' });
-    else problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found' });
+    // the chart named, so a run can say it once (a release without a chart name is said each time)
+    const about = ref ? { data: { chart: label } } : {};
+    if (located && loaded && 'error' in loaded) problems.push({ severity: 'warning', message: `chart ${label} is not available: it cannot be read: ${loaded.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-unreadable', ...about });
+    else if (looked && 'error' in looked && looked.offline) problems.push({ severity: 'info', message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found', ...about });
+    else if (looked && 'error' in looked) problems.push({ severity: 'warning', message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-fetch', ...about });
+    else problems.push({ severity: 'info', message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`, ...where, code: 'chart-not-found', ...about });
   }
   if (!options.showSecrets) maskSecretValues(values);
   return { namespace, name, release, values, chart, problems };
