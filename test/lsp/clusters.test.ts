@@ -14,7 +14,9 @@ describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
   it('lists the cluster folders and answers a release values on one cluster', async () => {
     const c = TestClient.ours(ROOT);
     try {
-      await c.initialize(EXAMPLE);
+      // No chart fetch: the example's registry host exists nowhere, and what a failed lookup
+      // says (and when) is the machine's resolver's business, not this test's.
+      await c.initialize(EXAMPLE, { charts: { fetch: 'never' } });
       const list = await c.request<{ clusters: { name: string; uri: string }[] }>('fluxOverlays/listClusters', {});
       assert.deepEqual(list.clusters.map((x) => x.name), ['clusters/production', 'clusters/staging']);
       const prod = list.clusters[0].uri;
@@ -27,8 +29,9 @@ describe('fluxOverlays/listClusters, fluxOverlays/clusterValues', () => {
       assert.ok(r.content.length > 0);
       assert.ok(r.origins.length > 0);
       assert.ok(r.origins.some((o) => o.location.uri.startsWith(uriOf(path.join(EXAMPLE, 'components/podinfo')))), JSON.stringify(r.origins.slice(0, 3)));
-      // Only the shown release's problems: podinfo's chart, not prometheus-stack's (another Kustomization).
-      assert.ok(r.problems.some((p) => /HelmRelease keos-frontend\/podinfo\]/.test(p.message)), JSON.stringify(r.problems));
+      assert.deepEqual(r.problems.filter((p) => /host not found|fetch/.test(p.message)), [], 'no chart fetched');
+      // Only the shown release's problems (offline, the charts are infos and not shown at all; the
+      // per-release choice is tested offline in test/unit/ide/clusters.test.ts).
       assert.deepEqual(r.problems.filter((p) => /prometheus-stack|governance-agent|discovery/.test(p.message)), []);
       const podinfo = r.releases.find((x) => x.name === 'podinfo')!;
       assert.equal(podinfo.location?.uri, uriOf(path.join(EXAMPLE, 'components/podinfo/base/podinfo.yaml')));
