@@ -30,7 +30,10 @@ import { CHARTS, CORPUS, HELM, KUBECTL } from '../test/support/paths';
 import { registryAvailable } from '../test/support/registry';
 import { median } from './stats';
 
-function warmValues(dirs: string[], store: DiskChartStore): Promise<{ ms: number; releases: number; withDefaults: number }> {
+function warmValues(
+  dirs: string[],
+  store: DiskChartStore,
+): Promise<{ ms: number; releases: number; withDefaults: number }> {
   return (async () => {
     const t0 = performance.now();
     const disk = new DiskFileSystem();
@@ -39,8 +42,14 @@ function warmValues(dirs: string[], store: DiskChartStore): Promise<{ ms: number
     let releases = 0;
     let withDefaults = 0;
     for (const d of dirs) {
-      await service.prepare(runOverlay(disk, d, { cache, manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
-      const r = runOverlay(disk, d, { cache, chartLookup: (rel, docs) => service.lookup(rel, docs) });
+      await service.prepare(
+        runOverlay(disk, d, { cache, manifestsOnly: true }).objects.map((o) => o.node as YMap),
+        isHelmRelease,
+      );
+      const r = runOverlay(disk, d, {
+        cache,
+        chartLookup: (rel, docs) => service.lookup(rel, docs),
+      });
       releases += r.releases.length;
       withDefaults += r.releases.filter((x) => x.chart.found).length;
     }
@@ -49,9 +58,17 @@ function warmValues(dirs: string[], store: DiskChartStore): Promise<{ ms: number
 }
 
 async function main(): Promise<void> {
-  const missing = !fs.existsSync(CORPUS) ? 'corpus absent' : !fs.existsSync(CHARTS) ? 'charts absent' : !fs.existsSync(KUBECTL) ? 'reference kubectl missing' : registryAvailable();
+  const missing = !fs.existsSync(CORPUS)
+    ? 'corpus absent'
+    : !fs.existsSync(CHARTS)
+      ? 'charts absent'
+      : !fs.existsSync(KUBECTL)
+        ? 'reference kubectl missing'
+        : registryAvailable();
   if (missing) {
-    console.log(`bench/charts: ${missing}; run scripts/install-reference-tools.sh and scripts/install-registry-test-deps.sh`);
+    console.log(
+      `bench/charts: ${missing}; run scripts/install-reference-tools.sh and scripts/install-registry-test-deps.sh`,
+    );
     return;
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-charts-'));
@@ -69,16 +86,24 @@ async function main(): Promise<void> {
     await service.prepare(docs, isHelmRelease);
     for (const d of docs.filter(isHelmRelease)) {
       const c = service.lookup(d, docs);
-      if (!c || 'error' in c) throw new Error(`bench/charts: a chart did not fetch: ${c ? c.error : 'no result'}`);
+      if (!c || 'error' in c)
+        throw new Error(`bench/charts: a chart did not fetch: ${c ? c.error : 'no result'}`);
     }
     const cold = performance.now() - t0;
-    const bytes = wanted.reduce((n, [name, c]) => n + fs.statSync(served.packages.get(`${name}@${c.version}`)!).size, 0);
+    const bytes = wanted.reduce(
+      (n, [name, c]) => n + fs.statSync(served.packages.get(`${name}@${c.version}`)!).size,
+      0,
+    );
 
     // the other versions the corpus releases ask for, fetched into the same cache (not timed)
     const dirs = [...new Set(served.cases.map((c) => c.dir))];
     const fetchAll = new ChartService({ store, http: new NodeHttpClient(), timeoutMs: 30_000 });
     const disk = new DiskFileSystem();
-    for (const d of dirs) await fetchAll.prepare(runOverlay(disk, d, { manifestsOnly: true }).objects.map((o) => o.node as YMap), isHelmRelease);
+    for (const d of dirs)
+      await fetchAll.prepare(
+        runOverlay(disk, d, { manifestsOnly: true }).objects.map((o) => o.node as YMap),
+        isHelmRelease,
+      );
 
     // 2. warm path: values with chart defaults from the cache
     const first = await warmValues(dirs, store);
@@ -87,7 +112,12 @@ async function main(): Promise<void> {
 
     // reference: helm pull + helm template per release
     const home = path.join(work, 'helm-bench');
-    const env = { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home };
+    const env = {
+      ...process.env,
+      HELM_CACHE_HOME: home,
+      HELM_CONFIG_HOME: home,
+      HELM_DATA_HOME: home,
+    };
     let pulls = 0;
     let templates = 0;
     let failed = 0;
@@ -97,7 +127,19 @@ async function main(): Promise<void> {
       // any served version: they differ only in their label
       const version = [...(served.versions.get(c.chart) ?? [])][0];
       let t = performance.now();
-      const pull = spawnSync(HELM, ['pull', `oci://${served.registryHost}/charts/${c.chart}`, '--version', version, '--plain-http', '-d', dest], { encoding: 'utf8', env });
+      const pull = spawnSync(
+        HELM,
+        [
+          'pull',
+          `oci://${served.registryHost}/charts/${c.chart}`,
+          '--version',
+          version,
+          '--plain-http',
+          '-d',
+          dest,
+        ],
+        { encoding: 'utf8', env },
+      );
       pulls += performance.now() - t;
       const tgz = fs.readdirSync(dest).find((f) => f.endsWith('.tgz'));
       if (pull.status !== 0 || !tgz) {
@@ -113,12 +155,24 @@ async function main(): Promise<void> {
     }
     const reference = pulls + templates;
     const n = served.cases.length;
-    console.log(`charts: ${wanted.length} shared charts (${(bytes / 1024).toFixed(0)} KiB packaged) from a local docker-registry`);
-    console.log(`  cold fetch into an empty cache, one process: ${cold.toFixed(0)} ms (${(cold / wanted.length).toFixed(0)} ms per chart)`);
-    console.log(`warm path: ${first.releases} releases in ${dirs.length} corpus folders, ${first.withDefaults} with chart defaults from the cache`);
-    console.log(`  ours, one process, offline: first ${first.ms.toFixed(0)} ms, median ${median(runs).toFixed(0)} ms`);
-    console.log(`  helm pull + helm template per release (${n} releases${failed ? `, ${failed} failed` : ''}): ${reference.toFixed(0)} ms (pull ${pulls.toFixed(0)}, template ${templates.toFixed(0)}); per release ${(reference / n).toFixed(0)} ms`);
-    console.log(`  ratio helm / ours: ${(reference / first.ms).toFixed(1)}x first run, ${(reference / median(runs)).toFixed(1)}x median; helm pull per chart / our cold fetch per chart: ${(pulls / n / (cold / wanted.length)).toFixed(1)}x`);
+    console.log(
+      `charts: ${wanted.length} shared charts (${(bytes / 1024).toFixed(0)} KiB packaged) from a local docker-registry`,
+    );
+    console.log(
+      `  cold fetch into an empty cache, one process: ${cold.toFixed(0)} ms (${(cold / wanted.length).toFixed(0)} ms per chart)`,
+    );
+    console.log(
+      `warm path: ${first.releases} releases in ${dirs.length} corpus folders, ${first.withDefaults} with chart defaults from the cache`,
+    );
+    console.log(
+      `  ours, one process, offline: first ${first.ms.toFixed(0)} ms, median ${median(runs).toFixed(0)} ms`,
+    );
+    console.log(
+      `  helm pull + helm template per release (${n} releases${failed ? `, ${failed} failed` : ''}): ${reference.toFixed(0)} ms (pull ${pulls.toFixed(0)}, template ${templates.toFixed(0)}); per release ${(reference / n).toFixed(0)} ms`,
+    );
+    console.log(
+      `  ratio helm / ours: ${(reference / first.ms).toFixed(1)}x first run, ${(reference / median(runs)).toFixed(1)}x median; helm pull per chart / our cold fetch per chart: ${(pulls / n / (cold / wanted.length)).toFixed(1)}x`,
+    );
   } finally {
     await served.stop();
     fs.rmSync(work, { recursive: true, force: true });

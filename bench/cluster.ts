@@ -32,8 +32,13 @@ function generate(root: string): { fleet: string; apps: string } {
   const apps = path.join(root, 'apps');
   for (let i = 0; i < COMPONENTS; i++) {
     const c = path.join(apps, 'components', app(i));
-    write(path.join(c, 'base', 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n  - values.yaml\n');
-    write(path.join(c, 'base', 'release.yaml'), `apiVersion: helm.toolkit.fluxcd.io/v2
+    write(
+      path.join(c, 'base', 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n  - values.yaml\n',
+    );
+    write(
+      path.join(c, 'base', 'release.yaml'),
+      `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: ${app(i)}
@@ -51,8 +56,11 @@ spec:
     replicaCount: 1
     image: {repository: registry.example.com/${app(i)}, tag: "1.0.${i}"}
     ingress: {enabled: false}
-`);
-    write(path.join(c, 'base', 'values.yaml'), `apiVersion: v1
+`,
+    );
+    write(
+      path.join(c, 'base', 'values.yaml'),
+      `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: ${app(i)}-defaults
@@ -63,10 +71,16 @@ data:
     cluster: \${CLUSTER_NAME}
     env:
       - {name: LOG_LEVEL, value: info}
-`);
+`,
+    );
     for (const env of ['staging', 'production']) {
-      write(path.join(c, env, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${app(i)}\nresources:\n  - ../base\npatches:\n  - path: values-patch.yaml\n`);
-      write(path.join(c, env, 'values-patch.yaml'), `apiVersion: helm.toolkit.fluxcd.io/v2
+      write(
+        path.join(c, env, 'kustomization.yaml'),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${app(i)}\nresources:\n  - ../base\npatches:\n  - path: values-patch.yaml\n`,
+      );
+      write(
+        path.join(c, env, 'values-patch.yaml'),
+        `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: ${app(i)}
@@ -76,14 +90,17 @@ spec:
     ingress:
       enabled: true
       host: ${app(i)}.\${CLUSTER_DOMAIN}
-`);
+`,
+      );
     }
   }
   const fleet = path.join(root, 'fleet');
   for (let c = 0; c < CLUSTERS; c++) {
     const name = `c${String(c).padStart(2, '0')}`;
     const dir = path.join(fleet, 'clusters', name);
-    write(path.join(dir, 'flux-system', 'gotk-sync.yaml'), `apiVersion: source.toolkit.fluxcd.io/v1
+    write(
+      path.join(dir, 'flux-system', 'gotk-sync.yaml'),
+      `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata: {name: flux-system, namespace: flux-system}
 spec: {url: https://git.example.com/fleet, ref: {branch: main}}
@@ -94,20 +111,26 @@ metadata: {name: flux-system, namespace: flux-system}
 spec:
   path: ./clusters/${name}
   sourceRef: {kind: GitRepository, name: flux-system}
-`);
-    write(path.join(dir, 'runtime-info.yaml'), `apiVersion: v1
+`,
+    );
+    write(
+      path.join(dir, 'runtime-info.yaml'),
+      `apiVersion: v1
 kind: ConfigMap
 metadata: {name: runtime-info, namespace: flux-system}
 data:
   ENVIRONMENT: ${c % 2 ? 'production' : 'staging'}
   CLUSTER_NAME: ${name}
   CLUSTER_DOMAIN: ${name}.example.com
-`);
-    const docs = [`apiVersion: source.toolkit.fluxcd.io/v1
+`,
+    );
+    const docs = [
+      `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata: {name: apps, namespace: flux-system}
 spec: {url: https://git.example.com/apps, ref: {branch: main}}
-`];
+`,
+    ];
     const start = Math.floor((c * COMPONENTS) / CLUSTERS);
     for (let k = 0; k < PER_CLUSTER; k++) {
       const i = (start + k) % COMPONENTS;
@@ -125,7 +148,11 @@ spec:
     }
     // The root Kustomization substitutes ${ENVIRONMENT} in the paths, as d1 does.
     write(path.join(dir, 'apps.yaml'), docs.join('---\n'));
-    write(path.join(dir, 'flux-system', 'gotk-sync.yaml'), fs.readFileSync(path.join(dir, 'flux-system', 'gotk-sync.yaml'), 'utf8') + '  postBuild:\n    substituteFrom:\n      - {kind: ConfigMap, name: runtime-info}\n');
+    write(
+      path.join(dir, 'flux-system', 'gotk-sync.yaml'),
+      fs.readFileSync(path.join(dir, 'flux-system', 'gotk-sync.yaml'), 'utf8') +
+        '  postBuild:\n    substituteFrom:\n      - {kind: ConfigMap, name: runtime-info}\n',
+    );
   }
   return { fleet, apps };
 }
@@ -135,7 +162,9 @@ function main(): void {
   try {
     let t0 = performance.now();
     const { fleet, apps } = generate(tmp);
-    console.log(`cluster: generated ${CLUSTERS} clusters x ${PER_CLUSTER} components over ${COMPONENTS} components in ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `cluster: generated ${CLUSTERS} clusters x ${PER_CLUSTER} components over ${COMPONENTS} components in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     const disk = new DiskFileSystem();
     const sources = [{ key: 'https://git.example.com/apps', path: apps }];
     const cache = new ParseCache();
@@ -156,7 +185,9 @@ function main(): void {
       }
       const total = performance.now() - start;
       const sorted = [...times].sort((a, b) => a - b);
-      console.log(`  ${label}: ${total.toFixed(0)} ms for ${clusters.length} clusters (${objects} objects, ${releases} releases, ${errors} errors); per cluster median ${median(times).toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`);
+      console.log(
+        `  ${label}: ${total.toFixed(0)} ms for ${clusters.length} clusters (${objects} objects, ${releases} releases, ${errors} errors); per cluster median ${median(times).toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`,
+      );
       console.log(`    per cluster (ms): ${times.map((x) => x.toFixed(0)).join(' ')}`);
       return median(times);
     };
@@ -164,12 +195,20 @@ function main(): void {
     const warm = pass('warm (same parse cache)');
     if (fs.existsSync(KUBECTL) && !process.env.BENCH_NO_KUBECTL) {
       // Reference for one cluster: kubectl kustomize per path (no substitution, no values).
-      const r = evaluateCluster(disk, path.join(fleet, 'clusters', clusters[0]), { sources, cache });
+      const r = evaluateCluster(disk, path.join(fleet, 'clusters', clusters[0]), {
+        sources,
+        cache,
+      });
       const dirs = r.appliers.map((a) => a.dir).filter((d): d is string => !!d);
       t0 = performance.now();
-      for (const d of dirs) spawnSync(KUBECTL, ['kustomize', '--load-restrictor=LoadRestrictionsNone', d], { encoding: 'utf8' });
+      for (const d of dirs)
+        spawnSync(KUBECTL, ['kustomize', '--load-restrictor=LoadRestrictionsNone', d], {
+          encoding: 'utf8',
+        });
       const ref = performance.now() - t0;
-      console.log(`  kubectl kustomize once per path of ${clusters[0]} (${dirs.length} paths, objects only): ${ref.toFixed(0)} ms; ratio kubectl / ours: ${(ref / cold).toFixed(1)}x cold, ${(ref / warm).toFixed(1)}x warm`);
+      console.log(
+        `  kubectl kustomize once per path of ${clusters[0]} (${dirs.length} paths, objects only): ${ref.toFixed(0)} ms; ratio kubectl / ours: ${(ref / cold).toFixed(1)}x cold, ${(ref / warm).toFixed(1)}x warm`,
+      );
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

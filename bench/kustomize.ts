@@ -13,10 +13,11 @@ import { ParseCache } from '../server/src/engine/kustomize/loader';
 import { CORPUS, KUBECTL, kustomizationDirs } from '../test/support/paths';
 import { median } from './stats';
 
-
 function main(): void {
   if (!fs.existsSync(CORPUS) || !fs.existsSync(KUBECTL)) {
-    console.log('bench/kustomize: corpus or reference kubectl missing; run scripts/install-reference-tools.sh');
+    console.log(
+      'bench/kustomize: corpus or reference kubectl missing; run scripts/install-reference-tools.sh',
+    );
     return;
   }
   const dirs = kustomizationDirs(CORPUS);
@@ -43,13 +44,20 @@ function main(): void {
   const kubectl = performance.now() - t0;
 
   // One overlay rebuilt after an edit of its patch file (in-memory buffer over the disk).
-  const overlay = path.join(CORPUS, 'controlplaneio-fluxcd__d1-apps', 'components', 'frontend', 'production');
+  const overlay = path.join(
+    CORPUS,
+    'controlplaneio-fluxcd__d1-apps',
+    'components',
+    'frontend',
+    'production',
+  );
   const patchFile = path.join(overlay, 'podinfo-values.yaml');
   const buffers = new MemoryFileSystem(disk);
   const cache = new ParseCache();
   const original = fs.existsSync(patchFile) ? fs.readFileSync(patchFile, 'utf8') : '';
   const first = buildKustomization(buffers, overlay, { cache });
-  if (first.problems.length || first.objects.length === 0) throw new Error(`bench overlay ${overlay} does not build`);
+  if (first.problems.length || first.objects.length === 0)
+    throw new Error(`bench overlay ${overlay} does not build`);
   const edits: number[] = [];
   for (let i = 0; i < 50; i++) {
     buffers.write(patchFile, original + `\n# edit ${i}\n`);
@@ -59,10 +67,18 @@ function main(): void {
   }
 
   console.log(`kustomize build of ${dirs.length} corpus folders`);
-  console.log(`  kubectl kustomize, one process per folder: ${kubectl.toFixed(0)} ms (${(kubectl / dirs.length).toFixed(1)} ms/folder)`);
-  console.log(`  flux-overlays, one process, cold cache:    ${oursCold.toFixed(0)} ms  -> ${(kubectl / oursCold).toFixed(1)}x faster`);
-  console.log(`  flux-overlays, one process, warm cache:    ${oursWarm.toFixed(0)} ms  -> ${(kubectl / oursWarm).toFixed(1)}x faster`);
-  console.log(`  one overlay rebuilt after an edit (d1-apps frontend/production): p50 ${median(edits).toFixed(2)} ms, max ${Math.max(...edits).toFixed(2)} ms`);
+  console.log(
+    `  kubectl kustomize, one process per folder: ${kubectl.toFixed(0)} ms (${(kubectl / dirs.length).toFixed(1)} ms/folder)`,
+  );
+  console.log(
+    `  flux-overlays, one process, cold cache:    ${oursCold.toFixed(0)} ms  -> ${(kubectl / oursCold).toFixed(1)}x faster`,
+  );
+  console.log(
+    `  flux-overlays, one process, warm cache:    ${oursWarm.toFixed(0)} ms  -> ${(kubectl / oursWarm).toFixed(1)}x faster`,
+  );
+  console.log(
+    `  one overlay rebuilt after an edit (d1-apps frontend/production): p50 ${median(edits).toFixed(2)} ms, max ${Math.max(...edits).toFixed(2)} ms`,
+  );
 }
 
 main();

@@ -14,8 +14,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const N = Number(process.env.BENCH_COMPONENTS ?? 2000);
 const ITER = Number(process.env.BENCH_ITER ?? 200);
 
-
-
 async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -50,7 +48,8 @@ async function main(): Promise<void> {
   const kHoverParams = { textDocument: { uri: uriOf(kust) }, position: { line: 2, character: 2 } };
   await c.request('textDocument/completion', compParams);
   const h = await c.request<{ contents: { value: string } }>('textDocument/hover', hoverParams);
-  if (!/production: 3/.test(h?.contents.value ?? '')) console.log('warning: hover did not show effective values:', h?.contents.value);
+  if (!/production: 3/.test(h?.contents.value ?? ''))
+    console.log('warning: hover did not show effective values:', h?.contents.value);
   const oursComp = await time(() => c.request('textDocument/completion', compParams), ITER);
   const oursHover = await time(() => c.request('textDocument/hover', hoverParams), ITER);
   const oursKHover = await time(() => c.request('textDocument/hover', kHoverParams), ITER);
@@ -58,7 +57,11 @@ async function main(): Promise<void> {
   for (let i = 0; i < 20; i++) {
     const n = c.notifications.length;
     t0 = Date.now();
-    c.change(uriOf(values), valuesText.replace(/replicaCount: \d+/, `replicaCount: ${10 + i}`), 2 + i);
+    c.change(
+      uriOf(values),
+      valuesText.replace(/replicaCount: \d+/, `replicaCount: ${10 + i}`),
+      2 + i,
+    );
     await c.diagnosticsFor(uriOf(values), n);
     diag.push(Date.now() - t0);
   }
@@ -67,8 +70,20 @@ async function main(): Promise<void> {
   // yaml-language-server with a local schema
   const schemaFile = path.join(dir, 'kustomization.schema.json');
   fs.writeFileSync(schemaFile, JSON.stringify(builtinSchema('kustomization.json')));
-  const y = new TestClient(process.execPath, [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'], ROOT);
-  const ySettings = { yaml: { schemas: { [uriOf(schemaFile)]: ['kustomization.yaml'] }, schemaStore: { enable: false }, validate: true, completion: true, hover: true } };
+  const y = new TestClient(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
+    ROOT,
+  );
+  const ySettings = {
+    yaml: {
+      schemas: { [uriOf(schemaFile)]: ['kustomization.yaml'] },
+      schemaStore: { enable: false },
+      validate: true,
+      completion: true,
+      hover: true,
+    },
+  };
   y.settings = ySettings.yaml;
   await y.initialize(dir, ySettings.yaml);
   y.notify('workspace/didChangeConfiguration', { settings: ySettings });
@@ -79,8 +94,12 @@ async function main(): Promise<void> {
   await y.shutdown();
 
   console.log(`index (initialize -> first diagnostics): ${indexMs} ms`);
-  console.log(`completion (kustomization.yaml): ours ${fmt(oursComp)} | yaml-language-server ${fmt(yComp)} | ratio p50 ${(pct(oursComp, 50) / pct(yComp, 50)).toFixed(2)}x`);
-  console.log(`hover (kustomization.yaml key): ours ${fmt(oursKHover)} | yaml-language-server ${fmt(yHover)} | ratio p50 ${(pct(oursKHover, 50) / pct(yHover, 50)).toFixed(2)}x`);
+  console.log(
+    `completion (kustomization.yaml): ours ${fmt(oursComp)} | yaml-language-server ${fmt(yComp)} | ratio p50 ${(pct(oursComp, 50) / pct(yComp, 50)).toFixed(2)}x`,
+  );
+  console.log(
+    `hover (kustomization.yaml key): ours ${fmt(oursKHover)} | yaml-language-server ${fmt(yHover)} | ratio p50 ${(pct(oursKHover, 50) / pct(yHover, 50)).toFixed(2)}x`,
+  );
   console.log(`hover with effective values across overlays: ours ${fmt(oursHover)}`);
   console.log(`diagnostics after an edit (incl. 120 ms debounce): ${fmt(diag)}`);
   fs.rmSync(dir, { recursive: true, force: true });

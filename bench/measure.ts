@@ -27,7 +27,10 @@ export function runCliMeasured(args: string[], cwd: string, timeoutMs: number): 
   const prelude = `process.on('exit', () => { try { require('fs').writeSync(2, ${JSON.stringify(PEAK_MARK)} + process.resourceUsage().maxRSS + '\\n'); } catch {} }); process.argv.splice(1, 0, ${JSON.stringify(bin)}); require(${JSON.stringify(bin)});`;
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['-e', prelude, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', prelude, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -67,8 +70,10 @@ export function procMemory(pid: number | undefined): ProcMemory | undefined {
   } catch {
     return undefined;
   }
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
-export const mb = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '?' : `${x.toFixed(0)} MB`);
+export const mb = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? '?' : `${x.toFixed(0)} MB`;

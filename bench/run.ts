@@ -4,7 +4,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-for (const name of ['kustomize', 'values', 'charts', 'cluster', 'lsp', 'template', 'buildSize', 'scale']) {
+for (const name of [
+  'kustomize',
+  'values',
+  'charts',
+  'cluster',
+  'lsp',
+  'template',
+  'buildSize',
+  'scale',
+]) {
   const file = path.join(__dirname, `${name}.js`);
   if (fs.existsSync(file)) {
     console.log(`\n== bench/${name}`);

@@ -39,10 +39,18 @@ const KEYS = 150;
  * and its parse would show in the RSS), a request every `every` edits, RSS after the first tenth
  * (the warm-up) and at the end.
  */
-export async function measureServer(repo: string, edits: number, every = 10, timeoutMs = 120_000): Promise<ServerScale> {
+export async function measureServer(
+  repo: string,
+  edits: number,
+  every = 10,
+  timeoutMs = 120_000,
+): Promise<ServerScale> {
   const values = path.join(repo, 'components/app7/staging/values.yaml');
   const kust = path.join(repo, 'components/app7/staging/kustomization.yaml');
-  const padding = Array.from({ length: KEYS }, (_, i) => `    key${i}: value-${i}-${'x'.repeat(16)}\n`).join('');
+  const padding = Array.from(
+    { length: KEYS },
+    (_, i) => `    key${i}: value-${i}-${'x'.repeat(16)}\n`,
+  ).join('');
   const text = fs.readFileSync(values, 'utf8') + padding;
   const c = TestClient.ours(PROJECT_ROOT);
   const pid = c.child.pid;
@@ -70,11 +78,33 @@ export async function measureServer(repo: string, edits: number, every = 10, tim
       const line = valueLine(k);
       const col = lines[line].indexOf('value-');
       const word = `${(i % 1000).toString().padStart(3, '0')}`;
-      c.notify('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start: { line, character: col + 6 + String(k).length + 1 }, end: { line, character: col + 6 + String(k).length + 4 } }, text: word }] });
+      c.notify('textDocument/didChange', {
+        textDocument: { uri, version: ++version },
+        contentChanges: [
+          {
+            range: {
+              start: { line, character: col + 6 + String(k).length + 1 },
+              end: { line, character: col + 6 + String(k).length + 4 },
+            },
+            text: word,
+          },
+        ],
+      });
       if (i % every === every - 1) {
         const position = { line, character: 6 };
-        const method = ['textDocument/hover', 'textDocument/completion', 'textDocument/documentSymbol', 'textDocument/codeLens'][(i / every) % 4 | 0];
-        await c.request(method, method === 'textDocument/documentSymbol' || method === 'textDocument/codeLens' ? { textDocument: { uri } } : { textDocument: { uri }, position }, timeoutMs);
+        const method = [
+          'textDocument/hover',
+          'textDocument/completion',
+          'textDocument/documentSymbol',
+          'textDocument/codeLens',
+        ][((i / every) % 4) | 0];
+        await c.request(
+          method,
+          method === 'textDocument/documentSymbol' || method === 'textDocument/codeLens'
+            ? { textDocument: { uri } }
+            : { textDocument: { uri }, position },
+          timeoutMs,
+        );
         requests++;
       }
       if (i === warmup - 1) {
@@ -86,8 +116,22 @@ export async function measureServer(repo: string, edits: number, every = 10, tim
     const soakMs = Date.now() - t1;
     await settle(1000);
     const afterSoak = procMemory(pid);
-    const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 6 } }, timeoutMs);
-    return { indexMs, afterIndex, edits, requests, afterWarmup, afterSoak, soakMs, samples, hoverAfterSoak: hover?.contents.value ?? '' };
+    const hover = await c.request<{ contents: { value: string } } | null>(
+      'textDocument/hover',
+      { textDocument: { uri }, position: { line: 6, character: 6 } },
+      timeoutMs,
+    );
+    return {
+      indexMs,
+      afterIndex,
+      edits,
+      requests,
+      afterWarmup,
+      afterSoak,
+      soakMs,
+      samples,
+      hoverAfterSoak: hover?.contents.value ?? '',
+    };
   } finally {
     await c.shutdown();
   }

@@ -17,9 +17,16 @@ import { CORPUS, HELM, KUBECTL, PROJECT_ROOT, kustomizationDirs } from '../test/
 import { toJS } from '../server/src/engine/yaml/node';
 import { median } from './stats';
 
-
 function git(dir: string, ...args: string[]): void {
-  execFileSync('git', ['-C', dir, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.invalid' } });
+  execFileSync('git', ['-C', dir, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@example.invalid',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@example.invalid',
+    },
+  });
 }
 
 function allValues(dirs: string[], cache: ParseCache): { releases: number; errors: number } {
@@ -36,7 +43,9 @@ function allValues(dirs: string[], cache: ParseCache): { releases: number; error
 
 function main(): void {
   if (!fs.existsSync(CORPUS) || !fs.existsSync(KUBECTL)) {
-    console.log('bench/values: corpus or reference kubectl missing; run scripts/install-reference-tools.sh');
+    console.log(
+      'bench/values: corpus or reference kubectl missing; run scripts/install-reference-tools.sh',
+    );
     return;
   }
   const dirs = kustomizationDirs(CORPUS);
@@ -53,7 +62,9 @@ function main(): void {
       return performance.now() - t;
     }),
   );
-  const withReleases = dirs.filter((d) => runOverlay(new DiskFileSystem(), d, { cache }).releases.length > 0);
+  const withReleases = dirs.filter(
+    (d) => runOverlay(new DiskFileSystem(), d, { cache }).releases.length > 0,
+  );
   t0 = performance.now();
   for (const d of withReleases) spawnSync(KUBECTL, ['kustomize', d], { encoding: 'utf8' });
   const kubectl = performance.now() - t0;
@@ -65,21 +76,32 @@ function main(): void {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-helm-'));
     const chart = path.join(PROJECT_ROOT, 'test', 'fixtures', 'charts', 'dump-values');
     const releaseValues: string[] = [];
-    for (const d of withReleases) for (const r of runOverlay(new DiskFileSystem(), d, { cache }).releases) releaseValues.push(JSON.stringify(toJS(r.values)));
+    for (const d of withReleases)
+      for (const r of runOverlay(new DiskFileSystem(), d, { cache }).releases)
+        releaseValues.push(JSON.stringify(toJS(r.values)));
     t0 = performance.now();
     releaseValues.forEach((v, i) => {
       const f = path.join(tmp, `v${i}.yaml`);
       fs.writeFileSync(f, v);
-      spawnSync(HELM, ['template', `r${i}`, chart, '-f', f], { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmp, HELM_CONFIG_HOME: tmp, HELM_DATA_HOME: tmp } });
+      spawnSync(HELM, ['template', `r${i}`, chart, '-f', f], {
+        encoding: 'utf8',
+        env: { ...process.env, HELM_CACHE_HOME: tmp, HELM_CONFIG_HOME: tmp, HELM_DATA_HOME: tmp },
+      });
     });
     helmMs = performance.now() - t0;
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   const reference = kubectl + helmMs;
-  console.log(`values: ${counts.releases} releases in ${dirs.length} folders (${counts.errors} folders fail to build)`);
+  console.log(
+    `values: ${counts.releases} releases in ${dirs.length} folders (${counts.errors} folders fail to build)`,
+  );
   console.log(`  ours, one process: cold ${cold.toFixed(0)} ms, warm ${warm.toFixed(0)} ms`);
-  console.log(`  kubectl kustomize per folder with releases (${withReleases.length} folders): ${kubectl.toFixed(0)} ms; helm template per release: ${helmMs.toFixed(0)} ms`);
-  console.log(`  ratio kubectl+helm / ours: ${(reference / cold).toFixed(1)}x cold, ${(reference / warm).toFixed(1)}x warm`);
+  console.log(
+    `  kubectl kustomize per folder with releases (${withReleases.length} folders): ${kubectl.toFixed(0)} ms; helm template per release: ${helmMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  ratio kubectl+helm / ours: ${(reference / cold).toFixed(1)}x cold, ${(reference / warm).toFixed(1)}x warm`,
+  );
 
   // 2. Promotion diff of a git repository made from the d1-apps copy.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-bench-'));
@@ -96,7 +118,12 @@ function main(): void {
     for (const o of prodOverlays) {
       for (const f of fs.readdirSync(o.dir).filter((n) => n.endsWith('-values.yaml'))) {
         const file = path.join(o.dir, f);
-        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^  values:\n/m, '  values:\n    benchPromoted: true\n'));
+        fs.writeFileSync(
+          file,
+          fs
+            .readFileSync(file, 'utf8')
+            .replace(/^  values:\n/m, '  values:\n    benchPromoted: true\n'),
+        );
       }
     }
     git(repoDir, 'commit', '-q', '-am', 'promote');
@@ -117,13 +144,21 @@ function main(): void {
     }
     t0 = performance.now();
     for (const o of prodOverlays) {
-      spawnSync(KUBECTL, ['kustomize', path.join(before, path.relative(repoDir, o.dir))], { encoding: 'utf8' });
+      spawnSync(KUBECTL, ['kustomize', path.join(before, path.relative(repoDir, o.dir))], {
+        encoding: 'utf8',
+      });
       spawnSync(KUBECTL, ['kustomize', o.dir], { encoding: 'utf8' });
     }
     const ref = performance.now() - t0;
-    console.log(`promotion-diff d1-apps (${comps.length} components, ${changed} changed): first ${runs[0].toFixed(0)} ms, median ${median(runs).toFixed(0)} ms (git ls-tree/cat-file/merge-tree included)`);
-    console.log(`  kubectl kustomize on both sides of ${prodOverlays.length} production overlays (no git, no values): ${ref.toFixed(0)} ms`);
-    console.log(`  ratio kubectl / ours: ${(ref / runs[0]).toFixed(1)}x first run, ${(ref / median(runs)).toFixed(1)}x median`);
+    console.log(
+      `promotion-diff d1-apps (${comps.length} components, ${changed} changed): first ${runs[0].toFixed(0)} ms, median ${median(runs).toFixed(0)} ms (git ls-tree/cat-file/merge-tree included)`,
+    );
+    console.log(
+      `  kubectl kustomize on both sides of ${prodOverlays.length} production overlays (no git, no values): ${ref.toFixed(0)} ms`,
+    );
+    console.log(
+      `  ratio kubectl / ours: ${(ref / runs[0]).toFixed(1)}x first run, ${(ref / median(runs)).toFixed(1)}x median`,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -39,7 +39,12 @@ async function main(): Promise<number> {
   const server = path.join(root, 'server', 'src', 'server.ts');
   const serverOut = path.join(root, 'dist', 'server.js');
   if (fs.existsSync(server)) {
-    const built = await esbuild.build({ ...common, metafile: true, entryPoints: [server], outfile: serverOut });
+    const built = await esbuild.build({
+      ...common,
+      metafile: true,
+      entryPoints: [server],
+      outfile: serverOut,
+    });
     for (const i of Object.keys(built.metafile!.inputs)) inputs.add(i);
   } else {
     fs.rmSync(serverOut, { force: true });
@@ -48,7 +53,9 @@ async function main(): Promise<number> {
       console.error(`bundle: ${path.relative(root, server)} does not exist`);
       return 1;
     }
-    console.error(`bundle: warning: no ${path.relative(root, server)} yet; bundled the client only`);
+    console.error(
+      `bundle: warning: no ${path.relative(root, server)} yet; bundled the client only`,
+    );
   }
   writeNotices(inputs);
   return 0;
@@ -64,14 +71,25 @@ function writeNotices(inputs: Set<string>): void {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/\\/g, '/'));
     if (m) packages.set(m[1], path.join(root, input.slice(0, m.index + m[0].length)));
   }
-  const sections = [...packages.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: string; license?: string };
-    const licenceFile = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = licenceFile ? fs.readFileSync(path.join(dir, licenceFile), 'utf8').trim() : `Licence: ${pkg.license ?? 'unknown'} (no licence file in the package)`;
-    return `${name} ${pkg.version ?? ''} (${pkg.license ?? 'see below'})\n${'-'.repeat(72)}\n${text}\n`;
-  });
-  const header = 'Flux Overlays bundles the following npm packages into dist/extension.js and dist/server.js.\n\n';
-  fs.writeFileSync(path.join(root, 'dist', 'THIRD_PARTY_NOTICES.txt'), header + sections.join('\n'));
+  const sections = [...packages.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, dir]) => {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        version?: string;
+        license?: string;
+      };
+      const licenceFile = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      const text = licenceFile
+        ? fs.readFileSync(path.join(dir, licenceFile), 'utf8').trim()
+        : `Licence: ${pkg.license ?? 'unknown'} (no licence file in the package)`;
+      return `${name} ${pkg.version ?? ''} (${pkg.license ?? 'see below'})\n${'-'.repeat(72)}\n${text}\n`;
+    });
+  const header =
+    'Flux Overlays bundles the following npm packages into dist/extension.js and dist/server.js.\n\n';
+  fs.writeFileSync(
+    path.join(root, 'dist', 'THIRD_PARTY_NOTICES.txt'),
+    header + sections.join('\n'),
+  );
 }
 
 main().then(

@@ -59,10 +59,15 @@ export class ClusterProfile implements vscode.Disposable {
     // The server knows which ConfigMaps are cluster profiles (named by a Flux Kustomization's
     // postBuild.substituteFrom, or runtime-info style names).
     const available = this.requests?.available === true;
-    const found = available ? (await this.requests!.send(listClusterProfilesRequest, {})).profiles : [];
+    const found = available
+      ? (await this.requests!.send(listClusterProfilesRequest, {})).profiles
+      : [];
     // Where a fleet is open the user thinks in clusters: a profile inside a cluster's entry
     // folder is offered as that cluster (the variables its Kustomizations substitute).
-    const clusters = available ? (await this.requests!.send(listClustersRequest, {}).catch(() => ({ clusters: [] }))).clusters : [];
+    const clusters = available
+      ? (await this.requests!.send(listClustersRequest, {}).catch(() => ({ clusters: [] })))
+          .clusters
+      : [];
     const clusterOf = (uri: string) => {
       const p = vscode.Uri.parse(uri).path;
       return clusters
@@ -76,18 +81,31 @@ export class ClusterProfile implements vscode.Disposable {
       const detail = `${p.variables} variable(s)${p.detail ? ` · ${p.detail}` : ''}`;
       // Kept as a URI: a path relative to "the workspace" is ambiguous in a multi-root one.
       return cluster
-        ? { label: `$(server-environment) ${cluster.name}`, description: `${p.name} · ${rel}`, detail, value: p.uri, order: clusters.indexOf(cluster) }
+        ? {
+            label: `$(server-environment) ${cluster.name}`,
+            description: `${p.name} · ${rel}`,
+            detail,
+            value: p.uri,
+            order: clusters.indexOf(cluster),
+          }
         : { label: p.name, description: rel, detail, value: p.uri, order: clusters.length };
     });
     const picks: Pick[] = [
       { label: 'None', description: 'no ${VAR} substitution', value: '', order: -1 },
       ...profiles.sort((a, b) => a.order - b.order),
-      { label: 'Choose a file...', description: 'a ConfigMap or a YAML file of key: value', browse: true, order: Infinity },
+      {
+        label: 'Choose a file...',
+        description: 'a ConfigMap or a YAML file of key: value',
+        browse: true,
+        order: Infinity,
+      },
     ];
     const fleet = profiles.some((p) => p.order < clusters.length);
     const pick = await vscode.window.showQuickPick(picks, {
       title: fleet ? 'Flux Overlays: Select Cluster' : 'Flux Overlays: Select Cluster Profile',
-      placeHolder: fleet ? 'The cluster whose variables substitute ${VAR}' : 'Variables used for ${VAR} substitution',
+      placeHolder: fleet
+        ? 'The cluster whose variables substitute ${VAR}'
+        : 'Variables used for ${VAR} substitution',
     });
     if (!pick) {
       return undefined;
@@ -130,7 +148,8 @@ const PROFILE_KEY = 'fluxOverlays.clusterProfile';
 function memoryMemento(): Pick<vscode.Memento, 'get' | 'update'> {
   const values = new Map<string, unknown>();
   return {
-    get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback) as T,
+    get: <T>(key: string, fallback?: T) =>
+      (values.has(key) ? (values.get(key) as T) : fallback) as T,
     update: async (key: string, value: unknown) => {
       values.set(key, value);
     },

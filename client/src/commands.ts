@@ -98,7 +98,10 @@ export class Commands {
               ? undefined
               : a.kind === 'folder'
                 ? { folder: a.folder.uri.toString() }
-                : { component: a.component.name, ...(a.component.root ? { folder: a.component.root } : {}) }
+                : {
+                    component: a.component.name,
+                    ...(a.component.root ? { folder: a.component.root } : {}),
+                  }
             : (a as PromotionTarget | undefined),
         ),
       ),
@@ -125,10 +128,17 @@ export class Commands {
   async previewValues(arg: CommandArg, overlay?: string): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
     // With an overlay given (code lens, tree), a folder outside any component still previews.
-    const ctx = t.overlay ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
+    const ctx = t.overlay
+      ? await this.contextOf(t.uri).catch(() => undefined)
+      : await this.contextOf(t.uri);
     let chosen = t.overlay ?? overlay;
     if (ctx && chosen && !t.overlay && !ctx.overlays.some((o) => o.name === chosen)) {
-      chosen = (await this.pickOverlay(ctx, `Effective values (no '${chosen}' overlay here; fluxOverlays.productionOverlay names the default) of`))?.name;
+      chosen = (
+        await this.pickOverlay(
+          ctx,
+          `Effective values (no '${chosen}' overlay here; fluxOverlays.productionOverlay names the default) of`,
+        )
+      )?.name;
     } else if (ctx && !chosen) {
       chosen = (await this.pickOverlay(ctx, 'Effective values of'))?.name;
     }
@@ -148,11 +158,17 @@ export class Commands {
 
   async showManifests(arg: CommandArg): Promise<vscode.Uri | undefined> {
     const t = toTarget(arg);
-    const overlay = t.overlay ?? (await this.pickOverlay(await this.contextOf(t.uri), 'Rendered manifests of'))?.name;
+    const overlay =
+      t.overlay ??
+      (await this.pickOverlay(await this.contextOf(t.uri), 'Rendered manifests of'))?.name;
     if (!overlay) {
       return undefined;
     }
-    const uri = previewUri('manifests', { uri: t.uri, overlay, clusterProfile: this.profile.current });
+    const uri = previewUri('manifests', {
+      uri: t.uri,
+      overlay,
+      clusterProfile: this.profile.current,
+    });
     await showPreview(uri);
     return uri;
   }
@@ -161,12 +177,16 @@ export class Commands {
     const t = toTarget(arg);
     let left = t.left;
     let right = t.right;
-    const ctx = left && right ? await this.contextOf(t.uri).catch(() => undefined) : await this.contextOf(t.uri);
+    const ctx =
+      left && right
+        ? await this.contextOf(t.uri).catch(() => undefined)
+        : await this.contextOf(t.uri);
     if (ctx && (!left || !right)) {
       const names = ctx.overlays.map((o) => o.name);
       const configured = readSettings().overlayFolders.filter((n) => names.includes(n));
       // Preselect the configured pair when the component has it, else the file's own overlay.
-      const preselect = configured.length >= 2 ? configured.slice(0, 2) : ctx.own ? [ctx.own.name] : [];
+      const preselect =
+        configured.length >= 2 ? configured.slice(0, 2) : ctx.own ? [ctx.own.name] : [];
       const items = names.map((label) => ({
         label,
         description: label === ctx.own?.name ? 'this file' : undefined,
@@ -194,22 +214,45 @@ export class Commands {
     }
     // The same release on both sides, paired through where it comes from in the base (its name
     // may differ: namePrefix `staging-`), starting from the file's own release.
-    let key = ctx?.releaseKey ?? (t.release ? ctx?.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key : undefined);
+    let key =
+      ctx?.releaseKey ??
+      (t.release
+        ? ctx?.overlays.flatMap((o) => o.releases).find((r) => r.name === t.release)?.key
+        : undefined);
     if (!key && ctx && !t.release) {
       const name = await this.releaseIn(ctx, left);
       key = ctx.overlays.find((o) => o.name === left)?.releases.find((r) => r.name === name)?.key;
     }
     const nameIn = (overlay: string) =>
-      ctx?.overlays.find((o) => o.name === overlay)?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
+      ctx?.overlays
+        .find((o) => o.name === overlay)
+        ?.releases.find((r) => key !== undefined && r.key === key)?.name ?? t.release;
     const [lr, rr] = [nameIn(left), nameIn(right)];
     const profile = this.profile.current;
-    const l = previewUri('values', { uri: t.uri, overlay: left, release: lr, clusterProfile: profile });
-    const r = previewUri('values', { uri: t.uri, overlay: right, release: rr, clusterProfile: profile });
+    const l = previewUri('values', {
+      uri: t.uri,
+      overlay: left,
+      release: lr,
+      clusterProfile: profile,
+    });
+    const r = previewUri('values', {
+      uri: t.uri,
+      overlay: right,
+      release: rr,
+      clusterProfile: profile,
+    });
     const what = lr && rr ? (lr === rr ? ` · ${lr}` : ` · ${lr} ↔ ${rr}`) : '';
     this.pairSides(l, r);
     await progressAfter(
       `comparing ${left} with ${right}`,
-      Promise.resolve(vscode.commands.executeCommand('vscode.diff', l, r, `Effective values: ${left} ↔ ${right}${what}`)),
+      Promise.resolve(
+        vscode.commands.executeCommand(
+          'vscode.diff',
+          l,
+          r,
+          `Effective values: ${left} ↔ ${right}${what}`,
+        ),
+      ),
     );
     return [l, r];
   }
@@ -244,7 +287,10 @@ export class Commands {
       return undefined;
     }
     if (errors.length > 0) {
-      void this.output.error('Open Promotion Diff', new InputProblem(errors.map((p) => p.message).join('; ')));
+      void this.output.error(
+        'Open Promotion Diff',
+        new InputProblem(errors.map((p) => p.message).join('; ')),
+      );
     }
     let c: PromotionChange | undefined;
     if (arg?.component) {
@@ -254,14 +300,21 @@ export class Commands {
         (!arg.release || x.release === arg.release);
       c = result.changes.find(matches);
       if (!c) {
-        throw new UserError(`merging ${s.promotionFrom} into ${s.promotionTo} does not change ${arg.component}`);
+        throw new UserError(
+          `merging ${s.promotionFrom} into ${s.promotionTo} does not change ${arg.component}`,
+        );
       }
     } else {
       const pick = await vscode.window.showQuickPick(
         result.changes.map((x) => ({
           label: x.component,
           description: [x.overlay, x.release].filter(Boolean).join(' · '),
-          detail: x.status === 'added' ? `new: not on ${s.promotionTo} yet` : x.status === 'removed' ? `removed by the merge` : `changes ${x.changed.join(' and ')}`,
+          detail:
+            x.status === 'added'
+              ? `new: not on ${s.promotionTo} yet`
+              : x.status === 'removed'
+                ? `removed by the merge`
+                : `changes ${x.changed.join(' and ')}`,
           change: x,
         })),
         { title: `Flux Overlays: Promotion ${s.promotionFrom} → ${s.promotionTo}` },
@@ -291,7 +344,9 @@ export class Commands {
   }
 
   /** The repository to compare: the argument's, the active file's folder, the only one, or a pick. */
-  private async promotionFolder(arg?: PromotionTarget): Promise<vscode.WorkspaceFolder | undefined> {
+  private async promotionFolder(
+    arg?: PromotionTarget,
+  ): Promise<vscode.WorkspaceFolder | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) {
       throw new UserError('open a folder (a Flux repository) first');
@@ -304,11 +359,19 @@ export class Commands {
       return f;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
-    const fromActive = active ? vscode.workspace.getWorkspaceFolder(active.scheme === SCHEME ? vscode.Uri.parse((JSON.parse(active.query) as { uri: string }).uri) : active) : undefined;
+    const fromActive = active
+      ? vscode.workspace.getWorkspaceFolder(
+          active.scheme === SCHEME
+            ? vscode.Uri.parse((JSON.parse(active.query) as { uri: string }).uri)
+            : active,
+        )
+      : undefined;
     if (fromActive || folders.length === 1) {
       return fromActive ?? folders[0];
     }
-    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Repository whose promotion to compare' });
+    return vscode.window.showWorkspaceFolderPick({
+      placeHolder: 'Repository whose promotion to compare',
+    });
   }
 
   /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */
@@ -317,14 +380,21 @@ export class Commands {
     const swap = (uri: vscode.Uri): vscode.Uri => {
       const params = JSON.parse(uri.query) as EffectiveValuesParams;
       const { release: _release, ...rest } = params;
-      return uri.authority === 'manifests' ? previewUri('values', params) : previewUri('manifests', rest);
+      return uri.authority === 'manifests'
+        ? previewUri('values', params)
+        : previewUri('manifests', rest);
     };
     if (input instanceof vscode.TabInputTextDiff && input.original.scheme === SCHEME) {
       const [l, r] = [swap(input.original), swap(input.modified)];
       const label = vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '';
       const kind = l.authority === 'manifests' ? 'Rendered manifests' : 'Effective values';
       this.pairSides(l, r);
-      await vscode.commands.executeCommand('vscode.diff', l, r, label.replace(/^[^:]*:/, `${kind}:`));
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        l,
+        r,
+        label.replace(/^[^:]*:/, `${kind}:`),
+      );
       return [l, r];
     }
     if (input instanceof vscode.TabInputText && input.uri.scheme === SCHEME) {
@@ -348,14 +418,25 @@ export class Commands {
     const overlays = component.overlays;
     const path = vscode.Uri.parse(uri).path;
     const own = overlays
-      .filter((o) => path === vscode.Uri.parse(o.uri).path || path.startsWith(vscode.Uri.parse(o.uri).path + '/'))
+      .filter(
+        (o) =>
+          path === vscode.Uri.parse(o.uri).path ||
+          path.startsWith(vscode.Uri.parse(o.uri).path + '/'),
+      )
       .sort((a, b) => b.uri.length - a.uri.length)[0];
     // A file feeding one release (redis-values.yaml) names it; one feeding several (a shared
     // values file) names none, and the user picks.
-    const fedIn = (o?: OverlayInfo) => [...new Set((o?.releases ?? []).filter((r) => r.fedByFile && r.key).map((r) => r.key!))];
+    const fedIn = (o?: OverlayInfo) => [
+      ...new Set((o?.releases ?? []).filter((r) => r.fedByFile && r.key).map((r) => r.key!)),
+    ];
     const keys = own ? fedIn(own) : [];
     const anyKeys = [...new Set(overlays.flatMap((o) => fedIn(o)))];
-    const releaseKey = keys.length === 1 ? keys[0] : keys.length === 0 && anyKeys.length === 1 ? anyKeys[0] : undefined;
+    const releaseKey =
+      keys.length === 1
+        ? keys[0]
+        : keys.length === 0 && anyKeys.length === 1
+          ? anyKeys[0]
+          : undefined;
     return { component, overlays, own, releaseKey };
   }
 
@@ -363,7 +444,9 @@ export class Commands {
     if (ctx.overlays.length === 1) {
       return ctx.overlays[0];
     }
-    const ordered = ctx.own ? [ctx.own, ...ctx.overlays.filter((o) => o !== ctx.own)] : ctx.overlays;
+    const ordered = ctx.own
+      ? [ctx.own, ...ctx.overlays.filter((o) => o !== ctx.own)]
+      : ctx.overlays;
     const pick = await vscode.window.showQuickPick(
       ordered.map((o) => ({
         label: o.name,
@@ -385,9 +468,15 @@ export class Commands {
     if (releases.length <= 1) {
       return releases[0]?.name;
     }
-    const ordered = [...releases.filter((r) => r.fedByFile), ...releases.filter((r) => !r.fedByFile)];
+    const ordered = [
+      ...releases.filter((r) => r.fedByFile),
+      ...releases.filter((r) => !r.fedByFile),
+    ];
     const pick = await vscode.window.showQuickPick(
-      ordered.map((r) => ({ label: r.name, description: [r.namespace, r.fedByFile ? 'uses this file' : ''].filter(Boolean).join(' · ') })),
+      ordered.map((r) => ({
+        label: r.name,
+        description: [r.namespace, r.fedByFile ? 'uses this file' : ''].filter(Boolean).join(' · '),
+      })),
       { title: 'Flux Overlays: HelmRelease', placeHolder: `Several releases in ${overlay}` },
     );
     return pick?.label;

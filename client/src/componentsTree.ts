@@ -28,7 +28,10 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
   constructor(private readonly requests: Requests) {}
 
   register(): vscode.Disposable {
-    this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(VIEW_ID, {
+      treeDataProvider: this,
+      showCollapseAll: true,
+    });
     return vscode.Disposable.from(
       this.changed,
       this.view,
@@ -55,7 +58,8 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
       r = this.computeChildren(node).then((nodes) => {
         if (node) for (const n of nodes) parents.set(n, node);
         // A failed or empty top level (server or index not ready yet) is asked again next time.
-        if (!node && (nodes.length === 0 || nodes.some((n) => n.kind === 'message'))) children.delete(node);
+        if (!node && (nodes.length === 0 || nodes.some((n) => n.kind === 'message')))
+          children.delete(node);
         return nodes;
       });
       children.set(node, r);
@@ -66,11 +70,20 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
   /** The component node holding `file` (the deepest component folder containing it). */
   async componentOf(file: vscode.Uri): Promise<ComponentsNode | undefined> {
     const p = file.path;
-    const within = (n: ComponentsNode) => n.kind === 'component' && (p === vscode.Uri.parse(n.component.uri).path || p.startsWith(vscode.Uri.parse(n.component.uri).path + '/'));
+    const within = (n: ComponentsNode) =>
+      n.kind === 'component' &&
+      (p === vscode.Uri.parse(n.component.uri).path ||
+        p.startsWith(vscode.Uri.parse(n.component.uri).path + '/'));
     let found: Extract<ComponentsNode, { kind: 'component' }> | undefined;
     for (const top of await this.getChildren()) {
       const candidates = top.kind === 'folder' ? await this.getChildren(top) : [top];
-      for (const c of candidates) if (within(c) && c.kind === 'component' && (!found || c.component.uri.length > found.component.uri.length)) found = c;
+      for (const c of candidates)
+        if (
+          within(c) &&
+          c.kind === 'component' &&
+          (!found || c.component.uri.length > found.component.uri.length)
+        )
+          found = c;
     }
     return found;
   }
@@ -78,7 +91,8 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
   /** Selects the active file's component in the view, when the view is visible. */
   async revealActive(): Promise<ComponentsNode | undefined> {
     const uri = vscode.window.activeTextEditor?.document.uri;
-    if (!this.view?.visible || !uri || uri.scheme !== 'file' || !this.requests.available) return undefined;
+    if (!this.view?.visible || !uri || uri.scheme !== 'file' || !this.requests.available)
+      return undefined;
     const node = await this.componentOf(uri).catch(() => undefined);
     if (!node) return undefined;
     await this.view.reveal(node, { select: true, focus: false, expand: false });
@@ -101,7 +115,9 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
           .map((folder) => ({
             kind: 'folder' as const,
             folder,
-            components: result.components.filter((c) => c.root === folder.uri.toString() || (!c.root && folder.index === 0)),
+            components: result.components.filter(
+              (c) => c.root === folder.uri.toString() || (!c.root && folder.index === 0),
+            ),
           }))
           .filter((n) => n.components.length > 0);
       } catch (err) {
@@ -131,7 +147,10 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
       case 'message':
         return new vscode.TreeItem(node.text, None);
       case 'folder': {
-        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          node.folder.name,
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.resourceUri = node.folder.uri;
         item.contextValue = 'fluxFolder';
         item.iconPath = new vscode.ThemeIcon('root-folder');
@@ -146,7 +165,10 @@ export class ComponentsTree implements vscode.TreeDataProvider<ComponentsNode> {
         return item;
       }
       case 'overlay': {
-        const item = new vscode.TreeItem(node.overlay.name, node.overlay.releases.length > 0 ? Collapsed : None);
+        const item = new vscode.TreeItem(
+          node.overlay.name,
+          node.overlay.releases.length > 0 ? Collapsed : None,
+        );
         item.resourceUri = vscode.Uri.parse(node.overlay.uri);
         item.contextValue = 'fluxOverlay';
         item.iconPath = new vscode.ThemeIcon('layers');

@@ -37,11 +37,15 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
   const previews = new PreviewDocuments(requests, (what, err) => void output.error(what, err));
   const tree = new ComponentsTree(requests);
   const profile = new ClusterProfile(requests, context.workspaceState);
-  const commands = new Commands(requests, profile, output, undefined, (l, r) => previews.pair(l, r));
+  const commands = new Commands(requests, profile, output, undefined, (l, r) =>
+    previews.pair(l, r),
+  );
   const editorContext = new EditorContext(requests);
   const clusters = new ClustersTree(requests, async (uri) => {
     const ctx = await commands.contextOf(uri);
-    const releases = ctx.overlays.flatMap((o) => o.releases).filter((r) => !ctx.releaseKey || r.key === ctx.releaseKey);
+    const releases = ctx.overlays
+      .flatMap((o) => o.releases)
+      .filter((r) => !ctx.releaseKey || r.key === ctx.releaseKey);
     return { component: ctx.component.uri, releases: [...new Set(releases.map((r) => r.name))] };
   });
   context.subscriptions.push(
@@ -54,7 +58,9 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
     commands.register({ [COMMANDS.refreshComponents]: () => tree.refresh() }),
     profile.onDidChange(() => {
       // The server pulls its settings again (the profile is injected there) and re-checks ${VAR}s.
-      void client?.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+      void client
+        ?.sendNotification(DidChangeConfigurationNotification.type, { settings: null })
+        .catch(() => undefined);
       previews.refreshAll();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -65,7 +71,9 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       }
     }),
   );
-  output.info(`Activating ${context.extension.id} ${context.extension.packageJSON.version as string}`);
+  output.info(
+    `Activating ${context.extension.id} ${context.extension.packageJSON.version as string}`,
+  );
 
   const start = () =>
     startLanguageClient(context, output, () => profile.current).then((c) => {
@@ -98,7 +106,16 @@ export function activate(context: vscode.ExtensionContext): FluxOverlaysApi {
       previews.refreshAll();
     }),
   );
-  return { output: output.channel, ready, commands, tree, profile, previews, editorContext, clusters };
+  return {
+    output: output.channel,
+    ready,
+    commands,
+    tree,
+    profile,
+    previews,
+    editorContext,
+    clusters,
+  };
 }
 
 export async function deactivate(): Promise<void> {

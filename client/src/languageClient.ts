@@ -38,7 +38,11 @@ export async function startLanguageClient(
   }
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    debug: {
+      module,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   const client = new LanguageClient(
     'fluxOverlays',
@@ -47,7 +51,9 @@ export async function startLanguageClient(
     buildClientOptions(output, vscode.workspace.isTrusted, clusterProfile),
   );
   try {
-    output.info(`Starting language server ${module} (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+    output.info(
+      `Starting language server ${module} (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`,
+    );
     await client.start();
     output.info('Language server started');
     return client;
@@ -61,7 +67,11 @@ export async function startLanguageClient(
  * The client options. `trusted` reaches the server as initializationOptions.trusted: false means
  * restricted mode (no git process, no files outside the workspace).
  */
-export function buildClientOptions(output: Output, trusted: boolean, clusterProfile: () => string | undefined = () => undefined): LanguageClientOptions {
+export function buildClientOptions(
+  output: Output,
+  trusted: boolean,
+  clusterProfile: () => string | undefined = () => undefined,
+): LanguageClientOptions {
   return {
     // The selected cluster profile lives in workspace state, not in settings: it reaches the
     // server as the `clusterProfile` setting through the configuration it pulls.
@@ -71,7 +81,9 @@ export function buildClientOptions(output: Output, trusted: boolean, clusterProf
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
           return result.map((r, i) =>
-            params.items[i]?.section === 'fluxOverlays' && r && typeof r === 'object' ? { ...(r as object), clusterProfile: clusterProfile() ?? '' } : r,
+            params.items[i]?.section === 'fluxOverlays' && r && typeof r === 'object'
+              ? { ...(r as object), clusterProfile: clusterProfile() ?? '' }
+              : r,
           );
         },
       },

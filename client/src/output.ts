@@ -31,7 +31,9 @@ export class Output implements vscode.Disposable {
     if (err instanceof InputProblem) {
       this.channel.warn(`${what}: ${err.message}`);
     } else {
-      this.channel.error(`${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.channel.error(
+        `${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     }
     const short = err instanceof Error ? err.message : String(err);
     const choice = await vscode.window.showErrorMessage(

@@ -42,7 +42,11 @@ export function previewUri(
 }
 
 function tabUris(input: unknown): vscode.Uri[] {
-  return input instanceof vscode.TabInputText ? [input.uri] : input instanceof vscode.TabInputTextDiff ? [input.original, input.modified] : [];
+  return input instanceof vscode.TabInputText
+    ? [input.uri]
+    : input instanceof vscode.TabInputTextDiff
+      ? [input.original, input.modified]
+      : [];
 }
 
 export class PreviewDocuments
@@ -78,7 +82,9 @@ export class PreviewDocuments
       vscode.window.tabGroups.onDidChangeTabs((e) => {
         const shown = new Set(this.shownPreviews().map((u) => u.toString()));
         for (const tab of e.closed) {
-          for (const u of tabUris(tab.input)) if (u.scheme === SCHEME && !shown.has(u.toString())) this.closedByUser.add(u.toString());
+          for (const u of tabUris(tab.input))
+            if (u.scheme === SCHEME && !shown.has(u.toString()))
+              this.closedByUser.add(u.toString());
         }
         for (const uri of this.shownPreviews()) {
           const key = uri.toString();
@@ -134,7 +140,9 @@ export class PreviewDocuments
     let header: string[];
     try {
       result = await this.fetch(uri, token);
-      header = (await this.headerProblems(uri, result, token)).map((p) => `# ${p.severity}: ${p.message.split('\n').join(' ')}`);
+      header = (await this.headerProblems(uri, result, token)).map(
+        (p) => `# ${p.severity}: ${p.message.split('\n').join(' ')}`,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.report(uri, message, refresh);
@@ -144,10 +152,22 @@ export class PreviewDocuments
     // Problems go first, as comment lines; origins refer to lines of `content`, so shift them.
     this.origins.set(
       uri.toString(),
-      header.length === 0 ? result.origins : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
+      header.length === 0
+        ? result.origins
+        : result.origins.map((o) => ({ ...o, line: o.line + header.length })),
     );
     const errors = result.problems.filter((p) => p.severity === 'error');
-    this.report(uri, errors.map((p) => (p.location ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})` : p.message)).join('; '), refresh);
+    this.report(
+      uri,
+      errors
+        .map((p) =>
+          p.location
+            ? `${p.message} (${p.location.uri}:${p.location.range.start.line + 1})`
+            : p.message,
+        )
+        .join('; '),
+      refresh,
+    );
     return header.length > 0 ? `${header.join('\n')}\n${result.content}` : result.content;
   }
 
@@ -173,7 +193,11 @@ export class PreviewDocuments
   /** Problems of a comparison side that the other side does not have. */
   readonly sideProblems = vscode.languages.createDiagnosticCollection('flux-overlays-comparison');
 
-  private async headerProblems(uri: vscode.Uri, result: RenderedDocument, token?: vscode.CancellationToken): Promise<RenderedDocument['problems']> {
+  private async headerProblems(
+    uri: vscode.Uri,
+    result: RenderedDocument,
+    token?: vscode.CancellationToken,
+  ): Promise<RenderedDocument['problems']> {
     const partner = this.partners.get(uri.toString());
     if (!partner) return result.problems;
     const other = await this.fetch(partner, token).catch(() => undefined);
@@ -181,11 +205,19 @@ export class PreviewDocuments
     const theirs = new Set((other?.problems ?? []).map(key));
     const common = result.problems.filter((p) => theirs.has(key(p)));
     const own = result.problems.filter((p) => !theirs.has(key(p)));
-    const severity = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as Record<string, vscode.DiagnosticSeverity>;
+    const severity = {
+      error: vscode.DiagnosticSeverity.Error,
+      warning: vscode.DiagnosticSeverity.Warning,
+      info: vscode.DiagnosticSeverity.Information,
+    } as Record<string, vscode.DiagnosticSeverity>;
     this.sideProblems.set(
       uri,
       own.map((p) => {
-        const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), p.message, severity[p.severity] ?? vscode.DiagnosticSeverity.Information);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(0, 0, 0, 1),
+          p.message,
+          severity[p.severity] ?? vscode.DiagnosticSeverity.Information,
+        );
         d.source = 'Flux Overlays (this side only)';
         return d;
       }),
@@ -204,7 +236,10 @@ export class PreviewDocuments
       return;
     }
     this.reported.set(key, message);
-    this.onError(`${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`, new InputProblem(message));
+    this.onError(
+      `${uri.authority === 'manifests' ? 'Rendered manifests' : 'Effective values'} of ${uri.path.slice(1)}`,
+      new InputProblem(message),
+    );
   }
 
   originAt(uri: vscode.Uri, line: number): LineOrigin | undefined {

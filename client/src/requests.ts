@@ -34,12 +34,19 @@ export class Requests {
 }
 
 /** Waits for `pending`; a progress notification appears if it takes longer than `delayMs`. */
-export async function progressAfter<R>(title: string, pending: Promise<R>, delayMs = 300): Promise<R> {
+export async function progressAfter<R>(
+  title: string,
+  pending: Promise<R>,
+  delayMs = 300,
+): Promise<R> {
   // The timer is cleared as soon as the work ends, so nothing lingers after a quick answer.
   let timer: NodeJS.Timeout | undefined;
   try {
     const quick = await Promise.race([
-      pending.then(() => true, () => true),
+      pending.then(
+        () => true,
+        () => true,
+      ),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), delayMs);
       }),

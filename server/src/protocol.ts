@@ -36,8 +36,7 @@ export interface Problem {
  * `after` is the result of merging `from` into `to`.
  */
 export type Source =
-  | { kind: 'workspace' }
-  | { kind: 'promotion'; from: string; to: string; side: 'before' | 'after' };
+  { kind: 'workspace' } | { kind: 'promotion'; from: string; to: string; side: 'before' | 'after' };
 
 /** The origin of one line of a rendered document. */
 export interface LineOrigin {
@@ -200,9 +199,11 @@ export interface ListClusterProfilesResult {
   problems: Problem[];
 }
 
-export const listClusterProfilesRequest = new RequestType<ListClusterProfilesParams, ListClusterProfilesResult, void>(
-  'fluxOverlays/listClusterProfiles',
-);
+export const listClusterProfilesRequest = new RequestType<
+  ListClusterProfilesParams,
+  ListClusterProfilesResult,
+  void
+>('fluxOverlays/listClusterProfiles');
 
 // ---- fluxOverlays/listClusters -------------------------------------------------------------
 
@@ -258,7 +259,11 @@ export interface ClusterApplierInfo {
 }
 
 /** The release's values on that cluster, with origins in any workspace folder. */
-export type ClusterValuesResult = RenderedDocument & { release?: string; releases: ClusterReleaseInfo[]; appliers?: ClusterApplierInfo[] };
+export type ClusterValuesResult = RenderedDocument & {
+  release?: string;
+  releases: ClusterReleaseInfo[];
+  appliers?: ClusterApplierInfo[];
+};
 
 export const clusterValuesRequest = new RequestType<ClusterValuesParams, ClusterValuesResult, void>(
   'fluxOverlays/clusterValues',

@@ -18,7 +18,15 @@ import { checkRequestParams, pathToUri, uriToPath } from './features/convert';
 import { onCodeActions } from './features/codeActions';
 import { onCodeLens } from './features/codeLens';
 import { onCompletion } from './features/completion';
-import { onClusterValues, onEffectiveValues, onListClusterProfiles, onListClusters, onListOverlays, onPromotionDiff, onRenderOverlay } from './features/customRequests';
+import {
+  onClusterValues,
+  onEffectiveValues,
+  onListClusterProfiles,
+  onListClusters,
+  onListOverlays,
+  onPromotionDiff,
+  onRenderOverlay,
+} from './features/customRequests';
 import { onDefinition } from './features/definition';
 import { publishDiagnostics } from './features/diagnostics';
 import { onDocumentLinks } from './features/documentLinks';
@@ -26,7 +34,15 @@ import { onDocumentSymbols } from './features/documentSymbols';
 import { onHover } from './features/hover';
 import { onReferences } from './features/references';
 import { ServerState, readSettings } from './features/state';
-import { clusterValuesRequest, effectiveValuesRequest, listClusterProfilesRequest, listClustersRequest, listOverlaysRequest, promotionDiffRequest, renderOverlayRequest } from './protocol';
+import {
+  clusterValuesRequest,
+  effectiveValuesRequest,
+  listClusterProfilesRequest,
+  listClustersRequest,
+  listOverlaysRequest,
+  promotionDiffRequest,
+  renderOverlayRequest,
+} from './protocol';
 
 export function startServer(connection: Connection): ServerState {
   const state = new ServerState(connection);
@@ -55,7 +71,9 @@ export function startServer(connection: Connection): ServerState {
     };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
+    const folders =
+      params.workspaceFolders?.map((f) => uriToPath(f.uri)) ??
+      (params.rootUri ? [uriToPath(params.rootUri)] : params.rootPath ? [params.rootPath] : []);
     state.roots = folders;
     const opts = (params.initializationOptions ?? {}) as { trusted?: boolean; settings?: unknown };
     state.trusted = opts.trusted !== false;
@@ -83,15 +101,31 @@ export function startServer(connection: Connection): ServerState {
       state.settings = readSettings(await connection.workspace.getConfiguration('fluxOverlays'));
       // A folder's own settings (its .vscode/settings.json in a multi-root workspace) may set
       // extraRoots; their relative paths resolve in that folder.
-      const scoped = state.roots.length > 1 ? await connection.workspace.getConfiguration(state.roots.map((r) => ({ scopeUri: pathToUri(r), section: 'fluxOverlays.extraRoots' }))) : [];
-      state.folderExtraRoots = new Map(state.roots.map((r, i) => [r, Array.isArray(scoped[i]) ? (scoped[i] as unknown[]).map(String) : []]));
+      const scoped =
+        state.roots.length > 1
+          ? await connection.workspace.getConfiguration(
+              state.roots.map((r) => ({
+                scopeUri: pathToUri(r),
+                section: 'fluxOverlays.extraRoots',
+              })),
+            )
+          : [];
+      state.folderExtraRoots = new Map(
+        state.roots.map((r, i) => [
+          r,
+          Array.isArray(scoped[i]) ? (scoped[i] as unknown[]).map(String) : [],
+        ]),
+      );
     } catch (e) {
       state.log(`could not read settings: ${(e as Error).message}`);
     }
   };
 
   connection.onInitialized(async () => {
-    if (canConfigure) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fluxOverlays' }).catch(() => undefined);
+    if (canConfigure)
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'fluxOverlays' })
+        .catch(() => undefined);
     await loadSettings();
     try {
       state.reindex();
@@ -147,13 +181,54 @@ export function startServer(connection: Connection): ServerState {
   connection.onDocumentSymbol(safe('documentSymbols', [], onDocumentSymbols));
   connection.onCodeLens(safe('codeLens', [], onCodeLens));
   connection.onCodeAction(safe('codeActions', [], onCodeActions));
-  connection.onRequest(listOverlaysRequest, safe('listOverlays', { components: [], problems: [] }, onListOverlays));
-  connection.onRequest(effectiveValuesRequest, safe('effectiveValues', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onEffectiveValues));
-  connection.onRequest(renderOverlayRequest, safe('renderOverlay', { content: '', origins: [], problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }] }, onRenderOverlay));
-  connection.onRequest(promotionDiffRequest, safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff));
-  connection.onRequest(listClusterProfilesRequest, safe('listClusterProfiles', { profiles: [], problems: [] }, onListClusterProfiles));
-  connection.onRequest(listClustersRequest, safe('listClusters', { clusters: [], problems: [] }, onListClusters));
-  connection.onRequest(clusterValuesRequest, safe('clusterValues', { content: '', origins: [], problems: [], releases: [] }, onClusterValues));
+  connection.onRequest(
+    listOverlaysRequest,
+    safe('listOverlays', { components: [], problems: [] }, onListOverlays),
+  );
+  connection.onRequest(
+    effectiveValuesRequest,
+    safe(
+      'effectiveValues',
+      {
+        content: '',
+        origins: [],
+        problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }],
+      },
+      onEffectiveValues,
+    ),
+  );
+  connection.onRequest(
+    renderOverlayRequest,
+    safe(
+      'renderOverlay',
+      {
+        content: '',
+        origins: [],
+        problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }],
+      },
+      onRenderOverlay,
+    ),
+  );
+  connection.onRequest(
+    promotionDiffRequest,
+    safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff),
+  );
+  connection.onRequest(
+    listClusterProfilesRequest,
+    safe('listClusterProfiles', { profiles: [], problems: [] }, onListClusterProfiles),
+  );
+  connection.onRequest(
+    listClustersRequest,
+    safe('listClusters', { clusters: [], problems: [] }, onListClusters),
+  );
+  connection.onRequest(
+    clusterValuesRequest,
+    safe(
+      'clusterValues',
+      { content: '', origins: [], problems: [], releases: [] },
+      onClusterValues,
+    ),
+  );
 
   state.documents.listen(connection);
   connection.listen();
@@ -161,9 +236,20 @@ export function startServer(connection: Connection): ServerState {
 }
 
 if (require.main === module) {
-  if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) process.argv.push('--stdio');
+  if (
+    !process.argv.some(
+      (a) =>
+        a === '--stdio' ||
+        a === '--node-ipc' ||
+        a.startsWith('--socket=') ||
+        a.startsWith('--pipe='),
+    )
+  )
+    process.argv.push('--stdio');
   redactStderr();
-  process.on('uncaughtException', (e) => process.stderr.write(`[flux-overlays] uncaught: ${e.stack ?? e}\n`));
+  process.on('uncaughtException', (e) =>
+    process.stderr.write(`[flux-overlays] uncaught: ${e.stack ?? e}\n`),
+  );
   // Every message the server writes passes engine/secrets.ts's net (transport.ts).
   startServer(createRedactingConnection());
 }

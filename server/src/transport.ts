@@ -4,8 +4,20 @@
 // Transports as vscode-languageserver picks them from the command line (--stdio, --node-ipc,
 // --socket=N, --pipe=NAME).
 
-import { Connection, MessageReader, MessageWriter, ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { IPCMessageReader, IPCMessageWriter, StreamMessageWriter, createServerPipeTransport, createServerSocketTransport } from 'vscode-languageserver/node';
+import {
+  Connection,
+  MessageReader,
+  MessageWriter,
+  ProposedFeatures,
+  createConnection,
+} from 'vscode-languageserver/node';
+import {
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageWriter,
+  createServerPipeTransport,
+  createServerSocketTransport,
+} from 'vscode-languageserver/node';
 import type { Message } from 'vscode-languageserver/node';
 import { redactDeep, redactText } from './engine/secrets';
 
@@ -30,8 +42,19 @@ export class RedactingWriter implements MessageWriter {
 
 /** Redacts what is written to stderr (the server's own traces, uncaught errors). */
 export function redactStderr(): void {
-  const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactText(chunk) : Buffer.isBuffer(chunk) ? redactText(chunk.toString('utf8')) : chunk, ...rest)) as typeof process.stderr.write;
+  const write = process.stderr.write.bind(process.stderr) as (
+    chunk: unknown,
+    ...rest: unknown[]
+  ) => boolean;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(
+      typeof chunk === 'string'
+        ? redactText(chunk)
+        : Buffer.isBuffer(chunk)
+          ? redactText(chunk.toString('utf8'))
+          : chunk,
+      ...rest,
+    )) as typeof process.stderr.write;
 }
 
 /** The connection for the transport the command line names, every outgoing message redacted. */
@@ -41,7 +64,12 @@ export function createRedactingConnection(argv = process.argv.slice(2)): Connect
     if (i < 0) return undefined;
     return argv[i].includes('=') ? argv[i].slice(flag.length + 1) : argv[i + 1];
   };
-  if (argv.includes('--node-ipc')) return createConnection(ProposedFeatures.all, new IPCMessageReader(process), new RedactingWriter(new IPCMessageWriter(process)));
+  if (argv.includes('--node-ipc'))
+    return createConnection(
+      ProposedFeatures.all,
+      new IPCMessageReader(process),
+      new RedactingWriter(new IPCMessageWriter(process)),
+    );
   const port = value('--socket');
   if (port !== undefined) {
     const [reader, writer] = createServerSocketTransport(Number(port));
@@ -53,7 +81,13 @@ export function createRedactingConnection(argv = process.argv.slice(2)): Connect
     return createConnection(ProposedFeatures.all, reader, new RedactingWriter(writer));
   }
   // stdio: stdout carries the protocol, so console output must not reach it.
-  for (const m of ['log', 'info', 'debug', 'warn', 'error'] as const) console[m] = (...args: unknown[]) => void process.stderr.write(args.map(String).join(' ') + '\n');
+  for (const m of ['log', 'info', 'debug', 'warn', 'error'] as const)
+    console[m] = (...args: unknown[]) =>
+      void process.stderr.write(args.map(String).join(' ') + '\n');
   // (A stream, as vscode-languageserver expects, so it still exits when stdin ends.)
-  return createConnection(ProposedFeatures.all, process.stdin as unknown as MessageReader, new RedactingWriter(new StreamMessageWriter(process.stdout)));
+  return createConnection(
+    ProposedFeatures.all,
+    process.stdin as unknown as MessageReader,
+    new RedactingWriter(new StreamMessageWriter(process.stdout)),
+  );
 }

@@ -20,22 +20,39 @@ import { YMap, toJS } from '../../server/src/engine/yaml/node';
 import { HELM } from '../support/paths';
 
 const FILES: Record<string, string> = {
-  'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.0.0\n  - name: db\n    alias: cache\n    version: 1.0.0\n    condition: cache.enabled\n',
+  'app/Chart.yaml':
+    'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.0.0\n  - name: db\n    alias: cache\n    version: 1.0.0\n    condition: cache.enabled\n',
   'app/values.yaml': 'replicaCount: 1\ncache:\n  enabled: false\n',
-  'app/values.schema.json': JSON.stringify({ type: 'object', properties: { replicaCount: { type: 'integer' } } }),
+  'app/values.schema.json': JSON.stringify({
+    type: 'object',
+    properties: { replicaCount: { type: 'integer' } },
+  }),
   'app/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
   'app/charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.0.0\n',
   'app/charts/db/values.yaml': 'port: 5432\nglobal:\n  region: eu\n',
-  'app/charts/db/values.schema.json': JSON.stringify({ type: 'object', properties: { port: { type: 'integer' }, mode: { enum: ['primary', 'replica'] }, global: { type: 'object', properties: { region: { enum: ['eu', 'us'] } } } } }),
+  'app/charts/db/values.schema.json': JSON.stringify({
+    type: 'object',
+    properties: {
+      port: { type: 'integer' },
+      mode: { enum: ['primary', 'replica'] },
+      global: { type: 'object', properties: { region: { enum: ['eu', 'us'] } } },
+    },
+  }),
 };
 
 const CASES: { name: string; values: string }[] = [
   { name: 'valid values', values: 'replicaCount: 2\ndb:\n  port: 1\n' },
   { name: 'the root schema', values: 'replicaCount: two\n' },
-  { name: 'the subchart schema on its scoped values', values: 'db:\n  port: "5432"\n  mode: leader\n' },
+  {
+    name: 'the subchart schema on its scoped values',
+    values: 'db:\n  port: "5432"\n  mode: leader\n',
+  },
   { name: 'a global the subchart schema refuses', values: 'global:\n  region: mars\n' },
   { name: 'a disabled alias is not checked', values: 'cache:\n  port: nope\n' },
-  { name: 'an enabled alias is checked under its name', values: 'cache:\n  enabled: true\n  port: nope\n' },
+  {
+    name: 'an enabled alias is checked under its name',
+    values: 'cache:\n  enabled: true\n  port: nope\n',
+  },
   { name: 'both charts at once', values: 'replicaCount: 1.5\ndb:\n  port: [1]\n' },
 ];
 
@@ -56,37 +73,49 @@ function helmFindings(chartDir: string, valuesFile: string): string[] {
 }
 
 function ourFindings(chart: Chart, valuesFile: string): string[] {
-  const user = (parseYaml(fs.readFileSync(valuesFile, 'utf8'), valuesFile, undefined, 'helm').documents[0]?.root ?? { kind: 'map', pairs: [] }) as YMap;
+  const user = (parseYaml(fs.readFileSync(valuesFile, 'utf8'), valuesFile, undefined, 'helm')
+    .documents[0]?.root ?? { kind: 'map', pairs: [] }) as YMap;
   const r = helmValues(chart, user);
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   const out: string[] = [];
   for (const s of schemaScopes(chart, r.subcharts, r.values)) {
     const validate = ajv.compile(s.schema);
     if (validate(toJS(s.values))) continue;
-    for (const e of validate.errors ?? []) out.push(`${s.path[s.path.length - 1] ?? chart.name}: ${e.instancePath.slice(1).replace(/\//g, '.')}`);
+    for (const e of validate.errors ?? [])
+      out.push(
+        `${s.path[s.path.length - 1] ?? chart.name}: ${e.instancePath.slice(1).replace(/\//g, '.')}`,
+      );
   }
   return out.sort();
 }
 
-test('subchart schemas are checked as helm checks them (scoped values, globals, aliases, disabled subcharts)', { skip: fs.existsSync(HELM) ? false : `reference helm not found at ${HELM}` }, async (t) => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-schema-'));
-  try {
-    for (const [rel, text] of Object.entries(FILES)) {
-      fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
-      fs.writeFileSync(path.join(work, rel), text);
+test(
+  'subchart schemas are checked as helm checks them (scoped values, globals, aliases, disabled subcharts)',
+  { skip: fs.existsSync(HELM) ? false : `reference helm not found at ${HELM}` },
+  async (t) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-schema-'));
+    try {
+      for (const [rel, text] of Object.entries(FILES)) {
+        fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+        fs.writeFileSync(path.join(work, rel), text);
+      }
+      const chart = loadChartTree(path.join(work, 'app'), new DiskFileSystem());
+      assert.ok(!('error' in chart));
+      for (const c of CASES) {
+        await t.test(c.name, () => {
+          const f = path.join(work, `${CASES.indexOf(c)}.yaml`);
+          fs.writeFileSync(f, c.values);
+          const helm = helmFindings(path.join(work, 'app'), f);
+          assert.equal(
+            helm.length > 0,
+            !/valid values|not checked/.test(c.name),
+            `helm's findings: ${JSON.stringify(helm)}`,
+          );
+          assert.deepStrictEqual(ourFindings(chart as Chart, f), helm);
+        });
+      }
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
     }
-    const chart = loadChartTree(path.join(work, 'app'), new DiskFileSystem());
-    assert.ok(!('error' in chart));
-    for (const c of CASES) {
-      await t.test(c.name, () => {
-        const f = path.join(work, `${CASES.indexOf(c)}.yaml`);
-        fs.writeFileSync(f, c.values);
-        const helm = helmFindings(path.join(work, 'app'), f);
-        assert.equal(helm.length > 0, !/valid values|not checked/.test(c.name), `helm's findings: ${JSON.stringify(helm)}`);
-        assert.deepStrictEqual(ourFindings(chart as Chart, f), helm);
-      });
-    }
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -18,29 +18,65 @@ const fs = new DiskFileSystem();
 const cache = new ParseCache();
 const only = process.env.CONFORMANCE_FILTER;
 
-function check(dir: string, checkedIn: boolean, loadRestrictor: 'RootOnly' | 'None' = 'RootOnly'): void {
-  const ref = kubectlKustomize(dir, loadRestrictor === 'None' ? ['--load-restrictor=LoadRestrictionsNone'] : []);
+function check(
+  dir: string,
+  checkedIn: boolean,
+  loadRestrictor: 'RootOnly' | 'None' = 'RootOnly',
+): void {
+  const ref = kubectlKustomize(
+    dir,
+    loadRestrictor === 'None' ? ['--load-restrictor=LoadRestrictionsNone'] : [],
+  );
   if (checkedIn) {
     // The checked-in expectation the unit tests use (test/unit/kustomize/expected.test.ts) is
     // still what kubectl prints.
     const expected = readExpected(dir);
     const regenerate = 'run node out/test/support/generateKustomizeExpected.js';
     assert.ok(expected, `no checked-in expected output for ${dir}: ${regenerate}`);
-    assert.equal(expected.ok, ref.ok, `kubectl ${ref.ok ? 'builds' : 'fails on'} ${dir}, the checked-in expectation says otherwise: ${regenerate}`);
-    if (expected.ok) assert.equal(expected.text, ref.stdout, `the checked-in output of ${dir} is not what kubectl prints: ${regenerate}`);
+    assert.equal(
+      expected.ok,
+      ref.ok,
+      `kubectl ${ref.ok ? 'builds' : 'fails on'} ${dir}, the checked-in expectation says otherwise: ${regenerate}`,
+    );
+    if (expected.ok)
+      assert.equal(
+        expected.text,
+        ref.stdout,
+        `the checked-in output of ${dir} is not what kubectl prints: ${regenerate}`,
+      );
   }
   const ours = buildKustomization(fs, dir, { cache, loadRestrictor });
   const errors = ours.problems.filter((p) => p.severity === 'error');
   if (!ref.ok) {
-    assert.ok(errors.length > 0, `kubectl fails on ${dir} but we build it.\nkubectl: ${ref.stderr}`);
-    for (const e of errors) assert.ok(!e.message.startsWith('internal error'), `we fail with an internal error: ${e.message}`);
+    assert.ok(
+      errors.length > 0,
+      `kubectl fails on ${dir} but we build it.\nkubectl: ${ref.stderr}`,
+    );
+    for (const e of errors)
+      assert.ok(
+        !e.message.startsWith('internal error'),
+        `we fail with an internal error: ${e.message}`,
+      );
     return;
   }
-  assert.deepEqual(errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
+  assert.deepEqual(
+    errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`),
+    [],
+    `kubectl builds ${dir} but we fail`,
+  );
   const got = ours.objects.map((o) => toJS(o.node));
   assert.deepEqual(got, ref.docs, `output differs from kubectl kustomize for ${dir}`);
   // What we print must read back as the same documents.
-  assert.deepEqual(parseYamlDocs(emitDocuments(ours.objects.map((o) => o.node), { showSecrets: true })), ref.docs, `printed YAML of ${dir} does not read back the same`);
+  assert.deepEqual(
+    parseYamlDocs(
+      emitDocuments(
+        ours.objects.map((o) => o.node),
+        { showSecrets: true },
+      ),
+    ),
+    ref.docs,
+    `printed YAML of ${dir} does not read back the same`,
+  );
 }
 
 function suite(name: string, root: string, available: boolean, checkedIn: boolean): void {

@@ -22,12 +22,34 @@ const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');
 const CLI = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
 
 const CASES = [
-  { dir: 'controlplaneio-fluxcd__d1-apps/components/frontend/production', chart: 'podinfo', release: 'frontend/podinfo', helmName: 'podinfo', ns: 'frontend' },
-  { dir: 'controlplaneio-fluxcd__d1-apps/components/frontend/staging', chart: 'podinfo', release: 'frontend/podinfo', helmName: 'podinfo', ns: 'frontend' },
-  { dir: 'controlplaneio-fluxcd__d1-apps/components/backend/production', chart: 'redis', release: 'backend/redis', helmName: 'redis', ns: 'backend' },
+  {
+    dir: 'controlplaneio-fluxcd__d1-apps/components/frontend/production',
+    chart: 'podinfo',
+    release: 'frontend/podinfo',
+    helmName: 'podinfo',
+    ns: 'frontend',
+  },
+  {
+    dir: 'controlplaneio-fluxcd__d1-apps/components/frontend/staging',
+    chart: 'podinfo',
+    release: 'frontend/podinfo',
+    helmName: 'podinfo',
+    ns: 'frontend',
+  },
+  {
+    dir: 'controlplaneio-fluxcd__d1-apps/components/backend/production',
+    chart: 'redis',
+    release: 'backend/redis',
+    helmName: 'redis',
+    ns: 'backend',
+  },
 ];
 
-const skip = !corpusAvailable() ? 'corpus absent' : !fs.existsSync(HELM) || !fs.existsSync(KUBECTL) ? 'helm/kubectl absent (scripts/install-reference-tools.sh)' : false;
+const skip = !corpusAvailable()
+  ? 'corpus absent'
+  : !fs.existsSync(HELM) || !fs.existsSync(KUBECTL)
+    ? 'helm/kubectl absent (scripts/install-reference-tools.sh)'
+    : false;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -35,7 +57,9 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 function docs(text: string): unknown[] {
-  return parseYaml(text, 'helm').documents.map((d) => JSON.parse(JSON.stringify(toJS(d.root) ?? null))).filter((d) => d !== null);
+  return parseYaml(text, 'helm')
+    .documents.map((d) => JSON.parse(JSON.stringify(toJS(d.root) ?? null)))
+    .filter((d) => d !== null);
 }
 
 for (const c of CASES) {
@@ -46,24 +70,56 @@ for (const c of CASES) {
     // Helm itself adds the chart's defaults (json.Number typed, unlike -f values).
     const values = cli(['values', dir, '--release', c.release, '--json', '--show-secrets']);
     assert.equal(values.status, 0, values.stderr);
-    const v = (JSON.parse(values.stdout) as Record<string, Record<string, unknown>>)[dir][c.release];
+    const v = (JSON.parse(values.stdout) as Record<string, Record<string, unknown>>)[dir][
+      c.release
+    ];
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tplcli-'));
     try {
       const vf = path.join(tmp, 'values.json');
       fs.writeFileSync(vf, JSON.stringify(v));
       const [hrNs, hrName] = c.release.split('/');
       const script = writePostRenderer(tmp, { name: hrName, namespace: hrNs });
-      const helmOut = execFileSync(HELM, ['template', c.helmName, chart, '-n', c.ns, '-f', vf, '--include-crds', '--skip-tests', '--post-renderer', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      const ours = cli(['template', dir, '--chart', chart, '--release', c.release, '--json', '--show-secrets']);
+      const helmOut = execFileSync(
+        HELM,
+        [
+          'template',
+          c.helmName,
+          chart,
+          '-n',
+          c.ns,
+          '-f',
+          vf,
+          '--include-crds',
+          '--skip-tests',
+          '--post-renderer',
+          script,
+        ],
+        { encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
+      const ours = cli([
+        'template',
+        dir,
+        '--chart',
+        chart,
+        '--release',
+        c.release,
+        '--json',
+        '--show-secrets',
+      ]);
       assert.equal(ours.status, 0, ours.stderr);
-      const objs = (JSON.parse(ours.stdout) as Record<string, Record<string, unknown[]>>)[dir][c.release];
+      const objs = (JSON.parse(ours.stdout) as Record<string, Record<string, unknown[]>>)[dir][
+        c.release
+      ];
       const expected = docs(helmOut);
       assert.equal(objs.length, expected.length);
       objs.forEach((o, i) => {
         const e = expected[i] as { kind?: string; data?: unknown };
         // Generated passwords differ on every run, in helm too.
         if (e.kind === 'Secret' || (e as { spec?: { template?: unknown } }).spec?.template) {
-          const strip = (x: unknown) => JSON.parse(JSON.stringify(x), (k, val) => (k === 'data' || k.startsWith('checksum/') ? undefined : val));
+          const strip = (x: unknown) =>
+            JSON.parse(JSON.stringify(x), (k, val) =>
+              k === 'data' || k.startsWith('checksum/') ? undefined : val,
+            );
           assert.deepEqual(strip(o), strip(e), `object ${i}`);
         } else assert.deepEqual(o, e, `object ${i}`);
       });
@@ -71,7 +127,8 @@ for (const c of CASES) {
       const masked = cli(['template', dir, '--chart', chart, '--release', c.release]);
       assert.equal(masked.status, 0, masked.stderr);
       for (const d of docs(masked.stdout) as { kind?: string; data?: Record<string, string> }[]) {
-        if (d.kind === 'Secret' && d.data) for (const val of Object.values(d.data)) assert.ok(isSecretMark(val), String(val));
+        if (d.kind === 'Secret' && d.data)
+          for (const val of Object.values(d.data)) assert.ok(isSecretMark(val), String(val));
       }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -38,7 +38,9 @@ function cases(): Case[] {
     if (/^type:\s*library/m.test(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'))) continue;
     out.push({ chart: c });
     const ci = path.join(dir, 'ci');
-    if (fs.existsSync(ci)) for (const f of fs.readdirSync(ci).sort()) if (/\.ya?ml$/.test(f)) out.push({ chart: c, values: path.join(ci, f) });
+    if (fs.existsSync(ci))
+      for (const f of fs.readdirSync(ci).sort())
+        if (/\.ya?ml$/.test(f)) out.push({ chart: c, values: path.join(ci, f) });
   }
   return out;
 }
@@ -53,9 +55,17 @@ function docs(text: string): unknown[] {
 /** Paths where a and b differ. */
 function diffPaths(a: unknown, b: unknown, p = ''): string[] {
   if (a === b) return [];
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
     const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].flatMap((k) => diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${p}/${k}`));
+    return [...keys].flatMap((k) =>
+      diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${p}/${k}`),
+    );
   }
   return [p || '/'];
 }
@@ -68,36 +78,74 @@ for (const c of cases()) {
   const label = `${c.chart}${c.values ? ' -f ' + path.basename(c.values) : ' (defaults)'}`;
   test(`helm template conformance: ${label}`, () => {
     total++;
-    const args = ['template', NAME, path.join(CHARTS, c.chart), '-n', NS, '--kube-version', KUBE_VERSION, '--skip-tests', '--include-crds'];
+    const args = [
+      'template',
+      NAME,
+      path.join(CHARTS, c.chart),
+      '-n',
+      NS,
+      '--kube-version',
+      KUBE_VERSION,
+      '--skip-tests',
+      '--include-crds',
+    ];
     if (c.values) args.push('-f', c.values);
     let helmOut: string | undefined;
     let helmErr: string | undefined;
     try {
-      helmOut = execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+      helmOut = execFileSync(HELM, args, {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 64 << 20,
+      });
     } catch (e) {
       helmErr = String((e as { stderr?: string }).stderr ?? e);
     }
     const chart = loadChartDir(new DiskFileSystem(), path.join(CHARTS, c.chart));
-    const user = c.values ? readChartValues(fs.readFileSync(c.values, 'utf8'), c.values, 'float').value : newMap();
-    const ours = renderChart(chart, user, { releaseName: NAME, namespace: NS, kubeVersion: KUBE_VERSION, includeCrds: true, includeTests: false });
+    const user = c.values
+      ? readChartValues(fs.readFileSync(c.values, 'utf8'), c.values, 'float').value
+      : newMap();
+    const ours = renderChart(chart, user, {
+      releaseName: NAME,
+      namespace: NS,
+      kubeVersion: KUBE_VERSION,
+      includeCrds: true,
+      includeTests: false,
+    });
     try {
       if (helmErr !== undefined) {
-        assert.ok(ours.errors.length > 0, `helm failed (${helmErr.trim().split('\n')[0]}) but we rendered ${ours.objects.length} objects`);
+        assert.ok(
+          ours.errors.length > 0,
+          `helm failed (${helmErr.trim().split('\n')[0]}) but we rendered ${ours.objects.length} objects`,
+        );
       } else {
         assert.deepEqual(ours.errors, [], 'we failed where helm rendered');
         const expected = docs(helmOut!);
         const actualObjs = ours.objects.filter((o) => o.object !== null);
         const actual = actualObjs.map((o) => JSON.parse(JSON.stringify(o.object)));
         const left: string[] = [];
-        assert.equal(actual.length, expected.length, `document count: ours ${actual.length}, helm ${expected.length}`);
+        assert.equal(
+          actual.length,
+          expected.length,
+          `document count: ours ${actual.length}, helm ${expected.length}`,
+        );
         actual.forEach((a, i) => {
           const e = expected[i];
           const d = diffPaths(a, e);
           if (d.length && actualObjs[i].nonReproducible) {
-            left.push(...d.map((p) => `${actualObjs[i].kind}/${actualObjs[i].name}${p} (${actualObjs[i].nonReproducible!.join(', ')})`));
+            left.push(
+              ...d.map(
+                (p) =>
+                  `${actualObjs[i].kind}/${actualObjs[i].name}${p} (${actualObjs[i].nonReproducible!.join(', ')})`,
+              ),
+            );
             return;
           }
-          assert.deepEqual(a, e, `document ${i} (${actualObjs[i].source} ${actualObjs[i].kind}/${actualObjs[i].name}) differs at ${d.slice(0, 5).join(', ')}`);
+          assert.deepEqual(
+            a,
+            e,
+            `document ${i} (${actualObjs[i].source} ${actualObjs[i].kind}/${actualObjs[i].name}) differs at ${d.slice(0, 5).join(', ')}`,
+          );
         });
         if (left.length) console.log(`  ${label}: not reproducible, left out: ${left.join('; ')}`);
       }
@@ -110,5 +158,7 @@ for (const c of cases()) {
 }
 
 test('helm template conformance: summary', () => {
-  console.log(`helm template conformance: ${passed} of ${total} pass${failures.length ? `; failing: ${failures.join(', ')}` : ''}`);
+  console.log(
+    `helm template conformance: ${passed} of ${total} pass${failures.length ? `; failing: ${failures.join(', ')}` : ''}`,
+  );
 });

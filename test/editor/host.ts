@@ -40,7 +40,15 @@ export function parseArgs(argv: string[]): HostArgs {
     } else if (a.startsWith('--')) {
       const name = a.slice(2);
       // The only space-separated flags we accept; every other "--x" is a boolean we ignore.
-      if (['user-data-dir', 'extensions-dir', 'extensionDevelopmentPath', 'extensionTestsPath'].includes(name) && i + 1 < argv.length) {
+      if (
+        [
+          'user-data-dir',
+          'extensions-dir',
+          'extensionDevelopmentPath',
+          'extensionTestsPath',
+        ].includes(name) &&
+        i + 1 < argv.length
+      ) {
         flags.set(name, argv[++i]);
       }
     } else {
@@ -175,14 +183,18 @@ async function main(): Promise<number> {
     });
     server = cs.process;
     if (verbose) {
-      process.stderr.write(`host: ${CODE_SERVER} on port ${cs.port} in ${Date.now() - started} ms\n`);
+      process.stderr.write(
+        `host: ${CODE_SERVER} on port ${cs.port} in ${Date.now() - started} ms\n`,
+      );
     }
     browser = await launchChromium();
     const page = await browser.newPage();
     const exitCode = new Promise<number>((resolve) => {
       // The workbench's log: test output (marked by suite/index.ts) always, the rest if verbose.
       void page.exposeFunction('codeAutomationLog', (level: string, messages: unknown) => {
-        const text = Array.isArray(messages) ? format(...(messages as unknown[])) : String(messages);
+        const text = Array.isArray(messages)
+          ? format(...(messages as unknown[]))
+          : String(messages);
         const at = text.indexOf(LOG_MARK);
         if (at >= 0) {
           process.stdout.write(`${text.slice(0, at)}${text.slice(at + LOG_MARK.length)}\n`);
@@ -211,7 +223,9 @@ async function main(): Promise<number> {
     });
     return await Promise.race([exitCode, timeout]);
   } catch (err) {
-    process.stderr.write(`host: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `host: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   } finally {
     if (timer) {

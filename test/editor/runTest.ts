@@ -39,10 +39,22 @@ export const PROMOTED_CHANGE = {
 };
 
 function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.name=Flux Overlays Tests', '-c', 'user.email=tests@flux-overlays.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'git',
+    [
+      '-c',
+      'user.name=Flux Overlays Tests',
+      '-c',
+      'user.email=tests@flux-overlays.invalid',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) {
     throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
   }
@@ -62,7 +74,9 @@ export function makeGitRepository(dir: string): void {
   const file = path.join(dir, PROMOTED_CHANGE.file);
   const text = fs.readFileSync(file, 'utf8');
   if (!text.includes(PROMOTED_CHANGE.before)) {
-    throw new Error(`${PROMOTED_CHANGE.file} no longer contains ${JSON.stringify(PROMOTED_CHANGE.before)}`);
+    throw new Error(
+      `${PROMOTED_CHANGE.file} no longer contains ${JSON.stringify(PROMOTED_CHANGE.before)}`,
+    );
   }
   fs.writeFileSync(file, text.replace(PROMOTED_CHANGE.before, PROMOTED_CHANGE.after));
   git(dir, 'commit', '-q', '-am', 'podinfo: 4 replicas in production');
@@ -83,7 +97,13 @@ function useCodeServer(): boolean {
  * Runs one workbench session on `workspace` (a folder or a .code-workspace file) with the tests
  * of `suiteIndex`; throws when a test fails.
  */
-async function runSuite(tmp: string, name: string, workspace: string, suiteIndex: string, env: Record<string, string>): Promise<void> {
+async function runSuite(
+  tmp: string,
+  name: string,
+  workspace: string,
+  suiteIndex: string,
+  env: Record<string, string>,
+): Promise<void> {
   const host = path.join(__dirname, 'host.js');
   fs.chmodSync(host, 0o755); // tsc does not keep the executable bit
   await runTests({
@@ -113,7 +133,9 @@ async function main(): Promise<number> {
     if (which.includes('example')) {
       const workspace = makeWorkspace(tmp);
       makeGitRepository(workspace);
-      await runSuite(tmp, 'example', workspace, path.join(__dirname, 'suite', 'index'), { FLUX_OVERLAYS_TEST_WORKSPACE: workspace });
+      await runSuite(tmp, 'example', workspace, path.join(__dirname, 'suite', 'index'), {
+        FLUX_OVERLAYS_TEST_WORKSPACE: workspace,
+      });
     }
     if (which.includes('real')) {
       const missing = layoutsMissing();
@@ -124,18 +146,33 @@ async function main(): Promise<number> {
         fs.mkdirSync(real);
         const keos = makeKeosMultiRoot(real);
         const appPerFolder = makeAppPerFolder(path.join(real, 'flux2-apps'));
-        const file = JSON.parse(fs.readFileSync(keos.workspaceFile, 'utf8')) as { folders: { path: string }[] };
+        const file = JSON.parse(fs.readFileSync(keos.workspaceFile, 'utf8')) as {
+          folders: { path: string }[];
+        };
         file.folders.push({ path: 'flux2-apps' });
         fs.writeFileSync(keos.workspaceFile, JSON.stringify(file, null, 2));
-        await runSuite(tmp, 'real', keos.workspaceFile, path.join(__dirname, 'suite', 'real', 'index'), {
-          FLUX_OVERLAYS_TEST_LAYOUTS: JSON.stringify({ apps: keos.apps, services: keos.services, fleet: keos.fleet, appPerFolder }),
-        });
+        await runSuite(
+          tmp,
+          'real',
+          keos.workspaceFile,
+          path.join(__dirname, 'suite', 'real', 'index'),
+          {
+            FLUX_OVERLAYS_TEST_LAYOUTS: JSON.stringify({
+              apps: keos.apps,
+              services: keos.services,
+              fleet: keos.fleet,
+              appPerFolder,
+            }),
+          },
+        );
       }
     }
     console.log(`editor suite passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (err) {
-    console.error(`editor suite failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${String(err)}`);
+    console.error(
+      `editor suite failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${String(err)}`,
+    );
     return 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

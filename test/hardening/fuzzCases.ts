@@ -20,32 +20,154 @@ export interface MutationCase {
 }
 
 /** YAML-significant fragments: what half-typed or broken lines are made of. */
-const SNIPPETS = [':', ': ', ' ', '\n', '- ', '  ', '|', '|-', '>', '"', "'", '{', '}', '[', ']', '${', '${VAR}', '#', '&', '*', '&a ', '*a', '<<: *a', '---\n', '...\n', '\t', 'key: value', '- name: x\n', '!!str ', '!!binary ', '!', '%YAML 1.1\n', '? ', ',', '@', '`', '\r\n', '\r', 'null', '~', 'true', 'yes', '0x1F', '0o17', '.inf', '-.nan'];
+const SNIPPETS = [
+  ':',
+  ': ',
+  ' ',
+  '\n',
+  '- ',
+  '  ',
+  '|',
+  '|-',
+  '>',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '${',
+  '${VAR}',
+  '#',
+  '&',
+  '*',
+  '&a ',
+  '*a',
+  '<<: *a',
+  '---\n',
+  '...\n',
+  '\t',
+  'key: value',
+  '- name: x\n',
+  '!!str ',
+  '!!binary ',
+  '!',
+  '%YAML 1.1\n',
+  '? ',
+  ',',
+  '@',
+  '`',
+  '\r\n',
+  '\r',
+  'null',
+  '~',
+  'true',
+  'yes',
+  '0x1F',
+  '0o17',
+  '.inf',
+  '-.nan',
+];
 /** Numbers at and past every limit. */
-const NUMBERS = ['1e400', '-1e400', '99999999999999999999999999999', '0x' + 'f'.repeat(40), '9'.repeat(400), '1.7976931348623157e309', '-0', '0b' + '1'.repeat(80), '4294967296', '9007199254740993', '1_000_000', '+.inf', '.NaN', '0777777777777777777777'];
+const NUMBERS = [
+  '1e400',
+  '-1e400',
+  '99999999999999999999999999999',
+  '0x' + 'f'.repeat(40),
+  '9'.repeat(400),
+  '1.7976931348623157e309',
+  '-0',
+  '0b' + '1'.repeat(80),
+  '4294967296',
+  '9007199254740993',
+  '1_000_000',
+  '+.inf',
+  '.NaN',
+  '0777777777777777777777',
+];
 /** Characters that are not ASCII, some not valid on their own. */
-const UNICODE = ['\u00e9', '\u4e2d\u6587', '\u{1F680}', '\u202e', '\u200b', '\ufeff', '\u0000', '\u0085', '\u2028', '\u2029', '\ud800', '\udfff', '\u0301', '\uffff'];
+const UNICODE = [
+  '\u00e9',
+  '\u4e2d\u6587',
+  '\u{1F680}',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\udfff',
+  '\u0301',
+  '\uffff',
+];
 
 // a fraction in [0, 1): fc.double favours tiny values, which would put every edit at the start
 const frac = fc.integer({ min: 0, max: 9999 }).map((x) => x / 10000);
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('insert' as const), at: frac, text: fc.oneof(fc.constantFrom(...SNIPPETS), fc.constantFrom(...UNICODE), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('delete' as const), at: frac, length: fc.integer({ min: 1, max: 12 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: frac,
+      text: fc.oneof(
+        fc.constantFrom(...SNIPPETS),
+        fc.constantFrom(...UNICODE),
+        fc.string({ maxLength: 6 }),
+        fc.string({ unit: 'binary', maxLength: 4 }),
+      ),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('delete' as const),
+      at: frac,
+      length: fc.integer({ min: 1, max: 12 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('duplicateLine' as const), line: frac }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('indent' as const), line: frac, by: fc.integer({ min: -4, max: 5 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('indent' as const),
+      line: frac,
+      by: fc.integer({ min: -4, max: 5 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('tab' as const), line: frac }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('anchor' as const), line: frac, alias: frac, name: fc.constantFrom('a', 'x1', 'base') }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('number' as const), line: frac, text: fc.constantFrom(...NUMBERS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('anchor' as const),
+      line: frac,
+      alias: frac,
+      name: fc.constantFrom('a', 'x1', 'base'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('number' as const),
+      line: frac,
+      text: fc.constantFrom(...NUMBERS),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: frac }) },
 ) as fc.Arbitrary<Edit>;
 
 /** Positions are fractions of the text (or of its lines), so one case fits any file. */
 export function mutationArb(files: number): fc.Arbitrary<MutationCase> {
-  return fc.record({ file: fc.integer({ min: 0, max: files - 1 }), edits: fc.array(editArb, { minLength: 1, maxLength: 4 }) }) as fc.Arbitrary<MutationCase>;
+  return fc.record({
+    file: fc.integer({ min: 0, max: files - 1 }),
+    edits: fc.array(editArb, { minLength: 1, maxLength: 4 }),
+  }) as fc.Arbitrary<MutationCase>;
 }
 
-const lineIndex = (lines: string[], f: number) => Math.min(lines.length - 1, Math.floor(f * lines.length));
+const lineIndex = (lines: string[], f: number) =>
+  Math.min(lines.length - 1, Math.floor(f * lines.length));
 
 export function applyEdit(text: string, e: Edit): string {
   const lines = text.split('\n');
@@ -65,7 +187,10 @@ export function applyEdit(text: string, e: Edit): string {
     }
     case 'indent': {
       const i = lineIndex(lines, e.line);
-      lines[i] = e.by >= 0 ? ' '.repeat(e.by) + lines[i] : lines[i].replace(new RegExp(`^ {0,${-e.by}}`), '');
+      lines[i] =
+        e.by >= 0
+          ? ' '.repeat(e.by) + lines[i]
+          : lines[i].replace(new RegExp(`^ {0,${-e.by}}`), '');
       return lines.join('\n');
     }
     case 'tab': {
@@ -84,7 +209,9 @@ export function applyEdit(text: string, e: Edit): string {
     }
     case 'number': {
       const i = lineIndex(lines, e.line);
-      lines[i] = /:\s*\S/.test(lines[i]) ? lines[i].replace(/:\s*\S.*$/, `: ${e.text}`) : lines[i] + `: ${e.text}`;
+      lines[i] = /:\s*\S/.test(lines[i])
+        ? lines[i].replace(/:\s*\S.*$/, `: ${e.text}`)
+        : lines[i] + `: ${e.text}`;
       return lines.join('\n');
     }
   }

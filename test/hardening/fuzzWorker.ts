@@ -42,7 +42,9 @@ function repoOf(file: string): Repo {
   return r;
 }
 
-const isInternal = (m: string, code?: string) => code === 'internal' || /internal error|TypeError|RangeError|ReferenceError|Maximum call stack/i.test(m);
+const isInternal = (m: string, code?: string) =>
+  code === 'internal' ||
+  /internal error|TypeError|RangeError|ReferenceError|Maximum call stack/i.test(m);
 
 /** Folders to build for a mutated file: the folders whose last build read it, and its own. */
 function dirsFor(r: Repo, file: string): string[] {
@@ -61,7 +63,10 @@ function runCase(req: WorkerRequest): WorkerReply {
     try {
       fn();
     } catch (e) {
-      findings.push({ kind: 'crash', what: `${what}: uncaught ${(e as Error)?.stack?.split('\n').slice(0, 4).join(' | ') ?? e}` });
+      findings.push({
+        kind: 'crash',
+        what: `${what}: uncaught ${(e as Error)?.stack?.split('\n').slice(0, 4).join(' | ') ?? e}`,
+      });
     }
   };
   const dirs = dirsFor(r, req.file);
@@ -72,24 +77,37 @@ function runCase(req: WorkerRequest): WorkerReply {
       guard(`build ${dir}`, () => {
         const b = buildKustomization(r.mem, dir, { cache: r.index.cache });
         for (const p of b.problems) {
-          if (isInternal(p.message, p.code)) findings.push({ kind: 'crash', what: `build ${dir}: ${p.message}` });
-          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line)) findings.push({ kind: 'no-location', what: `build ${dir}: ${p.message}` });
+          if (isInternal(p.message, p.code))
+            findings.push({ kind: 'crash', what: `build ${dir}: ${p.message}` });
+          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line))
+            findings.push({ kind: 'no-location', what: `build ${dir}: ${p.message}` });
         }
       });
       guard(`values ${dir}`, () => {
         const v = runOverlay(r.mem, dir, { cache: r.index.cache });
         for (const p of v.problems) {
-          if (isInternal(p.message, p.code)) findings.push({ kind: 'crash', what: `values ${dir}: ${p.message}` });
-          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line)) findings.push({ kind: 'no-location', what: `values ${dir}: ${p.message}` });
+          if (isInternal(p.message, p.code))
+            findings.push({ kind: 'crash', what: `values ${dir}: ${p.message}` });
+          else if (p.severity === 'error' && (!p.span?.file || !p.span?.line))
+            findings.push({ kind: 'no-location', what: `values ${dir}: ${p.message}` });
         }
       });
     }
-    const toCheck = new Set([req.file, ...dirs.flatMap((d) => KUSTOMIZATION_FILE_NAMES.map((n) => path.posix.join(d, n)).filter((f) => r.index.yamlFiles.has(f)))]);
+    const toCheck = new Set([
+      req.file,
+      ...dirs.flatMap((d) =>
+        KUSTOMIZATION_FILE_NAMES.map((n) => path.posix.join(d, n)).filter((f) =>
+          r.index.yamlFiles.has(f),
+        ),
+      ),
+    ]);
     for (const f of toCheck) {
       guard(`check ${f}`, () => {
         for (const d of computeDiagnostics(r.index, f, { validation: true })) {
-          if (isInternal(d.message, d.code)) findings.push({ kind: 'crash', what: `check ${f}: ${d.message}` });
-          else if (d.severity === 'error' && !(d.span.line >= 1)) findings.push({ kind: 'no-location', what: `check ${f}: ${d.message}` });
+          if (isInternal(d.message, d.code))
+            findings.push({ kind: 'crash', what: `check ${f}: ${d.message}` });
+          else if (d.severity === 'error' && !(d.span.line >= 1))
+            findings.push({ kind: 'no-location', what: `check ${f}: ${d.message}` });
         }
       });
     }

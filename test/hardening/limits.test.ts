@@ -12,7 +12,6 @@ import { BIN, peakRss, writeRssPreload } from './support';
 
 const HANG_TIMEOUT_MS = 90_000; // generous: this machine is shared (a 10,000-object build takes ~6 s of CPU)
 
-
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-limits-'));
 const preload = writeRssPreload(tmp);
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -37,7 +36,13 @@ function cli(label: string, cwd: string, ...args: string[]): Run {
   const t0 = process.hrtime.bigint();
   let r;
   try {
-    r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { cwd, stdio: ['ignore', out, err], timeout: HANG_TIMEOUT_MS, killSignal: 'SIGKILL', env: { ...process.env, FO_PEAK_RSS_FILE: rssFile } });
+    r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], {
+      cwd,
+      stdio: ['ignore', out, err],
+      timeout: HANG_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, FO_PEAK_RSS_FILE: rssFile },
+    });
   } finally {
     fs.closeSync(out);
     fs.closeSync(err);
@@ -51,10 +56,19 @@ function cli(label: string, cwd: string, ...args: string[]): Run {
   fs.closeSync(fd);
   const stderr = fs.readFileSync(errFile, 'utf8');
   const hung = r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
-  console.log(`# ${label}: flux-overlays ${args[0]} exit ${hung ? 'HANG (killed)' : r.status}, ${ms} ms, peak RSS ${rss}, stdout ${stdoutBytes} bytes`);
-  assert.ok(!hung, `${label}: flux-overlays ${args.join(' ')} did not finish within ${HANG_TIMEOUT_MS / 1000} s (killed)`);
+  console.log(
+    `# ${label}: flux-overlays ${args[0]} exit ${hung ? 'HANG (killed)' : r.status}, ${ms} ms, peak RSS ${rss}, stdout ${stdoutBytes} bytes`,
+  );
+  assert.ok(
+    !hung,
+    `${label}: flux-overlays ${args.join(' ')} did not finish within ${HANG_TIMEOUT_MS / 1000} s (killed)`,
+  );
   assert.ok(!r.error, `${label}: ${r.error?.message}`);
-  assert.doesNotMatch(stderr, /internal error|Maximum call stack|\n\s+at .*\.js:\d+/, `${label}: ${stderr.slice(0, 2000)}`);
+  assert.doesNotMatch(
+    stderr,
+    /internal error|Maximum call stack|\n\s+at .*\.js:\d+/,
+    `${label}: ${stderr.slice(0, 2000)}`,
+  );
   return { status: r.status, stdout: head.toString('utf8'), stderr, stdoutBytes };
 }
 
@@ -69,7 +83,12 @@ function write(dir: string, files: Record<string, string>): string {
 /** Billion laughs: each level a list of nine aliases of the level before (9^levels strings). */
 function laughs(levels: number, indent: string): string {
   const lines = [`${indent}a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
-  for (let i = 1; i <= levels; i++) lines.push(`${indent}a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `${indent}a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -95,9 +114,16 @@ spec:
 
 describe('alias bombs are refused on the line of the alias, everywhere', () => {
   it('in a ConfigMap resource: build, values and check', () => {
-    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n' + laughs(9, '  ');
-    const dir = write(path.join(tmp, 'bomb-cm'), { 'app/base/kustomization.yaml': 'resources:\n- cm.yaml\n', 'app/base/cm.yaml': cm, 'app/production/kustomization.yaml': 'resources:\n- ../base\n' });
-    const where = new RegExp(`app/base/cm\\.yaml:${bombLine(cm)}:\\d+: .*document contains excessive aliasing`);
+    const cm =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n' + laughs(9, '  ');
+    const dir = write(path.join(tmp, 'bomb-cm'), {
+      'app/base/kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'app/base/cm.yaml': cm,
+      'app/production/kustomization.yaml': 'resources:\n- ../base\n',
+    });
+    const where = new RegExp(
+      `app/base/cm\\.yaml:${bombLine(cm)}:\\d+: .*document contains excessive aliasing`,
+    );
     for (const cmd of ['build', 'values']) {
       const r = cli(`alias bomb in a ConfigMap (${cmd})`, dir, cmd, 'app/production');
       assert.equal(r.status, 1, r.stderr);
@@ -110,19 +136,30 @@ describe('alias bombs are refused on the line of the alias, everywhere', () => {
 
   it('in kustomization.yaml (kubectl: "yaml: document contains excessive aliasing")', () => {
     const k = 'resources:\n- cm.yaml\nx:\n' + laughs(9, '  ');
-    const dir = write(path.join(tmp, 'bomb-kust'), { 'kustomization.yaml': k, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
+    const dir = write(path.join(tmp, 'bomb-kust'), {
+      'kustomization.yaml': k,
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
     const r = cli('alias bomb in kustomization.yaml (build)', dir, 'build', '.');
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`kustomization\\.yaml:${bombLine(k)}:\\d+: .*excessive aliasing`));
+    assert.match(
+      r.stderr,
+      new RegExp(`kustomization\\.yaml:${bombLine(k)}:\\d+: .*excessive aliasing`),
+    );
   });
 
   it('in HelmRelease spec.values and in a valuesFrom ConfigMap values.yaml', () => {
     const inline = RELEASE_HEAD + '  values:\n' + laughs(9, '    ');
-    const d1 = write(path.join(tmp, 'bomb-values'), { 'kustomization.yaml': 'resources:\n- hr.yaml\n', 'hr.yaml': inline });
+    const d1 = write(path.join(tmp, 'bomb-values'), {
+      'kustomization.yaml': 'resources:\n- hr.yaml\n',
+      'hr.yaml': inline,
+    });
     const r1 = cli('alias bomb in spec.values (values)', d1, 'values', '.');
     assert.equal(r1.status, 1);
     assert.match(r1.stderr, new RegExp(`hr\\.yaml:${bombLine(inline)}:\\d+: .*excessive aliasing`));
-    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-values\n  namespace: apps\ndata:\n  values.yaml: |\n' + laughs(9, '    ');
+    const cm =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-values\n  namespace: apps\ndata:\n  values.yaml: |\n' +
+      laughs(9, '    ');
     const d2 = write(path.join(tmp, 'bomb-values-from'), {
       'kustomization.yaml': 'resources:\n- hr.yaml\n- cm.yaml\n',
       'hr.yaml': RELEASE_HEAD + '  valuesFrom:\n  - kind: ConfigMap\n    name: app-values\n',
@@ -130,14 +167,25 @@ describe('alias bombs are refused on the line of the alias, everywhere', () => {
     });
     const r2 = cli('alias bomb in a valuesFrom ConfigMap (values)', d2, 'values', '.');
     assert.equal(r2.status, 1);
-    assert.match(r2.stderr, new RegExp(`cm\\.yaml:${bombLine(cm)}:\\d+: .*valuesFrom\\[0\\] ConfigMap/app-values .*excessive aliasing`));
+    assert.match(
+      r2.stderr,
+      new RegExp(
+        `cm\\.yaml:${bombLine(cm)}:\\d+: .*valuesFrom\\[0\\] ConfigMap/app-values .*excessive aliasing`,
+      ),
+    );
   });
 });
 
 describe('sizes and depths', () => {
   it('10,000-deep nesting (flow and block) is one clear error with file and line', () => {
-    for (const [name, value] of [['flow', '  a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'], ['block', '  a:\n    ' + '- '.repeat(10_000) + 'x\n']]) {
-      const dir = write(path.join(tmp, `deep-${name}`), { 'kustomization.yaml': 'resources:\n- cm.yaml\n', 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n' + value });
+    for (const [name, value] of [
+      ['flow', '  a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'],
+      ['block', '  a:\n    ' + '- '.repeat(10_000) + 'x\n'],
+    ]) {
+      const dir = write(path.join(tmp, `deep-${name}`), {
+        'kustomization.yaml': 'resources:\n- cm.yaml\n',
+        'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n' + value,
+      });
       const r = cli(`10,000-deep ${name} nesting (build)`, dir, 'build', '.');
       assert.equal(r.status, 1);
       assert.match(r.stderr, /cm\.yaml:\d+:\d+: YAML: nesting too deep/);
@@ -146,32 +194,56 @@ describe('sizes and depths', () => {
 
   it('a 10,000-object build prints every object, renamed and labelled', () => {
     const docs: string[] = [];
-    for (let i = 0; i < 10_000; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ns-${i % 7}\ndata:\n  key: value-${i}\n  other: "${'x'.repeat(700)}"\n`);
-    const dir = write(path.join(tmp, 'objects-10k'), { 'kustomization.yaml': 'resources:\n- objects.yaml\nnamePrefix: p-\ncommonLabels:\n  team: x\n', 'objects.yaml': docs.join('---\n') });
+    for (let i = 0; i < 10_000; i++)
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ns-${i % 7}\ndata:\n  key: value-${i}\n  other: "${'x'.repeat(700)}"\n`,
+      );
+    const dir = write(path.join(tmp, 'objects-10k'), {
+      'kustomization.yaml':
+        'resources:\n- objects.yaml\nnamePrefix: p-\ncommonLabels:\n  team: x\n',
+      'objects.yaml': docs.join('---\n'),
+    });
     const r = cli('10,000 objects, 8 MB (build)', dir, 'build', '.');
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(r.stdout.startsWith('apiVersion: v1\ndata:\n  key: value-0\n'), r.stdout.slice(0, 200));
+    assert.ok(
+      r.stdout.startsWith('apiVersion: v1\ndata:\n  key: value-0\n'),
+      r.stdout.slice(0, 200),
+    );
     assert.match(r.stdout, /name: p-cm-0\n  namespace: ns-0\n/);
-    const count = (fs.readFileSync(path.join(tmp, `out-${caseNo}`), 'utf8').match(/^kind: ConfigMap$/gm) ?? []).length;
+    const count = (
+      fs.readFileSync(path.join(tmp, `out-${caseNo}`), 'utf8').match(/^kind: ConfigMap$/gm) ?? []
+    ).length;
     assert.equal(count, 10_000);
   });
 
   it('a 50 MB file (5,000 ConfigMaps of 10 KB) builds, and its output is complete', () => {
-    const block = Array.from({ length: 160 }, (_, j) => `    line ${j} ${'y'.repeat(56)}`).join('\n');
+    const block = Array.from({ length: 160 }, (_, j) => `    line ${j} ${'y'.repeat(56)}`).join(
+      '\n',
+    );
     const docs: string[] = [];
-    for (let i = 0; i < 5_000; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-${i}\ndata:\n  blob: |\n${block}\n`);
+    for (let i = 0; i < 5_000; i++)
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-${i}\ndata:\n  blob: |\n${block}\n`,
+      );
     const text = docs.join('---\n');
     assert.ok(text.length > 50_000_000, `${text.length} bytes`);
-    const dir = write(path.join(tmp, 'file-50mb'), { 'kustomization.yaml': 'resources:\n- big.yaml\n', 'big.yaml': text });
+    const dir = write(path.join(tmp, 'file-50mb'), {
+      'kustomization.yaml': 'resources:\n- big.yaml\n',
+      'big.yaml': text,
+    });
     const r = cli('50 MB file (build)', dir, 'build', '.');
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdoutBytes > 50_000_000, `${r.stdoutBytes} bytes printed`);
-    assert.ok(r.stdout.startsWith('apiVersion: v1\ndata:\n  blob: |\n    line 0 '), r.stdout.slice(0, 200));
+    assert.ok(
+      r.stdout.startsWith('apiVersion: v1\ndata:\n  blob: |\n    line 0 '),
+      r.stdout.slice(0, 200),
+    );
   });
 });
 
 describe('cycles', () => {
-  const component = (next: string) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ${next}\n`;
+  const component = (next: string) =>
+    `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ${next}\n`;
   it('component cycles fail build and check with the cycle named', () => {
     const dir = write(path.join(tmp, 'cycle-components'), {
       'app/base/kustomization.yaml': 'resources:\n- cm.yaml\n',
@@ -182,7 +254,10 @@ describe('cycles', () => {
     });
     const b = cli('component cycle (build)', dir, 'build', 'app/production');
     assert.equal(b.status, 1);
-    assert.match(b.stderr, /app\/comp-b\/kustomization\.yaml:4:3: cycle detected: .*comp-a -> .*comp-b -> .*comp-a/);
+    assert.match(
+      b.stderr,
+      /app\/comp-b\/kustomization\.yaml:4:3: cycle detected: .*comp-a -> .*comp-b -> .*comp-a/,
+    );
     for (const target of ['app', 'app/production']) {
       const c = cli(`component cycle (check ${target})`, dir, 'check', target);
       assert.equal(c.status, 1, c.stdout + c.stderr);

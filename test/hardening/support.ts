@@ -17,5 +17,7 @@ export function writeRssPreload(dir: string): string {
 
 /** The peak RSS the preload wrote to `rssFile`, as text ("unknown (killed)" when it wrote none). */
 export function peakRss(rssFile: string): string {
-  return fs.existsSync(rssFile) ? `${(Number(fs.readFileSync(rssFile, 'utf8')) / 1024).toFixed(0)} MB` : 'unknown (killed)';
+  return fs.existsSync(rssFile)
+    ? `${(Number(fs.readFileSync(rssFile, 'utf8')) / 1024).toFixed(0)} MB`
+    : 'unknown (killed)';
 }

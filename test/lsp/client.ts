@@ -42,7 +42,11 @@ export class TestClient {
   }
 
   static ours(projectRoot: string): TestClient {
-    return new TestClient(process.execPath, [path.join(projectRoot, 'out/server/src/server.js'), '--stdio'], projectRoot);
+    return new TestClient(
+      process.execPath,
+      [path.join(projectRoot, 'out/server/src/server.js'), '--stdio'],
+      projectRoot,
+    );
   }
 
   private onData(d: Buffer): void {
@@ -71,7 +75,10 @@ export class TestClient {
     if (m.id !== undefined && m.method) {
       // a request from the server
       let result: unknown = null;
-      if (m.method === 'workspace/configuration') result = ((m.params as { items: ConfigurationItem[] }).items ?? []).map((item) => (this.settingsFor ? this.settingsFor(item) : this.settings));
+      if (m.method === 'workspace/configuration')
+        result = ((m.params as { items: ConfigurationItem[] }).items ?? []).map((item) =>
+          this.settingsFor ? this.settingsFor(item) : this.settings,
+        );
       this.write({ jsonrpc: '2.0', id: m.id, result });
       return;
     }
@@ -91,7 +98,8 @@ export class TestClient {
       const t = setTimeout(() => reject(new Error(`${method} timed out`)), timeoutMs);
       this.waiting.set(id, (m) => {
         clearTimeout(t);
-        if (m.error) reject(Object.assign(new Error(`${method}: ${m.error.message}`), { code: m.error.code }));
+        if (m.error)
+          reject(Object.assign(new Error(`${method}: ${m.error.message}`), { code: m.error.code }));
         else resolve(m.result as T);
       });
       this.write({ jsonrpc: '2.0', id, method, params });
@@ -125,19 +133,34 @@ export class TestClient {
    * diagnostics in between, while the edit is still debounced).
    */
   diagnosticsFor(uri: string, since = 0, timeoutMs = 20000, version?: number): Promise<Message> {
-    return this.waitFor((m) => {
-      const p = m.params as { uri: string; version?: number };
-      return m.method === 'textDocument/publishDiagnostics' && p.uri === uri && (version === undefined || p.version === version);
-    }, timeoutMs, since);
+    return this.waitFor(
+      (m) => {
+        const p = m.params as { uri: string; version?: number };
+        return (
+          m.method === 'textDocument/publishDiagnostics' &&
+          p.uri === uri &&
+          (version === undefined || p.version === version)
+        );
+      },
+      timeoutMs,
+      since,
+    );
   }
 
-  async initialize(rootDir: string, settings: unknown = {}, initializationOptions: { trusted: boolean } = { trusted: true }): Promise<unknown> {
+  async initialize(
+    rootDir: string,
+    settings: unknown = {},
+    initializationOptions: { trusted: boolean } = { trusted: true },
+  ): Promise<unknown> {
     this.settings = settings;
     const r = await this.request('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(rootDir).toString(),
       workspaceFolders: [{ uri: pathToFileURL(rootDir).toString(), name: path.basename(rootDir) }],
-      capabilities: { workspace: { configuration: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: { completion: { completionItem: { snippetSupport: true } } },
+      },
       initializationOptions,
     });
     this.notify('initialized', {});
@@ -145,11 +168,16 @@ export class TestClient {
   }
 
   open(uri: string, text: string, version = 1): void {
-    this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    this.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version, text },
+    });
   }
 
   change(uri: string, text: string, version: number): void {
-    this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    this.notify('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   async shutdown(): Promise<void> {

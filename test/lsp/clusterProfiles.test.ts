@@ -14,9 +14,14 @@ describe('fluxOverlays/listClusterProfiles', () => {
     const c = TestClient.ours(ROOT);
     try {
       await c.initialize(EXAMPLE);
-      const r = await c.request<{ profiles: { uri: string; name: string; variables: number; detail?: string }[] }>('fluxOverlays/listClusterProfiles', {});
+      const r = await c.request<{
+        profiles: { uri: string; name: string; variables: number; detail?: string }[];
+      }>('fluxOverlays/listClusterProfiles', {});
       const rel = r.profiles.map((p) => path.relative(EXAMPLE, new URL(p.uri).pathname)).sort();
-      assert.deepEqual(rel, ['clusters/production/flux-runtime-info.yaml', 'clusters/staging/flux-runtime-info.yaml']);
+      assert.deepEqual(rel, [
+        'clusters/production/flux-runtime-info.yaml',
+        'clusters/staging/flux-runtime-info.yaml',
+      ]);
       for (const p of r.profiles) {
         assert.equal(p.name, 'flux-runtime-info');
         assert.ok(p.variables >= 5, `${p.uri} has ${p.variables} variables`);

@@ -19,13 +19,22 @@ describe('every corpus YAML file', { skip: !present && 'corpus absent' }, () => 
     index.scan();
     assert.ok(index.yamlFiles.size > 400);
     const bad: string[] = [];
-    for (const f of index.yamlFiles) for (const d of computeDiagnostics(index, f, { validation: true })) if ((d.severity === 'error' || d.severity === 'warning') && d.code !== 'deprecated-api-version') bad.push(`${f}:${d.span.line}: ${d.message}`);
+    for (const f of index.yamlFiles)
+      for (const d of computeDiagnostics(index, f, { validation: true }))
+        if (
+          (d.severity === 'error' || d.severity === 'warning') &&
+          d.code !== 'deprecated-api-version'
+        )
+          bad.push(`${f}:${d.span.line}: ${d.message}`);
     assert.deepEqual(bad, []);
   });
 });
 
 function check(args: string[], cwd = ROOT) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'bin/flux-overlays.js'), 'check', ...args], { cwd, encoding: 'utf8' });
+  return spawnSync(process.execPath, [path.join(ROOT, 'bin/flux-overlays.js'), 'check', ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
 }
 
 describe('flux-overlays check', () => {
@@ -34,14 +43,22 @@ describe('flux-overlays check', () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /files checked: 0 error/);
   });
-  it('exits 0 on the corpus, printing only deprecations', { skip: !present && 'corpus absent' }, () => {
-    const r = check([CORPUS]);
-    assert.equal(r.status, 0, r.stdout);
-    for (const l of r.stdout.trim().split('\n').filter(Boolean)) assert.match(l, /^.+:\d+:\d+: warning: .* \[deprecated-api-version\]$/);
-  });
+  it(
+    'exits 0 on the corpus, printing only deprecations',
+    { skip: !present && 'corpus absent' },
+    () => {
+      const r = check([CORPUS]);
+      assert.equal(r.status, 0, r.stdout);
+      for (const l of r.stdout.trim().split('\n').filter(Boolean))
+        assert.match(l, /^.+:\d+:\d+: warning: .* \[deprecated-api-version\]$/);
+    },
+  );
   it('exits 1 on errors, with file:line:col: severity: message [code], and --format json', () => {
     const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'flux-check-'));
-    fs.writeFileSync(path.join(tmp, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n');
+    fs.writeFileSync(
+      path.join(tmp, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n',
+    );
     const r = check([tmp], tmp);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /^kustomization\.yaml:4:5: error: .*missing\.yaml.* \[missing-file\]$/m);

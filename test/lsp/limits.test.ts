@@ -54,17 +54,40 @@ describe('request validation and limits', () => {
 
   it('clamps positions past the end of a line or of the document', async () => {
     // `  interval: 10m` is line 6; character 500 is past its end: hovered as at its end.
-    const atEnd = await c.request('textDocument/hover', { textDocument: { uri: release }, position: { line: 6, character: 15 } });
-    const past = await c.request('textDocument/hover', { textDocument: { uri: release }, position: { line: 6, character: 500 } });
+    const atEnd = await c.request('textDocument/hover', {
+      textDocument: { uri: release },
+      position: { line: 6, character: 15 },
+    });
+    const past = await c.request('textDocument/hover', {
+      textDocument: { uri: release },
+      position: { line: 6, character: 500 },
+    });
     assert.ok(atEnd, 'no hover at the end of the interval line');
     assert.deepEqual(past, atEnd);
     const last = RELEASE.split('\n').length - 1;
-    for (const method of ['textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references']) {
-      const far = await c.request(method, { textDocument: { uri: release }, position: { line: 1_000_000, character: 1_000_000 }, context: { includeDeclaration: true } });
-      const end = await c.request(method, { textDocument: { uri: release }, position: { line: last, character: 0 }, context: { includeDeclaration: true } });
+    for (const method of [
+      'textDocument/hover',
+      'textDocument/completion',
+      'textDocument/definition',
+      'textDocument/references',
+    ]) {
+      const far = await c.request(method, {
+        textDocument: { uri: release },
+        position: { line: 1_000_000, character: 1_000_000 },
+        context: { includeDeclaration: true },
+      });
+      const end = await c.request(method, {
+        textDocument: { uri: release },
+        position: { line: last, character: 0 },
+        context: { includeDeclaration: true },
+      });
       assert.deepEqual(far, end, method);
     }
-    const actions = await c.request('textDocument/codeAction', { textDocument: { uri: release }, range: { start: { line: 0, character: 0 }, end: { line: 99_999, character: 3 } }, context: { diagnostics: [] } });
+    const actions = await c.request('textDocument/codeAction', {
+      textDocument: { uri: release },
+      range: { start: { line: 0, character: 0 }, end: { line: 99_999, character: 3 } },
+      context: { diagnostics: [] },
+    });
     assert.ok(Array.isArray(actions));
   });
 
@@ -75,38 +98,89 @@ describe('request validation and limits', () => {
       [{ line: 0, character: 'x' }, /position\.character must be an integer >= 0 \(got "x"\)/],
       [null, /position must be \{ line, character \}/],
     ] as const) {
-      await assert.rejects(c.request('textDocument/hover', { textDocument: { uri: release }, position }), field);
+      await assert.rejects(
+        c.request('textDocument/hover', { textDocument: { uri: release }, position }),
+        field,
+      );
     }
   });
 
   it('answers an error for URIs that are not files of this machine, standard and custom requests alike', async () => {
     const hostUri = 'file://otherhost/components/app/base/release.yaml';
-    await assert.rejects(c.request('textDocument/hover', { textDocument: { uri: hostUri }, position: { line: 0, character: 0 } }), /hover: textDocument\.uri: unsupported URI 'file:\/\/otherhost\/.*naming a host \(otherhost\)/);
-    await assert.rejects(c.request('textDocument/documentSymbol', { textDocument: { uri: 'http://example.invalid/x.yaml' } }), /only file: URIs are served/);
-    await assert.rejects(c.request('textDocument/completion', { textDocument: { uri: 'not a uri' }, position: { line: 0, character: 0 } }), /invalid URI 'not a uri'/);
-    await assert.rejects(c.request('fluxOverlays/renderOverlay', { uri: hostUri, overlay: 'production' }), /renderOverlay: uri: unsupported URI/);
-    await assert.rejects(c.request('fluxOverlays/listOverlays', { uri: 'file://h/x' }), /listOverlays: uri:/);
+    await assert.rejects(
+      c.request('textDocument/hover', {
+        textDocument: { uri: hostUri },
+        position: { line: 0, character: 0 },
+      }),
+      /hover: textDocument\.uri: unsupported URI 'file:\/\/otherhost\/.*naming a host \(otherhost\)/,
+    );
+    await assert.rejects(
+      c.request('textDocument/documentSymbol', {
+        textDocument: { uri: 'http://example.invalid/x.yaml' },
+      }),
+      /only file: URIs are served/,
+    );
+    await assert.rejects(
+      c.request('textDocument/completion', {
+        textDocument: { uri: 'not a uri' },
+        position: { line: 0, character: 0 },
+      }),
+      /invalid URI 'not a uri'/,
+    );
+    await assert.rejects(
+      c.request('fluxOverlays/renderOverlay', { uri: hostUri, overlay: 'production' }),
+      /renderOverlay: uri: unsupported URI/,
+    );
+    await assert.rejects(
+      c.request('fluxOverlays/listOverlays', { uri: 'file://h/x' }),
+      /listOverlays: uri:/,
+    );
     // file://localhost/ is this machine.
     const local = release.replace('file://', 'file://localhost');
     assert.ok(await c.request('textDocument/documentSymbol', { textDocument: { uri: local } }));
     // And the server still works.
-    assert.ok(await c.request('textDocument/hover', { textDocument: { uri: release }, position: { line: 6, character: 4 } }));
+    assert.ok(
+      await c.request('textDocument/hover', {
+        textDocument: { uri: release },
+        position: { line: 6, character: 4 },
+      }),
+    );
   });
 
   it('an alias bomb in an open document is a diagnostic on the alias line, and requests stay answered', async () => {
     const levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i <= 9; i++) levels.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+    for (let i = 1; i <= 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(',')}]`,
+      );
     const text = RELEASE + levels.map((l) => `    ${l}`).join('\n') + '\n';
     const since = c.notifications.length;
     c.change(release, text, 2);
     const d = await c.diagnosticsFor(release, since);
-    const diags = (d.params as { diagnostics: { code: string; range: { start: { line: number } }; message: string }[] }).diagnostics;
+    const diags = (
+      d.params as {
+        diagnostics: { code: string; range: { start: { line: number } }; message: string }[];
+      }
+    ).diagnostics;
     const bomb = diags.find((x) => x.code === 'yaml-alias-bomb');
     assert.ok(bomb, JSON.stringify(diags));
     assert.match(text.split('\n')[bomb.range.start.line], /a3: &a3 \[\*a2/);
-    const h = await c.request('textDocument/hover', { textDocument: { uri: release }, position: { line: 6, character: 4 } }, 10000);
+    const h = await c.request(
+      'textDocument/hover',
+      { textDocument: { uri: release }, position: { line: 6, character: 4 } },
+      10000,
+    );
     assert.ok(h);
-    const r = await c.request<{ problems: { message: string }[] }>('fluxOverlays/renderOverlay', { uri: uriOf(path.join(ws, 'components/app')), overlay: 'production' }, 20000);
-    assert.ok(r.problems.some((p) => /excessive aliasing/.test(p.message)), JSON.stringify(r.problems));
+    const r = await c.request<{ problems: { message: string }[] }>(
+      'fluxOverlays/renderOverlay',
+      { uri: uriOf(path.join(ws, 'components/app')), overlay: 'production' },
+      20000,
+    );
+    assert.ok(
+      r.problems.some((p) => /excessive aliasing/.test(p.message)),
+      JSON.stringify(r.problems),
+    );
   });
 });

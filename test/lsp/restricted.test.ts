@@ -17,12 +17,18 @@ function layout(): { top: string; ws: string; overlay: string } {
     fs.writeFileSync(path.join(top, rel), text);
   };
   put('outside/base/kustomization.yaml', 'resources:\n  - cm.yaml\n');
-  put('outside/base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-outside\ndata:\n  secretish: outside-the-workspace\n');
+  put(
+    'outside/base/cm.yaml',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-outside\ndata:\n  secretish: outside-the-workspace\n',
+  );
   put('ws/app/production/kustomization.yaml', 'resources:\n  - ../../../outside/base\n');
   return { top, ws: path.join(top, 'ws'), overlay: path.join(top, 'ws/app/production') };
 }
 
-interface Rendered { content: string; problems: { severity: string; message: string }[] }
+interface Rendered {
+  content: string;
+  problems: { severity: string; message: string }[];
+}
 
 for (const trusted of [true, false]) {
   describe(`a base outside the workspace, ${trusted ? 'trusted' : 'restricted mode'}`, () => {
@@ -31,12 +37,18 @@ for (const trusted of [true, false]) {
       const c = TestClient.ours(ROOT);
       try {
         await c.initialize(ws, {}, { trusted });
-        const r = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(overlay), overlay: 'production' });
+        const r = await c.request<Rendered>('fluxOverlays/renderOverlay', {
+          uri: uriOf(overlay),
+          overlay: 'production',
+        });
         if (trusted) {
           assert.match(r.content, /name: from-outside/);
         } else {
           assert.doesNotMatch(r.content, /outside-the-workspace|from-outside/);
-          assert.ok(r.problems.some((p) => p.severity === 'error'), JSON.stringify(r.problems));
+          assert.ok(
+            r.problems.some((p) => p.severity === 'error'),
+            JSON.stringify(r.problems),
+          );
         }
       } finally {
         await c.shutdown();
@@ -56,17 +68,27 @@ describe('symbolic links out of the workspace', () => {
       const c = TestClient.ours(ROOT);
       try {
         await c.initialize(t.ws, {}, { trusted });
-        const render = (name: string) => c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(t.overlay(name)), overlay: 'production' });
+        const render = (name: string) =>
+          c.request<Rendered>('fluxOverlays/renderOverlay', {
+            uri: uriOf(t.overlay(name)),
+            overlay: 'production',
+          });
         for (const name of ['generator-files', 'resource-in-linked-folder', 'patch-path']) {
           const r = await render(name);
           assert.ok(!r.content.includes(OUTSIDE_MARK), `${name}: ${r.content}`);
-          assert.ok(r.problems.some((p) => p.severity === 'error'), `${name}: ${JSON.stringify(r.problems)}`);
+          assert.ok(
+            r.problems.some((p) => p.severity === 'error'),
+            `${name}: ${JSON.stringify(r.problems)}`,
+          );
         }
         // kustomize loads a folder (a base) from anywhere: trusted reads it, restricted does not.
         const folder = await render('resource-folder');
         assert.equal(folder.content.includes(OUTSIDE_MARK), trusted, folder.content);
         assert.match((await render('inside-links')).content, /name: z/);
-        const values = await c.request<Rendered>('fluxOverlays/effectiveValues', { uri: uriOf(t.overlay('chart-inner')), overlay: 'production' });
+        const values = await c.request<Rendered>('fluxOverlays/effectiveValues', {
+          uri: uriOf(t.overlay('chart-inner')),
+          overlay: 'production',
+        });
         assert.match(values.content, /mine: 1/);
         assert.ok(!values.content.includes(OUTSIDE_MARK), values.content);
       } finally {
@@ -100,12 +122,29 @@ describe('symbolic links out of the workspace', () => {
     const c = TestClient.ours(ROOT);
     try {
       await c.initialize(top, {}, { trusted: false });
-      const r = await c.request<{ components: { name: string; overlays: { name: string }[] }[] }>('fluxOverlays/listOverlays', {});
-      assert.deepEqual(r.components.map((x) => [x.name, x.overlays.map((o) => o.name)]), [['app', ['base', 'staging', 'production']]]);
-      const log = c.notifications.filter((m) => m.method === 'window/logMessage').map((m) => (m.params as { message: string }).message);
-      assert.ok(log.some((m) => /indexed 5 YAML files/.test(m)), log.join('\n'));
-      const staging = await c.request<Rendered>('fluxOverlays/renderOverlay', { uri: uriOf(path.join(top, 'app/staging')), overlay: 'staging' });
-      assert.ok(staging.problems.some((p) => /cycle detected/.test(p.message)), JSON.stringify(staging.problems));
+      const r = await c.request<{ components: { name: string; overlays: { name: string }[] }[] }>(
+        'fluxOverlays/listOverlays',
+        {},
+      );
+      assert.deepEqual(
+        r.components.map((x) => [x.name, x.overlays.map((o) => o.name)]),
+        [['app', ['base', 'staging', 'production']]],
+      );
+      const log = c.notifications
+        .filter((m) => m.method === 'window/logMessage')
+        .map((m) => (m.params as { message: string }).message);
+      assert.ok(
+        log.some((m) => /indexed 5 YAML files/.test(m)),
+        log.join('\n'),
+      );
+      const staging = await c.request<Rendered>('fluxOverlays/renderOverlay', {
+        uri: uriOf(path.join(top, 'app/staging')),
+        overlay: 'staging',
+      });
+      assert.ok(
+        staging.problems.some((p) => /cycle detected/.test(p.message)),
+        JSON.stringify(staging.problems),
+      );
     } finally {
       await c.shutdown();
       fs.rmSync(top, { recursive: true, force: true });

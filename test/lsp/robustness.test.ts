@@ -19,7 +19,31 @@ const rnd = () => {
   return seed / 0x7fffffff;
 };
 const int = (n: number) => Math.floor(rnd() * n);
-const SNIPPETS = [':', ' ', '\n', '- ', '  ', '|', '>', '"', "'", '{', '}', '[', ']', '${', '#', '&a', '*a', '---\n', '\t', 'key: value', '- name: x\n', '\u00e9', '!!str '];
+const SNIPPETS = [
+  ':',
+  ' ',
+  '\n',
+  '- ',
+  '  ',
+  '|',
+  '>',
+  '"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '${',
+  '#',
+  '&a',
+  '*a',
+  '---\n',
+  '\t',
+  'key: value',
+  '- name: x\n',
+  '\u00e9',
+  '!!str ',
+];
 
 function mutate(text: string): string {
   const lines = text.split('\n');
@@ -89,11 +113,24 @@ describe('robustness under random edits', () => {
         }
       }
       // Handlers catch their own failures (the server lives on), but none should fail at all.
-      const failures = c.notifications.filter((m) => m.method === 'window/logMessage' && /failed/.test(String((m.params as { message?: string }).message)));
-      assert.deepEqual(failures.map((m) => (m.params as { message: string }).message.split('\n').slice(0, 3).join(' | ')), []);
+      const failures = c.notifications.filter(
+        (m) =>
+          m.method === 'window/logMessage' &&
+          /failed/.test(String((m.params as { message?: string }).message)),
+      );
+      assert.deepEqual(
+        failures.map((m) =>
+          (m.params as { message: string }).message.split('\n').slice(0, 3).join(' | '),
+        ),
+        [],
+      );
       // Still alive and correct once the buffers are restored.
       files.forEach((f, i) => c.change(uriOf(f), fs.readFileSync(f, 'utf8'), ++version + i));
-      const r = await c.request<{ content: string }>('fluxOverlays/effectiveValues', { uri: uriOf(path.join(ws, 'components/discovery')), overlay: 'production' }, 20000);
+      const r = await c.request<{ content: string }>(
+        'fluxOverlays/effectiveValues',
+        { uri: uriOf(path.join(ws, 'components/discovery')), overlay: 'production' },
+        20000,
+      );
       assert.match(r.content, /replicaCount: 3/);
     } finally {
       await c.shutdown();

@@ -10,7 +10,12 @@ import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-interface Diag { severity: number; message: string; code: string; range: { start: { line: number; character: number } } }
+interface Diag {
+  severity: number;
+  message: string;
+  code: string;
+  range: { start: { line: number; character: number } };
+}
 
 const RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -31,11 +36,13 @@ spec:
 `;
 
 const FILES: Record<string, string> = {
-  'apps/app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n',
+  'apps/app/kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n',
   'apps/app/release.yaml': RELEASE,
   'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
   'charts/app/values.yaml': 'replicaCount: 1\n',
-  'charts/app/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n',
+  'charts/app/templates/deploy.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n',
 };
 
 describe('values keys and the templates that read them (language server)', () => {
@@ -62,14 +69,30 @@ describe('values keys and the templates that read them (language server)', () =>
     c.open(uri, RELEASE);
     const d = (await c.diagnosticsFor(uri, n0, 20000, 1)).params as { diagnostics: Diag[] };
     const unread = d.diagnostics.filter((x) => x.code === 'values-unread');
-    assert.deepEqual(unread.map((x) => [x.severity, x.range.start.line, x.range.start.character]), [[4, 15, 4]], JSON.stringify(d.diagnostics));
+    assert.deepEqual(
+      unread.map((x) => [x.severity, x.range.start.line, x.range.start.character]),
+      [[4, 15, 4]],
+      JSON.stringify(d.diagnostics),
+    );
     assert.match(unread[0].message, /`replicaCont`: no template of chart `app`/);
 
-    const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 14, character: 8 } });
+    const h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 14, character: 8 },
+    });
     assert.ok(h);
-    assert.match(h.contents.value, /\*\*replicaCount\*\* is read by chart `app` at:\n\n- `app\/templates\/deploy\.yaml:6`/);
+    assert.match(
+      h.contents.value,
+      /\*\*replicaCount\*\* is read by chart `app` at:\n\n- `app\/templates\/deploy\.yaml:6`/,
+    );
 
-    const defs = await c.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri }, position: { line: 14, character: 8 } });
-    assert.deepEqual(defs.map((x) => [x.uri, x.range.start.line]), [[uriOf(path.join(dir, 'charts/app/templates/deploy.yaml')), 5]]);
+    const defs = await c.request<{ uri: string; range: { start: { line: number } } }[]>(
+      'textDocument/definition',
+      { textDocument: { uri }, position: { line: 14, character: 8 } },
+    );
+    assert.deepEqual(
+      defs.map((x) => [x.uri, x.range.start.line]),
+      [[uriOf(path.join(dir, 'charts/app/templates/deploy.yaml')), 5]],
+    );
   });
 });

@@ -25,8 +25,16 @@ interface Obj {
     url?: string;
     ref?: { tag?: string; semver?: string };
     values?: unknown;
-    valuesFrom?: { kind: string; name: string; valuesKey?: string; targetPath?: string; optional?: boolean }[];
-    chart?: { spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string } } };
+    valuesFrom?: {
+      kind: string;
+      name: string;
+      valuesKey?: string;
+      targetPath?: string;
+      optional?: boolean;
+    }[];
+    chart?: {
+      spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string } };
+    };
     chartRef?: { kind?: string; name?: string };
   };
 }
@@ -49,27 +57,41 @@ export function sharedCharts(): Map<string, { dir: string; version: string; rena
     if (!name || !version) continue;
     out.set(name, { dir: path.join(CHARTS, e), version });
     const folderName = e.replace(new RegExp(`-${version.replace(/\./g, '\\.')}$`), '');
-    if (folderName !== name && !out.has(folderName)) out.set(folderName, { dir: path.join(CHARTS, e), version, rename: true });
+    if (folderName !== name && !out.has(folderName))
+      out.set(folderName, { dir: path.join(CHARTS, e), version, rename: true });
   }
   return out;
 }
 
 /** Top-level HelmRepository/OCIRepository documents get local URLs (text edit: the copy keeps its lines). */
 function rewriteSources(text: string, registryHost: string, httpUrl: string): string {
-  return text.split(/^(?=---\s*$)/m).map((doc) => {
-    const kind = /^kind:\s*(\S+)/m.exec(doc)?.[1];
-    if (kind !== 'HelmRepository' && kind !== 'OCIRepository') return doc;
-    const oci = kind === 'OCIRepository' || /^  type:\s*["']?oci/m.test(doc);
-    return doc.replace(/^(  )url:\s*(\S+).*$/m, (_l, ind: string, url: string) => {
-      if (!oci) return `${ind}url: ${httpUrl}`;
-      const local = kind === 'OCIRepository' ? `oci://${registryHost}/charts/${url.replace(/\/+$/, '').split('/').pop()}` : `oci://${registryHost}/charts`;
-      return /^  insecure:/m.test(doc) ? `${ind}url: ${local}` : `${ind}url: ${local}\n${ind}insecure: true`;
-    }).replace(/^  insecure:\s*false\s*$/m, '  insecure: true');
-  }).join('');
+  return text
+    .split(/^(?=---\s*$)/m)
+    .map((doc) => {
+      const kind = /^kind:\s*(\S+)/m.exec(doc)?.[1];
+      if (kind !== 'HelmRepository' && kind !== 'OCIRepository') return doc;
+      const oci = kind === 'OCIRepository' || /^  type:\s*["']?oci/m.test(doc);
+      return doc
+        .replace(/^(  )url:\s*(\S+).*$/m, (_l, ind: string, url: string) => {
+          if (!oci) return `${ind}url: ${httpUrl}`;
+          const local =
+            kind === 'OCIRepository'
+              ? `oci://${registryHost}/charts/${url.replace(/\/+$/, '').split('/').pop()}`
+              : `oci://${registryHost}/charts`;
+          return /^  insecure:/m.test(doc)
+            ? `${ind}url: ${local}`
+            : `${ind}url: ${local}\n${ind}insecure: true`;
+        })
+        .replace(/^  insecure:\s*false\s*$/m, '  insecure: true');
+    })
+    .join('');
 }
 
 function copyRewritten(src: string, dst: string, registryHost: string, httpUrl: string): void {
-  fs.cpSync(src, dst, { recursive: true, filter: (p) => !p.includes(`${path.sep}.git${path.sep}`) && !p.endsWith(`${path.sep}.git`) });
+  fs.cpSync(src, dst, {
+    recursive: true,
+    filter: (p) => !p.includes(`${path.sep}.git${path.sep}`) && !p.endsWith(`${path.sep}.git`),
+  });
   for (const f of fs.readdirSync(dst, { recursive: true }) as string[]) {
     const file = path.join(dst, f);
     if (!/\.ya?ml$/.test(f) || !fs.statSync(file).isFile()) continue;
@@ -100,14 +122,23 @@ function chartOf(r: Obj, docs: Obj[]): { chart: string; version?: string } | und
   // the source must be in the same build: elsewhere, only the cluster knows it (and so does not the CLI)
   if (s?.chart && s.sourceRef?.kind === 'HelmRepository') {
     const ns = (s.sourceRef as { namespace?: string }).namespace ?? r.metadata?.namespace ?? '';
-    const inBuild = docs.some((d) => d.kind === 'HelmRepository' && d.metadata?.name === s.sourceRef?.name && (d.metadata?.namespace ?? '') === ns);
+    const inBuild = docs.some(
+      (d) =>
+        d.kind === 'HelmRepository' &&
+        d.metadata?.name === s.sourceRef?.name &&
+        (d.metadata?.namespace ?? '') === ns,
+    );
     return inBuild ? { chart: s.chart, version: s.version } : undefined;
   }
   const ref = r.spec?.chartRef;
   if (ref?.kind === 'OCIRepository') {
     const repo = docs.find((d) => d.kind === 'OCIRepository' && d.metadata?.name === ref.name);
     const url = repo?.spec?.url;
-    if (url) return { chart: url.replace(/\/+$/, '').split('/').pop() ?? '', version: repo?.spec?.ref?.tag ?? repo?.spec?.ref?.semver };
+    if (url)
+      return {
+        chart: url.replace(/\/+$/, '').split('/').pop() ?? '',
+        version: repo?.spec?.ref?.tag ?? repo?.spec?.ref?.semver,
+      };
   }
   return undefined;
 }
@@ -122,9 +153,20 @@ function layersOf(r: Obj, docs: Obj[], work: string): string[] | undefined {
   };
   for (const v of r.spec?.valuesFrom ?? []) {
     if (v.targetPath) return undefined;
-    const src = docs.find((d) => d.kind === v.kind && d.metadata?.name === v.name && (d.metadata?.namespace ?? '') === (r.metadata?.namespace ?? ''));
+    const src = docs.find(
+      (d) =>
+        d.kind === v.kind &&
+        d.metadata?.name === v.name &&
+        (d.metadata?.namespace ?? '') === (r.metadata?.namespace ?? ''),
+    );
     const key = v.valuesKey ?? 'values.yaml';
-    const text = v.kind === 'Secret' ? (src?.stringData?.[key] ?? (src?.data?.[key] !== undefined ? Buffer.from(src.data[key], 'base64').toString('utf8') : undefined)) : src?.data?.[key];
+    const text =
+      v.kind === 'Secret'
+        ? (src?.stringData?.[key] ??
+          (src?.data?.[key] !== undefined
+            ? Buffer.from(src.data[key], 'base64').toString('utf8')
+            : undefined))
+        : src?.data?.[key];
     if (text === undefined) {
       if (v.optional) continue;
       return undefined;
@@ -135,9 +177,17 @@ function layersOf(r: Obj, docs: Obj[], work: string): string[] | undefined {
   return files;
 }
 
-export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; status: number | null }> {
+export function runCli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string; status: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js'), ...args],
+      { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -164,7 +214,10 @@ export interface CorpusCharts {
 }
 
 /** Sets the corpus up under `work` (a temporary folder the caller removes); `allCharts`: serve every shared chart, used or not. */
-export async function serveCorpusCharts(work: string, options: { allCharts?: boolean } = {}): Promise<CorpusCharts> {
+export async function serveCorpusCharts(
+  work: string,
+  options: { allCharts?: boolean } = {},
+): Promise<CorpusCharts> {
   const home = path.join(work, 'helm');
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -182,7 +235,8 @@ export async function serveCorpusCharts(work: string, options: { allCharts?: boo
     // copies of the corpus repositories, sources pointed at the local servers
     const copies = path.join(work, 'corpus');
     for (const repo of fs.readdirSync(CORPUS)) {
-      if (fs.statSync(path.join(CORPUS, repo)).isDirectory()) copyRewritten(path.join(CORPUS, repo), path.join(copies, repo), reg.host, srv.url);
+      if (fs.statSync(path.join(CORPUS, repo)).isDirectory())
+        copyRewritten(path.join(CORPUS, repo), path.join(copies, repo), reg.host, srv.url);
     }
 
     // the releases whose chart is shared, with Helm's layers from the reference build
@@ -194,7 +248,9 @@ export async function serveCorpusCharts(work: string, options: { allCharts?: boo
       const ref = kubectlKustomize(dir);
       if (!ref.ok) continue;
       const docs = ref.docs as Obj[];
-      for (const r of docs.filter((d) => d.kind === 'HelmRelease' && d.apiVersion?.startsWith('helm.toolkit.fluxcd.io/'))) {
+      for (const r of docs.filter(
+        (d) => d.kind === 'HelmRelease' && d.apiVersion?.startsWith('helm.toolkit.fluxcd.io/'),
+      )) {
         const c = chartOf(r, docs);
         if (!c || !charts.has(c.chart)) continue;
         const layers = layersOf(r, docs, fs.mkdtempSync(path.join(work, 'layers-')));
@@ -205,11 +261,18 @@ export async function serveCorpusCharts(work: string, options: { allCharts?: boo
         const v = servedVersion(c.version);
         if (!versions.has(c.chart)) versions.set(c.chart, new Set([charts.get(c.chart)!.version]));
         if (v) versions.get(c.chart)!.add(v);
-        cases.push({ dir, key: `${r.metadata?.namespace ?? ''}/${r.metadata?.name ?? ''}`, chart: c.chart, layers });
+        cases.push({
+          dir,
+          key: `${r.metadata?.namespace ?? ''}/${r.metadata?.name ?? ''}`,
+          chart: c.chart,
+          layers,
+        });
       }
     }
 
-    if (options.allCharts) for (const [name, c] of charts) if (!c.rename && !versions.has(name)) versions.set(name, new Set([c.version]));
+    if (options.allCharts)
+      for (const [name, c] of charts)
+        if (!c.rename && !versions.has(name)) versions.set(name, new Set([c.version]));
     // the charts, packaged under every version asked for, in the registry and the HTTP repository
     for (const [name, vs] of versions) {
       let src = charts.get(name)!.dir;
@@ -217,7 +280,10 @@ export async function serveCorpusCharts(work: string, options: { allCharts?: boo
         const renamed = path.join(work, 'renamed', name);
         fs.cpSync(src, renamed, { recursive: true });
         const file = path.join(renamed, 'Chart.yaml');
-        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^name:.*$/m, `name: ${name}`));
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(file, 'utf8').replace(/^name:.*$/m, `name: ${name}`),
+        );
         src = renamed;
       }
       for (const v of vs) {
@@ -232,7 +298,17 @@ export async function serveCorpusCharts(work: string, options: { allCharts?: boo
       }
     }
     helm(home, ['repo', 'index', repoDir]);
-    return { copies, cases, skipped, charts, versions, packages, registryHost: reg.host, httpUrl: srv.url, stop };
+    return {
+      copies,
+      cases,
+      skipped,
+      charts,
+      versions,
+      packages,
+      registryHost: reg.host,
+      httpUrl: srv.url,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -28,20 +28,99 @@ const OUT = '../../../../outside';
 const X = 'resources:\n  - x.yaml\n';
 
 export const ESCAPE_CASES: EscapeCase[] = [
-  { name: 'resource-file', reader: 'resources (file link)', kustomization: 'resources:\n  - res.yaml\n', links: { 'res.yaml': `${OUT}/cm.yaml` }, kubectlRefuses: true },
-  { name: 'resource-in-linked-folder', reader: 'resources (file in a folder link)', kustomization: 'resources:\n  - linkdir/cm.yaml\n', links: { linkdir: OUT }, kubectlRefuses: true },
-  { name: 'resource-dotdot', reader: 'resources (sub/../link)', kustomization: 'resources:\n  - sub/../linkdir/cm.yaml\n', links: { linkdir: OUT }, kubectlRefuses: true },
-  { name: 'generator-files', reader: 'configMapGenerator files', kustomization: X + 'configMapGenerator:\n  - name: gen\n    files:\n      - pw\n', links: { pw: `${OUT}/secret.txt` }, kubectlRefuses: true },
-  { name: 'generator-envs', reader: 'secretGenerator envs', kustomization: X + 'secretGenerator:\n  - name: gen\n    envs:\n      - env\n', links: { env: `${OUT}/env` }, kubectlRefuses: true },
-  { name: 'patch-path', reader: 'patches path', kustomization: X + 'patches:\n  - path: patch.yaml\n', links: { 'patch.yaml': `${OUT}/patch.yaml` }, kubectlRefuses: true },
-  { name: 'patch-smp', reader: 'patchesStrategicMerge', kustomization: X + 'patchesStrategicMerge:\n  - patch.yaml\n', links: { 'patch.yaml': `${OUT}/patch.yaml` }, kubectlRefuses: true },
-  { name: 'configurations', reader: 'configurations', kustomization: X + 'configurations:\n  - conf.yaml\n', links: { 'conf.yaml': `${OUT}/conf.yaml` }, kubectlRefuses: true },
-  { name: 'replacements', reader: 'replacements path', kustomization: X + 'replacements:\n  - path: rep.yaml\n', links: { 'rep.yaml': `${OUT}/rep.yaml` }, kubectlRefuses: true },
-  { name: 'kustomization-file', reader: 'the kustomization file itself', kustomization: '', links: { 'kustomization.yaml': `${OUT}/kustomization.yaml` }, kubectlRefuses: true },
+  {
+    name: 'resource-file',
+    reader: 'resources (file link)',
+    kustomization: 'resources:\n  - res.yaml\n',
+    links: { 'res.yaml': `${OUT}/cm.yaml` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'resource-in-linked-folder',
+    reader: 'resources (file in a folder link)',
+    kustomization: 'resources:\n  - linkdir/cm.yaml\n',
+    links: { linkdir: OUT },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'resource-dotdot',
+    reader: 'resources (sub/../link)',
+    kustomization: 'resources:\n  - sub/../linkdir/cm.yaml\n',
+    links: { linkdir: OUT },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'generator-files',
+    reader: 'configMapGenerator files',
+    kustomization: X + 'configMapGenerator:\n  - name: gen\n    files:\n      - pw\n',
+    links: { pw: `${OUT}/secret.txt` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'generator-envs',
+    reader: 'secretGenerator envs',
+    kustomization: X + 'secretGenerator:\n  - name: gen\n    envs:\n      - env\n',
+    links: { env: `${OUT}/env` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'patch-path',
+    reader: 'patches path',
+    kustomization: X + 'patches:\n  - path: patch.yaml\n',
+    links: { 'patch.yaml': `${OUT}/patch.yaml` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'patch-smp',
+    reader: 'patchesStrategicMerge',
+    kustomization: X + 'patchesStrategicMerge:\n  - patch.yaml\n',
+    links: { 'patch.yaml': `${OUT}/patch.yaml` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'configurations',
+    reader: 'configurations',
+    kustomization: X + 'configurations:\n  - conf.yaml\n',
+    links: { 'conf.yaml': `${OUT}/conf.yaml` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'replacements',
+    reader: 'replacements path',
+    kustomization: X + 'replacements:\n  - path: rep.yaml\n',
+    links: { 'rep.yaml': `${OUT}/rep.yaml` },
+    kubectlRefuses: true,
+  },
+  {
+    name: 'kustomization-file',
+    reader: 'the kustomization file itself',
+    kustomization: '',
+    links: { 'kustomization.yaml': `${OUT}/kustomization.yaml` },
+    kubectlRefuses: true,
+  },
   // kustomize loads folders (bases, components) from anywhere: only files are restricted.
-  { name: 'resource-folder', reader: 'resources (folder link)', kustomization: 'resources:\n  - linkdir\n', links: { linkdir: OUT }, kubectlRefuses: false },
-  { name: 'component-folder', reader: 'components (folder link)', kustomization: X + 'components:\n  - linkcomp\n', links: { linkcomp: `${OUT}/comp` }, kubectlRefuses: false },
-  { name: 'inside-links', reader: 'links that stay inside', kustomization: 'resources:\n  - in.yaml\n  - sub/in2.yaml\n  - subl/z.yaml\n', links: { 'in.yaml': 'x.yaml', 'sub/in2.yaml': '../y.yaml', subl: 'sub' }, kubectlRefuses: false, inside: true },
+  {
+    name: 'resource-folder',
+    reader: 'resources (folder link)',
+    kustomization: 'resources:\n  - linkdir\n',
+    links: { linkdir: OUT },
+    kubectlRefuses: false,
+  },
+  {
+    name: 'component-folder',
+    reader: 'components (folder link)',
+    kustomization: X + 'components:\n  - linkcomp\n',
+    links: { linkcomp: `${OUT}/comp` },
+    kubectlRefuses: false,
+  },
+  {
+    name: 'inside-links',
+    reader: 'links that stay inside',
+    kustomization: 'resources:\n  - in.yaml\n  - sub/in2.yaml\n  - subl/z.yaml\n',
+    links: { 'in.yaml': 'x.yaml', 'sub/in2.yaml': '../y.yaml', subl: 'sub' },
+    kubectlRefuses: false,
+    inside: true,
+  },
 ];
 
 export interface EscapeTree {
@@ -56,7 +135,8 @@ function put(file: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-const cm = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
+const cm = (name: string, data: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
 
 /** Makes the tree in a new temporary folder (the caller removes `top`). */
 export function makeEscapeTree(cases: readonly EscapeCase[] = ESCAPE_CASES): EscapeTree {
@@ -69,9 +149,16 @@ export function makeEscapeTree(cases: readonly EscapeCase[] = ESCAPE_CASES): Esc
   put(path.join(outside, 'env'), `LEAK=${OUTSIDE_MARK}\n`);
   put(path.join(outside, 'patch.yaml'), cm('x', `  leak: ${OUTSIDE_MARK}\n`));
   put(path.join(outside, 'conf.yaml'), `# ${OUTSIDE_MARK}\nnamePrefix:\n  - path: metadata/name\n`);
-  put(path.join(outside, 'rep.yaml'), `# ${OUTSIDE_MARK}\n- source: {kind: ConfigMap, name: x, fieldPath: data.a}\n  targets: [{select: {kind: ConfigMap, name: x}, fieldPaths: [data.c]}]\n`);
-  put(path.join(outside, 'comp/kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  leak: ${OUTSIDE_MARK}\n`);
-  const overlay = (c: EscapeCase | string) => path.join(ws, 'apps', typeof c === 'string' ? c : c.name, 'production');
+  put(
+    path.join(outside, 'rep.yaml'),
+    `# ${OUTSIDE_MARK}\n- source: {kind: ConfigMap, name: x, fieldPath: data.a}\n  targets: [{select: {kind: ConfigMap, name: x}, fieldPaths: [data.c]}]\n`,
+  );
+  put(
+    path.join(outside, 'comp/kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations:\n  leak: ${OUTSIDE_MARK}\n`,
+  );
+  const overlay = (c: EscapeCase | string) =>
+    path.join(ws, 'apps', typeof c === 'string' ? c : c.name, 'production');
   for (const c of cases) {
     const dir = overlay(c);
     fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
@@ -79,7 +166,8 @@ export function makeEscapeTree(cases: readonly EscapeCase[] = ESCAPE_CASES): Esc
     put(path.join(dir, 'y.yaml'), cm('y', '  a: b\n'));
     put(path.join(dir, 'sub/z.yaml'), cm('z', '  a: b\n'));
     if (c.kustomization) put(path.join(dir, 'kustomization.yaml'), c.kustomization);
-    for (const [name, target] of Object.entries(c.links)) fs.symlinkSync(target, path.join(dir, name));
+    for (const [name, target] of Object.entries(c.links))
+      fs.symlinkSync(target, path.join(dir, name));
   }
   return { top, ws, outside, overlay };
 }

@@ -23,14 +23,20 @@ const expected: Record<string, { text?: string; error?: string }> = {};
 cases.forEach((c, i) => {
   const d = makeChart(caseFiles(c, i));
   try {
-    const out = execFileSync(HELM, ['template', 'rel', d, '-n', 'ns'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(HELM, ['template', 'rel', d, '-n', 'ns'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (c.error) expected[c.name] = { error: '(helm did not fail)' };
     else {
       const doc = out.split(/^---$/m).find((x) => /# Source: cases\/templates\/c\d+\.yaml/.test(x));
       expected[c.name] = { text: doc ? (parse(doc) as { case: string }).case : '' };
     }
   } catch (e) {
-    const msg = String((e as { stderr?: string }).stderr ?? '').trim().replace(/^Error: /, '').replace(/\n\nUse --debug.*$/s, '');
+    const msg = String((e as { stderr?: string }).stderr ?? '')
+      .trim()
+      .replace(/^Error: /, '')
+      .replace(/\n\nUse --debug.*$/s, '');
     expected[c.name] = { error: msg.replace(new RegExp(caseId(i), 'g'), 'CASE') };
     if (!c.error) console.log(`unexpected failure: ${c.name}: ${msg}`);
   }

@@ -8,11 +8,17 @@ import { parseYaml } from '../../server/src/engine/yaml/parse';
 import { toJS } from '../../server/src/engine/yaml/node';
 import { HELM } from './paths';
 
-const DUMP = (id: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump-${id}\ndata:\n  values.json: {{ .Values | toJson | quote }}\n`;
+const DUMP = (id: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dump-${id}\ndata:\n  values.json: {{ .Values | toJson | quote }}\n`;
 
 /** Copies a chart replacing every application chart's templates by a values dump; returns the dump ids by subchart path. */
 export function dumpCopy(src: string, dst: string, id = 'root'): string[] {
-  fs.cpSync(src, dst, { recursive: true, filter: (p) => !/\/(templates|ci)(\/|$)/.test(path.relative(src, p).replace(/^/, '/')) || path.relative(src, p).includes('charts/') });
+  fs.cpSync(src, dst, {
+    recursive: true,
+    filter: (p) =>
+      !/\/(templates|ci)(\/|$)/.test(path.relative(src, p).replace(/^/, '/')) ||
+      path.relative(src, p).includes('charts/'),
+  });
   const chartYaml = fs.readFileSync(path.join(dst, 'Chart.yaml'), 'utf8');
   const ids: string[] = [];
   fs.rmSync(path.join(dst, 'templates'), { recursive: true, force: true });
@@ -37,15 +43,26 @@ export function dumpCopy(src: string, dst: string, id = 'root'): string[] {
 }
 
 /** `helm template` of a dump copy with `-f` files in order: the values of each dump id. */
-export function helmDumps(chartDir: string, valueFiles: string[], home: string): Map<string, unknown> {
+export function helmDumps(
+  chartDir: string,
+  valueFiles: string[],
+  home: string,
+): Map<string, unknown> {
   const args = ['template', 'rel', chartDir, '--namespace', 'ns'];
   for (const f of valueFiles) args.push('-f', f);
-  const out = execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, env: { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home } });
+  const out = execFileSync(HELM, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+    env: { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home },
+  });
   const dumps = new Map<string, unknown>();
   for (const d of parseYaml(out, 'helm-output.yaml').documents) {
-    const j = toJS(d.root) as { metadata?: { name?: string }; data?: Record<string, string> } | undefined;
+    const j = toJS(d.root) as
+      { metadata?: { name?: string }; data?: Record<string, string> } | undefined;
     const name = j?.metadata?.name;
-    if (name?.startsWith('dump-') && j?.data) dumps.set(name.slice(5), JSON.parse(j.data['values.json']));
+    if (name?.startsWith('dump-') && j?.data)
+      dumps.set(name.slice(5), JSON.parse(j.data['values.json']));
   }
   return dumps;
 }

@@ -12,8 +12,18 @@ export interface ReferenceBuild {
 }
 
 export function kubectlKustomize(dir: string, extraArgs: string[] = []): ReferenceBuild {
-  const r = spawnSync(KUBECTL, ['kustomize', ...extraArgs, dir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: process.env.HOME ?? '/tmp' } });
-  if (r.status !== 0) return { ok: false, docs: [], stdout: r.stdout ?? '', stderr: r.stderr || String(r.error ?? '') };
+  const r = spawnSync(KUBECTL, ['kustomize', ...extraArgs, dir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HOME: process.env.HOME ?? '/tmp' },
+  });
+  if (r.status !== 0)
+    return {
+      ok: false,
+      docs: [],
+      stdout: r.stdout ?? '',
+      stderr: r.stderr || String(r.error ?? ''),
+    };
   return { ok: true, docs: parseYamlDocs(r.stdout), stdout: r.stdout, stderr: r.stderr };
 }
 

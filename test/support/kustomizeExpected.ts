@@ -49,8 +49,15 @@ export function readExpected(dir: string): Expected | undefined {
 
 /** kubectl's first error line without what changes from run to run (paths, Go pointers). */
 function failureText(stderr: string): string {
-  const line = stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.split('\n')[0] ?? '';
-  return line.split(PROJECT_ROOT).join('<project>').replace(/0x[0-9a-f]{6,}/g, '0x…').replace(/\b\d+\.\d+\.\d+\.\d+(:\d+)?/g, '<address>') + '\n';
+  const line =
+    stderr.split('\n').find((l) => l.startsWith('error:')) ?? stderr.split('\n')[0] ?? '';
+  return (
+    line
+      .split(PROJECT_ROOT)
+      .join('<project>')
+      .replace(/0x[0-9a-f]{6,}/g, '0x…')
+      .replace(/\b\d+\.\d+\.\d+\.\d+(:\d+)?/g, '<address>') + '\n'
+  );
 }
 
 /** Writes the expectation of `dir` from a live kubectl result (removing the other kind). */
@@ -63,7 +70,10 @@ export function writeExpected(dir: string, ref: ReferenceBuild): void {
     fs.writeFileSync(out, ref.stdout);
     fs.rmSync(failed, { force: true });
   } else {
-    fs.writeFileSync(failed, `# kubectl kustomize fails (the wording is kubectl's, not compared):\n${failureText(ref.stderr)}`);
+    fs.writeFileSync(
+      failed,
+      `# kubectl kustomize fails (the wording is kubectl's, not compared):\n${failureText(ref.stderr)}`,
+    );
     fs.rmSync(out, { force: true });
   }
 }

@@ -22,20 +22,38 @@ export function layoutsMissing(): string | undefined {
 }
 
 export function copyCorpus(name: string, dest: string): string {
-  fs.cpSync(path.join(CORPUS, name), dest, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
+  fs.cpSync(path.join(CORPUS, name), dest, {
+    recursive: true,
+    filter: (src) => path.basename(src) !== '.git',
+  });
   return dest;
 }
 
 export function gitIn(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=Flux Overlays Tests', '-c', 'user.email=tests@flux-overlays.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-  });
+  return execFileSync(
+    'git',
+    [
+      '-C',
+      dir,
+      '-c',
+      'user.name=Flux Overlays Tests',
+      '-c',
+      'user.email=tests@flux-overlays.invalid',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+    },
+  );
 }
 
 function replaceIn(file: string, before: string, after: string): void {
   const text = fs.readFileSync(file, 'utf8');
-  if (!text.includes(before)) throw new Error(`${file} no longer contains ${JSON.stringify(before)}`);
+  if (!text.includes(before))
+    throw new Error(`${file} no longer contains ${JSON.stringify(before)}`);
   fs.writeFileSync(file, text.replace(before, after));
 }
 
@@ -43,8 +61,10 @@ function replaceIn(file: string, before: string, after: string): void {
 export const KEOS_PROMOTION = {
   changed: 'components/connectors-management',
   file: 'components/connectors-management/base/values.yaml',
-  before: '        replicas: 1\n        extraSelectorLabels:\n          app: connectors-management\n',
-  after: '        replicas: 2\n        extraSelectorLabels:\n          app: connectors-management\n',
+  before:
+    '        replicas: 1\n        extraSelectorLabels:\n          app: connectors-management\n',
+  after:
+    '        replicas: 2\n        extraSelectorLabels:\n          app: connectors-management\n',
   /** A component only main has (a copy of connectors-management under another name). */
   added: 'components/connectors-next',
 };
@@ -65,7 +85,10 @@ export function makeKeosAppsRepo(dest: string): string {
   fs.cpSync(path.join(dest, KEOS_PROMOTION.changed), next, { recursive: true });
   for (const f of ['base/sync.yaml', 'base/values.yaml']) {
     const p = path.join(next, f);
-    fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/connectors-management/g, 'connectors-next'));
+    fs.writeFileSync(
+      p,
+      fs.readFileSync(p, 'utf8').replace(/connectors-management/g, 'connectors-next'),
+    );
   }
   gitIn(dest, 'add', '-A');
   gitIn(dest, 'commit', '-q', '-m', 'connectors-management: 2 replicas; connectors-next');
@@ -76,12 +99,26 @@ export function makeKeosAppsRepo(dest: string): string {
  * The keos multi-root workspace: apps (a git repository as above), system-services and fleet
  * side by side, and a `.code-workspace` file listing the three folders. Returns the file.
  */
-export function makeKeosMultiRoot(tmp: string): { workspaceFile: string; apps: string; services: string; fleet: string } {
+export function makeKeosMultiRoot(tmp: string): {
+  workspaceFile: string;
+  apps: string;
+  services: string;
+  fleet: string;
+} {
   const apps = makeKeosAppsRepo(path.join(tmp, 'keos-apps'));
   const services = copyCorpus(KEOS_SERVICES, path.join(tmp, 'keos-system-services'));
   const fleet = copyCorpus(KEOS_FLEET, path.join(tmp, 'keos-fleet'));
   const workspaceFile = path.join(tmp, 'keos.code-workspace');
-  fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'keos-fleet' }, { path: 'keos-apps' }, { path: 'keos-system-services' }] }, null, 2));
+  fs.writeFileSync(
+    workspaceFile,
+    JSON.stringify(
+      {
+        folders: [{ path: 'keos-fleet' }, { path: 'keos-apps' }, { path: 'keos-system-services' }],
+      },
+      null,
+      2,
+    ),
+  );
   return { workspaceFile, apps, services, fleet };
 }
 
@@ -129,18 +166,32 @@ export function makeAppPerFolder(dest: string): string {
  * the keos-apps copy into the keos-system-services copy (its own `configs/base` folder), with a
  * value in it. Returns the override's value and the line of the valuesFrom entry in sync.yaml.
  */
-export function moveOverrideToServices(apps: string, services: string): { value: string; syncFile: string; entryLine: number } {
+export function moveOverrideToServices(
+  apps: string,
+  services: string,
+): { value: string; syncFile: string; entryLine: number } {
   const values = path.join(apps, 'components/connectors-management/base/values.yaml');
   const text = fs.readFileSync(values, 'utf8');
-  const cut = text.indexOf('---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values');
+  const cut = text.indexOf(
+    '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values',
+  );
   if (cut < 0) throw new Error(`${values} no longer holds the 02 override ConfigMap`);
   fs.writeFileSync(values, text.slice(0, cut));
   const dir = path.join(services, 'components/connectors-management/configs/base');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: stratio-apps\nresources:\n  - values.yaml\n');
+  fs.writeFileSync(
+    path.join(dir, 'kustomization.yaml'),
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: stratio-apps\nresources:\n  - values.yaml\n',
+  );
   const value = 'override-from-system-services';
-  fs.writeFileSync(path.join(dir, 'values.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values\ndata:\n  values.yaml: |\n    releasePrefix: ${value}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'values.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 02-connectors-management-helm-chart-override-values\ndata:\n  values.yaml: |\n    releasePrefix: ${value}\n`,
+  );
   const syncFile = path.join(apps, 'components/connectors-management/base/sync.yaml');
-  const entryLine = fs.readFileSync(syncFile, 'utf8').split('\n').findIndex((l) => l.includes('name: 02-connectors-management-helm-chart-override-values'));
+  const entryLine = fs
+    .readFileSync(syncFile, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('name: 02-connectors-management-helm-chart-override-values'));
   return { value, syncFile, entryLine };
 }

@@ -28,7 +28,8 @@ export function kustomizationDirs(root: string): string[] {
       return;
     }
     if (entries.some((e) => e.isFile() && KUSTOMIZATION_NAMES.includes(e.name))) out.push(dir);
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) walk(path.join(dir, e.name));
+    for (const e of entries)
+      if (e.isDirectory() && !e.name.startsWith('.')) walk(path.join(dir, e.name));
   };
   walk(root);
   return out.sort();

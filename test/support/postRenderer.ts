@@ -26,26 +26,73 @@ export function writePostRenderer(dir: string, c: HelmReleaseSteps): string {
     if (!k) return;
     const stage = path.join(dir, `kustomize-${i}`);
     fs.mkdirSync(stage);
-    fs.writeFileSync(path.join(stage, 'kustomization.yaml'), stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['helm-output.yaml'], ...(k.patches ? { patches: k.patches } : {}), ...(k.images ? { images: k.images } : {}) }));
+    fs.writeFileSync(
+      path.join(stage, 'kustomization.yaml'),
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['helm-output.yaml'],
+        ...(k.patches ? { patches: k.patches } : {}),
+        ...(k.images ? { images: k.images } : {}),
+      }),
+    );
     stages.push(stage);
   });
   const meta = path.join(dir, 'metadata');
   fs.mkdirSync(meta);
   const transformers: string[] = [];
-  const transformer = (file: string, kind: string, field: string, pairs: Record<string, string>, fieldPath: string) => {
-    fs.writeFileSync(path.join(meta, file), stringify({ apiVersion: 'builtin', kind, metadata: { name: file.replace(/\.yaml$/, '') }, [field]: pairs, fieldSpecs: [{ path: fieldPath, create: true }] }));
+  const transformer = (
+    file: string,
+    kind: string,
+    field: string,
+    pairs: Record<string, string>,
+    fieldPath: string,
+  ) => {
+    fs.writeFileSync(
+      path.join(meta, file),
+      stringify({
+        apiVersion: 'builtin',
+        kind,
+        metadata: { name: file.replace(/\.yaml$/, '') },
+        [field]: pairs,
+        fieldSpecs: [{ path: fieldPath, create: true }],
+      }),
+    );
     transformers.push(file);
   };
-  if (c.commonMetadata?.labels) transformer('common-labels.yaml', 'LabelTransformer', 'labels', c.commonMetadata.labels, 'metadata/labels');
-  if (c.commonMetadata?.annotations) transformer('common-annotations.yaml', 'AnnotationsTransformer', 'annotations', c.commonMetadata.annotations, 'metadata/annotations');
-  transformer('origin-labels.yaml', 'LabelTransformer', 'labels', { 'helm.toolkit.fluxcd.io/name': c.name, 'helm.toolkit.fluxcd.io/namespace': c.namespace }, 'metadata/labels');
-  fs.writeFileSync(path.join(meta, 'kustomization.yaml'), stringify({ resources: ['helm-output.yaml'], transformers, sortOptions: { order: 'fifo' } }));
+  if (c.commonMetadata?.labels)
+    transformer(
+      'common-labels.yaml',
+      'LabelTransformer',
+      'labels',
+      c.commonMetadata.labels,
+      'metadata/labels',
+    );
+  if (c.commonMetadata?.annotations)
+    transformer(
+      'common-annotations.yaml',
+      'AnnotationsTransformer',
+      'annotations',
+      c.commonMetadata.annotations,
+      'metadata/annotations',
+    );
+  transformer(
+    'origin-labels.yaml',
+    'LabelTransformer',
+    'labels',
+    { 'helm.toolkit.fluxcd.io/name': c.name, 'helm.toolkit.fluxcd.io/namespace': c.namespace },
+    'metadata/labels',
+  );
+  fs.writeFileSync(
+    path.join(meta, 'kustomization.yaml'),
+    stringify({ resources: ['helm-output.yaml'], transformers, sortOptions: { order: 'fifo' } }),
+  );
   stages.push(meta);
   const script = path.join(dir, 'post-render.sh');
   const lines = ['#!/bin/sh', 'set -e', `cat > '${stages[0]}/helm-output.yaml'`];
-  for (let i = 1; i < stages.length; i++) lines.push(`'${KUBECTL}' kustomize '${stages[i - 1]}' > '${stages[i]}/helm-output.yaml'`);
+  for (let i = 1; i < stages.length; i++)
+    lines.push(`'${KUBECTL}' kustomize '${stages[i - 1]}' > '${stages[i]}/helm-output.yaml'`);
   lines.push(`exec '${KUBECTL}' kustomize '${stages[stages.length - 1]}'`);
   fs.writeFileSync(script, lines.join('\n') + '\n', { mode: 0o755 });
   return script;
 }
-

@@ -16,7 +16,8 @@ export const REGISTRY_BIN = '/usr/bin/docker-registry';
 export const HTPASSWD_BIN = '/usr/bin/htpasswd';
 
 export function registryAvailable(): string | false {
-  if (!fs.existsSync(REGISTRY_BIN) || !fs.existsSync(HTPASSWD_BIN)) return `docker-registry or htpasswd missing: run scripts/install-registry-test-deps.sh`;
+  if (!fs.existsSync(REGISTRY_BIN) || !fs.existsSync(HTPASSWD_BIN))
+    return `docker-registry or htpasswd missing: run scripts/install-registry-test-deps.sh`;
   if (!fs.existsSync(HELM)) return `reference helm missing: run scripts/install-reference-tools.sh`;
   return false;
 }
@@ -52,10 +53,51 @@ export function makeTls(dir: string): Tls {
   fs.mkdirSync(dir, { recursive: true });
   const f = (n: string) => path.join(dir, n);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=flux-overlays test CA']);
-  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=flux-overlays test CA',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
   fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
-  run(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '2', '-extfile', f('ext.cnf')]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+  ]);
   return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
 }
 
@@ -74,29 +116,46 @@ export interface TokenAuth {
   rootCertBundle: string;
 }
 
-export async function startRegistry(dir: string, options: { htpasswd?: { user: string; password: string }; tls?: Tls; token?: TokenAuth } = {}): Promise<Registry> {
+export async function startRegistry(
+  dir: string,
+  options: { htpasswd?: { user: string; password: string }; tls?: Tls; token?: TokenAuth } = {},
+): Promise<Registry> {
   fs.mkdirSync(path.join(dir, 'storage'), { recursive: true });
   const port = await freePort();
   let auth = '';
   if (options.htpasswd) {
-    execFileSync(HTPASSWD_BIN, ['-Bbc', path.join(dir, 'htpasswd'), options.htpasswd.user, options.htpasswd.password], { stdio: 'ignore' });
+    execFileSync(
+      HTPASSWD_BIN,
+      ['-Bbc', path.join(dir, 'htpasswd'), options.htpasswd.user, options.htpasswd.password],
+      { stdio: 'ignore' },
+    );
     auth = `auth:\n  htpasswd:\n    realm: test-realm\n    path: ${path.join(dir, 'htpasswd')}\n`;
   }
   if (options.token) {
     const t = options.token;
     auth = `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.rootCertBundle}\n`;
   }
-  const tls = options.tls ? `  tls:\n    certificate: ${options.tls.certFile}\n    key: ${options.tls.keyFile}\n` : '';
-  fs.writeFileSync(path.join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'storage')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${tls}${auth}`);
-  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tls = options.tls
+    ? `  tls:\n    certificate: ${options.tls.certFile}\n    key: ${options.tls.keyFile}\n`
+    : '';
+  fs.writeFileSync(
+    path.join(dir, 'config.yml'),
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, 'storage')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${tls}${auth}`,
+  );
+  const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', path.join(dir, 'config.yml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    await until(() => new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    }));
+    await until(
+      () =>
+        new Promise((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+          s.on('error', () => resolve(false));
+        }),
+    );
   } catch {
     child.kill();
     throw new Error(`docker-registry did not start: ${stderr.slice(0, 500)}`);
@@ -113,13 +172,40 @@ export async function startRegistry(dir: string, options: { htpasswd?: { user: s
 
 /** The reference helm with its own config/cache/data folders (registry logins stay there). */
 export function helm(home: string, args: string[]): string {
-  return execFileSync(HELM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data'), HELM_REGISTRY_CONFIG: path.join(home, 'config', 'registry', 'config.json') } });
+  return execFileSync(HELM, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      HELM_CACHE_HOME: path.join(home, 'cache'),
+      HELM_CONFIG_HOME: path.join(home, 'config'),
+      HELM_DATA_HOME: path.join(home, 'data'),
+      HELM_REGISTRY_CONFIG: path.join(home, 'config', 'registry', 'config.json'),
+    },
+  });
 }
 
 /** As `helm`, without blocking this process (needed when a server helm talks to runs here). */
 export function helmAsync(home: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(HELM, args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data'), HELM_REGISTRY_CONFIG: path.join(home, 'config', 'registry', 'config.json') } }, (e, stdout, stderr) => (e ? reject(new Error(`helm ${args.join(' ')}: ${stderr || e.message}`)) : resolve(stdout + stderr)));
+    execFile(
+      HELM,
+      args,
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: path.join(home, 'cache'),
+          HELM_CONFIG_HOME: path.join(home, 'config'),
+          HELM_DATA_HOME: path.join(home, 'data'),
+          HELM_REGISTRY_CONFIG: path.join(home, 'config', 'registry', 'config.json'),
+        },
+      },
+      (e, stdout, stderr) =>
+        e
+          ? reject(new Error(`helm ${args.join(' ')}: ${stderr || e.message}`))
+          : resolve(stdout + stderr),
+    );
   });
 }
 
@@ -140,11 +226,32 @@ export interface TokenRequest {
  * it asks for; anonymous clients get `pull` on repositories under `public/` and nothing else
  * (the registry then answers 401); wrong credentials get 401 from the token server itself.
  */
-export async function startTokenServer(dir: string, users: Record<string, string>): Promise<{ auth: TokenAuth; requests: TokenRequest[]; stop(): Promise<void> }> {
+export async function startTokenServer(
+  dir: string,
+  users: Record<string, string>,
+): Promise<{ auth: TokenAuth; requests: TokenRequest[]; stop(): Promise<void> }> {
   fs.mkdirSync(dir, { recursive: true });
   const keyFile = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=flux-overlays test token issuer'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=flux-overlays test token issuer',
+    ],
+    { stdio: 'ignore' },
+  );
   const key = crypto.createPrivateKey(fs.readFileSync(keyFile));
   const der = new crypto.X509Certificate(fs.readFileSync(certFile)).raw.toString('base64');
   const issuer = 'flux-overlays-test-issuer';
@@ -163,15 +270,36 @@ export async function startTokenServer(dir: string, users: Record<string, string
     }
     const m = /^repository:([^:]+):(.+)$/.exec(scope);
     const asked = m ? m[2].split(',') : [];
-    const granted = who === 'anonymous' ? (m && m[1].startsWith('public/') ? asked.filter((a) => a === 'pull') : []) : who === 'rejected' ? [] : asked;
+    const granted =
+      who === 'anonymous'
+        ? m && m[1].startsWith('public/')
+          ? asked.filter((a) => a === 'pull')
+          : []
+        : who === 'rejected'
+          ? []
+          : asked;
     requests.push({ who, service: url.searchParams.get('service') ?? '', scope, granted });
-    if (who === 'rejected') return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    if (who === 'rejected')
+      return void res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c: [der] };
-    const claims = { iss: issuer, sub: who === 'anonymous' ? '' : who, aud: service, exp: now + 600, nbf: now - 60, iat: now, jti: crypto.randomUUID(), access: m ? [{ type: 'repository', name: m[1], actions: granted }] : [] };
+    const claims = {
+      iss: issuer,
+      sub: who === 'anonymous' ? '' : who,
+      aud: service,
+      exp: now + 600,
+      nbf: now - 60,
+      iat: now,
+      jti: crypto.randomUUID(),
+      access: m ? [{ type: 'repository', name: m[1], actions: granted }] : [],
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const token = `${input}.${b64url(crypto.sign('sha256', Buffer.from(input), key))}`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 600 }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ token, access_token: token, expires_in: 600 }));
   });
   server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -179,10 +307,11 @@ export async function startTokenServer(dir: string, users: Record<string, string
   return {
     auth: { realm: `http://127.0.0.1:${port}/token`, service, issuer, rootCertBundle: certFile },
     requests,
-    stop: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    stop: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -198,7 +327,10 @@ export function packageChart(home: string, chartDir: string, out: string): strin
 export type Fault = 'none' | 'truncate' | 'forbidden' | 'slow' | 'corrupt';
 
 /** A static HTTP server over `root`; `fault(urlPath)` picks a misbehaviour per request. */
-export async function serveFolder(root: string, fault: (p: string) => Fault = () => 'none'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function serveFolder(
+  root: string,
+  fault: (p: string) => Fault = () => 'none',
+): Promise<{ url: string; stop(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const p = decodeURIComponent((req.url ?? '/').split('?')[0]);
@@ -206,7 +338,8 @@ export async function serveFolder(root: string, fault: (p: string) => Fault = ()
     const f = fault(p);
     if (f === 'forbidden') return void res.writeHead(403).end('forbidden');
     if (f === 'slow') return; // never answers; the client's timeout must fire
-    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end('not found');
+    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile())
+      return void res.writeHead(404).end('not found');
     let data = fs.readFileSync(file);
     if (f === 'corrupt') data = Buffer.from(data.map((b, i) => (i > 20 ? b ^ 0x5a : b)));
     if (f === 'truncate') {
@@ -221,9 +354,10 @@ export async function serveFolder(root: string, fault: (p: string) => Fault = ()
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    stop: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }

@@ -37,7 +37,11 @@ export function tar(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
     const d = Buffer.from(e.data ?? '');
-    parts.push(header(e.name, d.length, e.type ?? '0', e.link ?? ''), d, Buffer.alloc((512 - (d.length % 512)) % 512));
+    parts.push(
+      header(e.name, d.length, e.type ?? '0', e.link ?? ''),
+      d,
+      Buffer.alloc((512 - (d.length % 512)) % 512),
+    );
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);
@@ -50,7 +54,10 @@ export function chartEntries(top = 'c'): TarEntry[] {
   return [
     { name: `${top}/Chart.yaml`, data: `apiVersion: v2\nname: ${top}\nversion: 0.1.0\n` },
     { name: `${top}/values.yaml`, data: 'a: 1\n' },
-    { name: `${top}/templates/cm.yaml`, data: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  f: {{ .Files.Get "f.txt" | quote }}\n' },
+    {
+      name: `${top}/templates/cm.yaml`,
+      data: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  f: {{ .Files.Get "f.txt" | quote }}\n',
+    },
   ];
 }
 

@@ -7,7 +7,13 @@
 
 import * as os from 'os';
 import * as path from 'path';
-import { ApplierRef, ClusterResult, describeApplier, evaluateCluster, parseSourceArg } from '../engine/cluster/cluster';
+import {
+  ApplierRef,
+  ClusterResult,
+  describeApplier,
+  evaluateCluster,
+  parseSourceArg,
+} from '../engine/cluster/cluster';
 import { DiskFileSystem } from '../engine/fs';
 import { clusterPromotionDiff } from '../engine/cluster/promotion';
 import { GitRepository, isGitError } from '../engine/git';
@@ -26,7 +32,11 @@ function chainText(chain: readonly ApplierRef[]): string {
   return chain.map(describeApplier).join(' > ');
 }
 
-export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export function runCluster(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   if (args.positionals.length !== 1) throw new UsageError(CLUSTER_USAGE);
   const fs = new DiskFileSystem();
   const dir = args.positionals[0];
@@ -70,41 +80,98 @@ export function runCluster(args: ParsedArgs, out: (s: string) => void, err: (s: 
   const failed = r.problems.some((p) => p.severity === 'error');
   const showOrigin = args.flags.has('show-origin');
   if (args.flags.has('json')) {
-    out(JSON.stringify({
-      entry: dir,
-      appliers: r.appliers.map((a) => ({ kind: a.ref.kind, namespace: a.ref.namespace, name: a.ref.name, status: a.status, chain: a.chain.map(describeApplier), dir: a.dir && rel(a.dir), source: a.source && { ...a.source, path: a.source.path && rel(a.source.path) }, objects: a.objectCount, dependsOn: a.dependsOn })),
-      objects: r.objects.map((o) => ({ apiVersion: getString(o.node, 'apiVersion'), kind: getString(o.node, 'kind'), namespace: getString(get(o.node, 'metadata'), 'namespace'), name: getString(get(o.node, 'metadata'), 'name'), chain: o.chain.map(describeApplier), ...(o.node.origin ? { origin: `${rel(o.node.origin.file)}:${o.node.origin.line}` } : {}), object: toJS(o.node) })),
-      releases: r.releases.map((x) => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), chart: { name: x.chart.name, version: x.chart.version, found: x.chart.found }, values: toJS(x.values) })),
-      problems: r.problems.map(problemJson),
-    }, null, 2) + '\n');
+    out(
+      JSON.stringify(
+        {
+          entry: dir,
+          appliers: r.appliers.map((a) => ({
+            kind: a.ref.kind,
+            namespace: a.ref.namespace,
+            name: a.ref.name,
+            status: a.status,
+            chain: a.chain.map(describeApplier),
+            dir: a.dir && rel(a.dir),
+            source: a.source && { ...a.source, path: a.source.path && rel(a.source.path) },
+            objects: a.objectCount,
+            dependsOn: a.dependsOn,
+          })),
+          objects: r.objects.map((o) => ({
+            apiVersion: getString(o.node, 'apiVersion'),
+            kind: getString(o.node, 'kind'),
+            namespace: getString(get(o.node, 'metadata'), 'namespace'),
+            name: getString(get(o.node, 'metadata'), 'name'),
+            chain: o.chain.map(describeApplier),
+            ...(o.node.origin
+              ? { origin: `${rel(o.node.origin.file)}:${o.node.origin.line}` }
+              : {}),
+            object: toJS(o.node),
+          })),
+          releases: r.releases.map((x) => ({
+            namespace: x.namespace,
+            name: x.name,
+            chain: x.chain.map(describeApplier),
+            chart: { name: x.chart.name, version: x.chart.version, found: x.chart.found },
+            values: toJS(x.values),
+          })),
+          problems: r.problems.map(problemJson),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return failed ? 1 : 0;
   }
   if (args.flags.has('manifests')) {
-    out(emitDocuments(r.objects.map((o) => o.node), { showOrigin, describeOrigin }));
+    out(
+      emitDocuments(
+        r.objects.map((o) => o.node),
+        { showOrigin, describeOrigin },
+      ),
+    );
     return failed ? 1 : 0;
   }
-  const lines: string[] = [`# Cluster ${dir}: ${r.objects.length} objects, ${r.releases.length} HelmReleases`, '', '## Appliers'];
+  const lines: string[] = [
+    `# Cluster ${dir}: ${r.objects.length} objects, ${r.releases.length} HelmReleases`,
+    '',
+    '## Appliers',
+  ];
   for (const a of r.appliers) {
     const depth = '  '.repeat(a.chain.length);
-    const where = a.dir ? ` -> ${rel(a.dir)}${a.source?.mappedBy ? ` (${a.source.kind} ${a.source.url ?? a.source.name}${a.source.ref ? ` ${a.source.ref}` : ''}: ${a.source.mappedBy})` : ''}` : '';
-    lines.push(`${depth}- ${describeApplier(a.ref)} [${a.status}] ${a.objectCount} objects${where}`);
+    const where = a.dir
+      ? ` -> ${rel(a.dir)}${a.source?.mappedBy ? ` (${a.source.kind} ${a.source.url ?? a.source.name}${a.source.ref ? ` ${a.source.ref}` : ''}: ${a.source.mappedBy})` : ''}`
+      : '';
+    lines.push(
+      `${depth}- ${describeApplier(a.ref)} [${a.status}] ${a.objectCount} objects${where}`,
+    );
   }
   lines.push('', '## Objects');
   for (const o of r.objects) {
     const meta = get(o.node, 'metadata');
     const ns = getString(meta, 'namespace');
-    lines.push(`- ${getString(o.node, 'kind')} ${ns ? ns + '/' : ''}${getString(meta, 'name')}  <- ${chainText(o.chain)}${o.node.origin ? `  (${rel(o.node.origin.file)}:${o.node.origin.line})` : ''}`);
+    lines.push(
+      `- ${getString(o.node, 'kind')} ${ns ? ns + '/' : ''}${getString(meta, 'name')}  <- ${chainText(o.chain)}${o.node.origin ? `  (${rel(o.node.origin.file)}:${o.node.origin.line})` : ''}`,
+    );
   }
   out(lines.join('\n') + '\n');
   for (const x of r.releases) {
-    out(`\n## HelmRelease ${x.namespace ? x.namespace + '/' : ''}${x.name}  <- ${chainText(x.chain)}\n`);
+    out(
+      `\n## HelmRelease ${x.namespace ? x.namespace + '/' : ''}${x.name}  <- ${chainText(x.chain)}\n`,
+    );
     out(emitYaml(x.values, { showOrigin, describeOrigin }));
   }
   return failed ? 1 : 0;
 }
 
 registerCommand('cluster', {
-  flags: ['json', 'manifests', 'show-origin', 'show-secrets', 'assume-propagated', 'strict', 'help'],
+  flags: [
+    'json',
+    'manifests',
+    'show-origin',
+    'show-secrets',
+    'assume-propagated',
+    'strict',
+    'help',
+  ],
   values: ['source', 'chart', 'release'],
   usage: CLUSTER_USAGE,
   run: runCluster,
@@ -113,7 +180,11 @@ registerCommand('cluster', {
 export const CLUSTER_PROMOTION_USAGE = `usage: flux-overlays promotion-diff --cluster DIR [--repo PATH] [--from main] [--to production] [--source URL[@REF]=PATH]... [--assume-propagated] [--format text|json] [--show-secrets]`;
 
 /** `promotion-diff --cluster DIR`: what merging --from into --to of --repo changes for one cluster. */
-export function runClusterPromotion(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export function runClusterPromotion(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   const dir = lastValue(args, 'cluster')!;
   const abs = path.resolve(dir).split(path.sep).join('/');
   const fs = new DiskFileSystem();
@@ -127,7 +198,8 @@ export function runClusterPromotion(args: ParsedArgs, out: (s: string) => void, 
     return 2;
   }
   const format = lastValue(args, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json with --cluster (got ${format})`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json with --cluster (got ${format})`);
   const sources = (args.values.get('source') ?? []).map((s) => {
     const m = parseSourceArg(s, process.cwd());
     if (!m) throw new UsageError(`--source ${s}: expected URL=PATH or Kind/namespace/name=PATH`);
@@ -135,22 +207,33 @@ export function runClusterPromotion(args: ParsedArgs, out: (s: string) => void, 
   });
   const from = lastValue(args, 'from') ?? 'main';
   const to = lastValue(args, 'to') ?? 'production';
-  const d = clusterPromotionDiff(repo, fs, abs, { from, to, sources, showSecrets: args.flags.has('show-secrets'), assumePropagated: args.flags.has('assume-propagated') });
+  const d = clusterPromotionDiff(repo, fs, abs, {
+    from,
+    to,
+    sources,
+    showSecrets: args.flags.has('show-secrets'),
+    assumePropagated: args.flags.has('assume-propagated'),
+  });
   if (isGitError(d)) {
     err(`flux-overlays promotion-diff: ${d.error}\n`);
     return 2;
   }
   for (const p of d.problems) if (p.severity !== 'info') err(clusterProblemLine(p) + '\n');
-  if (d.conflicts.length) err(`warning: merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')}\n`);
+  if (d.conflicts.length)
+    err(`warning: merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')}\n`);
   if (format === 'json') {
     out(JSON.stringify(d, null, 2) + '\n');
     return 0;
   }
-  const lines = [`promotion ${from} (${d.fromCommit.slice(0, 12)}) -> ${to} (${d.toCommit.slice(0, 12)}) on cluster ${dir}`];
+  const lines = [
+    `promotion ${from} (${d.fromCommit.slice(0, 12)}) -> ${to} (${d.toCommit.slice(0, 12)}) on cluster ${dir}`,
+  ];
   if (d.changes.length === 0) lines.push('no changes for this cluster');
-  for (const c of d.changes) lines.push(`  ${c.status.padEnd(8)} ${c.kind === 'values' ? `values of ${c.what}` : c.what}`);
+  for (const c of d.changes)
+    lines.push(`  ${c.status.padEnd(8)} ${c.kind === 'values' ? `values of ${c.what}` : c.what}`);
   let text = lines.join('\n') + '\n';
-  for (const c of d.changes) text += `\n=== ${c.kind === 'values' ? `values of ${c.what}` : c.what} ${c.status}\n${c.diff}`;
+  for (const c of d.changes)
+    text += `\n=== ${c.kind === 'values' ? `values of ${c.what}` : c.what} ${c.status}\n${c.diff}`;
   out(text);
   return 0;
 }

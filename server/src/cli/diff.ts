@@ -7,15 +7,34 @@
 import * as path from 'path';
 import { DiskFileSystem, FileSystem } from '../engine/fs';
 import { Chart } from '../engine/render/chart';
-import { diffPairs, manifestTexts, runOverlay, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../engine/workspace';
+import {
+  diffPairs,
+  manifestTexts,
+  runOverlay,
+  pairTexts,
+  releaseManifestTexts,
+  releaseTexts,
+  renderReleaseManifests,
+} from '../engine/workspace';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
-import { SHARED_VALUES, buildError, cliChartService, evalOptions, prepareCharts, shouldReport } from './values';
+import {
+  SHARED_VALUES,
+  buildError,
+  cliChartService,
+  evalOptions,
+  prepareCharts,
+  shouldReport,
+} from './values';
 import { problemLine } from './problems';
 
 export const DIFF_USAGE = `usage: flux-overlays diff DIR_A DIR_B [--manifests] [--profile FILE] [--chart PATH] [--extra-root DIR] [--offline] [--show-secrets]`;
 
-export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runDiff(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   if (args.positionals.length !== 2) throw new UsageError(DIFF_USAGE);
   const fs = new DiskFileSystem();
   const options = evalOptions(args, fs, err, args.positionals);
@@ -41,11 +60,25 @@ export async function runDiff(args: ParsedArgs, out: (s: string) => void, err: (
   const manifests = args.flags.has('manifests');
   // With --manifests, the objects each HelmRelease installs (its chart rendered and post-rendered) too.
   const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
-  const objectTexts = (r: typeof a) => new Map([...manifestTexts(r, options.showSecrets), ...releaseManifestTexts(renderReleaseManifests(fs, r, { ...options, showSecrets: true, chartCache }), options.showSecrets)]);
-  const pairs = manifests ? pairTexts(objectTexts(a), objectTexts(b)) : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
+  const objectTexts = (r: typeof a) =>
+    new Map([
+      ...manifestTexts(r, options.showSecrets),
+      ...releaseManifestTexts(
+        renderReleaseManifests(fs, r, { ...options, showSecrets: true, chartCache }),
+        options.showSecrets,
+      ),
+    ]);
+  const pairs = manifests
+    ? pairTexts(objectTexts(a), objectTexts(b))
+    : pairTexts(releaseTexts(a, options.showSecrets), releaseTexts(b, options.showSecrets));
   const text = diffPairs(pairs, args.positionals[0], args.positionals[1]);
   out(text);
   return text ? 1 : 0;
 }
 
-registerCommand('diff', { flags: ['manifests', 'show-secrets', 'offline', 'help'], values: SHARED_VALUES, usage: DIFF_USAGE, run: runDiff });
+registerCommand('diff', {
+  flags: ['manifests', 'show-secrets', 'offline', 'help'],
+  values: SHARED_VALUES,
+  usage: DIFF_USAGE,
+  run: runDiff,
+});

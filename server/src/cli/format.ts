@@ -5,7 +5,13 @@ import { Origin } from '../engine/yaml/node';
 
 export function rel(file: string, cwd = process.cwd()): string {
   const r = path.relative(cwd, file);
-  return r === '' ? '.' : r.startsWith('..') && path.isAbsolute(file) && r.split(path.sep).filter((s) => s === '..').length > 3 ? file : r;
+  return r === ''
+    ? '.'
+    : r.startsWith('..') &&
+        path.isAbsolute(file) &&
+        r.split(path.sep).filter((s) => s === '..').length > 3
+      ? file
+      : r;
 }
 
 export function describeOrigin(o: Origin): string {

@@ -19,17 +19,35 @@ Run 'flux-overlays COMMAND --help' for a command's options.
 ${BUILD_USAGE}
 `;
 
-type Command = { flags: string[]; values: string[]; usage?: string; run: (args: ReturnType<typeof parseArgs>, out: (s: string) => void, err: (s: string) => void) => number | Promise<number> };
+type Command = {
+  flags: string[];
+  values: string[];
+  usage?: string;
+  run: (
+    args: ReturnType<typeof parseArgs>,
+    out: (s: string) => void,
+    err: (s: string) => void,
+  ) => number | Promise<number>;
+};
 
 const COMMANDS: Record<string, Command> = {
-  build: { flags: ['json', 'show-origin', 'show-secrets', 'help'], values: ['load-restrictor'], usage: BUILD_USAGE, run: runBuild },
+  build: {
+    flags: ['json', 'show-origin', 'show-secrets', 'help'],
+    values: ['load-restrictor'],
+    usage: BUILD_USAGE,
+    run: runBuild,
+  },
 };
 
 export function registerCommand(name: string, c: Command): void {
   COMMANDS[name] = c;
 }
 
-export async function main(argv: string[], rawOut = (s: string) => void process.stdout.write(s), rawErr = (s: string) => void process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  rawOut = (s: string) => void process.stdout.write(s),
+  rawErr = (s: string) => void process.stderr.write(s),
+): Promise<number> {
   // Everything the CLI prints passes engine/secrets.ts's net, unless --show-secrets.
   let clear = false;
   const out = (s: string) => rawOut(clear ? s : redactText(s));

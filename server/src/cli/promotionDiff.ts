@@ -7,7 +7,13 @@
 // Exit 0 with a report (changes or not), 2 on error (unknown branch, not a repository...) and
 // when an overlay fails to build after the merge (the report is printed first).
 
-import { ComponentChange, GitRepository, PromotionDiff, isGitError, promotionDiff } from '../engine/git';
+import {
+  ComponentChange,
+  GitRepository,
+  PromotionDiff,
+  isGitError,
+  promotionDiff,
+} from '../engine/git';
 import { DiskFileSystem } from '../engine/fs';
 import { isHelmRelease } from '../engine/values/effective';
 import { YMap } from '../engine/yaml/node';
@@ -33,11 +39,19 @@ function title(c: ComponentChange): string {
 }
 
 export function formatText(d: PromotionDiff): string {
-  const lines = [`promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)})${d.overlay ? `, overlay per component: ${d.overlay}` : ', every overlay that differs'}`];
-  if (d.conflicts.length) lines.push(`merge conflicts (files carry conflict markers after the merge): ${d.conflicts.join(', ')}`);
+  const lines = [
+    `promotion ${d.from} (${d.fromCommit.slice(0, 12)}) -> ${d.to} (${d.toCommit.slice(0, 12)})${d.overlay ? `, overlay per component: ${d.overlay}` : ', every overlay that differs'}`,
+  ];
+  if (d.conflicts.length)
+    lines.push(
+      `merge conflicts (files carry conflict markers after the merge): ${d.conflicts.join(', ')}`,
+    );
   if (d.failing.length) lines.push(`fails to build after the merge: ${d.failing.join(', ')}`);
   if (d.changes.length === 0) lines.push('no component changes');
-  for (const c of d.changes) lines.push(`  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)} [${c.overlay}]${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`);
+  for (const c of d.changes)
+    lines.push(
+      `  ${STATUS_TEXT[c.status].padEnd(16)} ${title(c)} [${c.overlay}]${c.changed.length ? ` (${c.changed.join(', ')})` : ''}`,
+    );
   if (d.unchanged.length) lines.push(`unchanged: ${d.unchanged.join(', ')}`);
   let out = lines.join('\n') + '\n';
   for (const c of d.changes) {
@@ -57,12 +71,15 @@ function fence(text: string): string {
 export function formatMarkdown(d: PromotionDiff): string {
   let out = `### Promotion \`${d.from}\` → \`${d.to}\`\n\n`;
   out += `Merging \`${d.from}\` (${d.fromCommit.slice(0, 12)}) into \`${d.to}\` (${d.toCommit.slice(0, 12)}).\n\n`;
-  if (d.conflicts.length) out += `> **Merge conflicts:** ${d.conflicts.map((c) => `\`${c}\``).join(', ')}\n\n`;
-  if (d.failing.length) out += `> **Fails to build after the merge:** ${d.failing.map((c) => `\`${c}\``).join(', ')}\n\n`;
+  if (d.conflicts.length)
+    out += `> **Merge conflicts:** ${d.conflicts.map((c) => `\`${c}\``).join(', ')}\n\n`;
+  if (d.failing.length)
+    out += `> **Fails to build after the merge:** ${d.failing.map((c) => `\`${c}\``).join(', ')}\n\n`;
   if (d.changes.length === 0) out += 'No component changes.\n';
   else {
     out += '| Component | Overlay | Change | Releases |\n|---|---|---|---|\n';
-    for (const c of d.changes) out += `| \`${title(c)}\` | ${c.overlay} | ${STATUS_TEXT[c.status]}${c.changed.length ? ` (${c.changed.join(', ')})` : ''} | ${c.releases.map((r) => `\`${r}\``).join(', ')} |\n`;
+    for (const c of d.changes)
+      out += `| \`${title(c)}\` | ${c.overlay} | ${STATUS_TEXT[c.status]}${c.changed.length ? ` (${c.changed.join(', ')})` : ''} | ${c.releases.map((r) => `\`${r}\``).join(', ')} |\n`;
   }
   if (d.unchanged.length) out += `\nUnchanged: ${d.unchanged.map((u) => `\`${u}\``).join(', ')}\n`;
   for (const c of d.changes) {
@@ -75,11 +92,16 @@ export function formatMarkdown(d: PromotionDiff): string {
   return out;
 }
 
-export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runPromotionDiff(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   if (args.positionals.length) throw new UsageError(PROMOTION_USAGE);
   if (args.values.has('cluster')) return runClusterPromotion(args, out, err);
   const format = lastValue(args, 'format') ?? 'text';
-  if (!['text', 'markdown', 'json'].includes(format)) throw new UsageError(`--format must be text, markdown or json (got ${format})`);
+  if (!['text', 'markdown', 'json'].includes(format))
+    throw new UsageError(`--format must be text, markdown or json (got ${format})`);
   const repoDir = lastValue(args, 'repo') ?? '.';
   const repo = GitRepository.open(repoDir);
   if (isGitError(repo)) {
@@ -93,20 +115,25 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
   // collects them, their charts are fetched (or read from the cache), and a second run uses them.
   const charts = cliChartService(args, err);
   const asked: YMap[][] = [];
-  const run = (progress: boolean) => promotionDiff(repo, {
-    ...evalOptions(args, fs, err),
-    from: lastValue(args, 'from') ?? 'main',
-    to: lastValue(args, 'to') ?? 'production',
-    overlay: lastValue(args, 'overlay'),
-    chartLookup: (release, docs) => {
-      const found = charts.lookup(release, docs);
-      if (found === undefined) asked.push(docs as YMap[]);
-      return found;
-    },
-    manifests: args.flags.has('manifests'),
-    chartFs: fs,
-    onProgress: progress && tty ? (done, total, name) => err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`) : undefined,
-  });
+  const run = (progress: boolean) =>
+    promotionDiff(repo, {
+      ...evalOptions(args, fs, err),
+      from: lastValue(args, 'from') ?? 'main',
+      to: lastValue(args, 'to') ?? 'production',
+      overlay: lastValue(args, 'overlay'),
+      chartLookup: (release, docs) => {
+        const found = charts.lookup(release, docs);
+        if (found === undefined) asked.push(docs as YMap[]);
+        return found;
+      },
+      manifests: args.flags.has('manifests'),
+      chartFs: fs,
+      onProgress:
+        progress && tty
+          ? (done, total, name) =>
+              err(`\r\x1b[K${done}/${total} ${name}${done === total ? '\n' : ''}`)
+          : undefined,
+    });
   let result = run(asked.length === 0);
   if (!isGitError(result) && asked.length) {
     const found = () => charts.summary().filter((x) => !('error' in x.result)).length;
@@ -119,18 +146,33 @@ export async function runPromotionDiff(args: ParsedArgs, out: (s: string) => voi
     err(`flux-overlays promotion-diff: ${result.error}\n`);
     return 2;
   }
-  for (const c of result.changes) for (const p of c.problems) err(`${c.component}: ${problemLine(p)}\n`);
+  for (const c of result.changes)
+    for (const p of c.problems) err(`${c.component}: ${problemLine(p)}\n`);
   // the report keeps errors only; a chart that could not be read is said here (its defaults are missing)
-  for (const { result: r } of charts.summary()) if ('error' in r) err(`${r.offline ? 'info' : 'warning'}: chart ${r.error}; values shown without the chart's defaults\n`);
-  if (result.conflicts.length) err(`warning: merging ${result.from} into ${result.to} conflicts in ${result.conflicts.join(', ')}\n`);
+  for (const { result: r } of charts.summary())
+    if ('error' in r)
+      err(
+        `${r.offline ? 'info' : 'warning'}: chart ${r.error}; values shown without the chart's defaults\n`,
+      );
+  if (result.conflicts.length)
+    err(
+      `warning: merging ${result.from} into ${result.to} conflicts in ${result.conflicts.join(', ')}\n`,
+    );
   if (format === 'json') out(JSON.stringify(result, null, 2) + '\n');
   else if (format === 'markdown') out(formatMarkdown(result));
   else out(formatText(result));
   if (result.failing.length) {
-    err(`flux-overlays promotion-diff: after merging ${result.from} into ${result.to}, the ${result.changes[0]?.overlay ?? 'production'} overlay of ${result.failing.join(', ')} fails to build${result.conflicts.length ? ' (the merge conflicts)' : ''}\n`);
+    err(
+      `flux-overlays promotion-diff: after merging ${result.from} into ${result.to}, the ${result.changes[0]?.overlay ?? 'production'} overlay of ${result.failing.join(', ')} fails to build${result.conflicts.length ? ' (the merge conflicts)' : ''}\n`,
+    );
     return 2;
   }
   return 0;
 }
 
-registerCommand('promotion-diff', { flags: ['show-secrets', 'assume-propagated', 'offline', 'manifests', 'help'], values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES], usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`, run: runPromotionDiff });
+registerCommand('promotion-diff', {
+  flags: ['show-secrets', 'assume-propagated', 'offline', 'manifests', 'help'],
+  values: ['repo', 'from', 'to', 'overlay', 'format', 'cluster', 'source', ...SHARED_VALUES],
+  usage: `${PROMOTION_USAGE}\n${CLUSTER_PROMOTION_USAGE}`,
+  run: runPromotionDiff,
+});

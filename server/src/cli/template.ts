@@ -18,11 +18,18 @@ import { SHARED_VALUES, buildError, evalOptions, releaseFilter } from './values'
 import { problemLine } from './problems';
 import { stringify } from 'yaml';
 
-export const TEMPLATE_USAGE = 'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-secrets]';
+export const TEMPLATE_USAGE =
+  'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-secrets]';
 
 function masked(o: RenderedObject, show: boolean): { object: unknown; text: string } {
-  const obj = o.object as { kind?: string; apiVersion?: string; data?: Record<string, unknown>; stringData?: Record<string, unknown> } | null;
-  if (show || !obj || obj.kind !== 'Secret' || (obj.apiVersion ?? 'v1') !== 'v1') return { object: o.object, text: o.text };
+  const obj = o.object as {
+    kind?: string;
+    apiVersion?: string;
+    data?: Record<string, unknown>;
+    stringData?: Record<string, unknown>;
+  } | null;
+  if (show || !obj || obj.kind !== 'Secret' || (obj.apiVersion ?? 'v1') !== 'v1')
+    return { object: o.object, text: o.text };
   const copy = JSON.parse(JSON.stringify(obj)) as typeof obj;
   for (const f of ['data', 'stringData'] as const) {
     const m = copy[f];
@@ -31,11 +38,19 @@ function masked(o: RenderedObject, show: boolean): { object: unknown; text: stri
   return { object: copy, text: stringify(copy).trimEnd() };
 }
 
-export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): number {
+export function runTemplate(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   if (args.positionals.length === 0) throw new UsageError(TEMPLATE_USAGE);
   const fs = new DiskFileSystem();
   const base = evalOptions(args, fs, err, args.positionals);
-  const options = { ...base, showSecrets: true, releaseFilter: releaseFilter(lastValue(args, 'release')) };
+  const options = {
+    ...base,
+    showSecrets: true,
+    releaseFilter: releaseFilter(lastValue(args, 'release')),
+  };
   const show = args.flags.has('show-secrets');
   const kubeVersion = lastValue(args, 'kube-version');
   const extraApis = args.values.get('api-versions') ?? [];
@@ -69,7 +84,12 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       err(`error: no HelmRelease ${spec} in ${dir}\n`);
       continue;
     }
-    for (const rel of renderReleaseManifests(fs, r, { ...options, kubeVersion, apiVersions: extraApis, chartCache })) {
+    for (const rel of renderReleaseManifests(fs, r, {
+      ...options,
+      kubeVersion,
+      apiVersions: extraApis,
+      chartCache,
+    })) {
       const key = rel.key;
       for (const w of rel.warnings) err(`warning: ${dir}: [${key}] ${w}\n`);
       if (rel.notRendered) {
@@ -79,7 +99,10 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
       }
       if (rel.problems.length) {
         failed = true;
-        for (const p of rel.problems) err(`error: ${dir}: [${key}] ${p.step === 'render/postRenderers' && p.span ? `${path.relative(process.cwd(), p.span.file)}:${p.span.line}: ` : ''}${p.message}\n`);
+        for (const p of rel.problems)
+          err(
+            `error: ${dir}: [${key}] ${p.step === 'render/postRenderers' && p.span ? `${path.relative(process.cwd(), p.span.file)}:${p.span.line}: ` : ''}${p.message}\n`,
+          );
         entry[key] = { error: rel.problems.map((p) => p.message).join('\n') };
         continue;
       }
@@ -89,7 +112,10 @@ export function runTemplate(args: ParsedArgs, out: (s: string) => void, err: (s:
         `# ${dir}: HelmRelease ${key} (release ${rel.namespace}/${rel.releaseName}, chart ${rel.chartSource})\n` +
           objs
             .map(({ o, m }) => {
-              const marks = [o.hook ? `# hook: ${o.hook.join(',')}` : '', o.nonReproducible ? `# not reproducible: ${o.nonReproducible.join(', ')}` : ''].filter(Boolean);
+              const marks = [
+                o.hook ? `# hook: ${o.hook.join(',')}` : '',
+                o.nonReproducible ? `# not reproducible: ${o.nonReproducible.join(', ')}` : '',
+              ].filter(Boolean);
               return `---\n# Source: ${o.source}\n${marks.map((x) => x + '\n').join('')}${m.text}\n`;
             })
             .join(''),

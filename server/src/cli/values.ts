@@ -10,7 +10,13 @@ import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 import { helmRepositoryCache } from '../engine/values/chart';
-import { OverlayOptions, OverlayRun, PipelineOptions, externalLookupFor, runOverlay } from '../engine/workspace';
+import {
+  OverlayOptions,
+  OverlayRun,
+  PipelineOptions,
+  externalLookupFor,
+  runOverlay,
+} from '../engine/workspace';
 import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { ChartService, credentialsFrom } from '../engine/charts';
 import { isHelmRelease } from '../engine/values/effective';
@@ -70,16 +76,27 @@ function repositoryRoot(fs: FileSystem, dir: string): string | undefined {
 }
 
 /** Engine options from the flags values, diff and promotion-diff share. Throws UsageError. */
-export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) => void, dirs: string[] = []): EvalOptions {
-  const lr = (lastValue(args, 'load-restrictor') ?? 'rootonly').toLowerCase().replace(/^loadrestrictions/, '');
-  if (lr !== 'rootonly' && lr !== 'none') throw new UsageError(`--load-restrictor must be rootonly or none (got ${lastValue(args, 'load-restrictor')})`);
+export function evalOptions(
+  args: ParsedArgs,
+  fs: FileSystem,
+  err: (s: string) => void,
+  dirs: string[] = [],
+): EvalOptions {
+  const lr = (lastValue(args, 'load-restrictor') ?? 'rootonly')
+    .toLowerCase()
+    .replace(/^loadrestrictions/, '');
+  if (lr !== 'rootonly' && lr !== 'none')
+    throw new UsageError(
+      `--load-restrictor must be rootonly or none (got ${lastValue(args, 'load-restrictor')})`,
+    );
   const cache = new ParseCache();
   let variables: Variables | undefined;
   const profile = lastValue(args, 'profile');
   if (profile !== undefined) {
     const loaded = loadProfile(fs, path.resolve(profile));
     for (const p of loaded.problems) err(problemLine(p) + '\n');
-    if (loaded.problems.some((p) => p.code === 'profile-missing')) throw new UsageError(`--profile ${profile}: no such file`);
+    if (loaded.problems.some((p) => p.code === 'profile-missing'))
+      throw new UsageError(`--profile ${profile}: no such file`);
     variables = loaded.variables;
   }
   const charts = (args.values.get('chart') ?? []).map((c) => {
@@ -92,7 +109,11 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
     if (fs.stat(abs) !== 'dir') throw new UsageError(`--extra-root ${r}: no such folder`);
     return abs;
   });
-  const sourceRoots = [...new Set(dirs.map((d) => repositoryRoot(fs, path.resolve(d))).filter((d): d is string => !!d))];
+  const sourceRoots = [
+    ...new Set(
+      dirs.map((d) => repositoryRoot(fs, path.resolve(d))).filter((d): d is string => !!d),
+    ),
+  ];
   return {
     cache,
     loadRestrictor: (lr === 'none' ? 'None' : 'RootOnly') as LoadRestrictor,
@@ -106,7 +127,9 @@ export function evalOptions(args: ParsedArgs, fs: FileSystem, err: (s: string) =
 }
 
 /** `NS/NAME` (or `NAME`, any namespace) as a release filter. */
-export function releaseFilter(spec: string | undefined): ((ns: string, name: string) => boolean) | undefined {
+export function releaseFilter(
+  spec: string | undefined,
+): ((ns: string, name: string) => boolean) | undefined {
   if (spec === undefined) return undefined;
   const i = spec.indexOf('/');
   if (i < 0) return (_ns, name) => name === spec;
@@ -120,17 +143,34 @@ export function releaseFilter(spec: string | undefined): ((ns: string, name: str
  * then points `options` at them (chartLookup) and at the builds made on the way (build), so the
  * values computed next neither fetch nor build again.
  */
-export async function prepareCharts(charts: ChartService, fs: FileSystem, dirs: readonly string[], options: EvalOptions): Promise<void> {
+export async function prepareCharts(
+  charts: ChartService,
+  fs: FileSystem,
+  dirs: readonly string[],
+  options: EvalOptions,
+): Promise<void> {
   const builds = new Map<string, BuildResult>();
   const build = (dir: string): BuildResult => {
     let b = builds.get(dir);
-    if (!b) builds.set(dir, (b = buildKustomization(fs, dir, { loadRestrictor: options.loadRestrictor, cache: options.cache })));
+    if (!b)
+      builds.set(
+        dir,
+        (b = buildKustomization(fs, dir, {
+          loadRestrictor: options.loadRestrictor,
+          cache: options.cache,
+        })),
+      );
     return b;
   };
   for (const dir of dirs) {
     const abs = path.resolve(dir);
     if (fs.stat(abs) !== 'dir') continue;
-    await charts.prepare(runOverlay(fs, abs, { ...options, manifestsOnly: true, build }).objects.map((o) => o.node as YMap), isHelmRelease);
+    await charts.prepare(
+      runOverlay(fs, abs, { ...options, manifestsOnly: true, build }).objects.map(
+        (o) => o.node as YMap,
+      ),
+      isHelmRelease,
+    );
   }
   options.build = build;
   options.chartLookup = (release, docs) => charts.lookup(release, docs);
@@ -154,13 +194,23 @@ export function shouldReport(p: Problem, said: Set<string>): boolean {
 /** The first build error of an overlay as one line, or undefined when it built. */
 export function buildError(r: OverlayRun): string | undefined {
   if (!r.failed) return undefined;
-  return r.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p)).join('\n');
+  return r.problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => formatProblem(p))
+    .join('\n');
 }
 
-export async function runValues(args: ParsedArgs, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runValues(
+  args: ParsedArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError(VALUES_USAGE);
   const fs = new DiskFileSystem();
-  const options: EvalOptions = { ...evalOptions(args, fs, err, args.positionals), releaseFilter: releaseFilter(lastValue(args, 'release')) };
+  const options: EvalOptions = {
+    ...evalOptions(args, fs, err, args.positionals),
+    releaseFilter: releaseFilter(lastValue(args, 'release')),
+  };
   // charts: fetch (or find in the cache) every chart the overlays' releases ask for, then compute
   await prepareCharts(cliChartService(args, err), fs, args.positionals, options);
   const json = args.flags.has('json');
@@ -187,7 +237,9 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
     }
     if (r.problems.some((p) => p.severity === 'error')) failed = true;
     if (!options.variables && r.references.length) {
-      err(`info: ${dir}: no --profile, \${VAR} kept as written: ${[...new Set(r.references.map((v) => v.name))].sort().join(', ')}\n`);
+      err(
+        `info: ${dir}: no --profile, \${VAR} kept as written: ${[...new Set(r.references.map((v) => v.name))].sort().join(', ')}\n`,
+      );
     }
     const rels = r.releases;
     const spec = lastValue(args, 'release');
@@ -200,8 +252,12 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
     }
     const entry: Record<string, unknown> = {};
     for (const rel of rels) {
-      entry[`${rel.namespace}/${rel.name}`] = emitJS(rel.values, { showSecrets: options.showSecrets });
-      texts.push(`# ${dir}: HelmRelease ${rel.namespace ? rel.namespace + '/' : ''}${rel.name}\n${emitYaml(rel.values, { showOrigin: args.flags.has('show-origin'), describeOrigin, showSecrets: options.showSecrets })}`);
+      entry[`${rel.namespace}/${rel.name}`] = emitJS(rel.values, {
+        showSecrets: options.showSecrets,
+      });
+      texts.push(
+        `# ${dir}: HelmRelease ${rel.namespace ? rel.namespace + '/' : ''}${rel.name}\n${emitYaml(rel.values, { showOrigin: args.flags.has('show-origin'), describeOrigin, showSecrets: options.showSecrets })}`,
+      );
     }
     result[dir] = entry;
   }
@@ -212,4 +268,9 @@ export async function runValues(args: ParsedArgs, out: (s: string) => void, err:
 
 export const SHARED_VALUES = ['profile', 'chart', 'extra-root', 'load-restrictor'];
 
-registerCommand('values', { flags: ['json', 'show-origin', 'show-secrets', 'offline', 'help'], values: ['release', ...SHARED_VALUES], usage: VALUES_USAGE, run: runValues });
+registerCommand('values', {
+  flags: ['json', 'show-origin', 'show-secrets', 'offline', 'help'],
+  values: ['release', ...SHARED_VALUES],
+  usage: VALUES_USAGE,
+  run: runValues,
+});

@@ -125,7 +125,18 @@ export class DiskFileSystem implements FileSystem {
   }
   readDirTyped(path: string): DirEntry[] {
     try {
-      return nodeFs.readdirSync(path, { withFileTypes: true }).map((d) => ({ name: d.name, type: d.isSymbolicLink() ? 'link' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other' }));
+      return nodeFs
+        .readdirSync(path, { withFileTypes: true })
+        .map((d) => ({
+          name: d.name,
+          type: d.isSymbolicLink()
+            ? 'link'
+            : d.isDirectory()
+              ? 'dir'
+              : d.isFile()
+                ? 'file'
+                : 'other',
+        }));
     } catch {
       return [];
     }
@@ -135,7 +146,10 @@ export class DiskFileSystem implements FileSystem {
 /** Files held in memory, for tests and for unsaved editor buffers layered over another FileSystem. */
 export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, string>();
-  constructor(private readonly under?: FileSystem, files?: Record<string, string>) {
+  constructor(
+    private readonly under?: FileSystem,
+    files?: Record<string, string>,
+  ) {
     if (files) for (const [p, t] of Object.entries(files)) this.write(p, t);
     if (!under || under.readDirTyped) this.readDirTyped = (p: string) => this.typedEntries(p);
   }
@@ -144,13 +158,16 @@ export class MemoryFileSystem implements FileSystem {
   private typedEntries(path: string): DirEntry[] {
     const p = nodePath.posix.normalize(path);
     const prefix = p.endsWith('/') ? p : p + '/';
-    const entries = new Map<string, DirEntry>((this.under?.readDirTyped?.(path) ?? []).map((e) => [e.name, e]));
+    const entries = new Map<string, DirEntry>(
+      (this.under?.readDirTyped?.(path) ?? []).map((e) => [e.name, e]),
+    );
     for (const k of this.files.keys()) {
       if (!k.startsWith(prefix)) continue;
       const rest = k.slice(prefix.length);
       const slash = rest.indexOf('/');
       if (slash < 0) entries.set(rest, { name: rest, type: 'file' });
-      else if (!entries.has(rest.slice(0, slash))) entries.set(rest.slice(0, slash), { name: rest.slice(0, slash), type: 'dir' });
+      else if (!entries.has(rest.slice(0, slash)))
+        entries.set(rest.slice(0, slash), { name: rest.slice(0, slash), type: 'dir' });
     }
     return [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -165,12 +182,18 @@ export class MemoryFileSystem implements FileSystem {
     return t !== undefined ? t : this.under?.readFile(path);
   }
   hiddenBecause(path: string): string | undefined {
-    return this.files.has(nodePath.posix.normalize(path)) ? undefined : this.under?.hiddenBecause?.(path);
+    return this.files.has(nodePath.posix.normalize(path))
+      ? undefined
+      : this.under?.hiddenBecause?.(path);
   }
   readBytes(path: string): Buffer | undefined {
     const t = this.files.get(nodePath.posix.normalize(path));
     if (t !== undefined) return Buffer.from(t, 'utf8');
-    return this.under?.readBytes ? this.under.readBytes(path) : this.under?.readFile(path) !== undefined ? Buffer.from(this.under.readFile(path)!, 'utf8') : undefined;
+    return this.under?.readBytes
+      ? this.under.readBytes(path)
+      : this.under?.readFile(path) !== undefined
+        ? Buffer.from(this.under.readFile(path)!, 'utf8')
+        : undefined;
   }
   stat(path: string): EntryType | undefined {
     const p = nodePath.posix.normalize(path);
@@ -195,10 +218,11 @@ export class MemoryFileSystem implements FileSystem {
     if (this.stat(p) === undefined) return undefined;
     // Only in memory (a new unsaved file): it lives where its folder really is.
     const parent = nodePath.posix.dirname(p);
-    return parent === p ? p : nodePath.posix.join(this.realPath(parent) ?? parent, nodePath.posix.basename(p));
+    return parent === p
+      ? p
+      : nodePath.posix.join(this.realPath(parent) ?? parent, nodePath.posix.basename(p));
   }
 }
-
 
 /**
  * Only the files below some folders (VS Code's restricted mode: an untrusted workspace must not
@@ -252,7 +276,8 @@ export class BoundedFileSystem implements FileSystem {
     const real = realPathOf(this.inner, n);
     // a dangling link, or nothing there at all: really no such file
     if (real === undefined) return undefined;
-    if (real === n) return `'${n}' is outside the workspace: restricted mode reads nothing outside the workspace folders (trust the workspace to read it)`;
+    if (real === n)
+      return `'${n}' is outside the workspace: restricted mode reads nothing outside the workspace folders (trust the workspace to read it)`;
     return `'${n}' leads through a symbolic link to '${real}', outside the workspace: restricted mode does not follow links that leave the workspace (trust the workspace to read it)`;
   }
   /** Real paths too stay inside: outside ones are reported as absent, like their contents. */

@@ -63,10 +63,26 @@ function secretFields(n: YMap): { node: YMap; key: string; clear: string }[] {
   const out: { node: YMap; key: string; clear: string }[] = [];
   for (const field of ['data', 'stringData']) {
     const m = get(n, field);
-    if (isMap(m)) for (const p of m.pairs) out.push({ node: m, key: p.key, clear: field === 'data' && p.value.kind === 'scalar' ? decode(text(p.value.value)) : p.value.kind === 'scalar' ? text(p.value.value) : JSON.stringify(toJS(p.value)) });
+    if (isMap(m))
+      for (const p of m.pairs)
+        out.push({
+          node: m,
+          key: p.key,
+          clear:
+            field === 'data' && p.value.kind === 'scalar'
+              ? decode(text(p.value.value))
+              : p.value.kind === 'scalar'
+                ? text(p.value.value)
+                : JSON.stringify(toJS(p.value)),
+        });
   }
   const ann = get(get(n, 'metadata'), 'annotations');
-  if (isMap(ann) && get(ann, LAST_APPLIED)) out.push({ node: ann, key: LAST_APPLIED, clear: text((get(ann, LAST_APPLIED) as YScalar).value) });
+  if (isMap(ann) && get(ann, LAST_APPLIED))
+    out.push({
+      node: ann,
+      key: LAST_APPLIED,
+      clear: text((get(ann, LAST_APPLIED) as YScalar).value),
+    });
   return out;
 }
 
@@ -83,16 +99,24 @@ export function redactTree<T extends YNode>(n: T): T {
 
 function needsRedaction(n: YNode): boolean {
   if (n.kind === 'map' && isSecret(n)) return true;
-  if (n.kind === 'scalar') return n.shown !== undefined || (n.value !== null && fromSecret(n)) || (n.overrides ?? []).some(needsRedaction);
+  if (n.kind === 'scalar')
+    return (
+      n.shown !== undefined ||
+      (n.value !== null && fromSecret(n)) ||
+      (n.overrides ?? []).some(needsRedaction)
+    );
   if ((n.overrides ?? []).some(needsRedaction)) return true;
-  return n.kind === 'map' ? n.pairs.some((p) => needsRedaction(p.value)) : n.items.some(needsRedaction);
+  return n.kind === 'map'
+    ? n.pairs.some((p) => needsRedaction(p.value))
+    : n.items.some(needsRedaction);
 }
 
 function redactInPlace(n: YNode): void {
   if (n.overrides) n.overrides = n.overrides.map((o) => redactTree(o));
   if (n.kind === 'scalar') {
     if (n.shown !== undefined) n.value = n.shown;
-    else if (n.value !== null && fromSecret(n) && !isSecretMark(n.value)) n.value = secretMark(text(n.value));
+    else if (n.value !== null && fromSecret(n) && !isSecretMark(n.value))
+      n.value = secretMark(text(n.value));
     delete n.shown;
     return;
   }
@@ -100,7 +124,8 @@ function redactInPlace(n: YNode): void {
     if (isSecret(n)) {
       for (const f of secretFields(n)) {
         const p = f.node.pairs.find((x) => x.key === f.key)!;
-        if (p.value.kind !== 'scalar' || !isSecretMark(p.value.value)) p.value = scalar(secretMark(f.clear), p.value.origin);
+        if (p.value.kind !== 'scalar' || !isSecretMark(p.value.value))
+          p.value = scalar(secretMark(f.clear), p.value.origin);
       }
     }
     for (const p of n.pairs) redactInPlace(p.value);
@@ -146,7 +171,9 @@ function distinctive(v: string): boolean {
  * line that is one long token (not `key: value` lines, whose leaves are remembered on their own).
  */
 export function remember(clear: string): void {
-  const lines = clear.includes('\n') ? clear.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=_.-]{16,}$/.test(l.trim())) : [];
+  const lines = clear.includes('\n')
+    ? clear.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=_.-]{16,}$/.test(l.trim()))
+    : [];
   for (const v of [clear, ...lines]) {
     const t = v.trim();
     if (!distinctive(t) || known.has(t)) continue;
@@ -173,7 +200,12 @@ function escapeRe(s: string): string {
 function compile(): RegExp | null {
   byForm.clear();
   for (const v of known) {
-    const forms = [v, Buffer.from(v).toString('base64').replace(/=+$/, ''), JSON.stringify(v).slice(1, -1), JSON.stringify(JSON.stringify(v).slice(1, -1)).slice(1, -1)];
+    const forms = [
+      v,
+      Buffer.from(v).toString('base64').replace(/=+$/, ''),
+      JSON.stringify(v).slice(1, -1),
+      JSON.stringify(JSON.stringify(v).slice(1, -1)).slice(1, -1),
+    ];
     for (const f of forms) if (f.length >= 6 && !byForm.has(f)) byForm.set(f, v);
   }
   if (byForm.size === 0) return null;
@@ -204,7 +236,8 @@ function walkRedact<T>(v: T): T {
   if (Array.isArray(v)) return v.map(walkRedact) as T;
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[redactText(k)] = walkRedact(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      o[redactText(k)] = walkRedact(x);
     return o as T;
   }
   return v;

@@ -56,20 +56,26 @@ export class SnapshotFileSystem implements FileSystem {
    * stats 20,000 paths one by one), and so is its real path once the folder's is known.
    */
   private list(dir: string): string[] {
-    if (!this.inner.readDirTyped || dir !== path.posix.normalize(dir) || dir.endsWith('/')) return this.inner.readDir(dir);
+    if (!this.inner.readDirTyped || dir !== path.posix.normalize(dir) || dir.endsWith('/'))
+      return this.inner.readDir(dir);
     const entries: DirEntry[] = this.inner.readDirTyped(dir);
     const realDir = this.realPath?.(dir);
     for (const e of entries) {
       if (e.type === 'link') continue;
       const child = `${dir}/${e.name}`;
       if (!this.stats.has(child)) this.stats.set(child, e.type === 'other' ? ABSENT : e.type);
-      if (realDir !== undefined && e.type !== 'other' && !this.reals.has(child)) this.reals.set(child, realDir === '/' ? `/${e.name}` : `${realDir}/${e.name}`);
+      if (realDir !== undefined && e.type !== 'other' && !this.reals.has(child))
+        this.reals.set(child, realDir === '/' ? `/${e.name}` : `${realDir}/${e.name}`);
     }
     return entries.map((e) => e.name);
   }
 }
 
-function remember<T>(m: Map<string, T | typeof ABSENT>, key: string, compute: (key: string) => T | undefined): T | undefined {
+function remember<T>(
+  m: Map<string, T | typeof ABSENT>,
+  key: string,
+  compute: (key: string) => T | undefined,
+): T | undefined {
   const known = m.get(key);
   if (known !== undefined) return known === ABSENT ? undefined : known;
   const v = compute(key);

@@ -10,9 +10,21 @@ export function onCodeActions(state: ServerState, params: CodeActionParams): Cod
     if (d.source !== 'flux-overlays' || !d.data) continue;
     const data = d.data as { suggestion?: string; replacement?: string; fieldsMap?: boolean };
     if (d.code === 'deprecated-api-version' && data.replacement) {
-      out.push({ title: `Change apiVersion to ${data.replacement}`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: data.fieldsMap === true, edit: { changes: { [uri]: [TextEdit.replace(d.range, data.replacement)] } } });
+      out.push({
+        title: `Change apiVersion to ${data.replacement}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: data.fieldsMap === true,
+        edit: { changes: { [uri]: [TextEdit.replace(d.range, data.replacement)] } },
+      });
     } else if (data.suggestion) {
-      out.push({ title: `Change to '${data.suggestion}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [TextEdit.replace(d.range, data.suggestion)] } } });
+      out.push({
+        title: `Change to '${data.suggestion}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [uri]: [TextEdit.replace(d.range, data.suggestion)] } },
+      });
     }
   }
   void state;

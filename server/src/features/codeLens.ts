@@ -7,8 +7,16 @@ import { ServerState } from './state';
 
 export function onCodeLens(state: ServerState, params: CodeLensParams): CodeLens[] {
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return codeLenses(state.index, uriToPath(params.textDocument.uri), state.settings.productionOverlay).map((l) => ({
+  return codeLenses(
+    state.index,
+    uriToPath(params.textDocument.uri),
+    state.settings.productionOverlay,
+  ).map((l) => ({
     range,
-    command: { title: l.title, command: l.command, arguments: [{ uri: pathToUri(l.args.uri), overlay: l.args.overlay }] },
+    command: {
+      title: l.title,
+      command: l.command,
+      arguments: [{ uri: pathToUri(l.args.uri), overlay: l.args.overlay }],
+    },
   }));
 }

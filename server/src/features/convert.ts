@@ -2,7 +2,16 @@
 // to_proto/from_proto): URIs <-> absolute paths, 0-based LSP positions <-> 1-based origins.
 
 import { fileURLToPath, pathToFileURL } from 'url';
-import { CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, InsertTextFormat, Location, MarkupKind, Range } from 'vscode-languageserver/node';
+import {
+  CompletionItem,
+  CompletionItemKind,
+  Diagnostic,
+  DiagnosticSeverity,
+  InsertTextFormat,
+  Location,
+  MarkupKind,
+  Range,
+} from 'vscode-languageserver/node';
 import type { Candidate } from '../ide/completion';
 import type { FileDiagnostic } from '../ide/diagnostics';
 import type { Origin } from '../engine/yaml/node';
@@ -22,7 +31,8 @@ export function uriProblem(uri: unknown): string | undefined {
     return `invalid URI '${uri}'`;
   }
   if (url.protocol !== 'file:') return `unsupported URI '${uri}': only file: URIs are served`;
-  if (url.hostname !== '' && url.hostname !== 'localhost') return `unsupported URI '${uri}': file URIs naming a host (${url.hostname}) are not served, only files of this machine`;
+  if (url.hostname !== '' && url.hostname !== 'localhost')
+    return `unsupported URI '${uri}': file URIs naming a host (${url.hostname}) are not served, only files of this machine`;
   try {
     fileURLToPath(url);
   } catch (e) {
@@ -46,12 +56,16 @@ function isPosition(p: unknown): p is Position {
  * position past the end of its document is clamped to it (a line past the end to the last
  * line's end, a character past the end of its line to that end, as LSP says), in place.
  */
-export function checkRequestParams(params: unknown, textOf: (uri: string) => string | undefined): string | undefined {
+export function checkRequestParams(
+  params: unknown,
+  textOf: (uri: string) => string | undefined,
+): string | undefined {
   if (typeof params !== 'object' || params === null) return undefined;
   const p = params as Record<string, unknown>;
   const td = p.textDocument as Record<string, unknown> | undefined;
   const uris: [string, unknown][] = [];
-  if (td !== undefined) uris.push(['textDocument.uri', typeof td === 'object' && td !== null ? td.uri : undefined]);
+  if (td !== undefined)
+    uris.push(['textDocument.uri', typeof td === 'object' && td !== null ? td.uri : undefined]);
   if (p.uri !== undefined) uris.push(['uri', p.uri]);
   for (const [field, uri] of uris) {
     const bad = uriProblem(uri);
@@ -59,11 +73,16 @@ export function checkRequestParams(params: unknown, textOf: (uri: string) => str
   }
   const positions: [string, Position][] = [];
   const range = p.range as Record<string, unknown> | undefined;
-  for (const [field, v] of [['position', p.position], ['range.start', range?.start], ['range.end', range?.end]] as const) {
+  for (const [field, v] of [
+    ['position', p.position],
+    ['range.start', range?.start],
+    ['range.end', range?.end],
+  ] as const) {
     if (v === undefined) continue;
     if (!isPosition(v)) return `${field} must be { line, character }`;
     for (const k of ['line', 'character'] as const) {
-      if (!Number.isInteger(v[k]) || v[k] < 0) return `${field}.${k} must be an integer >= 0 (got ${JSON.stringify(v[k])})`;
+      if (!Number.isInteger(v[k]) || v[k] < 0)
+        return `${field}.${k} must be an integer >= 0 (got ${JSON.stringify(v[k])})`;
     }
     positions.push([field, v]);
   }
@@ -94,7 +113,8 @@ export function pathToUri(file: string): string {
 export function originToRange(o: Pick<Origin, 'line' | 'col' | 'endLine' | 'endCol'>): Range {
   const start = { line: Math.max(0, o.line - 1), character: Math.max(0, o.col - 1) };
   let end = { line: Math.max(0, o.endLine - 1), character: Math.max(0, o.endCol - 1) };
-  if (end.line < start.line || (end.line === start.line && end.character <= start.character)) end = { line: start.line, character: start.character + 1 };
+  if (end.line < start.line || (end.line === start.line && end.character <= start.character))
+    end = { line: start.line, character: start.character + 1 };
   return { start, end };
 }
 
@@ -103,7 +123,12 @@ export function originToLocation(o: Origin): Location {
 }
 
 export function fileLocation(file: string, o?: Origin): Location {
-  return { uri: pathToUri(file), range: o ? originToRange(o) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+  return {
+    uri: pathToUri(file),
+    range: o
+      ? originToRange(o)
+      : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
 }
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
@@ -114,7 +139,13 @@ const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
 };
 
 export function toDiagnostic(d: FileDiagnostic): Diagnostic {
-  const out: Diagnostic = { range: originToRange(d.span), severity: SEVERITY[d.severity], message: d.message, code: d.code, source: 'flux-overlays' };
+  const out: Diagnostic = {
+    range: originToRange(d.span),
+    severity: SEVERITY[d.severity],
+    message: d.message,
+    code: d.code,
+    source: 'flux-overlays',
+  };
   if (d.data) out.data = d.data;
   return out;
 }
@@ -124,9 +155,19 @@ export function toDiagnostic(d: FileDiagnostic): Diagnostic {
  * column (previews list problems; they underline nothing), hints read as info.
  */
 export function toProblem(p: Problem): ProtocolProblem {
-  const out: ProtocolProblem = { message: p.message, severity: p.severity === 'hint' ? 'info' : p.severity };
+  const out: ProtocolProblem = {
+    message: p.message,
+    severity: p.severity === 'hint' ? 'info' : p.severity,
+  };
   if (p.step) out.step = p.step;
-  if (p.span) out.location = originToLocation({ file: p.span.file, line: p.span.line, col: p.span.col, endLine: p.span.line, endCol: p.span.col + 1 });
+  if (p.span)
+    out.location = originToLocation({
+      file: p.span.file,
+      line: p.span.line,
+      col: p.span.col,
+      endLine: p.span.line,
+      endCol: p.span.col + 1,
+    });
   return out;
 }
 
@@ -144,7 +185,10 @@ export function toCompletionItem(c: Candidate, line: number): CompletionItem {
   const item: CompletionItem = {
     label: c.label,
     kind: KINDS[c.kind],
-    textEdit: { range: { start: { line, character: c.replaceStart }, end: { line, character: c.replaceEnd } }, newText: c.insertText },
+    textEdit: {
+      range: { start: { line, character: c.replaceStart }, end: { line, character: c.replaceEnd } },
+      newText: c.insertText,
+    },
     insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
   };
   if (c.detail) item.detail = c.detail;

@@ -1,6 +1,12 @@
 // The custom requests of server/src/protocol.ts, answered by the engine (ide/overlays.ts
 // for the workspace, ide/promotion.ts over git objects for a `promotion` source).
-import { PlainLineOrigin, PlainRendered, effectiveValues, listOverlays, overlayManifests } from '../ide/overlays';
+import {
+  PlainLineOrigin,
+  PlainRendered,
+  effectiveValues,
+  listOverlays,
+  overlayManifests,
+} from '../ide/overlays';
 import { clusterProfiles } from '../ide/clusterProfiles';
 import { clusterValues, discoverClusters } from '../ide/clusters';
 import {
@@ -19,19 +25,38 @@ import {
   RenderOverlayParams,
   RenderOverlayResult,
 } from '../protocol';
-import { PromotionEvalOptions, overlaysDifferingFromTarget, promotionChanges, promotionEffectiveValues, promotionRenderOverlay } from '../ide/promotion';
+import {
+  PromotionEvalOptions,
+  overlaysDifferingFromTarget,
+  promotionChanges,
+  promotionEffectiveValues,
+  promotionRenderOverlay,
+} from '../ide/promotion';
 import { loadProfile } from '../engine/substitute/postBuild';
 import { originToLocation, pathToUri, toProblem, uriToPath } from './convert';
 import { ServerState } from './state';
 
 function toLineOrigin(o: PlainLineOrigin): LineOrigin {
   const out: LineOrigin = { line: o.line, location: originToLocation(o.origin), layer: o.layer };
-  if (o.overridden?.length) out.overridden = o.overridden.map((x) => ({ value: x.value, location: originToLocation(x.origin), layer: x.layer }));
+  if (o.overridden?.length)
+    out.overridden = o.overridden.map((x) => ({
+      value: x.value,
+      location: originToLocation(x.origin),
+      layer: x.layer,
+    }));
   return out;
 }
 
-function toRendered(r: PlainRendered): { content: string; origins: LineOrigin[]; problems: Problem[] } {
-  return { content: r.content, origins: r.origins.map(toLineOrigin), problems: r.problems.map(toProblem) };
+function toRendered(r: PlainRendered): {
+  content: string;
+  origins: LineOrigin[];
+  problems: Problem[];
+} {
+  return {
+    content: r.content,
+    origins: r.origins.map(toLineOrigin),
+    problems: r.problems.map(toProblem),
+  };
 }
 
 function profile(state: ServerState, explicit?: string): string | undefined {
@@ -39,10 +64,23 @@ function profile(state: ServerState, explicit?: string): string | undefined {
   return p ? state.abs(p) : undefined;
 }
 
-const RESTRICTED: Problem = { severity: 'error', message: 'restricted mode: reading git revisions is refused until the workspace is trusted', step: 'git' };
+const RESTRICTED: Problem = {
+  severity: 'error',
+  message: 'restricted mode: reading git revisions is refused until the workspace is trusted',
+  step: 'git',
+};
 
-function promotionOptions(state: ServerState, file: string, clusterProfile?: string): PromotionEvalOptions {
-  return { workspaceFs: state.fs, values: state.index.valuesOptions, clusterProfile: profile(state, clusterProfile), root: state.rootOf(file) };
+function promotionOptions(
+  state: ServerState,
+  file: string,
+  clusterProfile?: string,
+): PromotionEvalOptions {
+  return {
+    workspaceFs: state.fs,
+    values: state.index.valuesOptions,
+    clusterProfile: profile(state, clusterProfile),
+    root: state.rootOf(file),
+  };
 }
 
 export function onListOverlays(state: ServerState, params: ListOverlaysParams): ListOverlaysResult {
@@ -52,74 +90,174 @@ export function onListOverlays(state: ServerState, params: ListOverlaysParams): 
   // Each workspace folder is its own repository (multi-root: apps, system-services, fleet).
   const differs = new Map<string, boolean>();
   if (state.trusted) {
-    const byRoot = new Map<string, { dir: string; workspace: () => ReturnType<typeof state.index.build> }[]>();
+    const byRoot = new Map<
+      string,
+      { dir: string; workspace: () => ReturnType<typeof state.index.build> }[]
+    >();
     for (const c of r.components) {
       const root = c.root ?? state.root();
       const list = byRoot.get(root) ?? [];
-      for (const o of c.overlays) list.push({ dir: o.dir, workspace: () => state.index.build(o.dir) });
+      for (const o of c.overlays)
+        list.push({ dir: o.dir, workspace: () => state.index.build(o.dir) });
       byRoot.set(root, list);
     }
-    for (const [root, overlays] of byRoot) for (const [k, v] of overlaysDifferingFromTarget(state.promotion, state.fs, root, state.settings.promotionTarget, overlays)) differs.set(k, v);
+    for (const [root, overlays] of byRoot)
+      for (const [k, v] of overlaysDifferingFromTarget(
+        state.promotion,
+        state.fs,
+        root,
+        state.settings.promotionTarget,
+        overlays,
+      ))
+        differs.set(k, v);
   }
   return {
     components: r.components.map((c) => ({
       name: c.name,
       uri: pathToUri(c.dir),
       ...(c.root ? { root: pathToUri(c.root) } : {}),
-      overlays: c.overlays.map((o) => ({ name: o.name, uri: pathToUri(o.dir), releases: o.releases, ...(differs.has(o.dir) ? { differsFromPromotionTarget: differs.get(o.dir) } : {}) })),
+      overlays: c.overlays.map((o) => ({
+        name: o.name,
+        uri: pathToUri(o.dir),
+        releases: o.releases,
+        ...(differs.has(o.dir) ? { differsFromPromotionTarget: differs.get(o.dir) } : {}),
+      })),
     })),
     problems: r.problems.map(toProblem),
   };
 }
 
-
-export function onEffectiveValues(state: ServerState, params: EffectiveValuesParams): EffectiveValuesResult {
+export function onEffectiveValues(
+  state: ServerState,
+  params: EffectiveValuesParams,
+): EffectiveValuesResult {
   let r;
   if (params.source?.kind === 'promotion') {
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
-    r = promotionEffectiveValues(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile), params.release);
-  } else r = effectiveValues(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), params.release, profile(state, params.clusterProfile));
+    r = promotionEffectiveValues(
+      state.promotion,
+      uriToPath(params.uri),
+      params.overlay,
+      params.source,
+      promotionOptions(state, uriToPath(params.uri), params.clusterProfile),
+      params.release,
+    );
+  } else
+    r = effectiveValues(
+      state.index,
+      uriToPath(params.uri),
+      params.overlay,
+      state.rootOf(uriToPath(params.uri)),
+      params.release,
+      profile(state, params.clusterProfile),
+    );
   return { ...toRendered(r), ...(r.release ? { release: r.release } : {}) };
 }
 
-export function onRenderOverlay(state: ServerState, params: RenderOverlayParams): RenderOverlayResult {
+export function onRenderOverlay(
+  state: ServerState,
+  params: RenderOverlayParams,
+): RenderOverlayResult {
   if (params.source?.kind === 'promotion') {
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
-    return toRendered(promotionRenderOverlay(state.promotion, uriToPath(params.uri), params.overlay, params.source, promotionOptions(state, uriToPath(params.uri), params.clusterProfile)));
+    return toRendered(
+      promotionRenderOverlay(
+        state.promotion,
+        uriToPath(params.uri),
+        params.overlay,
+        params.source,
+        promotionOptions(state, uriToPath(params.uri), params.clusterProfile),
+      ),
+    );
   }
-  return toRendered(overlayManifests(state.index, uriToPath(params.uri), params.overlay, state.rootOf(uriToPath(params.uri)), profile(state, params.clusterProfile)));
+  return toRendered(
+    overlayManifests(
+      state.index,
+      uriToPath(params.uri),
+      params.overlay,
+      state.rootOf(uriToPath(params.uri)),
+      profile(state, params.clusterProfile),
+    ),
+  );
 }
 
-export function onPromotionDiff(state: ServerState, params: PromotionDiffParams): PromotionDiffResult {
+export function onPromotionDiff(
+  state: ServerState,
+  params: PromotionDiffParams,
+): PromotionDiffResult {
   if (!state.trusted) return { changes: [], problems: [RESTRICTED] };
   const prof = profile(state);
   const variables = prof ? loadProfile(state.fs, prof).variables : undefined;
-  const r = promotionChanges(state.promotion, uriToPath(params.uri), state.fs, params.from, params.to, params.overlay || undefined, { ...state.index.valuesOptions, variables, preferredOverlay: state.settings.productionOverlay });
+  const r = promotionChanges(
+    state.promotion,
+    uriToPath(params.uri),
+    state.fs,
+    params.from,
+    params.to,
+    params.overlay || undefined,
+    { ...state.index.valuesOptions, variables, preferredOverlay: state.settings.productionOverlay },
+  );
   return {
-    changes: r.changes.map((c) => ({ component: c.component, uri: pathToUri(c.dir), overlay: c.overlay, ...(c.release ? { release: c.release } : {}), changed: c.changed, ...(c.status ? { status: c.status } : {}) })),
+    changes: r.changes.map((c) => ({
+      component: c.component,
+      uri: pathToUri(c.dir),
+      overlay: c.overlay,
+      ...(c.release ? { release: c.release } : {}),
+      changed: c.changed,
+      ...(c.status ? { status: c.status } : {}),
+    })),
     problems: r.problems.map(toProblem),
   };
 }
 
 export function onListClusterProfiles(state: ServerState): ListClusterProfilesResult {
   return {
-    profiles: clusterProfiles(state.index).map((p) => ({ uri: pathToUri(p.file), name: p.name, variables: p.variables, ...(p.detail ? { detail: p.detail } : {}) })),
+    profiles: clusterProfiles(state.index).map((p) => ({
+      uri: pathToUri(p.file),
+      name: p.name,
+      variables: p.variables,
+      ...(p.detail ? { detail: p.detail } : {}),
+    })),
     problems: [],
   };
 }
 
 export function onListClusters(state: ServerState): ListClustersResult {
-  return { clusters: discoverClusters(state.fs, state.roots).map((c) => ({ name: c.name, uri: pathToUri(c.dir) })), problems: [] };
+  return {
+    clusters: discoverClusters(state.fs, state.roots).map((c) => ({
+      name: c.name,
+      uri: pathToUri(c.dir),
+    })),
+    problems: [],
+  };
 }
 
-export function onClusterValues(state: ServerState, params: ClusterValuesParams): ClusterValuesResult {
+export function onClusterValues(
+  state: ServerState,
+  params: ClusterValuesParams,
+): ClusterValuesResult {
   // Workspace folders serve as the cluster's sources (matched by repository name); in restricted
   // mode the file system does not read outside them.
-  const r = clusterValues(state.fs, uriToPath(params.uri), state.root(), state.roots, params.release, [], { values: state.index.valuesOptions });
+  const r = clusterValues(
+    state.fs,
+    uriToPath(params.uri),
+    state.root(),
+    state.roots,
+    params.release,
+    [],
+    { values: state.index.valuesOptions },
+  );
   return {
     ...toRendered(r),
     ...(r.release ? { release: r.release } : {}),
-    releases: r.releases.map(({ origin, ...x }) => ({ ...x, ...(origin ? { location: originToLocation(origin) } : {}) })),
-    appliers: r.appliers.map(({ origin, dir, ...a }) => ({ ...a, ...(dir ? { folder: pathToUri(dir) } : {}), ...(origin ? { location: originToLocation(origin) } : {}) })),
+    releases: r.releases.map(({ origin, ...x }) => ({
+      ...x,
+      ...(origin ? { location: originToLocation(origin) } : {}),
+    })),
+    appliers: r.appliers.map(({ origin, dir, ...a }) => ({
+      ...a,
+      ...(dir ? { folder: pathToUri(dir) } : {}),
+      ...(origin ? { location: originToLocation(origin) } : {}),
+    })),
   };
 }

@@ -4,13 +4,27 @@ import { SymbolResult, documentSymbols } from '../ide/navigation';
 import { originToRange, uriToPath } from './convert';
 import { ServerState } from './state';
 
-const KIND = { object: SymbolKind.Object, module: SymbolKind.Module, key: SymbolKind.Field } as const;
+const KIND = {
+  object: SymbolKind.Object,
+  module: SymbolKind.Module,
+  key: SymbolKind.Field,
+} as const;
 
 function toSymbol(s: SymbolResult): DocumentSymbol {
   const range = originToRange(s.origin);
-  return { name: s.name, detail: s.detail, kind: KIND[s.kind], range, selectionRange: { start: range.start, end: range.start }, children: s.children.map(toSymbol) };
+  return {
+    name: s.name,
+    detail: s.detail,
+    kind: KIND[s.kind],
+    range,
+    selectionRange: { start: range.start, end: range.start },
+    children: s.children.map(toSymbol),
+  };
 }
 
-export function onDocumentSymbols(state: ServerState, params: DocumentSymbolParams): DocumentSymbol[] {
+export function onDocumentSymbols(
+  state: ServerState,
+  params: DocumentSymbolParams,
+): DocumentSymbol[] {
   return documentSymbols(state.index, uriToPath(params.textDocument.uri)).map(toSymbol);
 }

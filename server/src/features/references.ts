@@ -7,5 +7,11 @@ import { ServerState } from './state';
 export function onReferences(state: ServerState, params: ReferenceParams): Location[] {
   const text = state.text(params.textDocument.uri);
   if (text === undefined) return [];
-  return references(state.index, uriToPath(params.textDocument.uri), text, params.position.line, params.position.character).map(originToLocation);
+  return references(
+    state.index,
+    uriToPath(params.textDocument.uri),
+    text,
+    params.position.line,
+    params.position.character,
+  ).map(originToLocation);
 }

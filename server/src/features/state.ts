@@ -59,12 +59,25 @@ export function readSettings(raw: unknown): Settings {
   const r = (raw ?? {}) as Record<string, unknown>;
   const validation = (r.validation ?? {}) as Record<string, unknown>;
   return {
-    overlayFolders: Array.isArray(r.overlayFolders) ? r.overlayFolders.map(String) : DEFAULT_SETTINGS.overlayFolders,
-    productionOverlay: typeof r.productionOverlay === 'string' && r.productionOverlay ? r.productionOverlay : DEFAULT_SETTINGS.productionOverlay,
-    validationEnable: typeof validation.enable === 'boolean' ? validation.enable : typeof r['validation.enable'] === 'boolean' ? (r['validation.enable'] as boolean) : true,
+    overlayFolders: Array.isArray(r.overlayFolders)
+      ? r.overlayFolders.map(String)
+      : DEFAULT_SETTINGS.overlayFolders,
+    productionOverlay:
+      typeof r.productionOverlay === 'string' && r.productionOverlay
+        ? r.productionOverlay
+        : DEFAULT_SETTINGS.productionOverlay,
+    validationEnable:
+      typeof validation.enable === 'boolean'
+        ? validation.enable
+        : typeof r['validation.enable'] === 'boolean'
+          ? (r['validation.enable'] as boolean)
+          : true,
     crdFolders: Array.isArray(r.crdFolders) ? r.crdFolders.map(String) : [],
     clusterProfile: typeof r.clusterProfile === 'string' ? r.clusterProfile : '',
-    chartLocations: r.chartLocations && typeof r.chartLocations === 'object' ? (r.chartLocations as Record<string, string>) : {},
+    chartLocations:
+      r.chartLocations && typeof r.chartLocations === 'object'
+        ? (r.chartLocations as Record<string, string>)
+        : {},
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
     promotionTarget: promotionTarget(r),
     ...chartSettings(r),
@@ -78,11 +91,16 @@ function diagnosticsScope(r: Record<string, unknown>): Settings['diagnosticsScop
   return v === 'openFiles' ? 'openFiles' : 'workspace';
 }
 
-function chartSettings(r: Record<string, unknown>): Pick<Settings, 'chartsFetch' | 'chartsCacheDir'> {
+function chartSettings(
+  r: Record<string, unknown>,
+): Pick<Settings, 'chartsFetch' | 'chartsCacheDir'> {
   const c = (r.charts ?? {}) as Record<string, unknown>;
   const fetch = c.fetch ?? r['charts.fetch'];
   const dir = c.cacheDir ?? r['charts.cacheDir'];
-  return { chartsFetch: fetch === 'never' ? 'never' : 'auto', chartsCacheDir: typeof dir === 'string' ? dir : '' };
+  return {
+    chartsFetch: fetch === 'never' ? 'never' : 'auto',
+    chartsCacheDir: typeof dir === 'string' ? dir : '',
+  };
 }
 
 function promotionTarget(r: Record<string, unknown>): string {
@@ -94,7 +112,9 @@ function promotionTarget(r: Record<string, unknown>): string {
 export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   // In restricted mode (untrusted workspace) nothing outside the workspace folders is read.
-  readonly fs = new MemoryFileSystem(new BoundedFileSystem(new DiskFileSystem(), () => (this.trusted ? undefined : this.roots)));
+  readonly fs = new MemoryFileSystem(
+    new BoundedFileSystem(new DiskFileSystem(), () => (this.trusted ? undefined : this.roots)),
+  );
   index: WorkspaceIndex;
   /** Git sides of promotions (fluxOverlays/promotionDiff and the `promotion` source), cached by commit pair. */
   readonly promotion = new PromotionSides();
@@ -119,26 +139,55 @@ export class ServerState {
   reindex(): number {
     const t0 = Date.now();
     const index = new WorkspaceIndex(this.fs, this.roots);
-    index.settings = { overlayFolders: this.settings.overlayFolders, crdFolders: this.settings.crdFolders.map((f) => (path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f))) };
+    index.settings = {
+      overlayFolders: this.settings.overlayFolders,
+      crdFolders: this.settings.crdFolders.map((f) =>
+        path.isAbsolute(f) ? f : path.posix.join(this.roots[0] ?? '/', f),
+      ),
+    };
     const root = this.roots[0] ?? '/';
     index.extraRoots = this.extraRootPaths();
     this.charts = this.trusted ? this.chartService() : undefined;
     const charts = this.charts;
     index.valuesOptions = this.trusted
       ? {
-          ...(charts ? { chartLookup: (release: YMap, docs: readonly YMap[]) => this.chartLookup(charts, release, docs) } : {}),
-          charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({ name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name, path: path.isAbsolute(p) ? p : path.posix.join(root, p) })),
+          ...(charts
+            ? {
+                chartLookup: (release: YMap, docs: readonly YMap[]) =>
+                  this.chartLookup(charts, release, docs),
+              }
+            : {}),
+          charts: Object.entries(this.settings.chartLocations).map(([name, p]) => ({
+            name: name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name,
+            path: path.isAbsolute(p) ? p : path.posix.join(root, p),
+          })),
           sourceRoots: this.roots,
           // Other workspace folders are searched without configuration (keos-system-services
           // open beside keos-apps); fluxOverlays.extraRoots adds repositories not open.
-          ...(this.settings.extraRoots.length || this.roots.length > 1 ? { externalLookup: lazyExternalLookup(this.fs, [...new Set([...this.extraRootPaths(), ...this.roots.slice(1), ...this.roots.slice(0, 1)])], index.cache) } : {}),
+          ...(this.settings.extraRoots.length || this.roots.length > 1
+            ? {
+                externalLookup: lazyExternalLookup(
+                  this.fs,
+                  [
+                    ...new Set([
+                      ...this.extraRootPaths(),
+                      ...this.roots.slice(1),
+                      ...this.roots.slice(0, 1),
+                    ]),
+                  ],
+                  index.cache,
+                ),
+              }
+            : {}),
         }
       : { sourceRoots: this.roots };
     index.scan();
     this.index = index;
     this.clusters = undefined;
     const ms = Date.now() - t0;
-    this.log(`indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`);
+    this.log(
+      `indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`,
+    );
     return ms;
   }
 
@@ -149,7 +198,13 @@ export class ServerState {
   private chartService(): ChartService {
     const fetch = this.settings.chartsFetch === 'auto';
     return new ChartService({
-      store: new DiskChartStore(chartCacheDir(process.env, undefined, this.settings.chartsCacheDir ? this.abs(this.settings.chartsCacheDir) : undefined)),
+      store: new DiskChartStore(
+        chartCacheDir(
+          process.env,
+          undefined,
+          this.settings.chartsCacheDir ? this.abs(this.settings.chartsCacheDir) : undefined,
+        ),
+      ),
       http: fetch ? new NodeHttpClient() : undefined,
       offline: !fetch,
       timeoutMs: 15_000,
@@ -163,7 +218,11 @@ export class ServerState {
    * started in the background (with progress in the editor) and the previews and diagnostics
    * are refreshed when it settles.
    */
-  private chartLookup(charts: ChartService, release: YMap, docs: readonly YMap[]): ReturnType<ChartService['lookup']> {
+  private chartLookup(
+    charts: ChartService,
+    release: YMap,
+    docs: readonly YMap[],
+  ): ReturnType<ChartService['lookup']> {
     const r = charts.lookup(release, docs);
     if (r !== undefined) return r;
     const src = chartSourceOf(release, docs).source;
@@ -175,11 +234,19 @@ export class ServerState {
     return undefined;
   }
 
-  private async fetchCharts(charts: ChartService, docs: readonly YMap[], key: string): Promise<void> {
+  private async fetchCharts(
+    charts: ChartService,
+    docs: readonly YMap[],
+    key: string,
+  ): Promise<void> {
     let progress: { begin(t: string, p?: number, m?: string): void; done(): void } | undefined;
     try {
       progress = await this.connection.window.createWorkDoneProgress();
-      progress.begin('Flux Overlays', undefined, `Fetching chart ${key.split(' ').slice(1).join(' ')}`);
+      progress.begin(
+        'Flux Overlays',
+        undefined,
+        `Fetching chart ${key.split(' ').slice(1).join(' ')}`,
+      );
     } catch {
       progress = undefined;
     }
@@ -239,7 +306,11 @@ export class ServerState {
 
   /** The workspace folder holding a file (the innermost), else the first. */
   rootOf(file: string): string {
-    return [...this.roots].sort((a, b) => b.length - a.length).find((r) => file === r || file.startsWith(r + '/')) ?? this.root();
+    return (
+      [...this.roots]
+        .sort((a, b) => b.length - a.length)
+        .find((r) => file === r || file.startsWith(r + '/')) ?? this.root()
+    );
   }
 
   root(): string {
@@ -260,7 +331,13 @@ export class ServerState {
 
   evaluatedClusters(): EvaluatedCluster[] {
     if (!this.trusted) return [];
-    this.clusters ??= discoverClusters(this.fs, this.roots).map((c) => ({ ...c, result: evaluateCluster(this.fs, c.dir, { workspaceFolders: [...this.roots], values: this.index.valuesOptions }) }));
+    this.clusters ??= discoverClusters(this.fs, this.roots).map((c) => ({
+      ...c,
+      result: evaluateCluster(this.fs, c.dir, {
+        workspaceFolders: [...this.roots],
+        values: this.index.valuesOptions,
+      }),
+    }));
     return this.clusters;
   }
 
@@ -270,18 +347,28 @@ export class ServerState {
     const dirs = this.index.update(file);
     for (const d of this.documents.all()) {
       const f = uriToPath(d.uri);
-      if (f === file || this.index.readersOf(f).some((r) => dirs.includes(r)) || dirs.includes(path.posix.dirname(f))) this.pending.add(d.uri);
+      if (
+        f === file ||
+        this.index.readersOf(f).some((r) => dirs.includes(r)) ||
+        dirs.includes(path.posix.dirname(f))
+      )
+        this.pending.add(d.uri);
     }
     if (this.settings.diagnosticsScope === 'workspace') {
       // Closed files too: the one that changed, and those whose diagnostics already say something.
-      if (this.index.yamlFiles.has(file) || this.published.has(pathToUri(file))) this.pending.add(pathToUri(file));
-      for (const uri of this.published) if (dirs.includes(path.posix.dirname(uriToPath(uri)))) this.pending.add(uri);
+      if (this.index.yamlFiles.has(file) || this.published.has(pathToUri(file)))
+        this.pending.add(pathToUri(file));
+      for (const uri of this.published)
+        if (dirs.includes(path.posix.dirname(uriToPath(uri)))) this.pending.add(uri);
     }
     const components = new Set<string>();
     const c = this.index.componentOf(file);
     if (c) components.add(c.dir);
     try {
-      void this.connection.sendNotification(didChangeOverlaysNotification, c ? { uris: [...components].map((d) => `file://${d}`) } : {});
+      void this.connection.sendNotification(
+        didChangeOverlaysNotification,
+        c ? { uris: [...components].map((d) => `file://${d}`) } : {},
+      );
     } catch {
       /* the connection may be closing */
     }
@@ -317,14 +404,20 @@ export class ServerState {
     const gen = ++this.sweepGeneration;
     const files =
       this.settings.diagnosticsScope === 'workspace'
-        ? [...this.index.yamlFiles].sort().map(pathToUri).filter((u) => !this.documents.get(u))
+        ? [...this.index.yamlFiles]
+            .sort()
+            .map(pathToUri)
+            .filter((u) => !this.documents.get(u))
         : [...this.published].filter((u) => !this.documents.get(u));
     const t0 = Date.now();
     const step = (i: number) => {
       if (gen !== this.sweepGeneration) return;
       this.publish(files.slice(i, i + batch));
       if (i + batch < files.length) setImmediate(() => step(i + batch));
-      else if (this.settings.diagnosticsScope === 'workspace') this.log(`workspace diagnostics: ${files.length} closed files checked in ${Date.now() - t0} ms`);
+      else if (this.settings.diagnosticsScope === 'workspace')
+        this.log(
+          `workspace diagnostics: ${files.length} closed files checked in ${Date.now() - t0} ms`,
+        );
     };
     if (files.length) setImmediate(() => step(0));
   }
@@ -335,7 +428,12 @@ export class ServerState {
 }
 
 /** externalLookupFor, built on the first valuesFrom that misses in the workspace (the extra roots are built once per index). */
-function lazyExternalLookup(fs: MemoryFileSystem, roots: string[], cache: ParseCache): ExternalLookup {
+function lazyExternalLookup(
+  fs: MemoryFileSystem,
+  roots: string[],
+  cache: ParseCache,
+): ExternalLookup {
   let lookup: ExternalLookup | undefined;
-  return (kind, namespace, name) => (lookup ??= externalLookupFor(fs, roots, cache))(kind, namespace, name);
+  return (kind, namespace, name) =>
+    (lookup ??= externalLookupFor(fs, roots, cache))(kind, namespace, name);
 }

@@ -21,12 +21,20 @@ export function clusterProfiles(index: WorkspaceIndex): PlainClusterProfile[] {
   for (const k of index.objects('Kustomization')) {
     const parsed = index.parse(k.file);
     for (const d of parsed?.documents ?? []) {
-      if (!isMap(d.root) || !(getString(d.root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+      if (
+        !isMap(d.root) ||
+        !(getString(d.root, 'apiVersion') ?? '').startsWith('kustomize.toolkit.fluxcd.io/')
+      )
+        continue;
       const from = get(get(get(d.root, 'spec'), 'postBuild'), 'substituteFrom');
       if (!isSeq(from)) continue;
       for (const item of from.items) {
         const n = getString(item, 'name');
-        if (n && !named.has(n)) named.set(n, `substituteFrom of Kustomization ${getString(get(d.root, 'metadata'), 'name') ?? ''}`);
+        if (n && !named.has(n))
+          named.set(
+            n,
+            `substituteFrom of Kustomization ${getString(get(d.root, 'metadata'), 'name') ?? ''}`,
+          );
       }
     }
   }
@@ -34,9 +42,19 @@ export function clusterProfiles(index: WorkspaceIndex): PlainClusterProfile[] {
   for (const kind of ['ConfigMap', 'Secret']) {
     for (const o of index.objects(kind)) {
       if (!named.has(o.name) && !(kind === 'ConfigMap' && CLUSTER_LIKE.test(o.name))) continue;
-      const doc = index.parse(o.file)?.documents.find((d) => getString(get(d.root, 'metadata'), 'name') === o.name && getString(d.root, 'kind') === kind);
+      const doc = index
+        .parse(o.file)
+        ?.documents.find(
+          (d) =>
+            getString(get(d.root, 'metadata'), 'name') === o.name &&
+            getString(d.root, 'kind') === kind,
+        );
       const data = get(doc?.root, 'data');
-      const p: PlainClusterProfile = { file: o.file, name: o.name, variables: isMap(data) ? data.pairs.length : 0 };
+      const p: PlainClusterProfile = {
+        file: o.file,
+        name: o.name,
+        variables: isMap(data) ? data.pairs.length : 0,
+      };
       const why = named.get(o.name);
       if (why) p.detail = why;
       out.push(p);

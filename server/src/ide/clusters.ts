@@ -6,7 +6,14 @@
 
 import * as path from 'path';
 import { FileSystem } from '../engine/fs';
-import { ApplierReport, ClusterOptions, ClusterResult, SourceMapping, describeApplier, evaluateCluster } from '../engine/cluster/cluster';
+import {
+  ApplierReport,
+  ClusterOptions,
+  ClusterResult,
+  SourceMapping,
+  describeApplier,
+  evaluateCluster,
+} from '../engine/cluster/cluster';
 import { Origin, YNode, equal, getPath } from '../engine/yaml/node';
 import { describeWhere, shortValue } from './context';
 import { PathSeg } from './yamlText';
@@ -46,9 +53,14 @@ export function discoverClusters(fs: FileSystem, roots: readonly string[]): Plai
     for (const name of fs.readDir(base).sort()) {
       const dir = path.posix.join(base, name);
       if (name.startsWith('.') || name.startsWith('_') || fs.stat(dir) !== 'dir') continue;
-      const sub = fs.readDir(dir).sort().map((n) => path.posix.join(dir, n)).find((d) => fs.stat(d) === 'dir' && namesItself(fs, root, d));
-      const entry = namesItself(fs, root, dir) ? dir : sub ?? dir;
-      if (yamlFiles(fs, entry, 3).length) out.push({ name: path.posix.relative(root, entry), dir: entry });
+      const sub = fs
+        .readDir(dir)
+        .sort()
+        .map((n) => path.posix.join(dir, n))
+        .find((d) => fs.stat(d) === 'dir' && namesItself(fs, root, d));
+      const entry = namesItself(fs, root, dir) ? dir : (sub ?? dir);
+      if (yamlFiles(fs, entry, 3).length)
+        out.push({ name: path.posix.relative(root, entry), dir: entry });
     }
   }
   return out;
@@ -80,19 +92,47 @@ export interface ClusterValues extends PlainRendered {
 }
 
 /** The values `release` (`ns/name` or `name`; the first when absent) gets on the cluster of `entry`. */
-export function clusterValues(fs: FileSystem, entry: string, root: string, workspaceFolders: readonly string[], release?: string, sources: SourceMapping[] = [], options: ClusterOptions = {}): ClusterValues {
-  const r = evaluateCluster(fs, entry, { ...options, sources, workspaceFolders: [...workspaceFolders] });
-  const pick = release === undefined ? r.releases[0] : r.releases.find((x) => `${x.namespace}/${x.name}` === release || x.name === release);
+export function clusterValues(
+  fs: FileSystem,
+  entry: string,
+  root: string,
+  workspaceFolders: readonly string[],
+  release?: string,
+  sources: SourceMapping[] = [],
+  options: ClusterOptions = {},
+): ClusterValues {
+  const r = evaluateCluster(fs, entry, {
+    ...options,
+    sources,
+    workspaceFolders: [...workspaceFolders],
+  });
+  const pick =
+    release === undefined
+      ? r.releases[0]
+      : r.releases.find((x) => `${x.namespace}/${x.name}` === release || x.name === release);
   // Only the shown release's problems: those met on the way to it (its chain or a part of it),
   // not another release's chart or another Kustomization's build.
   const way = pick?.chain.map(describeApplier);
-  const onTheWay = (chain?: string[]) => !way || !chain?.length || (chain.length <= way.length && chain.every((c, i) => c === way[i]));
+  const onTheWay = (chain?: string[]) =>
+    !way || !chain?.length || (chain.length <= way.length && chain.every((c, i) => c === way[i]));
   const problems: Problem[] = r.problems
     .filter((p) => p.severity !== 'info' && onTheWay(p.chain))
     // A release's problems name it (`release`); another release under the same Kustomization is not this one.
-    .filter((p) => !pick || p.release === undefined || p.release === `${pick.namespace}/${pick.name}`)
-    .map((p) => ({ severity: p.severity, code: p.code, message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message, ...(p.span ? { span: p.span } : {}) }));
-  const releases = r.releases.map((x): PlainClusterRelease => ({ namespace: x.namespace, name: x.name, chain: x.chain.map(describeApplier), ...(x.release.origin ? { origin: x.release.origin } : {}) }));
+    .filter(
+      (p) => !pick || p.release === undefined || p.release === `${pick.namespace}/${pick.name}`,
+    )
+    .map((p) => ({
+      severity: p.severity,
+      code: p.code,
+      message: p.chain?.length ? `${p.message} (applied via ${p.chain.join(' > ')})` : p.message,
+      ...(p.span ? { span: p.span } : {}),
+    }));
+  const releases = r.releases.map((x): PlainClusterRelease => ({
+    namespace: x.namespace,
+    name: x.name,
+    chain: x.chain.map(describeApplier),
+    ...(x.release.origin ? { origin: x.release.origin } : {}),
+  }));
   const appliers = r.appliers.map((a): PlainApplier => ({
     name: describeApplier(a.ref),
     ...(a.chain.length ? { parent: describeApplier(a.chain[a.chain.length - 1]) } : {}),
@@ -102,7 +142,12 @@ export function clusterValues(fs: FileSystem, entry: string, root: string, works
     ...(a.ref.origin ? { origin: a.ref.origin } : {}),
   }));
   if (!pick) {
-    if (release !== undefined) problems.push({ severity: 'error', code: 'no-release', message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}` });
+    if (release !== undefined)
+      problems.push({
+        severity: 'error',
+        code: 'no-release',
+        message: `the cluster ${path.posix.relative(root, entry)} gets no HelmRelease ${release}`,
+      });
     return { content: '', origins: [], problems, releases, appliers };
   }
   const rendered = renderWithOrigins([pick.values], root, false);
@@ -119,20 +164,37 @@ export interface EvaluatedCluster extends PlainCluster {
  * feeds): a Markdown table that names the clusters where it differs, or undefined when no cluster
  * gets it.
  */
-export function clusterValuesMarkdown(clusters: readonly EvaluatedCluster[], componentDir: string, names: ReadonlySet<string>, valuesPath: PathSeg[], root: string): string | undefined {
+export function clusterValuesMarkdown(
+  clusters: readonly EvaluatedCluster[],
+  componentDir: string,
+  names: ReadonlySet<string>,
+  valuesPath: PathSeg[],
+  root: string,
+): string | undefined {
   const rows: { cluster: string; release: string; node: YNode | undefined }[] = [];
   for (const c of clusters) {
-    const ours = c.result.releases.filter((r) => r.release.origin?.file.startsWith(componentDir + '/'));
+    const ours = c.result.releases.filter((r) =>
+      r.release.origin?.file.startsWith(componentDir + '/'),
+    );
     const named = ours.filter((r) => names.has(r.name));
-    for (const r of named.length ? named : ours) rows.push({ cluster: c.name, release: `${r.namespace ? r.namespace + '/' : ''}${r.name}`, node: getPath(r.values, valuesPath) });
+    for (const r of named.length ? named : ours)
+      rows.push({
+        cluster: c.name,
+        release: `${r.namespace ? r.namespace + '/' : ''}${r.name}`,
+        node: getPath(r.values, valuesPath),
+      });
   }
   if (rows.length === 0) return undefined;
-  const same = (a: YNode | undefined, b: YNode | undefined) => (a === undefined || b === undefined ? a === b : equal(a, b));
+  const same = (a: YNode | undefined, b: YNode | undefined) =>
+    a === undefined || b === undefined ? a === b : equal(a, b);
   const distinct: (YNode | undefined)[] = [];
   for (const r of rows) if (!distinct.some((d) => same(d, r.node))) distinct.push(r.node);
   const several = new Set(rows.map((r) => r.release)).size > 1;
   const cell = (t: string) => t.replace(/\|/g, '\\|');
-  const table = rows.map((r) => `| ${cell(several ? `${r.cluster} (${r.release})` : r.cluster)} | ${r.node ? `\`${cell(shortValue(r.node))}\`` : '—'} | ${cell(!r.node ? 'not set' : describeWhere(r.node.origin, root))} |`);
+  const table = rows.map(
+    (r) =>
+      `| ${cell(several ? `${r.cluster} (${r.release})` : r.cluster)} | ${r.node ? `\`${cell(shortValue(r.node))}\`` : '—'} | ${cell(!r.node ? 'not set' : describeWhere(r.node.origin, root))} |`,
+  );
   const key = `**${valuesPath.join('.')}**`;
   const title =
     distinct.length > 1

@@ -29,7 +29,8 @@ export function docHeader(text: string, line: number): DocHeader {
     else if ((m = /^kind:\s*["']?([^\s"'#]+)/.exec(l))) h.kind = m[1];
     else if (/^metadata:\s*$/.test(l)) inMeta = true;
     else if (/^\S/.test(l)) inMeta = false;
-    else if (inMeta && (m = /^ {1,4}name:\s*["']?([^\s"'#]+)/.exec(l)) && h.name === undefined) h.name = m[1];
+    else if (inMeta && (m = /^ {1,4}name:\s*["']?([^\s"'#]+)/.exec(l)) && h.name === undefined)
+      h.name = m[1];
   }
   return h;
 }
@@ -39,8 +40,15 @@ export function isKustomizationFile(file: string): boolean {
 }
 
 /** The schema of the document under the cursor (from its header, so it works mid-edit). */
-export function schemaOf(index: WorkspaceIndex, file: string, header: DocHeader): SchemaChoice | undefined {
-  const root = fromJS({ ...(header.apiVersion ? { apiVersion: header.apiVersion } : {}), ...(header.kind ? { kind: header.kind } : {}) });
+export function schemaOf(
+  index: WorkspaceIndex,
+  file: string,
+  header: DocHeader,
+): SchemaChoice | undefined {
+  const root = fromJS({
+    ...(header.apiVersion ? { apiVersion: header.apiVersion } : {}),
+    ...(header.kind ? { kind: header.kind } : {}),
+  });
   return index.registry.schemaFor(root, file);
 }
 
@@ -52,13 +60,24 @@ export interface ValuesPlace {
 }
 
 /** Whether a document path is inside Helm values: spec.values of a HelmRelease, a ConfigMap/Secret data block, or a plain values file. */
-export function valuesPlace(file: string, header: DocHeader, docPath: PathSeg[]): ValuesPlace | undefined {
+export function valuesPlace(
+  file: string,
+  header: DocHeader,
+  docPath: PathSeg[],
+): ValuesPlace | undefined {
   if (header.kind === 'HelmRelease') {
-    if (docPath[0] === 'spec' && docPath[1] === 'values') return { valuesPath: docPath.slice(2), ...(header.name ? { release: header.name } : {}) };
+    if (docPath[0] === 'spec' && docPath[1] === 'values')
+      return { valuesPath: docPath.slice(2), ...(header.name ? { release: header.name } : {}) };
     return undefined;
   }
-  if ((header.kind === 'ConfigMap' || header.kind === 'Secret') && (docPath[0] === 'data' || docPath[0] === 'stringData') && docPath.length >= 2) return { valuesPath: docPath.slice(2) };
-  if (!header.kind && !header.apiVersion && !isKustomizationFile(file)) return { valuesPath: docPath };
+  if (
+    (header.kind === 'ConfigMap' || header.kind === 'Secret') &&
+    (docPath[0] === 'data' || docPath[0] === 'stringData') &&
+    docPath.length >= 2
+  )
+    return { valuesPath: docPath.slice(2) };
+  if (!header.kind && !header.apiVersion && !isKustomizationFile(file))
+    return { valuesPath: docPath };
   return undefined;
 }
 
@@ -78,20 +97,36 @@ export interface OverlayRelease {
 }
 
 /** The release(s) a values place feeds, in every overlay of the component that builds them. */
-export function releasesFor(index: WorkspaceIndex, file: string, place: ValuesPlace): OverlayRelease[] {
+export function releasesFor(
+  index: WorkspaceIndex,
+  file: string,
+  place: ValuesPlace,
+): OverlayRelease[] {
   const c = index.componentOf(file);
   const overlays = c ? c.overlays : index.overlaysOf(file);
   const out: OverlayRelease[] = [];
   let names: Set<string> | undefined = place.release ? new Set([place.release]) : undefined;
   if (!names) {
     names = new Set();
-    for (const o of overlays) for (const r of index.effectiveValues(o.dir)) if (mentions(r.values, file) || mentions(r.release, file)) names.add(r.name);
+    for (const o of overlays)
+      for (const r of index.effectiveValues(o.dir))
+        if (mentions(r.values, file) || mentions(r.release, file)) names.add(r.name);
   }
   // The same release under another name (namePrefix `staging-`): paired through where its
   // `kind` is in the base, as the commands pair releases (ReleaseInfo.key).
   const keys = new Set<string>();
-  for (const o of overlays) for (const r of index.effectiveValues(o.dir)) if (names.has(r.name) || mentions(r.release, file)) { const k = releaseKey(r); if (k) keys.add(k); }
-  for (const o of overlays) for (const r of index.effectiveValues(o.dir)) { const k = releaseKey(r); if (names.has(r.name) || (k && keys.has(k))) out.push({ overlay: o.name, dir: o.dir, release: r }); }
+  for (const o of overlays)
+    for (const r of index.effectiveValues(o.dir))
+      if (names.has(r.name) || mentions(r.release, file)) {
+        const k = releaseKey(r);
+        if (k) keys.add(k);
+      }
+  for (const o of overlays)
+    for (const r of index.effectiveValues(o.dir)) {
+      const k = releaseKey(r);
+      if (names.has(r.name) || (k && keys.has(k)))
+        out.push({ overlay: o.name, dir: o.dir, release: r });
+    }
   return out;
 }
 
@@ -108,7 +143,14 @@ export function valueAt(values: YNode, p: PathSeg[]): YNode | undefined {
 /** A short one-line rendering of a value for hover. */
 export function shortValue(n: YNode | undefined): string {
   if (!n) return '(not set)';
-  if (n.kind === 'scalar') return n.value === null ? 'null' : typeof n.value === 'string' ? JSON.stringify(n.value).length > 60 ? JSON.stringify(n.value).slice(0, 57) + '…"' : JSON.stringify(n.value) : String(n.value);
+  if (n.kind === 'scalar')
+    return n.value === null
+      ? 'null'
+      : typeof n.value === 'string'
+        ? JSON.stringify(n.value).length > 60
+          ? JSON.stringify(n.value).slice(0, 57) + '…"'
+          : JSON.stringify(n.value)
+        : String(n.value);
   if (n.kind === 'seq') return `[${n.items.length} item${n.items.length === 1 ? '' : 's'}]`;
   const keys = n.pairs.map((p) => p.key);
   return `{${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', …' : ''}}`;

@@ -22,7 +22,9 @@ const SYNTAX = 'yaml-syntax';
  * A diagnostic is a Problem placed in the file it is reported for; `data` is for quick fixes:
  * `suggestion` (replace the range with it), `replacement` (apiVersion).
  */
-export type FileDiagnostic = PlacedProblem & { data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean } };
+export type FileDiagnostic = PlacedProblem & {
+  data?: { suggestion?: string; replacement?: string; fieldsMap?: boolean };
+};
 
 export interface DiagnosticOptions {
   /** Schema validation on (fluxOverlays.validation.enable). YAML syntax is always reported. */
@@ -39,7 +41,11 @@ function at(o: Origin | undefined, file: string): Pick<FileDiagnostic, 'span'> {
 }
 
 /** Every diagnostic of `file` as the workspace stands. Never throws. */
-export function computeDiagnostics(index: WorkspaceIndex, file: string, options: DiagnosticOptions): FileDiagnostic[] {
+export function computeDiagnostics(
+  index: WorkspaceIndex,
+  file: string,
+  options: DiagnosticOptions,
+): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   try {
     // Go templates of a chart (templates/, templated crds/) are not YAML documents
@@ -52,7 +58,9 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     const broken = new Set<ParsedFile['documents'][number]>();
     for (const p of parsed.problems) {
       if (p.code === SYNTAX) {
-        const doc = parsed.documents.find((d) => p.span.line >= d.origin.line && p.span.line <= d.origin.endLine);
+        const doc = parsed.documents.find(
+          (d) => p.span.line >= d.origin.line && p.span.line <= d.origin.endLine,
+        );
         if (doc && broken.has(doc)) continue;
         if (doc) broken.add(doc);
         else if (out.some((d) => d.code === SYNTAX)) continue;
@@ -72,12 +80,35 @@ export function computeDiagnostics(index: WorkspaceIndex, file: string, options:
     }
     if (options.buildErrors !== false) {
       const syntax = out.some((d) => d.code === SYNTAX);
-      out.push(...buildErrors(index, file, isKust).filter((d) => !(syntax && /YAML syntax error/.test(d.message))));
-      out.push(...overlayDiagnostics(index, file, parsed.documents.map((d) => d.root), isKust, { profile: options.profile }));
-      out.push(...unreadValuesDiagnostics(index, file, parsed.documents.map((d) => d.root)));
+      out.push(
+        ...buildErrors(index, file, isKust).filter(
+          (d) => !(syntax && /YAML syntax error/.test(d.message)),
+        ),
+      );
+      out.push(
+        ...overlayDiagnostics(
+          index,
+          file,
+          parsed.documents.map((d) => d.root),
+          isKust,
+          { profile: options.profile },
+        ),
+      );
+      out.push(
+        ...unreadValuesDiagnostics(
+          index,
+          file,
+          parsed.documents.map((d) => d.root),
+        ),
+      );
     }
   } catch (e) {
-    out.push({ span: { file, line: 1, col: 1, endLine: 1, endCol: 1 }, severity: 'warning', message: `internal error while checking this file: ${(e as Error).message}`, code: 'internal' });
+    out.push({
+      span: { file, line: 1, col: 1, endLine: 1, endCol: 1 },
+      severity: 'warning',
+      message: `internal error while checking this file: ${(e as Error).message}`,
+      code: 'internal',
+    });
   }
   return dedupe(out);
 }
@@ -102,17 +133,29 @@ function missingFiles(index: WorkspaceIndex, root: YNode, file: string): FileDia
     const list = get(root, field);
     if (!isSeq(list)) continue;
     for (const item of list.items) {
-      if (item.kind !== 'scalar' || typeof item.value !== 'string' || isRemote(item.value)) continue;
+      if (item.kind !== 'scalar' || typeof item.value !== 'string' || isRemote(item.value))
+        continue;
       const target = path.posix.resolve(dir, item.value);
       // a path restricted mode hides is not missing: the build's refusal says why, on this line
       if (index.fs.stat(target) === undefined && !index.fs.hiddenBecause?.(target)) {
-        out.push({ ...at(item.origin, file), severity: 'error', code: 'missing-file', message: `${field}: '${item.value}' does not exist (${path.posix.relative(dir, target) || '.'} from ${path.posix.basename(dir)}/)` });
+        out.push({
+          ...at(item.origin, file),
+          severity: 'error',
+          code: 'missing-file',
+          message: `${field}: '${item.value}' does not exist (${path.posix.relative(dir, target) || '.'} from ${path.posix.basename(dir)}/)`,
+        });
       }
     }
   }
   for (const p of patchEntries(root)) {
     const target = path.posix.resolve(dir, p.value);
-    if (index.fs.stat(target) === undefined && !index.fs.hiddenBecause?.(target)) out.push({ ...at(p.origin, file), severity: 'error', code: 'missing-file', message: `patch file '${p.value}' does not exist` });
+    if (index.fs.stat(target) === undefined && !index.fs.hiddenBecause?.(target))
+      out.push({
+        ...at(p.origin, file),
+        severity: 'error',
+        code: 'missing-file',
+        message: `patch file '${p.value}' does not exist`,
+      });
   }
   return out;
 }
@@ -121,10 +164,12 @@ function patchEntries(root: YNode): { value: string; origin?: Origin }[] {
   const out: { value: string; origin?: Origin }[] = [];
   for (const field of ['patches', 'patchesJson6902']) {
     const list = get(root, field);
-    if (isSeq(list)) for (const p of list.items) {
-      const n = get(p, 'path');
-      if (n && n.kind === 'scalar' && typeof n.value === 'string' && !isRemote(n.value)) out.push({ value: n.value, origin: n.origin });
-    }
+    if (isSeq(list))
+      for (const p of list.items) {
+        const n = get(p, 'path');
+        if (n && n.kind === 'scalar' && typeof n.value === 'string' && !isRemote(n.value))
+          out.push({ value: n.value, origin: n.origin });
+      }
   }
   return out;
 }
@@ -142,7 +187,13 @@ function buildErrors(index: WorkspaceIndex, file: string, isKust: boolean): File
       // missing files are reported on their entry by missingFiles
       if (p.span?.file !== file) continue;
       if (/does not exist|no such file|not found/i.test(p.message) && isKust) continue;
-      out.push({ span: placeIn(p.span, file), severity: 'error', code: `kustomize-${p.code}`, step: p.step, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+      out.push({
+        span: placeIn(p.span, file),
+        severity: 'error',
+        code: `kustomize-${p.code}`,
+        step: p.step,
+        message: `kustomize build ${path.posix.basename(dir)}: ${p.message}`,
+      });
     }
   }
   return out;
@@ -154,7 +205,10 @@ function buildErrors(index: WorkspaceIndex, file: string, isKust: boolean): File
  * file's own diagnostics, so without these it would pass an overlay whose build fails. Each
  * error is placed at its own file and line (the kustomization file when it names none).
  */
-export function buildErrorsOutside(index: WorkspaceIndex, files: readonly string[]): FileDiagnostic[] {
+export function buildErrorsOutside(
+  index: WorkspaceIndex,
+  files: readonly string[],
+): FileDiagnostic[] {
   const checked = new Set(files);
   const out: FileDiagnostic[] = [];
   for (const file of files) {
@@ -164,10 +218,21 @@ export function buildErrorsOutside(index: WorkspaceIndex, files: readonly string
     try {
       for (const p of index.build(dir).problems) {
         if (p.severity !== 'error' || (p.span !== undefined && checked.has(p.span.file))) continue;
-        out.push({ span: placeIn(p.span, file), severity: 'error', code: `kustomize-${p.code}`, step: p.step, message: `kustomize build ${path.posix.basename(dir)}: ${p.message}` });
+        out.push({
+          span: placeIn(p.span, file),
+          severity: 'error',
+          code: `kustomize-${p.code}`,
+          step: p.step,
+          message: `kustomize build ${path.posix.basename(dir)}: ${p.message}`,
+        });
       }
     } catch (e) {
-      out.push({ span: { file, line: 1, col: 1, endLine: 1, endCol: 1 }, severity: 'warning', message: `internal error while building ${dir}: ${(e as Error).message}`, code: 'internal' });
+      out.push({
+        span: { file, line: 1, col: 1, endLine: 1, endCol: 1 },
+        severity: 'warning',
+        message: `internal error while building ${dir}: ${(e as Error).message}`,
+        code: 'internal',
+      });
     }
   }
   const seen = new Set<string>();
@@ -197,14 +262,34 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
   if (kind !== 'HelmRelease') return out;
   const spec = get(root, 'spec');
   const dir = index.kustomizationDirOf(file);
-  const built = dir && index.kustomizationDirs.has(dir) ? index.cachedBuild(dir) ?? index.build(dir) : undefined;
+  const built =
+    dir && index.kustomizationDirs.has(dir)
+      ? (index.cachedBuild(dir) ?? index.build(dir))
+      : undefined;
   const releaseName = getString(get(root, 'metadata'), 'name');
-  const builtRelease = built?.objects.find((o) => getString(o.node, 'kind') === 'HelmRelease' && getString(get(o.node, 'metadata'), 'name') === releaseName);
-  const namespace = getString(get(root, 'metadata'), 'namespace') ?? getString(get(builtRelease?.node, 'metadata'), 'namespace');
-  const builtObjects = built ? built.objects.map((o) => ({ kind: getString(o.node, 'kind') ?? '', name: getString(get(o.node, 'metadata'), 'name') ?? '' })) : [];
+  const builtRelease = built?.objects.find(
+    (o) =>
+      getString(o.node, 'kind') === 'HelmRelease' &&
+      getString(get(o.node, 'metadata'), 'name') === releaseName,
+  );
+  const namespace =
+    getString(get(root, 'metadata'), 'namespace') ??
+    getString(get(builtRelease?.node, 'metadata'), 'namespace');
+  const builtObjects = built
+    ? built.objects.map((o) => ({
+        kind: getString(o.node, 'kind') ?? '',
+        name: getString(get(o.node, 'metadata'), 'name') ?? '',
+      }))
+    : [];
   const builtNames = (k: string) => builtObjects.filter((o) => o.kind === k).map((o) => o.name);
   const check = (refKind: string, nameNode: YNode | undefined, what: string, optional = false) => {
-    if (!nameNode || nameNode.kind !== 'scalar' || typeof nameNode.value !== 'string' || nameNode.value.includes('${')) return;
+    if (
+      !nameNode ||
+      nameNode.kind !== 'scalar' ||
+      typeof nameNode.value !== 'string' ||
+      nameNode.value.includes('${')
+    )
+      return;
     const name = nameNode.value;
     // The workspace's names by set (thousands of objects); the list only to suggest a name.
     if (index.objectNames(refKind).has(name) || builtNames(refKind).includes(name)) return;
@@ -213,11 +298,21 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
     // come from (redis-values, flux-kube-state-metrics-config in the corpus).
     if (index.generatedNames(refKind).has(name)) return;
     const candidates = [...builtNames(refKind), ...index.objects(refKind).map((o) => o.name)];
-    if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name)) return;
+    if (what === 'valuesFrom' && index.valuesOptions.externalLookup?.(refKind, namespace, name))
+      return;
     const near = closest(name, candidates);
     if (near && near !== name && candidates.length > 0) {
-      const elsewhere = what === 'valuesFrom' ? ' (if another repository holds it, open it as a workspace folder or add it to fluxOverlays.extraRoots)' : '';
-      out.push({ ...at(nameNode.origin, file), severity: 'warning', code: 'reference-typo', message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`, data: { suggestion: near } });
+      const elsewhere =
+        what === 'valuesFrom'
+          ? ' (if another repository holds it, open it as a workspace folder or add it to fluxOverlays.extraRoots)'
+          : '';
+      out.push({
+        ...at(nameNode.origin, file),
+        severity: 'warning',
+        code: 'reference-typo',
+        message: `${what} ${refKind} '${name}' is not built by this overlay nor defined in the workspace; did you mean '${near}'?${elsewhere}`,
+        data: { suggestion: near },
+      });
     } else if (what === 'valuesFrom' && !optional) {
       // Nothing in the workspace or the extra roots holds or generates it: the values preview is
       // computed without it, and Flux fails the release unless the cluster has it. Said where
@@ -225,25 +320,54 @@ function references(index: WorkspaceIndex, root: YNode, file: string): FileDiagn
       // (configuration lives in git); a hint for a Secret, which repositories keep out of git on
       // purpose (created by hand, by Terraform, an operator: piksel-gitops's `jupyterhub`).
       const folders = index.roots.map((r) => path.posix.basename(r)).join(', ');
-      const extra = index.extraRoots.length ? `fluxOverlays.extraRoots (${index.extraRoots.join(', ')})` : 'fluxOverlays.extraRoots (none set)';
-      out.push({ ...at(nameNode.origin, file), severity: refKind === 'Secret' ? 'hint' : 'warning', code: 'values-ref-missing', message: `valuesFrom ${refKind} '${name}' is not found: searched this build${dir ? ` (${path.posix.relative(index.roots.find((r) => dir.startsWith(r + '/')) ?? '/', dir) || '.'})` : ''}, the workspace folders (${folders}) and ${extra}. The values are computed without it, and Flux fails the release unless the cluster has it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots` });
+      const extra = index.extraRoots.length
+        ? `fluxOverlays.extraRoots (${index.extraRoots.join(', ')})`
+        : 'fluxOverlays.extraRoots (none set)';
+      out.push({
+        ...at(nameNode.origin, file),
+        severity: refKind === 'Secret' ? 'hint' : 'warning',
+        code: 'values-ref-missing',
+        message: `valuesFrom ${refKind} '${name}' is not found: searched this build${dir ? ` (${path.posix.relative(index.roots.find((r) => dir.startsWith(r + '/')) ?? '/', dir) || '.'})` : ''}, the workspace folders (${folders}) and ${extra}. The values are computed without it, and Flux fails the release unless the cluster has it. If another repository holds it, open that repository as a workspace folder or add it to fluxOverlays.extraRoots`,
+      });
     } else {
-      out.push({ ...at(nameNode.origin, file), severity: 'hint', code: 'reference-external', message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster` });
+      out.push({
+        ...at(nameNode.origin, file),
+        severity: 'hint',
+        code: 'reference-external',
+        message: `${what} ${refKind} '${name}' is not built here; it must come from another Flux Kustomization or already exist in the cluster`,
+      });
     }
   };
   const vf = get(spec, 'valuesFrom');
-  if (isSeq(vf)) for (const item of vf.items) check(getString(item, 'kind') ?? 'ConfigMap', get(item, 'name'), 'valuesFrom', getString(item, 'optional') === 'true' || (get(item, 'optional') as { value?: unknown } | undefined)?.value === true);
+  if (isSeq(vf))
+    for (const item of vf.items)
+      check(
+        getString(item, 'kind') ?? 'ConfigMap',
+        get(item, 'name'),
+        'valuesFrom',
+        getString(item, 'optional') === 'true' ||
+          (get(item, 'optional') as { value?: unknown } | undefined)?.value === true,
+      );
   const chartSpec = get(get(get(spec, 'chart'), 'spec'), 'sourceRef');
-  if (isMap(chartSpec)) check(getString(chartSpec, 'kind') ?? 'HelmRepository', get(chartSpec, 'name'), 'sourceRef');
+  if (isMap(chartSpec))
+    check(getString(chartSpec, 'kind') ?? 'HelmRepository', get(chartSpec, 'name'), 'sourceRef');
   const chartRef = get(spec, 'chartRef');
-  if (isMap(chartRef)) check(getString(chartRef, 'kind') ?? 'OCIRepository', get(chartRef, 'name'), 'chartRef');
+  if (isMap(chartRef))
+    check(getString(chartRef, 'kind') ?? 'OCIRepository', get(chartRef, 'name'), 'chartRef');
   const deps = get(spec, 'dependsOn');
-  if (isSeq(deps)) for (const dep of deps.items) check('HelmRelease', get(dep, 'name'), 'dependsOn');
+  if (isSeq(deps))
+    for (const dep of deps.items) check('HelmRelease', get(dep, 'name'), 'dependsOn');
   return out;
 }
 
 /** A build problem's span as a full range in `file` (its own file when it names one; line 1 of `file` when it names none). */
 function placeIn(s: Span | undefined, file: string): FileDiagnostic['span'] {
   if (!s) return { file, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { file: s.file, line: s.line, col: s.col, endLine: s.endLine ?? s.line, endCol: s.endCol ?? s.col };
+  return {
+    file: s.file,
+    line: s.line,
+    col: s.col,
+    endLine: s.endLine ?? s.line,
+    endCol: s.endCol ?? s.col,
+  };
 }

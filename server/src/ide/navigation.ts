@@ -8,7 +8,17 @@ import { Origin, get, getPath, getString, isSeq } from '../engine/yaml/node';
 import { EvaluatedCluster, clusterValuesMarkdown } from './clusters';
 import { chartsOf, keyDocMarkdown } from './completion';
 import { keyDoc } from '../engine/charts/docs';
-import { DocHeader, OverlayRelease, describeWhere, docHeader, isKustomizationFile, releasesFor, schemaOf, shortValue, valuesPlace } from './context';
+import {
+  DocHeader,
+  OverlayRelease,
+  describeWhere,
+  docHeader,
+  isKustomizationFile,
+  releasesFor,
+  schemaOf,
+  shortValue,
+  valuesPlace,
+} from './context';
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 import { templateReadTargets, templateReadsMarkdown } from './valueReads';
@@ -21,14 +31,23 @@ export interface HoverResult {
 }
 
 /** `clusters` (when a fleet is open): what each cluster gets, to name the clusters where a value differs. */
-export function hover(index: WorkspaceIndex, file: string, text: string, line: number, character: number, root: string, clusters?: () => readonly EvaluatedCluster[]): HoverResult | undefined {
+export function hover(
+  index: WorkspaceIndex,
+  file: string,
+  text: string,
+  line: number,
+  character: number,
+  root: string,
+  clusters?: () => readonly EvaluatedCluster[],
+): HoverResult | undefined {
   const kp = keyPathAt(text, line, character);
   if (!kp) return undefined;
   const header = docHeader(text, line);
   const parts: string[] = [];
   const schema = schemaOf(index, file, header);
   const at = schema ? schemaAt(schema.schema, kp.path) : undefined;
-  if (at && (at.markdownDescription || at.description)) parts.push(`**${kp.key}** (${schema?.label})\n\n${at.markdownDescription ?? at.description}`);
+  if (at && (at.markdownDescription || at.description))
+    parts.push(`**${kp.key}** (${schema?.label})\n\n${at.markdownDescription ?? at.description}`);
   const place = valuesPlace(file, header, kp.path);
   if (place) {
     const rels = releasesFor(index, file, place);
@@ -37,7 +56,16 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
     if (reads) parts.push(reads);
     const component = index.componentOf(file);
     const evaluated = component && clusters ? clusters() : [];
-    const onClusters = component && evaluated.length ? clusterValuesMarkdown(evaluated, component.dir, new Set(rels.map((r) => r.release.name)), place.valuesPath, root) : undefined;
+    const onClusters =
+      component && evaluated.length
+        ? clusterValuesMarkdown(
+            evaluated,
+            component.dir,
+            new Set(rels.map((r) => r.release.name)),
+            place.valuesPath,
+            root,
+          )
+        : undefined;
     if (onClusters) parts.push(onClusters);
     for (const c of chartsOf(index, file, place)) {
       const d = keyDoc(c, place.valuesPath);
@@ -48,7 +76,11 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
     }
   }
   if (parts.length === 0) return undefined;
-  return { markdown: parts.join('\n\n---\n\n'), start: kp.keyStart, end: Math.max(kp.keyEnd, kp.keyStart + kp.key.length) };
+  return {
+    markdown: parts.join('\n\n---\n\n'),
+    start: kp.keyStart,
+    end: Math.max(kp.keyEnd, kp.keyStart + kp.key.length),
+  };
 }
 
 /**
@@ -56,15 +88,29 @@ export function hover(index: WorkspaceIndex, file: string, text: string, line: n
  * comes from: this file, the overlay's own files, inherited from the base, the chart's default,
  * or not set. Several releases per overlay (a shared values file) get a row each.
  */
-function valuesTable(rels: OverlayRelease[], valuesPath: PathSeg[], file: string, root: string): string {
+function valuesTable(
+  rels: OverlayRelease[],
+  valuesPath: PathSeg[],
+  file: string,
+  root: string,
+): string {
   const perOverlay = new Map<string, number>();
   for (const r of rels) perOverlay.set(r.overlay, (perOverlay.get(r.overlay) ?? 0) + 1);
   const cell = (t: string) => t.replace(/\|/g, '\\|');
   const rows = rels.map((r) => {
     const n = getPath(r.release.values, valuesPath);
     const o = n?.origin;
-    const from = !n ? 'not set' : !o ? 'chart default' : o.file === file ? `this file, line ${o.line}` : o.file.startsWith(r.dir + '/') ? describeWhere(o, root) : `inherited: ${describeWhere(o, root)}`;
-    const label = (perOverlay.get(r.overlay) ?? 0) > 1 ? `${r.overlay} (${r.release.name})` : r.overlay;
+    const from = !n
+      ? 'not set'
+      : !o
+        ? 'chart default'
+        : o.file === file
+          ? `this file, line ${o.line}`
+          : o.file.startsWith(r.dir + '/')
+            ? describeWhere(o, root)
+            : `inherited: ${describeWhere(o, root)}`;
+    const label =
+      (perOverlay.get(r.overlay) ?? 0) > 1 ? `${r.overlay} (${r.release.name})` : r.overlay;
     return `| ${cell(label)} | ${n ? `\`${cell(shortValue(n))}\`` : '—'} | ${cell(from)} |`;
   });
   const names = [...new Set(rels.map((r) => r.release.name))];
@@ -95,7 +141,9 @@ function resolveTarget(index: WorkspaceIndex, dir: string, rel: string): string 
   const abs = path.posix.resolve(dir, clean);
   const t = index.fs.stat(abs);
   if (t === 'file') return abs;
-  if (t === 'dir') for (const n of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) if (index.fs.stat(path.posix.join(abs, n)) === 'file') return path.posix.join(abs, n);
+  if (t === 'dir')
+    for (const n of ['kustomization.yaml', 'kustomization.yml', 'Kustomization'])
+      if (index.fs.stat(path.posix.join(abs, n)) === 'file') return path.posix.join(abs, n);
   return undefined;
 }
 
@@ -106,9 +154,16 @@ export function documentLinks(index: WorkspaceIndex, file: string): LinkResult[]
   const out: LinkResult[] = [];
   const dir = path.posix.dirname(file);
   const add = (n: { value: unknown; origin?: Origin } | undefined) => {
-    if (!n || typeof n.value !== 'string' || !n.origin || n.origin.line !== n.origin.endLine) return;
+    if (!n || typeof n.value !== 'string' || !n.origin || n.origin.line !== n.origin.endLine)
+      return;
     const target = resolveTarget(index, dir, n.value);
-    if (target) out.push({ line: n.origin.line - 1, start: n.origin.col - 1, end: n.origin.endCol - 1, target });
+    if (target)
+      out.push({
+        line: n.origin.line - 1,
+        start: n.origin.col - 1,
+        end: n.origin.endCol - 1,
+        target,
+      });
   };
   for (const d of parsed?.documents ?? []) {
     for (const f of PATH_FIELDS) {
@@ -117,25 +172,36 @@ export function documentLinks(index: WorkspaceIndex, file: string): LinkResult[]
     }
     for (const f of ['patches', 'patchesJson6902']) {
       const list = get(d.root, f);
-      if (isSeq(list)) for (const i of list.items) {
-        const p = get(i, 'path');
-        if (p && p.kind === 'scalar') add(p);
-      }
+      if (isSeq(list))
+        for (const i of list.items) {
+          const p = get(i, 'path');
+          if (p && p.kind === 'scalar') add(p);
+        }
     }
     for (const f of ['configMapGenerator', 'secretGenerator']) {
       const list = get(d.root, f);
-      if (isSeq(list)) for (const g of list.items) for (const k of ['files', 'envs']) {
-        const files = get(g, k);
-        if (isSeq(files)) for (const i of files.items) if (i.kind === 'scalar') add(i);
-      }
+      if (isSeq(list))
+        for (const g of list.items)
+          for (const k of ['files', 'envs']) {
+            const files = get(g, k);
+            if (isSeq(files)) for (const i of files.items) if (i.kind === 'scalar') add(i);
+          }
     }
   }
   return out;
 }
 
-export function definition(index: WorkspaceIndex, file: string, text: string, line: number, character: number): Target[] {
+export function definition(
+  index: WorkspaceIndex,
+  file: string,
+  text: string,
+  line: number,
+  character: number,
+): Target[] {
   const lineText = text.split(/\r?\n/)[line] ?? '';
-  const link = documentLinks(index, file).find((l) => l.line === line && character >= l.start && character <= l.end);
+  const link = documentLinks(index, file).find(
+    (l) => l.line === line && character >= l.start && character <= l.end,
+  );
   if (link) return [{ file: link.target }];
   const kp = keyPathAt(text, line, character);
   const tok = tokenAt(lineText, character);
@@ -146,38 +212,56 @@ export function definition(index: WorkspaceIndex, file: string, text: string, li
   }
   if (!kp || !kp.onValue || !tok) return [];
   const header = docHeader(text, line);
-  const p = kp.path.map(String).map((s) => (/^\d+$/.test(s) ? '#' : s)).join('.');
+  const p = kp.path
+    .map(String)
+    .map((s) => (/^\d+$/.test(s) ? '#' : s))
+    .join('.');
   let kinds: string[] | undefined;
   if (header.kind === 'HelmRelease') {
     if (p === 'spec.valuesFrom.#.name') kinds = [siblingKind(text, line) ?? 'ConfigMap'];
-    else if (p === 'spec.chart.spec.sourceRef.name' || p === 'spec.chartRef.name') kinds = siblingKind(text, line) ? [siblingKind(text, line) as string] : ['HelmRepository', 'OCIRepository', 'GitRepository'];
+    else if (p === 'spec.chart.spec.sourceRef.name' || p === 'spec.chartRef.name')
+      kinds = siblingKind(text, line)
+        ? [siblingKind(text, line) as string]
+        : ['HelmRepository', 'OCIRepository', 'GitRepository'];
     else if (p === 'spec.dependsOn.#.name') kinds = ['HelmRelease'];
   }
   if (!kinds) return [];
   const out: Target[] = [];
   const dir = index.kustomizationDirOf(file);
-  if (dir) for (const o of index.build(dir).objects) {
-    if (kinds.includes(getString(o.node, 'kind') ?? '') && getString(get(o.node, 'metadata'), 'name') === tok.text) {
-      const n = get(get(o.node, 'metadata'), 'name');
-      const origin = n?.origin ?? o.node.origin;
-      if (origin) out.push({ file: origin.file, origin });
+  if (dir)
+    for (const o of index.build(dir).objects) {
+      if (
+        kinds.includes(getString(o.node, 'kind') ?? '') &&
+        getString(get(o.node, 'metadata'), 'name') === tok.text
+      ) {
+        const n = get(get(o.node, 'metadata'), 'name');
+        const origin = n?.origin ?? o.node.origin;
+        if (origin) out.push({ file: origin.file, origin });
+      }
     }
-  }
-  for (const o of index.objects()) if (kinds.includes(o.kind) && o.name === tok.text && !out.some((t) => t.file === o.file && t.origin?.line === o.origin.line)) out.push({ file: o.file, origin: o.origin });
+  for (const o of index.objects())
+    if (
+      kinds.includes(o.kind) &&
+      o.name === tok.text &&
+      !out.some((t) => t.file === o.file && t.origin?.line === o.origin.line)
+    )
+      out.push({ file: o.file, origin: o.origin });
   return out;
 }
 
 function siblingKind(text: string, line: number): string | undefined {
   const lines = text.split(/\r?\n/);
   const col = lineEntries(lines[line]).find((e) => e.kind === 'key')?.col ?? 0;
-  for (const dir of [-1, 1]) for (let i = line + dir; i >= 0 && i < lines.length; i += dir) {
-    const e = lineEntries(lines[i]);
-    const k = e.find((x) => x.kind === 'key');
-    if (!k) continue;
-    if (k.col < col) break;
-    if (k.col === col && k.key === 'kind') return k.rest?.replace(/["']/g, '').replace(/\s+#.*$/, '');
-    if (k.col === col && e[0].kind === 'dash' && dir === -1) break;
-  }
+  for (const dir of [-1, 1])
+    for (let i = line + dir; i >= 0 && i < lines.length; i += dir) {
+      const e = lineEntries(lines[i]);
+      const k = e.find((x) => x.kind === 'key');
+      if (!k) continue;
+      if (k.col < col) break;
+      if (k.col === col && k.key === 'kind')
+        return k.rest?.replace(/["']/g, '').replace(/\s+#.*$/, '');
+      if (k.col === col && e[0].kind === 'dash' && dir === -1) break;
+    }
   return undefined;
 }
 
@@ -195,26 +279,68 @@ export function documentSymbols(index: WorkspaceIndex, file: string): SymbolResu
   for (const d of parsed?.documents ?? []) {
     const root = d.root;
     if (!root || root.kind !== 'map') continue;
-    const kind = getString(root, 'kind') ?? (isKustomizationFile(file) ? 'Kustomization' : 'values');
+    const kind =
+      getString(root, 'kind') ?? (isKustomizationFile(file) ? 'Kustomization' : 'values');
     const name = getString(get(root, 'metadata'), 'name');
-    const children: SymbolResult[] = root.pairs.filter((p) => p.keyOrigin).map((p) => ({ name: p.key, detail: shortValue(p.value), kind: 'key' as const, origin: { ...(p.keyOrigin as Origin), endLine: p.value.origin?.endLine ?? (p.keyOrigin as Origin).endLine, endCol: p.value.origin?.endCol ?? (p.keyOrigin as Origin).endCol }, children: [] }));
-    out.push({ name: name ? `${kind}/${name}` : kind, detail: getString(root, 'apiVersion') ?? '', kind: kind === 'Kustomization' ? 'module' : 'object', origin: root.origin ?? d.origin, children });
+    const children: SymbolResult[] = root.pairs
+      .filter((p) => p.keyOrigin)
+      .map((p) => ({
+        name: p.key,
+        detail: shortValue(p.value),
+        kind: 'key' as const,
+        origin: {
+          ...(p.keyOrigin as Origin),
+          endLine: p.value.origin?.endLine ?? (p.keyOrigin as Origin).endLine,
+          endCol: p.value.origin?.endCol ?? (p.keyOrigin as Origin).endCol,
+        },
+        children: [],
+      }));
+    out.push({
+      name: name ? `${kind}/${name}` : kind,
+      detail: getString(root, 'apiVersion') ?? '',
+      kind: kind === 'Kustomization' ? 'module' : 'object',
+      origin: root.origin ?? d.origin,
+      children,
+    });
   }
   return out;
 }
 
 /** From a ConfigMap/Secret name (its metadata.name or a generator's name) to the valuesFrom entries naming it. */
-export function references(index: WorkspaceIndex, file: string, text: string, line: number, character: number): Origin[] {
+export function references(
+  index: WorkspaceIndex,
+  file: string,
+  text: string,
+  line: number,
+  character: number,
+): Origin[] {
   const kp = keyPathAt(text, line, character);
   if (!kp || kp.key !== 'name') return [];
   const header: DocHeader = docHeader(text, line);
   const lineText = text.split(/\r?\n/)[line] ?? '';
-  const value = lineText.slice(kp.keyEnd + 1).trim().replace(/^["']|["']$/g, '').replace(/\s+#.*$/, '');
+  const value = lineText
+    .slice(kp.keyEnd + 1)
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/\s+#.*$/, '');
   let kind: string | undefined;
-  if ((header.kind === 'ConfigMap' || header.kind === 'Secret') && kp.path.length === 2 && kp.path[0] === 'metadata') kind = header.kind;
-  if (isKustomizationFile(file) && kp.path.length === 3 && (kp.path[0] === 'configMapGenerator' || kp.path[0] === 'secretGenerator')) kind = kp.path[0] === 'configMapGenerator' ? 'ConfigMap' : 'Secret';
+  if (
+    (header.kind === 'ConfigMap' || header.kind === 'Secret') &&
+    kp.path.length === 2 &&
+    kp.path[0] === 'metadata'
+  )
+    kind = header.kind;
+  if (
+    isKustomizationFile(file) &&
+    kp.path.length === 3 &&
+    (kp.path[0] === 'configMapGenerator' || kp.path[0] === 'secretGenerator')
+  )
+    kind = kp.path[0] === 'configMapGenerator' ? 'ConfigMap' : 'Secret';
   if (!kind || !value) return [];
-  return index.valuesFromRefs().filter((r) => r.kind === kind && r.name === value).map((r) => r.origin);
+  return index
+    .valuesFromRefs()
+    .filter((r) => r.kind === kind && r.name === value)
+    .map((r) => r.origin);
 }
 
 export interface LensResult {
@@ -224,17 +350,33 @@ export interface LensResult {
 }
 
 /** Code lenses on kustomization files and values files of a component: preview the effective values per overlay. */
-export function codeLenses(index: WorkspaceIndex, file: string, productionOverlay: string): LensResult[] {
+export function codeLenses(
+  index: WorkspaceIndex,
+  file: string,
+  productionOverlay: string,
+): LensResult[] {
   const c = index.componentOf(file);
   if (!c) return [];
   const name = path.posix.basename(file);
   const text = index.fs.readFile(file) ?? '';
-  const relevant = isKustomizationFile(file) || /values/i.test(name) || /kind:\s*HelmRelease\b/.test(text);
+  const relevant =
+    isKustomizationFile(file) || /values/i.test(name) || /kind:\s*HelmRelease\b/.test(text);
   if (!relevant) return [];
   const out: LensResult[] = [];
   const overlays = c.overlays.filter((o) => o.name !== 'base');
   // The first lens names its action; the next ones are the other overlays' names beside it.
-  if (overlays.some((o) => o.name === productionOverlay)) out.push({ title: `Preview effective values (${productionOverlay})`, command: 'fluxOverlays.previewProductionValues', args: { uri: file, overlay: productionOverlay } });
-  for (const o of overlays) if (o.name !== productionOverlay) out.push({ title: out.length === 0 ? `Preview effective values (${o.name})` : o.name, command: 'fluxOverlays.previewEffectiveValues', args: { uri: file, overlay: o.name } });
+  if (overlays.some((o) => o.name === productionOverlay))
+    out.push({
+      title: `Preview effective values (${productionOverlay})`,
+      command: 'fluxOverlays.previewProductionValues',
+      args: { uri: file, overlay: productionOverlay },
+    });
+  for (const o of overlays)
+    if (o.name !== productionOverlay)
+      out.push({
+        title: out.length === 0 ? `Preview effective values (${o.name})` : o.name,
+        command: 'fluxOverlays.previewEffectiveValues',
+        args: { uri: file, overlay: o.name },
+      });
   return out;
 }

@@ -20,7 +20,18 @@ import { isSecretMark } from '../engine/secrets';
 import { EffectiveRelease } from '../engine/values/effective';
 import { chartFor, chartKeys } from '../engine/charts/docs';
 import { schemaScopes } from '../engine/charts/schemaScopes';
-import { Origin, YMap, YNode, get, getPath, getString, isMap, isScalar, isSeq, toJS } from '../engine/yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  get,
+  getPath,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  toJS,
+} from '../engine/yaml/node';
 import type { FileDiagnostic } from './diagnostics';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -69,7 +80,13 @@ function sameStem(key: string, below: readonly string[]): string | undefined {
 }
 
 /** Walks `layer` (as written in this file) against `below` (what the lower layers set). */
-function compareKeys(layer: YNode, below: YNode | undefined, file: string, baseName: string, out: FileDiagnostic[]): void {
+function compareKeys(
+  layer: YNode,
+  below: YNode | undefined,
+  file: string,
+  baseName: string,
+  out: FileDiagnostic[],
+): void {
   if (!isMap(layer) || !isMap(below)) return;
   const belowKeys = below.pairs.map((p) => p.key);
   for (const p of layer.pairs) {
@@ -98,7 +115,11 @@ function compareKeys(layer: YNode, below: YNode | undefined, file: string, baseN
  * spec.values of HelmRelease documents, and the YAML embedded in ConfigMaps a release of the
  * base reads through valuesFrom (keos' `02-<app>-helm-chart-override-values`).
  */
-function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[]): FileDiagnostic[] {
+function valuesKeyTypos(
+  index: WorkspaceIndex,
+  file: string,
+  docs: readonly (YNode | undefined)[],
+): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   const c = index.componentOf(file);
   if (!c) return out;
@@ -107,7 +128,9 @@ function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNo
   const base = c.overlays.find((o) => o.name === 'base');
   // `apps/base/<app>` layouts: the base folder has no kustomization of its own; the apps'
   // folders below it are the base of their releases.
-  const baseDirs = base ? [base.dir] : [...index.kustomizationDirs].filter((d) => d.startsWith(baseDir + '/')).sort();
+  const baseDirs = base
+    ? [base.dir]
+    : [...index.kustomizationDirs].filter((d) => d.startsWith(baseDir + '/')).sort();
   if (baseDirs.length === 0) return out;
   let releases: ReturnType<typeof index.effectiveValues> | undefined;
   const baseReleases = () => (releases ??= baseDirs.flatMap((d) => index.effectiveValues(d)));
@@ -126,11 +149,21 @@ function valuesKeyTypos(index: WorkspaceIndex, file: string, docs: readonly (YNo
         const refs = get(get(r.release, 'spec'), 'valuesFrom');
         if (!isSeq(refs)) continue;
         for (const ref of refs.items) {
-          if (getString(ref, 'kind') !== 'ConfigMap' || getString(ref, 'name') !== name || getString(ref, 'targetPath')) continue;
+          if (
+            getString(ref, 'kind') !== 'ConfigMap' ||
+            getString(ref, 'name') !== name ||
+            getString(ref, 'targetPath')
+          )
+            continue;
           const key = getString(ref, 'valuesKey') ?? 'values.yaml';
           const entry = get(get(d, 'data'), key);
           if (!isScalar(entry) || typeof entry.value !== 'string') continue;
-          const parsed = parseValuesText({ text: entry.value, node: entry, decoded: false }, index.fs, 'overlay values', `${name}/${key}`);
+          const parsed = parseValuesText(
+            { text: entry.value, node: entry, decoded: false },
+            index.fs,
+            'overlay values',
+            `${name}/${key}`,
+          );
           if (parsed.values) compareKeys(parsed.values, r.values, file, baseName, out);
         }
       }
@@ -151,21 +184,54 @@ function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDia
   // A resource file without any object is a placeholder a tool fills later (`flux bootstrap`
   // writes gotk-components.yaml): what the patches target will come from it, say nothing.
   const res = get(root, 'resources');
-  const placeholder = isSeq(res) && res.items.some((i) => i.kind === 'scalar' && typeof i.value === 'string' && /\.ya?ml$/.test(i.value) && index.parse(path.posix.resolve(dir, i.value))?.documents.every((d) => d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null)));
+  const placeholder =
+    isSeq(res) &&
+    res.items.some(
+      (i) =>
+        i.kind === 'scalar' &&
+        typeof i.value === 'string' &&
+        /\.ya?ml$/.test(i.value) &&
+        index
+          .parse(path.posix.resolve(dir, i.value))
+          ?.documents.every(
+            (d) => d.root === undefined || (d.root.kind === 'scalar' && d.root.value === null),
+          ),
+    );
   // Targets that select nothing: the patches step of the build reports them, at the moment it
   // applies the patch (names as they are then, before this kustomization's prefix and suffix).
   for (const p of built.problems) {
-    if (placeholder || p.code !== 'patch-target-unmatched' || p.step !== 'kustomize/patches' || !p.span || p.span.file !== file) continue;
+    if (
+      placeholder ||
+      p.code !== 'patch-target-unmatched' ||
+      p.step !== 'kustomize/patches' ||
+      !p.span ||
+      p.span.file !== file
+    )
+      continue;
     const sp = p.span;
-    out.push({ span: { ...sp, endLine: sp.endLine ?? sp.line, endCol: sp.endCol ?? sp.col }, severity: 'warning', code: 'patch-target-none', message: `this patch's target (${String(p.data?.target ?? '')}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect` });
+    out.push({
+      span: { ...sp, endLine: sp.endLine ?? sp.line, endCol: sp.endCol ?? sp.col },
+      severity: 'warning',
+      code: 'patch-target-none',
+      message: `this patch's target (${String(p.data?.target ?? '')}) selects nothing in the build of ${path.posix.basename(dir)}; the patch has no effect`,
+    });
   }
   // Untargeted strategic merge patches: kustomize fails; put the error on the entry too.
   for (const p of built.problems) {
     if (p.code !== 'patch-no-target' || !p.span || p.span.file === file) continue;
     for (const entry of list.items) {
       const pathNode = get(entry, 'path');
-      if (pathNode?.kind === 'scalar' && typeof pathNode.value === 'string' && path.posix.resolve(dir, pathNode.value) === p.span.file) {
-        out.push({ ...at(pathNode.origin, file), severity: 'error', code: 'patch-target-none', message: `the patch ${pathNode.value} matches no object of this build: ${p.message}` });
+      if (
+        pathNode?.kind === 'scalar' &&
+        typeof pathNode.value === 'string' &&
+        path.posix.resolve(dir, pathNode.value) === p.span.file
+      ) {
+        out.push({
+          ...at(pathNode.origin, file),
+          severity: 'error',
+          code: 'patch-target-none',
+          message: `the patch ${pathNode.value} matches no object of this build: ${p.message}`,
+        });
       }
     }
   }
@@ -174,7 +240,13 @@ function patchTargets(index: WorkspaceIndex, root: YNode, file: string): FileDia
 
 // ---- substitute-unresolved ---------------------------------------------------------------------
 
-function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[], profileName: string, variables: Variables): FileDiagnostic[] {
+function unresolvedVariables(
+  index: WorkspaceIndex,
+  file: string,
+  docs: readonly (YNode | undefined)[],
+  profileName: string,
+  variables: Variables,
+): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   const lines = (index.fs.readFile(file) ?? '').split('\n');
   const seen = new Set<string>();
@@ -189,13 +261,33 @@ function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly
         // the `${NAME` text on the scalar's lines
         for (let l = n.origin.line; l <= Math.max(n.origin.line, n.origin.endLine); l++) {
           const text = lines[l - 1] ?? '';
-          for (let i = text.indexOf('${' + u.name); i >= 0; i = text.indexOf('${' + u.name, i + 1)) {
+          for (
+            let i = text.indexOf('${' + u.name);
+            i >= 0;
+            i = text.indexOf('${' + u.name, i + 1)
+          ) {
             const key = `${l}:${i}`;
             const after = text[i + 2 + u.name.length];
-            if (seen.has(key) || (after !== undefined && /[_a-zA-Z0-9]/.test(after)) || text[i - 1] === '$') continue;
+            if (
+              seen.has(key) ||
+              (after !== undefined && /[_a-zA-Z0-9]/.test(after)) ||
+              text[i - 1] === '$'
+            )
+              continue;
             seen.add(key);
             const close = text.indexOf('}', i);
-            out.push({ span: { file, line: l, col: i + 1, endLine: l, endCol: (close < 0 ? text.length : close + 1) + 1 }, severity: 'warning', code: 'substitute-unresolved', message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string` });
+            out.push({
+              span: {
+                file,
+                line: l,
+                col: i + 1,
+                endLine: l,
+                endCol: (close < 0 ? text.length : close + 1) + 1,
+              },
+              severity: 'warning',
+              code: 'substitute-unresolved',
+              message: `\${${u.name}} is not set by the cluster profile ${profileName} and has no default; Flux substitutes an empty string`,
+            });
           }
         }
       }
@@ -203,7 +295,8 @@ function unresolvedVariables(index: WorkspaceIndex, file: string, docs: readonly
   };
   for (const d of docs) {
     const meta = get(d, 'metadata');
-    const off = (m: YNode | undefined) => getString(m, 'kustomize.toolkit.fluxcd.io/substitute') === 'disabled';
+    const off = (m: YNode | undefined) =>
+      getString(m, 'kustomize.toolkit.fluxcd.io/substitute') === 'disabled';
     if (off(get(meta, 'annotations')) || off(get(meta, 'labels'))) continue;
     visit(d);
   }
@@ -242,10 +335,17 @@ function nodeAt(root: YNode, pointer: string): YNode | undefined {
 }
 
 function describe(e: ErrorObject, prefix: readonly string[] = []): string {
-  const rel = e.instancePath ? e.instancePath.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
+  const rel = e.instancePath
+    ? e.instancePath
+        .slice(1)
+        .split('/')
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+    : [];
   const where = [...prefix, ...rel].join('.') || '(values)';
-  if (e.keyword === 'additionalProperties') return `${where}: \`${(e.params as { additionalProperty: string }).additionalProperty}\` is not allowed`;
-  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: \`${(e.params as { additionalProperty: string }).additionalProperty}\` is not allowed`;
+  if (e.keyword === 'enum')
+    return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ')}`;
   return `${where} ${e.message ?? 'is invalid'}`;
 }
 
@@ -262,22 +362,40 @@ function valuesSchema(index: WorkspaceIndex, file: string): FileDiagnostic[] {
       for (const scope of schemaScopes(r.chart.tree, r.chart.subchartTrees ?? [], r.values)) {
         const validate = validatorFor(scope.schema);
         if (!validate || validate(toJS(scope.values))) continue;
-        const whose = scope.path.length ? `subchart ${scope.path.join('.')}${scope.chart !== scope.path[scope.path.length - 1] ? ` (chart ${scope.chart})` : ''} of chart ${r.chart.name}` : `chart ${r.chart.name}`;
-        const message = (e: ErrorObject) => `${describe(e, scope.path)} by the values.schema.json of ${whose} (${path.posix.basename(dir)}: Helm would refuse the release)`;
+        const whose = scope.path.length
+          ? `subchart ${scope.path.join('.')}${scope.chart !== scope.path[scope.path.length - 1] ? ` (chart ${scope.chart})` : ''} of chart ${r.chart.name}`
+          : `chart ${r.chart.name}`;
+        const message = (e: ErrorObject) =>
+          `${describe(e, scope.path)} by the values.schema.json of ${whose} (${path.posix.basename(dir)}: Helm would refuse the release)`;
         for (const e of validate.errors ?? []) {
           let n = nodeAt(scope.values, e.instancePath);
           if (e.keyword === 'additionalProperties' && isMap(n)) {
             const key = (e.params as { additionalProperty: string }).additionalProperty;
             const pair = n.pairs.find((p) => p.key === key);
             if (pair?.keyOrigin?.file === file) {
-              out.push({ ...at(pair.keyOrigin, file), severity: 'error', code: 'values-schema', message: message(e) });
+              out.push({
+                ...at(pair.keyOrigin, file),
+                severity: 'error',
+                code: 'values-schema',
+                message: message(e),
+              });
               continue;
             }
             n = pair?.value ?? n;
           }
           if (!n?.origin || n.origin.file !== file) continue;
-          if (n.kind === 'scalar' && typeof n.value === 'string' && (isSecretMark(n.value) || n.value.includes('${'))) continue;
-          out.push({ ...at(n.origin, file), severity: 'error', code: 'values-schema', message: message(e) });
+          if (
+            n.kind === 'scalar' &&
+            typeof n.value === 'string' &&
+            (isSecretMark(n.value) || n.value.includes('${'))
+          )
+            continue;
+          out.push({
+            ...at(n.origin, file),
+            severity: 'error',
+            code: 'values-schema',
+            message: message(e),
+          });
         }
       }
     }
@@ -307,10 +425,18 @@ function unknownValuesKeys(index: WorkspaceIndex, file: string): FileDiagnostic[
         const def = p.length ? getPathOf(chart, p) : chart.values;
         const open = !isMap(def) || def.pairs.length === 0;
         for (const pair of n.pairs) {
-          const mine = pair.keyOrigin?.file === file && !(pair.value.origin?.by ?? '').startsWith('chart default');
+          const mine =
+            pair.keyOrigin?.file === file &&
+            !(pair.value.origin?.by ?? '').startsWith('chart default');
           if (!open && mine && !known.includes(pair.key) && pair.key !== 'global') {
             const near = nearKey(pair.key, known);
-            out.push({ ...at(pair.keyOrigin, file), severity: 'hint', code: 'values-unknown-key', message: `\`${pair.key}\` is not a value of chart ${r.chart.name}${p.length ? ` under ${p.join('.')}` : ''}${near ? `; did you mean \`${near}\`?` : ' (its templates may still read it)'}`, ...(near ? { data: { suggestion: near } } : {}) });
+            out.push({
+              ...at(pair.keyOrigin, file),
+              severity: 'hint',
+              code: 'values-unknown-key',
+              message: `\`${pair.key}\` is not a value of chart ${r.chart.name}${p.length ? ` under ${p.join('.')}` : ''}${near ? `; did you mean \`${near}\`?` : ' (its templates may still read it)'}`,
+              ...(near ? { data: { suggestion: near } } : {}),
+            });
             continue;
           }
           if (known.includes(pair.key)) walk(pair.value, [...p, pair.key]);
@@ -322,7 +448,10 @@ function unknownValuesKeys(index: WorkspaceIndex, file: string): FileDiagnostic[
   return out;
 }
 
-function getPathOf(chart: NonNullable<EffectiveRelease['chart']['tree']>, p: string[]): YNode | undefined {
+function getPathOf(
+  chart: NonNullable<EffectiveRelease['chart']['tree']>,
+  p: string[],
+): YNode | undefined {
   const { chart: c, path: rel } = chartFor(chart, p, true);
   return rel.length ? getPath(c.values, rel) : c.values;
 }
@@ -333,15 +462,26 @@ export interface OverlayDiagnosticOptions {
 }
 
 /** The overlay-aware diagnostics of `file` (parsed documents given). */
-export function overlayDiagnostics(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[], isKust: boolean, options: OverlayDiagnosticOptions): FileDiagnostic[] {
+export function overlayDiagnostics(
+  index: WorkspaceIndex,
+  file: string,
+  docs: readonly (YNode | undefined)[],
+  isKust: boolean,
+  options: OverlayDiagnosticOptions,
+): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   if (isKust) {
-    for (const d of docs) if (d && index.kustomizationDirs.has(path.posix.dirname(file))) out.push(...patchTargets(index, d as YMap, file));
+    for (const d of docs)
+      if (d && index.kustomizationDirs.has(path.posix.dirname(file)))
+        out.push(...patchTargets(index, d as YMap, file));
   } else {
     out.push(...valuesKeyTypos(index, file, docs));
     out.push(...valuesSchema(index, file));
     out.push(...unknownValuesKeys(index, file));
   }
-  if (options.profile && (isKust || index.overlaysOf(file).length > 0)) out.push(...unresolvedVariables(index, file, docs, options.profile.name, options.profile.variables));
+  if (options.profile && (isKust || index.overlaysOf(file).length > 0))
+    out.push(
+      ...unresolvedVariables(index, file, docs, options.profile.name, options.profile.variables),
+    );
   return out;
 }

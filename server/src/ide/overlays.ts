@@ -59,8 +59,13 @@ function readFrom(nodes: YNode[], file: string): boolean {
  * says whether that file patches it or feeds its values (so commands start from the release the
  * user is editing, and compare pairs it across overlays through `key`).
  */
-export function listOverlays(index: WorkspaceIndex, file?: string): { components: PlainComponent[]; problems: Problem[] } {
-  const comps = file ? [index.componentOf(file)].filter((c) => c !== undefined) : index.components();
+export function listOverlays(
+  index: WorkspaceIndex,
+  file?: string,
+): { components: PlainComponent[]; problems: Problem[] } {
+  const comps = file
+    ? [index.componentOf(file)].filter((c) => c !== undefined)
+    : index.components();
   const isFile = file !== undefined && index.fs.stat(file) === 'file';
   const roots = [...index.roots].sort((a, b) => b.length - a.length);
   const components = comps.map((c) => {
@@ -75,26 +80,38 @@ export function listOverlays(index: WorkspaceIndex, file?: string): { components
         return {
           name: o.name,
           dir: o.dir,
-          releases: build.objects.filter((b) => getString(b.node, 'kind') === 'HelmRelease').map((b) => {
-            const meta = get(b.node, 'metadata');
-            const ns = getString(meta, 'namespace');
-            const name = getString(meta, 'name') ?? '';
-            const kindOrigin = get(b.node, 'kind')?.origin;
-            const eff = fed.find((r) => r.release === b.node || (r.name === name && r.namespace === (ns ?? '')));
-            const feeds = isFile && (readFrom([b.node], file) || (eff !== undefined && readFrom([eff.values], file)));
-            return {
-              name,
-              ...(ns ? { namespace: ns } : {}),
-              ...(kindOrigin ? { key: `${kindOrigin.file}:${kindOrigin.line}` } : {}),
-              ...(feeds ? { fedByFile: true } : {}),
-            };
-          }),
+          releases: build.objects
+            .filter((b) => getString(b.node, 'kind') === 'HelmRelease')
+            .map((b) => {
+              const meta = get(b.node, 'metadata');
+              const ns = getString(meta, 'namespace');
+              const name = getString(meta, 'name') ?? '';
+              const kindOrigin = get(b.node, 'kind')?.origin;
+              const eff = fed.find(
+                (r) => r.release === b.node || (r.name === name && r.namespace === (ns ?? '')),
+              );
+              const feeds =
+                isFile &&
+                (readFrom([b.node], file) || (eff !== undefined && readFrom([eff.values], file)));
+              return {
+                name,
+                ...(ns ? { namespace: ns } : {}),
+                ...(kindOrigin ? { key: `${kindOrigin.file}:${kindOrigin.line}` } : {}),
+                ...(feeds ? { fedByFile: true } : {}),
+              };
+            }),
         };
       }),
     };
   });
   const problems: Problem[] = [];
-  if (file && components.length === 0) problems.push({ severity: 'info', code: 'not-in-component', step: 'workspace', message: `${file} is not inside a component (a folder with base/ and overlay folders)` });
+  if (file && components.length === 0)
+    problems.push({
+      severity: 'info',
+      code: 'not-in-component',
+      step: 'workspace',
+      message: `${file} is not inside a component (a folder with base/ and overlay folders)`,
+    });
   return { components, problems };
 }
 
@@ -112,7 +129,11 @@ function layerOf(o: Origin, root: string): string {
 }
 
 /** Emits nodes with a marker per line, then strips the markers into an origins table. */
-export function renderWithOrigins(shown: YNode[], root: string, multi: boolean): { content: string; origins: PlainLineOrigin[] } {
+export function renderWithOrigins(
+  shown: YNode[],
+  root: string,
+  multi: boolean,
+): { content: string; origins: PlainLineOrigin[] } {
   // Redacted first, so the overridden values listed per line are redacted too.
   const nodes = shown.map((n) => redactTree(n));
   const byOrigin = new Map<Origin, YNode>();
@@ -123,7 +144,11 @@ export function renderWithOrigins(shown: YNode[], root: string, multi: boolean):
   };
   nodes.forEach(walk);
   const table: Origin[] = [];
-  const opts = { showOrigin: true, showSecrets: true, describeOrigin: (o: Origin) => `@@${table.push(o) - 1}@@` };
+  const opts = {
+    showOrigin: true,
+    showSecrets: true,
+    describeOrigin: (o: Origin) => `@@${table.push(o) - 1}@@`,
+  };
   const text = multi ? emitDocuments(nodes, opts) : nodes.length ? emitYaml(nodes[0], opts) : '';
   const origins: PlainLineOrigin[] = [];
   const lines = text.split('\n').map((l, i) => {
@@ -132,7 +157,14 @@ export function renderWithOrigins(shown: YNode[], root: string, multi: boolean):
     const o = table[Number(m[1])];
     const entry: PlainLineOrigin = { line: i, origin: o, layer: layerOf(o, root) };
     const n = byOrigin.get(o);
-    if (n?.overrides?.length) entry.overridden = n.overrides.filter((x) => x.origin).map((x) => ({ value: x.kind === 'scalar' ? String(x.value) : x.kind, origin: x.origin as Origin, layer: layerOf(x.origin as Origin, root) }));
+    if (n?.overrides?.length)
+      entry.overridden = n.overrides
+        .filter((x) => x.origin)
+        .map((x) => ({
+          value: x.kind === 'scalar' ? String(x.value) : x.kind,
+          origin: x.origin as Origin,
+          layer: layerOf(x.origin as Origin, root),
+        }));
     origins.push(entry);
     return l.slice(0, m.index);
   });
@@ -140,12 +172,23 @@ export function renderWithOrigins(shown: YNode[], root: string, multi: boolean):
 }
 
 /** The pipeline on `dir` with the cluster profile's variables; its problems and the profile's go to `problems`. */
-function run(index: WorkspaceIndex, dir: string, clusterProfile: string | undefined, problems: Problem[]): OverlayRun {
+function run(
+  index: WorkspaceIndex,
+  dir: string,
+  clusterProfile: string | undefined,
+  problems: Problem[],
+): OverlayRun {
   let variables: Variables | undefined;
   if (clusterProfile) {
     const prof = loadProfile(index.fs, clusterProfile);
     // The profile's own problems are not placed: the preview is not about the profile file.
-    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
+    for (const p of prof.problems)
+      problems.push({
+        severity: p.severity === 'error' ? 'error' : 'warning',
+        code: p.code,
+        message: p.message,
+        step: 'substitute',
+      });
     variables = prof.variables;
   }
   const r = index.overlay(dir, variables);
@@ -154,14 +197,48 @@ function run(index: WorkspaceIndex, dir: string, clusterProfile: string | undefi
   return r;
 }
 
-export function effectiveValues(index: WorkspaceIndex, file: string, overlay: string, root: string, release?: string, clusterProfile?: string): PlainRendered {
+export function effectiveValues(
+  index: WorkspaceIndex,
+  file: string,
+  overlay: string,
+  root: string,
+  release?: string,
+  clusterProfile?: string,
+): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` }] };
+  if (!dir)
+    return {
+      content: '',
+      origins: [],
+      problems: [
+        { severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` },
+      ],
+    };
   const releases = run(index, dir, clusterProfile, problems).releases;
   const chosen = release ? releases.find((r) => r.name === release) : releases[0];
-  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'error', code: 'no-release', message: release ? `overlay '${overlay}' renders no HelmRelease '${release}'` : `overlay '${overlay}' renders no HelmRelease` }] };
-  if (!release && releases.length > 1) problems.push({ severity: 'info', code: 'several-releases', step: 'values', message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}` });
+  if (!chosen)
+    return {
+      content: '',
+      origins: [],
+      problems: [
+        ...problems,
+        {
+          severity: 'error',
+          code: 'no-release',
+          message: release
+            ? `overlay '${overlay}' renders no HelmRelease '${release}'`
+            : `overlay '${overlay}' renders no HelmRelease`,
+        },
+      ],
+    };
+  if (!release && releases.length > 1)
+    problems.push({
+      severity: 'info',
+      code: 'several-releases',
+      step: 'values',
+      message: `overlay '${overlay}' renders ${releases.length} releases (${releases.map((r) => r.name).join(', ')}); showing ${chosen.name}`,
+    });
   problems.push(...chosen.problems);
   const r = renderWithOrigins([chosen.values], root, false);
   return { ...r, problems, release: chosen.name };
@@ -175,16 +252,38 @@ export function collapseSops(n: YMap): YMap {
   const i = n.pairs.findIndex((p) => p.key === 'sops' && p.value.kind === 'map');
   if (i < 0) return n;
   const sops = n.pairs[i].value as YMap;
-  const kinds = sops.pairs.filter((p) => ['kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'age', 'pgp'].includes(p.key) && (p.value.kind !== 'seq' || p.value.items.length > 0)).map((p) => p.key);
-  const marker = scalar(`<encrypted with SOPS${kinds.length ? ` (${kinds.join(', ')})` : ''}: metadata hidden>`, sops.origin);
+  const kinds = sops.pairs
+    .filter(
+      (p) =>
+        ['kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'age', 'pgp'].includes(p.key) &&
+        (p.value.kind !== 'seq' || p.value.items.length > 0),
+    )
+    .map((p) => p.key);
+  const marker = scalar(
+    `<encrypted with SOPS${kinds.length ? ` (${kinds.join(', ')})` : ''}: metadata hidden>`,
+    sops.origin,
+  );
   return { ...n, pairs: n.pairs.map((p, j) => (j === i ? { ...p, value: marker } : p)) };
 }
 
 /** The manifests `overlay` renders for `file`'s component, with the origin of every line. */
-export function overlayManifests(index: WorkspaceIndex, file: string, overlay: string, root: string, clusterProfile?: string): PlainRendered {
+export function overlayManifests(
+  index: WorkspaceIndex,
+  file: string,
+  overlay: string,
+  root: string,
+  clusterProfile?: string,
+): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
-  if (!dir) return { content: '', origins: [], problems: [{ severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` }] };
+  if (!dir)
+    return {
+      content: '',
+      origins: [],
+      problems: [
+        { severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` },
+      ],
+    };
   const docs = run(index, dir, clusterProfile, problems).objects.map((o) => collapseSops(o.node));
   return { ...renderWithOrigins(docs, root, true), problems };
 }

@@ -11,7 +11,13 @@ import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { YNode, toJS } from '../engine/yaml/node';
 import { Variables, loadProfile } from '../engine/substitute/postBuild';
 import { EffectiveValuesOptions } from '../engine/values/effective';
-import { Component, OverlayRun, componentOf, discoverComponents, runOverlay } from '../engine/workspace';
+import {
+  Component,
+  OverlayRun,
+  componentOf,
+  discoverComponents,
+  runOverlay,
+} from '../engine/workspace';
 import { PlainRendered, collapseSops, renderWithOrigins } from './overlays';
 import { Problem } from '../engine/problem';
 
@@ -31,7 +37,12 @@ export interface PlainPromotionChange {
   status?: 'added' | 'removed';
 }
 
-const STATUS: Record<string, 'added' | 'removed' | undefined> = { added: 'added', 'overlay-added': 'added', deleted: 'removed', 'overlay-deleted': 'removed' };
+const STATUS: Record<string, 'added' | 'removed' | undefined> = {
+  added: 'added',
+  'overlay-added': 'added',
+  deleted: 'removed',
+  'overlay-deleted': 'removed',
+};
 
 interface Sides {
   key: string;
@@ -57,7 +68,10 @@ export class PromotionSides {
   private targetBuilds = new Map<string, string | null>();
 
   /** A read-only view of one commit's tree, cached by commit. */
-  tree(repo: GitRepository, ref: string): { commit: string; fs: GitTreeFileSystem } | { error: string } {
+  tree(
+    repo: GitRepository,
+    ref: string,
+  ): { commit: string; fs: GitTreeFileSystem } | { error: string } {
     const commit = repo.resolveRef(ref);
     if (isGitError(commit)) return commit;
     let t = this.trees.get(commit);
@@ -75,7 +89,10 @@ export class PromotionSides {
   targetBuild(commit: string, fs: GitTreeFileSystem, dir: string): string | null {
     const key = `${commit}\0${dir}`;
     if (!this.targetBuilds.has(key)) {
-      const r = fs.stat(dir) === 'dir' ? buildKustomization(fs, dir, { cache: this.parseCache }) : undefined;
+      const r =
+        fs.stat(dir) === 'dir'
+          ? buildKustomization(fs, dir, { cache: this.parseCache })
+          : undefined;
       const failed = !r || r.problems.some((p) => p.severity === 'error');
       this.targetBuilds.set(key, failed ? null : comparable(r!.objects.map((o) => o.node)));
     }
@@ -119,7 +136,14 @@ function comparable(nodes: YNode[]): string {
  * overlays not reached are left out (unknown) and come in on a later call, since both sides are
  * cached. Nothing when the folder is not in a git repository or the branch does not exist.
  */
-export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSystem, root: string, target: string, overlays: { dir: string; workspace: () => BuildResult }[], budgetMs = 150): Map<string, boolean> {
+export function overlaysDifferingFromTarget(
+  sides: PromotionSides,
+  disk: FileSystem,
+  root: string,
+  target: string,
+  overlays: { dir: string; workspace: () => BuildResult }[],
+  budgetMs = 150,
+): Map<string, boolean> {
   const out = new Map<string, boolean>();
   const repo = openRepository(disk, root);
   if (isGitError(repo)) return out;
@@ -139,7 +163,10 @@ export function overlaysDifferingFromTarget(sides: PromotionSides, disk: FileSys
     if (Date.now() - start > budgetMs) continue;
     const theirs = sides.targetBuild(t.commit, t.fs, o.dir);
     const failed = ours.problems.some((p) => p.severity === 'error');
-    const differs = theirs === null || failed ? theirs !== null || !failed : theirs !== comparable(ours.objects.map((x) => x.node));
+    const differs =
+      theirs === null || failed
+        ? theirs !== null || !failed
+        : theirs !== comparable(ours.objects.map((x) => x.node));
     if (sides.differs.size > 20_000) sides.differs.clear();
     sides.differs.set(key, { build: ours, differs });
     out.set(o.dir, differs);
@@ -156,7 +183,15 @@ export interface PromotionEvalOptions {
 }
 
 /** One side of a promotion; `release`: keep only that release's values problems. */
-function evaluate(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, problems: Problem[], release?: string): OverlayRun | undefined {
+function evaluate(
+  sides: PromotionSides,
+  file: string,
+  overlay: string,
+  source: PromotionSource,
+  options: PromotionEvalOptions,
+  problems: Problem[],
+  release?: string,
+): OverlayRun | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
     problems.push({ severity: 'error', code: 'git', message: repo.error, step: 'git' });
@@ -169,7 +204,13 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
   }
   const side = s[source.side];
   const label = source.side === 'before' ? source.to : `${source.to} after merging ${source.from}`;
-  if (source.side === 'after' && s.conflicts.length) problems.push({ severity: 'warning', code: 'git-conflict', message: `merging ${source.from} into ${source.to} conflicts in ${s.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  if (source.side === 'after' && s.conflicts.length)
+    problems.push({
+      severity: 'warning',
+      code: 'git-conflict',
+      message: `merging ${source.from} into ${source.to} conflicts in ${s.conflicts.join(', ')} (those files carry conflict markers)`,
+      step: 'git',
+    });
   const c = componentOf(side.components, file);
   const o = c?.overlays.find((x) => x.name === overlay);
   if (!c || !o) {
@@ -179,69 +220,180 @@ function evaluate(sides: PromotionSides, file: string, overlay: string, source: 
     const other = s[source.side === 'before' ? 'after' : 'before'];
     const oc = componentOf(other.components, file);
     const elsewhere = oc?.overlays.some((x) => x.name === overlay);
-    if (elsewhere) problems.push({ severity: 'info', code: 'promotion-added-removed', message: source.side === 'before' ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet` : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`, step: 'git' });
-    else problems.push({ severity: 'error', code: 'no-overlay', message: `${rel} has no overlay '${overlay}' on ${label}`, step: 'git' });
+    if (elsewhere)
+      problems.push({
+        severity: 'info',
+        code: 'promotion-added-removed',
+        message:
+          source.side === 'before'
+            ? `new with this promotion: ${rel} has no overlay '${overlay}' on ${source.to} yet`
+            : `removed by this promotion: ${rel} has no overlay '${overlay}' after merging ${source.from}`,
+        step: 'git',
+      });
+    else
+      problems.push({
+        severity: 'error',
+        code: 'no-overlay',
+        message: `${rel} has no overlay '${overlay}' on ${label}`,
+        step: 'git',
+      });
     return undefined;
   }
   let variables: Variables | undefined;
   if (options.clusterProfile) {
     const pfs = side.fs.stat(options.clusterProfile) === 'file' ? side.fs : options.workspaceFs;
     const prof = loadProfile(pfs, options.clusterProfile);
-    for (const p of prof.problems) problems.push({ severity: p.severity === 'error' ? 'error' : 'warning', code: p.code, message: p.message, step: 'substitute' });
+    for (const p of prof.problems)
+      problems.push({
+        severity: p.severity === 'error' ? 'error' : 'warning',
+        code: p.code,
+        message: p.message,
+        step: 'substitute',
+      });
     variables = prof.variables;
   }
   const r = runOverlay(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
   // No side label in the messages: the diff editor's title says which side is which, and the
   // same problem on both sides must read the same (no header hunk before the real changes).
   for (const p of r.problems) {
-    if (release !== undefined && p.release !== undefined && p.release.slice(p.release.indexOf('/') + 1) !== release) continue;
+    if (
+      release !== undefined &&
+      p.release !== undefined &&
+      p.release.slice(p.release.indexOf('/') + 1) !== release
+    )
+      continue;
     problems.push(p);
   }
   return r;
 }
 
-export function promotionEffectiveValues(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions, release?: string): PlainRendered {
+export function promotionEffectiveValues(
+  sides: PromotionSides,
+  file: string,
+  overlay: string,
+  source: PromotionSource,
+  options: PromotionEvalOptions,
+  release?: string,
+): PlainRendered {
   const problems: Problem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems, release);
   if (!r) return { content: '', origins: [], problems };
   const chosen = release ? r.releases.find((x) => x.name === release) : r.releases[0];
   if (!release && chosen) {
-    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].release !== undefined && !chosen.problems.some((p) => p.message === problems[i].message)) problems.splice(i, 1);
+    for (let i = problems.length - 1; i >= 0; i--)
+      if (
+        problems[i].release !== undefined &&
+        !chosen.problems.some((p) => p.message === problems[i].message)
+      )
+        problems.splice(i, 1);
   }
-  if (!chosen) return { content: '', origins: [], problems: [...problems, { severity: 'info', code: 'no-release', step: 'values', message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side` }] };
-  return { ...renderWithOrigins([chosen.values], options.root, false), problems, release: chosen.name };
+  if (!chosen)
+    return {
+      content: '',
+      origins: [],
+      problems: [
+        ...problems,
+        {
+          severity: 'info',
+          code: 'no-release',
+          step: 'values',
+          message: `overlay '${overlay}' renders ${release ? `no HelmRelease '${release}'` : 'no HelmRelease'} on this side`,
+        },
+      ],
+    };
+  return {
+    ...renderWithOrigins([chosen.values], options.root, false),
+    problems,
+    release: chosen.name,
+  };
 }
 
-export function promotionRenderOverlay(sides: PromotionSides, file: string, overlay: string, source: PromotionSource, options: PromotionEvalOptions): PlainRendered {
+export function promotionRenderOverlay(
+  sides: PromotionSides,
+  file: string,
+  overlay: string,
+  source: PromotionSource,
+  options: PromotionEvalOptions,
+): PlainRendered {
   const problems: Problem[] = [];
   const r = evaluate(sides, file, overlay, source, options, problems);
   if (!r) return { content: '', origins: [], problems };
-  return { ...renderWithOrigins(r.objects.map((o) => collapseSops(o.node)), options.root, true), problems };
+  return {
+    ...renderWithOrigins(
+      r.objects.map((o) => collapseSops(o.node)),
+      options.root,
+      true,
+    ),
+    problems,
+  };
 }
 
 /**
  * fluxOverlays/promotionDiff: one change per (overlay, release) whose values changed, one per
  * overlay whose manifests alone changed; every overlay that differs unless `overlay` names one.
  */
-export function promotionChanges(sides: PromotionSides, repoDir: string, disk: FileSystem, from: string, to: string, overlay: string | undefined, options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string }): { changes: PlainPromotionChange[]; problems: Problem[] } {
+export function promotionChanges(
+  sides: PromotionSides,
+  repoDir: string,
+  disk: FileSystem,
+  from: string,
+  to: string,
+  overlay: string | undefined,
+  options: EffectiveValuesOptions & { variables?: Variables; preferredOverlay?: string },
+): { changes: PlainPromotionChange[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const repo = openRepository(disk, repoDir);
-  if (isGitError(repo)) return { changes: [], problems: [{ severity: 'error', code: 'git', message: repo.error, step: 'git' }] };
+  if (isGitError(repo))
+    return {
+      changes: [],
+      problems: [{ severity: 'error', code: 'git', message: repo.error, step: 'git' }],
+    };
   const d = promotionDiff(repo, { ...options, from, to, overlay, cache: sides.parseCache });
-  if (isGitError(d)) return { changes: [], problems: [{ severity: 'error', code: 'git', message: d.error, step: 'git' }] };
-  if (d.conflicts.length) problems.push({ severity: 'warning', code: 'git-conflict', message: `merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')} (those files carry conflict markers)`, step: 'git' });
+  if (isGitError(d))
+    return {
+      changes: [],
+      problems: [{ severity: 'error', code: 'git', message: d.error, step: 'git' }],
+    };
+  if (d.conflicts.length)
+    problems.push({
+      severity: 'warning',
+      code: 'git-conflict',
+      message: `merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')} (those files carry conflict markers)`,
+      step: 'git',
+    });
   const changes: PlainPromotionChange[] = [];
   for (const c of d.changes) {
     for (const p of c.problems) problems.push({ ...p, message: `${c.component}: ${p.message}` });
     const dir = path.posix.join(repo.dir, c.component);
     if (c.changed.length === 0) {
-      if (c.previousName) problems.push({ severity: 'info', code: 'promotion-renamed', message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`, step: 'git' });
+      if (c.previousName)
+        problems.push({
+          severity: 'info',
+          code: 'promotion-renamed',
+          message: `${c.previousName} is renamed to ${c.component}; ${overlay ? `its ${overlay} overlay renders` : 'its overlays render'} the same`,
+          step: 'git',
+        });
       continue;
     }
     const releases = c.changed.includes('values') ? c.releases : [];
     const status = STATUS[c.status];
-    for (const r of releases) changes.push({ component: c.component, dir, overlay: c.overlay, release: r.slice(r.indexOf('/') + 1), changed: c.changed, ...(status ? { status } : {}) });
-    if (releases.length === 0) changes.push({ component: c.component, dir, overlay: c.overlay, changed: c.changed, ...(status ? { status } : {}) });
+    for (const r of releases)
+      changes.push({
+        component: c.component,
+        dir,
+        overlay: c.overlay,
+        release: r.slice(r.indexOf('/') + 1),
+        changed: c.changed,
+        ...(status ? { status } : {}),
+      });
+    if (releases.length === 0)
+      changes.push({
+        component: c.component,
+        dir,
+        overlay: c.overlay,
+        changed: c.changed,
+        ...(status ? { status } : {}),
+      });
   }
   return { changes, problems };
 }

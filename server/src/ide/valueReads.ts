@@ -32,7 +32,11 @@ function templateChart(index: WorkspaceIndex, c: ValuesChart): Chart | undefined
 }
 
 /** The charts behind a values place with their reads. */
-function chartReads(index: WorkspaceIndex, file: string, place: ValuesPlace): { chart: ValuesChart; reads: ValueRead[] }[] {
+function chartReads(
+  index: WorkspaceIndex,
+  file: string,
+  place: ValuesPlace,
+): { chart: ValuesChart; reads: ValueRead[] }[] {
   const out: { chart: ValuesChart; reads: ValueRead[] }[] = [];
   for (const c of chartsOf(index, file, place)) {
     const t = templateChart(index, c);
@@ -44,7 +48,11 @@ function chartReads(index: WorkspaceIndex, file: string, place: ValuesPlace): { 
 const MAX_LINES = 12;
 
 /** Markdown listing the template lines that read the key at `place` (empty when no chart is at hand). */
-export function templateReadsMarkdown(index: WorkspaceIndex, file: string, place: ValuesPlace): string {
+export function templateReadsMarkdown(
+  index: WorkspaceIndex,
+  file: string,
+  place: ValuesPlace,
+): string {
   const parts: string[] = [];
   for (const { chart, reads } of chartReads(index, file, place)) {
     const found = readsOf(reads, place.valuesPath);
@@ -54,7 +62,12 @@ export function templateReadsMarkdown(index: WorkspaceIndex, file: string, place
       continue;
     }
     const lines = [...new Map(found.map((r) => [`${r.template}:${r.line}`, r])).values()];
-    const shown = lines.slice(0, MAX_LINES).map((r) => `- \`${r.template}:${r.line}\`${r.whole && r.path.length < place.valuesPath.length ? ` (reads \`${r.path.join('.') || '.Values'}\` as a whole)` : ''}`);
+    const shown = lines
+      .slice(0, MAX_LINES)
+      .map(
+        (r) =>
+          `- \`${r.template}:${r.line}\`${r.whole && r.path.length < place.valuesPath.length ? ` (reads \`${r.path.join('.') || '.Values'}\` as a whole)` : ''}`,
+      );
     if (lines.length > MAX_LINES) shown.push(`- … ${lines.length - MAX_LINES} more`);
     parts.push(`**${key}** is read by chart \`${chart.name}\` at:\n\n${shown.join('\n')}`);
   }
@@ -62,7 +75,11 @@ export function templateReadsMarkdown(index: WorkspaceIndex, file: string, place
 }
 
 /** The template lines reading the key (with a file on disk), for Go to Definition. */
-export function templateReadTargets(index: WorkspaceIndex, file: string, place: ValuesPlace): Target[] {
+export function templateReadTargets(
+  index: WorkspaceIndex,
+  file: string,
+  place: ValuesPlace,
+): Target[] {
   const out: Target[] = [];
   const seen = new Set<string>();
   for (const { reads } of chartReads(index, file, place)) {
@@ -70,8 +87,18 @@ export function templateReadTargets(index: WorkspaceIndex, file: string, place: 
       if (!r.file || seen.has(`${r.file}:${r.line}`)) continue;
       // Whole reads of a parent are not where this key is read; list them only when nothing else is.
       seen.add(`${r.file}:${r.line}`);
-      const origin: Origin = { file: r.file, line: r.line, col: r.col, endLine: r.line, endCol: r.col };
-      out.push({ file: r.file, origin, ...(r.whole && r.path.length < place.valuesPath.length ? { whole: true } : {}) } as Target);
+      const origin: Origin = {
+        file: r.file,
+        line: r.line,
+        col: r.col,
+        endLine: r.line,
+        endCol: r.col,
+      };
+      out.push({
+        file: r.file,
+        origin,
+        ...(r.whole && r.path.length < place.valuesPath.length ? { whole: true } : {}),
+      } as Target);
     }
   }
   const exact = out.filter((t) => !(t as { whole?: boolean }).whole);
@@ -79,7 +106,11 @@ export function templateReadTargets(index: WorkspaceIndex, file: string, place: 
 }
 
 /** Hints on keys of a HelmRelease's spec.values that no template of its chart reads. */
-export function unreadValuesDiagnostics(index: WorkspaceIndex, file: string, docs: readonly (YNode | undefined)[]): FileDiagnostic[] {
+export function unreadValuesDiagnostics(
+  index: WorkspaceIndex,
+  file: string,
+  docs: readonly (YNode | undefined)[],
+): FileDiagnostic[] {
   const out: FileDiagnostic[] = [];
   for (const root of docs) {
     if (!isMap(root)) continue;
@@ -88,7 +119,10 @@ export function unreadValuesDiagnostics(index: WorkspaceIndex, file: string, doc
     const name = get(get(root, 'metadata'), 'name');
     const values = get(get(root, 'spec'), 'values');
     if (!isMap(values)) continue;
-    const header = { kind: 'HelmRelease', ...(name?.kind === 'scalar' && typeof name.value === 'string' ? { name: name.value } : {}) };
+    const header = {
+      kind: 'HelmRelease',
+      ...(name?.kind === 'scalar' && typeof name.value === 'string' ? { name: name.value } : {}),
+    };
     const place = valuesPlace(file, header as never, ['spec', 'values']);
     if (!place) continue;
     const charts = chartReads(index, file, place);

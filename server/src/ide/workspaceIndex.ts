@@ -22,7 +22,8 @@ import { Component, discoverComponents } from '../engine/workspace/discover';
 export type { Component };
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'out', 'dist', '.vscode-test']);
-const INTERESTING_KINDS = /kind:\s*["']?(HelmRepository|OCIRepository|GitRepository|Bucket|ConfigMap|Secret|HelmRelease|CustomResourceDefinition|Kustomization)\b/;
+const INTERESTING_KINDS =
+  /kind:\s*["']?(HelmRepository|OCIRepository|GitRepository|Bucket|ConfigMap|Secret|HelmRelease|CustomResourceDefinition|Kustomization)\b/;
 
 export interface NamedObject {
   kind: string;
@@ -39,7 +40,6 @@ export interface ValuesFromRef {
   name: string;
   origin: Origin;
 }
-
 
 export interface IndexSettings {
   overlayFolders: string[];
@@ -92,7 +92,8 @@ export class WorkspaceIndex {
     // (nothing changes during it): each folder's listing then tells what its entries are, where
     // a stat and a realpath per entry took most of the server's first index.
     const fs = this.fs instanceof SnapshotFileSystem ? this.fs : new SnapshotFileSystem(this.fs);
-    for (const r of [...this.roots, ...this.settings.crdFolders]) this.walk(fs, r, 0, new WalkGuard(fs, r));
+    for (const r of [...this.roots, ...this.settings.crdFolders])
+      this.walk(fs, r, 0, new WalkGuard(fs, r));
   }
 
   private walk(fs: FileSystem, dir: string, depth: number, guard: WalkGuard): void {
@@ -131,8 +132,15 @@ export class WorkspaceIndex {
     this.generatedByFile.delete(file);
     this.generatedCache.clear();
     const wasCrd = this.crdFiles.delete(file);
-    if (isKust && this.componentList && (text === undefined) !== !this.kustomizationDirs.has(dir)) this.componentList = undefined;
-    else if (isKust && this.componentList && this.fs.stat(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' && !this.kustomizationDirs.has(path.posix.join(path.posix.dirname(dir), 'base'))) this.componentList = undefined;
+    if (isKust && this.componentList && (text === undefined) !== !this.kustomizationDirs.has(dir))
+      this.componentList = undefined;
+    else if (
+      isKust &&
+      this.componentList &&
+      this.fs.stat(path.posix.join(path.posix.dirname(dir), 'base')) === 'dir' &&
+      !this.kustomizationDirs.has(path.posix.join(path.posix.dirname(dir), 'base'))
+    )
+      this.componentList = undefined;
     if (text === undefined) {
       this.yamlFiles.delete(file);
       if (isKust) this.kustomizationDirs.delete(dir);
@@ -144,12 +152,17 @@ export class WorkspaceIndex {
         const parsed = this.cache.get(file, text);
         const generated: NamedObject[] = [];
         for (const d of parsed.documents) {
-          for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+          for (const [field, kind] of [
+            ['configMapGenerator', 'ConfigMap'],
+            ['secretGenerator', 'Secret'],
+          ] as const) {
             const gens = get(d.root, field);
-            if (isSeq(gens)) for (const g of gens.items) {
-              const n = get(g, 'name');
-              if (n && n.kind === 'scalar' && typeof n.value === 'string' && n.value) generated.push({ kind, name: n.value, file, origin: n.origin ?? d.origin });
-            }
+            if (isSeq(gens))
+              for (const g of gens.items) {
+                const n = get(g, 'name');
+                if (n && n.kind === 'scalar' && typeof n.value === 'string' && n.value)
+                  generated.push({ kind, name: n.value, file, origin: n.origin ?? d.origin });
+              }
           }
           for (const ref of patchFilesOf(d.root, dir)) {
             const set = this.patchFiles.get(ref.path) ?? new Set<string>();
@@ -171,18 +184,25 @@ export class WorkspaceIndex {
           const meta = get(d.root, 'metadata');
           const name = getString(meta, 'name');
           if (!kind || !name) continue;
-          const obj: NamedObject = { kind, name, file, origin: get(meta, 'name')?.origin ?? d.origin };
+          const obj: NamedObject = {
+            kind,
+            name,
+            file,
+            origin: get(meta, 'name')?.origin ?? d.origin,
+          };
           const ns = getString(meta, 'namespace');
           if (ns) obj.namespace = ns;
           objects.push(obj);
           if (kind === 'CustomResourceDefinition') this.crdFiles.add(file);
           if (kind === 'HelmRelease') {
             const vf = get(get(d.root, 'spec'), 'valuesFrom');
-            if (isSeq(vf)) for (const item of vf.items) {
-              const n = get(item, 'name');
-              const k = getString(item, 'kind');
-              if (k && n && n.kind === 'scalar' && n.origin) refs.push({ release: obj, kind: k, name: String(n.value), origin: n.origin });
-            }
+            if (isSeq(vf))
+              for (const item of vf.items) {
+                const n = get(item, 'name');
+                const k = getString(item, 'kind');
+                if (k && n && n.kind === 'scalar' && n.origin)
+                  refs.push({ release: obj, kind: k, name: String(n.value), origin: n.origin });
+              }
           }
         }
         this.objectsByFile.set(file, objects);
@@ -197,7 +217,11 @@ export class WorkspaceIndex {
     this.registry.clearCrds();
     for (const f of this.crdFiles) {
       const parsed = this.parse(f);
-      if (parsed) this.registry.addCrds(parsed.documents.map((d) => d.root), f);
+      if (parsed)
+        this.registry.addCrds(
+          parsed.documents.map((d) => d.root),
+          f,
+        );
     }
   }
 
@@ -239,7 +263,12 @@ export class WorkspaceIndex {
    * like the build without a profile; with a cluster profile's `variables`, computed each time.
    */
   overlay(dir: string, variables?: Variables): OverlayRun {
-    if (variables) return runOverlay(this.fs, dir, { ...this.valuesOptions, variables, build: (d) => this.build(d) });
+    if (variables)
+      return runOverlay(this.fs, dir, {
+        ...this.valuesOptions,
+        variables,
+        build: (d) => this.build(d),
+      });
     let r = this.runs.get(dir);
     if (r) return r;
     r = runOverlay(this.fs, dir, { ...this.valuesOptions, build: (d) => this.build(d) });
@@ -277,7 +306,8 @@ export class WorkspaceIndex {
     let out = this.generatedCache.get(kind);
     if (!out) {
       out = new Set<string>();
-      for (const list of this.generatedByFile.values()) for (const o of list) if (o.kind === kind) out.add(o.name);
+      for (const list of this.generatedByFile.values())
+        for (const o of list) if (o.kind === kind) out.add(o.name);
       this.generatedCache.set(kind, out);
     }
     return out;
@@ -295,12 +325,13 @@ export class WorkspaceIndex {
       // One pass per change of the workspace instead of one per question: check asks for every
       // reference of every file (2,000 components: 6,000 questions over 6,000 files).
       const byKind = new Map<string, { list: NamedObject[]; names: Set<string> }>();
-      for (const list of this.objectsByFile.values()) for (const o of list) {
-        let k = byKind.get(o.kind);
-        if (!k) byKind.set(o.kind, (k = { list: [], names: new Set() }));
-        k.list.push(o);
-        k.names.add(o.name);
-      }
+      for (const list of this.objectsByFile.values())
+        for (const o of list) {
+          let k = byKind.get(o.kind);
+          if (!k) byKind.set(o.kind, (k = { list: [], names: new Set() }));
+          k.list.push(o);
+          k.names.add(o.name);
+        }
       this.objectsByKind = byKind;
     }
     return this.objectsByKind.get(kind) ?? { list: [], names: new Set() };
@@ -363,10 +394,18 @@ export class WorkspaceIndex {
     if (!this.componentList) {
       this.componentByDir = undefined;
       const order = this.settings.overlayFolders;
-      this.componentList = this.roots.flatMap((r) => discoverComponents(this.fs, r)).map((c) => ({
-        ...c,
-        overlays: [...c.overlays].sort((a, b) => (a.name === 'base' ? -1 : b.name === 'base' ? 1 : rank(order, a.name) - rank(order, b.name) || a.name.localeCompare(b.name))),
-      }));
+      this.componentList = this.roots
+        .flatMap((r) => discoverComponents(this.fs, r))
+        .map((c) => ({
+          ...c,
+          overlays: [...c.overlays].sort((a, b) =>
+            a.name === 'base'
+              ? -1
+              : b.name === 'base'
+                ? 1
+                : rank(order, a.name) - rank(order, b.name) || a.name.localeCompare(b.name),
+          ),
+        }));
     }
     return this.componentList;
   }
@@ -374,7 +413,10 @@ export class WorkspaceIndex {
   /** Overlays a file contributes to: its component's overlays that read it (building them as needed). */
   overlaysOf(file: string): { name: string; dir: string }[] {
     const c = this.componentOf(file);
-    if (c) return c.overlays.filter((o) => this.build(o.dir).filesRead.includes(file) || o.dir === path.posix.dirname(file));
+    if (c)
+      return c.overlays.filter(
+        (o) => this.build(o.dir).filesRead.includes(file) || o.dir === path.posix.dirname(file),
+      );
     const k = this.kustomizationDirOf(file);
     return k ? [{ name: path.posix.basename(k), dir: k }] : [];
   }

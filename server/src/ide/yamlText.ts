@@ -35,7 +35,9 @@ interface Entry {
 const KEY_RE = /^((?:"[^"]*"|'[^']*'|[^\s#'"{}[\],][^:#]*?))\s*:(?:\s|$)/;
 
 function unquote(k: string): string {
-  return (k.startsWith('"') && k.endsWith('"')) || (k.startsWith("'") && k.endsWith("'")) ? k.slice(1, -1) : k;
+  return (k.startsWith('"') && k.endsWith('"')) || (k.startsWith("'") && k.endsWith("'"))
+    ? k.slice(1, -1)
+    : k;
 }
 
 /** The dashes and the key that start a line, with their columns. */
@@ -53,7 +55,13 @@ export function lineEntries(line: string): Entry[] {
     break;
   }
   const m = KEY_RE.exec(line.slice(i));
-  if (m) out.push({ col: i, kind: 'key', key: unquote(m[1].trim()), rest: line.slice(i + m[0].length).trim() });
+  if (m)
+    out.push({
+      col: i,
+      kind: 'key',
+      key: unquote(m[1].trim()),
+      rest: line.slice(i + m[0].length).trim(),
+    });
   return out;
 }
 
@@ -67,7 +75,10 @@ export function isDocSeparator(line: string): boolean {
 }
 
 /** Document bounds around `line`. */
-export function documentAt(lines: string[], line: number): { start: number; end: number; index: number } {
+export function documentAt(
+  lines: string[],
+  line: number,
+): { start: number; end: number; index: number } {
   let start = 0;
   let index = 0;
   for (let i = 0; i <= Math.min(line, lines.length - 1); i++) {
@@ -94,7 +105,13 @@ function hasContentBefore(lines: string[], i: number): boolean {
 }
 
 /** Parent path of the token at column `col` of line `line`, walking up by indentation. */
-function parentPath(lines: string[], line: number, col: number, docStart: number, ownDashes: number[]): PathSeg[] {
+function parentPath(
+  lines: string[],
+  line: number,
+  col: number,
+  docStart: number,
+  ownDashes: number[],
+): PathSeg[] {
   const path: PathSeg[] = [];
   let ci = col;
   let seqCol = -1;
@@ -167,7 +184,15 @@ export function cursorContext(text: string, line: number, character: number): Cu
       const path = parentPath(lines, line, keyEntry.col, doc.start, dashes);
       let start = colon + 1;
       while (start < character && cur[start] === ' ') start++;
-      return { ...base, path, key: keyEntry.key, inValue: true, prefix: cur.slice(start, character), tokenStart: start, listItem: false };
+      return {
+        ...base,
+        path,
+        key: keyEntry.key,
+        inValue: true,
+        prefix: cur.slice(start, character),
+        tokenStart: start,
+        listItem: false,
+      };
     }
   }
   // Typing a key (or a bare list item value).
@@ -182,11 +207,31 @@ export function cursorContext(text: string, line: number, character: number): Cu
   const ownDashes = dashes.filter((c) => c < start);
   if (start >= before.length && before.trim() === '' && !listItem) start = character;
   const path = parentPath(lines, line, start, doc.start, ownDashes);
-  return { ...base, path, inValue: false, prefix: before.slice(start), tokenStart: start, listItem };
+  return {
+    ...base,
+    path,
+    inValue: false,
+    prefix: before.slice(start),
+    tokenStart: start,
+    listItem,
+  };
 }
 
 /** The full path of the key written on `line` (parents plus the key itself), for hover. */
-export function keyPathAt(text: string, line: number, character: number): { path: PathSeg[]; key: string; keyStart: number; keyEnd: number; onValue: boolean; docIndex: number } | undefined {
+export function keyPathAt(
+  text: string,
+  line: number,
+  character: number,
+):
+  | {
+      path: PathSeg[];
+      key: string;
+      keyStart: number;
+      keyEnd: number;
+      onValue: boolean;
+      docIndex: number;
+    }
+  | undefined {
   const lines = text.split(/\r?\n/);
   const cur = lines[line];
   if (cur === undefined) return undefined;
@@ -197,11 +242,21 @@ export function keyPathAt(text: string, line: number, character: number): { path
   const dashes = entries.filter((e) => e.kind === 'dash').map((e) => e.col);
   const path = parentPath(lines, line, keyEntry.col, doc.start, dashes);
   const keyEnd = cur.indexOf(':', keyEntry.col);
-  return { path: [...path, keyEntry.key], key: keyEntry.key, keyStart: keyEntry.col, keyEnd, onValue: character > keyEnd, docIndex: doc.index };
+  return {
+    path: [...path, keyEntry.key],
+    key: keyEntry.key,
+    keyStart: keyEntry.col,
+    keyEnd,
+    onValue: character > keyEnd,
+    docIndex: doc.index,
+  };
 }
 
 /** The word (path-like token) under the cursor. */
-export function tokenAt(line: string, character: number): { text: string; start: number; end: number } | undefined {
+export function tokenAt(
+  line: string,
+  character: number,
+): { text: string; start: number; end: number } | undefined {
   const isWord = (ch: string | undefined) => ch !== undefined && /[^\s:"',{}[\]#]/.test(ch);
   let s = character;
   while (s > 0 && isWord(line[s - 1])) s--;

@@ -13,7 +13,11 @@ import * as path from 'path';
 import { ChartStore, sha256 } from '../engine/charts/store';
 
 /** `$FLUX_OVERLAYS_CHART_CACHE`, else `$XDG_CACHE_HOME/flux-overlays/charts`, else `~/.cache/flux-overlays/charts`. */
-export function chartCacheDir(env: Record<string, string | undefined> = process.env, home = os.homedir(), setting?: string): string {
+export function chartCacheDir(
+  env: Record<string, string | undefined> = process.env,
+  home = os.homedir(),
+  setting?: string,
+): string {
   if (setting) return setting;
   if (env.FLUX_OVERLAYS_CHART_CACHE) return env.FLUX_OVERLAYS_CHART_CACHE;
   if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'flux-overlays', 'charts');
@@ -21,7 +25,10 @@ export function chartCacheDir(env: Record<string, string | undefined> = process.
 }
 
 export class DiskChartStore implements ChartStore {
-  constructor(readonly dir: string, private readonly maxBytes = 512 << 20) {}
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes = 512 << 20,
+  ) {}
 
   private blobPath(digest: string): string | undefined {
     const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
@@ -29,7 +36,11 @@ export class DiskChartStore implements ChartStore {
   }
 
   private metaPath(key: string): string {
-    return path.join(this.dir, 'meta', crypto.createHash('sha256').update(key).digest('hex') + '.json');
+    return path.join(
+      this.dir,
+      'meta',
+      crypto.createHash('sha256').update(key).digest('hex') + '.json',
+    );
   }
 
   private writeAtomic(file: string, data: Uint8Array | string): void {
@@ -79,8 +90,14 @@ export class DiskChartStore implements ChartStore {
 
   getMeta(key: string): { value: string; fetchedAt: number } | undefined {
     try {
-      const j = JSON.parse(fs.readFileSync(this.metaPath(key), 'utf8')) as { key: string; value: string; fetchedAt: number };
-      return j.key === key && typeof j.value === 'string' ? { value: j.value, fetchedAt: j.fetchedAt } : undefined;
+      const j = JSON.parse(fs.readFileSync(this.metaPath(key), 'utf8')) as {
+        key: string;
+        value: string;
+        fetchedAt: number;
+      };
+      return j.key === key && typeof j.value === 'string'
+        ? { value: j.value, fetchedAt: j.fetchedAt }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -108,9 +125,12 @@ export class DiskChartStore implements ChartStore {
       return;
     }
     const now = Date.now();
-    for (const e of entries.filter((x) => x.file.includes('.tmp-'))) if (now - e.used > 3600_000) fs.rmSync(e.file, { force: true });
+    for (const e of entries.filter((x) => x.file.includes('.tmp-')))
+      if (now - e.used > 3600_000) fs.rmSync(e.file, { force: true });
     let total = entries.filter((x) => !x.file.includes('.tmp-')).reduce((a, e) => a + e.size, 0);
-    for (const e of entries.filter((x) => !x.file.includes('.tmp-')).sort((a, b) => a.used - b.used)) {
+    for (const e of entries
+      .filter((x) => !x.file.includes('.tmp-'))
+      .sort((a, b) => a.used - b.used)) {
       if (total <= this.maxBytes) break;
       fs.rmSync(e.file, { force: true });
       total -= e.size;
@@ -119,9 +139,20 @@ export class DiskChartStore implements ChartStore {
 }
 
 /** Docker's and Helm's registry config.json texts (Helm's first), for credentialsFrom. */
-export function registryConfigTexts(env: Record<string, string | undefined> = process.env, home = os.homedir()): string[] {
+export function registryConfigTexts(
+  env: Record<string, string | undefined> = process.env,
+  home = os.homedir(),
+): string[] {
   const files = [
-    env.HELM_REGISTRY_CONFIG ?? path.join(env.HELM_CONFIG_HOME ?? (env.XDG_CONFIG_HOME ? path.join(env.XDG_CONFIG_HOME, 'helm') : path.join(home, '.config', 'helm')), 'registry', 'config.json'),
+    env.HELM_REGISTRY_CONFIG ??
+      path.join(
+        env.HELM_CONFIG_HOME ??
+          (env.XDG_CONFIG_HOME
+            ? path.join(env.XDG_CONFIG_HOME, 'helm')
+            : path.join(home, '.config', 'helm')),
+        'registry',
+        'config.json',
+      ),
     path.join(env.DOCKER_CONFIG ?? path.join(home, '.docker'), 'config.json'),
   ];
   const out: string[] = [];

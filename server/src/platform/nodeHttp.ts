@@ -16,7 +16,12 @@ export class NodeHttpClient implements HttpClient {
     let url = req.url;
     let headers = { 'user-agent': 'flux-overlays', ...(req.headers ?? {}) };
     for (let hop = 0; hop < 6; hop++) {
-      const res = await this.once({ ...req, url, headers, timeoutMs: Math.max(1, deadline - Date.now()) });
+      const res = await this.once({
+        ...req,
+        url,
+        headers,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      });
       if (res.status >= 300 && res.status < 400 && res.headers.location) {
         const next = new URL(res.headers.location, url);
         if (next.host !== new URL(url).host) {
@@ -43,7 +48,11 @@ export class NodeHttpClient implements HttpClient {
       const lib = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
       if (!lib) return reject(new Error(`unsupported scheme ${u.protocol} in ${req.url}`));
       const ca = req.ca ?? this.defaults.ca;
-      const options: https.RequestOptions = { method: req.method ?? 'GET', headers: req.headers, signal: req.signal };
+      const options: https.RequestOptions = {
+        method: req.method ?? 'GET',
+        headers: req.headers,
+        signal: req.signal,
+      };
       if (ca && lib === https) options.ca = ca;
       const r = lib.request(u, options, (res) => {
         const chunks: Buffer[] = [];
@@ -54,7 +63,11 @@ export class NodeHttpClient implements HttpClient {
             // Settle first, then drop the connection without an error: destroying with one
             // once the answer has begun was thrown uncaught (an oversized chart crashed the CLI).
             clearTimeout(timer);
-            reject(new Error(`${req.url}: larger than the limit of ${req.maxBytes} bytes; not read further`));
+            reject(
+              new Error(
+                `${req.url}: larger than the limit of ${req.maxBytes} bytes; not read further`,
+              ),
+            );
             res.destroy();
             r.destroy();
             return;
@@ -64,9 +77,18 @@ export class NodeHttpClient implements HttpClient {
         res.on('end', () => {
           clearTimeout(timer);
           const hs: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) hs[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-          if (!res.complete) return reject(new Error(`${req.url}: the connection closed before the whole answer arrived`));
-          resolve({ status: res.statusCode ?? 0, headers: hs, body: new Uint8Array(Buffer.concat(chunks)), url: req.url });
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) hs[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+          if (!res.complete)
+            return reject(
+              new Error(`${req.url}: the connection closed before the whole answer arrived`),
+            );
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: hs,
+            body: new Uint8Array(Buffer.concat(chunks)),
+            url: req.url,
+          });
         });
         res.on('error', (e) => {
           clearTimeout(timer);
@@ -77,14 +99,26 @@ export class NodeHttpClient implements HttpClient {
           reject(new Error(`${req.url}: the connection closed before the whole answer arrived`));
         });
       });
-      const timer = setTimeout(() => r.destroy(new Error(`${u.host}: no answer within ${Math.round(req.timeoutMs / 100) / 10} s (timeout)`)), req.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          r.destroy(
+            new Error(
+              `${u.host}: no answer within ${Math.round(req.timeoutMs / 100) / 10} s (timeout)`,
+            ),
+          ),
+        req.timeoutMs,
+      );
       r.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const code = e.code;
-        if (code === 'ECONNREFUSED') reject(new Error(`${u.host}: connection refused (is the server up?)`));
-        else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reject(new Error(`${u.hostname}: host not found (no network or DNS?)`));
-        else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') reject(new Error(`${u.host}: network unreachable`));
-        else if (code === 'ECONNRESET' || /socket hang up/.test(e.message)) reject(new Error(`${u.host}: the connection closed before the whole answer arrived`));
+        if (code === 'ECONNREFUSED')
+          reject(new Error(`${u.host}: connection refused (is the server up?)`));
+        else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+          reject(new Error(`${u.hostname}: host not found (no network or DNS?)`));
+        else if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
+          reject(new Error(`${u.host}: network unreachable`));
+        else if (code === 'ECONNRESET' || /socket hang up/.test(e.message))
+          reject(new Error(`${u.host}: the connection closed before the whole answer arrived`));
         else if (e.name === 'AbortError') reject(new Error(`${u.host}: cancelled`));
         else reject(new Error(`${u.host}: ${e.message}`));
       });

@@ -60,7 +60,10 @@ export async function ready(): Promise<FluxOverlaysApi> {
   return api;
 }
 
-export async function openFile(relative: string, column = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
+export async function openFile(
+  relative: string,
+  column = vscode.ViewColumn.One,
+): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(wsUri(relative));
   return vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
 }
@@ -75,9 +78,11 @@ export function sleep(ms: number): Promise<void> {
  */
 export async function runAcceptingQuickPick<T>(command: string, ...args: unknown[]): Promise<T> {
   let done = false;
-  const result = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(() => {
-    done = true;
-  });
+  const result = Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)).finally(
+    () => {
+      done = true;
+    },
+  );
   const deadline = Date.now() + 20_000;
   while (!done && Date.now() < deadline) {
     await sleep(250);
@@ -99,7 +104,12 @@ export function textOf(uri: vscode.Uri): string {
 
 /** The hover texts at a position, through every registered hover provider. */
 export async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<string> {
-  const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
+  const hovers =
+    (await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      pos,
+    )) ?? [];
   return hovers
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : c.value))
@@ -128,6 +138,10 @@ export async function revertDirtyFiles(): Promise<void> {
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), disk);
     await vscode.workspace.applyEdit(edit);
     await doc.save();
-    await waitFor(`${doc.uri.fsPath} to be clean`, () => (!doc.isDirty && doc.getText() === disk ? true : undefined), 10_000);
+    await waitFor(
+      `${doc.uri.fsPath} to be clean`,
+      () => (!doc.isDirty && doc.getText() === disk ? true : undefined),
+      10_000,
+    );
   }
 }

@@ -7,7 +7,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EffectiveValuesResult, ListOverlaysResult, effectiveValuesRequest, listOverlaysRequest } from '../../../client/src/protocol';
+import {
+  EffectiveValuesResult,
+  ListOverlaysResult,
+  effectiveValuesRequest,
+  listOverlaysRequest,
+} from '../../../client/src/protocol';
 import {
   hoverText,
   lineOf,
@@ -25,8 +30,18 @@ const DISCOVERY = 'components/discovery';
 const SECRET = 'change-me-in-sops';
 const SECRET_B64 = Buffer.from(SECRET).toString('base64');
 
-function params(uri: vscode.Uri): { uri: string; overlay: string; release?: string; clusterProfile?: string } {
-  return JSON.parse(uri.query) as { uri: string; overlay: string; release?: string; clusterProfile?: string };
+function params(uri: vscode.Uri): {
+  uri: string;
+  overlay: string;
+  release?: string;
+  clusterProfile?: string;
+} {
+  return JSON.parse(uri.query) as {
+    uri: string;
+    overlay: string;
+    release?: string;
+    clusterProfile?: string;
+  };
 }
 
 function editorOf(uri: vscode.Uri): vscode.TextEditor | undefined {
@@ -44,17 +59,26 @@ suite('Preview Production Values', () => {
   test('opens beside the active file the production values of its component, as the server computes them', async () => {
     const api = await ready();
     await openFile(`${DISCOVERY}/base/base-values.yaml`);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewProductionValues',
+    );
     assert.ok(uri, 'the command returns the preview URI');
     preview = uri;
     assert.strictEqual(uri.scheme, 'flux-overlays');
     assert.strictEqual(params(uri).overlay, 'production');
     const editor = await waitFor('the preview editor', () => editorOf(uri));
-    assert.strictEqual(editor.viewColumn, vscode.ViewColumn.Two, 'opened beside the source (column 1)');
+    assert.strictEqual(
+      editor.viewColumn,
+      vscode.ViewColumn.Two,
+      'opened beside the source (column 1)',
+    );
     assert.strictEqual(editor.document.languageId, 'yaml');
     const client = (await api.ready)!;
     // By method name: the test's copy of the protocol module is not the bundled client's.
-    const expected = await client.sendRequest<EffectiveValuesResult>(effectiveValuesRequest.method, params(uri));
+    const expected = await client.sendRequest<EffectiveValuesResult>(
+      effectiveValuesRequest.method,
+      params(uri),
+    );
     // The server's problems (e.g. "chart not available offline") come first as comments.
     const header = expected.problems.map((p) => `# ${p.severity}: ${p.message}\n`).join('');
     assert.strictEqual(editor.document.getText(), header + expected.content);
@@ -70,7 +94,9 @@ suite('Preview Production Values', () => {
 
   test('is read-only: typing in it changes nothing', async () => {
     const before = textOf(preview);
-    const editor = await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Two });
+    const editor = await vscode.window.showTextDocument(preview, {
+      viewColumn: vscode.ViewColumn.Two,
+    });
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await vscode.commands.executeCommand('type', { text: '# typed\n' });
     await vscode.commands.executeCommand('deleteLeft');
@@ -90,15 +116,23 @@ suite('Preview Production Values', () => {
   test('Go to Definition on a line jumps to its origin', async () => {
     const text = textOf(preview);
     const line = lineOf(text, 'sslMode: verify-full');
-    const editor = await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Two });
+    const editor = await vscode.window.showTextDocument(preview, {
+      viewColumn: vscode.ViewColumn.Two,
+    });
     editor.selection = new vscode.Selection(line, 4, line, 4);
     await vscode.commands.executeCommand('editor.action.revealDefinition');
     const target = await waitFor('the origin editor', () => {
       const e = vscode.window.activeTextEditor;
       return e && e.document.uri.fsPath.endsWith('production-values.yaml') ? e : undefined;
     });
-    assert.strictEqual(target.document.uri.fsPath, wsUri(`${DISCOVERY}/production/production-values.yaml`).fsPath);
-    assert.strictEqual(target.selection.active.line, lineOf(target.document.getText(), 'sslMode: verify-full'));
+    assert.strictEqual(
+      target.document.uri.fsPath,
+      wsUri(`${DISCOVERY}/production/production-values.yaml`).fsPath,
+    );
+    assert.strictEqual(
+      target.selection.active.line,
+      lineOf(target.document.getText(), 'sslMode: verify-full'),
+    );
   });
 
   test('refreshes on an unsaved edit of a contributing file, and back when the edit is undone', async () => {
@@ -107,15 +141,31 @@ suite('Preview Production Values', () => {
     const range = new vscode.Range(line, 0, line, 'replicaCount: 3'.length);
     assert.ok(await editor.edit((b) => b.replace(range, 'replicaCount: 7')));
     assert.ok(editor.document.isDirty, 'the edit is not saved');
-    await waitFor('the preview to show the unsaved edit', () => /^replicaCount: 7$/m.test(textOf(preview)), 10_000);
+    await waitFor(
+      'the preview to show the unsaved edit',
+      () => /^replicaCount: 7$/m.test(textOf(preview)),
+      10_000,
+    );
     // Undo the edit in the buffer (workbench.action.files.revert acts on whichever editor has
     // focus, which in the browser workbench may be the preview), then save the original text.
     const back = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
     const at = lineOf(back.document.getText(), 'replicaCount: 7');
-    assert.ok(await back.edit((b) => b.replace(new vscode.Range(at, 0, at, 'replicaCount: 7'.length), 'replicaCount: 3')));
+    assert.ok(
+      await back.edit((b) =>
+        b.replace(new vscode.Range(at, 0, at, 'replicaCount: 7'.length), 'replicaCount: 3'),
+      ),
+    );
     assert.ok(await back.document.save());
-    await waitFor('the file to be back', () => !back.document.isDirty && /^\s*replicaCount: 3$/m.test(back.document.getText()), 10_000);
-    await waitFor('the preview to follow the revert', () => /^replicaCount: 3$/m.test(textOf(preview)), 10_000);
+    await waitFor(
+      'the file to be back',
+      () => !back.document.isDirty && /^\s*replicaCount: 3$/m.test(back.document.getText()),
+      10_000,
+    );
+    await waitFor(
+      'the preview to follow the revert',
+      () => /^replicaCount: 3$/m.test(textOf(preview)),
+      10_000,
+    );
   });
 
   test('refreshes when a contributing file changes on disk', async () => {
@@ -123,19 +173,30 @@ suite('Preview Production Values', () => {
     const original = fs.readFileSync(file, 'utf8');
     // Close its editor so the disk (not a buffer) is what changes.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', {
-      uri: wsUri(DISCOVERY).toString(),
-    });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewProductionValues',
+      {
+        uri: wsUri(DISCOVERY).toString(),
+      },
+    );
     assert.ok(uri);
     preview = uri;
     assert.match(textOf(preview), /level: INFO/);
     try {
       fs.writeFileSync(file, original.replace('level: INFO', 'level: WARN'));
-      await waitFor('the preview to show the saved change', () => /level: WARN/.test(textOf(preview)), 15_000);
+      await waitFor(
+        'the preview to show the saved change',
+        () => /level: WARN/.test(textOf(preview)),
+        15_000,
+      );
     } finally {
       fs.writeFileSync(file, original);
     }
-    await waitFor('the preview to show the restored file', () => /level: INFO/.test(textOf(preview)), 15_000);
+    await waitFor(
+      'the preview to show the restored file',
+      () => /level: INFO/.test(textOf(preview)),
+      15_000,
+    );
   });
 });
 
@@ -146,10 +207,13 @@ suite('Preview Effective Values...', () => {
   });
 
   test('with arguments (code lens, tree): the given overlay', async () => {
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', {
-      uri: wsUri(DISCOVERY).toString(),
-      overlay: 'staging',
-    });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewEffectiveValues',
+      {
+        uri: wsUri(DISCOVERY).toString(),
+        overlay: 'staging',
+      },
+    );
     assert.ok(uri);
     assert.strictEqual(params(uri).overlay, 'staging');
     const text = await waitFor('the staging preview', () => editorOf(uri)?.document.getText());
@@ -162,14 +226,21 @@ suite('Preview Effective Values...', () => {
     const api = await ready();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await openFile(`${DISCOVERY}/staging/staging-values.yaml`);
-    const listed = await (await api.ready)!.sendRequest<ListOverlaysResult>(listOverlaysRequest.method, {
-      uri: wsUri(`${DISCOVERY}/staging/staging-values.yaml`).toString(),
-    });
+    const listed = await (await api.ready)!.sendRequest<ListOverlaysResult>(
+      listOverlaysRequest.method,
+      {
+        uri: wsUri(`${DISCOVERY}/staging/staging-values.yaml`).toString(),
+      },
+    );
     // The file's own overlay is offered first (issue 9): staging for staging-values.yaml.
     const first = listed.components[0].overlays.find((o) => o.name === 'staging')!;
     const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewEffectiveValues');
     assert.ok(uri, 'a preview opened');
-    assert.strictEqual(params(uri).overlay, first.name, 'the first overlay offered (the file\'s own) was accepted');
+    assert.strictEqual(
+      params(uri).overlay,
+      first.name,
+      "the first overlay offered (the file's own) was accepted",
+    );
     assert.strictEqual(params(uri).release, first.releases[0]?.name);
     await waitFor('the picked preview', () => editorOf(uri));
   });
@@ -179,10 +250,13 @@ suite('Show Rendered Manifests...', () => {
   test('opens the overlay build output, secrets masked, each object line with its origin', async () => {
     await ready();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.showRenderedManifests', {
-      uri: wsUri(DISCOVERY).toString(),
-      overlay: 'production',
-    });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.showRenderedManifests',
+      {
+        uri: wsUri(DISCOVERY).toString(),
+        overlay: 'production',
+      },
+    );
     assert.ok(uri);
     assert.strictEqual(uri.authority, 'manifests');
     const text = await waitFor('the manifests', () => editorOf(uri)?.document.getText());
@@ -217,7 +291,10 @@ suite('Select Cluster Profile...', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.match(api.profile.statusText, /No cluster profile/);
     const target = { uri: wsUri(DISCOVERY).toString() };
-    const before = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', target);
+    const before = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewProductionValues',
+      target,
+    );
     assert.ok(before);
     assert.match(textOf(before), /\$\{CONTAINER_REGISTRY_URL\}\/keos\/discovery/);
 
@@ -225,21 +302,38 @@ suite('Select Cluster Profile...', () => {
     assert.strictEqual(api.profile.current, PROFILE);
     assert.match(api.profile.statusText, /production\/flux-runtime-info\.yaml/);
     // The choice is kept in workspace state: no settings file appears in the user's repository.
-    assert.ok(!fs.existsSync(path.join(workspaceDir(), '.vscode', 'settings.json')) || !fs.readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8').includes('clusterProfile'));
+    assert.ok(
+      !fs.existsSync(path.join(workspaceDir(), '.vscode', 'settings.json')) ||
+        !fs
+          .readFileSync(path.join(workspaceDir(), '.vscode', 'settings.json'), 'utf8')
+          .includes('clusterProfile'),
+    );
     // The server sees it too: a ${VAR} the profile does not set becomes a warning.
     const values = await openFile(`${DISCOVERY}/base/base-values.yaml`);
-    await values.edit((e) => e.insert(new vscode.Position(values.document.lineCount, 0), 'extraHost: ${NOT_IN_ANY_PROFILE}\n'));
+    await values.edit((e) =>
+      e.insert(
+        new vscode.Position(values.document.lineCount, 0),
+        'extraHost: ${NOT_IN_ANY_PROFILE}\n',
+      ),
+    );
     const unset = await waitFor('a warning for the unset variable', () =>
-      vscode.languages.getDiagnostics(values.document.uri).find((d) => d.message.includes('NOT_IN_ANY_PROFILE')),
+      vscode.languages
+        .getDiagnostics(values.document.uri)
+        .find((d) => d.message.includes('NOT_IN_ANY_PROFILE')),
     );
     assert.strictEqual(unset.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(unset.message, /flux-runtime-info/);
     await revertDirtyFiles();
 
-    const after = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', target);
+    const after = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewProductionValues',
+      target,
+    );
     assert.ok(after);
     assert.strictEqual(params(after).clusterProfile, PROFILE);
-    const text = await waitFor('the substituted preview', () => editorOf(after)?.document.getText());
+    const text = await waitFor('the substituted preview', () =>
+      editorOf(after)?.document.getText(),
+    );
     assert.match(text, /repository: registry\.keos\.example\.org\/keos\/discovery/);
     assert.match(text, /size: M\b/);
     assert.ok(!text.includes('${CONTAINER_REGISTRY_URL}'), text);

@@ -14,7 +14,11 @@ import { Commands } from '../../../client/src/commands';
 import type { ComponentsNode } from '../../../client/src/componentsTree';
 import { buildClientOptions } from '../../../client/src/languageClient';
 import { Output } from '../../../client/src/output';
-import { EffectiveValuesParams, EffectiveValuesResult, effectiveValuesRequest } from '../../../client/src/protocol';
+import {
+  EffectiveValuesParams,
+  EffectiveValuesResult,
+  effectiveValuesRequest,
+} from '../../../client/src/protocol';
 import { Requests, progressAfter } from '../../../client/src/requests';
 import {
   extension,
@@ -32,8 +36,18 @@ import {
 
 const DISCOVERY = 'components/discovery';
 
-function params(uri: vscode.Uri): { uri: string; overlay: string; release?: string; source?: unknown } {
-  return JSON.parse(uri.query) as { uri: string; overlay: string; release?: string; source?: unknown };
+function params(uri: vscode.Uri): {
+  uri: string;
+  overlay: string;
+  release?: string;
+  source?: unknown;
+} {
+  return JSON.parse(uri.query) as {
+    uri: string;
+    overlay: string;
+    release?: string;
+    source?: unknown;
+  };
 }
 
 function activeDiff(): vscode.TabInputTextDiff | undefined {
@@ -53,11 +67,14 @@ suite('Compare Overlays...', () => {
 
   test('opens the diff editor on the effective values of the two overlays (arguments)', async () => {
     const api = await ready();
-    const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays', {
-      uri: wsUri(DISCOVERY).toString(),
-      left: 'staging',
-      right: 'production',
-    });
+    const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>(
+      'fluxOverlays.compareOverlays',
+      {
+        uri: wsUri(DISCOVERY).toString(),
+        left: 'staging',
+        right: 'production',
+      },
+    );
     assert.ok(sides);
     const [l, r] = sides;
     const diff = await waitFor('the diff editor', activeDiff);
@@ -67,7 +84,10 @@ suite('Compare Overlays...', () => {
     assert.strictEqual(params(r).overlay, 'production');
     const client = (await api.ready)!;
     for (const side of [l, r]) {
-      const expected = await client.sendRequest<EffectiveValuesResult>(effectiveValuesRequest.method, JSON.parse(side.query) as EffectiveValuesParams);
+      const expected = await client.sendRequest<EffectiveValuesResult>(
+        effectiveValuesRequest.method,
+        JSON.parse(side.query) as EffectiveValuesParams,
+      );
       const header = expected.problems.map((p) => `# ${p.severity}: ${p.message}\n`).join('');
       // A side rendered by an earlier test, whose tab was closed, is re-rendered once shown: its
       // text follows a moment after the diff editor opens.
@@ -84,7 +104,9 @@ suite('Compare Overlays...', () => {
   });
 
   test('the toggle switches the comparison to rendered manifests and back', async () => {
-    const manifests = await vscode.commands.executeCommand<vscode.Uri[]>('fluxOverlays.switchValuesManifests');
+    const manifests = await vscode.commands.executeCommand<vscode.Uri[]>(
+      'fluxOverlays.switchValuesManifests',
+    );
     assert.ok(manifests && manifests.length === 2);
     const diff = await waitFor('the manifests diff', () => {
       const d = activeDiff();
@@ -105,31 +127,54 @@ suite('Compare Overlays...', () => {
   test('without arguments the pick preselects staging and production, staging on the left', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await openFile(`${DISCOVERY}/base/base-values.yaml`);
-    const sides = await runAcceptingQuickPick<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays');
+    const sides = await runAcceptingQuickPick<[vscode.Uri, vscode.Uri]>(
+      'fluxOverlays.compareOverlays',
+    );
     assert.ok(sides, 'a comparison opened');
-    assert.deepStrictEqual(sides.map((s) => params(s).overlay), ['staging', 'production']);
+    assert.deepStrictEqual(
+      sides.map((s) => params(s).overlay),
+      ['staging', 'production'],
+    );
     const diff = await waitFor('the diff editor', activeDiff);
     assert.strictEqual(diff.original.toString(), sides[0].toString());
   });
 
-  test('a problem only one side has goes to that side\'s diagnostics, not its header: the headers stay identical', async () => {
+  test("a problem only one side has goes to that side's diagnostics, not its header: the headers stay identical", async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const values = await openFile(`${DISCOVERY}/production/production-values.yaml`);
     try {
       // An unsaved mistake in production's values only.
-      await values.edit((e) => e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'));
-      const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays', {
-        uri: wsUri(DISCOVERY).toString(),
-        left: 'staging',
-        right: 'production',
-      });
+      await values.edit((e) =>
+        e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'),
+      );
+      const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>(
+        'fluxOverlays.compareOverlays',
+        {
+          uri: wsUri(DISCOVERY).toString(),
+          left: 'staging',
+          right: 'production',
+        },
+      );
       assert.ok(sides);
       const [l, r] = sides;
-      const only = await waitFor('the production side\'s own problem', () => vscode.languages.getDiagnostics(r).find((d) => d.source === 'Flux Overlays (this side only)'));
+      const only = await waitFor("the production side's own problem", () =>
+        vscode.languages
+          .getDiagnostics(r)
+          .find((d) => d.source === 'Flux Overlays (this side only)'),
+      );
       assert.strictEqual(only.severity, vscode.DiagnosticSeverity.Error);
       assert.match(only.message, /invalid values YAML/);
-      assert.deepStrictEqual(vscode.languages.getDiagnostics(l).filter((d) => d.source === 'Flux Overlays (this side only)'), []);
-      const headerOf = (t: string) => t.split('\n').filter((x) => x.startsWith('# ')).join('\n');
+      assert.deepStrictEqual(
+        vscode.languages
+          .getDiagnostics(l)
+          .filter((d) => d.source === 'Flux Overlays (this side only)'),
+        [],
+      );
+      const headerOf = (t: string) =>
+        t
+          .split('\n')
+          .filter((x) => x.startsWith('# '))
+          .join('\n');
       const [lt, rt] = [await docText(l), await docText(r)];
       assert.strictEqual(headerOf(rt), headerOf(lt), 'identical headers');
       assert.doesNotMatch(rt, /^# error/m);
@@ -143,7 +188,10 @@ suite('Compare Overlays...', () => {
 
 function git(...args: string[]): string {
   // --no-optional-locks: our own `git status` must not refresh the index either.
-  const r = spawnSync('git', ['--no-optional-locks', ...args], { cwd: workspaceDir(), encoding: 'utf8' });
+  const r = spawnSync('git', ['--no-optional-locks', ...args], {
+    cwd: workspaceDir(),
+    encoding: 'utf8',
+  });
   assert.strictEqual(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -173,16 +221,31 @@ suite('Open Promotion Diff', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assert.strictEqual(git('rev-parse', '--abbrev-ref', 'HEAD').trim(), 'main');
     const before = repositoryState();
-    const change = await runAcceptingQuickPick<{ component: string; overlay: string; changed: string[] }>(
-      'fluxOverlays.openPromotionDiff',
+    const change = await runAcceptingQuickPick<{
+      component: string;
+      overlay: string;
+      changed: string[];
+    }>('fluxOverlays.openPromotionDiff');
+    assert.ok(
+      change,
+      'a changed component was offered and opened (see the error message otherwise)',
     );
-    assert.ok(change, 'a changed component was offered and opened (see the error message otherwise)');
     assert.strictEqual(change.component, 'components/podinfo');
     assert.strictEqual(change.overlay, 'production');
     assert.ok(change.changed.includes('values'), JSON.stringify(change));
     const diff = await waitFor('the promotion diff editor', activeDiff);
-    assert.deepStrictEqual(params(diff.original).source, { kind: 'promotion', from: 'main', to: 'production', side: 'before' });
-    assert.deepStrictEqual(params(diff.modified).source, { kind: 'promotion', from: 'main', to: 'production', side: 'after' });
+    assert.deepStrictEqual(params(diff.original).source, {
+      kind: 'promotion',
+      from: 'main',
+      to: 'production',
+      side: 'before',
+    });
+    assert.deepStrictEqual(params(diff.modified).source, {
+      kind: 'promotion',
+      from: 'main',
+      to: 'production',
+      side: 'after',
+    });
     assert.match(await docText(diff.original), /^replicaCount: 3$/m);
     assert.match(await docText(diff.modified), /^replicaCount: 4$/m);
     assert.deepStrictEqual(repositoryState(), before, 'work tree, index, HEAD and refs unchanged');
@@ -191,9 +254,12 @@ suite('Open Promotion Diff', () => {
   test('with a component argument (tree context menu) opens that component directly', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = repositoryState();
-    const change = await vscode.commands.executeCommand<{ component: string }>('fluxOverlays.openPromotionDiff', {
-      component: 'podinfo',
-    });
+    const change = await vscode.commands.executeCommand<{ component: string }>(
+      'fluxOverlays.openPromotionDiff',
+      {
+        component: 'podinfo',
+      },
+    );
     assert.ok(change);
     assert.strictEqual(change.component, 'components/podinfo');
     await waitFor('the promotion diff editor', activeDiff);
@@ -208,17 +274,26 @@ suite('Flux Components tree', () => {
       const r = await api.tree.getChildren();
       return r.some((n) => n.kind === 'component') ? r : undefined;
     });
-    const components = roots.filter((n): n is Extract<ComponentsNode, { kind: 'component' }> => n.kind === 'component');
+    const components = roots.filter(
+      (n): n is Extract<ComponentsNode, { kind: 'component' }> => n.kind === 'component',
+    );
     const names = components.map((c) => c.component.name).sort();
-    for (const n of ['discovery', 'governance-agent', 'monitoring', 'podinfo', 'postgres'].map((c) => `components/${c}`)) {
+    for (const n of ['discovery', 'governance-agent', 'monitoring', 'podinfo', 'postgres'].map(
+      (c) => `components/${c}`,
+    )) {
       assert.ok(names.includes(n), `${n} in ${names.join()}`);
     }
     const discovery = components.find((c) => c.component.name === 'components/discovery')!;
     assert.strictEqual(api.tree.getTreeItem(discovery).contextValue, 'fluxComponent');
     const overlays = await api.tree.getChildren(discovery);
     const overlayNames = overlays.map((o) => (o.kind === 'overlay' ? o.overlay.name : ''));
-    assert.ok(overlayNames.includes('staging') && overlayNames.includes('production'), overlayNames.join());
-    const production = overlays.find((o) => o.kind === 'overlay' && o.overlay.name === 'production')!;
+    assert.ok(
+      overlayNames.includes('staging') && overlayNames.includes('production'),
+      overlayNames.join(),
+    );
+    const production = overlays.find(
+      (o) => o.kind === 'overlay' && o.overlay.name === 'production',
+    )!;
     const productionItem = api.tree.getTreeItem(production);
     assert.strictEqual(productionItem.contextValue, 'fluxOverlay');
     const releases = await api.tree.getChildren(production);
@@ -228,26 +303,47 @@ suite('Flux Components tree', () => {
     );
     // The workspace is a git repository whose main changed podinfo's production values since the
     // production branch: that overlay is marked, discovery's production is not.
-    assert.strictEqual(productionItem.description, undefined, 'discovery production equals the production branch');
+    assert.strictEqual(
+      productionItem.description,
+      undefined,
+      'discovery production equals the production branch',
+    );
     const podinfo = components.find((c) => c.component.name === 'components/podinfo')!;
-    const podinfoProduction = (await api.tree.getChildren(podinfo)).find((o) => o.kind === 'overlay' && o.overlay.name === 'production')!;
-    assert.match(String(api.tree.getTreeItem(podinfoProduction).description), /^not on branch production yet$/);
+    const podinfoProduction = (await api.tree.getChildren(podinfo)).find(
+      (o) => o.kind === 'overlay' && o.overlay.name === 'production',
+    )!;
+    assert.match(
+      String(api.tree.getTreeItem(podinfoProduction).description),
+      /^not on branch production yet$/,
+    );
     const releaseItem = api.tree.getTreeItem(releases[0]);
     assert.strictEqual(releaseItem.contextValue, 'fluxRelease');
     // Clicking the release runs its command: the release's effective values open.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const cmd = releaseItem.command!;
-    const uri = await vscode.commands.executeCommand<vscode.Uri>(cmd.command, ...(cmd.arguments ?? []));
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      cmd.command,
+      ...(cmd.arguments ?? []),
+    );
     assert.ok(uri);
     assert.deepStrictEqual([params(uri).overlay, params(uri).release], ['production', 'discovery']);
-    await waitFor('the release preview', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()));
+    await waitFor('the release preview', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()),
+    );
   });
 
   test('declares the view and context menu entries for the commands', () => {
     const pkg = extension().packageJSON as {
-      contributes: { views: Record<string, { id: string; name: string }[]>; menus: Record<string, { command: string; when?: string }[]> };
+      contributes: {
+        views: Record<string, { id: string; name: string }[]>;
+        menus: Record<string, { command: string; when?: string }[]>;
+      };
     };
-    assert.ok(pkg.contributes.views.explorer.some((v) => v.id === 'fluxOverlays.components' && v.name === 'Flux Components'));
+    assert.ok(
+      pkg.contributes.views.explorer.some(
+        (v) => v.id === 'fluxOverlays.components' && v.name === 'Flux Components',
+      ),
+    );
     const context = pkg.contributes.menus['view/item/context'];
     // Whether the entry's when clause shows it for tree items of that contextValue.
     const has = (command: string, item: string) =>
@@ -268,7 +364,7 @@ suite('Flux Components tree', () => {
     assert.ok(has('fluxOverlays.previewProductionValues', 'fluxComponent'));
   });
 
-  test('selects the active file\'s component when the active editor changes', async () => {
+  test("selects the active file's component when the active editor changes", async () => {
     const api = await ready();
     await vscode.commands.executeCommand('fluxOverlays.components.focus');
     const view = api.tree.view!;
@@ -278,9 +374,13 @@ suite('Flux Components tree', () => {
       return n?.kind === 'component' ? n.component.name : undefined;
     };
     await openFile('components/podinfo/production/podinfo-values.yaml');
-    await waitFor('podinfo selected', () => (selected() === 'components/podinfo' ? true : undefined));
+    await waitFor('podinfo selected', () =>
+      selected() === 'components/podinfo' ? true : undefined,
+    );
     await openFile(`${DISCOVERY}/base/base-values.yaml`);
-    await waitFor('discovery selected', () => (selected() === 'components/discovery' ? true : undefined));
+    await waitFor('discovery selected', () =>
+      selected() === 'components/discovery' ? true : undefined,
+    );
     // A file outside any component leaves the selection alone.
     await openFile('clusters/production/apps.yaml');
     await sleep(500);
@@ -290,8 +390,13 @@ suite('Flux Components tree', () => {
   test('a component node as argument: its production values, its comparison', async () => {
     const api = await ready();
     const roots = await api.tree.getChildren();
-    const podinfo = roots.find((n) => n.kind === 'component' && n.component.name === 'components/podinfo')!;
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewProductionValues', podinfo);
+    const podinfo = roots.find(
+      (n) => n.kind === 'component' && n.component.name === 'components/podinfo',
+    )!;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewProductionValues',
+      podinfo,
+    );
     assert.ok(uri);
     assert.match(textOf(uri), /^replicaCount: 4$/m);
   });
@@ -304,23 +409,35 @@ suite('Code lenses', () => {
     const file = wsUri(`${DISCOVERY}/production/kustomization.yaml`);
     await openFile(`${DISCOVERY}/production/kustomization.yaml`);
     const lenses = await waitFor('code lenses', async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file);
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        file,
+      );
       return l && l.length > 0 ? l : undefined;
     });
-    const production = lenses.find((l) => l.command?.command === 'fluxOverlays.previewProductionValues');
+    const production = lenses.find(
+      (l) => l.command?.command === 'fluxOverlays.previewProductionValues',
+    );
     assert.ok(production, JSON.stringify(lenses.map((l) => l.command)));
     const arg = production.command!.arguments?.[0] as { uri: string; overlay: string };
     assert.strictEqual(vscode.Uri.parse(arg.uri).fsPath, file.fsPath);
     assert.strictEqual(arg.overlay, 'production');
-    const staging = lenses.find((l) => l.command?.command === 'fluxOverlays.previewEffectiveValues');
+    const staging = lenses.find(
+      (l) => l.command?.command === 'fluxOverlays.previewEffectiveValues',
+    );
     assert.ok(staging);
     assert.strictEqual((staging.command!.arguments?.[0] as { overlay: string }).overlay, 'staging');
 
-    const uri = await vscode.commands.executeCommand<vscode.Uri>(production.command!.command, ...production.command!.arguments!);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      production.command!.command,
+      ...production.command!.arguments!,
+    );
     assert.ok(uri);
     assert.strictEqual(params(uri).overlay, 'production');
     const text = await waitFor('the lens preview', () =>
-      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.document.getText(),
+      vscode.window.visibleTextEditors
+        .find((e) => e.document.uri.toString() === uri.toString())
+        ?.document.getText(),
     );
     assert.match(text, /^replicaCount: 3$/m);
   });
@@ -332,7 +449,10 @@ suite('Completion and hover through the language client', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  async function completionLabels(editor: vscode.TextEditor, pos: vscode.Position): Promise<string[]> {
+  async function completionLabels(
+    editor: vscode.TextEditor,
+    pos: vscode.Position,
+  ): Promise<string[]> {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(
       'vscode.executeCompletionItemProvider',
       editor.document.uri,
@@ -355,7 +475,10 @@ suite('Completion and hover through the language client', () => {
 
   test('completes HelmRelease fields and values keys from the base layer', async () => {
     const editor = await openFile('components/podinfo/production/podinfo-values.yaml');
-    const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('    replicaCount:'));
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.startsWith('    replicaCount:'));
     assert.ok(await editor.edit((b) => b.insert(new vscode.Position(line + 1, 0), '    \n')));
     const values = await completionLabels(editor, new vscode.Position(line + 1, 4));
     assert.ok(values.includes('ui'), values.join());
@@ -365,7 +488,10 @@ suite('Completion and hover through the language client', () => {
 
   test('hover on a values key shows its value in every overlay', async () => {
     await openFile('components/podinfo/staging/podinfo-values.yaml');
-    const hover = await hoverText(wsUri('components/podinfo/staging/podinfo-values.yaml'), new vscode.Position(7, 7));
+    const hover = await hoverText(
+      wsUri('components/podinfo/staging/podinfo-values.yaml'),
+      new vscode.Position(7, 7),
+    );
     assert.match(hover, /^\| staging \| `"#c77d1a"` \| this file, line 8 \|$/m, hover);
     assert.match(hover, /^\| production \| `"#34577c"` \| /m, hover);
   });
@@ -395,22 +521,34 @@ suite('Errors and progress', () => {
       original(preserveFocus);
     }) as typeof channel.show;
     try {
-      const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', {
-        uri: wsUri(DISCOVERY).toString(),
-        overlay: 'no-such-overlay',
-      });
+      const uri = await vscode.commands.executeCommand<vscode.Uri>(
+        'fluxOverlays.previewEffectiveValues',
+        {
+          uri: wsUri(DISCOVERY).toString(),
+          overlay: 'no-such-overlay',
+        },
+      );
       assert.ok(uri);
       assert.match(textOf(uri), /^# error: /m, 'the preview says what is wrong');
       // The output channel logs the user's mistake as a warning line, without a stack trace.
-      const warning = await waitFor('the warning in the output', () => logged.find((l) => l.level === 'warn' && l.text.includes('no-such-overlay')));
+      const warning = await waitFor('the warning in the output', () =>
+        logged.find((l) => l.level === 'warn' && l.text.includes('no-such-overlay')),
+      );
       assert.doesNotMatch(warning.text, /\n\s+at /, 'no stack trace');
-      assert.deepStrictEqual(logged.filter((l) => l.level === 'error'), []);
+      assert.deepStrictEqual(
+        logged.filter((l) => l.level === 'error'),
+        [],
+      );
       // The message's primary action is "Show details" (what a click does).
-      await waitFor('Show details to open the output', async () => {
-        await vscode.commands.executeCommand('notification.acceptPrimaryAction');
-        await sleep(100);
-        return shown > 0;
-      }, 10_000);
+      await waitFor(
+        'Show details to open the output',
+        async () => {
+          await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+          await sleep(100);
+          return shown > 0;
+        },
+        10_000,
+      );
     } finally {
       log.warn = warn;
       log.error = error;
@@ -427,7 +565,13 @@ suite('Errors and progress', () => {
     }) as typeof original;
     try {
       assert.strictEqual(await progressAfter('quick', Promise.resolve(1)), 1);
-      assert.strictEqual(await progressAfter('slow', sleep(600).then(() => 2)), 2);
+      assert.strictEqual(
+        await progressAfter(
+          'slow',
+          sleep(600).then(() => 2),
+        ),
+        2,
+      );
     } finally {
       (vscode.window as { withProgress: typeof original }).withProgress = original;
     }
@@ -439,13 +583,17 @@ suite('Workspace trust', () => {
   test('the running server was told whether the workspace is trusted', async () => {
     const api = await ready();
     const client = (await api.ready)!;
-    assert.deepStrictEqual(client.clientOptions.initializationOptions, { trusted: vscode.workspace.isTrusted });
+    assert.deepStrictEqual(client.clientOptions.initializationOptions, {
+      trusted: vscode.workspace.isTrusted,
+    });
   });
 
   test('restricted mode: the server is started with trusted=false', () => {
     const output = new Output();
     try {
-      assert.deepStrictEqual(buildClientOptions(output, false).initializationOptions, { trusted: false });
+      assert.deepStrictEqual(buildClientOptions(output, false).initializationOptions, {
+        trusted: false,
+      });
     } finally {
       output.dispose();
     }

@@ -52,12 +52,21 @@ test('build --json maps each DIR as given to its documents or an error', () => {
 test('secrets are masked unless --show-secrets', () => {
   const masked = run('build', `${FIX}/secret-generator`);
   assert.equal(masked.status, 0, masked.stderr);
-  const secrets = parseAllDocuments(masked.stdout).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
+  const secrets = parseAllDocuments(masked.stdout)
+    .map((d) => d.toJS())
+    .filter((d) => d.kind === 'Secret');
   assert.ok(secrets.length > 0);
-  for (const s of secrets) for (const v of Object.values(s.data ?? {})) assert.match(String(v), /^<secret:[0-9a-f]{8}>$/);
+  for (const s of secrets)
+    for (const v of Object.values(s.data ?? {})) assert.match(String(v), /^<secret:[0-9a-f]{8}>$/);
   const clear = run('build', '--show-secrets', `${FIX}/secret-generator`);
-  const clearSecrets = parseAllDocuments(clear.stdout).map((d) => d.toJS()).filter((d) => d.kind === 'Secret');
-  assert.ok(clearSecrets.some((s) => Object.values(s.data ?? {}).some((v) => !String(v).includes('<secret:'))));
+  const clearSecrets = parseAllDocuments(clear.stdout)
+    .map((d) => d.toJS())
+    .filter((d) => d.kind === 'Secret');
+  assert.ok(
+    clearSecrets.some((s) =>
+      Object.values(s.data ?? {}).some((v) => !String(v).includes('<secret:')),
+    ),
+  );
 });
 
 test('--show-origin ends value lines with the file and line they came from', () => {
@@ -66,7 +75,10 @@ test('--show-origin ends value lines with the file and line they came from', () 
   assert.match(r.stdout, /# test\/fixtures\/kustomize\/smp-crd-helmrelease\/[^\s:]+:\d+/);
   // Still YAML: comments do not change the documents.
   const plain = run('build', `${FIX}/smp-crd-helmrelease`);
-  assert.deepEqual(parseAllDocuments(r.stdout).map((d) => d.toJS()), parseAllDocuments(plain.stdout).map((d) => d.toJS()));
+  assert.deepEqual(
+    parseAllDocuments(r.stdout).map((d) => d.toJS()),
+    parseAllDocuments(plain.stdout).map((d) => d.toJS()),
+  );
 });
 
 test('remote resources are refused, not fetched', () => {

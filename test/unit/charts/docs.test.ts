@@ -11,9 +11,17 @@ import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const CHART = {
-  '/ws/charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.x\n',
-  '/ws/charts/app/values.yaml': '# -- How many pods\n# run at once\nreplicaCount: 1\nservice:\n  # -- Service type\n  type: ClusterIP\n# a plain comment\nplain: x\n',
-  '/ws/charts/app/values.schema.json': JSON.stringify({ type: 'object', properties: { service: { type: 'object', properties: { type: { enum: ['ClusterIP', 'NodePort'] } } }, logLevel: { type: 'string', description: 'Log level' } } }),
+  '/ws/charts/app/Chart.yaml':
+    'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.x\n',
+  '/ws/charts/app/values.yaml':
+    '# -- How many pods\n# run at once\nreplicaCount: 1\nservice:\n  # -- Service type\n  type: ClusterIP\n# a plain comment\nplain: x\n',
+  '/ws/charts/app/values.schema.json': JSON.stringify({
+    type: 'object',
+    properties: {
+      service: { type: 'object', properties: { type: { enum: ['ClusterIP', 'NodePort'] } } },
+      logLevel: { type: 'string', description: 'Log level' },
+    },
+  }),
   '/ws/charts/app/charts/db/Chart.yaml': 'apiVersion: v2\nname: db\nversion: 1.2.0\n',
   '/ws/charts/app/charts/db/values.yaml': '# -- Database port\nport: 5432\n',
 };
@@ -35,7 +43,14 @@ spec:
 `;
 
 function ws(): WorkspaceIndex {
-  const index = new WorkspaceIndex(new MemoryFileSystem(undefined, { ...CHART, '/ws/apps/app/kustomization.yaml': `${K}resources:\n  - release.yaml\n`, '/ws/apps/app/release.yaml': RELEASE }), ['/ws']);
+  const index = new WorkspaceIndex(
+    new MemoryFileSystem(undefined, {
+      ...CHART,
+      '/ws/apps/app/kustomization.yaml': `${K}resources:\n  - release.yaml\n`,
+      '/ws/apps/app/release.yaml': RELEASE,
+    }),
+    ['/ws'],
+  );
   index.valuesOptions = { sourceRoots: ['/ws'] };
   index.scan();
   return index;
@@ -66,7 +81,10 @@ describe('chart docs', () => {
     const text = RELEASE.replace('      type: ClusterIP', '      type: ');
     const line = text.split('\n').findIndex((l) => l === '      type: ');
     const c = complete(index, '/ws/apps/app/release.yaml', text, line, 12);
-    assert.deepEqual(c.map((x) => x.label), ['ClusterIP', 'NodePort']);
+    assert.deepEqual(
+      c.map((x) => x.label),
+      ['ClusterIP', 'NodePort'],
+    );
   });
   it('hover shows the chart doc and default', () => {
     const index = ws();
@@ -80,24 +98,59 @@ describe('chart docs', () => {
     const text = CHART['/ws/charts/app/values.yaml'] + 'db:\n  \n';
     const line = text.split('\n').length - 2;
     const c = complete(index, '/ws/charts/app/values.yaml', text, line, 2);
-    assert.deepEqual(c.map((x) => x.label), ['port']);
+    assert.deepEqual(
+      c.map((x) => x.label),
+      ['port'],
+    );
     assert.match(c[0].documentation ?? '', /Database port/);
-    const top = complete(index, '/ws/charts/app/values.yaml', CHART['/ws/charts/app/values.yaml'] + '\n', 8, 0).map((x) => x.label);
-    assert.ok(top.includes('db') && top.includes('logLevel') && !top.includes('replicaCount'), top.join(','));
+    const top = complete(
+      index,
+      '/ws/charts/app/values.yaml',
+      CHART['/ws/charts/app/values.yaml'] + '\n',
+      8,
+      0,
+    ).map((x) => x.label);
+    assert.ok(
+      top.includes('db') && top.includes('logLevel') && !top.includes('replicaCount'),
+      top.join(','),
+    );
   });
 });
 
 describe('values keys the chart does not know', () => {
   it('a hint with the nearest known key as quick fix; free-form maps and the release layers say nothing', () => {
-    const text = RELEASE.replace('    replicaCount: 2\n', '    replicaCont: 2\n    db:\n      prot: 1\n    extraThing: {a: 1}\n');
-    const index = new WorkspaceIndex(new MemoryFileSystem(undefined, { ...CHART, '/ws/charts/app/values.yaml': CHART['/ws/charts/app/values.yaml'] + 'podAnnotations: {}\n', '/ws/apps/app/kustomization.yaml': `${K}resources:\n  - release.yaml\n`, '/ws/apps/app/release.yaml': text.replace('    extraThing', '    podAnnotations:\n      free: form\n    extraThing') }), ['/ws']);
+    const text = RELEASE.replace(
+      '    replicaCount: 2\n',
+      '    replicaCont: 2\n    db:\n      prot: 1\n    extraThing: {a: 1}\n',
+    );
+    const index = new WorkspaceIndex(
+      new MemoryFileSystem(undefined, {
+        ...CHART,
+        '/ws/charts/app/values.yaml': CHART['/ws/charts/app/values.yaml'] + 'podAnnotations: {}\n',
+        '/ws/apps/app/kustomization.yaml': `${K}resources:\n  - release.yaml\n`,
+        '/ws/apps/app/release.yaml': text.replace(
+          '    extraThing',
+          '    podAnnotations:\n      free: form\n    extraThing',
+        ),
+      }),
+      ['/ws'],
+    );
     index.valuesOptions = { sourceRoots: ['/ws'] };
     index.scan();
-    const d = computeDiagnostics(index, '/ws/apps/app/release.yaml', { validation: true }).filter((x) => x.code === 'values-unknown-key');
-    assert.deepEqual(d.map((x) => [x.message.replace(/ \(.*\)$/, ''), x.data?.suggestion, x.severity]), [
-      ['`replicaCont` is not a value of chart app; did you mean `replicaCount`?', 'replicaCount', 'hint'],
-      ['`prot` is not a value of chart app under db; did you mean `port`?', 'port', 'hint'],
-      ['`extraThing` is not a value of chart app', undefined, 'hint'],
-    ]);
+    const d = computeDiagnostics(index, '/ws/apps/app/release.yaml', { validation: true }).filter(
+      (x) => x.code === 'values-unknown-key',
+    );
+    assert.deepEqual(
+      d.map((x) => [x.message.replace(/ \(.*\)$/, ''), x.data?.suggestion, x.severity]),
+      [
+        [
+          '`replicaCont` is not a value of chart app; did you mean `replicaCount`?',
+          'replicaCount',
+          'hint',
+        ],
+        ['`prot` is not a value of chart app under db; did you mean `port`?', 'port', 'hint'],
+        ['`extraThing` is not a value of chart app', undefined, 'hint'],
+      ],
+    );
   });
 });

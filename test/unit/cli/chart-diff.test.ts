@@ -14,12 +14,22 @@ import { helm, serveFolder } from '../../support/registry';
 import { git, write } from '../git/repo';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
-const skip = fs.existsSync(HELM) ? false : `reference helm not found at ${HELM} (scripts/install-reference-tools.sh)`;
+const skip = fs.existsSync(HELM)
+  ? false
+  : `reference helm not found at ${HELM} (scripts/install-reference-tools.sh)`;
 
 /** The CLI without blocking this process (the HTTP repository answers from here). */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
@@ -52,83 +62,131 @@ spec:
   values:
     replicas: ${replicas}
 `;
-const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n';
+const kustomization =
+  'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - release.yaml\n';
 
-test('diff and promotion-diff include chart defaults; --offline uses the cache only', { skip }, async (t) => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-diff-'));
-  const home = path.join(work, 'helm');
-  const repoDir = path.join(work, 'httprepo');
-  fs.mkdirSync(repoDir);
-  for (const [version, color] of [['1.0.0', 'blue'], ['2.0.0', 'green']]) {
-    const chart = path.join(work, 'src', version, 'demo');
-    write(chart, { 'Chart.yaml': `apiVersion: v2\nname: demo\nversion: ${version}\n`, 'values.yaml': `color: ${color}\nreplicas: 1\n`, 'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n' });
-    helm(home, ['package', chart, '-d', repoDir]);
-  }
-  helm(home, ['repo', 'index', repoDir]);
-  const srv = await serveFolder(repoDir);
-  const withUrl = (text: string) => text.replace('${REPO}', srv.url);
-  const env = (cache: string) => ({ ...process.env, FLUX_OVERLAYS_CHART_CACHE: path.join(work, cache), HOME: work, DOCKER_CONFIG: path.join(work, 'docker'), HELM_REGISTRY_CONFIG: path.join(work, 'none.json') });
-  try {
-    const ws = path.join(work, 'ws');
-    write(ws, {
-      'components/demo/staging/kustomization.yaml': kustomization,
-      'components/demo/staging/release.yaml': withUrl(release('2.0.0', 2)),
-      'components/demo/production/kustomization.yaml': kustomization,
-      'components/demo/production/release.yaml': withUrl(release('1.0.0', 2)),
+test(
+  'diff and promotion-diff include chart defaults; --offline uses the cache only',
+  { skip },
+  async (t) => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-diff-'));
+    const home = path.join(work, 'helm');
+    const repoDir = path.join(work, 'httprepo');
+    fs.mkdirSync(repoDir);
+    for (const [version, color] of [
+      ['1.0.0', 'blue'],
+      ['2.0.0', 'green'],
+    ]) {
+      const chart = path.join(work, 'src', version, 'demo');
+      write(chart, {
+        'Chart.yaml': `apiVersion: v2\nname: demo\nversion: ${version}\n`,
+        'values.yaml': `color: ${color}\nreplicas: 1\n`,
+        'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n',
+      });
+      helm(home, ['package', chart, '-d', repoDir]);
+    }
+    helm(home, ['repo', 'index', repoDir]);
+    const srv = await serveFolder(repoDir);
+    const withUrl = (text: string) => text.replace('${REPO}', srv.url);
+    const env = (cache: string) => ({
+      ...process.env,
+      FLUX_OVERLAYS_CHART_CACHE: path.join(work, cache),
+      HOME: work,
+      DOCKER_CONFIG: path.join(work, 'docker'),
+      HELM_REGISTRY_CONFIG: path.join(work, 'none.json'),
     });
+    try {
+      const ws = path.join(work, 'ws');
+      write(ws, {
+        'components/demo/staging/kustomization.yaml': kustomization,
+        'components/demo/staging/release.yaml': withUrl(release('2.0.0', 2)),
+        'components/demo/production/kustomization.yaml': kustomization,
+        'components/demo/production/release.yaml': withUrl(release('1.0.0', 2)),
+      });
 
-    await t.test('diff: the defaults that differ between the chart versions', async () => {
-      const r = await cli(['diff', 'components/demo/staging', 'components/demo/production'], ws, env('cache-diff'));
-      assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stdout, /^-color: green$/m);
-      assert.match(r.stdout, /^\+color: blue$/m);
-      assert.doesNotMatch(r.stdout, /^[-+]replicas/m, 'replicas are equal on both sides');
-      // the cache now holds both versions: --offline gives the same answer
-      const off = await cli(['diff', '--offline', 'components/demo/staging', 'components/demo/production'], ws, env('cache-diff'));
-      assert.equal(off.stdout, r.stdout);
-    });
-    await t.test('diff --offline with an empty cache: no defaults, and it says which charts it could not read', async () => {
-      const r = await cli(['diff', '--offline', 'components/demo/staging', 'components/demo/production'], ws, env('cache-empty'));
-      assert.equal(r.status, 0, 'without the charts the release values are equal');
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, /chart demo 2\.0\.0 is not available offline/);
-      assert.match(r.stderr, /chart demo 1\.0\.0 is not available offline/);
-      assert.ok(!fs.existsSync(path.join(work, 'cache-empty', 'blobs')), 'nothing fetched');
-    });
+      await t.test('diff: the defaults that differ between the chart versions', async () => {
+        const r = await cli(
+          ['diff', 'components/demo/staging', 'components/demo/production'],
+          ws,
+          env('cache-diff'),
+        );
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /^-color: green$/m);
+        assert.match(r.stdout, /^\+color: blue$/m);
+        assert.doesNotMatch(r.stdout, /^[-+]replicas/m, 'replicas are equal on both sides');
+        // the cache now holds both versions: --offline gives the same answer
+        const off = await cli(
+          ['diff', '--offline', 'components/demo/staging', 'components/demo/production'],
+          ws,
+          env('cache-diff'),
+        );
+        assert.equal(off.stdout, r.stdout);
+      });
+      await t.test(
+        'diff --offline with an empty cache: no defaults, and it says which charts it could not read',
+        async () => {
+          const r = await cli(
+            ['diff', '--offline', 'components/demo/staging', 'components/demo/production'],
+            ws,
+            env('cache-empty'),
+          );
+          assert.equal(r.status, 0, 'without the charts the release values are equal');
+          assert.equal(r.stdout, '');
+          assert.match(r.stderr, /chart demo 2\.0\.0 is not available offline/);
+          assert.match(r.stderr, /chart demo 1\.0\.0 is not available offline/);
+          assert.ok(!fs.existsSync(path.join(work, 'cache-empty', 'blobs')), 'nothing fetched');
+        },
+      );
 
-    // promotion: main moves production's overlay from 1.0.0 to 2.0.0
-    const repo = path.join(work, 'repo');
-    fs.mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'production');
-    write(repo, {
-      'components/demo/base/kustomization.yaml': kustomization,
-      'components/demo/base/release.yaml': withUrl(release('1.0.0', 2)),
-      'components/demo/production/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n',
-    });
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-qm', 'production');
-    git(repo, 'checkout', '-qb', 'main');
-    write(repo, { 'components/demo/base/release.yaml': withUrl(release('2.0.0', 2)) });
-    git(repo, 'commit', '-qam', 'bump demo');
-    git(repo, 'checkout', '-q', 'production');
+      // promotion: main moves production's overlay from 1.0.0 to 2.0.0
+      const repo = path.join(work, 'repo');
+      fs.mkdirSync(repo);
+      git(repo, 'init', '-q', '-b', 'production');
+      write(repo, {
+        'components/demo/base/kustomization.yaml': kustomization,
+        'components/demo/base/release.yaml': withUrl(release('1.0.0', 2)),
+        'components/demo/production/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n',
+      });
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-qm', 'production');
+      git(repo, 'checkout', '-qb', 'main');
+      write(repo, { 'components/demo/base/release.yaml': withUrl(release('2.0.0', 2)) });
+      git(repo, 'commit', '-qam', 'bump demo');
+      git(repo, 'checkout', '-q', 'production');
 
-    await t.test('promotion-diff: the values diff shows the chart default that changes', async () => {
-      const r = await cli(['promotion-diff', '--repo', repo], work, env('cache-promo'));
-      assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /changed\s+components\/demo \[production\]/);
-      assert.match(r.stdout, /--- values\n[^]*^-color: blue$\n^\+color: green$/m);
-      const off = await cli(['promotion-diff', '--repo', repo, '--offline'], work, env('cache-promo'));
-      assert.equal(off.stdout, r.stdout, 'offline with the warm cache: the same report');
-    });
-    await t.test('promotion-diff --offline with an empty cache: no default in the values diff, said on stderr', async () => {
-      const r = await cli(['promotion-diff', '--repo', repo, '--offline'], work, env('cache-promo-empty'));
-      assert.equal(r.status, 0, r.stderr);
-      assert.doesNotMatch(r.stdout, /color/);
-      assert.match(r.stderr, /info: chart demo 1\.0\.0 from \S+: .*fetching is off/);
-      assert.match(r.stderr, /info: chart demo 2\.0\.0 from \S+: .*fetching is off/);
-    });
-  } finally {
-    await srv.stop();
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-});
+      await t.test(
+        'promotion-diff: the values diff shows the chart default that changes',
+        async () => {
+          const r = await cli(['promotion-diff', '--repo', repo], work, env('cache-promo'));
+          assert.equal(r.status, 0, r.stderr);
+          assert.match(r.stdout, /changed\s+components\/demo \[production\]/);
+          assert.match(r.stdout, /--- values\n[^]*^-color: blue$\n^\+color: green$/m);
+          const off = await cli(
+            ['promotion-diff', '--repo', repo, '--offline'],
+            work,
+            env('cache-promo'),
+          );
+          assert.equal(off.stdout, r.stdout, 'offline with the warm cache: the same report');
+        },
+      );
+      await t.test(
+        'promotion-diff --offline with an empty cache: no default in the values diff, said on stderr',
+        async () => {
+          const r = await cli(
+            ['promotion-diff', '--repo', repo, '--offline'],
+            work,
+            env('cache-promo-empty'),
+          );
+          assert.equal(r.status, 0, r.stderr);
+          assert.doesNotMatch(r.stdout, /color/);
+          assert.match(r.stderr, /info: chart demo 1\.0\.0 from \S+: .*fetching is off/);
+          assert.match(r.stderr, /info: chart demo 2\.0\.0 from \S+: .*fetching is off/);
+        },
+      );
+    } finally {
+      await srv.stop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  },
+);

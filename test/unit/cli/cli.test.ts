@@ -24,7 +24,9 @@ test('values --json: one object keyed by DIR as given, then ns/name, values read
   const j = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(j), [`${EX}/podinfo/production`, `./${EX}/governance-agent/M`]);
   assert.deepEqual(Object.keys(j[`${EX}/podinfo/production`]), ['keos-frontend/podinfo']);
-  const patchFile = parse(fs.readFileSync(path.join(PROJECT_ROOT, EX, 'podinfo/production/podinfo-values.yaml'), 'utf8'));
+  const patchFile = parse(
+    fs.readFileSync(path.join(PROJECT_ROOT, EX, 'podinfo/production/podinfo-values.yaml'), 'utf8'),
+  );
   const v = j[`${EX}/podinfo/production`]['keos-frontend/podinfo'];
   assert.equal(v.replicaCount, patchFile.spec.values.replicaCount);
   assert.deepEqual(v.hpa, patchFile.spec.values.hpa);
@@ -37,20 +39,38 @@ test('values --json: one object keyed by DIR as given, then ns/name, values read
 test('values: secrets masked unless --show-secrets; --profile substitutes; --release filters', () => {
   const dir = `${EX}/discovery/production`;
   const masked = JSON.parse(cli('values', '--json', dir).stdout);
-  assert.equal(masked[dir]['keos-discovery/discovery'].database.password.replace(/[0-9a-f]{8}/, 'HASH'), '<secret:HASH>');
+  assert.equal(
+    masked[dir]['keos-discovery/discovery'].database.password.replace(/[0-9a-f]{8}/, 'HASH'),
+    '<secret:HASH>',
+  );
   assert.doesNotMatch(cli('values', dir).stdout, /change-me-in-sops/);
   const shown = JSON.parse(cli('values', '--json', '--show-secrets', dir).stdout);
   assert.equal(shown[dir]['keos-discovery/discovery'].database.password, 'change-me-in-sops');
-  const prof = cli('values', '--json', '--profile', 'examples/keos-apps/clusters/production/flux-runtime-info.yaml', `${EX}/podinfo/production`);
+  const prof = cli(
+    'values',
+    '--json',
+    '--profile',
+    'examples/keos-apps/clusters/production/flux-runtime-info.yaml',
+    `${EX}/podinfo/production`,
+  );
   assert.equal(prof.status, 0, prof.stderr);
   assert.match(JSON.stringify(JSON.parse(prof.stdout)), /podinfo\.keos\.example\.org/);
   const none = cli('values', '--release', 'x/none', `${EX}/podinfo/production`);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /no HelmRelease x\/none/);
-  const one = cli('values', '--json', '--release', 'keos-frontend/podinfo', `${EX}/podinfo/production`);
+  const one = cli(
+    'values',
+    '--json',
+    '--release',
+    'keos-frontend/podinfo',
+    `${EX}/podinfo/production`,
+  );
   assert.equal(one.status, 0);
   const origin = cli('values', '--show-origin', `${EX}/podinfo/production`);
-  assert.match(origin.stdout, /^replicaCount: 3 # examples\/keos-apps\/components\/podinfo\/production\/podinfo-values\.yaml:\d+ \(values\)$/m);
+  assert.match(
+    origin.stdout,
+    /^replicaCount: 3 # examples\/keos-apps\/components\/podinfo\/production\/podinfo-values\.yaml:\d+ \(values\)$/m,
+  );
 });
 
 test('values exit codes: missing folder gives {"error"} and 1, bad option 2', () => {
@@ -69,7 +89,10 @@ test('diff exit codes: 0 equal, 1 differ (unified diff), 2 error', () => {
   assert.equal(same.stdout, '');
   const d = cli('diff', `${EX}/podinfo/staging`, `${EX}/podinfo/production`);
   assert.equal(d.status, 1);
-  assert.match(d.stdout, /^--- examples\/keos-apps\/components\/podinfo\/staging keos-frontend\/podinfo\n\+\+\+ examples\/keos-apps\/components\/podinfo\/production keos-frontend\/podinfo\n@@ /);
+  assert.match(
+    d.stdout,
+    /^--- examples\/keos-apps\/components\/podinfo\/staging keos-frontend\/podinfo\n\+\+\+ examples\/keos-apps\/components\/podinfo\/production keos-frontend\/podinfo\n@@ /,
+  );
   assert.match(d.stdout, /^-replicaCount: 1$/m);
   assert.match(d.stdout, /^\+replicaCount: 3$/m);
   const m = cli('diff', '--manifests', `${EX}/discovery/staging`, `${EX}/discovery/production`);
@@ -80,15 +103,25 @@ test('diff exit codes: 0 equal, 1 differ (unified diff), 2 error', () => {
   assert.equal(cli('diff', `${EX}/podinfo/staging`).status, 2);
 });
 
-test('corpus: d1-apps staging and production values differ', { skip: !corpusAvailable() && 'corpus absent' }, () => {
-  const base = path.relative(PROJECT_ROOT, path.join(CORPUS, 'controlplaneio-fluxcd__d1-apps', 'components', 'backend'));
-  const r = cli('diff', `${base}/staging`, `${base}/production`);
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^\+\+\+ .*production .*\/redis$/m);
-  const v = cli('values', '--json', `${base}/production`);
-  assert.equal(v.status, 0, v.stderr);
-  assert.deepEqual(Object.keys(JSON.parse(v.stdout)[`${base}/production`]).sort(), ['backend/memcached', 'backend/redis'].sort());
-});
+test(
+  'corpus: d1-apps staging and production values differ',
+  { skip: !corpusAvailable() && 'corpus absent' },
+  () => {
+    const base = path.relative(
+      PROJECT_ROOT,
+      path.join(CORPUS, 'controlplaneio-fluxcd__d1-apps', 'components', 'backend'),
+    );
+    const r = cli('diff', `${base}/staging`, `${base}/production`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^\+\+\+ .*production .*\/redis$/m);
+    const v = cli('values', '--json', `${base}/production`);
+    assert.equal(v.status, 0, v.stderr);
+    assert.deepEqual(
+      Object.keys(JSON.parse(v.stdout)[`${base}/production`]).sort(),
+      ['backend/memcached', 'backend/redis'].sort(),
+    );
+  },
+);
 
 // Broken inputs: each one names the file and line.
 function brokenRepo(files: Record<string, string>): string {
@@ -120,28 +153,67 @@ ${data}`;
 const kust = 'resources:\n  - hr.yaml\n  - cm.yaml\n';
 
 test('bad input: invalid YAML in a valuesFrom ConfigMap, missing key, malformed targetPath, missing reference', () => {
-  const invalid = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n'), 'cm.yaml': cm('  values.yaml: |\n    a: 1\n    b: [unclosed\n') });
+  const invalid = brokenRepo({
+    'kustomization.yaml': kust,
+    'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n'),
+    'cm.yaml': cm('  values.yaml: |\n    a: 1\n    b: [unclosed\n'),
+  });
   let r = cli('values', invalid);
   assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(invalid, 'cm.yaml')))}:(9|10):\\d+: `));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `error: ${escape(path.relative(PROJECT_ROOT, path.join(invalid, 'cm.yaml')))}:(9|10):\\d+: `,
+    ),
+  );
 
-  const missingKey = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n      valuesKey: nope.yaml\n'), 'cm.yaml': cm('  values.yaml: "a: 1"\n') });
+  const missingKey = brokenRepo({
+    'kustomization.yaml': kust,
+    'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n      valuesKey: nope.yaml\n'),
+    'cm.yaml': cm('  values.yaml: "a: 1"\n'),
+  });
   r = cli('values', '--json', missingKey);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(missingKey, 'hr.yaml')))}:14:\\d+: .*has no key 'nope\\.yaml'`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `error: ${escape(path.relative(PROJECT_ROOT, path.join(missingKey, 'hr.yaml')))}:14:\\d+: .*has no key 'nope\\.yaml'`,
+    ),
+  );
   assert.deepEqual(JSON.parse(r.stdout)[missingKey], { 'apps/app': {} });
 
-  const badPath = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n      valuesKey: v\n      targetPath: a[b.c\n'), 'cm.yaml': cm('  v: "1"\n') });
+  const badPath = brokenRepo({
+    'kustomization.yaml': kust,
+    'hr.yaml': hr(
+      '    - kind: ConfigMap\n      name: app-values\n      valuesKey: v\n      targetPath: a[b.c\n',
+    ),
+    'cm.yaml': cm('  v: "1"\n'),
+  });
   r = cli('values', badPath);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, new RegExp(`error: ${escape(path.relative(PROJECT_ROOT, path.join(badPath, 'hr.yaml')))}:17:\\d+: .*valuesFrom\\[0\\].*Flux would fail the release`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `error: ${escape(path.relative(PROJECT_ROOT, path.join(badPath, 'hr.yaml')))}:17:\\d+: .*valuesFrom\\[0\\].*Flux would fail the release`,
+    ),
+  );
 
-  const missingRef = brokenRepo({ 'kustomization.yaml': kust, 'hr.yaml': hr('    - kind: ConfigMap\n      name: app-values\n    - kind: Secret\n      name: elsewhere\n'), 'cm.yaml': cm('  values.yaml: "a: 1"\n') });
+  const missingRef = brokenRepo({
+    'kustomization.yaml': kust,
+    'hr.yaml': hr(
+      '    - kind: ConfigMap\n      name: app-values\n    - kind: Secret\n      name: elsewhere\n',
+    ),
+    'cm.yaml': cm('  values.yaml: "a: 1"\n'),
+  });
   r = cli('values', '--json', missingRef);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout)[missingRef], { 'apps/app': { a: 1 } });
-  assert.match(r.stderr, /warning: .*hr\.yaml:16:\d+: .*Secret\/elsewhere.*Flux would fail the release/);
-  for (const d of [invalid, missingKey, badPath, missingRef]) fs.rmSync(d, { recursive: true, force: true });
+  assert.match(
+    r.stderr,
+    /warning: .*hr\.yaml:16:\d+: .*Secret\/elsewhere.*Flux would fail the release/,
+  );
+  for (const d of [invalid, missingKey, badPath, missingRef])
+    fs.rmSync(d, { recursive: true, force: true });
 });
 
 function escape(s: string): string {
@@ -158,17 +230,27 @@ test('check fails on an overlay whose build fails in a file outside the checked 
     w('app/base/kustomization.yaml', 'resources:\n- cm.yaml\n');
     w('app/base/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
     w('app/production/kustomization.yaml', 'resources:\n- ../base\ncomponents:\n- ../comp-a\n');
-    const component = (next: string) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ${next}\n`;
+    const component = (next: string) =>
+      `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncomponents:\n- ${next}\n`;
     w('app/comp-a/kustomization.yaml', component('../comp-b'));
     w('app/comp-b/kustomization.yaml', component('../comp-a'));
     assert.equal(cli('build', path.join(tmp, 'app/production')).status, 1);
     for (const target of ['app/production', 'app/production/kustomization.yaml', 'app']) {
       const r = spawnSync(process.execPath, [BIN, 'check', target], { cwd: tmp, encoding: 'utf8' });
       assert.equal(r.status, 1, `check ${target}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stdout, /app\/comp-b\/kustomization\.yaml:4:3: error: kustomize build production: cycle detected/, target);
+      assert.match(
+        r.stdout,
+        /app\/comp-b\/kustomization\.yaml:4:3: error: kustomize build production: cycle detected/,
+        target,
+      );
       assert.equal(r.stdout.match(/cycle detected/g)?.length, 1, r.stdout);
     }
-    const j = JSON.parse(spawnSync(process.execPath, [BIN, 'check', '--format', 'json', 'app/production'], { cwd: tmp, encoding: 'utf8' }).stdout);
+    const j = JSON.parse(
+      spawnSync(process.execPath, [BIN, 'check', '--format', 'json', 'app/production'], {
+        cwd: tmp,
+        encoding: 'utf8',
+      }).stdout,
+    );
     assert.equal(j.errors, 1);
     assert.equal(j.diagnostics[0].code, 'kustomize-cycle');
   } finally {

@@ -5,13 +5,18 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { evaluateCluster, normalizeUrl } from '../../../server/src/engine/cluster/cluster';
-import { generateKustomization, scanManifests } from '../../../server/src/engine/cluster/fluxGenerator';
+import {
+  generateKustomization,
+  scanManifests,
+} from '../../../server/src/engine/cluster/fluxGenerator';
 import { isSecretMark } from '../../../server/src/engine/secrets';
 import { YMap, get, getString, toJS } from '../../../server/src/engine/yaml/node';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
 
-const fluxKText = (spec: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k, namespace: flux-system}\nspec:\n${spec}`;
-const fluxK = (spec: string) => parseYaml(fluxKText(spec), '/fleet/k.yaml').documents[0].root as YMap;
+const fluxKText = (spec: string) =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k, namespace: flux-system}\nspec:\n${spec}`;
+const fluxK = (spec: string) =>
+  parseYaml(fluxKText(spec), '/fleet/k.yaml').documents[0].root as YMap;
 
 test('generator: no kustomization file lists every YAML file, recursively, and sub-kustomizations as folders', () => {
   const fs = new MemoryFileSystem(undefined, {
@@ -31,7 +36,8 @@ test('generator: no kustomization file lists every YAML file, recursively, and s
 
 test('generator: Flux fields written into the folder kustomization as kustomize-controller does', () => {
   const fs = new MemoryFileSystem(undefined, {
-    '/r/app/kustomization.yaml': 'namespace: own\nnamePrefix: own-\nresources: [cm.yaml]\nimages:\n- name: nginx\n  newTag: "1"\nunknownField: x\n',
+    '/r/app/kustomization.yaml':
+      'namespace: own\nnamePrefix: own-\nresources: [cm.yaml]\nimages:\n- name: nginx\n  newTag: "1"\nunknownField: x\n',
     '/r/app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n',
     '/r/app/comp/kustomization.yaml': 'kind: Component\n',
   });
@@ -57,7 +63,10 @@ test('generator: Flux fields written into the folder kustomization as kustomize-
   assert.equal(k.namespace, 'apps');
   assert.equal(k.namePrefix, 'flux-');
   assert.deepEqual(k.components, ['comp']);
-  assert.deepEqual(k.images, [{ name: 'nginx', newTag: '1', newName: 'registry/nginx' }, { name: 'redis', newTag: '7' }]);
+  assert.deepEqual(k.images, [
+    { name: 'nginx', newTag: '1', newName: 'registry/nginx' },
+    { name: 'redis', newTag: '7' },
+  ]);
   assert.equal((k.patches as unknown[]).length, 1);
   assert.equal(k.unknownField, undefined);
   assert.ok(g.problems.some((p) => p.code === 'flux-dropped-field' && p.span?.line === 7));
@@ -69,13 +78,22 @@ test('generator: Flux fields written into the folder kustomization as kustomize-
 
 test('generator: a kustomization listing no resources gets buildMetadata originAnnotations', () => {
   const fs = new MemoryFileSystem(undefined, { '/r/e/kustomization.yaml': 'resources: []\n' });
-  const k = toJS(parseYaml(generateKustomization(fs, '/r/e', fluxK('  path: ./e\n')).text, '/x').documents[0].root) as Record<string, unknown>;
+  const k = toJS(
+    parseYaml(generateKustomization(fs, '/r/e', fluxK('  path: ./e\n')).text, '/x').documents[0]
+      .root,
+  ) as Record<string, unknown>;
   assert.deepEqual(k.buildMetadata, ['originAnnotations']);
 });
 
 test('normalizeUrl: one key for https, ssh and scp forms', () => {
   const want = 'github.com/org/repo';
-  for (const u of ['https://github.com/org/repo.git', 'ssh://git@github.com/org/repo', 'git@github.com:org/repo.git', 'https://GitHub.com/org/repo/']) assert.equal(normalizeUrl(u), want, u);
+  for (const u of [
+    'https://github.com/org/repo.git',
+    'ssh://git@github.com/org/repo',
+    'git@github.com:org/repo.git',
+    'https://GitHub.com/org/repo/',
+  ])
+    assert.equal(normalizeUrl(u), want, u);
 });
 
 const fleet: Record<string, string> = {
@@ -172,11 +190,23 @@ data: {keep: "\${ENV}"}
 
 test('cluster: a small fleet across two repositories', () => {
   const fs = new MemoryFileSystem(undefined, fleet);
-  const r = evaluateCluster(fs, '/fleet/clusters/c1', { sources: [{ key: 'https://example.com/apps.git', path: '/apps' }] });
-  const status = Object.fromEntries(r.appliers.map((a) => [`${a.ref.kind}/${a.ref.name}`, a.status]));
-  assert.deepEqual(status, { 'Kustomization/flux-system': 'applied', 'Kustomization/infra': 'applied', 'Kustomization/web': 'applied', 'Kustomization/elsewhere': 'source-unavailable' });
+  const r = evaluateCluster(fs, '/fleet/clusters/c1', {
+    sources: [{ key: 'https://example.com/apps.git', path: '/apps' }],
+  });
+  const status = Object.fromEntries(
+    r.appliers.map((a) => [`${a.ref.kind}/${a.ref.name}`, a.status]),
+  );
+  assert.deepEqual(status, {
+    'Kustomization/flux-system': 'applied',
+    'Kustomization/infra': 'applied',
+    'Kustomization/web': 'applied',
+    'Kustomization/elsewhere': 'source-unavailable',
+  });
   // dependsOn: infra before web.
-  assert.ok(r.appliers.findIndex((a) => a.ref.name === 'infra') < r.appliers.findIndex((a) => a.ref.name === 'web'));
+  assert.ok(
+    r.appliers.findIndex((a) => a.ref.name === 'infra') <
+      r.appliers.findIndex((a) => a.ref.name === 'web'),
+  );
   const web = r.appliers.find((a) => a.ref.name === 'web')!;
   assert.equal(web.dir, '/apps/web/production');
   assert.equal(web.source?.mappedBy, '--source https://example.com/apps.git');
@@ -184,7 +214,10 @@ test('cluster: a small fleet across two repositories', () => {
   const unavailable = r.problems.find((p) => p.code === 'cluster-source-unavailable')!;
   assert.equal(unavailable.span?.file, '/fleet/clusters/c1/apps.yaml');
   assert.equal(unavailable.span?.line, 35);
-  assert.match(unavailable.message, /GitRepository flux-system\/unknown-repo is not among the objects/);
+  assert.match(
+    unavailable.message,
+    /GitRepository flux-system\/unknown-repo is not among the objects/,
+  );
   // Objects: targetNamespace, commonMetadata, substitution (and its opt-out), secrets masked.
   const hr = r.objects.find((o) => o.key === 'helm.toolkit.fluxcd.io/HelmRelease/web/web')!;
   assert.ok(hr, r.objects.map((o) => o.key).join(' '));
@@ -192,25 +225,43 @@ test('cluster: a small fleet across two repositories', () => {
   assert.deepEqual(hrJs.metadata.labels, { team: 'a' });
   // token is substituted from a Secret: shown as a mark, never in clear
   assert.ok(isSecretMark(hrJs.spec.values.token), hrJs.spec.values.token);
-  assert.deepEqual({ ...hrJs.spec.values, token: undefined }, { replicas: 3, token: undefined, extra: 'inline' });
-  assert.deepEqual(hr.chain.map((a) => a.name), ['flux-system', 'web']);
+  assert.deepEqual(
+    { ...hrJs.spec.values, token: undefined },
+    { replicas: 3, token: undefined, extra: 'inline' },
+  );
+  assert.deepEqual(
+    hr.chain.map((a) => a.name),
+    ['flux-system', 'web'],
+  );
   const raw = r.objects.find((o) => o.key === '/ConfigMap/web/raw')!;
   assert.equal(getString(get(raw.node, 'data'), 'keep'), '${ENV}');
   const secret = r.objects.find((o) => o.key === '/Secret/flux-system/creds')!;
-  assert.ok(isSecretMark(getString(get(secret.node, 'stringData'), 'TOKEN')), getString(get(secret.node, 'stringData'), 'TOKEN'));
+  assert.ok(
+    isSecretMark(getString(get(secret.node, 'stringData'), 'TOKEN')),
+    getString(get(secret.node, 'stringData'), 'TOKEN'),
+  );
   // Values across repositories: valuesFrom from the fleet (infra), values from apps.
   const rel = r.releases.find((x) => x.name === 'web')!;
   const relJs = toJS(rel.values) as Record<string, unknown>;
   assert.ok(isSecretMark(relJs.token), String(relJs.token));
-  assert.deepEqual({ ...relJs, token: undefined }, { replicas: 3, fromInfra: true, token: undefined, extra: 'inline' });
+  assert.deepEqual(
+    { ...relJs, token: undefined },
+    { replicas: 3, fromInfra: true, token: undefined, extra: 'inline' },
+  );
   assert.equal(get(rel.values, 'fromInfra')?.origin?.file, '/fleet/infra/values.yaml');
   assert.equal(get(rel.values, 'replicas')?.origin?.file, '/apps/web/base/release.yaml');
 });
 
 test('cluster: a missing substituteFrom fails the Kustomization, its dependents are blocked', () => {
   const files = { ...fleet };
-  files['/fleet/clusters/c1/apps.yaml'] = files['/fleet/clusters/c1/apps.yaml'].replace('{kind: ConfigMap, name: absent, optional: true}', '{kind: ConfigMap, name: absent}');
-  const line = files['/fleet/clusters/c1/apps.yaml'].split('\n').findIndex((l) => l.includes('name: absent}')) + 1;
+  files['/fleet/clusters/c1/apps.yaml'] = files['/fleet/clusters/c1/apps.yaml'].replace(
+    '{kind: ConfigMap, name: absent, optional: true}',
+    '{kind: ConfigMap, name: absent}',
+  );
+  const line =
+    files['/fleet/clusters/c1/apps.yaml']
+      .split('\n')
+      .findIndex((l) => l.includes('name: absent}')) + 1;
   files['/fleet/clusters/c1/more.yaml'] = `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata: {name: after-web, namespace: flux-system}
@@ -219,13 +270,18 @@ spec:
   path: ./infra
   sourceRef: {kind: GitRepository, name: flux-system}
 `;
-  const r = evaluateCluster(new MemoryFileSystem(undefined, files), '/fleet/clusters/c1', { sources: [{ key: 'https://example.com/apps', path: '/apps' }] });
+  const r = evaluateCluster(new MemoryFileSystem(undefined, files), '/fleet/clusters/c1', {
+    sources: [{ key: 'https://example.com/apps', path: '/apps' }],
+  });
   const status = Object.fromEntries(r.appliers.map((a) => [a.ref.name, a.status]));
   assert.equal(status.web, 'failed');
   assert.equal(status['after-web'], 'blocked');
   const p = r.problems.find((x) => x.code === 'cluster-substitute-from-missing')!;
   assert.equal(p.span?.line, line);
-  assert.match(p.message, /ConfigMap flux-system\/absent is not among the objects this cluster gets/);
+  assert.match(
+    p.message,
+    /ConfigMap flux-system\/absent is not among the objects this cluster gets/,
+  );
 });
 
 test('cluster: a ResourceSet applied by a Kustomization generates Kustomizations that are followed', () => {
@@ -246,25 +302,58 @@ spec:
     '/fleet/tenants/a/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n',
     '/fleet/tenants/b/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n',
   };
-  const fs = new MemoryFileSystem(undefined, { ...files, '/fleet/.git/HEAD': 'ref: refs/heads/main\n' });
+  const fs = new MemoryFileSystem(undefined, {
+    ...files,
+    '/fleet/.git/HEAD': 'ref: refs/heads/main\n',
+  });
   const r = evaluateCluster(fs, '/fleet/clusters/c1', {});
-  assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
-  const ns = r.objects.filter((o) => getString(o.node, 'kind') === 'Namespace').map((o) => `${getString(get(o.node, 'metadata'), 'name')}<-${o.chain.map((a) => a.kind + ':' + a.name).join('>')}`);
-  assert.deepEqual(ns, ['a<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:a', 'b<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:b']);
+  assert.deepEqual(
+    r.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  const ns = r.objects
+    .filter((o) => getString(o.node, 'kind') === 'Namespace')
+    .map(
+      (o) =>
+        `${getString(get(o.node, 'metadata'), 'name')}<-${o.chain.map((a) => a.kind + ':' + a.name).join('>')}`,
+    );
+  assert.deepEqual(ns, [
+    'a<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:a',
+    'b<-Kustomization:flux-system>ResourceSet:tenants>Kustomization:b',
+  ]);
 });
 
 test('cluster: malformed appliers give problems naming the file, never an internal error', () => {
   const cases: [string, string][] = [
-    ['apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a}\nspec: {path: [1, 2], sourceRef: 3, dependsOn: x, postBuild: {substituteFrom: [1]}, patches: [1], components: {a: 1}}\n', 'cluster-source-ref'],
-    ['apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: 3, resources: [1]}\n', 'resourceset-inputs'],
-    ['apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: [{x: 1}], resourcesTemplate: "<< (inputs).x.y >>"}\n', 'resourceset-template'],
-    ['apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a, namespace: flux-system}\nspec: {path: ./clusters/c, sourceRef: {kind: GitRepository, name: flux-system}, dependsOn: [{name: a}]}\n', 'cluster-dependency-missing'],
+    [
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a}\nspec: {path: [1, 2], sourceRef: 3, dependsOn: x, postBuild: {substituteFrom: [1]}, patches: [1], components: {a: 1}}\n',
+      'cluster-source-ref',
+    ],
+    [
+      'apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: 3, resources: [1]}\n',
+      'resourceset-inputs',
+    ],
+    [
+      'apiVersion: fluxcd.controlplane.io/v1\nkind: ResourceSet\nmetadata: {name: r}\nspec: {inputs: [{x: 1}], resourcesTemplate: "<< (inputs).x.y >>"}\n',
+      'resourceset-template',
+    ],
+    [
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: a, namespace: flux-system}\nspec: {path: ./clusters/c, sourceRef: {kind: GitRepository, name: flux-system}, dependsOn: [{name: a}]}\n',
+      'cluster-dependency-missing',
+    ],
     ['{{{', 'yaml-syntax'],
   ];
   for (const [text, code] of cases) {
-    const fs = new MemoryFileSystem(undefined, { '/r/.git/HEAD': 'ref: refs/heads/main\n', '/r/clusters/c/a.yaml': text });
+    const fs = new MemoryFileSystem(undefined, {
+      '/r/.git/HEAD': 'ref: refs/heads/main\n',
+      '/r/clusters/c/a.yaml': text,
+    });
     const r = evaluateCluster(fs, '/r/clusters/c', {});
-    assert.deepEqual(r.problems.filter((p) => p.code === 'internal'), [], text);
+    assert.deepEqual(
+      r.problems.filter((p) => p.code === 'internal'),
+      [],
+      text,
+    );
     const p = r.problems.find((x) => x.code === code);
     assert.ok(p, `${code} for ${text}: ${r.problems.map((x) => x.code).join(' ')}`);
     assert.equal(p.span?.file, '/r/clusters/c/a.yaml', code);

@@ -50,11 +50,21 @@ test('cluster promotion diff: the values that change on this cluster, read from 
     assert.ok(!isGitError(repo));
     const head = git(apps, 'rev-parse', 'HEAD');
     const status = git(apps, 'status', '--porcelain');
-    const d = clusterPromotionDiff(repo, new DiskFileSystem(), path.join(fl, 'clusters/prod'), { from: 'main', to: 'production', sources: [{ key: 'https://example.com/apps', path: repo.dir }] });
+    const d = clusterPromotionDiff(repo, new DiskFileSystem(), path.join(fl, 'clusters/prod'), {
+      from: 'main',
+      to: 'production',
+      sources: [{ key: 'https://example.com/apps', path: repo.dir }],
+    });
     assert.ok(!isGitError(d), JSON.stringify(d));
-    assert.deepEqual(d.problems.filter((p) => p.severity === 'error'), []);
+    assert.deepEqual(
+      d.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
     const values = d.changes.filter((c) => c.kind === 'values');
-    assert.deepEqual(values.map((c) => `${c.status} ${c.what}`), ['changed HelmRelease apps/podinfo']);
+    assert.deepEqual(
+      values.map((c) => `${c.status} ${c.what}`),
+      ['changed HelmRelease apps/podinfo'],
+    );
     assert.match(values[0].diff, /^-replicaCount: 2$/m);
     assert.match(values[0].diff, /^\+replicaCount: 3$/m);
     assert.ok(d.changes.some((c) => c.kind === 'object' && c.what === 'HelmRelease apps/podinfo'));
@@ -62,7 +72,20 @@ test('cluster promotion diff: the values that change on this cluster, read from 
     assert.equal(git(apps, 'rev-parse', 'HEAD'), head);
     assert.equal(git(apps, 'status', '--porcelain'), status);
 
-    const cli = spawnSync(process.execPath, [BIN, 'promotion-diff', '--cluster', path.join(fl, 'clusters/prod'), '--repo', apps, '--source', `https://example.com/apps=${apps}`], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'promotion-diff',
+        '--cluster',
+        path.join(fl, 'clusters/prod'),
+        '--repo',
+        apps,
+        '--source',
+        `https://example.com/apps=${apps}`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /changed +values of HelmRelease apps\/podinfo/);
   } finally {

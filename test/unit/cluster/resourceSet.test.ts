@@ -6,7 +6,12 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { GoTemplate, TemplateError } from '../../../server/src/engine/cluster/gotemplate';
 import { templateFunctions, slugify } from '../../../server/src/engine/cluster/templateFunctions';
-import { adler32, combineInputs, expandResourceSet, normalizeKey } from '../../../server/src/engine/cluster/resourceSet';
+import {
+  adler32,
+  combineInputs,
+  expandResourceSet,
+  normalizeKey,
+} from '../../../server/src/engine/cluster/resourceSet';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { YMap, toJS } from '../../../server/src/engine/yaml/node';
 
@@ -20,20 +25,81 @@ function render(tmpl: string, inputs: unknown): string {
 
 const templateCases: { tmpl: string; inputs?: unknown; out?: string; error?: RegExp }[] = [
   { tmpl: 'name: << inputs.tenant >>', inputs: { tenant: 'team1' }, out: 'name: team1' },
-  { tmpl: 'semver: << inputs.app.version | quote >>', inputs: { app: { version: '6.7.x' } }, out: 'semver: "6.7.x"' },
-  { tmpl: 'replicaCount: << inputs.app.replicas | int >>', inputs: { app: { replicas: 2 } }, out: 'replicaCount: 2' },
-  { tmpl: 'enabled: << inputs.enabled | quote >>', inputs: { enabled: true }, out: 'enabled: "true"' },
-  { tmpl: 'label: << inputs.tenant | slugify >>', inputs: { tenant: 'Team One & Co' }, out: 'label: team-one-and-co' },
-  { tmpl: 'name: << get inputs "name" | default inputs.namespace >>', inputs: { namespace: 'team1' }, out: 'name: team1' },
-  { tmpl: 'name: << get inputs "name" | default inputs.namespace >>', inputs: { namespace: 'team1', name: 'x' }, out: 'name: x' },
-  { tmpl: 'spec:\n  layerSelector: << inputs.layerSelector | toYaml | nindent 4 >>', inputs: { layerSelector: { operation: 'copy', mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' } }, out: 'spec:\n  layerSelector: \n    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip\n    operation: copy' },
-  { tmpl: '<< if eq inputs.tenant "team1" >>a<< else >>b<< end >>', inputs: { tenant: 'team1' }, out: 'a' },
-  { tmpl: '<< if eq inputs.tenant "team1" >>a<< else >>b<< end >>', inputs: { tenant: 'team2' }, out: 'b' },
-  { tmpl: '<< if inputs.a >>A<< else if inputs.b >>B<< else >>C<< end >>', inputs: { a: false, b: 1 }, out: 'B' },
-  { tmpl: 'x:\n<<- range $component := inputs.components >>\n- << $component >>\n<<- end >>', inputs: { components: ['a', 'b'] }, out: 'x:\n- a\n- b' },
-  { tmpl: '<< range $k, $v := inputs.m >><< $k >>=<< $v >>;<< end >>', inputs: { m: { b: 2, a: 1 } }, out: 'a=1;b=2;' },
-  { tmpl: '<<- if inputs.decryption >>\ndecryption: on\n<<- end >>\nrest', inputs: { decryption: false }, out: '\nrest' },
-  { tmpl: '<< $x := inputs.n >><< add $x 1 >> << printf "%s-%d" inputs.s 7 >>', inputs: { n: 2, s: 'v' }, out: '3 v-7' },
+  {
+    tmpl: 'semver: << inputs.app.version | quote >>',
+    inputs: { app: { version: '6.7.x' } },
+    out: 'semver: "6.7.x"',
+  },
+  {
+    tmpl: 'replicaCount: << inputs.app.replicas | int >>',
+    inputs: { app: { replicas: 2 } },
+    out: 'replicaCount: 2',
+  },
+  {
+    tmpl: 'enabled: << inputs.enabled | quote >>',
+    inputs: { enabled: true },
+    out: 'enabled: "true"',
+  },
+  {
+    tmpl: 'label: << inputs.tenant | slugify >>',
+    inputs: { tenant: 'Team One & Co' },
+    out: 'label: team-one-and-co',
+  },
+  {
+    tmpl: 'name: << get inputs "name" | default inputs.namespace >>',
+    inputs: { namespace: 'team1' },
+    out: 'name: team1',
+  },
+  {
+    tmpl: 'name: << get inputs "name" | default inputs.namespace >>',
+    inputs: { namespace: 'team1', name: 'x' },
+    out: 'name: x',
+  },
+  {
+    tmpl: 'spec:\n  layerSelector: << inputs.layerSelector | toYaml | nindent 4 >>',
+    inputs: {
+      layerSelector: {
+        operation: 'copy',
+        mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+      },
+    },
+    out: 'spec:\n  layerSelector: \n    mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip\n    operation: copy',
+  },
+  {
+    tmpl: '<< if eq inputs.tenant "team1" >>a<< else >>b<< end >>',
+    inputs: { tenant: 'team1' },
+    out: 'a',
+  },
+  {
+    tmpl: '<< if eq inputs.tenant "team1" >>a<< else >>b<< end >>',
+    inputs: { tenant: 'team2' },
+    out: 'b',
+  },
+  {
+    tmpl: '<< if inputs.a >>A<< else if inputs.b >>B<< else >>C<< end >>',
+    inputs: { a: false, b: 1 },
+    out: 'B',
+  },
+  {
+    tmpl: 'x:\n<<- range $component := inputs.components >>\n- << $component >>\n<<- end >>',
+    inputs: { components: ['a', 'b'] },
+    out: 'x:\n- a\n- b',
+  },
+  {
+    tmpl: '<< range $k, $v := inputs.m >><< $k >>=<< $v >>;<< end >>',
+    inputs: { m: { b: 2, a: 1 } },
+    out: 'a=1;b=2;',
+  },
+  {
+    tmpl: '<<- if inputs.decryption >>\ndecryption: on\n<<- end >>\nrest',
+    inputs: { decryption: false },
+    out: '\nrest',
+  },
+  {
+    tmpl: '<< $x := inputs.n >><< add $x 1 >> << printf "%s-%d" inputs.s 7 >>',
+    inputs: { n: 2, s: 'v' },
+    out: '3 v-7',
+  },
   { tmpl: '<< inputs.id >>', inputs: { id: '768965678' }, out: '768965678' },
   { tmpl: '<</* a comment */>>ok', inputs: {}, out: 'ok' },
   { tmpl: '<< inputs.nope >>', inputs: { tenant: 'x' }, error: /map has no entry for key "nope"/ },
@@ -46,7 +112,10 @@ const templateCases: { tmpl: string; inputs?: unknown; out?: string; error?: Reg
 for (const c of templateCases) {
   test(`template: ${JSON.stringify(c.tmpl)}`, () => {
     if (c.error) {
-      assert.throws(() => render(c.tmpl, c.inputs), (e: unknown) => e instanceof TemplateError && c.error!.test((e as Error).message));
+      assert.throws(
+        () => render(c.tmpl, c.inputs),
+        (e: unknown) => e instanceof TemplateError && c.error!.test((e as Error).message),
+      );
     } else assert.equal(render(c.tmpl, c.inputs), c.out);
   });
 }
@@ -114,18 +183,43 @@ spec:
   const r = expandResourceSet(rset, []);
   assert.deepEqual(r.problems, []);
   // "HelmRelease/default/podinfo-team1 created ... OCIRepository/default/podinfo-team2 created"
-  assert.deepEqual(r.objects.map((o) => `${(o.node.pairs.find((p) => p.key === 'kind')!.value as { value: string }).value}/${(toJS(o.node) as { metadata: { name: string } }).metadata.name}`).sort(), [
-    'HelmRelease/podinfo-team1', 'HelmRelease/podinfo-team2', 'OCIRepository/podinfo-team1', 'OCIRepository/podinfo-team2',
-  ]);
-  const hr2 = toJS(r.objects.find((o) => JSON.stringify(toJS(o.node)).includes('"HelmRelease"') && JSON.stringify(toJS(o.node)).includes('team2'))!.node) as Record<string, any>;
+  assert.deepEqual(
+    r.objects
+      .map(
+        (o) =>
+          `${(o.node.pairs.find((p) => p.key === 'kind')!.value as { value: string }).value}/${(toJS(o.node) as { metadata: { name: string } }).metadata.name}`,
+      )
+      .sort(),
+    [
+      'HelmRelease/podinfo-team1',
+      'HelmRelease/podinfo-team2',
+      'OCIRepository/podinfo-team1',
+      'OCIRepository/podinfo-team2',
+    ],
+  );
+  const hr2 = toJS(
+    r.objects.find(
+      (o) =>
+        JSON.stringify(toJS(o.node)).includes('"HelmRelease"') &&
+        JSON.stringify(toJS(o.node)).includes('team2'),
+    )!.node,
+  ) as Record<string, any>;
   assert.equal(hr2.spec.values.replicaCount, 3);
   assert.equal(hr2.spec.releaseName, 'podinfo-team2');
   assert.deepEqual(hr2.metadata.labels, { 'app.kubernetes.io/name': 'podinfo' });
-  const oci1 = toJS(r.objects.find((o) => JSON.stringify(toJS(o.node)).includes('OCIRepository') && JSON.stringify(toJS(o.node)).includes('team1'))!.node) as Record<string, any>;
+  const oci1 = toJS(
+    r.objects.find(
+      (o) =>
+        JSON.stringify(toJS(o.node)).includes('OCIRepository') &&
+        JSON.stringify(toJS(o.node)).includes('team1'),
+    )!.node,
+  ) as Record<string, any>;
   assert.equal(oci1.spec.ref.semver, '6.7.x');
   // Each rendered value points at the template line that produced it.
   const node = r.objects[0].node;
-  const name = (node.pairs.find((p) => p.key === 'metadata')!.value as YMap).pairs.find((p) => p.key === 'name')!.value;
+  const name = (node.pairs.find((p) => p.key === 'metadata')!.value as YMap).pairs.find(
+    (p) => p.key === 'name',
+  )!.value;
   assert.equal(name.origin?.file, '/rset.yaml');
   assert.equal(name.origin?.line, 23);
   assert.match(name.origin?.by ?? '', /ResourceSet default\/podinfo inputs\[0\]/);
@@ -191,7 +285,10 @@ spec:
   const r = expandResourceSet(all[0], all.slice(1));
   assert.deepEqual(r.problems, []);
   // ResourceSet inputs first, then providers sorted by name.
-  assert.deepEqual(r.objects.map((o) => (toJS(o.node) as { metadata: { name: string } }).metadata.name), ['own-resourceset', 'team-a-resourcesetinputprovider', 'team-b-resourcesetinputprovider']);
+  assert.deepEqual(
+    r.objects.map((o) => (toJS(o.node) as { metadata: { name: string } }).metadata.name),
+    ['own-resourceset', 'team-a-resourcesetinputprovider', 'team-b-resourcesetinputprovider'],
+  );
 });
 
 test('docs: Permute strategy nests each provider input under its normalized name, id = adler32 of the choice', () => {
@@ -272,7 +369,10 @@ spec:
 `);
   const r = expandResourceSet(rset, []);
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.objects.map((o) => (toJS(o.node) as { metadata: { name: string } }).metadata.name), ['cm-a', 'cm-b']);
+  assert.deepEqual(
+    r.objects.map((o) => (toJS(o.node) as { metadata: { name: string } }).metadata.name),
+    ['cm-a', 'cm-b'],
+  );
   assert.equal(r.objects[0].input, 1);
   const [plain] = docs(`apiVersion: fluxcd.controlplane.io/v1
 kind: ResourceSet
@@ -314,5 +414,8 @@ spec:
   assert.ok(codes.includes('resourceset-provider-missing@8'), codes.join(' '));
   assert.ok(codes.includes('resourceset-provider-external@20'), codes.join(' '));
   assert.ok(codes.includes('resourceset-template@11'), codes.join(' '));
-  assert.match(r.problems.find((p) => p.code === 'resourceset-template')!.message, /map has no entry for key "tennant"/);
+  assert.match(
+    r.problems.find((p) => p.code === 'resourceset-template')!.message,
+    /map has no entry for key "tennant"/,
+  );
 });

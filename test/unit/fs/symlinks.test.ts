@@ -23,7 +23,11 @@ test('restricted mode refuses what a link takes outside and reads links that sta
     const bounded = new BoundedFileSystem(disk, () => [t.ws]);
     const dir = t.overlay('generator-files');
     assert.equal(disk.readFile(path.join(dir, 'pw')), `${OUTSIDE_MARK}\n`); // the link works on disk
-    for (const p of [path.join(dir, 'pw'), path.join(t.overlay('resource-in-linked-folder'), 'linkdir/cm.yaml'), path.join(t.overlay('resource-dotdot'), 'sub/../linkdir/cm.yaml')]) {
+    for (const p of [
+      path.join(dir, 'pw'),
+      path.join(t.overlay('resource-in-linked-folder'), 'linkdir/cm.yaml'),
+      path.join(t.overlay('resource-dotdot'), 'sub/../linkdir/cm.yaml'),
+    ]) {
       assert.equal(bounded.readFile(p), undefined, p);
       assert.equal(bounded.readBytes(p), undefined, p);
       assert.equal(bounded.stat(p), undefined, p);
@@ -37,12 +41,21 @@ test('restricted mode refuses what a link takes outside and reads links that sta
     // A workspace opened through a link is still itself: its roots are compared by real path too.
     fs.symlinkSync(t.ws, path.join(t.top, 'ws-link'));
     const viaLink = new BoundedFileSystem(disk, () => [path.join(t.top, 'ws-link')]);
-    assert.match(viaLink.readFile(path.join(t.top, 'ws-link/apps/inside-links/production/in.yaml'))!, /name: x/);
-    assert.equal(viaLink.readFile(path.join(t.top, 'ws-link/apps/generator-files/production/pw')), undefined);
+    assert.match(
+      viaLink.readFile(path.join(t.top, 'ws-link/apps/inside-links/production/in.yaml'))!,
+      /name: x/,
+    );
+    assert.equal(
+      viaLink.readFile(path.join(t.top, 'ws-link/apps/generator-files/production/pw')),
+      undefined,
+    );
     // Unsaved buffers over it: a new file lives where its folder really is; links still refused.
     const buffers = new MemoryFileSystem(bounded);
     buffers.write(path.join(inside, 'subl/new.yaml'), 'a: 1\n');
-    assert.equal(buffers.realPath(path.join(inside, 'subl/new.yaml')), path.join(inside, 'sub/new.yaml'));
+    assert.equal(
+      buffers.realPath(path.join(inside, 'subl/new.yaml')),
+      path.join(inside, 'sub/new.yaml'),
+    );
     assert.equal(buffers.readFile(path.join(dir, 'pw')), undefined);
     assert.equal(buffers.realPath(path.join(dir, 'pw')), undefined);
   } finally {
@@ -83,24 +96,50 @@ test('restricted mode says a path is hidden because it leaves the workspace, not
     const bounded = new BoundedFileSystem(disk, () => [t.ws]);
     const buffers = new MemoryFileSystem(bounded);
     const dir = t.overlay('generator-files');
-    const link = /leads through a symbolic link to '.*\/outside\/secret\.txt', outside the workspace: restricted mode does not follow links that leave the workspace/;
+    const link =
+      /leads through a symbolic link to '.*\/outside\/secret\.txt', outside the workspace: restricted mode does not follow links that leave the workspace/;
     assert.match(bounded.hiddenBecause(path.join(dir, 'pw'))!, link);
     assert.match(buffers.hiddenBecause(path.join(dir, 'pw'))!, link);
-    assert.match(bounded.hiddenBecause(path.join(t.overlay('resource-in-linked-folder'), 'linkdir/cm.yaml'))!, /leads through a symbolic link to '.*\/outside\/cm\.yaml'/);
-    assert.match(bounded.hiddenBecause(path.join(t.outside, 'cm.yaml'))!, /is outside the workspace: restricted mode reads nothing outside the workspace folders/);
+    assert.match(
+      bounded.hiddenBecause(path.join(t.overlay('resource-in-linked-folder'), 'linkdir/cm.yaml'))!,
+      /leads through a symbolic link to '.*\/outside\/cm\.yaml'/,
+    );
+    assert.match(
+      bounded.hiddenBecause(path.join(t.outside, 'cm.yaml'))!,
+      /is outside the workspace: restricted mode reads nothing outside the workspace folders/,
+    );
     // not hidden: inside, missing, a dangling name, trusted
     assert.equal(bounded.hiddenBecause(path.join(t.overlay('inside-links'), 'in.yaml')), undefined);
     assert.equal(bounded.hiddenBecause(path.join(dir, 'none.yaml')), undefined);
     assert.equal(bounded.hiddenBecause(path.join(t.outside, 'none.yaml')), undefined);
-    assert.equal(new BoundedFileSystem(disk, () => undefined).hiddenBecause(path.join(dir, 'pw')), undefined);
+    assert.equal(
+      new BoundedFileSystem(disk, () => undefined).hiddenBecause(path.join(dir, 'pw')),
+      undefined,
+    );
     // a build over it reports that, on the line of the entry (files:, resources:, components:, patches)
-    for (const [name, entry] of [['generator-files', '      - pw'], ['resource-file', '  - res.yaml'], ['resource-in-linked-folder', '  - linkdir/cm.yaml'], ['resource-folder', '  - linkdir'], ['component-folder', '  - linkcomp'], ['patch-path', '  - path: patch.yaml'], ['patch-smp', '  - patch.yaml'], ['configurations', '  - conf.yaml']] as const) {
-      const line = ESCAPE_CASES.find((c) => c.name === name)!.kustomization.split('\n').indexOf(entry) + 1;
+    for (const [name, entry] of [
+      ['generator-files', '      - pw'],
+      ['resource-file', '  - res.yaml'],
+      ['resource-in-linked-folder', '  - linkdir/cm.yaml'],
+      ['resource-folder', '  - linkdir'],
+      ['component-folder', '  - linkcomp'],
+      ['patch-path', '  - path: patch.yaml'],
+      ['patch-smp', '  - patch.yaml'],
+      ['configurations', '  - conf.yaml'],
+    ] as const) {
+      const line =
+        ESCAPE_CASES.find((c) => c.name === name)!
+          .kustomization.split('\n')
+          .indexOf(entry) + 1;
       assert.ok(line > 0, name);
       const b = buildKustomization(buffers, t.overlay(name));
       const p = b.problems.find((x) => x.code === 'restricted-mode');
       assert.ok(p, `${name}: ${JSON.stringify(b.problems)}`);
-      assert.match(p.message, /^security: '.*' leads through a symbolic link to '.*', outside the workspace/, name);
+      assert.match(
+        p.message,
+        /^security: '.*' leads through a symbolic link to '.*', outside the workspace/,
+        name,
+      );
       assert.equal(p.span?.file, path.join(t.overlay(name), 'kustomization.yaml'), name);
       assert.equal(p.span?.line, line, `${name}: ${p.message}`);
       assert.ok(!p.message.includes(OUTSIDE_MARK), name);
@@ -115,9 +154,18 @@ test('folder loops (a -> ., b -> ., loop -> .) do not multiply files: each is in
   try {
     const index = new WorkspaceIndex(disk, [top]);
     index.scan();
-    assert.deepEqual([...index.yamlFiles].map((f) => path.relative(top, f)).sort(), ['app/base/cm.yaml', 'app/base/kustomization.yaml', 'app/production/kustomization.yaml', 'app/staging/kustomization.yaml', 'app/staging/x.yaml']);
+    assert.deepEqual([...index.yamlFiles].map((f) => path.relative(top, f)).sort(), [
+      'app/base/cm.yaml',
+      'app/base/kustomization.yaml',
+      'app/production/kustomization.yaml',
+      'app/staging/kustomization.yaml',
+      'app/staging/x.yaml',
+    ]);
     const components = discoverComponents(disk, top);
-    assert.deepEqual(components.map((c) => [c.name, c.overlays.map((o) => o.name)]), [['app', ['base', 'production', 'staging']]]);
+    assert.deepEqual(
+      components.map((c) => [c.name, c.overlays.map((o) => o.name)]),
+      [['app', ['base', 'production', 'staging']]],
+    );
     const lookup = externalLookupFor(disk, [top]);
     assert.equal(lookup('ConfigMap', undefined, 'looped')?.object !== undefined, true);
   } finally {
@@ -141,7 +189,10 @@ test('a workspace holding only a link to another folder indexes nothing of it', 
     fs.symlinkSync('real', path.join(t.ws, 'alias'));
     const again = new WorkspaceIndex(disk, [t.ws]);
     again.scan();
-    assert.deepEqual([...again.yamlFiles].map((f) => path.relative(t.ws, f)), ['real/a.yaml']);
+    assert.deepEqual(
+      [...again.yamlFiles].map((f) => path.relative(t.ws, f)),
+      ['real/a.yaml'],
+    );
   } finally {
     fs.rmSync(t.top, { recursive: true, force: true });
     fs.rmSync(other, { recursive: true, force: true });
@@ -149,13 +200,25 @@ test('a workspace holding only a link to another folder indexes nothing of it', 
 });
 
 test('git trees follow links inside the tree only', () => {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'fo-gitlinks-')));
+  const dir = fs.realpathSync(
+    fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'fo-gitlinks-')),
+  );
   try {
     git(dir, 'init', '-q', '-b', 'main');
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.writeFileSync(path.join(dir, 'x.yaml'), 'x: 1\n');
     fs.writeFileSync(path.join(dir, 'sub/y.yaml'), 'y: 1\n');
-    const links: Record<string, string> = { 'in.yaml': 'x.yaml', 'sub/up.yaml': '../x.yaml', dirlink: 'sub', out: '../../../etc/passwd', abs: '/etc/passwd', outdir: '..', loop1: 'loop2', loop2: 'loop1', self: '.' };
+    const links: Record<string, string> = {
+      'in.yaml': 'x.yaml',
+      'sub/up.yaml': '../x.yaml',
+      dirlink: 'sub',
+      out: '../../../etc/passwd',
+      abs: '/etc/passwd',
+      outdir: '..',
+      loop1: 'loop2',
+      loop2: 'loop1',
+      self: '.',
+    };
     for (const [n, target] of Object.entries(links)) fs.symlinkSync(target, path.join(dir, n));
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'links');

@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitRepository, GitTreeFileSystem, isGitError, promotionDiff, refNameProblem } from '../../../server/src/engine/git';
+import {
+  GitRepository,
+  GitTreeFileSystem,
+  isGitError,
+  promotionDiff,
+  refNameProblem,
+} from '../../../server/src/engine/git';
 import { PROJECT_ROOT } from '../../support/paths';
 import { KEOS_PROMOTION, layoutsMissing, makeKeosAppsRepo } from '../../support/layouts';
 import { git, makePromotionRepo, snapshot, write } from './repo';
@@ -15,8 +21,10 @@ import { git, makePromotionRepo, snapshot, write } from './repo';
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
 
 test('ref names that could be options or ranges are refused', () => {
-  for (const bad of ['-n', '--output=/tmp/x', 'main..production', 'a\nb', 'a b', '', 'x\u0001']) assert.ok(refNameProblem(bad), JSON.stringify(bad));
-  for (const ok of ['main', 'production', 'release/1.2', 'v1.0.0', 'a1b2c3d']) assert.equal(refNameProblem(ok), undefined, ok);
+  for (const bad of ['-n', '--output=/tmp/x', 'main..production', 'a\nb', 'a b', '', 'x\u0001'])
+    assert.ok(refNameProblem(bad), JSON.stringify(bad));
+  for (const ok of ['main', 'production', 'release/1.2', 'v1.0.0', 'a1b2c3d'])
+    assert.equal(refNameProblem(ok), undefined, ok);
 });
 
 test('git tree file system reads a branch without checking it out', () => {
@@ -30,9 +38,17 @@ test('git tree file system reads a branch without checking it out', () => {
   assert.equal(tfs.stat(path.join(root, 'components/redis-cache')), undefined);
   assert.equal(tfs.readFile(path.join(root, 'README.md')), 'apps\n'); // committed text, not the edited file
   assert.equal(tfs.readFile(path.join(root, 'notes.txt')), undefined);
-  assert.deepEqual(tfs.readDir(path.join(root, 'components')), ['cache', 'legacy', 'podinfo', 'redis']);
+  assert.deepEqual(tfs.readDir(path.join(root, 'components')), [
+    'cache',
+    'legacy',
+    'podinfo',
+    'redis',
+  ]);
   assert.deepEqual(tfs.readDir(root), ['README.md', 'components']);
-  assert.match(tfs.readFile(path.join(root, 'components/podinfo/production/values.yaml'))!, /replicaCount: 2/);
+  assert.match(
+    tfs.readFile(path.join(root, 'components/podinfo/production/values.yaml'))!,
+    /replicaCount: 2/,
+  );
   assert.ok(isGitError(repo.resolveRef('nope')));
   assert.ok(isGitError(repo.resolveRef('--all')));
   fs.rmSync(dir, { recursive: true, force: true });
@@ -71,16 +87,28 @@ test('promotion diff: changed, renamed, added components and a deleted overlay; 
 test('promotion diff CLI: markdown, json, text; unknown branch exits 2; repository untouched', () => {
   const dir = makePromotionRepo();
   const before = snapshot(dir);
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], {
+      encoding: 'utf8',
+    });
   const md = run('--format', 'markdown');
   assert.equal(md.status, 0, md.stderr);
   assert.match(md.stdout, /^### Promotion `main` → `production`/);
-  assert.match(md.stdout, /\| `components\/redis -> components\/redis-cache` \| production \| renamed \|/);
+  assert.match(
+    md.stdout,
+    /\| `components\/redis -> components\/redis-cache` \| production \| renamed \|/,
+  );
   assert.match(md.stdout, /\| `components\/legacy` \| production \| overlay deleted/);
-  assert.match(md.stdout, /```diff\n--- production apps\/podinfo\n\+\+\+ production\+main apps\/podinfo\n/);
+  assert.match(
+    md.stdout,
+    /```diff\n--- production apps\/podinfo\n\+\+\+ production\+main apps\/podinfo\n/,
+  );
   assert.equal(md.stderr, ''); // no progress when stderr is not a terminal
   const json = JSON.parse(run('--format', 'json').stdout);
-  assert.deepEqual(json.changes.map((c: { component: string }) => c.component), ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache']);
+  assert.deepEqual(
+    json.changes.map((c: { component: string }) => c.component),
+    ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache'],
+  );
   assert.equal(json.toCommit, git(dir, 'rev-parse', 'production').trim());
   const text = run();
   assert.equal(text.status, 0);
@@ -109,7 +137,14 @@ test('merge conflicts are reported with the conflicting files', () => {
   assert.ok(!isGitError(d));
   assert.deepEqual(d.conflicts, ['components/podinfo/production/values.yaml']);
   const podinfo = d.changes.find((c) => c.component === 'components/podinfo')!;
-  assert.ok(podinfo.problems.some((p) => p.span?.file?.endsWith('components/podinfo/production/values.yaml') && p.span?.line !== undefined), JSON.stringify(podinfo.problems));
+  assert.ok(
+    podinfo.problems.some(
+      (p) =>
+        p.span?.file?.endsWith('components/podinfo/production/values.yaml') &&
+        p.span?.line !== undefined,
+    ),
+    JSON.stringify(podinfo.problems),
+  );
   assert.equal(snapshot(dir), before);
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -123,11 +158,22 @@ test('a bare repository works: promotion diff reads git objects only', () => {
     assert.ok(!isGitError(repo), JSON.stringify(repo));
     const d = promotionDiff(repo, {});
     assert.ok(!isGitError(d), JSON.stringify(d));
-    assert.deepEqual(d.changes.map((c) => c.component), ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache']);
+    assert.deepEqual(
+      d.changes.map((c) => c.component),
+      ['components/legacy', 'components/newapp', 'components/podinfo', 'components/redis-cache'],
+    );
     assert.deepEqual(d.failing, []);
-    const r = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', bare, '--format', 'json'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'promotion-diff', '--repo', bare, '--format', 'json'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(JSON.parse(r.stdout).changes.find((c: { component: string }) => c.component === 'components/podinfo').changed.includes('values'));
+    assert.ok(
+      JSON.parse(r.stdout)
+        .changes.find((c: { component: string }) => c.component === 'components/podinfo')
+        .changed.includes('values'),
+    );
     // The inside of a work tree's .git folder is neither: a clear error.
     const inside = GitRepository.open(path.join(dir, '.git'));
     assert.ok(isGitError(inside));
@@ -145,16 +191,25 @@ test('promotion-diff exits 2, after the report, when the merge conflicts and the
     git(dir, 'checkout', '-q', 'production');
     write(dir, { 'components/podinfo/production/values.yaml': 'conflicting: true\n' });
     git(dir, 'commit', '-q', '-am', 'hotfix on production');
-    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], { encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, ...args], {
+        encoding: 'utf8',
+      });
     const text = run();
     assert.equal(text.status, 2, text.stdout + text.stderr);
     assert.match(text.stdout, /fails to build after the merge: components\/podinfo/);
-    assert.match(text.stderr, /the production overlay of components\/podinfo fails to build \(the merge conflicts\)/);
+    assert.match(
+      text.stderr,
+      /the production overlay of components\/podinfo fails to build \(the merge conflicts\)/,
+    );
     assert.match(text.stderr, /components\/podinfo\/production\/values\.yaml:\d+/);
     const json = run('--format', 'json');
     assert.equal(json.status, 2);
     assert.deepEqual(JSON.parse(json.stdout).failing, ['components/podinfo']);
-    assert.match(run('--format', 'markdown').stdout, /\*\*Fails to build after the merge:\*\* `components\/podinfo`/);
+    assert.match(
+      run('--format', 'markdown').stdout,
+      /\*\*Fails to build after the merge:\*\* `components\/podinfo`/,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -186,14 +241,29 @@ test('keos-apps (overlays base and S, no production): the promotion reports S an
     const only = promotionDiff(repo, { from: 'main', to: 'production', overlay: 'production' });
     assert.ok(!isGitError(only));
     assert.deepEqual(only.changes, []);
-    const cli = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir], {
+      encoding: 'utf8',
+    });
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, /every overlay that differs/);
-    assert.match(cli.stdout, /^\s+changed\s+components\/connectors-management \[S\] \(values, manifests\)$/m);
-    assert.match(cli.stdout, /^\s+added\s+components\/connectors-next \[S\] \(values, manifests\)$/m);
+    assert.match(
+      cli.stdout,
+      /^\s+changed\s+components\/connectors-management \[S\] \(values, manifests\)$/m,
+    );
+    assert.match(
+      cli.stdout,
+      /^\s+added\s+components\/connectors-next \[S\] \(values, manifests\)$/m,
+    );
     assert.doesNotMatch(cli.stdout + cli.stderr, /has no overlay|no component changes/);
-    const md = spawnSync(process.execPath, [BIN, 'promotion-diff', '--repo', dir, '--format', 'markdown'], { encoding: 'utf8' });
-    assert.match(md.stdout, /\| `components\/connectors-next` \| S \| added \(values, manifests\) \|/);
+    const md = spawnSync(
+      process.execPath,
+      [BIN, 'promotion-diff', '--repo', dir, '--format', 'markdown'],
+      { encoding: 'utf8' },
+    );
+    assert.match(
+      md.stdout,
+      /\| `components\/connectors-next` \| S \| added \(values, manifests\) \|/,
+    );
     assert.equal(snapshot(dir), before);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -212,7 +282,10 @@ test('a component only the target branch has reads as deleted, in every overlay 
   assert.ok(!isGitError(d));
   assert.deepEqual(
     d.changes.filter((c) => c.component === 'components/cache').map((c) => [c.overlay, c.status]),
-    [['production', 'deleted'], ['staging', 'deleted']],
+    [
+      ['production', 'deleted'],
+      ['staging', 'deleted'],
+    ],
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -36,12 +36,16 @@ const CHART = {
     '          image: "example/app:{{ .Values.image.tag }}"',
     '',
   ].join('\n'),
-  'templates/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-token\nstringData:\n  token: {{ randAlphaNum 12 | quote }}\n  fixed: "clear-{{ .Values.replicaCount }}"\n',
+  'templates/secret.yaml':
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-token\nstringData:\n  token: {{ randAlphaNum 12 | quote }}\n  fixed: "clear-{{ .Values.replicaCount }}"\n',
 };
 
-const kust = (...lines: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${lines.join('\n')}\n`;
-const valuesPatch = (values: string, extra = '') => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n${extra}  values:\n${values}`;
-const POST_RENDERER = '  postRenderers:\n    - kustomize:\n        patches:\n          - target:\n              kind: Deployment\n            patch: |\n              - op: add\n                path: /metadata/labels/patched\n                value: "yes"\n';
+const kust = (...lines: string[]) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${lines.join('\n')}\n`;
+const valuesPatch = (values: string, extra = '') =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n${extra}  values:\n${values}`;
+const POST_RENDERER =
+  '  postRenderers:\n    - kustomize:\n        patches:\n          - target:\n              kind: Deployment\n            patch: |\n              - op: add\n                path: /metadata/labels/patched\n                value: "yes"\n';
 
 function makeRepo(): { dir: string; chart: string; cleanup: () => void } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-promo-manifests-'));
@@ -54,13 +58,23 @@ function makeRepo(): { dir: string; chart: string; cleanup: () => void } {
     'components/podinfo/base/kustomization.yaml': kust('resources:', '  - release.yaml'),
     'components/podinfo/base/release.yaml': release('podinfo', '    replicaCount: 1\n'),
     'components/podinfo/staging/kustomization.yaml': kust('resources:', '  - ../base'),
-    'components/podinfo/production/kustomization.yaml': kust('resources:', '  - ../base', 'patches:', '  - path: values.yaml'),
+    'components/podinfo/production/kustomization.yaml': kust(
+      'resources:',
+      '  - ../base',
+      'patches:',
+      '  - path: values.yaml',
+    ),
     'components/podinfo/production/values.yaml': valuesPatch('    replicaCount: 2\n'),
   });
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'initial');
   git(dir, 'checkout', '-q', '-b', 'main');
-  write(dir, { 'components/podinfo/production/values.yaml': valuesPatch('    replicaCount: 3\n', POST_RENDERER) });
+  write(dir, {
+    'components/podinfo/production/values.yaml': valuesPatch(
+      '    replicaCount: 3\n',
+      POST_RENDERER,
+    ),
+  });
   git(dir, 'commit', '-q', '-am', 'production: 3 replicas, a post-renderer');
   return { dir, chart, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
@@ -68,29 +82,60 @@ function makeRepo(): { dir: string; chart: string; cleanup: () => void } {
 test('promotion-diff --manifests: the chart objects production gets before and after, post-rendered; random fields left out', () => {
   const { dir, chart, cleanup } = makeRepo();
   try {
-    const r = cli(dir, 'promotion-diff', '--manifests', '--chart', chart, '--overlay', 'production', '--format', 'json');
+    const r = cli(
+      dir,
+      'promotion-diff',
+      '--manifests',
+      '--chart',
+      chart,
+      '--overlay',
+      'production',
+      '--format',
+      'json',
+    );
     assert.equal(r.status, 0, r.stderr);
-    const d = JSON.parse(r.stdout) as { changes: { component: string; manifestsDiff: string; changed: string[] }[] };
+    const d = JSON.parse(r.stdout) as {
+      changes: { component: string; manifestsDiff: string; changed: string[] }[];
+    };
     assert.equal(d.changes.length, 1);
     const diff = d.changes[0].manifestsDiff;
     assert.match(diff, /^--- production HelmRelease apps\/podinfo: Deployment apps\/podinfo$/m);
-    assert.match(diff, /^\+\+\+ production\+main HelmRelease apps\/podinfo: Deployment apps\/podinfo$/m);
+    assert.match(
+      diff,
+      /^\+\+\+ production\+main HelmRelease apps\/podinfo: Deployment apps\/podinfo$/m,
+    );
     assert.match(diff, /^- {2}replicas: 2$/m);
     assert.match(diff, /^\+ {2}replicas: 3$/m);
     assert.match(diff, /^\+ {4}patched: "yes"$/m);
     // helm-controller's origin labels are on both sides (context, not a change).
     assert.match(diff, /^ {5}helm\.toolkit\.fluxcd\.io\/name: podinfo$/m);
     // The Secret changes (its fixed field), masked; its random token is left out of the comparison.
-    assert.match(diff, /^\+\+\+ production\+main HelmRelease apps\/podinfo: Secret \/podinfo-token$/m);
+    assert.match(
+      diff,
+      /^\+\+\+ production\+main HelmRelease apps\/podinfo: Secret \/podinfo-token$/m,
+    );
     assert.match(diff, /^\+ {2}fixed: <secret:[0-9a-f]{8}>$/m);
     assert.doesNotMatch(diff, /clear-/);
     assert.doesNotMatch(diff, /^[-+] {2}token:/m);
     // The HelmRelease's own object diff is there too.
     assert.match(diff, /^\+\+\+ production\+main HelmRelease apps\/podinfo$/m);
 
-    const plain = cli(dir, 'promotion-diff', '--chart', chart, '--overlay', 'production', '--format', 'json');
+    const plain = cli(
+      dir,
+      'promotion-diff',
+      '--chart',
+      chart,
+      '--overlay',
+      'production',
+      '--format',
+      'json',
+    );
     assert.equal(plain.status, 0, plain.stderr);
-    assert.doesNotMatch(plain.stdout, /HelmRelease apps\/podinfo: Deployment/, 'chart objects only with --manifests');
+    assert.doesNotMatch(
+      plain.stdout,
+      /HelmRelease apps\/podinfo: Deployment/,
+      'chart objects only with --manifests',
+    );
   } finally {
     cleanup();
   }
@@ -103,7 +148,10 @@ test('diff --manifests: the chart objects of two overlays, Secrets masked unless
     const b = 'components/podinfo/production';
     const r = cli(dir, 'diff', '--manifests', '--chart', chart, a, b);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stdout, /^--- components\/podinfo\/staging HelmRelease apps\/podinfo: Deployment apps\/podinfo$/m);
+    assert.match(
+      r.stdout,
+      /^--- components\/podinfo\/staging HelmRelease apps\/podinfo: Deployment apps\/podinfo$/m,
+    );
     assert.match(r.stdout, /^- {2}replicas: 1$/m);
     assert.match(r.stdout, /^\+ {2}replicas: 3$/m);
     assert.match(r.stdout, /^\+ {4}patched: "yes"$/m);
@@ -130,10 +178,26 @@ test('diff --manifests: the chart objects of two overlays, Secrets masked unless
 test('diff --manifests: a release whose post-renderer fails shows its error as the change', () => {
   const { dir, chart, cleanup } = makeRepo();
   try {
-    write(dir, { 'components/podinfo/production/values.yaml': valuesPatch('    replicaCount: 3\n', '  postRenderers:\n    - kustomize:\n        patches:\n          - patch: |\n              apiVersion: apps/v1\n              kind: Deployment\n              metadata:\n                name: absent\n') });
-    const r = cli(dir, 'diff', '--manifests', '--chart', chart, 'components/podinfo/staging', 'components/podinfo/production');
+    write(dir, {
+      'components/podinfo/production/values.yaml': valuesPatch(
+        '    replicaCount: 3\n',
+        '  postRenderers:\n    - kustomize:\n        patches:\n          - patch: |\n              apiVersion: apps/v1\n              kind: Deployment\n              metadata:\n                name: absent\n',
+      ),
+    });
+    const r = cli(
+      dir,
+      'diff',
+      '--manifests',
+      '--chart',
+      chart,
+      'components/podinfo/staging',
+      'components/podinfo/production',
+    );
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stdout, /^\+\+\+ components\/podinfo\/production HelmRelease apps\/podinfo: render errors$/m);
+    assert.match(
+      r.stdout,
+      /^\+\+\+ components\/podinfo\/production HelmRelease apps\/podinfo: render errors$/m,
+    );
     assert.match(r.stdout, /^\+postRenderers: no resource matches the strategic merge patch/m);
     assert.match(r.stdout, /^-kind: Deployment$/m);
   } finally {

@@ -9,7 +9,14 @@ import * as path from 'node:path';
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_OPTIONAL_LOCKS: '0' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.invalid',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.invalid',
+      GIT_OPTIONAL_LOCKS: '0',
+    },
   });
 }
 
@@ -20,8 +27,10 @@ export function write(dir: string, files: Record<string, string>): void {
   }
 }
 
-const kust = (...resources: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
-const overlay = (patch?: string) => kust('../base') + (patch ? `patches:\n  - path: ${patch}\n` : '');
+const kust = (...resources: string[]) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+const overlay = (patch?: string) =>
+  kust('../base') + (patch ? `patches:\n  - path: ${patch}\n` : '');
 export const release = (name: string, values: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
@@ -51,7 +60,10 @@ function component(name: string, prodValues: string, staging = true): Record<str
   const c = `components/${name}`;
   const files: Record<string, string> = {
     [`${c}/base/kustomization.yaml`]: kust('release.yaml'),
-    [`${c}/base/release.yaml`]: release(name, '    replicaCount: 1\n    image:\n      tag: "1.0"\n'),
+    [`${c}/base/release.yaml`]: release(
+      name,
+      '    replicaCount: 1\n    image:\n      tag: "1.0"\n',
+    ),
     [`${c}/production/kustomization.yaml`]: overlay('values.yaml'),
     [`${c}/production/values.yaml`]: patch(name, prodValues),
   };
@@ -77,14 +89,23 @@ export function makePromotionRepo(): string {
   git(dir, 'checkout', '-q', '-b', 'main');
   // main: podinfo production gets 3 replicas; redis is renamed; legacy loses its production
   // overlay; newapp appears; cache does not change.
-  write(dir, { 'components/podinfo/production/values.yaml': patch('podinfo', '    replicaCount: 3\n    image:\n      tag: "1.1"\n') });
+  write(dir, {
+    'components/podinfo/production/values.yaml': patch(
+      'podinfo',
+      '    replicaCount: 3\n    image:\n      tag: "1.1"\n',
+    ),
+  });
   git(dir, 'mv', 'components/redis', 'components/redis-cache');
   git(dir, 'rm', '-q', '-r', 'components/legacy/production');
   write(dir, component('newapp', '    replicaCount: 2\n', false));
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'main changes');
   // Local state the tool must not touch: a modified tracked file, a staged file, an untracked one.
-  write(dir, { 'README.md': 'apps (edited, not staged)\n', 'notes.txt': 'untracked\n', 'staged.txt': 'staged\n' });
+  write(dir, {
+    'README.md': 'apps (edited, not staged)\n',
+    'notes.txt': 'untracked\n',
+    'staged.txt': 'staged\n',
+  });
   git(dir, 'add', 'staged.txt');
   return dir;
 }
@@ -93,7 +114,9 @@ export function makePromotionRepo(): string {
 export function snapshot(dir: string): string {
   const files: string[] = [];
   const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.name === '.git' && d === dir) continue;
       if (e.isDirectory()) walk(p);
@@ -102,5 +125,13 @@ export function snapshot(dir: string): string {
   };
   walk(dir);
   const index = fs.readFileSync(path.join(dir, '.git', 'index')).toString('base64');
-  return [files.join('\0'), index, fs.readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8'), git(dir, 'rev-parse', 'HEAD'), git(dir, 'for-each-ref'), git(dir, 'status', '--porcelain'), git(dir, 'stash', 'list')].join('\n====\n');
+  return [
+    files.join('\0'),
+    index,
+    fs.readFileSync(path.join(dir, '.git', 'HEAD'), 'utf8'),
+    git(dir, 'rev-parse', 'HEAD'),
+    git(dir, 'for-each-ref'),
+    git(dir, 'status', '--porcelain'),
+    git(dir, 'stash', 'list'),
+  ].join('\n====\n');
 }

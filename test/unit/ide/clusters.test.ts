@@ -45,14 +45,27 @@ spec:
 
 test('clusterValues: only the shown release problems, not those of another release under the same Kustomization', () => {
   const fs = new MemoryFileSystem(undefined, fleet);
-  const shown = (name: string) => clusterValues(fs, '/fleet/clusters/c1', '/fleet', ['/fleet'], `apps/${name}`);
+  const shown = (name: string) =>
+    clusterValues(fs, '/fleet/clusters/c1', '/fleet', ['/fleet'], `apps/${name}`);
   const first = shown('first');
   assert.equal(first.release, 'apps/first');
   assert.deepEqual(first.releases.map((r) => r.name).sort(), ['first', 'second']);
-  const mentions = (r: ReturnType<typeof shown>, what: string) => r.problems.filter((p) => p.message.includes(what)).length;
+  const mentions = (r: ReturnType<typeof shown>, what: string) =>
+    r.problems.filter((p) => p.message.includes(what)).length;
   assert.ok(mentions(first, 'first-values-not-in-the-build') > 0, JSON.stringify(first.problems));
-  assert.equal(mentions(first, 'second-values-not-in-the-build'), 0, JSON.stringify(first.problems));
+  assert.equal(
+    mentions(first, 'second-values-not-in-the-build'),
+    0,
+    JSON.stringify(first.problems),
+  );
   const second = shown('second');
-  assert.ok(mentions(second, 'second-values-not-in-the-build') > 0, JSON.stringify(second.problems));
-  assert.equal(mentions(second, 'first-values-not-in-the-build'), 0, JSON.stringify(second.problems));
+  assert.ok(
+    mentions(second, 'second-values-not-in-the-build') > 0,
+    JSON.stringify(second.problems),
+  );
+  assert.equal(
+    mentions(second, 'first-values-not-in-the-build'),
+    0,
+    JSON.stringify(second.problems),
+  );
 });

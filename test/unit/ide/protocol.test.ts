@@ -16,7 +16,9 @@ function stripComments(text: string): string {
 export function messages(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const src = stripComments(text);
-  for (const m of src.matchAll(/new\s+(RequestType|NotificationType)\s*<([^>]*)>\s*\(\s*'([^']+)'/g)) {
+  for (const m of src.matchAll(
+    /new\s+(RequestType|NotificationType)\s*<([^>]*)>\s*\(\s*'([^']+)'/g,
+  )) {
     out.set(m[3], `${m[1]}<${m[2].replace(/\s+/g, ' ').replace(/,\s*$/, '').trim()}>`);
   }
   return out;
@@ -45,7 +47,13 @@ export function declarations(text: string): Map<string, string> {
         break;
       }
     }
-    out.set(m[2], src.slice(m.index, end).replace(/\s+/g, ' ').replace(/\s*([{};:,|<>()=?&[\]])\s*/g, '$1'));
+    out.set(
+      m[2],
+      src
+        .slice(m.index, end)
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};:,|<>()=?&[\]])\s*/g, '$1'),
+    );
   }
   return out;
 }
@@ -60,7 +68,9 @@ describe('custom LSP protocol', () => {
     assert.equal(declarations(client).size, 0);
     const s = messages(server);
     assert.ok(s.size >= 5, [...s.keys()].join());
-    assert.ok(declarations(server).has('EffectiveValuesParams') && declarations(server).has('Source'));
+    assert.ok(
+      declarations(server).has('EffectiveValuesParams') && declarations(server).has('Source'),
+    );
   });
 
   it('ARCHITECTURE.md documents every method in "Custom LSP requests"', () => {
@@ -71,8 +81,14 @@ describe('custom LSP protocol', () => {
     const section = doc.slice(start, next < 0 ? doc.length : next);
     for (const [method, sig] of messages(server)) {
       assert.ok(section.includes(`\`${method}\``), `${method} is not documented`);
-      const types = /<([^>]*)>/.exec(sig)?.[1].split(',').map((t) => t.trim()).filter((t) => t && t !== 'void') ?? [];
-      for (const t of types) assert.ok(section.includes(t), `${method}: ${t} is not named in the section`);
+      const types =
+        /<([^>]*)>/
+          .exec(sig)?.[1]
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t && t !== 'void') ?? [];
+      for (const t of types)
+        assert.ok(section.includes(t), `${method}: ${t} is not named in the section`);
     }
   });
 });

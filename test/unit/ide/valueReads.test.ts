@@ -39,7 +39,8 @@ function workspace(release = RELEASE): WorkspaceIndex {
     [`${R}/app/base/kustomization.yaml`]: `${K}resources:\n  - release.yaml\n`,
     [`${R}/app/base/release.yaml`]: release,
     [`${CHART}/Chart.yaml`]: 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
-    [`${CHART}/values.yaml`]: 'replicaCount: 1\nimage:\n  tag: latest\n  pullPolicy: IfNotPresent\npodAnnotations: {}\n',
+    [`${CHART}/values.yaml`]:
+      'replicaCount: 1\nimage:\n  tag: latest\n  pullPolicy: IfNotPresent\npodAnnotations: {}\n',
     [`${CHART}/templates/deploy.yaml`]: [
       'apiVersion: apps/v1',
       'kind: Deployment',
@@ -65,20 +66,36 @@ describe('values-unread', () => {
   it('hints at keys no template reads (a typo, an unknown key), not at keys below a whole read', () => {
     const index = workspace();
     const file = `${R}/app/base/release.yaml`;
-    const got = computeDiagnostics(index, file, { validation: true }).filter((d) => d.code === 'values-unread');
-    assert.deepEqual(got.map((d) => [d.span.line, d.span.col, d.span.endCol, d.severity]), [
-      [17, 7, 16, 'hint'],
-      [20, 5, 10, 'hint'],
-    ]);
-    assert.match(got[0].message, /^`image\.pullPolcy`: no template of chart `app` \(or its subcharts\) reads this key/);
+    const got = computeDiagnostics(index, file, { validation: true }).filter(
+      (d) => d.code === 'values-unread',
+    );
+    assert.deepEqual(
+      got.map((d) => [d.span.line, d.span.col, d.span.endCol, d.severity]),
+      [
+        [17, 7, 16, 'hint'],
+        [20, 5, 10, 'hint'],
+      ],
+    );
+    assert.match(
+      got[0].message,
+      /^`image\.pullPolcy`: no template of chart `app` \(or its subcharts\) reads this key/,
+    );
     assert.match(got[1].message, /^`extra`:/);
   });
 
   it('says nothing without the chart', () => {
-    const fs = new MemoryFileSystem(undefined, { [`${R}/app/base/kustomization.yaml`]: `${K}resources:\n  - release.yaml\n`, [`${R}/app/base/release.yaml`]: RELEASE });
+    const fs = new MemoryFileSystem(undefined, {
+      [`${R}/app/base/kustomization.yaml`]: `${K}resources:\n  - release.yaml\n`,
+      [`${R}/app/base/release.yaml`]: RELEASE,
+    });
     const index = new WorkspaceIndex(fs, [R]);
     index.scan();
-    assert.deepEqual(computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter((d) => d.code === 'values-unread'), []);
+    assert.deepEqual(
+      computeDiagnostics(index, `${R}/app/base/release.yaml`, { validation: true }).filter(
+        (d) => d.code === 'values-unread',
+      ),
+      [],
+    );
   });
 });
 
@@ -88,18 +105,29 @@ describe('hover and definition on a values key', () => {
     const { text, line, character } = cursor(RELEASE.replace('      tag: v1', '      t|ag: v1'));
     const h = hover(workspace(), file, text, line, character, R);
     assert.ok(h);
-    assert.match(h.markdown, /\*\*image\.tag\*\* is read by chart `app` at:\n\n- `app\/templates\/deploy\.yaml:10`/);
+    assert.match(
+      h.markdown,
+      /\*\*image\.tag\*\* is read by chart `app` at:\n\n- `app\/templates\/deploy\.yaml:10`/,
+    );
   });
 
   it('hover on a key read as a whole says so', () => {
     const { text, line, character } = cursor(RELEASE.replace('      team: a', '      te|am: a'));
     const h = hover(workspace(), file, text, line, character, R);
-    assert.match(h!.markdown, /`app\/templates\/deploy\.yaml:4` \(reads `podAnnotations` as a whole\)/);
+    assert.match(
+      h!.markdown,
+      /`app\/templates\/deploy\.yaml:4` \(reads `podAnnotations` as a whole\)/,
+    );
   });
 
   it('Go to Definition goes to the template line', () => {
-    const { text, line, character } = cursor(RELEASE.replace('    replicaCount: 2', '    replica|Count: 2'));
+    const { text, line, character } = cursor(
+      RELEASE.replace('    replicaCount: 2', '    replica|Count: 2'),
+    );
     const t = definition(workspace(), file, text, line, character);
-    assert.deepEqual(t.map((x) => [x.file, x.origin?.line]), [[`${CHART}/templates/deploy.yaml`, 6]]);
+    assert.deepEqual(
+      t.map((x) => [x.file, x.origin?.line]),
+      [[`${CHART}/templates/deploy.yaml`, 6]],
+    );
   });
 });

@@ -24,7 +24,15 @@ describe('WorkspaceIndex lookups', () => {
     const index = new WorkspaceIndex(new MemoryFileSystem(undefined, files), ['/w']);
     index.scan();
     const all = index.components();
-    for (const f of [...Object.keys(files), '/w/components/app', '/w/components/app/', '/w/components', '/w', '/', '/elsewhere/x.yaml']) {
+    for (const f of [
+      ...Object.keys(files),
+      '/w/components/app',
+      '/w/components/app/',
+      '/w/components',
+      '/w',
+      '/',
+      '/elsewhere/x.yaml',
+    ]) {
       assert.equal(index.componentOf(f)?.dir, componentOf(all, f)?.dir, f);
     }
     assert.equal(index.componentAt('/w/components/app')?.dir, '/w/components/app');
@@ -35,11 +43,17 @@ describe('WorkspaceIndex lookups', () => {
     const mem = new MemoryFileSystem(undefined, files);
     const index = new WorkspaceIndex(mem, ['/w']);
     index.scan();
-    assert.deepEqual(index.objects('ConfigMap').map((o) => o.name), ['one', 'two']);
+    assert.deepEqual(
+      index.objects('ConfigMap').map((o) => o.name),
+      ['one', 'two'],
+    );
     assert.ok(index.objectNames('ConfigMap').has('two'));
     mem.write('/w/other/cm.yaml', cm('three'));
     index.update('/w/other/cm.yaml');
-    assert.deepEqual(index.objects('ConfigMap').map((o) => o.name), ['one', 'three']);
+    assert.deepEqual(
+      index.objects('ConfigMap').map((o) => o.name),
+      ['one', 'three'],
+    );
     assert.equal(index.objectNames('ConfigMap').has('two'), false);
     mem.delete('/w/components/app/production/cm.yaml');
     index.update('/w/components/app/production/cm.yaml');

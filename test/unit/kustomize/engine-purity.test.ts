@@ -7,7 +7,15 @@ import { test } from 'node:test';
 import { PROJECT_ROOT } from '../../support/paths';
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? files(path.join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? [path.join(dir, e.name)]
+          : [],
+    );
 }
 
 test('engine modules import no editor or protocol packages', () => {
@@ -26,8 +34,12 @@ test('engine modules import no editor or protocol packages', () => {
 test('only fs.ts and git/ touch the disk or processes', () => {
   const engine = path.join(PROJECT_ROOT, 'server', 'src', 'engine');
   const offenders = files(engine)
-    .filter((f) => !f.endsWith(path.join('engine', 'fs.ts')) && !f.includes(`${path.sep}git${path.sep}`))
-    .filter((f) => /from '(fs|child_process|node:fs|node:child_process)'/.test(fs.readFileSync(f, 'utf8')))
+    .filter(
+      (f) => !f.endsWith(path.join('engine', 'fs.ts')) && !f.includes(`${path.sep}git${path.sep}`),
+    )
+    .filter((f) =>
+      /from '(fs|child_process|node:fs|node:child_process)'/.test(fs.readFileSync(f, 'utf8')),
+    )
     .map((f) => path.relative(engine, f));
   assert.deepEqual(offenders, []);
 });

@@ -21,17 +21,44 @@ for (const suite of expectedSuites()) {
     for (const dir of suite.dirs) {
       it(path.relative(suite.root, dir) || '.', () => {
         const expected = readExpected(dir);
-        assert.ok(expected, `no expected output for ${dir}: run node out/test/support/generateKustomizeExpected.js`);
+        assert.ok(
+          expected,
+          `no expected output for ${dir}: run node out/test/support/generateKustomizeExpected.js`,
+        );
         const ours = buildKustomization(fs, dir, { cache });
         const errors = ours.problems.filter((p) => p.severity === 'error');
         if (!expected.ok) {
-          assert.ok(errors.length > 0, `kubectl fails on ${dir} (${expected.reason.trim()}) but we build it`);
-          for (const e of errors) assert.ok(!e.message.startsWith('internal error'), `we fail with an internal error: ${e.message}`);
+          assert.ok(
+            errors.length > 0,
+            `kubectl fails on ${dir} (${expected.reason.trim()}) but we build it`,
+          );
+          for (const e of errors)
+            assert.ok(
+              !e.message.startsWith('internal error'),
+              `we fail with an internal error: ${e.message}`,
+            );
           return;
         }
-        assert.deepEqual(errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`), [], `kubectl builds ${dir} but we fail`);
-        assert.deepEqual(ours.objects.map((o) => toJS(o.node)), expected.docs, `output differs from kubectl kustomize for ${dir}`);
-        assert.deepEqual(parseYamlDocs(emitDocuments(ours.objects.map((o) => o.node), { showSecrets: true })), expected.docs, `printed YAML of ${dir} does not read back the same`);
+        assert.deepEqual(
+          errors.map((e) => `${e.span?.file}:${e.span?.line}: ${e.message}`),
+          [],
+          `kubectl builds ${dir} but we fail`,
+        );
+        assert.deepEqual(
+          ours.objects.map((o) => toJS(o.node)),
+          expected.docs,
+          `output differs from kubectl kustomize for ${dir}`,
+        );
+        assert.deepEqual(
+          parseYamlDocs(
+            emitDocuments(
+              ours.objects.map((o) => o.node),
+              { showSecrets: true },
+            ),
+          ),
+          expected.docs,
+          `printed YAML of ${dir} does not read back the same`,
+        );
       });
     }
   });

@@ -12,11 +12,17 @@ function obj(yaml: string): YMap {
 
 test('ConfigMap with HTML characters hashes like kustomize (Go escapes <, >, &)', () => {
   // kubectl kustomize: configMapGenerator literal a=<b>&c -> cm-6tcbt66fg9
-  assert.equal(nameHash(obj('kind: ConfigMap\nmetadata: {name: cm}\ndata:\n  a: <b>&c\n')), '6tcbt66fg9');
+  assert.equal(
+    nameHash(obj('kind: ConfigMap\nmetadata: {name: cm}\ndata:\n  a: <b>&c\n')),
+    '6tcbt66fg9',
+  );
 });
 
 test('the name does not enter the hash (a prefix keeps the suffix)', () => {
-  assert.equal(nameHash(obj('kind: ConfigMap\nmetadata: {name: pre-cm}\ndata:\n  a: <b>&c\n')), '6tcbt66fg9');
+  assert.equal(
+    nameHash(obj('kind: ConfigMap\nmetadata: {name: pre-cm}\ndata:\n  a: <b>&c\n')),
+    '6tcbt66fg9',
+  );
 });
 
 test('Go JSON string escapes', () => {

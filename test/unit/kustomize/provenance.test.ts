@@ -19,7 +19,8 @@ const files: Record<string, string> = {
     '  - kustomizeconfig.yaml', // 9
     '',
   ].join('\n'),
-  '/r/base/kustomizeconfig.yaml': 'nameReference:\n- kind: ConfigMap\n  fieldSpecs:\n  - path: spec/valuesFrom/name\n    kind: HelmRelease\n',
+  '/r/base/kustomizeconfig.yaml':
+    'nameReference:\n- kind: ConfigMap\n  fieldSpecs:\n  - path: spec/valuesFrom/name\n    kind: HelmRelease\n',
   '/r/base/values.yaml': 'replicaCount: 1\n',
   '/r/base/release.yaml': [
     'apiVersion: helm.toolkit.fluxcd.io/v2', // 1
@@ -36,7 +37,8 @@ const files: Record<string, string> = {
     '    image: {tag: "1.0"}', // 12
     '',
   ].join('\n'),
-  '/r/production/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: values-patch.yaml\n',
+  '/r/production/kustomization.yaml':
+    'resources:\n  - ../base\npatches:\n  - path: values-patch.yaml\n',
   '/r/production/values-patch.yaml': [
     'apiVersion: helm.toolkit.fluxcd.io/v2', // 1
     'kind: HelmRelease', // 2

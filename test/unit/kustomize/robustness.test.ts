@@ -16,7 +16,26 @@ const rnd = () => {
   return seed / 0x7fffffff;
 };
 const int = (n: number) => Math.floor(rnd() * n);
-const NOISE = [':', '- ', '\n', '  ', '{', '[', '"', 'null', '~', '$patch: delete', 'kind: List', 'resources: x', '- ../..', '0x', '&a', '*a', '<<: *a', '\t'];
+const NOISE = [
+  ':',
+  '- ',
+  '\n',
+  '  ',
+  '{',
+  '[',
+  '"',
+  'null',
+  '~',
+  '$patch: delete',
+  'kind: List',
+  'resources: x',
+  '- ../..',
+  '0x',
+  '&a',
+  '*a',
+  '<<: *a',
+  '\t',
+];
 
 function corrupt(text: string): string {
   const i = int(text.length + 1);
@@ -37,12 +56,22 @@ function corrupt(text: string): string {
 }
 
 function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$|^Kustomization$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? yamlFiles(path.join(dir, e.name))
+        : /\.ya?ml$|^Kustomization$/.test(e.name)
+          ? [path.join(dir, e.name)]
+          : [],
+    );
 }
 
 test('corrupted inputs give problems with a file, never an internal error', () => {
   const disk = new DiskFileSystem();
-  const dirs = kustomizationDirs(path.join(PROJECT_ROOT, 'test', 'fixtures', 'kustomize')).filter((d) => !d.includes('fail-remote'));
+  const dirs = kustomizationDirs(path.join(PROJECT_ROOT, 'test', 'fixtures', 'kustomize')).filter(
+    (d) => !d.includes('fail-remote'),
+  );
   const internal: string[] = [];
   let failures = 0;
   for (let round = 0; round < 400; round++) {
@@ -55,12 +84,20 @@ test('corrupted inputs give problems with a file, never an internal error', () =
     }
     const r = buildKustomization(mem, dir);
     for (const p of r.problems) {
-      if (p.code === 'internal' || p.message.startsWith('internal error')) internal.push(`${path.relative(PROJECT_ROOT, dir)}: ${p.message}`);
+      if (p.code === 'internal' || p.message.startsWith('internal error'))
+        internal.push(`${path.relative(PROJECT_ROOT, dir)}: ${p.message}`);
       else assert.ok(p.span?.file && p.span?.line, `a problem without file and line: ${p.message}`);
     }
     if (r.problems.length) failures++;
-    else computeEffectiveValues(r.objects.map((o) => o.node), mem);
+    else
+      computeEffectiveValues(
+        r.objects.map((o) => o.node),
+        mem,
+      );
   }
   assert.deepEqual(internal, []);
-  assert.ok(failures > 50, `only ${failures} of 400 corruptions were errors: the corruption is too mild to test anything`);
+  assert.ok(
+    failures > 50,
+    `only ${failures} of 400 corruptions were errors: the corruption is too mild to test anything`,
+  );
 });

@@ -12,7 +12,8 @@ import { emitYaml } from '../../../server/src/engine/yaml/emit';
 import { ESCAPE_CASES, OUTSIDE_MARK, makeEscapeTree, makeLoopTree } from '../../support/escapes';
 
 const disk = new DiskFileSystem();
-const text = (r: ReturnType<typeof buildKustomization>) => r.objects.map((o) => emitYaml(o.node, { showSecrets: true })).join('---\n');
+const text = (r: ReturnType<typeof buildKustomization>) =>
+  r.objects.map((o) => emitYaml(o.node, { showSecrets: true })).join('---\n');
 
 test('RootOnly refuses every link that leads outside and reads the ones that stay inside', () => {
   const t = makeEscapeTree();
@@ -31,12 +32,27 @@ test('RootOnly refuses every link that leads outside and reads the ones that sta
           assert.equal(e.code, 'unsupported', c.name); // replacements files are not read at all
         } else {
           assert.equal(e.code, 'load-restrictor', `${c.name}: ${e.message}`);
-          assert.match(e.message, /^security: file '.*' is not in or below '.*' \(through a symbolic link it is '.*outside.*'\)/, c.name);
+          assert.match(
+            e.message,
+            /^security: file '.*' is not in or below '.*' \(through a symbolic link it is '.*outside.*'\)/,
+            c.name,
+          );
           // Named at the entry that asked for the file.
           assert.equal(e.span?.file, path.join(dir, 'kustomization.yaml'), c.name);
-          assert.equal(e.span?.line, c.kustomization.split('\n').findIndex((l) => !l.endsWith(':') && Object.keys(c.links).some((n) => l.includes(n))) + 1, c.name);
+          assert.equal(
+            e.span?.line,
+            c.kustomization
+              .split('\n')
+              .findIndex(
+                (l) => !l.endsWith(':') && Object.keys(c.links).some((n) => l.includes(n)),
+              ) + 1,
+            c.name,
+          );
         }
-        assert.ok(!r.filesRead.some((f) => fs.realpathSync(f).startsWith(t.outside)), `${c.name} read ${r.filesRead.join(', ')}`);
+        assert.ok(
+          !r.filesRead.some((f) => fs.realpathSync(f).startsWith(t.outside)),
+          `${c.name} read ${r.filesRead.join(', ')}`,
+        );
       } else {
         assert.deepEqual(errors, [], c.name);
         assert.ok(r.objects.length > 0, c.name);
@@ -52,9 +68,17 @@ test('--load-restrictor none reads through the links, as kustomize does', () => 
   try {
     for (const name of ['resource-file', 'generator-files', 'generator-envs', 'patch-path']) {
       const r = buildKustomization(disk, t.overlay(name), { loadRestrictor: 'None' });
-      assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), [], name);
+      assert.deepEqual(
+        r.problems.filter((p) => p.severity === 'error'),
+        [],
+        name,
+      );
       // (a Secret's data is base64)
-      assert.ok(text(r).includes(OUTSIDE_MARK) || text(r).includes(Buffer.from(OUTSIDE_MARK).toString('base64')), name);
+      assert.ok(
+        text(r).includes(OUTSIDE_MARK) ||
+          text(r).includes(Buffer.from(OUTSIDE_MARK).toString('base64')),
+        name,
+      );
     }
   } finally {
     fs.rmSync(t.top, { recursive: true, force: true });
@@ -67,7 +91,10 @@ test('a folder link back to its own kustomization is a cycle, not an ever longer
     const r = buildKustomization(disk, path.join(top, 'app/staging'));
     assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
     assert.equal(r.problems[0].code, 'cycle');
-    assert.equal(r.problems[0].message, `cycle detected: ${path.join(top, 'app/staging')} -> ${path.join(top, 'app/staging')}`);
+    assert.equal(
+      r.problems[0].message,
+      `cycle detected: ${path.join(top, 'app/staging')} -> ${path.join(top, 'app/staging')}`,
+    );
     assert.equal(r.problems[0].span?.line, 3);
   } finally {
     fs.rmSync(top, { recursive: true, force: true });

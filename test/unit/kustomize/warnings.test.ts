@@ -11,5 +11,8 @@ test('an openapi: field is reported as not read, and the build still succeeds', 
   });
   const r = buildKustomization(fs, '/r');
   assert.equal(r.objects.length, 1);
-  assert.deepEqual(r.problems.map((p) => [p.severity, p.code, p.span?.file, p.span?.line]), [['warning', 'openapi-ignored', '/r/kustomization.yaml', 3]]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.severity, p.code, p.span?.file, p.span?.line]),
+    [['warning', 'openapi-ignored', '/r/kustomization.yaml', 3]],
+  );
 });

@@ -7,7 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { DiskFileSystem, FileSystem } from '../../../server/src/engine/fs';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
-import { SchemaRegistry, isKustomizationFileName, patchFilesOf, SchemaProblem } from '../../../server/src/engine/schema';
+import {
+  SchemaRegistry,
+  isKustomizationFileName,
+  patchFilesOf,
+  SchemaProblem,
+} from '../../../server/src/engine/schema';
 
 const projectRoot = path.resolve(__dirname, '../../../..');
 const corpus = path.resolve(projectRoot, '../shared/corpus');
@@ -35,11 +40,16 @@ export function validateRepository(repoDir: string): RepoResult {
   const files = yamlFiles(repoDir);
   const parsed = files.map((f) => parseYaml(fs.readFile(f) ?? '', f));
   const registry = new SchemaRegistry();
-  for (const p of parsed) registry.addCrds(p.documents.map((d) => d.root), p.file);
+  for (const p of parsed)
+    registry.addCrds(
+      p.documents.map((d) => d.root),
+      p.file,
+    );
   const patches = new Set<string>();
   for (const p of parsed) {
     if (!isKustomizationFileName(p.file)) continue;
-    for (const d of p.documents) for (const ref of patchFilesOf(d.root, path.posix.dirname(p.file))) patches.add(ref.path);
+    for (const d of p.documents)
+      for (const ref of patchFilesOf(d.root, path.posix.dirname(p.file))) patches.add(ref.path);
   }
   const result: RepoResult = { documents: 0, validated: 0, partial: 0, errors: [], warnings: [] };
   for (const p of parsed) {
@@ -51,28 +61,45 @@ export function validateRepository(repoDir: string): RepoResult {
         result.validated++;
         if (partial) result.partial++;
       }
-      for (const problem of registry.validate(d.root, p.file, { partial })) (problem.severity === 'error' ? result.errors : result.warnings).push(problem);
+      for (const problem of registry.validate(d.root, p.file, { partial }))
+        (problem.severity === 'error' ? result.errors : result.warnings).push(problem);
     }
   }
   return result;
 }
 
-const repos = fs.stat(corpus) === 'dir' ? fs.readDir(corpus).filter((n) => fs.stat(path.posix.join(corpus, n)) === 'dir') : [];
+const repos =
+  fs.stat(corpus) === 'dir'
+    ? fs.readDir(corpus).filter((n) => fs.stat(path.posix.join(corpus, n)) === 'dir')
+    : [];
 
-test('corpus: every document validates with zero errors', { skip: repos.length === 0 ? `${corpus} not present` : false }, async (t) => {
-  let total = 0;
-  let validated = 0;
-  let warnings = 0;
-  for (const repo of repos) {
-    await t.test(repo, () => {
-      const r = validateRepository(path.posix.join(corpus, repo));
-      total += r.documents;
-      validated += r.validated;
-      warnings += r.warnings.length;
-      for (const w of r.warnings) assert.equal(w.code, 'deprecated-api-version', `${w.span.file}:${w.span.line}:${w.span.col}: ${w.message}`);
-      const shown = r.errors.map((e) => `${path.relative(corpus, e.span.file)}:${e.span.line}:${e.span.col}: ${e.message}`);
-      assert.deepEqual(shown, [], `${r.errors.length} schema error(s) in ${repo}`);
-    });
-  }
-  t.diagnostic(`${total} documents, ${validated} validated against a schema, ${warnings} deprecation warnings`);
-});
+test(
+  'corpus: every document validates with zero errors',
+  { skip: repos.length === 0 ? `${corpus} not present` : false },
+  async (t) => {
+    let total = 0;
+    let validated = 0;
+    let warnings = 0;
+    for (const repo of repos) {
+      await t.test(repo, () => {
+        const r = validateRepository(path.posix.join(corpus, repo));
+        total += r.documents;
+        validated += r.validated;
+        warnings += r.warnings.length;
+        for (const w of r.warnings)
+          assert.equal(
+            w.code,
+            'deprecated-api-version',
+            `${w.span.file}:${w.span.line}:${w.span.col}: ${w.message}`,
+          );
+        const shown = r.errors.map(
+          (e) => `${path.relative(corpus, e.span.file)}:${e.span.line}:${e.span.col}: ${e.message}`,
+        );
+        assert.deepEqual(shown, [], `${r.errors.length} schema error(s) in ${repo}`);
+      });
+    }
+    t.diagnostic(
+      `${total} documents, ${validated} validated against a schema, ${warnings} deprecation warnings`,
+    );
+  },
+);

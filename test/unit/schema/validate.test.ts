@@ -11,7 +11,9 @@ function check(yaml: string, options: { file?: string; partial?: boolean } = {})
   const file = options.file ?? '/repo/apps/base/release.yaml';
   const parsed = parseYaml(yaml, file);
   assert.deepEqual(parsed.problems, [], 'test YAML must parse');
-  return parsed.documents.flatMap((d) => registry.validate(d.root, file, { partial: options.partial ?? false }));
+  return parsed.documents.flatMap((d) =>
+    registry.validate(d.root, file, { partial: options.partial ?? false }),
+  );
 }
 
 /** `code@line:col message` per problem, the form the cases below are written in. */
@@ -19,7 +21,10 @@ function brief(problems: SchemaProblem[]): string[] {
   return problems.map((p) => `${p.code}@${p.span.line}:${p.span.col} ${p.message}`);
 }
 
-const release = (spec: string, apiVersion = 'helm.toolkit.fluxcd.io/v2') => `apiVersion: ${apiVersion}
+const release = (
+  spec: string,
+  apiVersion = 'helm.toolkit.fluxcd.io/v2',
+) => `apiVersion: ${apiVersion}
 kind: HelmRelease
 metadata:
   name: podinfo
@@ -112,7 +117,9 @@ const cases: Case[] = [
   },
   {
     name: 'enum values, with a suggestion for a wrong case',
-    yaml: release('  interval: 5m\n  valuesFrom:\n    - kind: Configmap\n      name: values\n  driftDetection:\n    mode: on'),
+    yaml: release(
+      '  interval: 5m\n  valuesFrom:\n    - kind: Configmap\n      name: values\n  driftDetection:\n    mode: on',
+    ),
     expected: [
       'schema-enum@9:13 `kind` in HelmRelease spec.valuesFrom[0] must be one of `ConfigMap`, `Secret`; got `Configmap`. Did you mean `ConfigMap`?',
       'schema-enum@12:11 `mode` in HelmRelease spec.driftDetection must be one of `enabled`, `warn`, `disabled`; got `on`',
@@ -120,17 +127,25 @@ const cases: Case[] = [
   },
   {
     name: 'durations must look like durations',
-    yaml: release('  interval: 10 minutes\n  chartRef:\n    kind: OCIRepository\n    name: podinfo'),
-    expected: ['schema-pattern@7:13 `interval` in HelmRelease spec must be a Go duration such as `30s`, `5m`, `1h` or `1h30m`; got `10 minutes`'],
+    yaml: release(
+      '  interval: 10 minutes\n  chartRef:\n    kind: OCIRepository\n    name: podinfo',
+    ),
+    expected: [
+      'schema-pattern@7:13 `interval` in HelmRelease spec must be a Go duration such as `30s`, `5m`, `1h` or `1h30m`; got `10 minutes`',
+    ],
   },
   {
     name: 'missing required fields sit on the parent key',
     yaml: release('  interval: 5m\n  chart:\n    spec:\n      version: 1.x'),
-    expected: ['schema-required@9:5 missing required fields `chart`, `sourceRef` in HelmRelease spec.chart.spec'],
+    expected: [
+      'schema-required@9:5 missing required fields `chart`, `sourceRef` in HelmRelease spec.chart.spec',
+    ],
   },
   {
     name: '${VAR} values are filled in by Flux later: not checked against type or format',
-    yaml: release('  interval: ${RECONCILE_INTERVAL}\n  maxHistory: ${HISTORY}\n  chartRef:\n    kind: OCIRepository\n    name: podinfo'),
+    yaml: release(
+      '  interval: ${RECONCILE_INTERVAL}\n  maxHistory: ${HISTORY}\n  chartRef:\n    kind: OCIRepository\n    name: podinfo',
+    ),
     expected: [],
   },
   {
@@ -238,7 +253,9 @@ configurations: [kustomizeconfig.yaml]
     name: 'a Component must use the v1alpha1 apiVersion',
     file: '/repo/components/x/kustomization.yaml',
     yaml: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Component\nresources: [a.yaml]\n',
-    expected: ['schema-const@1:13 a Component must use apiVersion `kustomize.config.k8s.io/v1alpha1`, not `kustomize.config.k8s.io/v1beta1`'],
+    expected: [
+      'schema-const@1:13 a Component must use apiVersion `kustomize.config.k8s.io/v1alpha1`, not `kustomize.config.k8s.io/v1beta1`',
+    ],
   },
   {
     name: 'Flux Kustomization with postBuild substitution',
@@ -303,7 +320,9 @@ spec:
   {
     name: 'an OCIRepository url must use oci://',
     yaml: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: p}\nspec:\n  interval: 5m\n  url: ghcr.io/stefanprodan/charts/podinfo\n',
-    expected: ['schema-pattern@6:8 `url` in OCIRepository spec must be text matching `^oci://.*$`; got `ghcr.io/stefanprodan/charts/podinfo`'],
+    expected: [
+      'schema-pattern@6:8 `url` in OCIRepository spec must be text matching `^oci://.*$`; got `ghcr.io/stefanprodan/charts/podinfo`',
+    ],
   },
   {
     name: 'kinds without a schema are skipped',
@@ -319,7 +338,11 @@ for (const c of cases) {
 }
 
 test('problems carry exact end positions and the path', () => {
-  const [p] = check(release('  interval: 5m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  storageNamespace: 42'));
+  const [p] = check(
+    release(
+      '  interval: 5m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  storageNamespace: 42',
+    ),
+  );
   assert.equal(p.code, 'schema-type');
   assert.deepEqual([p.span.line, p.span.col, p.span.endLine, p.span.endCol], [11, 21, 11, 23]);
   assert.deepEqual(p.path, ['spec', 'storageNamespace']);
@@ -327,6 +350,10 @@ test('problems carry exact end positions and the path', () => {
 });
 
 test('a suggestion travels as data for the quick fix', () => {
-  const [p] = check(release('  interval: 5m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  dependOn: []'));
+  const [p] = check(
+    release(
+      '  interval: 5m\n  chartRef:\n    kind: OCIRepository\n    name: podinfo\n  dependOn: []',
+    ),
+  );
   assert.equal(p.data?.suggestion, 'dependsOn');
 });

@@ -12,7 +12,13 @@ import { buildKustomization } from '../../../server/src/engine/kustomize/build';
 import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
 import { effectiveValues, overlayManifests } from '../../../server/src/ide/overlays';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
-import { isSecretMark, redactDeep, redactText, remember, secretMark } from '../../../server/src/engine/secrets';
+import {
+  isSecretMark,
+  redactDeep,
+  redactText,
+  remember,
+  secretMark,
+} from '../../../server/src/engine/secrets';
 import { loadProfile } from '../../../server/src/engine/substitute/postBuild';
 import { manifestTexts, runOverlay, releaseTexts } from '../../../server/src/engine/workspace';
 import { emitDocuments, emitJS, emitYaml } from '../../../server/src/engine/yaml/emit';
@@ -20,7 +26,12 @@ import { RedactingWriter } from '../../../server/src/transport';
 
 const R = '/repo';
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
-const LA = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'la-Secret-7f3a91' } });
+const LA = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 's' },
+  stringData: { password: 'la-Secret-7f3a91' },
+});
 const SECRET = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '${LA}'\nstringData:\n  password: sd-Secret-2c81e4\n`;
 const RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -57,7 +68,11 @@ const CLEAR = ['la-Secret-7f3a91', 'sd-Secret-2c81e4', 'prof-Secret-9d04b7'];
 function noClear(text: string, what: string): void {
   for (const c of CLEAR) {
     assert.equal(text.includes(c), false, `${what} shows ${c}:\n${text}`);
-    assert.equal(text.includes(Buffer.from(c).toString('base64').replace(/=+$/, '')), false, `${what} shows base64 of ${c}`);
+    assert.equal(
+      text.includes(Buffer.from(c).toString('base64').replace(/=+$/, '')),
+      false,
+      `${what} shows base64 of ${c}`,
+    );
   }
 }
 
@@ -77,7 +92,7 @@ describe('marks', () => {
   });
 });
 
-describe('a Secret\'s last-applied-configuration annotation (build, --json, --show-origin, renderOverlay)', () => {
+describe("a Secret's last-applied-configuration annotation (build, --json, --show-origin, renderOverlay)", () => {
   const fs = new MemoryFileSystem(undefined, FILES);
   const built = buildKustomization(fs, `${R}/app/production`);
   const nodes = built.objects.map((o) => o.node);
@@ -89,7 +104,7 @@ describe('a Secret\'s last-applied-configuration annotation (build, --json, --sh
     noClear(JSON.stringify(nodes.map((n) => emitJS(n))), 'emitJS');
     assert.match(emitDocuments(nodes, { showSecrets: true }), /la-Secret-7f3a91/);
   });
-  it('is a mark in the server\'s renderOverlay, its origins and the values they override', () => {
+  it("is a mark in the server's renderOverlay, its origins and the values they override", () => {
     const r = overlayManifests(index(), `${R}/app/production/kustomization.yaml`, 'production', R);
     noClear(JSON.stringify(r), 'renderOverlay');
     assert.match(r.content, /last-applied-configuration: <secret:/);
@@ -103,7 +118,7 @@ describe('a Secret\'s last-applied-configuration annotation (build, --json, --sh
 describe('${VAR} from a Secret-backed cluster profile', () => {
   const fs = new MemoryFileSystem(undefined, FILES);
   const profile = loadProfile(fs, `${R}/clusters/secrets.yaml`);
-  it('marks the profile\'s variables as secret', () => {
+  it("marks the profile's variables as secret", () => {
     assert.equal(profile.variables.get('DB_PASS')?.secret, true);
   });
   const o = runOverlay(fs, `${R}/app/production`, { variables: profile.variables });
@@ -116,7 +131,11 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
     // A ConfigMap's values text substituted from the Secret: only its secret leaf is a mark.
     assert.match(text, new RegExp(`^  password: ${mark}$`, 'm'));
     assert.match(text, /^ {2}host: cache$/m);
-    assert.equal(JSON.stringify(o.releases[0].values).includes('prof-Secret-9d04b7'), false, 'the computed values hold marks');
+    assert.equal(
+      JSON.stringify(o.releases[0].values).includes('prof-Secret-9d04b7'),
+      false,
+      'the computed values hold marks',
+    );
   });
   it('manifests (build after substitution, diff --manifests): marks', () => {
     const text = [...manifestTexts(o).values()].join('\n');
@@ -125,10 +144,16 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
     assert.match([...manifestTexts(o, true).values()].join('\n'), /prof-Secret-9d04b7/);
   });
   it('--show-secrets shows them', () => {
-    const clear = runOverlay(fs, `${R}/app/production`, { variables: profile.variables, showSecrets: true });
-    assert.match([...releaseTexts(clear, true).values()].join('\n'), /password: prof-Secret-9d04b7/);
+    const clear = runOverlay(fs, `${R}/app/production`, {
+      variables: profile.variables,
+      showSecrets: true,
+    });
+    assert.match(
+      [...releaseTexts(clear, true).values()].join('\n'),
+      /password: prof-Secret-9d04b7/,
+    );
   });
-  it('the server\'s effectiveValues and renderOverlay with that profile', () => {
+  it("the server's effectiveValues and renderOverlay with that profile", () => {
     const i = index();
     const file = `${R}/app/production/kustomization.yaml`;
     const ev = effectiveValues(i, file, 'production', R, undefined, `${R}/clusters/secrets.yaml`);
@@ -141,8 +166,14 @@ describe('${VAR} from a Secret-backed cluster profile', () => {
 });
 
 describe('messages', () => {
-  it('schema messages do not quote a Secret\'s data', () => {
-    const i = new WorkspaceIndex(new MemoryFileSystem(undefined, { [`${R}/s.yaml`]: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pin: 987654321\ntype: Opaqe\n' }), [R]);
+  it("schema messages do not quote a Secret's data", () => {
+    const i = new WorkspaceIndex(
+      new MemoryFileSystem(undefined, {
+        [`${R}/s.yaml`]:
+          'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  pin: 987654321\ntype: Opaqe\n',
+      }),
+      [R],
+    );
     i.scan();
     const ds = computeDiagnostics(i, `${R}/s.yaml`, { validation: true });
     const pin = ds.find((d) => /`pin`/.test(d.message));
@@ -155,10 +186,17 @@ describe('messages', () => {
       '/g/s/kustomization.yaml': `${K}secretGenerator:\n  - name: s\n    literals:\n      - password:gen-Secret-5e1f\n`,
       '/g/c/kustomization.yaml': `${K}configMapGenerator:\n  - name: c\n    literals:\n      - mode:fast\n`,
     });
-    const s = buildKustomization(fs, '/g/s').problems.map((p) => p.message).join('\n');
+    const s = buildKustomization(fs, '/g/s')
+      .problems.map((p) => p.message)
+      .join('\n');
     assert.match(s, /invalid literal source <secret:[0-9a-f]{8}>/);
     assert.doesNotMatch(s, /gen-Secret-5e1f/);
-    assert.match(buildKustomization(fs, '/g/c').problems.map((p) => p.message).join('\n'), /invalid literal source mode:fast/);
+    assert.match(
+      buildKustomization(fs, '/g/c')
+        .problems.map((p) => p.message)
+        .join('\n'),
+      /invalid literal source mode:fast/,
+    );
   });
 });
 
@@ -168,28 +206,53 @@ describe('the text net', () => {
     remember('postgres');
     const json = JSON.stringify({ m: 'x net-Sec"ret-71aa0c y' });
     assert.doesNotMatch(redactText(json), /71aa0c/);
-    assert.doesNotMatch(redactText(`auth ${Buffer.from('net-Sec"ret-71aa0c').toString('base64')}`), /bmV0LVNlYyJyZXQtNzFhYTBj/);
+    assert.doesNotMatch(
+      redactText(`auth ${Buffer.from('net-Sec"ret-71aa0c').toString('base64')}`),
+      /bmV0LVNlYyJyZXQtNzFhYTBj/,
+    );
     assert.equal(redactText('chart postgres 1.2.3'), 'chart postgres 1.2.3');
-    assert.deepEqual(redactDeep({ a: ['net-Sec"ret-71aa0c', 3, null] }), { a: [secretMark('net-Sec"ret-71aa0c'), 3, null] });
+    assert.deepEqual(redactDeep({ a: ['net-Sec"ret-71aa0c', 3, null] }), {
+      a: [secretMark('net-Sec"ret-71aa0c'), 3, null],
+    });
   });
   it('knows every Secret the engine parsed, so any message quoting it is scrubbed', () => {
     const fs = new MemoryFileSystem(undefined, {
       '/j/kustomization.yaml': `${K}resources:\n  - s.yaml\npatches:\n  - target:\n      kind: Secret\n    patch: |\n      - op: test\n        path: /stringData/token\n        value: wrong\n`,
-      '/j/s.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  token: json-Secret-04d1c9\n',
+      '/j/s.yaml':
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  token: json-Secret-04d1c9\n',
     });
-    const msg = buildKustomization(fs, '/j').problems.map((p) => p.message).join('\n');
-    assert.match(msg, /json-Secret-04d1c9/, 'the engine message itself quotes the value (as kubectl does)');
+    const msg = buildKustomization(fs, '/j')
+      .problems.map((p) => p.message)
+      .join('\n');
+    assert.match(
+      msg,
+      /json-Secret-04d1c9/,
+      'the engine message itself quotes the value (as kubectl does)',
+    );
     assert.doesNotMatch(redactText(msg), /json-Secret-04d1c9/);
   });
   it('is on every message the language server writes', async () => {
     remember('lsp-Secret-66b2e0');
     const written: Message[] = [];
-    const inner: MessageWriter = { onError: new Emitter<[Error, Message | undefined, number | undefined]>().event, onClose: new Emitter<void>().event, write: async (m) => void written.push(m), end: () => undefined, dispose: () => undefined };
-    await new RedactingWriter(inner).write({ jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'read lsp-Secret-66b2e0' } } as Message);
+    const inner: MessageWriter = {
+      onError: new Emitter<[Error, Message | undefined, number | undefined]>().event,
+      onClose: new Emitter<void>().event,
+      write: async (m) => void written.push(m),
+      end: () => undefined,
+      dispose: () => undefined,
+    };
+    await new RedactingWriter(inner).write({
+      jsonrpc: '2.0',
+      method: 'window/logMessage',
+      params: { type: 3, message: 'read lsp-Secret-66b2e0' },
+    } as Message);
     assert.doesNotMatch(JSON.stringify(written), /lsp-Secret-66b2e0/);
     assert.match(JSON.stringify(written), /read <secret:/);
   });
   it('emitYaml of a tree without secrets is untouched', () => {
-    assert.equal(emitYaml({ kind: 'map', pairs: [{ key: 'a', value: { kind: 'scalar', value: 'b' } }] }), 'a: b\n');
+    assert.equal(
+      emitYaml({ kind: 'map', pairs: [{ key: 'a', value: { kind: 'scalar', value: 'b' } }] }),
+      'a: b\n',
+    );
   });
 });

@@ -11,19 +11,27 @@ import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { secretMark } from '../../../server/src/engine/secrets';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { YMap, getPath, toJS } from '../../../server/src/engine/yaml/node';
-import { computeEffectiveValues, EffectiveValuesOptions } from '../../../server/src/engine/values/effective';
+import {
+  computeEffectiveValues,
+  EffectiveValuesOptions,
+} from '../../../server/src/engine/values/effective';
 
 function build(files: Record<string, string>): { fs: MemoryFileSystem; docs: YMap[] } {
   const fs = new MemoryFileSystem(undefined, files);
   const docs: YMap[] = [];
   for (const [file, text] of Object.entries(files)) {
     if (!file.startsWith('/repo/')) continue;
-    for (const d of parseYaml(text, file).documents) if (d.root && d.root.kind === 'map') docs.push(d.root);
+    for (const d of parseYaml(text, file).documents)
+      if (d.root && d.root.kind === 'map') docs.push(d.root);
   }
   return { fs, docs };
 }
 
-const release = (valuesFrom: string, values = '', ns = '  namespace: apps\n') => `apiVersion: helm.toolkit.fluxcd.io/v2
+const release = (
+  valuesFrom: string,
+  values = '',
+  ns = '  namespace: apps\n',
+) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: podinfo
@@ -63,7 +71,8 @@ data:
 
 const chartFiles = {
   '/repo/charts/podinfo/Chart.yaml': 'apiVersion: v2\nname: podinfo\nversion: 6.5.0\n',
-  '/repo/charts/podinfo/values.yaml': 'replicaCount: 1\nimage:\n  repository: ghcr.io/stefanprodan/podinfo\n  tag: "6.0.0"\nresources: {}\n',
+  '/repo/charts/podinfo/values.yaml':
+    'replicaCount: 1\nimage:\n  repository: ghcr.io/stefanprodan/podinfo\n  tag: "6.0.0"\nresources: {}\n',
 };
 
 function one(files: Record<string, string>, options: EffectiveValuesOptions = {}) {
@@ -74,36 +83,69 @@ function one(files: Record<string, string>, options: EffectiveValuesOptions = {}
 }
 
 test('valuesFrom ConfigMap, spec.values on top, chart folder defaults under them', () => {
-  const r = one({
-    '/repo/apps/cm.yaml': configMap,
-    '/repo/apps/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n', '  values:\n    replicaCount: 3\n'),
-    ...chartFiles,
-  }, { sourceRoots: ['/repo'] });
-  assert.deepStrictEqual(toJS(r.values), { replicaCount: 3, image: { tag: '6.5.0', repository: 'ghcr.io/stefanprodan/podinfo' }, resources: {} });
+  const r = one(
+    {
+      '/repo/apps/cm.yaml': configMap,
+      '/repo/apps/hr.yaml': release(
+        '  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n',
+        '  values:\n    replicaCount: 3\n',
+      ),
+      ...chartFiles,
+    },
+    { sourceRoots: ['/repo'] },
+  );
+  assert.deepStrictEqual(toJS(r.values), {
+    replicaCount: 3,
+    image: { tag: '6.5.0', repository: 'ghcr.io/stefanprodan/podinfo' },
+    resources: {},
+  });
   assert.equal(r.chart.found, true);
   assert.equal(r.chart.name, 'podinfo');
   assert.deepStrictEqual(r.problems, []);
   const replicas = getPath(r.values, ['replicaCount'])!;
-  assert.deepStrictEqual([replicas.origin?.file, replicas.origin?.line, replicas.origin?.by], ['/repo/apps/hr.yaml', 17, 'values']);
-  assert.deepStrictEqual(replicas.overrides?.map((o) => [toJS(o), o.origin?.line, o.origin?.by]), [
-    [2, 8, 'valuesFrom[0] ConfigMap/podinfo-values'],
-    [1, 1, 'chart default'],
-  ]);
+  assert.deepStrictEqual(
+    [replicas.origin?.file, replicas.origin?.line, replicas.origin?.by],
+    ['/repo/apps/hr.yaml', 17, 'values'],
+  );
+  assert.deepStrictEqual(
+    replicas.overrides?.map((o) => [toJS(o), o.origin?.line, o.origin?.by]),
+    [
+      [2, 8, 'valuesFrom[0] ConfigMap/podinfo-values'],
+      [1, 1, 'chart default'],
+    ],
+  );
   // Inside the `values.yaml: |` block: line 10 of the ConfigMap file, column 12.
   const tag = getPath(r.values, ['image', 'tag'])!;
-  assert.deepStrictEqual([tag.origin?.file, tag.origin?.line, tag.origin?.col], ['/repo/apps/cm.yaml', 10, 12]);
+  assert.deepStrictEqual(
+    [tag.origin?.file, tag.origin?.line, tag.origin?.col],
+    ['/repo/apps/cm.yaml', 10, 12],
+  );
   assert.equal(getPath(r.values, ['image', 'repository'])?.origin?.by, 'chart default');
 });
 
 test('Secret values are merged, masked by default and shown with showSecrets', () => {
-  const files = { '/repo/s.yaml': secret, '/repo/hr.yaml': release('  valuesFrom:\n    - kind: Secret\n      name: podinfo-secret\n', '  values:\n    auth:\n      user: inline\n') };
+  const files = {
+    '/repo/s.yaml': secret,
+    '/repo/hr.yaml': release(
+      '  valuesFrom:\n    - kind: Secret\n      name: podinfo-secret\n',
+      '  values:\n    auth:\n      user: inline\n',
+    ),
+  };
   const masked = one(files);
   const js = toJS(masked.values) as { auth: { password: string; user: string } };
   assert.equal(js.auth.user, 'inline');
   assert.match(js.auth.password, /^<secret:[0-9a-f]{8}>$/);
-  assert.equal(js.auth.password, secretMark('hunter2'), 'the mark is the same for the same value within a process');
+  assert.equal(
+    js.auth.password,
+    secretMark('hunter2'),
+    'the mark is the same for the same value within a process',
+  );
   assert.notEqual(js.auth.password, secretMark('hunter3'));
-  assert.equal(JSON.stringify(masked.values).includes('hunter2'), false, 'the overridden secret value must not leak through overrides');
+  assert.equal(
+    JSON.stringify(masked.values).includes('hunter2'),
+    false,
+    'the overridden secret value must not leak through overrides',
+  );
   assert.equal(JSON.stringify(masked.values).includes('admin'), false);
   const shown = one(files, { showSecrets: true });
   assert.deepStrictEqual(toJS(shown.values), { auth: { password: 'hunter2', user: 'inline' } });
@@ -111,13 +153,19 @@ test('Secret values are merged, masked by default and shown with showSecrets', (
 
 test('missing references: warning naming it (non-optional), info (optional); values computed without them', () => {
   const r = one({
-    '/repo/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: absent\n    - kind: Secret\n      name: maybe\n      optional: true\n', '  values:\n    a: 1\n'),
+    '/repo/hr.yaml': release(
+      '  valuesFrom:\n    - kind: ConfigMap\n      name: absent\n    - kind: Secret\n      name: maybe\n      optional: true\n',
+      '  values:\n    a: 1\n',
+    ),
   });
   assert.deepStrictEqual(toJS(r.values), { a: 1 });
   const byCode = (c: string) => r.problems.filter((p) => p.code === c);
   assert.equal(byCode('values-ref-missing').length, 1);
   assert.equal(byCode('values-ref-missing')[0].severity, 'warning');
-  assert.match(byCode('values-ref-missing')[0].message, /valuesFrom\[0\] ConfigMap\/absent.*Flux would fail the release.*'apps\/absent'/);
+  assert.match(
+    byCode('values-ref-missing')[0].message,
+    /valuesFrom\[0\] ConfigMap\/absent.*Flux would fail the release.*'apps\/absent'/,
+  );
   assert.equal(byCode('values-ref-missing')[0].span?.line, 14);
   assert.equal(byCode('values-ref-optional-missing')[0].severity, 'info');
   const chart = byCode('chart-not-found');
@@ -128,7 +176,9 @@ test('missing references: warning naming it (non-optional), info (optional); val
 test('invalid embedded YAML: an error at the line inside the ConfigMap file', () => {
   const r = one({
     '/repo/apps/cm.yaml': configMap,
-    '/repo/apps/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: broken.yaml\n'),
+    '/repo/apps/hr.yaml': release(
+      '  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: broken.yaml\n',
+    ),
   });
   const p = r.problems.find((x) => x.code === 'values-yaml-invalid');
   assert.ok(p, JSON.stringify(r.problems));
@@ -141,54 +191,105 @@ test('invalid embedded YAML: an error at the line inside the ConfigMap file', ()
 test('missing key is an error; targetPath takes a single key', () => {
   const r = one({
     '/repo/apps/cm.yaml': configMap,
-    '/repo/apps/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: nope\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: tag\n      targetPath: image.tag\n'),
+    '/repo/apps/hr.yaml': release(
+      '  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: nope\n    - kind: ConfigMap\n      name: podinfo-values\n      valuesKey: tag\n      targetPath: image.tag\n',
+    ),
   });
   assert.equal(r.problems.find((p) => p.code === 'values-ref-key-missing')?.severity, 'error');
   assert.deepStrictEqual(toJS(r.values), { image: { tag: '7.0.0' } });
   const tag = getPath(r.values, ['image', 'tag'])!;
-  assert.deepStrictEqual([tag.origin?.file, tag.origin?.line, tag.origin?.by], ['/repo/apps/cm.yaml', 14, 'targetPath valuesFrom[1] ConfigMap/podinfo-values']);
+  assert.deepStrictEqual(
+    [tag.origin?.file, tag.origin?.line, tag.origin?.by],
+    ['/repo/apps/cm.yaml', 14, 'targetPath valuesFrom[1] ConfigMap/podinfo-values'],
+  );
 });
 
 test('a release without namespace only sees objects without namespace', () => {
   const cmNoNs = configMap.replace('  namespace: apps\n', '');
-  const r = one({ '/repo/cm.yaml': configMap, '/repo/cm2.yaml': cmNoNs.replace('replicaCount: 2', 'replicaCount: 9'), '/repo/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n', '', '') });
+  const r = one({
+    '/repo/cm.yaml': configMap,
+    '/repo/cm2.yaml': cmNoNs.replace('replicaCount: 2', 'replicaCount: 9'),
+    '/repo/hr.yaml': release(
+      '  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n',
+      '',
+      '',
+    ),
+  });
   assert.equal(r.namespace, '');
   assert.equal(toJS(getPath(r.values, ['replicaCount'])), 9);
 });
 
 test('externalLookup supplies references the build lacks, and says where from', () => {
   const ext = parseYaml(configMap, '/other-repo/override.yaml').documents[0].root as YMap;
-  const r = one({ '/repo/hr.yaml': release('  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n') }, {
-    externalLookup: (kind, ns, name) => (kind === 'ConfigMap' && ns === 'apps' && name === 'podinfo-values' ? { object: ext, source: 'keos-system-services' } : undefined),
-  });
+  const r = one(
+    {
+      '/repo/hr.yaml': release(
+        '  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n',
+      ),
+    },
+    {
+      externalLookup: (kind, ns, name) =>
+        kind === 'ConfigMap' && ns === 'apps' && name === 'podinfo-values'
+          ? { object: ext, source: 'keos-system-services' }
+          : undefined,
+    },
+  );
   assert.equal(toJS(getPath(r.values, ['replicaCount'])), 2);
-  assert.equal(getPath(r.values, ['replicaCount'])?.origin?.by, 'valuesFrom[0] ConfigMap/podinfo-values from keos-system-services');
+  assert.equal(
+    getPath(r.values, ['replicaCount'])?.origin?.by,
+    'valuesFrom[0] ConfigMap/podinfo-values from keos-system-services',
+  );
   assert.equal(r.problems.filter((p) => p.severity !== 'info').length, 0);
 });
 
-test('chart defaults from a .tgz in Helm repository cache, version constraint resolved', { skip: !hasTar() && 'tar not installed' }, () => {
-  const tmp = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'chart-cache-'));
-  try {
-    const src = path.join(tmp, 'src', 'podinfo');
-    nodeFs.mkdirSync(src, { recursive: true });
-    nodeFs.writeFileSync(path.join(src, 'Chart.yaml'), 'apiVersion: v2\nname: podinfo\nversion: 6.5.1\n');
-    nodeFs.writeFileSync(path.join(src, 'values.yaml'), 'replicaCount: 1\nfromTgz: true\n');
-    const cache = path.join(tmp, 'repository');
-    nodeFs.mkdirSync(cache);
-    execFileSync('tar', ['czf', path.join(cache, 'podinfo-6.5.1.tgz'), '-C', path.join(tmp, 'src'), 'podinfo']);
-    nodeFs.writeFileSync(path.join(cache, 'podinfo-7.0.0.tgz'), 'not used');
-    const hr = release('', '  values:\n    replicaCount: 2\n').replace('chart: ./charts/podinfo', 'chart: podinfo\n      version: "6.5.x"').replace('GitRepository', 'HelmRepository');
-    const { fs: mem, docs } = build({ '/repo/hr.yaml': hr });
-    const disk = new MemoryFileSystem({ readFile: (p) => mem.readFile(p), stat: (p) => mem.stat(p) ?? (nodeFs.existsSync(p) ? (nodeFs.statSync(p).isDirectory() ? 'dir' : 'file') : undefined), readDir: (p) => (nodeFs.existsSync(p) ? nodeFs.readdirSync(p) : []), readBytes: (p) => (nodeFs.existsSync(p) ? nodeFs.readFileSync(p) : undefined) });
-    const [r] = computeEffectiveValues(docs, disk, { helmRepositoryCache: cache });
-    assert.equal(r.chart.found, true);
-    assert.equal(r.chart.version, '6.5.1');
-    assert.deepStrictEqual(toJS(r.values), { replicaCount: 2, fromTgz: true });
-    assert.match(getPath(r.values, ['fromTgz'])?.origin?.file ?? '', /podinfo-6\.5\.1\.tgz!\/podinfo\/values\.yaml$/);
-  } finally {
-    nodeFs.rmSync(tmp, { recursive: true, force: true });
-  }
-});
+test(
+  'chart defaults from a .tgz in Helm repository cache, version constraint resolved',
+  { skip: !hasTar() && 'tar not installed' },
+  () => {
+    const tmp = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'chart-cache-'));
+    try {
+      const src = path.join(tmp, 'src', 'podinfo');
+      nodeFs.mkdirSync(src, { recursive: true });
+      nodeFs.writeFileSync(
+        path.join(src, 'Chart.yaml'),
+        'apiVersion: v2\nname: podinfo\nversion: 6.5.1\n',
+      );
+      nodeFs.writeFileSync(path.join(src, 'values.yaml'), 'replicaCount: 1\nfromTgz: true\n');
+      const cache = path.join(tmp, 'repository');
+      nodeFs.mkdirSync(cache);
+      execFileSync('tar', [
+        'czf',
+        path.join(cache, 'podinfo-6.5.1.tgz'),
+        '-C',
+        path.join(tmp, 'src'),
+        'podinfo',
+      ]);
+      nodeFs.writeFileSync(path.join(cache, 'podinfo-7.0.0.tgz'), 'not used');
+      const hr = release('', '  values:\n    replicaCount: 2\n')
+        .replace('chart: ./charts/podinfo', 'chart: podinfo\n      version: "6.5.x"')
+        .replace('GitRepository', 'HelmRepository');
+      const { fs: mem, docs } = build({ '/repo/hr.yaml': hr });
+      const disk = new MemoryFileSystem({
+        readFile: (p) => mem.readFile(p),
+        stat: (p) =>
+          mem.stat(p) ??
+          (nodeFs.existsSync(p) ? (nodeFs.statSync(p).isDirectory() ? 'dir' : 'file') : undefined),
+        readDir: (p) => (nodeFs.existsSync(p) ? nodeFs.readdirSync(p) : []),
+        readBytes: (p) => (nodeFs.existsSync(p) ? nodeFs.readFileSync(p) : undefined),
+      });
+      const [r] = computeEffectiveValues(docs, disk, { helmRepositoryCache: cache });
+      assert.equal(r.chart.found, true);
+      assert.equal(r.chart.version, '6.5.1');
+      assert.deepStrictEqual(toJS(r.values), { replicaCount: 2, fromTgz: true });
+      assert.match(
+        getPath(r.values, ['fromTgz'])?.origin?.file ?? '',
+        /podinfo-6\.5\.1\.tgz!\/podinfo\/values\.yaml$/,
+      );
+    } finally {
+      nodeFs.rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+);
 
 function hasTar(): boolean {
   try {

@@ -26,7 +26,8 @@ const cases: [string, string, boolean][] = [
 ];
 
 for (const [v, range, expected] of cases) {
-  test(`${v} ${expected ? 'satisfies' : 'does not satisfy'} ${range}`, () => assert.equal(satisfies(v, range), expected));
+  test(`${v} ${expected ? 'satisfies' : 'does not satisfy'} ${range}`, () =>
+    assert.equal(satisfies(v, range), expected));
 }
 
 test('maxSatisfying picks the highest match', () => {

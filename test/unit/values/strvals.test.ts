@@ -7,18 +7,34 @@ import { parseSetInto, SetMode } from '../../../server/src/engine/values/strvals
 import { applyTargetPath, checkTargetPath } from '../../../server/src/engine/values/fluxCompose';
 import { YMap, fromJS, toJS } from '../../../server/src/engine/yaml/node';
 
-interface Case { line: string; mode?: SetMode; before?: unknown; expect?: unknown; error?: RegExp }
+interface Case {
+  line: string;
+  mode?: SetMode;
+  before?: unknown;
+  expect?: unknown;
+  error?: RegExp;
+}
 
 const cases: Case[] = [
   { line: 'a=1', expect: { a: 1 } },
   { line: 'a.b.c=x', expect: { a: { b: { c: 'x' } } } },
   { line: 'a=1,b=two', expect: { a: 1, b: 'two' } },
-  { line: 'a=true,b=FALSE,c=Null,d=0,e=007,f=1.5,g=-4,h=+5', expect: { a: true, b: false, c: null, d: 0, e: '007', f: '1.5', g: -4, h: 5 } },
+  {
+    line: 'a=true,b=FALSE,c=Null,d=0,e=007,f=1.5,g=-4,h=+5',
+    expect: { a: true, b: false, c: null, d: 0, e: '007', f: '1.5', g: -4, h: 5 },
+  },
   { line: 'a=', expect: { a: '' } },
   { line: 'list[1]=x', expect: { list: [null, 'x'] } },
-  { line: 'list[0].name=n', before: { list: [{ name: 'o', keep: 1 }] }, expect: { list: [{ name: 'n', keep: 1 }] } },
+  {
+    line: 'list[0].name=n',
+    before: { list: [{ name: 'o', keep: 1 }] },
+    expect: { list: [{ name: 'n', keep: 1 }] },
+  },
   { line: 'm[1][0]=v', expect: { m: [null, ['v']] } },
-  { line: 'nodeSelector.kubernetes\\.io/role=master', expect: { nodeSelector: { 'kubernetes.io/role': 'master' } } },
+  {
+    line: 'nodeSelector.kubernetes\\.io/role=master',
+    expect: { nodeSelector: { 'kubernetes.io/role': 'master' } },
+  },
   { line: 'name=value1\\,value2', expect: { name: 'value1,value2' } },
   { line: 'name={a,b,3}', expect: { name: ['a', 'b', 3] } },
   { line: 'a.b=2', before: { a: { b: 1, c: 3 } }, expect: { a: { b: 2, c: 3 } } },
@@ -33,7 +49,10 @@ const cases: Case[] = [
   { line: 'a={x,y', error: /list must terminate with '}'/ },
   { line: 'a.b=1', before: { a: 'scalar' }, error: /"a" holds a string, not a map/ },
   { line: 'a[0]=1', before: { a: { k: 1 } }, error: /"a" holds a map, not a list/ },
-  { line: Array.from({ length: 32 }, (_, i) => `k${i}`).join('.') + '=1', error: /nested level is greater than maximum/ },
+  {
+    line: Array.from({ length: 32 }, (_, i) => `k${i}`).join('.') + '=1',
+    error: /nested level is greater than maximum/,
+  },
   { line: 'a[65537]=1', error: /greater than maximum supported index/ },
 ];
 
@@ -65,7 +84,10 @@ test('targetPath literal keeps commas, braces, backslashes and quotes; path esca
 });
 
 test('targetPath with a comma in a non-literal value is a Flux error', () => {
-  assert.match(applyTargetPath(fromJS({}) as YMap, 'a', 'x,y', false) ?? '', /key "y" has no value/);
+  assert.match(
+    applyTargetPath(fromJS({}) as YMap, 'a', 'x,y', false) ?? '',
+    /key "y" has no value/,
+  );
 });
 
 test('checkTargetPath reports malformed paths', () => {

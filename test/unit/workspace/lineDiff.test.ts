@@ -11,8 +11,20 @@ import { diffLines, unifiedDiff } from '../../../server/src/engine/workspace';
 
 test('diffLines is a shortest edit script that rebuilds both sides', () => {
   const e = diffLines([...'abcabba'], [...'cbabac']);
-  assert.equal(e.filter((x) => x.op !== '+').map((x) => x.line).join(''), 'abcabba');
-  assert.equal(e.filter((x) => x.op !== '-').map((x) => x.line).join(''), 'cbabac');
+  assert.equal(
+    e
+      .filter((x) => x.op !== '+')
+      .map((x) => x.line)
+      .join(''),
+    'abcabba',
+  );
+  assert.equal(
+    e
+      .filter((x) => x.op !== '-')
+      .map((x) => x.line)
+      .join(''),
+    'cbabac',
+  );
   assert.equal(e.filter((x) => x.op !== ' ').length, 5); // D = 5 in Myers' paper
   assert.equal(unifiedDiff('a\n', 'a\n', 'x', 'y'), '');
 });
@@ -36,8 +48,14 @@ test('unified diff hunks equal diff -u', () => {
       const fb = path.join(dir, 'b');
       fs.writeFileSync(fa, a.join('\n') + '\n');
       fs.writeFileSync(fb, b.join('\n') + '\n');
-      const ref = spawnSync('diff', ['-u', fa, fb], { encoding: 'utf8' }).stdout.split('\n').slice(2).join('\n');
-      const ours = unifiedDiff(a.join('\n') + '\n', b.join('\n') + '\n', fa, fb).split('\n').slice(2).join('\n');
+      const ref = spawnSync('diff', ['-u', fa, fb], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .slice(2)
+        .join('\n');
+      const ours = unifiedDiff(a.join('\n') + '\n', b.join('\n') + '\n', fa, fb)
+        .split('\n')
+        .slice(2)
+        .join('\n');
       assert.equal(ours, ref, `case ${c}`);
     }
   } finally {

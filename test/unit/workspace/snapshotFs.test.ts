@@ -21,7 +21,10 @@ function counting(inner: FileSystem): { fs: FileSystem; calls: Record<string, nu
 }
 
 describe('SnapshotFileSystem', () => {
-  const mem = new MemoryFileSystem(undefined, { '/r/a/kustomization.yaml': 'resources: []\n', '/r/a/cm.yaml': 'x: 1\n' });
+  const mem = new MemoryFileSystem(undefined, {
+    '/r/a/kustomization.yaml': 'resources: []\n',
+    '/r/a/cm.yaml': 'x: 1\n',
+  });
 
   it('asks the file system below once per path, for present and missing entries', () => {
     const { fs, calls } = counting(mem);
@@ -44,7 +47,11 @@ describe('SnapshotFileSystem', () => {
   });
 
   it('has no readBytes when the file system below has none', () => {
-    const snap = new SnapshotFileSystem({ readFile: () => undefined, stat: () => undefined, readDir: () => [] });
+    const snap = new SnapshotFileSystem({
+      readFile: () => undefined,
+      stat: () => undefined,
+      readDir: () => [],
+    });
     assert.equal(snap.readBytes, undefined);
   });
 
@@ -72,12 +79,33 @@ describe('SnapshotFileSystem', () => {
       };
       const snap = new SnapshotFileSystem(counted);
       const names = snap.readDir(root).sort();
-      assert.deepEqual(names, ['a.yaml', 'dangling', 'inside-link.yaml', 'loop', 'outside-link.yaml', 'sub']);
+      assert.deepEqual(names, [
+        'a.yaml',
+        'dangling',
+        'inside-link.yaml',
+        'loop',
+        'outside-link.yaml',
+        'sub',
+      ]);
       for (const n of names) {
         assert.equal(snap.stat(`${root}/${n}`), disk.stat(`${root}/${n}`), `stat ${n}`);
-        assert.equal(snap.realPath?.(`${root}/${n}`), disk.realPath(`${root}/${n}`), `realPath ${n}`);
+        assert.equal(
+          snap.realPath?.(`${root}/${n}`),
+          disk.realPath(`${root}/${n}`),
+          `realPath ${n}`,
+        );
       }
-      assert.deepEqual(asked.sort(), ['realPath dangling', 'realPath inside-link.yaml', 'realPath loop', 'realPath outside-link.yaml', 'realPath ws', 'stat dangling', 'stat inside-link.yaml', 'stat loop', 'stat outside-link.yaml']);
+      assert.deepEqual(asked.sort(), [
+        'realPath dangling',
+        'realPath inside-link.yaml',
+        'realPath loop',
+        'realPath outside-link.yaml',
+        'realPath ws',
+        'stat dangling',
+        'stat inside-link.yaml',
+        'stat loop',
+        'stat outside-link.yaml',
+      ]);
     } finally {
       nodeFs.rmSync(tmp, { recursive: true, force: true });
     }

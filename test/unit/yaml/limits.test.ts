@@ -8,7 +8,12 @@ import { parseYaml } from '../../../server/src/engine/yaml/parse';
 /** A billion-laughs document: each level a list of nine aliases of the level before. */
 export function laughs(levels: number, indent = ''): string {
   const lines = [`${indent}a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
-  for (let i = 1; i <= levels; i++) lines.push(`${indent}a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `${indent}a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -28,7 +33,10 @@ test('a billion-laughs document is refused on the line of the alias that starts 
   assert.equal(bomb[0].span.file, '/repo/cm.yaml');
   // Line 6 is `a3: &a3 [*a2,...]`: the first alias whose expansion passes the budget.
   assert.equal(bomb[0].span.line, 6);
-  assert.equal(text.split('\n')[bomb[0].span.line - 1].slice(bomb[0].span.col - 1, bomb[0].span.col + 2), '*a2');
+  assert.equal(
+    text.split('\n')[bomb[0].span.line - 1].slice(bomb[0].span.col - 1, bomb[0].span.col + 2),
+    '*a2',
+  );
   assert.match(bomb[0].message, /excessive aliasing/);
   // What was read is bounded: a few thousand nodes, not 9^9.
   assert.ok(count(r.documents[0].root) < 20_000, `tree has ${count(r.documents[0].root)} nodes`);
@@ -56,11 +64,19 @@ test('ordinary anchors keep working: merge keys and hundreds of small aliases', 
   const r = parseYaml(lines.join('\n') + '\n', '/f.yaml');
   assert.deepEqual(r.problems, []);
   const v = toPlain(r.documents[0].root!) as Record<string, Record<string, unknown>>;
-  assert.deepEqual(v.c499, { cpu: '100m', memory: '128Mi', name: 'c499', limits: { cpu: '100m', memory: '128Mi' } });
+  assert.deepEqual(v.c499, {
+    cpu: '100m',
+    memory: '128Mi',
+    name: 'c499',
+    limits: { cpu: '100m', memory: '128Mi' },
+  });
 });
 
 test('10,000-deep nesting (flow and block) gives one clear problem with a line', () => {
-  for (const text of ['a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'a:\n  ' + '- '.repeat(10_000) + 'x\n']) {
+  for (const text of [
+    'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n',
+    'a:\n  ' + '- '.repeat(10_000) + 'x\n',
+  ]) {
     const r = parseYaml(text, '/deep.yaml');
     const deep = r.problems.filter((p) => p.code === 'yaml-too-deep');
     assert.equal(deep.length, 1, JSON.stringify(r.problems.map((p) => p.message)));

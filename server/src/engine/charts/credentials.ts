@@ -30,11 +30,13 @@ export function credentialsFrom(configTexts: readonly string[]): CredentialLooku
       if (entry.auth) {
         const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
         const i = decoded.indexOf(':');
-        if (i > 0) table.set(host, { username: decoded.slice(0, i), password: decoded.slice(i + 1) });
+        if (i > 0)
+          table.set(host, { username: decoded.slice(0, i), password: decoded.slice(i + 1) });
       } else if (entry.username !== undefined && entry.password !== undefined) {
         table.set(host, { username: entry.username, password: entry.password });
       }
     }
   }
-  return (host) => table.get(host) ?? (host === 'docker.io' ? table.get('index.docker.io') : undefined);
+  return (host) =>
+    table.get(host) ?? (host === 'docker.io' ? table.get('index.docker.io') : undefined);
 }

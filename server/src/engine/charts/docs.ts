@@ -68,7 +68,11 @@ function docsOf(c: Chart): Map<string, string> {
 
 /** The chart (and its chain) a values path belongs to, with the path inside it. */
 /** `inside`: the path names a map whose keys are wanted (a bare subchart name enters the subchart). */
-export function chartFor(root: Chart, path: readonly (string | number)[], inside = false): { chart: Chart; path: (string | number)[]; chain: string } {
+export function chartFor(
+  root: Chart,
+  path: readonly (string | number)[],
+  inside = false,
+): { chart: Chart; path: (string | number)[]; chain: string } {
   let chart = root;
   let rest = [...path];
   let chain = root.name;
@@ -97,10 +101,16 @@ export function keyDoc(root: Chart, path: readonly (string | number)[]): KeyDoc 
   const dotted = rel.filter((s) => typeof s === 'string').join('.');
   const doc = docsOf(chart).get(dotted);
   const def = getPath(chart.values, rel);
-  const at = chart.schema && typeof chart.schema === 'object' ? schemaAt(chart.schema as JsonSchema, rel) : undefined;
+  const at =
+    chart.schema && typeof chart.schema === 'object'
+      ? schemaAt(chart.schema as JsonSchema, rel)
+      : undefined;
   let schema: KeyDoc['schema'];
   if (at) {
-    const types = at.schemas.map((s) => s.type).flat().filter((x): x is string => typeof x === 'string');
+    const types = at.schemas
+      .map((s) => s.type)
+      .flat()
+      .filter((x): x is string => typeof x === 'string');
     schema = { types: [...new Set(types)] };
     if (at.enum) schema.enum = at.enum;
     const description = at.markdownDescription ?? at.description;
@@ -120,7 +130,10 @@ export function chartKeys(root: Chart, path: readonly (string | number)[]): stri
   const { chart, path: rel } = chartFor(root, path, true);
   const n = rel.length ? getPath(chart.values, rel) : chart.values;
   if (n && n.kind === 'map') for (const p of n.pairs) keys.add(p.key);
-  const at = chart.schema && typeof chart.schema === 'object' ? schemaAt(chart.schema as JsonSchema, rel) : undefined;
+  const at =
+    chart.schema && typeof chart.schema === 'object'
+      ? schemaAt(chart.schema as JsonSchema, rel)
+      : undefined;
   if (at) for (const k of Object.keys(at.properties)) keys.add(k);
   if (rel.length === 0) {
     for (const s of chart.subcharts) keys.add(s.name);

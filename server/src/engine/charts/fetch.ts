@@ -41,7 +41,8 @@ export interface FetchOptions {
 export const MAX_CHART_BYTES = 64 << 20;
 export const MAX_INDEX_BYTES = 64 << 20;
 
-export type FetchResult = { digest: string; label: string; fetched: boolean } | { error: string; offline?: boolean };
+export type FetchResult =
+  { digest: string; label: string; fetched: boolean } | { error: string; offline?: boolean };
 
 export class ChartFetcher {
   private readonly limiter: Limiter;
@@ -59,7 +60,9 @@ export class ChartFetcher {
     const key = sourceKey(source);
     let p = this.inflight.get(key);
     if (!p) {
-      p = this.limiter.run(() => this.resolve(source)).catch((e: unknown) => ({ error: `${describeSource(source)}: ${errorText(e)}` }));
+      p = this.limiter
+        .run(() => this.resolve(source))
+        .catch((e: unknown) => ({ error: `${describeSource(source)}: ${errorText(e)}` }));
       this.inflight.set(key, p);
     }
     return p;
@@ -69,7 +72,8 @@ export class ChartFetcher {
   load(result: FetchResult): Chart | { error: string } {
     if ('error' in result) return result;
     const data = this.o.store.getBlob(result.digest);
-    if (!data) return { error: `${result.label}: not in the chart cache any more (${result.digest})` };
+    if (!data)
+      return { error: `${result.label}: not in the chart cache any more (${result.digest})` };
     return loadChartBytes(data, result.label);
   }
 
@@ -85,14 +89,22 @@ export class ChartFetcher {
   }
 
   private offlineError(s: ChartSource, what: string): FetchResult {
-    return { error: `${describeSource(s)}: ${what} is not in the chart cache and fetching is off (offline)`, offline: true };
+    return {
+      error: `${describeSource(s)}: ${what} is not in the chart cache and fetching is off (offline)`,
+      offline: true,
+    };
   }
 
   private async resolveHelm(s: Extract<ChartSource, { kind: 'helm' }>): Promise<FetchResult> {
     const label = `${s.chart}-${s.version || 'latest'}.tgz from ${s.repoUrl}`;
     if (isExactVersion(s.version)) {
       const d = this.o.store.getMeta(`helm-chart ${s.repoUrl} ${s.chart} ${s.version}`)?.value;
-      if (d && this.o.store.getBlob(d)) return { digest: d, label: `${s.chart}-${s.version}.tgz from ${s.repoUrl}`, fetched: false };
+      if (d && this.o.store.getBlob(d))
+        return {
+          digest: d,
+          label: `${s.chart}-${s.version}.tgz from ${s.repoUrl}`,
+          fetched: false,
+        };
     }
     const indexKey = `index ${s.repoUrl}`;
     let indexText = this.fresh(indexKey);
@@ -100,8 +112,15 @@ export class ChartFetcher {
       if (!this.online) return this.offlineError(s, 'the repository index');
       this.o.onProgress?.(`Fetching index of ${s.repoUrl}`);
       try {
-        const res = await this.o.http!.request({ url: `${s.repoUrl}/index.yaml`, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca, maxBytes: this.o.maxIndexBytes ?? MAX_INDEX_BYTES });
-        if (res.status !== 200) throw new FetchError(`${s.repoUrl}/index.yaml: ${statusText(res.status)}`, res.status);
+        const res = await this.o.http!.request({
+          url: `${s.repoUrl}/index.yaml`,
+          timeoutMs: this.o.timeoutMs ?? 30_000,
+          signal: this.o.signal,
+          ca: this.o.ca,
+          maxBytes: this.o.maxIndexBytes ?? MAX_INDEX_BYTES,
+        });
+        if (res.status !== 200)
+          throw new FetchError(`${s.repoUrl}/index.yaml: ${statusText(res.status)}`, res.status);
         indexText = Buffer.from(res.body).toString('utf8');
         this.o.store.putMeta(indexKey, indexText);
       } catch (e) {
@@ -110,38 +129,68 @@ export class ChartFetcher {
         indexText = stale;
       }
     }
-    let index: { entries?: Record<string, { version: string; urls?: string[]; digest?: string }[]> };
+    let index: {
+      entries?: Record<string, { version: string; urls?: string[]; digest?: string }[]>;
+    };
     try {
       index = parseYamlText(indexText, { version: '1.1' }) ?? {};
     } catch (e) {
       return { error: `${s.repoUrl}/index.yaml is not valid YAML: ${errorText(e)}` };
     }
     const versions = index.entries?.[s.chart];
-    if (!Array.isArray(versions) || versions.length === 0) return { error: `chart ${s.chart} is not in the index of ${s.repoUrl}` };
+    if (!Array.isArray(versions) || versions.length === 0)
+      return { error: `chart ${s.chart} is not in the index of ${s.repoUrl}` };
     const exact = s.version ? versions.find((v) => String(v.version) === s.version) : undefined;
-    const best = exact ?? versions.find((v) => String(v.version) === maxSatisfying(versions.map((x) => String(x.version)), s.version || '*'));
+    const best =
+      exact ??
+      versions.find(
+        (v) =>
+          String(v.version) ===
+          maxSatisfying(
+            versions.map((x) => String(x.version)),
+            s.version || '*',
+          ),
+      );
     if (!best) {
-      const avail = versions.map((v) => String(v.version)).slice(0, 5).join(', ');
-      return { error: `no version of chart ${s.chart} in ${s.repoUrl} matches \`${s.version || '*'}\` (latest: ${avail})` };
+      const avail = versions
+        .map((v) => String(v.version))
+        .slice(0, 5)
+        .join(', ');
+      return {
+        error: `no version of chart ${s.chart} in ${s.repoUrl} matches \`${s.version || '*'}\` (latest: ${avail})`,
+      };
     }
     const version = String(best.version);
     const got = `${s.chart}-${version}.tgz from ${s.repoUrl}`;
-    const expected = best.digest ? `sha256:${best.digest}` : this.o.store.getMeta(`helm-chart ${s.repoUrl} ${s.chart} ${version}`)?.value;
+    const expected = best.digest
+      ? `sha256:${best.digest}`
+      : this.o.store.getMeta(`helm-chart ${s.repoUrl} ${s.chart} ${version}`)?.value;
     if (expected && this.o.store.getBlob(expected)) {
       this.o.store.putMeta(`helm-chart ${s.repoUrl} ${s.chart} ${version}`, expected);
       return { digest: expected, label: got, fetched: false };
     }
     if (!this.online) return this.offlineError(s, `chart ${s.chart} ${version}`);
     const rawUrl = best.urls?.[0];
-    if (!rawUrl) return { error: `${s.repoUrl}/index.yaml lists ${s.chart} ${version} without a URL` };
+    if (!rawUrl)
+      return { error: `${s.repoUrl}/index.yaml lists ${s.chart} ${version} without a URL` };
     const url = new URL(rawUrl, s.repoUrl + '/').toString();
     this.o.onProgress?.(`Fetching chart ${s.chart} ${version} from ${s.repoUrl}`);
-    const res = await this.o.http!.request({ url, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal, ca: this.o.ca, maxBytes: this.o.maxChartBytes ?? MAX_CHART_BYTES });
+    const res = await this.o.http!.request({
+      url,
+      timeoutMs: this.o.timeoutMs ?? 30_000,
+      signal: this.o.signal,
+      ca: this.o.ca,
+      maxBytes: this.o.maxChartBytes ?? MAX_CHART_BYTES,
+    });
     if (res.status !== 200) return { error: `${url}: ${statusText(res.status)}` };
     const digest = sha256(res.body);
-    if (best.digest && digest !== `sha256:${best.digest}`) return { error: `${url} does not match the digest in index.yaml (expected sha256:${best.digest}, got ${digest}); nothing cached` };
+    if (best.digest && digest !== `sha256:${best.digest}`)
+      return {
+        error: `${url} does not match the digest in index.yaml (expected sha256:${best.digest}, got ${digest}); nothing cached`,
+      };
     const check = loadChartBytes(res.body, got);
-    if ('error' in check) return { error: `${url} is not a readable chart: ${check.error}; nothing cached` };
+    if ('error' in check)
+      return { error: `${url} is not a readable chart: ${check.error}; nothing cached` };
     this.o.store.putBlob(digest, res.body);
     this.o.store.putMeta(`helm-chart ${s.repoUrl} ${s.chart} ${version}`, digest);
     return { digest, label: got, fetched: true };
@@ -149,7 +198,16 @@ export class ChartFetcher {
 
   private async resolveOci(s: Extract<ChartSource, { kind: 'oci' }>): Promise<FetchResult> {
     const ref = parseOciUrl(s.url)!;
-    const session = this.online ? new OciSession(ref, { http: this.o.http!, credentials: this.o.credentials, insecure: s.insecure, ca: this.o.ca, timeoutMs: this.o.timeoutMs ?? 30_000, signal: this.o.signal }) : undefined;
+    const session = this.online
+      ? new OciSession(ref, {
+          http: this.o.http!,
+          credentials: this.o.credentials,
+          insecure: s.insecure,
+          ca: this.o.ca,
+          timeoutMs: this.o.timeoutMs ?? 30_000,
+          signal: this.o.signal,
+        })
+      : undefined;
     let reference = s.digest ?? s.tag;
     if (!reference) {
       const tagsKey = `tags ${ref.host}/${ref.repository}`;
@@ -166,26 +224,41 @@ export class ChartFetcher {
         }
       }
       const tags = JSON.parse(tagsText) as string[];
-      const best = maxSatisfying(tags.map((t) => t.replace(/_/g, '+')), s.semver ?? '*');
-      if (!best) return { error: `no tag of ${s.url} matches \`${s.semver ?? '*'}\` (${tags.length} tags)` };
+      const best = maxSatisfying(
+        tags.map((t) => t.replace(/_/g, '+')),
+        s.semver ?? '*',
+      );
+      if (!best)
+        return { error: `no tag of ${s.url} matches \`${s.semver ?? '*'}\` (${tags.length} tags)` };
       reference = best.replace(/\+/g, '_');
     }
     const label = `${s.url}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
     const refKey = `oci-ref ${s.url} ${reference} ${s.mediaType ?? ''}`;
     const known = this.o.store.getMeta(refKey);
     const age = (this.o.now ?? Date.now)() - (known?.fetchedAt ?? 0);
-    const immutable = reference.startsWith('sha256:') || isExactVersion(reference.replace(/_/g, '+'));
-    if (known && this.o.store.getBlob(known.value) && (!session || immutable || age < (this.o.maxAgeMs ?? 3600_000))) return { digest: known.value, label, fetched: false };
+    const immutable =
+      reference.startsWith('sha256:') || isExactVersion(reference.replace(/_/g, '+'));
+    if (
+      known &&
+      this.o.store.getBlob(known.value) &&
+      (!session || immutable || age < (this.o.maxAgeMs ?? 3600_000))
+    )
+      return { digest: known.value, label, fetched: false };
     if (!session) return this.offlineError(s, label);
     this.o.onProgress?.(`Fetching chart ${label}`);
     const manifest = await session.manifest(reference);
     const want = s.mediaType ?? HELM_CHART_LAYER;
-    const layer = manifest.layers.find((l) => l.mediaType === want) ?? (s.mediaType ? undefined : manifest.layers[0]);
+    const layer =
+      manifest.layers.find((l) => l.mediaType === want) ??
+      (s.mediaType ? undefined : manifest.layers[0]);
     if (!layer) return { error: `${label}: no layer of media type ${want} in the manifest` };
     if (!this.o.store.getBlob(layer.digest)) {
       const data = await session.blob(layer.digest, this.o.maxChartBytes ?? MAX_CHART_BYTES);
       const check = loadChartBytes(data, label);
-      if ('error' in check) return { error: `${label}: the chart layer is not a readable chart: ${check.error}; nothing cached` };
+      if ('error' in check)
+        return {
+          error: `${label}: the chart layer is not a readable chart: ${check.error}; nothing cached`,
+        };
       this.o.store.putBlob(layer.digest, data);
     }
     this.o.store.putMeta(refKey, layer.digest);
@@ -194,7 +267,13 @@ export class ChartFetcher {
 }
 
 function statusText(status: number): string {
-  return status === 401 ? 'unauthorized (401)' : status === 403 ? 'forbidden (403)' : status === 404 ? 'not found (404)' : `HTTP ${status}`;
+  return status === 401
+    ? 'unauthorized (401)'
+    : status === 403
+      ? 'forbidden (403)'
+      : status === 404
+        ? 'not found (404)'
+        : `HTTP ${status}`;
 }
 
 export function errorText(e: unknown): string {

@@ -42,7 +42,10 @@ export class ChartService {
   }
 
   /** For EffectiveValuesOptions.chartLookup: what prepare() found (undefined: look on disk). */
-  lookup(release: YMap, docs: readonly YMap[]): Chart | { error: string; offline?: boolean } | undefined {
+  lookup(
+    release: YMap,
+    docs: readonly YMap[],
+  ): Chart | { error: string; offline?: boolean } | undefined {
     const r = chartSourceOf(release, docs);
     if (r.local || (!r.source && !r.error)) return undefined;
     if (!r.source) return { error: r.error ?? 'unknown source', offline: r.unresolved };

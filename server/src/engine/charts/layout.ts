@@ -7,7 +7,8 @@
 import * as path from 'path';
 import { FileSystem } from '../fs';
 
-export type ChartFileRole = 'template' | 'chart-yaml' | 'values' | 'ci-values' | 'values-schema' | 'other';
+export type ChartFileRole =
+  'template' | 'chart-yaml' | 'values' | 'ci-values' | 'values-schema' | 'other';
 
 /** The chart folder holding `file` (nearest folder above with a Chart.yaml), or undefined. */
 export function chartRootOf(fs: FileSystem, file: string, maxDepth = 12): string | undefined {
@@ -22,7 +23,10 @@ export function chartRootOf(fs: FileSystem, file: string, maxDepth = 12): string
 }
 
 /** What `file` is to the chart holding it; undefined when it is in no chart. */
-export function chartFileRole(fs: FileSystem, file: string): { root: string; role: ChartFileRole } | undefined {
+export function chartFileRole(
+  fs: FileSystem,
+  file: string,
+): { root: string; role: ChartFileRole } | undefined {
   // Fast path: most files of a workspace are not in a chart, and template files are recognised
   // by a `templates` folder whose parent holds Chart.yaml (charts nest: the innermost wins).
   const parts = file.split('/');
@@ -38,7 +42,8 @@ export function chartFileRole(fs: FileSystem, file: string): { root: string; rol
   if (rel === 'values.yaml' || rel === 'values.yml') return { root, role: 'values' };
   if (rel === 'values.schema.json') return { root, role: 'values-schema' };
   if (/^ci\/[^/]+\.ya?ml$/.test(rel)) return { root, role: 'ci-values' };
-  if (/^crds\//.test(rel) && (fs.readFile(file) ?? '').includes('{{')) return { root, role: 'template' };
+  if (/^crds\//.test(rel) && (fs.readFile(file) ?? '').includes('{{'))
+    return { root, role: 'template' };
   return { root, role: 'other' };
 }
 

@@ -40,12 +40,20 @@ function folderFiles(fs: FileSystem, root: string): ChartFiles {
     bytes: (rel) => {
       const p = path.posix.join(root, rel);
       if (!inside(p)) return undefined;
-      return fs.readBytes?.(p) ?? (fs.stat(p) === 'file' ? Buffer.from(fs.readFile(p) ?? '', 'utf8') : undefined);
+      return (
+        fs.readBytes?.(p) ??
+        (fs.stat(p) === 'file' ? Buffer.from(fs.readFile(p) ?? '', 'utf8') : undefined)
+      );
     },
     list: (rel) => {
       const d = path.posix.join(root, rel);
       if (!guard.enter(d)) return [];
-      return fs.readDir(d).map((name) => ({ name, dir: fs.stat(path.posix.join(d, name)) === 'dir' && guard.enter(path.posix.join(d, name)) }));
+      return fs
+        .readDir(d)
+        .map((name) => ({
+          name,
+          dir: fs.stat(path.posix.join(d, name)) === 'dir' && guard.enter(path.posix.join(d, name)),
+        }));
     },
     label: (rel) => path.posix.join(root, rel),
   };
@@ -86,7 +94,8 @@ function tgzFiles(data: Uint8Array, label: string): ChartFiles | { error: string
 /** Loads the chart at a folder or .tgz path (subcharts included; a .tgz through `fs.readBytes`). */
 export function loadChartTree(chartPath: string, fs: FileSystem): Chart | { error: string } {
   if (fs.stat(chartPath) === 'dir') {
-    if (fs.stat(path.posix.join(chartPath, 'Chart.yaml')) !== 'file') return { error: `${chartPath} is not a chart: no Chart.yaml` };
+    if (fs.stat(path.posix.join(chartPath, 'Chart.yaml')) !== 'file')
+      return { error: `${chartPath} is not a chart: no Chart.yaml` };
     return loadFrom(folderFiles(fs, chartPath), []);
   }
   const data = fs.readBytes?.(chartPath);
@@ -114,10 +123,18 @@ function dependenciesOf(list: YNode | undefined): ChartDependency[] | undefined 
     if (isSeq(iv)) {
       for (const i of iv.items) {
         if (i.kind === 'scalar' && typeof i.value === 'string') importValues.push(i.value);
-        else if (isMap(i)) importValues.push({ child: getString(i, 'child') ?? '', parent: getString(i, 'parent') ?? '' });
+        else if (isMap(i))
+          importValues.push({
+            child: getString(i, 'child') ?? '',
+            parent: getString(i, 'parent') ?? '',
+          });
       }
     }
-    const dep: ChartDependency = { name: getString(d, 'name') ?? '', tags: isSeq(tags) ? tags.items.map(str).filter((t): t is string => t !== undefined) : [], importValues };
+    const dep: ChartDependency = {
+      name: getString(d, 'name') ?? '',
+      tags: isSeq(tags) ? tags.items.map(str).filter((t): t is string => t !== undefined) : [],
+      importValues,
+    };
     for (const k of ['version', 'repository', 'condition', 'alias'] as const) {
       const v = getString(d, k);
       if (v !== undefined) dep[k] = v;
@@ -130,19 +147,42 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
   const chartYaml = files.text('Chart.yaml');
   if (chartYaml === undefined) return { error: `${files.root} is not a chart: no Chart.yaml` };
   const problems: Problem[] = [];
-  for (const w of files.warnings ?? []) problems.push({ severity: 'warning', message: `${files.root}: ${w}`, span: { file: files.root, line: 1, col: 1 }, step: 'chart', code: 'chart-archive-entry' });
+  for (const w of files.warnings ?? [])
+    problems.push({
+      severity: 'warning',
+      message: `${files.root}: ${w}`,
+      span: { file: files.root, line: 1, col: 1 },
+      step: 'chart',
+      code: 'chart-archive-entry',
+    });
   const meta = parseYaml(chartYaml, files.label('Chart.yaml')).documents[0]?.root;
   const name = getString(meta, 'name') ?? path.posix.basename(files.root);
   let dependencies = dependenciesOf(get(meta, 'dependencies'));
   if (getString(meta, 'apiVersion') === 'v1') {
     const req = files.text('requirements.yaml');
-    if (req !== undefined) dependencies = dependenciesOf(get(parseYaml(req, files.label('requirements.yaml')).documents[0]?.root, 'dependencies')) ?? dependencies;
+    if (req !== undefined)
+      dependencies =
+        dependenciesOf(
+          get(parseYaml(req, files.label('requirements.yaml')).documents[0]?.root, 'dependencies'),
+        ) ?? dependencies;
   }
-  const valuesName = files.text('values.yaml') !== undefined ? 'values.yaml' : files.text('values.yml') !== undefined ? 'values.yml' : 'values.yaml';
+  const valuesName =
+    files.text('values.yaml') !== undefined
+      ? 'values.yaml'
+      : files.text('values.yml') !== undefined
+        ? 'values.yml'
+        : 'values.yaml';
   const valuesText = files.text(valuesName) ?? '';
   const valuesFile = files.label(valuesName);
   const parsed = parseYaml(valuesText, valuesFile, undefined, 'helm');
-  for (const p of parsed.problems) problems.push({ severity: p.severity, message: `chart ${name} values: ${p.message}`, span: { file: p.span.file, line: p.span.line, col: p.span.col }, step: 'chart', code: 'chart-values-yaml' });
+  for (const p of parsed.problems)
+    problems.push({
+      severity: p.severity,
+      message: `chart ${name} values: ${p.message}`,
+      span: { file: p.span.file, line: p.span.line, col: p.span.col },
+      step: 'chart',
+      code: 'chart-values-yaml',
+    });
   const root = parsed.documents[0]?.root;
   const values = root && root.kind === 'map' ? root : { kind: 'map' as const, pairs: [] };
   const chain = [...parents, name];
@@ -155,7 +195,13 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
     try {
       schema = JSON.parse(schemaText);
     } catch (e) {
-      problems.push({ severity: 'warning', message: `chart ${name}: values.schema.json is not valid JSON: ${(e as Error).message}`, span: { file: schemaFile, line: 1, col: 1 }, step: 'chart', code: 'chart-schema-json' });
+      problems.push({
+        severity: 'warning',
+        message: `chart ${name}: values.schema.json is not valid JSON: ${(e as Error).message}`,
+        span: { file: schemaFile, line: 1, col: 1 },
+        step: 'chart',
+        code: 'chart-schema-json',
+      });
     }
   }
   const subcharts: Chart[] = [];
@@ -172,10 +218,25 @@ function loadFrom(files: ChartFiles, parents: string[]): Chart | { error: string
       sub = 'error' in f ? f : loadFrom(f, chain);
     }
     if (!sub) continue;
-    if ('error' in sub) problems.push({ severity: 'warning', message: `chart ${name}: subchart ${rel}: ${sub.error}`, span: { file: files.label(rel), line: 1, col: 1 }, step: 'chart', code: 'chart-subchart' });
+    if ('error' in sub)
+      problems.push({
+        severity: 'warning',
+        message: `chart ${name}: subchart ${rel}: ${sub.error}`,
+        span: { file: files.label(rel), line: 1, col: 1 },
+        step: 'chart',
+        code: 'chart-subchart',
+      });
     else subcharts.push(sub);
   }
-  const chart: Chart = { name, source: files.root, valuesFile, values, valuesText, subcharts, problems };
+  const chart: Chart = {
+    name,
+    source: files.root,
+    valuesFile,
+    values,
+    valuesText,
+    subcharts,
+    problems,
+  };
   const version = getString(meta, 'version');
   if (version !== undefined) chart.version = version;
   const type = getString(meta, 'type');

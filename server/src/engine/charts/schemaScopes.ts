@@ -19,10 +19,15 @@ export interface SchemaScope {
 }
 
 /** The chart and each enabled subchart that has a values.schema.json, with the values it checks. */
-export function schemaScopes(tree: Chart, subcharts: readonly { path: string; chart: Chart }[], values: YMap): SchemaScope[] {
+export function schemaScopes(
+  tree: Chart,
+  subcharts: readonly { path: string; chart: Chart }[],
+  values: YMap,
+): SchemaScope[] {
   const out: SchemaScope[] = [];
   const add = (c: Chart, p: string[], v: YNode | undefined) => {
-    if (c.schema && typeof c.schema === 'object' && v && isMap(v)) out.push({ chart: c.name, path: p, schema: c.schema, schemaFile: c.schemaFile, values: v });
+    if (c.schema && typeof c.schema === 'object' && v && isMap(v))
+      out.push({ chart: c.name, path: p, schema: c.schema, schemaFile: c.schemaFile, values: v });
   };
   add(tree, [], values);
   for (const s of subcharts) {

@@ -10,7 +10,17 @@ import { parseOciUrl } from './oci';
 
 export type ChartSource =
   | { kind: 'helm'; repoUrl: string; chart: string; version: string; repository: string }
-  | { kind: 'oci'; url: string; tag?: string; semver?: string; digest?: string; mediaType?: string; insecure: boolean; repository: string; chart: string };
+  | {
+      kind: 'oci';
+      url: string;
+      tag?: string;
+      semver?: string;
+      digest?: string;
+      mediaType?: string;
+      insecure: boolean;
+      repository: string;
+      chart: string;
+    };
 
 export interface SourceResult {
   source?: ChartSource;
@@ -24,9 +34,19 @@ export interface SourceResult {
   local?: boolean;
 }
 
-function find(docs: readonly YMap[], kind: string, name: string | undefined, namespace: string | undefined): YMap | undefined {
-  const all = docs.filter((d) => getString(d, 'kind') === kind && getString(get(d, 'metadata'), 'name') === name);
-  return all.find((d) => (getString(get(d, 'metadata'), 'namespace') ?? '') === (namespace ?? '')) ?? all[0];
+function find(
+  docs: readonly YMap[],
+  kind: string,
+  name: string | undefined,
+  namespace: string | undefined,
+): YMap | undefined {
+  const all = docs.filter(
+    (d) => getString(d, 'kind') === kind && getString(get(d, 'metadata'), 'name') === name,
+  );
+  return (
+    all.find((d) => (getString(get(d, 'metadata'), 'namespace') ?? '') === (namespace ?? '')) ??
+    all[0]
+  );
 }
 
 const hasVar = (s: string) => /\$\{[^}]+\}/.test(s);
@@ -36,22 +56,61 @@ export function isExactVersion(v: string): boolean {
   return /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/.test(v.trim()) && parseVersion(v) !== undefined;
 }
 
-function fromRepository(repo: YMap | undefined, repoName: string, chart: string, version: string): SourceResult {
+function fromRepository(
+  repo: YMap | undefined,
+  repoName: string,
+  chart: string,
+  version: string,
+): SourceResult {
   if (!repo) return {}; // defined by another Flux Kustomization: nothing to fetch from here
   const spec = get(repo, 'spec');
   const url = getString(spec, 'url') ?? '';
   const type = getString(spec, 'type') ?? (url.startsWith('oci://') ? 'oci' : 'default');
-  if (hasVar(url) || hasVar(type) || hasVar(chart) || hasVar(version)) return { unresolved: true, error: `HelmRepository ${repoName} url \`${url}\` has \${VAR}s no cluster profile sets (pass --profile, or select a cluster profile)` };
+  if (hasVar(url) || hasVar(type) || hasVar(chart) || hasVar(version))
+    return {
+      unresolved: true,
+      error: `HelmRepository ${repoName} url \`${url}\` has \${VAR}s no cluster profile sets (pass --profile, or select a cluster profile)`,
+    };
   if (!url) return { error: `HelmRepository ${repoName} has no spec.url` };
-  const insecure = get(spec, 'insecure')?.kind === 'scalar' && (get(spec, 'insecure') as { value: unknown }).value === true;
+  const insecure =
+    get(spec, 'insecure')?.kind === 'scalar' &&
+    (get(spec, 'insecure') as { value: unknown }).value === true;
   if (type === 'oci') {
-    if (!parseOciUrl(`${url.replace(/\/+$/, '')}/${chart}`)) return { error: `HelmRepository ${repoName}: \`${url}\` is not an oci:// URL` };
+    if (!parseOciUrl(`${url.replace(/\/+$/, '')}/${chart}`))
+      return { error: `HelmRepository ${repoName}: \`${url}\` is not an oci:// URL` };
     const ociUrl = `${url.replace(/\/+$/, '')}/${chart}`;
     const v = version === '' ? '*' : version;
-    return { source: isExactVersion(v) ? { kind: 'oci', url: ociUrl, tag: v.replace(/\+/g, '_'), insecure, repository: `HelmRepository/${repoName}`, chart } : { kind: 'oci', url: ociUrl, semver: v, insecure, repository: `HelmRepository/${repoName}`, chart } };
+    return {
+      source: isExactVersion(v)
+        ? {
+            kind: 'oci',
+            url: ociUrl,
+            tag: v.replace(/\+/g, '_'),
+            insecure,
+            repository: `HelmRepository/${repoName}`,
+            chart,
+          }
+        : {
+            kind: 'oci',
+            url: ociUrl,
+            semver: v,
+            insecure,
+            repository: `HelmRepository/${repoName}`,
+            chart,
+          },
+    };
   }
-  if (!/^https?:\/\//.test(url)) return { error: `HelmRepository ${repoName}: \`${url}\` is not an http(s) URL` };
-  return { source: { kind: 'helm', repoUrl: url.replace(/\/+$/, ''), chart, version, repository: `HelmRepository/${repoName}` } };
+  if (!/^https?:\/\//.test(url))
+    return { error: `HelmRepository ${repoName}: \`${url}\` is not an http(s) URL` };
+  return {
+    source: {
+      kind: 'helm',
+      repoUrl: url.replace(/\/+$/, ''),
+      chart,
+      version,
+      repository: `HelmRepository/${repoName}`,
+    },
+  };
 }
 
 /** The fetchable source of a release's chart. */
@@ -65,7 +124,12 @@ export function chartSourceOf(release: YMap, docs: readonly YMap[]): SourceResul
     const kind = getString(sourceRef, 'kind') ?? 'HelmRepository';
     const name = getString(sourceRef, 'name') ?? '';
     if (kind !== 'HelmRepository') return { local: true, origin };
-    const r = fromRepository(find(docs, 'HelmRepository', name, getString(sourceRef, 'namespace') ?? ns), name, getString(tmpl, 'chart') ?? '', getString(tmpl, 'version') ?? '');
+    const r = fromRepository(
+      find(docs, 'HelmRepository', name, getString(sourceRef, 'namespace') ?? ns),
+      name,
+      getString(tmpl, 'chart') ?? '',
+      getString(tmpl, 'version') ?? '',
+    );
     return { ...r, origin };
   }
   const chartRef = get(spec, 'chartRef');
@@ -78,14 +142,28 @@ export function chartSourceOf(release: YMap, docs: readonly YMap[]): SourceResul
     if (!target) return { origin };
     const s = get(target, 'spec');
     const url = getString(s, 'url') ?? '';
-    if (hasVar(url)) return { unresolved: true, error: `OCIRepository ${name} url \`${url}\` has \${VAR}s no cluster profile sets`, origin };
-    if (!parseOciUrl(url)) return { error: `OCIRepository ${name}: \`${url}\` is not an oci:// URL`, origin };
+    if (hasVar(url))
+      return {
+        unresolved: true,
+        error: `OCIRepository ${name} url \`${url}\` has \${VAR}s no cluster profile sets`,
+        origin,
+      };
+    if (!parseOciUrl(url))
+      return { error: `OCIRepository ${name}: \`${url}\` is not an oci:// URL`, origin };
     const ref = get(s, 'ref');
-    const insecure = get(s, 'insecure')?.kind === 'scalar' && (get(s, 'insecure') as { value: unknown }).value === true;
+    const insecure =
+      get(s, 'insecure')?.kind === 'scalar' &&
+      (get(s, 'insecure') as { value: unknown }).value === true;
     const digest = getString(ref, 'digest');
     const semver = getString(ref, 'semver');
     const tag = getString(ref, 'tag');
-    const source: ChartSource = { kind: 'oci', url, insecure, repository: `OCIRepository/${name}`, chart: url.split('/').pop() ?? name };
+    const source: ChartSource = {
+      kind: 'oci',
+      url,
+      insecure,
+      repository: `OCIRepository/${name}`,
+      chart: url.split('/').pop() ?? name,
+    };
     if (digest) source.digest = digest;
     else if (semver) source.semver = semver;
     else source.tag = tag ?? 'latest';
@@ -99,17 +177,29 @@ export function chartSourceOf(release: YMap, docs: readonly YMap[]): SourceResul
     const sk = getString(get(s, 'sourceRef'), 'kind') ?? 'HelmRepository';
     const sn = getString(get(s, 'sourceRef'), 'name') ?? '';
     if (sk !== 'HelmRepository') return { local: true, origin };
-    return { ...fromRepository(find(docs, 'HelmRepository', sn, ns), sn, getString(s, 'chart') ?? '', getString(s, 'version') ?? ''), origin };
+    return {
+      ...fromRepository(
+        find(docs, 'HelmRepository', sn, ns),
+        sn,
+        getString(s, 'chart') ?? '',
+        getString(s, 'version') ?? '',
+      ),
+      origin,
+    };
   }
   return { error: `chartRef kind ${kind ?? '(none)'} is not OCIRepository or HelmChart`, origin };
 }
 
 /** A stable text for a source (cache keys, de-duplication). */
 export function sourceKey(s: ChartSource): string {
-  return s.kind === 'helm' ? `helm ${s.repoUrl} ${s.chart} ${s.version}` : `oci ${s.url} ${s.digest ?? s.semver ?? s.tag}${s.mediaType ? ` ${s.mediaType}` : ''}`;
+  return s.kind === 'helm'
+    ? `helm ${s.repoUrl} ${s.chart} ${s.version}`
+    : `oci ${s.url} ${s.digest ?? s.semver ?? s.tag}${s.mediaType ? ` ${s.mediaType}` : ''}`;
 }
 
 /** How messages name a source: `podinfo 6.7.1 from https://...`. */
 export function describeSource(s: ChartSource): string {
-  return s.kind === 'helm' ? `${s.chart}${s.version ? ` ${s.version}` : ''} from ${s.repoUrl}` : `${s.url}${s.digest ? `@${s.digest}` : `:${s.tag ?? s.semver}`}`;
+  return s.kind === 'helm'
+    ? `${s.chart}${s.version ? ` ${s.version}` : ''} from ${s.repoUrl}`
+    : `${s.url}${s.digest ? `@${s.digest}` : `:${s.tag ?? s.semver}`}`;
 }

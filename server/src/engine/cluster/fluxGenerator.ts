@@ -19,7 +19,21 @@ import { FileSystem } from '../fs';
 import { KNOWN_FIELDS } from '../kustomize/fields';
 import { KUSTOMIZATION_FILE_NAMES } from '../kustomize/loader';
 import { emitYaml } from '../yaml/emit';
-import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, scalar, seq, set } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  clone,
+  get,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  map,
+  scalar,
+  seq,
+  set,
+} from '../yaml/node';
 import { parseYaml } from '../yaml/parse';
 import { ClusterProblem } from './types';
 
@@ -52,7 +66,8 @@ export function scanManifests(fs: FileSystem, base: string): string[] {
       const p = path.posix.join(dir, name);
       const t = fs.stat(p);
       if (t === 'dir') {
-        if (KUSTOMIZATION_FILE_NAMES.some((k) => fs.stat(path.posix.join(p, k)) === 'file')) out.push(p);
+        if (KUSTOMIZATION_FILE_NAMES.some((k) => fs.stat(path.posix.join(p, k)) === 'file'))
+          out.push(p);
         else walk(p, depth + 1);
       } else if (t === 'file' && (name.endsWith('.yaml') || name.endsWith('.yml'))) out.push(p);
     }
@@ -62,7 +77,9 @@ export function scanManifests(fs: FileSystem, base: string): string[] {
 }
 
 function kustomizationFileOf(fs: FileSystem, dir: string): string | undefined {
-  return KUSTOMIZATION_FILE_NAMES.map((n) => path.posix.join(dir, n)).find((p) => fs.stat(p) === 'file');
+  return KUSTOMIZATION_FILE_NAMES.map((n) => path.posix.join(dir, n)).find(
+    (p) => fs.stat(p) === 'file',
+  );
 }
 
 function isLocalRelative(p: string): boolean {
@@ -70,7 +87,11 @@ function isLocalRelative(p: string): boolean {
 }
 
 /** The kustomization kustomize-controller builds for `dir` under Flux Kustomization `fk`. */
-export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): GeneratedKustomization {
+export function generateKustomization(
+  fs: FileSystem,
+  dir: string,
+  fk: YMap,
+): GeneratedKustomization {
   const problems: ClusterProblem[] = [];
   const spec = get(fk, 'spec');
   const existing = kustomizationFileOf(fs, dir);
@@ -89,7 +110,13 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     }
     root = clone(doc);
     const dropped = root.pairs.filter((p) => !KUSTOMIZE_FIELDS.has(p.key));
-    for (const p of dropped) problems.push({ severity: 'warning', code: 'flux-dropped-field', message: `"${p.key}" is not a kustomize field: kustomize-controller drops it from the kustomization`, ...at(p.keyOrigin ?? p.value.origin) });
+    for (const p of dropped)
+      problems.push({
+        severity: 'warning',
+        code: 'flux-dropped-field',
+        message: `"${p.key}" is not a kustomize field: kustomize-controller drops it from the kustomization`,
+        ...at(p.keyOrigin ?? p.value.origin),
+      });
     root.pairs = root.pairs.filter((p) => KUSTOMIZE_FIELDS.has(p.key));
     if (dropped.length) changed = true;
     const res = get(root, 'resources');
@@ -101,15 +128,30 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     created = true;
     const entries = scanManifests(fs, dir);
     const o = get(spec, 'path')?.origin ?? fk.origin;
-    root = map([
-      { key: 'apiVersion', value: scalar('kustomize.config.k8s.io/v1beta1', o) },
-      { key: 'kind', value: scalar('Kustomization', o) },
-    ], o);
-    if (entries.length) set(root, 'resources', seq(entries.map((e) => scalar(e, o)), o));
+    root = map(
+      [
+        { key: 'apiVersion', value: scalar('kustomize.config.k8s.io/v1beta1', o) },
+        { key: 'kind', value: scalar('Kustomization', o) },
+      ],
+      o,
+    );
+    if (entries.length)
+      set(
+        root,
+        'resources',
+        seq(
+          entries.map((e) => scalar(e, o)),
+          o,
+        ),
+      );
     else set(root, 'namespace', scalar('_placeholder', o));
   }
 
-  for (const [field, target] of [['targetNamespace', 'namespace'], ['namePrefix', 'namePrefix'], ['nameSuffix', 'nameSuffix']] as const) {
+  for (const [field, target] of [
+    ['targetNamespace', 'namespace'],
+    ['namePrefix', 'namePrefix'],
+    ['nameSuffix', 'nameSuffix'],
+  ] as const) {
     const v = get(spec, field);
     if (isScalar(v) && typeof v.value === 'string') {
       set(root, target, clone(v));
@@ -125,21 +167,32 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
   };
   const patches = get(spec, 'patches');
   if (isSeq(patches)) {
-    appendTo('patches', patches.items.filter(isMap).map((p) => {
-      const out = map([], p.origin);
-      const text = get(p, 'patch');
-      if (text) set(out, 'patch', clone(text));
-      const target = get(p, 'target');
-      if (isMap(target)) {
-        const t = map([], target.origin);
-        for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector']) {
-          const v = get(target, k);
-          if (v) set(t, k, clone(v));
+    appendTo(
+      'patches',
+      patches.items.filter(isMap).map((p) => {
+        const out = map([], p.origin);
+        const text = get(p, 'patch');
+        if (text) set(out, 'patch', clone(text));
+        const target = get(p, 'target');
+        if (isMap(target)) {
+          const t = map([], target.origin);
+          for (const k of [
+            'group',
+            'version',
+            'kind',
+            'name',
+            'namespace',
+            'labelSelector',
+            'annotationSelector',
+          ]) {
+            const v = get(target, k);
+            if (v) set(t, k, clone(v));
+          }
+          set(out, 'target', t);
         }
-        set(out, 'target', t);
-      }
-      return out;
-    }));
+        return out;
+      }),
+    );
   }
   const components = get(spec, 'components');
   if (isSeq(components)) {
@@ -148,25 +201,43 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     for (const c of components.items) {
       const v = isScalar(c) ? String(c.value ?? '') : '';
       if (!isLocalRelative(v)) {
-        problems.push({ severity: 'error', code: 'flux-component-path', message: `component path '${v}' must be local and relative; kustomize-controller fails the Kustomization`, ...at(c.origin) });
+        problems.push({
+          severity: 'error',
+          code: 'flux-component-path',
+          message: `component path '${v}' must be local and relative; kustomize-controller fails the Kustomization`,
+          ...at(c.origin),
+        });
         continue;
       }
-      if (isScalar(ignoreMissing) && ignoreMissing.value === true && !fs.stat(path.posix.join(dir, v))) continue;
+      if (
+        isScalar(ignoreMissing) &&
+        ignoreMissing.value === true &&
+        !fs.stat(path.posix.join(dir, v))
+      )
+        continue;
       items.push(clone(c));
     }
     appendTo('components', items);
   }
   const psm = get(spec, 'patchesStrategicMerge');
-  if (isSeq(psm)) appendTo('patchesStrategicMerge', psm.items.map((i) => clone(i)));
+  if (isSeq(psm))
+    appendTo(
+      'patchesStrategicMerge',
+      psm.items.map((i) => clone(i)),
+    );
   const pj = get(spec, 'patchesJson6902');
-  if (isSeq(pj)) appendTo('patchesJson6902', pj.items.filter(isMap).map((p) => {
-    const out = map([], p.origin);
-    const patch = get(p, 'patch');
-    if (patch) set(out, 'patch', scalar(JSON.stringify(toPlain(patch)), patch.origin));
-    const t = get(p, 'target');
-    if (t) set(out, 'target', clone(t));
-    return out;
-  }));
+  if (isSeq(pj))
+    appendTo(
+      'patchesJson6902',
+      pj.items.filter(isMap).map((p) => {
+        const out = map([], p.origin);
+        const patch = get(p, 'patch');
+        if (patch) set(out, 'patch', scalar(JSON.stringify(toPlain(patch)), patch.origin));
+        const t = get(p, 'target');
+        if (t) set(out, 'target', clone(t));
+        return out;
+      }),
+    );
   const images = get(spec, 'images');
   if (isSeq(images)) {
     let list = get(root, 'images');
@@ -177,7 +248,9 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     for (const img of images.items.filter(isMap)) {
       changed = true;
       const name = getString(img, 'name');
-      const prev = (list as { items: YNode[] }).items.find((x) => isMap(x) && getString(x, 'name') === name) as YMap | undefined;
+      const prev = (list as { items: YNode[] }).items.find(
+        (x) => isMap(x) && getString(x, 'name') === name,
+      ) as YMap | undefined;
       if (prev) {
         const nn = get(img, 'newName');
         if (getString(img, 'newName')) set(prev, 'newName', clone(nn!));
@@ -196,7 +269,8 @@ export function generateKustomization(fs: FileSystem, dir: string, fk: YMap): Ge
     set(root, 'buildMetadata', clone(bm));
     changed = true;
   }
-  if (existing && !changed) return { file, text: fs.readFile(existing) ?? '', created, lineOrigins: [], problems };
+  if (existing && !changed)
+    return { file, text: fs.readFile(existing) ?? '', created, lineOrigins: [], problems };
 
   return { file, created, problems, ...emitWithOrigins(root, fs) };
 }
@@ -208,9 +282,16 @@ function toPlain(n: YNode): unknown {
 }
 
 /** The tree as YAML text, and the origin of every line (block scalar lines map line for line). */
-function emitWithOrigins(root: YMap, fs: FileSystem): { text: string; lineOrigins: (Origin | undefined)[] } {
+function emitWithOrigins(
+  root: YMap,
+  fs: FileSystem,
+): { text: string; lineOrigins: (Origin | undefined)[] } {
   const origins: Origin[] = [];
-  const marked = emitYaml(root, { sortKeys: false, showOrigin: true, describeOrigin: (o) => `@@${origins.push(o) - 1}` });
+  const marked = emitYaml(root, {
+    sortKeys: false,
+    showOrigin: true,
+    describeOrigin: (o) => `@@${origins.push(o) - 1}`,
+  });
   const lines = marked.replace(/\n$/, '').split('\n');
   const lineOrigins: (Origin | undefined)[] = [];
   let block: { origin: Origin; indent: number; srcIndent: number; start: number } | undefined;
@@ -222,7 +303,12 @@ function emitWithOrigins(root: YMap, fs: FileSystem): { text: string; lineOrigin
     const indent = line.length - line.trimStart().length;
     if (block && (line.trim() === '' || indent >= block.indent)) {
       const k = i - block.start;
-      lineOrigins.push({ ...block.origin, line: block.origin.line + k, endLine: block.origin.line + k, col: Math.max(1, indent - block.indent + block.srcIndent + 1) });
+      lineOrigins.push({
+        ...block.origin,
+        line: block.origin.line + k,
+        endLine: block.origin.line + k,
+        col: Math.max(1, indent - block.indent + block.srcIndent + 1),
+      });
       return;
     }
     block = undefined;
@@ -236,7 +322,12 @@ function emitWithOrigins(root: YMap, fs: FileSystem): { text: string; lineOrigin
       if (header !== undefined && /\|[-+0-9]*\s*(#.*)?$/.test(header)) {
         const next = src!.slice(o.line).find((l) => l.trim() !== '') ?? '';
         const contentIndent = (lines[i + 1] ?? '').length - (lines[i + 1] ?? '').trimStart().length;
-        block = { origin: o, indent: contentIndent || indent + 2, srcIndent: next.length - next.trimStart().length, start: i };
+        block = {
+          origin: o,
+          indent: contentIndent || indent + 2,
+          srcIndent: next.length - next.trimStart().length,
+          start: i,
+        };
       }
     }
   });
@@ -244,13 +335,21 @@ function emitWithOrigins(root: YMap, fs: FileSystem): { text: string; lineOrigin
 }
 
 /** Rewrites origins that point into the generated file to the lines they came from. */
-export function remapOrigins(n: YNode, file: string, lineOrigins: readonly (Origin | undefined)[]): void {
+export function remapOrigins(
+  n: YNode,
+  file: string,
+  lineOrigins: readonly (Origin | undefined)[],
+): void {
   const fix = (o: Origin | undefined): Origin | undefined => {
     if (!o || o.file !== file) return o;
     const src = lineOrigins[o.line - 1];
     if (!src) return o;
     const lines = o.endLine - o.line;
-    const out: Origin = { ...src, endLine: src.line + Math.max(0, lines), endCol: src.line === src.endLine && lines === 0 ? src.col + (o.endCol - o.col) : o.endCol };
+    const out: Origin = {
+      ...src,
+      endLine: src.line + Math.max(0, lines),
+      endCol: src.line === src.endLine && lines === 0 ? src.col + (o.endCol - o.col) : o.endCol,
+    };
     if (o.by) out.by = o.by;
     else delete out.by;
     return out;

@@ -6,7 +6,11 @@
 // Errors are returned as TemplateError with the 1-based line and column of the action.
 
 export class TemplateError extends Error {
-  constructor(message: string, readonly line: number, readonly col: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
     super(message);
   }
 }
@@ -14,14 +18,30 @@ export class TemplateError extends Error {
 type Value = unknown;
 export type TemplateFunction = (...args: Value[]) => Value;
 
-interface Pos { line: number; col: number }
+interface Pos {
+  line: number;
+  col: number;
+}
 
 type Operand =
-  | { t: 'field'; chain: string[]; base: 'dot' | 'var' | 'fn' | 'pipe'; name?: string; pipe?: Pipeline }
+  | {
+      t: 'field';
+      chain: string[];
+      base: 'dot' | 'var' | 'fn' | 'pipe';
+      name?: string;
+      pipe?: Pipeline;
+    }
   | { t: 'lit'; v: Value }
   | { t: 'ident'; name: string };
-interface Command { args: Operand[] }
-interface Pipeline { decl: string[]; assign: boolean; cmds: Command[]; pos: Pos }
+interface Command {
+  args: Operand[];
+}
+interface Pipeline {
+  decl: string[];
+  assign: boolean;
+  cmds: Command[];
+  pos: Pos;
+}
 
 type Node =
   | { t: 'text'; s: string }
@@ -32,12 +52,19 @@ type Node =
 
 // ---- lexing the template into text and actions ----
 
-interface Action { src: string; pos: Pos }
+interface Action {
+  src: string;
+  pos: Pos;
+}
 
 function positionAt(text: string, offset: number): Pos {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) { line++; last = i; }
+  for (let i = 0; i < offset; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
   return { line, col: offset - last };
 }
 
@@ -46,10 +73,17 @@ function split(text: string): (string | Action)[] {
   let i = 0;
   while (i < text.length) {
     const open = text.indexOf('<<', i);
-    if (open < 0) { out.push(text.slice(i)); break; }
+    if (open < 0) {
+      out.push(text.slice(i));
+      break;
+    }
     let before = text.slice(i, open);
     let start = open + 2;
-    if (text.startsWith('- ', start) || text.startsWith('-\t', start) || text.startsWith('-\n', start)) {
+    if (
+      text.startsWith('- ', start) ||
+      text.startsWith('-\t', start) ||
+      text.startsWith('-\n', start)
+    ) {
       before = before.replace(/\s+$/, '');
       start += 1;
     }
@@ -64,10 +98,18 @@ function split(text: string): (string | Action)[] {
       } else if (c === '"' || c === '`' || c === "'") quote = c;
       else if (c === '>' && text[j + 1] === '>') break;
     }
-    if (j >= text.length) throw new TemplateError('unclosed action (missing ">>")', positionAt(text, open).line, positionAt(text, open).col);
+    if (j >= text.length)
+      throw new TemplateError(
+        'unclosed action (missing ">>")',
+        positionAt(text, open).line,
+        positionAt(text, open).col,
+      );
     let end = j;
     let trimRight = false;
-    if (text[end - 1] === '-' && /\s/.test(text[end - 2] ?? '')) { trimRight = true; end -= 1; }
+    if (text[end - 1] === '-' && /\s/.test(text[end - 2] ?? '')) {
+      trimRight = true;
+      end -= 1;
+    }
     out.push(before);
     out.push({ src: text.slice(start, end), pos: positionAt(text, open) });
     i = j + 2;
@@ -86,7 +128,10 @@ function tokenize(src: string, pos: Pos): Tok[] {
   const err = (m: string) => new TemplateError(m, pos.line, pos.col);
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"') {
       let j = i + 1;
       let s = '';
@@ -138,7 +183,11 @@ function tokenize(src: string, pos: Pos): Tok[] {
     } else throw err(`unexpected "${c}" in action`);
     // A field chain directly after an identifier, variable or `)`: `inputs.x`, `$v.x`, `(f).x`.
     const last = toks[toks.length - 1];
-    if ((last.k === 'id' || last.k === 'var' || (last.k === 'op' && last.v === ')')) && src[i] === '.' && /[A-Za-z_]/.test(src[i + 1] ?? '')) {
+    if (
+      (last.k === 'id' || last.k === 'var' || (last.k === 'op' && last.v === ')')) &&
+      src[i] === '.' &&
+      /[A-Za-z_]/.test(src[i + 1] ?? '')
+    ) {
       const m = /^(\.[A-Za-z0-9_]+)+/.exec(src.slice(i))!;
       toks.push({ k: 'op', v: 'chain' });
       toks.push({ k: 'field', v: m[0] });
@@ -150,7 +199,10 @@ function tokenize(src: string, pos: Pos): Tok[] {
 
 class PipeParser {
   i = 0;
-  constructor(readonly toks: Tok[], readonly pos: Pos) {}
+  constructor(
+    readonly toks: Tok[],
+    readonly pos: Pos,
+  ) {}
   err(m: string): TemplateError {
     return new TemplateError(m, this.pos.line, this.pos.col);
   }
@@ -166,7 +218,10 @@ class PipeParser {
       while (this.toks[j]?.k === 'var') {
         vars.push(this.toks[j].v);
         if (this.toks[j + 1]?.k === 'op' && this.toks[j + 1].v === ',') j += 2;
-        else { j++; break; }
+        else {
+          j++;
+          break;
+        }
       }
       const op = this.toks[j];
       if (vars.length && op?.k === 'op' && (op.v === ':=' || op.v === '=')) {
@@ -185,7 +240,10 @@ class PipeParser {
       if (cmd.args.length === 0) throw this.err('missing value for command');
       p.cmds.push(cmd);
       const t = this.peek();
-      if (t && t.k === 'op' && t.v === '|') { this.i++; continue; }
+      if (t && t.k === 'op' && t.v === '|') {
+        this.i++;
+        continue;
+      }
       break;
     }
     return p;
@@ -195,7 +253,8 @@ class PipeParser {
     let o: Operand;
     if (t.k === 'str') o = { t: 'lit', v: t.v };
     else if (t.k === 'num') o = { t: 'lit', v: Number(t.v) };
-    else if (t.k === 'field') o = { t: 'field', base: 'dot', chain: t.v === '.' ? [] : t.v.slice(1).split('.') };
+    else if (t.k === 'field')
+      o = { t: 'field', base: 'dot', chain: t.v === '.' ? [] : t.v.slice(1).split('.') };
     else if (t.k === 'var') o = { t: 'field', base: 'var', name: t.v, chain: [] };
     else if (t.k === 'id') {
       if (t.v === 'true' || t.v === 'false') o = { t: 'lit', v: t.v === 'true' };
@@ -229,7 +288,9 @@ function parse(text: string): Node[] {
   const parts = split(text);
   let k = 0;
   // Returns the nodes up to an `end`/`else`, and which one stopped it.
-  const list = (inBlock: boolean): { nodes: Node[]; stop?: { word: string; rest: string; pos: Pos } } => {
+  const list = (
+    inBlock: boolean,
+  ): { nodes: Node[]; stop?: { word: string; rest: string; pos: Pos } } => {
     const nodes: Node[] = [];
     while (k < parts.length) {
       const part = parts[k++];
@@ -239,14 +300,16 @@ function parse(text: string): Node[] {
       }
       const src = part.src.trim();
       if (src.startsWith('/*')) {
-        if (!src.endsWith('*/')) throw new TemplateError('unclosed comment', part.pos.line, part.pos.col);
+        if (!src.endsWith('*/'))
+          throw new TemplateError('unclosed comment', part.pos.line, part.pos.col);
         continue;
       }
       const m = /^([a-z]+)\b\s*([\s\S]*)$/.exec(src);
       const word = m?.[1];
       const rest = m?.[2] ?? '';
       if (word === 'end' || word === 'else') {
-        if (!inBlock) throw new TemplateError(`unexpected {{${word}}}`, part.pos.line, part.pos.col);
+        if (!inBlock)
+          throw new TemplateError(`unexpected {{${word}}}`, part.pos.line, part.pos.col);
         return { nodes, stop: { word, rest, pos: part.pos } };
       }
       if (word === 'if' || word === 'with' || word === 'range') {
@@ -254,7 +317,11 @@ function parse(text: string): Node[] {
       } else if (word === 'break' || word === 'continue') {
         nodes.push({ t: word, pos: part.pos });
       } else if (word === 'define' || word === 'template' || word === 'block') {
-        throw new TemplateError(`"${word}" is not supported in ResourceSet templates by flux-overlays`, part.pos.line, part.pos.col);
+        throw new TemplateError(
+          `"${word}" is not supported in ResourceSet templates by flux-overlays`,
+          part.pos.line,
+          part.pos.col,
+        );
       } else {
         if (!src) throw new TemplateError('missing value for command', part.pos.line, part.pos.col);
         nodes.push({ t: 'action', pipe: parsePipe(src, part.pos, true) });
@@ -273,13 +340,18 @@ function parse(text: string): Node[] {
         // `else if x` / `else with x` = an else holding one nested block sharing this `end`.
         const w = r.startsWith('if ') ? 'if' : 'with';
         alt = [block(w, r.slice(w.length + 1), body.stop.pos)];
-        return word === 'range' ? { t: 'range', pipe, body: body.nodes, alt } : { t: word, pipe, body: body.nodes, alt };
+        return word === 'range'
+          ? { t: 'range', pipe, body: body.nodes, alt }
+          : { t: word, pipe, body: body.nodes, alt };
       }
       const e = list(true);
-      if (e.stop?.word !== 'end') throw new TemplateError('expected end after else', body.stop.pos.line, body.stop.pos.col);
+      if (e.stop?.word !== 'end')
+        throw new TemplateError('expected end after else', body.stop.pos.line, body.stop.pos.col);
       alt = e.nodes;
     }
-    return word === 'range' ? { t: 'range', pipe, body: body.nodes, alt } : { t: word, pipe, body: body.nodes, alt };
+    return word === 'range'
+      ? { t: 'range', pipe, body: body.nodes, alt }
+      : { t: word, pipe, body: body.nodes, alt };
   };
   return list(false).nodes;
 }
@@ -302,9 +374,13 @@ export function printValue(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[${v.map((x) => (x === null ? '<nil>' : printValue(x))).join(' ')}]`;
+  if (Array.isArray(v))
+    return `[${v.map((x) => (x === null ? '<nil>' : printValue(x))).join(' ')}]`;
   const o = v as Record<string, Value>;
-  return `map[${Object.keys(o).sort().map((k) => `${k}:${o[k] === null ? '<nil>' : printValue(o[k])}`).join(' ')}]`;
+  return `map[${Object.keys(o)
+    .sort()
+    .map((k) => `${k}:${o[k] === null ? '<nil>' : printValue(o[k])}`)
+    .join(' ')}]`;
 }
 
 function formatNumber(n: number): string {
@@ -313,11 +389,16 @@ function formatNumber(n: number): string {
   return s.replace(/e\+?(-?)(\d)$/, 'e+$10$2').replace('e+-', 'e-');
 }
 
-interface Scope { vars: Map<string, Value>[] }
+interface Scope {
+  vars: Map<string, Value>[];
+}
 
 export class GoTemplate {
   private readonly nodes: Node[];
-  constructor(text: string, private readonly funcs: Record<string, TemplateFunction>) {
+  constructor(
+    text: string,
+    private readonly funcs: Record<string, TemplateFunction>,
+  ) {
     this.nodes = parse(text);
   }
 
@@ -355,22 +436,36 @@ export class GoTemplate {
           const entries: [Value, Value][] = Array.isArray(v)
             ? v.map((x, i) => [i, x])
             : v && typeof v === 'object'
-              ? Object.keys(v as object).sort().map((k) => [k, (v as Record<string, Value>)[k]])
+              ? Object.keys(v as object)
+                  .sort()
+                  .map((k) => [k, (v as Record<string, Value>)[k]])
               : typeof v === 'number' && Number.isInteger(v)
                 ? Array.from({ length: Math.max(0, v) }, (_, i) => [i, i] as [Value, Value])
                 : v === null || v === undefined
                   ? []
-                  : (() => { throw new TemplateError(`range can't iterate over ${printValue(v)}`, n.pipe.pos.line, n.pipe.pos.col); })();
+                  : (() => {
+                      throw new TemplateError(
+                        `range can't iterate over ${printValue(v)}`,
+                        n.pipe.pos.line,
+                        n.pipe.pos.col,
+                      );
+                    })();
           if (entries.length === 0 && n.alt) this.run(n.alt, dot, scope, out);
           for (const [key, val] of entries) {
             const frame = new Map<string, Value>();
             if (decl.length === 1) frame.set(decl[0], val);
-            else if (decl.length === 2) { frame.set(decl[0], key); frame.set(decl[1], val); }
+            else if (decl.length === 2) {
+              frame.set(decl[0], key);
+              frame.set(decl[1], val);
+            }
             scope.vars.push(frame);
             try {
               this.run(n.body, val, scope, out);
             } catch (e) {
-              if (e instanceof Break) { scope.vars.pop(); break; }
+              if (e instanceof Break) {
+                scope.vars.pop();
+                break;
+              }
               if (!(e instanceof Continue)) throw e;
             }
             scope.vars.pop();
@@ -387,7 +482,8 @@ export class GoTemplate {
   }
 
   private lookupVar(name: string, scope: Scope, pos: Pos): Value {
-    for (let i = scope.vars.length - 1; i >= 0; i--) if (scope.vars[i].has(name)) return scope.vars[i].get(name);
+    for (let i = scope.vars.length - 1; i >= 0; i--)
+      if (scope.vars[i].has(name)) return scope.vars[i].get(name);
     throw new TemplateError(`undefined variable "${name}"`, pos.line, pos.col);
   }
 
@@ -401,7 +497,11 @@ export class GoTemplate {
     if (p.decl.length) {
       if (p.assign) {
         const name = p.decl[0];
-        for (let i = scope.vars.length - 1; i >= 0; i--) if (scope.vars[i].has(name)) { scope.vars[i].set(name, v); return v; }
+        for (let i = scope.vars.length - 1; i >= 0; i--)
+          if (scope.vars[i].has(name)) {
+            scope.vars[i].set(name, v);
+            return v;
+          }
         throw new TemplateError(`undefined variable "${name}"`, p.pos.line, p.pos.col);
       }
       scope.vars[scope.vars.length - 1].set(p.decl[p.decl.length - 1], v);
@@ -416,15 +516,27 @@ export class GoTemplate {
       if (!fn) throw new TemplateError(`function "${head.name}" not defined`, pos.line, pos.col);
       const args = c.args.slice(1).map((a) => this.operand(a, dot, scope, pos));
       if (piped) args.push(piped.v);
-      if (head.name === 'and' || head.name === 'or') return args.length ? args.reduce((a, b) => (head.name === 'and' ? (truth(a) ? b : a) : truth(a) ? a : b)) : undefined;
+      if (head.name === 'and' || head.name === 'or')
+        return args.length
+          ? args.reduce((a, b) => (head.name === 'and' ? (truth(a) ? b : a) : truth(a) ? a : b))
+          : undefined;
       try {
         return fn(...args);
       } catch (e) {
         if (e instanceof TemplateError) throw e;
-        throw new TemplateError(`error calling ${head.name}: ${(e as Error).message}`, pos.line, pos.col);
+        throw new TemplateError(
+          `error calling ${head.name}: ${(e as Error).message}`,
+          pos.line,
+          pos.col,
+        );
       }
     }
-    if (c.args.length > 1 || piped) throw new TemplateError(`can't give argument to non-function ${describe(head)}`, pos.line, pos.col);
+    if (c.args.length > 1 || piped)
+      throw new TemplateError(
+        `can't give argument to non-function ${describe(head)}`,
+        pos.line,
+        pos.col,
+      );
     return this.operand(head, dot, scope, pos);
   }
 
@@ -446,9 +558,16 @@ export class GoTemplate {
     }
     let path = o.base === 'fn' ? o.name! : o.base === 'var' ? o.name! : '';
     for (const f of o.chain) {
-      if (base === null || base === undefined) throw new TemplateError(`nil pointer evaluating ${path || '.'}.${f}`, pos.line, pos.col);
-      if (typeof base !== 'object' || Array.isArray(base)) throw new TemplateError(`can't evaluate field ${f} in type ${goType(base)}`, pos.line, pos.col);
-      if (!Object.prototype.hasOwnProperty.call(base, f)) throw new TemplateError(`map has no entry for key "${f}"`, pos.line, pos.col);
+      if (base === null || base === undefined)
+        throw new TemplateError(`nil pointer evaluating ${path || '.'}.${f}`, pos.line, pos.col);
+      if (typeof base !== 'object' || Array.isArray(base))
+        throw new TemplateError(
+          `can't evaluate field ${f} in type ${goType(base)}`,
+          pos.line,
+          pos.col,
+        );
+      if (!Object.prototype.hasOwnProperty.call(base, f))
+        throw new TemplateError(`map has no entry for key "${f}"`, pos.line, pos.col);
       base = (base as Record<string, Value>)[f];
       path += '.' + f;
     }

@@ -21,7 +21,8 @@ export class MountedFileSystem implements FileSystem {
   ) {}
   private pick(p: string): FileSystem {
     const n = path.posix.normalize(p);
-    for (const m of this.mounts) if (n === m.root || n.startsWith(m.root.endsWith('/') ? m.root : m.root + '/')) return m.fs;
+    for (const m of this.mounts)
+      if (n === m.root || n.startsWith(m.root.endsWith('/') ? m.root : m.root + '/')) return m.fs;
     return this.base;
   }
   readFile(p: string): string | undefined {
@@ -64,16 +65,45 @@ function label(n: { node: import('../yaml/node').YMap }): string {
   return `${getString(n.node, 'kind')} ${ns ? ns + '/' : ''}${getString(meta, 'name')}`;
 }
 
-function diffMaps(before: Map<string, string>, after: Map<string, string>, kind: ClusterChange['kind'], out: ClusterChange[]): void {
+function diffMaps(
+  before: Map<string, string>,
+  after: Map<string, string>,
+  kind: ClusterChange['kind'],
+  out: ClusterChange[],
+): void {
   for (const [what, a] of after) {
     const b = before.get(what);
-    if (b === undefined) out.push({ what, kind, status: 'added', diff: unifiedDiff('', a, `${what} (before)`, `${what} (after)`) });
-    else if (a !== b) out.push({ what, kind, status: 'changed', diff: unifiedDiff(b, a, `${what} (before)`, `${what} (after)`) });
+    if (b === undefined)
+      out.push({
+        what,
+        kind,
+        status: 'added',
+        diff: unifiedDiff('', a, `${what} (before)`, `${what} (after)`),
+      });
+    else if (a !== b)
+      out.push({
+        what,
+        kind,
+        status: 'changed',
+        diff: unifiedDiff(b, a, `${what} (before)`, `${what} (after)`),
+      });
   }
-  for (const [what, b] of before) if (!after.has(what)) out.push({ what, kind, status: 'removed', diff: unifiedDiff(b, '', `${what} (before)`, `${what} (after)`) });
+  for (const [what, b] of before)
+    if (!after.has(what))
+      out.push({
+        what,
+        kind,
+        status: 'removed',
+        diff: unifiedDiff(b, '', `${what} (before)`, `${what} (after)`),
+      });
 }
 
-export function clusterPromotionDiff(repo: GitRepository, fs: FileSystem, entry: string, options: ClusterOptions & { from: string; to: string }): GitResult<ClusterPromotionDiff> {
+export function clusterPromotionDiff(
+  repo: GitRepository,
+  fs: FileSystem,
+  entry: string,
+  options: ClusterOptions & { from: string; to: string },
+): GitResult<ClusterPromotionDiff> {
   const fromCommit = repo.resolveRef(options.from);
   if (isGitError(fromCommit)) return fromCommit;
   const toCommit = repo.resolveRef(options.to);
@@ -90,9 +120,23 @@ export function clusterPromotionDiff(repo: GitRepository, fs: FileSystem, entry:
   if (isGitError(before)) return before;
   if (isGitError(after)) return after;
   const changes: ClusterChange[] = [];
-  const values = (r: typeof before) => new Map(r.releases.map((x) => [`HelmRelease ${x.namespace ? x.namespace + '/' : ''}${x.name}`, emitYaml(x.values)]));
+  const values = (r: typeof before) =>
+    new Map(
+      r.releases.map((x) => [
+        `HelmRelease ${x.namespace ? x.namespace + '/' : ''}${x.name}`,
+        emitYaml(x.values),
+      ]),
+    );
   const objects = (r: typeof before) => new Map(r.objects.map((o) => [label(o), emitYaml(o.node)]));
   diffMaps(values(before), values(after), 'values', changes);
   diffMaps(objects(before), objects(after), 'object', changes);
-  return { from: options.from, to: options.to, fromCommit, toCommit, conflicts: merged.conflicts, changes, problems: after.problems };
+  return {
+    from: options.from,
+    to: options.to,
+    fromCommit,
+    toCommit,
+    conflicts: merged.conflicts,
+    changes,
+    problems: after.problems,
+  };
 }

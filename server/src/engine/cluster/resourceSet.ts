@@ -16,7 +16,22 @@
 // the ResourceSet line that produced it), with `by: ResourceSet ns/name inputs[i]`.
 
 import { Problem, pointAt } from '../problem';
-import { Origin, YMap, YNode, clone, get, getPath, getString, isMap, isScalar, isSeq, map, scalar, set, toJS } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  clone,
+  get,
+  getPath,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  map,
+  scalar,
+  set,
+  toJS,
+} from '../yaml/node';
 import { emitYaml } from '../yaml/emit';
 import { parseYaml } from '../yaml/parse';
 import { GoTemplate, TemplateError } from './gotemplate';
@@ -42,11 +57,17 @@ export interface ResourceSetExpansion {
 }
 
 export function isResourceSet(n: YMap): boolean {
-  return getString(n, 'kind') === 'ResourceSet' && (getString(n, 'apiVersion') ?? '').startsWith(RESOURCESET_API_GROUP + '/');
+  return (
+    getString(n, 'kind') === 'ResourceSet' &&
+    (getString(n, 'apiVersion') ?? '').startsWith(RESOURCESET_API_GROUP + '/')
+  );
 }
 
 export function isInputProvider(n: YMap): boolean {
-  return getString(n, 'kind') === 'ResourceSetInputProvider' && (getString(n, 'apiVersion') ?? '').startsWith(RESOURCESET_API_GROUP + '/');
+  return (
+    getString(n, 'kind') === 'ResourceSetInputProvider' &&
+    (getString(n, 'apiVersion') ?? '').startsWith(RESOURCESET_API_GROUP + '/')
+  );
 }
 
 function at(o: Origin | undefined): Pick<Problem, 'span'> {
@@ -72,7 +93,10 @@ export function normalizeKey(key: string): string {
     if (/\s/u.test(r) || /\p{P}/u.test(r)) s += '_';
     else if (/[a-z0-9]/.test(r)) s += r;
   }
-  return s.split('_').filter((w) => w).join('_');
+  return s
+    .split('_')
+    .filter((w) => w)
+    .join('_');
 }
 
 function metaOf(n: YMap): { name: string; namespace: string } {
@@ -83,7 +107,9 @@ function metaOf(n: YMap): { name: string; namespace: string } {
 function matchesLabelSelector(labels: Record<string, string>, sel: YNode | undefined): boolean {
   if (!isMap(sel)) return false;
   const ml = get(sel, 'matchLabels');
-  if (isMap(ml)) for (const p of ml.pairs) if (labels[p.key] !== (isScalar(p.value) ? String(p.value.value) : undefined)) return false;
+  if (isMap(ml))
+    for (const p of ml.pairs)
+      if (labels[p.key] !== (isScalar(p.value) ? String(p.value.value) : undefined)) return false;
   const me = get(sel, 'matchExpressions');
   if (isSeq(me)) {
     for (const e of me.items) {
@@ -104,11 +130,17 @@ function matchesLabelSelector(labels: Record<string, string>, sel: YNode | undef
 function labelsOf(n: YMap): Record<string, string> {
   const l = get(get(n, 'metadata'), 'labels');
   const out: Record<string, string> = {};
-  if (isMap(l)) for (const p of l.pairs) if (isScalar(p.value)) out[p.key] = p.value.value === null ? '' : String(p.value.value);
+  if (isMap(l))
+    for (const p of l.pairs)
+      if (isScalar(p.value)) out[p.key] = p.value.value === null ? '' : String(p.value.value);
   return out;
 }
 
-function providerField(apiVersion: string, kind: string, m: { name: string; namespace: string }): Inputs {
+function providerField(
+  apiVersion: string,
+  kind: string,
+  m: { name: string; namespace: string },
+): Inputs {
   return { apiVersion, kind, name: m.name, namespace: m.namespace };
 }
 
@@ -116,21 +148,42 @@ function providerField(apiVersion: string, kind: string, m: { name: string; name
  * The combined input sets of `rset`; `providers` are the ResourceSetInputProviders the cluster
  * has (any namespace).
  */
-export function combineInputs(rset: YMap, providers: readonly YMap[], problems: ClusterProblem[]): Inputs[] {
+export function combineInputs(
+  rset: YMap,
+  providers: readonly YMap[],
+  problems: ClusterProblem[],
+): Inputs[] {
   const spec = get(rset, 'spec');
   const m = metaOf(rset);
   const ownInputs: Inputs[] = [];
   const inputsNode = get(spec, 'inputs');
   if (inputsNode && !isSeq(inputsNode) && !(isScalar(inputsNode) && inputsNode.value === null)) {
-    problems.push({ severity: 'error', code: 'resourceset-inputs', message: 'spec.inputs must be a list of maps', ...at(inputsNode.origin) });
+    problems.push({
+      severity: 'error',
+      code: 'resourceset-inputs',
+      message: 'spec.inputs must be a list of maps',
+      ...at(inputsNode.origin),
+    });
   }
   if (isSeq(inputsNode)) {
     inputsNode.items.forEach((item, i) => {
       if (!isMap(item)) {
-        problems.push({ severity: 'error', code: 'resourceset-inputs', message: `spec.inputs[${i}] must be a map`, ...at(item.origin) });
+        problems.push({
+          severity: 'error',
+          code: 'resourceset-inputs',
+          message: `spec.inputs[${i}] must be a map`,
+          ...at(item.origin),
+        });
         return;
       }
-      ownInputs.push({ ...(toJS(item) as Inputs), provider: providerField(getString(rset, 'apiVersion') ?? 'fluxcd.controlplane.io/v1', 'ResourceSet', m) });
+      ownInputs.push({
+        ...(toJS(item) as Inputs),
+        provider: providerField(
+          getString(rset, 'apiVersion') ?? 'fluxcd.controlplane.io/v1',
+          'ResourceSet',
+          m,
+        ),
+      });
     });
   }
   // Providers from inputsFrom, deduplicated and sorted as the operator does.
@@ -144,14 +197,26 @@ export function combineInputs(rset: YMap, providers: readonly YMap[], problems: 
       if (name) {
         const p = candidates.find((c) => metaOf(c).name === name);
         if (!p) {
-          problems.push({ severity: 'error', code: 'resourceset-provider-missing', message: `ResourceSetInputProvider ${m.namespace}/${name} is not among the objects this cluster gets; the operator would fail the ResourceSet`, ...at(ref.origin) });
+          problems.push({
+            severity: 'error',
+            code: 'resourceset-provider-missing',
+            message: `ResourceSetInputProvider ${m.namespace}/${name} is not among the objects this cluster gets; the operator would fail the ResourceSet`,
+            ...at(ref.origin),
+          });
           continue;
         }
         chosen.set(`${m.namespace}/${name}`, p);
       } else if (selector) {
-        for (const p of candidates) if (matchesLabelSelector(labelsOf(p), selector)) chosen.set(`${m.namespace}/${metaOf(p).name}`, p);
+        for (const p of candidates)
+          if (matchesLabelSelector(labelsOf(p), selector))
+            chosen.set(`${m.namespace}/${metaOf(p).name}`, p);
       } else {
-        problems.push({ severity: 'error', code: 'resourceset-inputs-from', message: 'input provider reference must have either name or selector set', ...at(ref.origin) });
+        problems.push({
+          severity: 'error',
+          code: 'resourceset-inputs-from',
+          message: 'input provider reference must have either name or selector set',
+          ...at(ref.origin),
+        });
       }
     }
   }
@@ -161,12 +226,18 @@ export function combineInputs(rset: YMap, providers: readonly YMap[], problems: 
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const sources: { name: string; inputs: Inputs[] }[] = [{ name: m.name, inputs: ownInputs }];
-  for (const p of sorted) sources.push({ name: metaOf(p).name, inputs: providerInputs(p, problems) });
+  for (const p of sorted)
+    sources.push({ name: metaOf(p).name, inputs: providerInputs(p, problems) });
 
   const strategy = getString(get(spec, 'inputStrategy'), 'name') ?? 'Flatten';
   if (strategy === 'Flatten') return sources.flatMap((s) => s.inputs);
   if (strategy !== 'Permute') {
-    problems.push({ severity: 'error', code: 'resourceset-strategy', message: `unknown input strategy: '${strategy}'`, ...at(get(spec, 'inputStrategy')?.origin) });
+    problems.push({
+      severity: 'error',
+      code: 'resourceset-strategy',
+      message: `unknown input strategy: '${strategy}'`,
+      ...at(get(spec, 'inputStrategy')?.origin),
+    });
     return [];
   }
   const includeEmpty = getPath(spec, ['inputStrategy', 'includeEmptyProviders']);
@@ -177,12 +248,22 @@ export function combineInputs(rset: YMap, providers: readonly YMap[], problems: 
     if (!keepEmpty && s.inputs.length === 0) continue;
     total *= s.inputs.length;
     if (total > MAX_PERMUTATIONS) {
-      problems.push({ severity: 'error', code: 'resourceset-permutations', message: `adding provider '${s.name}' with ${s.inputs.length} inputs would exceed the maximum allowed permutations. max: ${MAX_PERMUTATIONS}, got: ${total}`, ...at(get(spec, 'inputStrategy')?.origin) });
+      problems.push({
+        severity: 'error',
+        code: 'resourceset-permutations',
+        message: `adding provider '${s.name}' with ${s.inputs.length} inputs would exceed the maximum allowed permutations. max: ${MAX_PERMUTATIONS}, got: ${total}`,
+        ...at(get(spec, 'inputStrategy')?.origin),
+      });
       return [];
     }
     const key = normalizeKey(s.name);
     if (!key) {
-      problems.push({ severity: 'error', code: 'resourceset-provider-name', message: `normalized provider name is empty: '${s.name}'`, ...at(rset.origin) });
+      problems.push({
+        severity: 'error',
+        code: 'resourceset-provider-name',
+        message: `normalized provider name is empty: '${s.name}'`,
+        ...at(rset.origin),
+      });
       return [];
     }
     scoped.push({ key, sets: s.inputs });
@@ -194,7 +275,9 @@ export function combineInputs(rset: YMap, providers: readonly YMap[], problems: 
       out.push({ ...acc, id: adler32(ids.join('/')) });
       return;
     }
-    scoped[i].sets.forEach((set, j) => pick(i + 1, { ...acc, [scoped[i].key]: set }, [...ids, `${scoped[i].key}=${j}`]));
+    scoped[i].sets.forEach((set, j) =>
+      pick(i + 1, { ...acc, [scoped[i].key]: set }, [...ids, `${scoped[i].key}=${j}`]),
+    );
   };
   pick(0, {}, []);
   return out;
@@ -205,9 +288,18 @@ function providerInputs(p: YMap, problems: ClusterProblem[]): Inputs[] {
   const spec = get(p, 'spec');
   const type = getString(spec, 'type') ?? '';
   const m = metaOf(p);
-  const provider = providerField(getString(p, 'apiVersion') ?? 'fluxcd.controlplane.io/v1', 'ResourceSetInputProvider', m);
+  const provider = providerField(
+    getString(p, 'apiVersion') ?? 'fluxcd.controlplane.io/v1',
+    'ResourceSetInputProvider',
+    m,
+  );
   if (type !== 'Static') {
-    problems.push({ severity: 'warning', code: 'resourceset-provider-external', message: `ResourceSetInputProvider ${m.namespace}/${m.name} is of type ${type || '(none)'}: its inputs come from an external service at run time and are not known offline (no objects generated from it)`, ...at(get(spec, 'type')?.origin ?? p.origin) });
+    problems.push({
+      severity: 'warning',
+      code: 'resourceset-provider-external',
+      message: `ResourceSetInputProvider ${m.namespace}/${m.name} is of type ${type || '(none)'}: its inputs come from an external service at run time and are not known offline (no objects generated from it)`,
+      ...at(get(spec, 'type')?.origin ?? p.origin),
+    });
     return [];
   }
   const defaults = get(spec, 'defaultValues');
@@ -219,7 +311,12 @@ function providerInputs(p: YMap, problems: ClusterProblem[]): Inputs[] {
 export const UNKNOWN_ID = 'static-provider-id-unknown-offline';
 
 /** Copies `origin`s of the template tree onto the rendered tree, path by path. */
-function placeOrigins(rendered: YNode, template: YNode | undefined, fallback: Origin | undefined, by: string): void {
+function placeOrigins(
+  rendered: YNode,
+  template: YNode | undefined,
+  fallback: Origin | undefined,
+  by: string,
+): void {
   const o = template?.origin ?? fallback;
   if (o) rendered.origin = { ...o, by };
   else delete rendered.origin;
@@ -231,17 +328,30 @@ function placeOrigins(rendered: YNode, template: YNode | undefined, fallback: Or
       placeOrigins(p.value, t?.value, o, by);
     }
   } else if (rendered.kind === 'seq') {
-    rendered.items.forEach((item, i) => placeOrigins(item, isSeq(template) ? template.items[i] : undefined, o, by));
+    rendered.items.forEach((item, i) =>
+      placeOrigins(item, isSeq(template) ? template.items[i] : undefined, o, by),
+    );
   }
 }
 
-function renderText(text: string, input: Inputs | undefined, where: Origin | undefined, what: string, problems: ClusterProblem[]): YNode[] | undefined {
+function renderText(
+  text: string,
+  input: Inputs | undefined,
+  where: Origin | undefined,
+  what: string,
+  problems: ClusterProblem[],
+): YNode[] | undefined {
   let out: string;
   try {
     out = new GoTemplate(text, templateFunctions(input ?? null)).execute(null);
   } catch (e) {
     if (e instanceof TemplateError) {
-      problems.push({ severity: 'error', code: 'resourceset-template', message: `${what}: template: ${e.message}${e.line ? ` (template line ${e.line})` : ''}; the operator would fail the ResourceSet`, ...at(where) });
+      problems.push({
+        severity: 'error',
+        code: 'resourceset-template',
+        message: `${what}: template: ${e.message}${e.line ? ` (template line ${e.line})` : ''}; the operator would fail the ResourceSet`,
+        ...at(where),
+      });
       return undefined;
     }
     throw e;
@@ -250,10 +360,17 @@ function renderText(text: string, input: Inputs | undefined, where: Origin | und
   const parsed = parseYaml(out, where?.file ?? '<resourceset>', undefined, 'helm');
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err) {
-    problems.push({ severity: 'error', code: 'resourceset-yaml', message: `${what}: the rendered template is not valid YAML: ${err.message}`, ...at(where) });
+    problems.push({
+      severity: 'error',
+      code: 'resourceset-yaml',
+      message: `${what}: the rendered template is not valid YAML: ${err.message}`,
+      ...at(where),
+    });
     return undefined;
   }
-  return parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+  return parsed.documents
+    .map((d) => d.root)
+    .filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
 }
 
 /** Expands one ResourceSet (already substituted by the Kustomization that applied it). Never throws. */
@@ -266,7 +383,12 @@ export function expandResourceSet(rset: YMap, providers: readonly YMap[]): Resou
   const seen = new Set<string>();
   const add = (n: YNode, input: number | undefined, dedup: boolean, where: Origin | undefined) => {
     if (!isMap(n) || !getString(n, 'kind')) {
-      problems.push({ severity: 'error', code: 'resourceset-object', message: `ResourceSet ${m.namespace}/${m.name}: a rendered resource is not an object with a kind`, ...at(where) });
+      problems.push({
+        severity: 'error',
+        code: 'resourceset-object',
+        message: `ResourceSet ${m.namespace}/${m.name}: a rendered resource is not an object with a kind`,
+        ...at(where),
+      });
       return;
     }
     const key = objectKey(n);
@@ -274,26 +396,42 @@ export function expandResourceSet(rset: YMap, providers: readonly YMap[]): Resou
     seen.add(key);
     objects.push(input === undefined ? { node: n } : { node: n, input });
   };
-  const disabled = (n: YNode) => isMap(n) && (getString(get(get(n, 'metadata'), 'annotations'), RECONCILE_ANNOTATION) ?? '').toLowerCase() === 'disabled';
+  const disabled = (n: YNode) =>
+    isMap(n) &&
+    (
+      getString(get(get(n, 'metadata'), 'annotations'), RECONCILE_ANNOTATION) ?? ''
+    ).toLowerCase() === 'disabled';
 
   const buildGroup = (holder: YNode | undefined) => {
     const resources = get(holder, 'resources');
     if (isSeq(resources)) {
       resources.items.forEach((tmpl, i) => {
         if (!isMap(tmpl)) {
-          problems.push({ severity: 'error', code: 'resourceset-object', message: `resources[${i}] must be an object`, ...at(tmpl.origin) });
+          problems.push({
+            severity: 'error',
+            code: 'resourceset-object',
+            message: `resources[${i}] must be an object`,
+            ...at(tmpl.origin),
+          });
           return;
         }
         const text = emitYaml(tmpl);
         if (inputs.length === 0) {
-          for (const r of renderText(text, undefined, tmpl.origin, `resources[${i}]`, problems) ?? []) {
+          for (const r of renderText(text, undefined, tmpl.origin, `resources[${i}]`, problems) ??
+            []) {
             placeOrigins(r, tmpl, tmpl.origin, `ResourceSet ${m.namespace}/${m.name}`);
             add(r, undefined, false, tmpl.origin);
           }
           return;
         }
         inputs.forEach((input, k) => {
-          for (const r of renderText(text, input, tmpl.origin, `resources[${i}] with inputs[${k}]`, problems) ?? []) {
+          for (const r of renderText(
+            text,
+            input,
+            tmpl.origin,
+            `resources[${i}] with inputs[${k}]`,
+            problems,
+          ) ?? []) {
             if (disabled(r)) continue;
             placeOrigins(r, tmpl, tmpl.origin, `ResourceSet ${m.namespace}/${m.name} inputs[${k}]`);
             add(r, k, true, tmpl.origin);
@@ -302,13 +440,25 @@ export function expandResourceSet(rset: YMap, providers: readonly YMap[]): Resou
       });
     }
     const tmplNode = get(holder, 'resourcesTemplate');
-    const text = isScalar(tmplNode) && typeof tmplNode.value === 'string' ? tmplNode.value : undefined;
+    const text =
+      isScalar(tmplNode) && typeof tmplNode.value === 'string' ? tmplNode.value : undefined;
     if (text) {
       const runs: (number | undefined)[] = inputs.length ? inputs.map((_, k) => k) : [undefined];
       for (const k of runs) {
-        for (const r of renderText(text, k === undefined ? undefined : inputs[k], tmplNode!.origin, `resourcesTemplate${k === undefined ? '' : ` with inputs[${k}]`}`, problems) ?? []) {
+        for (const r of renderText(
+          text,
+          k === undefined ? undefined : inputs[k],
+          tmplNode!.origin,
+          `resourcesTemplate${k === undefined ? '' : ` with inputs[${k}]`}`,
+          problems,
+        ) ?? []) {
           if (disabled(r)) continue;
-          placeOrigins(r, undefined, tmplNode!.origin, `ResourceSet ${m.namespace}/${m.name}${k === undefined ? '' : ` inputs[${k}]`} (resourcesTemplate)`);
+          placeOrigins(
+            r,
+            undefined,
+            tmplNode!.origin,
+            `ResourceSet ${m.namespace}/${m.name}${k === undefined ? '' : ` inputs[${k}]`} (resourcesTemplate)`,
+          );
           add(r, k, true, tmplNode!.origin);
         }
       }
@@ -318,7 +468,12 @@ export function expandResourceSet(rset: YMap, providers: readonly YMap[]): Resou
   const steps = get(spec, 'steps');
   if (isSeq(steps) && steps.items.length) {
     if (get(spec, 'resources') || get(spec, 'resourcesTemplate')) {
-      problems.push({ severity: 'error', code: 'resourceset-steps', message: 'spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate', ...at(steps.origin) });
+      problems.push({
+        severity: 'error',
+        code: 'resourceset-steps',
+        message: 'spec.steps is mutually exclusive with spec.resources and spec.resourcesTemplate',
+        ...at(steps.origin),
+      });
       return { inputs, objects: [], problems };
     }
     for (const step of steps.items) buildGroup(step);
@@ -353,7 +508,12 @@ export function applyCommonMetadata(n: YMap, cm: YMap): void {
     }
     for (const p of src.pairs) {
       const v = clone(p.value);
-      const value = isScalar(v) ? scalar(v.value === null ? '' : String(v.value), v.origin ? { ...v.origin, by: 'commonMetadata' } : undefined) : v;
+      const value = isScalar(v)
+        ? scalar(
+            v.value === null ? '' : String(v.value),
+            v.origin ? { ...v.origin, by: 'commonMetadata' } : undefined,
+          )
+        : v;
       set(dst as YMap, p.key, value, p.keyOrigin);
     }
   }

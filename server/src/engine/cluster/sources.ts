@@ -34,9 +34,17 @@ export function normalizeUrl(url: string): string {
   const scp = /^([^@/:]+@)?([^/:]+):(?!\/\/)(.*)$/.exec(u); // git@github.com:org/repo
   if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) u = `${scp[2]}/${scp[3]}`;
   u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]+@/, '');
-  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  u = u
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   const slash = u.indexOf('/');
-  return slash < 0 ? u.toLowerCase() : u.slice(0, slash).toLowerCase().replace(/:(443|80)$/, '') + u.slice(slash);
+  return slash < 0
+    ? u.toLowerCase()
+    : u
+        .slice(0, slash)
+        .toLowerCase()
+        .replace(/:(443|80)$/, '') + u.slice(slash);
 }
 
 export function sourceInfo(obj: YMap): SourceInfo {
@@ -51,14 +59,21 @@ export function sourceInfo(obj: YMap): SourceInfo {
       break;
     }
   }
-  return { kind: getString(obj, 'kind') ?? '', namespace: getString(meta, 'namespace') ?? '', name: getString(meta, 'name') ?? '', url: getString(spec, 'url') ?? getString(spec, 'endpoint'), ref };
+  return {
+    kind: getString(obj, 'kind') ?? '',
+    namespace: getString(meta, 'namespace') ?? '',
+    name: getString(meta, 'name') ?? '',
+    url: getString(spec, 'url') ?? getString(spec, 'endpoint'),
+    ref,
+  };
 }
 
 function splitKey(key: string): { url: string; ref?: string } {
   // `URL@REF`: the last `@` after the host part (git@host:... keeps its user).
   const at = key.lastIndexOf('@');
   const firstSlash = key.search(/[^:/]\/[^/]/);
-  if (at > 0 && firstSlash >= 0 && at > firstSlash) return { url: key.slice(0, at), ref: key.slice(at + 1) };
+  if (at > 0 && firstSlash >= 0 && at > firstSlash)
+    return { url: key.slice(0, at), ref: key.slice(at + 1) };
   return { url: key };
 }
 
@@ -76,7 +91,8 @@ export class SourceResolver {
   /** The local folder of a source, and how it was found; undefined when not available. */
   resolve(src: SourceInfo): { path: string; mappedBy: string } | undefined {
     const id = `${src.kind}/${src.namespace}/${src.name}`;
-    for (const m of this.mappings) if (m.key === id) return { path: m.path, mappedBy: m.mappedBy ?? `--source ${m.key}` };
+    for (const m of this.mappings)
+      if (m.key === id) return { path: m.path, mappedBy: m.mappedBy ?? `--source ${m.key}` };
     if (!src.url) return undefined;
     const want = normalizeUrl(src.url);
     let best: { path: string; mappedBy: string; score: number } | undefined;
@@ -88,7 +104,12 @@ export class SourceResolver {
       if (want !== have && !want.startsWith(have + '/')) continue;
       const rest = want.slice(have.length).replace(/^\//, '');
       const score = have.length * 2 + (ref !== undefined ? 1 : 0);
-      if (!best || score > best.score) best = { path: rest ? path.posix.join(m.path, rest) : m.path, mappedBy: m.mappedBy ?? `--source ${m.key}`, score };
+      if (!best || score > best.score)
+        best = {
+          path: rest ? path.posix.join(m.path, rest) : m.path,
+          mappedBy: m.mappedBy ?? `--source ${m.key}`,
+          score,
+        };
     }
     if (best) return { path: best.path, mappedBy: best.mappedBy };
     // A workspace folder named after the repository (or an `owner__repo` copy of it).
@@ -111,5 +132,11 @@ export class SourceResolver {
 export function parseSourceArg(arg: string, cwd: string): SourceMapping | undefined {
   const eq = arg.lastIndexOf('=');
   if (eq <= 0 || eq === arg.length - 1) return undefined;
-  return { key: arg.slice(0, eq), path: path.resolve(cwd, arg.slice(eq + 1)).split(path.sep).join('/') };
+  return {
+    key: arg.slice(0, eq),
+    path: path
+      .resolve(cwd, arg.slice(eq + 1))
+      .split(path.sep)
+      .join('/'),
+  };
 }

@@ -47,8 +47,10 @@ function indent(n: V, s: V): string {
 
 function equalValues(a: V, b: V): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
-  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
-  if (typeof a !== typeof b) throw new Error(`incompatible types for comparison: ${goType(a)} and ${goType(b)}`);
+  if (a === null || b === null || a === undefined || b === undefined)
+    return (a ?? null) === (b ?? null);
+  if (typeof a !== typeof b)
+    throw new Error(`incompatible types for comparison: ${goType(a)} and ${goType(b)}`);
   if (typeof a === 'object') throw new Error('non-comparable type');
   return a === b;
 }
@@ -64,9 +66,14 @@ const EN_SUBSTITUTIONS: Record<string, string> = { '&': 'and', '@': 'at' };
 /** gosimple/slug Make with MaxLength 63 and EnableSmartTruncate (the operator's settings). */
 export function slugify(v: V): string {
   let s = str(v);
-  s = [...s].map((c) => (EN_SUBSTITUTIONS[c] !== undefined ? ` ${EN_SUBSTITUTIONS[c]} ` : c)).join('');
+  s = [...s]
+    .map((c) => (EN_SUBSTITUTIONS[c] !== undefined ? ` ${EN_SUBSTITUTIONS[c]} ` : c))
+    .join('');
   s = s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  s = s.toLowerCase().replace(/[^a-z0-9-_]+/g, '-').replace(/[-_]{2,}/g, (m) => (m.includes('_') && !m.includes('-') ? '_' : '-'));
+  s = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-_]+/g, '-')
+    .replace(/[-_]{2,}/g, (m) => (m.includes('_') && !m.includes('-') ? '_' : '-'));
   s = s.replace(/^[-_]+|[-_]+$/g, '');
   if (s.length > 63) {
     let out = '';
@@ -82,25 +89,28 @@ export function slugify(v: V): string {
 
 function printf(format: V, ...args: V[]): string {
   let i = 0;
-  return str(format).replace(/%([-+# 0]*)(\d+)?(\.\d+)?([a-zA-Z%])/g, (m, _flags, _w, prec: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    const a = args[i++];
-    switch (verb) {
-      case 's':
-      case 'v':
-        return printValue(a);
-      case 'd':
-        return String(toInt(a));
-      case 'q':
-        return JSON.stringify(str(a));
-      case 'f':
-        return toFloat(a).toFixed(prec ? Number(prec.slice(1)) : 6);
-      case 't':
-        return String(truth(a));
-      default:
-        return m;
-    }
-  });
+  return str(format).replace(
+    /%([-+# 0]*)(\d+)?(\.\d+)?([a-zA-Z%])/g,
+    (m, _flags, _w, prec: string | undefined, verb: string) => {
+      if (verb === '%') return '%';
+      const a = args[i++];
+      switch (verb) {
+        case 's':
+        case 'v':
+          return printValue(a);
+        case 'd':
+          return String(toInt(a));
+        case 'q':
+          return JSON.stringify(str(a));
+        case 'f':
+          return toFloat(a).toFixed(prec ? Number(prec.slice(1)) : 6);
+        case 't':
+          return String(truth(a));
+        default:
+          return m;
+      }
+    },
+  );
 }
 
 export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
@@ -113,10 +123,22 @@ export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
     mustToJson: (v) => JSON.stringify(v ?? null),
     toPrettyJson: (v) => JSON.stringify(v ?? null, null, 2),
     fromJson: (s) => {
-      try { return JSON.parse(str(s)); } catch { return {}; }
+      try {
+        return JSON.parse(str(s));
+      } catch {
+        return {};
+      }
     },
-    quote: (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => JSON.stringify(str(x))).join(' '),
-    squote: (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => `'${str(x)}'`).join(' '),
+    quote: (...a) =>
+      a
+        .filter((x) => x !== null && x !== undefined)
+        .map((x) => JSON.stringify(str(x)))
+        .join(' '),
+    squote: (...a) =>
+      a
+        .filter((x) => x !== null && x !== undefined)
+        .map((x) => `'${str(x)}'`)
+        .join(' '),
     default: (d, ...given) => (given.length && truth(given[0]) ? given[0] : d),
     empty: (v) => !truth(v),
     coalesce: (...a) => a.find((x) => truth(x)) ?? null,
@@ -143,7 +165,8 @@ export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
       return t;
     },
     trimPrefix: (p, s) => (str(s).startsWith(str(p)) ? str(s).slice(str(p).length) : str(s)),
-    trimSuffix: (p, s) => (str(p) && str(s).endsWith(str(p)) ? str(s).slice(0, -str(p).length) : str(s)),
+    trimSuffix: (p, s) =>
+      str(p) && str(s).endsWith(str(p)) ? str(s).slice(0, -str(p).length) : str(s),
     replace: (o, n, s) => str(s).split(str(o)).join(str(n)),
     contains: (sub, s) => str(s).includes(str(sub)),
     hasPrefix: (p, s) => str(s).startsWith(str(p)),
@@ -160,7 +183,12 @@ export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
     print: (...a) => a.map(str).join(''),
     println: (...a) => a.map(str).join(' ') + '\n',
     join: (sep, l) => (Array.isArray(l) ? l.map(str).join(str(sep)) : str(l)),
-    split: (sep, s) => Object.fromEntries(str(s).split(str(sep)).map((p, i) => [`_${i}`, p])),
+    split: (sep, s) =>
+      Object.fromEntries(
+        str(s)
+          .split(str(sep))
+          .map((p, i) => [`_${i}`, p]),
+      ),
     splitList: (sep, s) => str(s).split(str(sep)),
     list: (...a) => a,
     dict: (...a) => {
@@ -168,9 +196,17 @@ export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
       for (let i = 0; i < a.length; i += 2) o[str(a[i])] = a[i + 1] ?? '';
       return o;
     },
-    get: (m, k) => (m && typeof m === 'object' && !Array.isArray(m) && Object.prototype.hasOwnProperty.call(m, str(k)) ? (m as Record<string, V>)[str(k)] : ''),
-    hasKey: (m, k) => !!m && typeof m === 'object' && Object.prototype.hasOwnProperty.call(m, str(k)),
-    keys: (...ms) => ms.flatMap((m) => (m && typeof m === 'object' ? Object.keys(m as object) : [])),
+    get: (m, k) =>
+      m &&
+      typeof m === 'object' &&
+      !Array.isArray(m) &&
+      Object.prototype.hasOwnProperty.call(m, str(k))
+        ? (m as Record<string, V>)[str(k)]
+        : '',
+    hasKey: (m, k) =>
+      !!m && typeof m === 'object' && Object.prototype.hasOwnProperty.call(m, str(k)),
+    keys: (...ms) =>
+      ms.flatMap((m) => (m && typeof m === 'object' ? Object.keys(m as object) : [])),
     has: (needle, l) => Array.isArray(l) && l.some((x) => x === needle),
     first: (l) => (Array.isArray(l) && l.length ? l[0] : null),
     last: (l) => (Array.isArray(l) && l.length ? l[l.length - 1] : null),
@@ -213,8 +249,16 @@ export function templateFunctions(inputs: V): Record<string, TemplateFunction> {
     b64dec: (s) => Buffer.from(str(s), 'base64').toString('utf8'),
     sha256sum: (s) => createHash('sha256').update(str(s)).digest('hex'),
     sha1sum: (s) => createHash('sha1').update(str(s)).digest('hex'),
-    kebabcase: (s) => str(s).replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[\s_]+/g, '-').toLowerCase(),
-    snakecase: (s) => str(s).replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[\s-]+/g, '_').toLowerCase(),
+    kebabcase: (s) =>
+      str(s)
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .replace(/[\s_]+/g, '-')
+        .toLowerCase(),
+    snakecase: (s) =>
+      str(s)
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/[\s-]+/g, '_')
+        .toLowerCase(),
   };
   return f;
 }

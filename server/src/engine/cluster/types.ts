@@ -38,7 +38,15 @@ export interface ApplierReport {
   /** Folder built (Kustomizations), when the source was available. */
   dir?: string;
   /** The source's URL and the local folder it was mapped to. */
-  source?: { kind: string; namespace: string; name: string; url?: string; ref?: string; path?: string; mappedBy?: string };
+  source?: {
+    kind: string;
+    namespace: string;
+    name: string;
+    url?: string;
+    ref?: string;
+    path?: string;
+    mappedBy?: string;
+  };
   status: 'applied' | 'failed' | 'source-unavailable' | 'blocked' | 'suspended';
   objectCount: number;
   dependsOn: string[];

@@ -11,11 +11,24 @@ import { Problem } from '../problem';
 import { EffectiveValuesOptions } from '../values/effective';
 import { FileSystem } from '../fs';
 import { Chart } from '../render/chart';
-import { Component, OverlayOptions, OverlayRun, diffPairs, discoverComponents, manifestTexts, runOverlay, pairTexts, releaseManifestTexts, releaseTexts, renderReleaseManifests } from '../workspace';
+import {
+  Component,
+  OverlayOptions,
+  OverlayRun,
+  diffPairs,
+  discoverComponents,
+  manifestTexts,
+  runOverlay,
+  pairTexts,
+  releaseManifestTexts,
+  releaseTexts,
+  renderReleaseManifests,
+} from '../workspace';
 import { GitRepository, GitResult, isGitError } from './repository';
 import { GitTreeFileSystem } from './treeFs';
 
-export type ChangeStatus = 'modified' | 'added' | 'deleted' | 'renamed' | 'overlay-added' | 'overlay-deleted';
+export type ChangeStatus =
+  'modified' | 'added' | 'deleted' | 'renamed' | 'overlay-added' | 'overlay-deleted';
 
 export interface ComponentChange {
   /** Component name (folder relative to the repository) after the merge; before it for deletions. */
@@ -79,7 +92,10 @@ function side(repo: GitRepository, treeish: string): GitResult<Side> {
 }
 
 /** Computes the promotion diff of `from` into `to` in `repo`. Never throws; git failures come back as `{ error }`. */
-export function promotionDiff(repo: GitRepository, options: PromotionOptions = {}): GitResult<PromotionDiff> {
+export function promotionDiff(
+  repo: GitRepository,
+  options: PromotionOptions = {},
+): GitResult<PromotionDiff> {
   const from = options.from ?? 'main';
   const to = options.to ?? 'production';
   const fromCommit = repo.resolveRef(from);
@@ -102,20 +118,25 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
     const votes = new Map<string, number>();
     for (const [oldPath, newPath] of renames) {
       if (!oldPath.startsWith(relDir(repo, c.dir) + '/')) continue;
-      for (const [n2, c2] of after.components) if (!before.components.has(n2) && newPath.startsWith(relDir(repo, c2.dir) + '/')) votes.set(n2, (votes.get(n2) ?? 0) + 1);
+      for (const [n2, c2] of after.components)
+        if (!before.components.has(n2) && newPath.startsWith(relDir(repo, c2.dir) + '/'))
+          votes.set(n2, (votes.get(n2) ?? 0) + 1);
     }
     const best = [...votes].sort((a, b) => b[1] - a[1])[0];
     if (best) candidates.push({ from: name, to: best[0], votes: best[1] });
   }
   // Two removed components can vote for the same new one (git pairs similar files): the one
   // with the most renamed files is the rename, the other is a deletion.
-  for (const c of candidates.sort((a, b) => b.votes - a.votes)) if (![...renamedTo.values()].includes(c.to)) renamedTo.set(c.from, c.to);
+  for (const c of candidates.sort((a, b) => b.votes - a.votes))
+    if (![...renamedTo.values()].includes(c.to)) renamedTo.set(c.from, c.to);
   const renamedFrom = new Map([...renamedTo].map(([a, b]) => [b, a]));
 
   const cache = options.cache ?? new ParseCache();
   const evalOpts = { ...options, cache };
   const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
-  const names = [...new Set([...before.components.keys(), ...after.components.keys()])].filter((n) => !renamedTo.has(n)).sort();
+  const names = [...new Set([...before.components.keys(), ...after.components.keys()])]
+    .filter((n) => !renamedTo.has(n))
+    .sort();
   const changes: ComponentChange[] = [];
   const unchanged: string[] = [];
   const failing: string[] = [];
@@ -124,7 +145,10 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
     const prevName = renamedFrom.get(name) ?? name;
     const b = before.components.get(prevName);
     const a = after.components.get(name);
-    const overlayNames = options.overlay !== undefined ? [options.overlay] : overlaysToCompare(b, a, options.preferredOverlay ?? 'production');
+    const overlayNames =
+      options.overlay !== undefined
+        ? [options.overlay]
+        : overlaysToCompare(b, a, options.preferredOverlay ?? 'production');
     const found: ComponentChange[] = [];
     for (const overlay of overlayNames) {
       const bo = b?.overlays.find((o) => o.name === overlay);
@@ -138,23 +162,61 @@ export function promotionDiff(repo: GitRepository, options: PromotionOptions = {
       else if (prevName !== name) status = 'renamed';
       else if (bo && !ao) status = 'overlay-deleted';
       else if (!bo && ao) status = 'overlay-added';
-      const charts = (sideFs: FileSystem, r: OverlayRun | undefined) => (options.manifests && r ? releaseManifestTexts(renderReleaseManifests(sideFs, r, { ...evalOpts, chartCache }), options.showSecrets) : new Map<string, string>());
-      const change = compare(name, status, overlay, rb, ra, options.showSecrets ?? false, `${to}`, `${to}+${from}`, charts(before.fs, rb), charts(after.fs, ra));
+      const charts = (sideFs: FileSystem, r: OverlayRun | undefined) =>
+        options.manifests && r
+          ? releaseManifestTexts(
+              renderReleaseManifests(sideFs, r, { ...evalOpts, chartCache }),
+              options.showSecrets,
+            )
+          : new Map<string, string>();
+      const change = compare(
+        name,
+        status,
+        overlay,
+        rb,
+        ra,
+        options.showSecrets ?? false,
+        `${to}`,
+        `${to}+${from}`,
+        charts(before.fs, rb),
+        charts(after.fs, ra),
+      );
       if (prevName !== name) change.previousName = prevName;
-      if (ra?.problems.some((p) => p.severity === 'error') && !failing.includes(name)) failing.push(name);
+      if (ra?.problems.some((p) => p.severity === 'error') && !failing.includes(name))
+        failing.push(name);
       found.push(change);
     }
-    const differing = found.filter((c) => c.changed.length > 0 || c.problems.length > 0 || (c.status !== 'modified' && c.status !== 'renamed'));
+    const differing = found.filter(
+      (c) =>
+        c.changed.length > 0 ||
+        c.problems.length > 0 ||
+        (c.status !== 'modified' && c.status !== 'renamed'),
+    );
     if (differing.length > 0) changes.push(...differing);
     else if (found[0]?.status === 'renamed') changes.push(found[0]);
     else if (found.length > 0) unchanged.push(name);
   });
   options.onProgress?.(names.length, names.length, '');
-  return { from, to, fromCommit, toCommit, mergedTree: merged.tree, ...(options.overlay !== undefined ? { overlay: options.overlay } : {}), conflicts: merged.conflicts, changes, unchanged, failing };
+  return {
+    from,
+    to,
+    fromCommit,
+    toCommit,
+    mergedTree: merged.tree,
+    ...(options.overlay !== undefined ? { overlay: options.overlay } : {}),
+    conflicts: merged.conflicts,
+    changes,
+    unchanged,
+    failing,
+  };
 }
 
 /** The overlay names to compare: the preferred one first, then the others; `base` only when alone. */
-function overlaysToCompare(b: Component | undefined, a: Component | undefined, preferred: string): string[] {
+function overlaysToCompare(
+  b: Component | undefined,
+  a: Component | undefined,
+  preferred: string,
+): string[] {
   const all = [...new Set([...(a?.overlays ?? []), ...(b?.overlays ?? [])].map((o) => o.name))];
   const deployed = all.filter((n) => n !== 'base');
   const names = deployed.length > 0 ? deployed : all;
@@ -165,14 +227,36 @@ function relDir(repo: GitRepository, dir: string): string {
   return path.posix.relative(repo.dir, dir);
 }
 
-function compare(name: string, status: ChangeStatus | undefined, overlay: string, before: OverlayRun | undefined, after: OverlayRun | undefined, showSecrets: boolean, aLabel: string, bLabel: string, chartsBefore: Map<string, string>, chartsAfter: Map<string, string>): ComponentChange {
+function compare(
+  name: string,
+  status: ChangeStatus | undefined,
+  overlay: string,
+  before: OverlayRun | undefined,
+  after: OverlayRun | undefined,
+  showSecrets: boolean,
+  aLabel: string,
+  bLabel: string,
+  chartsBefore: Map<string, string>,
+  chartsAfter: Map<string, string>,
+): ComponentChange {
   const problems: Problem[] = [];
-  for (const [label, r] of [[aLabel, before], [bLabel, after]] as const) {
-    if (r) for (const p of r.problems) if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
+  for (const [label, r] of [
+    [aLabel, before],
+    [bLabel, after],
+  ] as const) {
+    if (r)
+      for (const p of r.problems)
+        if (p.severity === 'error') problems.push({ ...p, message: `${label}: ${p.message}` });
   }
   const empty = new Map<string, string>();
-  const vPairs = pairTexts(before ? releaseTexts(before, showSecrets) : empty, after ? releaseTexts(after, showSecrets) : empty);
-  const mPairs = pairTexts(new Map([...(before ? manifestTexts(before, showSecrets) : empty), ...chartsBefore]), new Map([...(after ? manifestTexts(after, showSecrets) : empty), ...chartsAfter]));
+  const vPairs = pairTexts(
+    before ? releaseTexts(before, showSecrets) : empty,
+    after ? releaseTexts(after, showSecrets) : empty,
+  );
+  const mPairs = pairTexts(
+    new Map([...(before ? manifestTexts(before, showSecrets) : empty), ...chartsBefore]),
+    new Map([...(after ? manifestTexts(after, showSecrets) : empty), ...chartsAfter]),
+  );
   const valuesDiff = diffPairs(vPairs, aLabel, bLabel);
   const manifestsDiff = diffPairs(mPairs, aLabel, bLabel);
   const changed: ComponentChange['changed'] = [];

@@ -10,7 +10,12 @@ import { spawnSync } from 'child_process';
 export type GitResult<T> = T | { error: string };
 
 export function isGitError<T>(r: GitResult<T>): r is { error: string } {
-  return typeof r === 'object' && r !== null && 'error' in r && typeof (r as { error: unknown }).error === 'string';
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    'error' in r &&
+    typeof (r as { error: unknown }).error === 'string'
+  );
 }
 
 export interface TreeEntry {
@@ -30,10 +35,12 @@ export interface MergeResult {
 /** Why a ref name is refused (options, ranges, control characters), or undefined when acceptable. */
 export function refNameProblem(ref: string): string | undefined {
   if (ref === '') return 'empty ref name';
-  if (ref.startsWith('-')) return `ref name '${ref}' starts with '-' (it would be read as an option)`;
+  if (ref.startsWith('-'))
+    return `ref name '${ref}' starts with '-' (it would be read as an option)`;
   if (ref.includes('..')) return `ref name '${ref}' contains '..'`;
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref.replace(/\^\{commit\}$/, ''))) return `ref name '${ref}' contains a space, control character or one of ~^:?*[\\`;
+  if (/[\u0000-\u0020\u007f~^:?*[\\]/.test(ref.replace(/\^\{commit\}$/, '')))
+    return `ref name '${ref}' contains a space, control character or one of ~^:?*[\\`;
   return undefined;
 }
 
@@ -65,10 +72,13 @@ export class GitRepository {
     const top = probe.run(['rev-parse', '--show-toplevel']);
     if (top.status === 0) return new GitRepository(top.stdout.toString('utf8').trim(), gitBinary);
     const r = probe.run(['rev-parse', '--is-bare-repository', '--absolute-git-dir']);
-    if (r.status !== 0) return { error: `${dir} is not a git repository${r.stderr ? ` (${r.stderr.trim()})` : ''}` };
+    if (r.status !== 0)
+      return { error: `${dir} is not a git repository${r.stderr ? ` (${r.stderr.trim()})` : ''}` };
     const [bare, gitDir] = r.stdout.toString('utf8').trim().split('\n');
     if (bare === 'true') return new GitRepository(gitDir, gitBinary);
-    return { error: `${dir} is not in a git work tree nor a bare repository${top.stderr ? ` (${top.stderr.trim()})` : ''}` };
+    return {
+      error: `${dir} is not in a git work tree nor a bare repository${top.stderr ? ` (${top.stderr.trim()})` : ''}`,
+    };
   }
 
   /** The commit a branch, tag or commit id names. Refuses names that could be options. */
@@ -89,7 +99,12 @@ export class GitRepository {
       if (!rec) continue;
       const tab = rec.indexOf('\t');
       const [mode, type, sha, size] = rec.slice(0, tab).split(/\s+/);
-      out.set(rec.slice(tab + 1), { mode, type: type as TreeEntry['type'], sha, size: size === '-' ? 0 : Number(size) });
+      out.set(rec.slice(tab + 1), {
+        mode,
+        type: type as TreeEntry['type'],
+        sha,
+        size: size === '-' ? 0 : Number(size),
+      });
     }
     return out;
   }
@@ -121,11 +136,26 @@ export class GitRepository {
       const bad = refNameProblem(ref);
       if (bad) return { error: bad };
     }
-    const r = this.run(['merge-tree', '--write-tree', '--name-only', '-z', '--no-messages', to, from]);
-    if (r.status !== 0 && r.status !== 1) return { error: `git merge-tree ${to} ${from} failed: ${r.stderr.trim() || `exit ${r.status}`}` };
-    const parts = r.stdout.toString('utf8').split('\0').filter((s) => s !== '');
+    const r = this.run([
+      'merge-tree',
+      '--write-tree',
+      '--name-only',
+      '-z',
+      '--no-messages',
+      to,
+      from,
+    ]);
+    if (r.status !== 0 && r.status !== 1)
+      return {
+        error: `git merge-tree ${to} ${from} failed: ${r.stderr.trim() || `exit ${r.status}`}`,
+      };
+    const parts = r.stdout
+      .toString('utf8')
+      .split('\0')
+      .filter((s) => s !== '');
     const tree = (parts[0] ?? '').trim();
-    if (!/^[0-9a-f]{40,64}$/.test(tree)) return { error: `git merge-tree printed no tree id: ${r.stderr.trim()}` };
+    if (!/^[0-9a-f]{40,64}$/.test(tree))
+      return { error: `git merge-tree printed no tree id: ${r.stderr.trim()}` };
     return { tree, conflicts: r.status === 1 ? [...new Set(parts.slice(1))] : [] };
   }
 
@@ -135,7 +165,7 @@ export class GitRepository {
     const r = this.run(['diff-tree', '-r', '-z', '-M', '--name-status', '--no-commit-id', a, b]);
     if (r.status !== 0) return out;
     const parts = r.stdout.toString('utf8').split('\0');
-    for (let i = 0; i < parts.length; ) {
+    for (let i = 0; i < parts.length;) {
       const status = parts[i];
       if (!status) {
         i++;

@@ -53,7 +53,9 @@ export class GitTreeFileSystem implements FileSystem {
 
   private blob(e: TreeEntry): Buffer | undefined {
     if (!this.blobs) {
-      const wanted = [...this.entries.values()].filter((x) => x.type === 'blob' && x.size <= BATCH_LIMIT).map((x) => x.sha);
+      const wanted = [...this.entries.values()]
+        .filter((x) => x.type === 'blob' && x.size <= BATCH_LIMIT)
+        .map((x) => x.sha);
       this.blobs = this.repo.readBlobs(wanted);
     }
     let b = this.blobs.get(e.sha);
@@ -72,10 +74,13 @@ export class GitTreeFileSystem implements FileSystem {
       const e = this.dirs.has(n) ? undefined : this.entry(n);
       return this.dirs.has(n) || (e && e.type === 'blob') ? n : undefined;
     }
-    const rest = path.posix.relative(this.root, path.posix.resolve(this.root, p)).split('/').filter(Boolean);
+    const rest = path.posix
+      .relative(this.root, path.posix.resolve(this.root, p))
+      .split('/')
+      .filter(Boolean);
     if (rest[0] === '..') return undefined;
     let cur = this.root;
-    for (let links = 0; rest.length; ) {
+    for (let links = 0; rest.length;) {
       const next = path.posix.join(cur, rest.shift()!);
       const e = this.entry(next);
       if (e?.mode === '120000') {

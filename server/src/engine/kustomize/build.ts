@@ -77,19 +77,29 @@ function appendResource(ra: Accumulator, ids: Set<string>, r: Resource, where?: 
   const id = curId(r);
   const key = idKey(id);
   if (ids.has(key)) {
-    fail(`may not add resource with an already registered id: ${describeId(id)} (${id.gvk.group ? id.gvk.group + '/' : ''}${id.gvk.version})`, r.node.origin ?? where, 'duplicate-id');
+    fail(
+      `may not add resource with an already registered id: ${describeId(id)} (${id.gvk.group ? id.gvk.group + '/' : ''}${id.gvk.version})`,
+      r.node.origin ?? where,
+      'duplicate-id',
+    );
   }
   ids.add(key);
   ra.resources.push(r);
 }
 
-function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | undefined, originPath: string): Resource[] {
+function readResourceFile(
+  ctx: Context,
+  file: string,
+  entryOrigin: Origin | undefined,
+  originPath: string,
+): Resource[] {
   const parsed = ctx.loader.parse(file, entryOrigin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
   if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
   const out: Resource[] = [];
   const add = (n: YNode) => {
-    if (!isMap(n)) fail(`${file}: a resource must be a map (apiVersion, kind, metadata...)`, n.origin);
+    if (!isMap(n))
+      fail(`${file}: a resource must be a map (apiVersion, kind, metadata...)`, n.origin);
     const kind = getString(n, 'kind');
     const items = get(n, 'items');
     if (kind && kind.endsWith('List') && isSeq(items)) {
@@ -107,20 +117,37 @@ function readResourceFile(ctx: Context, file: string, entryOrigin: Origin | unde
   return out.map((r) => ({ ...r, node: clone(r.node) }));
 }
 
-
-function accumulateDirectory(ctx: Context, dir: string, origin: Origin | undefined, ra: Accumulator | undefined, expectComponent: boolean, originPath: string): Accumulator {
+function accumulateDirectory(
+  ctx: Context,
+  dir: string,
+  origin: Origin | undefined,
+  ra: Accumulator | undefined,
+  expectComponent: boolean,
+  originPath: string,
+): Accumulator {
   const norm = path.resolve(dir);
   // Folders are compared by real path, so `loop -> .` is a cycle rather than an ever longer path.
   const real = ctx.loader.realPath(norm) ?? norm;
   if (ctx.stack.includes(real)) {
-    fail(`cycle detected: ${[...ctx.stack.slice(ctx.stack.indexOf(real)), real].join(' -> ')}`, origin, 'cycle');
+    fail(
+      `cycle detected: ${[...ctx.stack.slice(ctx.stack.indexOf(real)), real].join(' -> ')}`,
+      origin,
+      'cycle',
+    );
   }
   const k = loadKustomization(ctx.loader, norm, KNOWN_FIELDS, origin);
-  if (expectComponent && !k.isComponent) fail(`expected kind 'Component' for path '${norm}' but got 'Kustomization'`, origin);
-  if (!expectComponent && k.isComponent) fail(`expected kind != 'Component' for path '${norm}'`, origin);
+  if (expectComponent && !k.isComponent)
+    fail(`expected kind 'Component' for path '${norm}' but got 'Kustomization'`, origin);
+  if (!expectComponent && k.isComponent)
+    fail(`expected kind != 'Component' for path '${norm}'`, origin);
   ctx.stack.push(real);
   try {
-    return accumulateTarget(ctx, k, ra ?? { resources: [], config: defaultTransformerConfig() }, originPath);
+    return accumulateTarget(
+      ctx,
+      k,
+      ra ?? { resources: [], config: defaultTransformerConfig() },
+      originPath,
+    );
   } catch (e) {
     if (e instanceof BuildError) e.via(k.file);
     throw e;
@@ -133,7 +160,12 @@ function joinOrigin(originPath: string, rel: string): string {
   return path.posix.normalize(path.posix.join(originPath, rel));
 }
 
-function accumulateResources(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
+function accumulateResources(
+  ctx: Context,
+  k: KustomizationFile,
+  ra: Accumulator,
+  originPath: string,
+): void {
   const ids = new Set(ra.resources.map((r) => idKey(curId(r))));
   for (const entry of [...stringList(k, 'resources'), ...stringList(k, 'bases')]) {
     if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
@@ -141,18 +173,41 @@ function accumulateResources(ctx: Context, k: KustomizationFile, ra: Accumulator
     const kind = ctx.loader.stat(abs);
     if (kind === 'file') {
       const file = ctx.loader.resolve(k.dir, entry.value, entry.origin);
-      for (const r of readResourceFile(ctx, file, entry.origin, joinOrigin(originPath, entry.value))) appendResource(ra, ids, r, entry.origin);
+      for (const r of readResourceFile(
+        ctx,
+        file,
+        entry.origin,
+        joinOrigin(originPath, entry.value),
+      ))
+        appendResource(ra, ids, r, entry.origin);
     } else if (kind === 'dir') {
-      const sub = accumulateDirectory(ctx, abs, entry.origin, undefined, false, joinOrigin(originPath, entry.value));
+      const sub = accumulateDirectory(
+        ctx,
+        abs,
+        entry.origin,
+        undefined,
+        false,
+        joinOrigin(originPath, entry.value),
+      );
       for (const r of sub.resources) appendResource(ra, ids, r, entry.origin);
       mergeConfig(ra.config, sub.config);
     } else {
-      ctx.loader.missing(abs, entry.origin, `resource '${entry.value}' not found: ${abs} is neither a file nor a folder`, 'missing-resource');
+      ctx.loader.missing(
+        abs,
+        entry.origin,
+        `resource '${entry.value}' not found: ${abs} is neither a file nor a folder`,
+        'missing-resource',
+      );
     }
   }
 }
 
-function runGenerators(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
+function runGenerators(
+  ctx: Context,
+  k: KustomizationFile,
+  ra: Accumulator,
+  originPath: string,
+): void {
   const global = readOptions(get(k.root, 'generatorOptions'));
   const kustRel = joinOrigin(originPath, path.basename(k.file));
   for (const { field, kind, originKind } of GENERATORS) {
@@ -166,11 +221,22 @@ function runGenerators(ctx: Context, k: KustomizationFile, ra: Accumulator, orig
 
 function unsupported(k: KustomizationFile, field: string, why: string): void {
   const n = get(k.root, field);
-  if (n === undefined || (isScalar(n) && n.value === null) || (isSeq(n) && n.items.length === 0) || (isMap(n) && n.pairs.length === 0)) return;
+  if (
+    n === undefined ||
+    (isScalar(n) && n.value === null) ||
+    (isSeq(n) && n.items.length === 0) ||
+    (isMap(n) && n.pairs.length === 0)
+  )
+    return;
   fail(`${field} is not supported by flux-overlays: ${why}`, n.origin, 'unsupported');
 }
 
-function stepContext(ctx: Context, k: KustomizationFile, config: TransformerConfig, originPath: string): Omit<StepContext, 'warn'> {
+function stepContext(
+  ctx: Context,
+  k: KustomizationFile,
+  config: TransformerConfig,
+  originPath: string,
+): Omit<StepContext, 'warn'> {
   const kname = path.basename(k.file);
   // buildMetadata transformerAnnotations: every configured transformer is listed on every resource.
   const configuredIn = joinOrigin(originPath, kname);
@@ -179,7 +245,10 @@ function stepContext(ctx: Context, k: KustomizationFile, config: TransformerConf
     loader: ctx.loader,
     config,
     specs: (key) => config.fieldSpecs[key] ?? [],
-    by: (field) => ({ ...(get(k.root, field)?.origin ?? { file: k.file, line: 1, col: 1, endLine: 1, endCol: 1 }), by: `${field} (${kname})` }),
+    by: (field) => ({
+      ...(get(k.root, field)?.origin ?? { file: k.file, line: 1, col: 1, endLine: 1, endCol: 1 }),
+      by: `${field} (${kname})`,
+    }),
     label: (field) => `${field} (${kname})`,
     count: (field) => {
       const n = get(k.root, field);
@@ -187,27 +256,68 @@ function stepContext(ctx: Context, k: KustomizationFile, config: TransformerConf
     },
     noted: (resources, kind, times = 1) => {
       if (!ctx.transformerAnnotations) return;
-      for (let i = 0; i < times; i++) for (const r of resources) (r.transformations ??= []).push({ configuredIn, kind });
+      for (let i = 0; i < times; i++)
+        for (const r of resources) (r.transformations ??= []).push({ configuredIn, kind });
     },
   };
 }
 
 function warnFrom(ctx: Context, k: KustomizationFile): (step: string, w: StepWarning) => void {
-  return (step, w) => ctx.warnings.push(problemAt({ severity: 'warning', code: w.code, message: w.message, step, chain: [k.file], ...(w.data ? { data: w.data } : {}) }, w.origin));
+  return (step, w) =>
+    ctx.warnings.push(
+      problemAt(
+        {
+          severity: 'warning',
+          code: w.code,
+          message: w.message,
+          step,
+          chain: [k.file],
+          ...(w.data ? { data: w.data } : {}),
+        },
+        w.origin,
+      ),
+    );
 }
 
-function runTransformers(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): void {
-  ra.resources = runSteps(TRANSFORMER_STEPS, ra.resources, stepContext(ctx, k, ra.config, originPath), warnFrom(ctx, k));
+function runTransformers(
+  ctx: Context,
+  k: KustomizationFile,
+  ra: Accumulator,
+  originPath: string,
+): void {
+  ra.resources = runSteps(
+    TRANSFORMER_STEPS,
+    ra.resources,
+    stepContext(ctx, k, ra.config, originPath),
+    warnFrom(ctx, k),
+  );
 }
 
-function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, originPath: string): Accumulator {
+function accumulateTarget(
+  ctx: Context,
+  k: KustomizationFile,
+  ra: Accumulator,
+  originPath: string,
+): Accumulator {
   for (const [field, why] of Object.entries(REFUSED_FIELDS)) unsupported(k, field, why);
   const openapi = get(k.root, 'openapi');
   if (openapi !== undefined) {
     // kustomize reads merge keys for custom resources from this schema; we do not, so a
     // strategic merge on a list of a custom resource may differ: say so rather than guess.
     const o = k.root.pairs.find((p) => p.key === 'openapi')?.keyOrigin ?? openapi.origin;
-    ctx.warnings.push(problemAt({ severity: 'warning', code: 'openapi-ignored', step: 'kustomize', message: 'openapi: a custom OpenAPI schema is not read by flux-overlays; strategic merges on custom resources use the default rules (lists replaced)', chain: [k.file] }, o));
+    ctx.warnings.push(
+      problemAt(
+        {
+          severity: 'warning',
+          code: 'openapi-ignored',
+          step: 'kustomize',
+          message:
+            'openapi: a custom OpenAPI schema is not read by flux-overlays; strategic merges on custom resources use the default rules (lists replaced)',
+          chain: [k.file],
+        },
+        o,
+      ),
+    );
   }
   accumulateResources(ctx, k, ra, originPath);
   loadConfigurations(ctx.loader, k, ra);
@@ -215,7 +325,13 @@ function accumulateTarget(ctx: Context, k: KustomizationFile, ra: Accumulator, o
   for (const entry of stringList(k, 'components')) {
     if (isRemote(entry.value)) ctx.loader.resolveAny(k.dir, entry.value, entry.origin);
     const abs = path.resolve(k.dir, entry.value);
-    if (ctx.loader.stat(abs) !== 'dir') ctx.loader.missing(abs, entry.origin, `component '${entry.value}' not found: ${abs} is not a folder`, 'missing-resource');
+    if (ctx.loader.stat(abs) !== 'dir')
+      ctx.loader.missing(
+        abs,
+        entry.origin,
+        `component '${entry.value}' not found: ${abs} is not a folder`,
+        'missing-resource',
+      );
     ra = accumulateDirectory(ctx, abs, entry.origin, ra, true, joinOrigin(originPath, entry.value));
   }
   runTransformers(ctx, k, ra, originPath);
@@ -228,10 +344,22 @@ function buildRoot(ctx: Context, dir: string): Resource[] {
   const root = path.resolve(dir);
   if (ctx.loader.stat(root) === 'dir' && !ctx.loader.findKustomization(root)) {
     // A component folder (base + overlays) given instead of one overlay: say which ones there are.
-    const overlays = ctx.loader.readDir(root).filter((n) => ctx.loader.stat(path.join(root, n)) === 'dir' && ctx.loader.findKustomization(path.join(root, n)));
-    if (overlays.length) fail(`${dir} has no kustomization file; its overlay folders are: ${overlays.sort().join(', ')} (build one of them)`, undefined, 'missing-kustomization');
+    const overlays = ctx.loader
+      .readDir(root)
+      .filter(
+        (n) =>
+          ctx.loader.stat(path.join(root, n)) === 'dir' &&
+          ctx.loader.findKustomization(path.join(root, n)),
+      );
+    if (overlays.length)
+      fail(
+        `${dir} has no kustomization file; its overlay folders are: ${overlays.sort().join(', ')} (build one of them)`,
+        undefined,
+        'missing-kustomization',
+      );
   }
-  if (ctx.loader.stat(root) === undefined) fail(`${dir}: no such folder`, undefined, 'missing-kustomization');
+  if (ctx.loader.stat(root) === undefined)
+    fail(`${dir}: no such folder`, undefined, 'missing-kustomization');
   const k = loadKustomization(ctx.loader, root, KNOWN_FIELDS);
   const meta = readBuildMetadata(k);
   ctx.originAnnotations = meta.originAnnotations;
@@ -254,15 +382,44 @@ function problemAt(p: BuildProblem, o: Origin | undefined): BuildProblem {
 
 function toProblem(e: unknown): BuildProblem {
   if (e instanceof BuildError) {
-    return problemAt({ severity: 'error', message: e.message, code: e.code, step: e.step ?? 'kustomize', chain: e.chain.slice() }, e.origin);
+    return problemAt(
+      {
+        severity: 'error',
+        message: e.message,
+        code: e.code,
+        step: e.step ?? 'kustomize',
+        chain: e.chain.slice(),
+      },
+      e.origin,
+    );
   }
-  return { severity: 'error', message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal', step: 'kustomize', chain: [] };
+  return {
+    severity: 'error',
+    message: `internal error: ${(e as Error)?.message ?? String(e)}`,
+    code: 'internal',
+    step: 'kustomize',
+    chain: [],
+  };
 }
 
 /** Builds the kustomization in `dir` like `kustomize build` (kustomize v5). Never throws. */
-export function buildKustomization(fs: FileSystem, dir: string, options: BuildOptions = {}): BuildResult {
-  const loader = new Loader(fs, options.loadRestrictor ?? 'RootOnly', options.cache ?? new ParseCache());
-  const ctx: Context = { loader, stack: [], originAnnotations: false, transformerAnnotations: false, warnings: [] };
+export function buildKustomization(
+  fs: FileSystem,
+  dir: string,
+  options: BuildOptions = {},
+): BuildResult {
+  const loader = new Loader(
+    fs,
+    options.loadRestrictor ?? 'RootOnly',
+    options.cache ?? new ParseCache(),
+  );
+  const ctx: Context = {
+    loader,
+    stack: [],
+    originAnnotations: false,
+    transformerAnnotations: false,
+    warnings: [],
+  };
   const abs = path.resolve(dir);
   try {
     const resources = buildRoot(ctx, abs);

@@ -29,7 +29,11 @@ function spec(line: string): FieldSpec {
 }
 
 function specs(text: string): FieldSpec[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map(spec);
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map(spec);
 }
 
 export const templateLabelSpecs = specs(`
@@ -129,14 +133,19 @@ const podSpecs: [string, string][] = [
 
 function podRefs(fields: string[], kinds = podSpecs): FieldSpec[] {
   const out: FieldSpec[] = [];
-  for (const [kind, prefix] of kinds) for (const f of fields) out.push(spec(`${kind} ${prefix}/${f}`));
+  for (const [kind, prefix] of kinds)
+    for (const f of fields) out.push(spec(`${kind} ${prefix}/${f}`));
   return out;
 }
 
 const serviceAccountKinds: [string, string][] = [
-  ['Pod', 'spec'], ['StatefulSet', 'spec/template/spec'], ['Deployment', 'spec/template/spec'],
-  ['ReplicationController', 'spec/template/spec'], ['CronJob', 'spec/jobTemplate/spec/template/spec'],
-  ['Job', 'spec/template/spec'], ['DaemonSet', 'spec/template/spec'],
+  ['Pod', 'spec'],
+  ['StatefulSet', 'spec/template/spec'],
+  ['Deployment', 'spec/template/spec'],
+  ['ReplicationController', 'spec/template/spec'],
+  ['CronJob', 'spec/jobTemplate/spec/template/spec'],
+  ['Job', 'spec/template/spec'],
+  ['DaemonSet', 'spec/template/spec'],
 ];
 
 export const nameReferenceRules: NameReferenceRule[] = [
@@ -147,8 +156,14 @@ export const nameReferenceRules: NameReferenceRule[] = [
   {
     referral: { version: 'v1', kind: 'ConfigMap' },
     fieldSpecs: [
-      ...podRefs(['volumes/configMap/name', 'containers/env/valueFrom/configMapKeyRef/name', 'initContainers/env/valueFrom/configMapKeyRef/name',
-        'containers/envFrom/configMapRef/name', 'initContainers/envFrom/configMapRef/name', 'volumes/projected/sources/configMap/name']),
+      ...podRefs([
+        'volumes/configMap/name',
+        'containers/env/valueFrom/configMapKeyRef/name',
+        'initContainers/env/valueFrom/configMapKeyRef/name',
+        'containers/envFrom/configMapRef/name',
+        'initContainers/envFrom/configMapRef/name',
+        'volumes/projected/sources/configMap/name',
+      ]),
       ...specs(`
         Node spec/configSource/configMap
         Role rules/resourceNames
@@ -160,8 +175,15 @@ export const nameReferenceRules: NameReferenceRule[] = [
   {
     referral: { version: 'v1', kind: 'Secret' },
     fieldSpecs: [
-      ...podRefs(['volumes/secret/secretName', 'containers/env/valueFrom/secretKeyRef/name', 'initContainers/env/valueFrom/secretKeyRef/name',
-        'containers/envFrom/secretRef/name', 'initContainers/envFrom/secretRef/name', 'imagePullSecrets/name', 'volumes/projected/sources/secret/name']),
+      ...podRefs([
+        'volumes/secret/secretName',
+        'containers/env/valueFrom/secretKeyRef/name',
+        'initContainers/env/valueFrom/secretKeyRef/name',
+        'containers/envFrom/secretRef/name',
+        'initContainers/envFrom/secretRef/name',
+        'imagePullSecrets/name',
+        'volumes/projected/sources/secret/name',
+      ]),
       ...specs(`
         Ingress spec/tls/secretName
         Ingress metadata/annotations/ingress.kubernetes.io\\/auth-secret
@@ -192,7 +214,10 @@ export const nameReferenceRules: NameReferenceRule[] = [
       MutatingWebhookConfiguration.admissionregistration.k8s.io webhooks/clientConfig/service
     `),
   },
-  { referral: { group: 'rbac.authorization.k8s.io', kind: 'Role' }, fieldSpecs: specs('RoleBinding.rbac.authorization.k8s.io roleRef/name') },
+  {
+    referral: { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+    fieldSpecs: specs('RoleBinding.rbac.authorization.k8s.io roleRef/name'),
+  },
   {
     referral: { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
     fieldSpecs: specs(`
@@ -212,7 +237,9 @@ export const nameReferenceRules: NameReferenceRule[] = [
   },
   {
     referral: { version: 'v1', kind: 'PersistentVolumeClaim' },
-    fieldSpecs: serviceAccountKinds.map(([k, p]) => spec(`${k} ${p}/volumes/persistentVolumeClaim/claimName`)),
+    fieldSpecs: serviceAccountKinds.map(([k, p]) =>
+      spec(`${k} ${p}/volumes/persistentVolumeClaim/claimName`),
+    ),
   },
   {
     referral: { version: 'v1', kind: 'PersistentVolume' },
@@ -233,10 +260,15 @@ export const nameReferenceRules: NameReferenceRule[] = [
     referral: { group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass' },
     fieldSpecs: serviceAccountKinds.map(([k, p]) => spec(`${k} ${p}/priorityClassName`)),
   },
-  { referral: { group: 'networking.k8s.io/v1', version: 'v1', kind: 'IngressClass' }, fieldSpecs: specs('Ingress spec/ingressClassName') },
+  {
+    referral: { group: 'networking.k8s.io/v1', version: 'v1', kind: 'IngressClass' },
+    fieldSpecs: specs('Ingress spec/ingressClassName'),
+  },
   {
     referral: { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
-    fieldSpecs: specs('ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io spec/policyName'),
+    fieldSpecs: specs(
+      'ValidatingAdmissionPolicyBinding.admissionregistration.k8s.io spec/policyName',
+    ),
   },
 ];
 

@@ -10,7 +10,11 @@ import { KustomizationFile, stringList } from './kustomizationFile';
 import { Loader } from './loader';
 import { FIELD_SPEC_KEYS, TransformerConfig, mergeConfig } from './transformerConfig';
 
-export function loadConfigurations(loader: Loader, k: KustomizationFile, ra: { config: TransformerConfig }): void {
+export function loadConfigurations(
+  loader: Loader,
+  k: KustomizationFile,
+  ra: { config: TransformerConfig },
+): void {
   for (const entry of stringList(k, 'configurations')) {
     const file = loader.resolve(k.dir, entry.value, entry.origin);
     const parsed = loader.parse(file, entry.origin);
@@ -40,4 +44,3 @@ export function loadConfigurations(loader: Loader, k: KustomizationFile, ra: { c
     mergeConfig(ra.config, more);
   }
 }
-

@@ -9,7 +9,11 @@ export class BuildError extends Error {
   readonly chain: string[] = [];
   /** The step that failed (`kustomize/patches`...); set by the step runner, else `kustomize`. */
   step?: string;
-  constructor(message: string, readonly origin?: Origin, readonly code = 'kustomize') {
+  constructor(
+    message: string,
+    readonly origin?: Origin,
+    readonly code = 'kustomize',
+  ) {
     super(message);
   }
   /** Records one more kustomization on the way out (innermost first, so this unshifts). */

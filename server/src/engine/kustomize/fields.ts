@@ -10,11 +10,18 @@ import { ALL_STEPS } from './steps';
 export const IDENTITY_FIELDS: readonly string[] = ['apiVersion', 'kind', 'metadata'];
 
 /** Read while accumulating a kustomization (build.ts): what it pulls in, and how. */
-export const ACCUMULATION_FIELDS: readonly string[] = ['resources', 'bases', 'components', 'configurations', 'openapi'];
+export const ACCUMULATION_FIELDS: readonly string[] = [
+  'resources',
+  'bases',
+  'components',
+  'configurations',
+  'openapi',
+];
 
 /** Fields kustomize knows that we refuse, each with why (an error naming the field). */
 export const REFUSED_FIELDS: Readonly<Record<string, string>> = {
-  helmCharts: 'inflating Helm charts needs helm and the network; render the chart with flux-overlays values instead',
+  helmCharts:
+    'inflating Helm charts needs helm and the network; render the chart with flux-overlays values instead',
   helmChartInflationGenerator: 'inflating Helm charts needs helm and the network',
   generators: 'generator plugins run external programs',
   transformers: 'transformer plugins run external programs',

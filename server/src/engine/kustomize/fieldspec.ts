@@ -15,7 +15,10 @@ export interface FieldSpec {
 }
 
 /** Does the spec's (partial) gvk select this resource's gvk? Empty parts are wildcards. */
-export function gvkSelected(fs: { group?: string; version?: string; kind?: string }, gvk: Gvk): boolean {
+export function gvkSelected(
+  fs: { group?: string; version?: string; kind?: string },
+  gvk: Gvk,
+): boolean {
   if (fs.group && fs.group !== gvk.group) return false;
   if (fs.version && fs.version !== gvk.version) return false;
   if (fs.kind && fs.kind !== gvk.kind) return false;
@@ -48,11 +51,22 @@ export type FieldVisitor = (parent: YMap, key: string, value: YNode | undefined)
  * a `[]` marker, as kustomize does). Missing maps are created only when `create` is set; the
  * visitor then sees `value` undefined for the last key.
  */
-export function walkFieldSpec(node: YNode, path: string[], create: boolean, visit: FieldVisitor): void {
+export function walkFieldSpec(
+  node: YNode,
+  path: string[],
+  create: boolean,
+  visit: FieldVisitor,
+): void {
   walk(node, path, 0, create, visit);
 }
 
-function walk(node: YNode | undefined, path: string[], i: number, create: boolean, visit: FieldVisitor): void {
+function walk(
+  node: YNode | undefined,
+  path: string[],
+  i: number,
+  create: boolean,
+  visit: FieldVisitor,
+): void {
   if (!node) return;
   if (isSeq(node)) {
     for (const item of node.items) walk(item, path, i, create, visit);
@@ -91,7 +105,8 @@ export function fieldSpecsOf(n: YNode | undefined, file: string): FieldSpec[] {
   if (n === undefined || (isScalar(n) && n.value === null)) return [];
   if (!isSeq(n)) fail(`field specs must be a list in ${file}`, n.origin);
   return n.items.map((i) => {
-    if (!isMap(i) || !getString(i, 'path')) fail(`a field spec needs a path (in ${file})`, i.origin);
+    if (!isMap(i) || !getString(i, 'path'))
+      fail(`a field spec needs a path (in ${file})`, i.origin);
     const fs: FieldSpec = { path: getString(i, 'path')! };
     for (const key of ['group', 'version', 'kind'] as const) {
       const v = getString(i, key);

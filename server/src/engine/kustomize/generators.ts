@@ -5,7 +5,19 @@ import * as path from 'path';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
 import { remember, secretMark } from '../secrets';
-import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  get,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  map,
+  scalar,
+  set,
+} from '../yaml/node';
 import { Resource, allIds, curId, describeId, idEquals } from './resource';
 
 /** The generators: the kustomization field of each and the kind it makes. */
@@ -15,7 +27,10 @@ export const GENERATORS = [
 ] as const;
 
 /** The kustomization fields the generators read. */
-export const GENERATOR_FIELDS: readonly string[] = [...GENERATORS.map((g) => g.field), 'generatorOptions'];
+export const GENERATOR_FIELDS: readonly string[] = [
+  ...GENERATORS.map((g) => g.field),
+  'generatorOptions',
+];
 
 export interface GeneratorOptions {
   labels?: Record<string, string>;
@@ -28,7 +43,8 @@ function stringMap(n: YNode | undefined, what: string): Record<string, string> |
   if (n === undefined || (isScalar(n) && n.value === null)) return undefined;
   if (!isMap(n)) fail(`${what} must be a map of strings`, n.origin);
   const out: Record<string, string> = {};
-  for (const p of n.pairs) out[p.key] = isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '';
+  for (const p of n.pairs)
+    out[p.key] = isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '';
   return out;
 }
 
@@ -47,7 +63,10 @@ export function readOptions(n: YNode | undefined): GeneratorOptions | undefined 
 }
 
 /** The kustomization-wide generatorOptions fill in what an entry's own options leave unset. */
-export function mergeOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions {
+export function mergeOptions(
+  local: GeneratorOptions | undefined,
+  global: GeneratorOptions | undefined,
+): GeneratorOptions {
   const out: GeneratorOptions = { ...(local ?? {}) };
   if (!global) return out;
   if (global.labels) out.labels = { ...global.labels, ...(out.labels ?? {}) };
@@ -66,7 +85,6 @@ function strings(n: YNode | undefined, what: string): { value: string; origin?: 
   });
 }
 
-
 interface Entry {
   key: string;
   value: string;
@@ -77,10 +95,19 @@ interface Entry {
 function parseLiteral(s: string, origin: Origin | undefined, secret: boolean): Entry {
   const i = s.indexOf('=');
   // kubectl quotes the literal; a secretGenerator's may hold the secret itself.
-  if (i <= 0) fail(`invalid literal source ${secret ? `${secretMark(s)} (not shown: a secretGenerator literal)` : s}, expected key=value`, origin);
+  if (i <= 0)
+    fail(
+      `invalid literal source ${secret ? `${secretMark(s)} (not shown: a secretGenerator literal)` : s}, expected key=value`,
+      origin,
+    );
   const key = s.slice(0, i);
   let value = s.slice(i + 1);
-  if (value.length >= 2 && value[0] === value[value.length - 1] && (value[0] === '"' || value[0] === "'")) value = value.slice(1, -1);
+  if (
+    value.length >= 2 &&
+    value[0] === value[value.length - 1] &&
+    (value[0] === '"' || value[0] === "'")
+  )
+    value = value.slice(1, -1);
   return { key, value, origin };
 }
 
@@ -90,7 +117,13 @@ function parseEnvFile(text: string, file: string): Entry[] {
   lines.forEach((raw, idx) => {
     const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) return;
-    const origin: Origin = { file, line: idx + 1, col: 1, endLine: idx + 1, endCol: raw.length + 1 };
+    const origin: Origin = {
+      file,
+      line: idx + 1,
+      col: 1,
+      endLine: idx + 1,
+      endCol: raw.length + 1,
+    };
     const i = line.indexOf('=');
     if (i < 0) {
       out.push({ key: line, value: '', origin });
@@ -119,26 +152,45 @@ function isUtf8(buf: Buffer): boolean {
 }
 
 /** Builds one generated ConfigMap or Secret from its generator entry. */
-export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string, loader: Loader, global: GeneratorOptions | undefined, kustFile: string): Resource {
+export function generate(
+  kind: 'ConfigMap' | 'Secret',
+  entry: YMap,
+  dir: string,
+  loader: Loader,
+  global: GeneratorOptions | undefined,
+  kustFile: string,
+): Resource {
   const name = getString(entry, 'name');
   const where = entry.origin;
-  if (!name) fail(`a ${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'} entry has no name`, where);
+  if (!name)
+    fail(
+      `a ${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'} entry has no name`,
+      where,
+    );
   const ns = getString(entry, 'namespace');
   const behaviorText = getString(entry, 'behavior') ?? 'create';
-  if (!['create', 'merge', 'replace', ''].includes(behaviorText)) fail(`invalid generator behavior "${behaviorText}": use create, merge or replace`, get(entry, 'behavior')?.origin);
+  if (!['create', 'merge', 'replace', ''].includes(behaviorText))
+    fail(
+      `invalid generator behavior "${behaviorText}": use create, merge or replace`,
+      get(entry, 'behavior')?.origin,
+    );
   const behavior = (behaviorText || 'create') as 'create' | 'merge' | 'replace';
   const options = mergeOptions(readOptions(get(entry, 'options')), global);
   const by = `${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'} ${name} (${kustFile})`;
 
   const entries: Entry[] = [];
-  const envs = [...strings(get(entry, 'envs'), 'envs'), ...strings(get(entry, 'env'), 'env').slice(0, 1)];
+  const envs = [
+    ...strings(get(entry, 'envs'), 'envs'),
+    ...strings(get(entry, 'env'), 'env').slice(0, 1),
+  ];
   for (const env of envs) {
     const file = loader.resolve(dir, env.value, env.origin);
     const text = loader.readText(file, env.origin);
     entries.push(...parseEnvFile(text, file));
   }
   // kustomize's order: env files, then literals, then files.
-  for (const lit of strings(get(entry, 'literals'), 'literals')) entries.push(parseLiteral(lit.value, lit.origin, kind === 'Secret'));
+  for (const lit of strings(get(entry, 'literals'), 'literals'))
+    entries.push(parseLiteral(lit.value, lit.origin, kind === 'Secret'));
   for (const f of strings(get(entry, 'files'), 'files')) {
     let key: string;
     let rel: string;
@@ -163,11 +215,23 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
   const seen = new Set<string>();
   for (const e of entries) {
     if (e.key === '') fail(`empty key name in ${kind} ${name}`, e.origin);
-    if (seen.has(e.key)) fail(`cannot add key ${e.key}, another key by that name already exists in ${kind} ${name}`, e.origin);
+    if (seen.has(e.key))
+      fail(
+        `cannot add key ${e.key}, another key by that name already exists in ${kind} ${name}`,
+        e.origin,
+      );
     seen.add(e.key);
     const origin = e.origin ? { ...e.origin, by } : undefined;
     if (kind === 'Secret' && !e.binary) remember(e.value);
-    if (kind === 'Secret') set(data, e.key, scalar(wrapBase64(e.binary ? e.value : Buffer.from(e.value, 'utf8').toString('base64')), origin));
+    if (kind === 'Secret')
+      set(
+        data,
+        e.key,
+        scalar(
+          wrapBase64(e.binary ? e.value : Buffer.from(e.value, 'utf8').toString('base64')),
+          origin,
+        ),
+      );
     else if (e.binary) set(binaryData, e.key, scalar(e.value, origin));
     else set(data, e.key, scalar(e.value, origin));
   }
@@ -176,8 +240,27 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
   const meta = map([], genOrigin);
   set(meta, 'name', scalar(name, genOrigin));
   if (ns) set(meta, 'namespace', scalar(ns, genOrigin));
-  if (options.labels && Object.keys(options.labels).length) set(meta, 'labels', map(Object.entries(options.labels).map(([k, v]) => ({ key: k, value: scalar(v, genOrigin) })), genOrigin));
-  if (options.annotations && Object.keys(options.annotations).length) set(meta, 'annotations', map(Object.entries(options.annotations).map(([k, v]) => ({ key: k, value: scalar(v, genOrigin) })), genOrigin));
+  if (options.labels && Object.keys(options.labels).length)
+    set(
+      meta,
+      'labels',
+      map(
+        Object.entries(options.labels).map(([k, v]) => ({ key: k, value: scalar(v, genOrigin) })),
+        genOrigin,
+      ),
+    );
+  if (options.annotations && Object.keys(options.annotations).length)
+    set(
+      meta,
+      'annotations',
+      map(
+        Object.entries(options.annotations).map(([k, v]) => ({
+          key: k,
+          value: scalar(v, genOrigin),
+        })),
+        genOrigin,
+      ),
+    );
   const obj = map([], genOrigin);
   set(obj, 'apiVersion', scalar('v1', genOrigin));
   set(obj, 'kind', scalar(kind, genOrigin));
@@ -186,7 +269,11 @@ export function generate(kind: 'ConfigMap' | 'Secret', entry: YMap, dir: string,
   if (binaryData.pairs.length) set(obj, 'binaryData', binaryData);
   if (kind === 'Secret') set(obj, 'type', scalar(getString(entry, 'type') ?? 'Opaque', genOrigin));
   if (options.immutable) set(obj, 'immutable', scalar(true, genOrigin));
-  return { node: obj, prevIds: [], generator: { behavior, needsHash: !options.disableNameSuffixHash, by } };
+  return {
+    node: obj,
+    prevIds: [],
+    generator: { behavior, needsHash: !options.disableNameSuffixHash, by },
+  };
 }
 
 function stringPairs(n: YNode | undefined): Map<string, YNode> {
@@ -207,13 +294,25 @@ export function absorbGenerated(resources: Resource[], res: Resource): void {
   const matches = resources.filter((r) => allIds(r).some((x) => idEquals(x, id)));
   const behavior = res.generator?.behavior ?? 'create';
   if (matches.length === 0) {
-    if (behavior !== 'create') throw new BuildError(`${describeId(id)} does not exist; cannot ${behavior} (generator behavior ${behavior} needs a ${id.gvk.kind} of that name from a base)`, res.node.origin);
+    if (behavior !== 'create')
+      throw new BuildError(
+        `${describeId(id)} does not exist; cannot ${behavior} (generator behavior ${behavior} needs a ${id.gvk.kind} of that name from a base)`,
+        res.node.origin,
+      );
     resources.push(res);
     return;
   }
-  if (matches.length > 1) throw new BuildError(`found multiple objects that could accept the ${behavior} of ${describeId(id)}`, res.node.origin);
+  if (matches.length > 1)
+    throw new BuildError(
+      `found multiple objects that could accept the ${behavior} of ${describeId(id)}`,
+      res.node.origin,
+    );
   const old = matches[0];
-  if (behavior === 'create') throw new BuildError(`${describeId(id)} already exists; behavior must be merge or replace`, res.node.origin);
+  if (behavior === 'create')
+    throw new BuildError(
+      `${describeId(id)} already exists; behavior must be merge or replace`,
+      res.node.origin,
+    );
   const oldMeta = get(old.node, 'metadata');
   const newMeta = get(res.node, 'metadata') as YMap;
   const labels = mergedMap(get(oldMeta, 'labels'), get(newMeta, 'labels'));
@@ -231,7 +330,10 @@ export function absorbGenerated(resources: Resource[], res: Resource): void {
     }
   }
   res.prevIds = old.prevIds.slice();
-  res.generator = { ...res.generator!, needsHash: !!old.generator?.needsHash && !!res.generator?.needsHash };
+  res.generator = {
+    ...res.generator!,
+    needsHash: !!old.generator?.needsHash && !!res.generator?.needsHash,
+  };
   res.originPath = old.originPath;
   resources[resources.indexOf(old)] = res;
 }

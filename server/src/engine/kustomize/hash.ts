@@ -11,7 +11,10 @@ export function goJsonString(s: string): string {
   // Fast path: JSON.stringify escapes like Go except for Go's extra HTML and line-separator
   // escapes; lone surrogates (which Go replaces) take the slow path.
   if (!/[\ud800-\udfff]/.test(s)) {
-    return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+    return JSON.stringify(s).replace(
+      /[<>&\u2028\u2029]/g,
+      (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+    );
   }
   return goJsonStringSlow(s);
 }
@@ -27,7 +30,8 @@ function goJsonStringSlow(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\b') out += '\\b';
     else if (ch === '\f') out += '\\f';
-    else if (c < 0x20 || ch === '<' || ch === '>' || ch === '&' || c === 0x2028 || c === 0x2029) out += '\\u' + c.toString(16).padStart(4, '0');
+    else if (c < 0x20 || ch === '<' || ch === '>' || ch === '&' || c === 0x2028 || c === 0x2029)
+      out += '\\u' + c.toString(16).padStart(4, '0');
     else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
     else out += ch;
   }
@@ -40,8 +44,14 @@ export function goJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return '[' + v.map(goJson).join(',') + ']';
   if (typeof v === 'object') {
-    const keys = Object.keys(v as object).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return '{' + keys.map((k) => goJsonString(k) + ':' + goJson((v as Record<string, unknown>)[k])).join(',') + '}';
+    const keys = Object.keys(v as object).sort((a, b) =>
+      Buffer.compare(Buffer.from(a), Buffer.from(b)),
+    );
+    return (
+      '{' +
+      keys.map((k) => goJsonString(k) + ':' + goJson((v as Record<string, unknown>)[k])).join(',') +
+      '}'
+    );
   }
   return String(v);
 }

@@ -15,28 +15,56 @@ export interface KustomizationFile {
 }
 
 /** Loads the kustomization of `dir`; a field outside `knownFields` fails, as in kustomize. */
-export function loadKustomization(loader: Loader, dir: string, knownFields: ReadonlySet<string>, origin?: Origin): KustomizationFile {
+export function loadKustomization(
+  loader: Loader,
+  dir: string,
+  knownFields: ReadonlySet<string>,
+  origin?: Origin,
+): KustomizationFile {
   const file = loader.findKustomization(dir, origin);
   if (!file) {
     // One exists but the restrictor refused it: say why it is not found.
     const linked = KUSTOMIZATION_FILE_NAMES.find((n) => loader.stat(path.join(dir, n)) === 'file');
     // Or restricted mode hides it (it links out of the workspace).
-    const hidden = linked ? undefined : KUSTOMIZATION_FILE_NAMES.map((n) => loader.hiddenBecause(path.join(dir, n))).find((h) => h !== undefined);
-    const why = linked ? `: ${linked} is a symbolic link out of it (kustomize's default load restrictor RootOnly)` : hidden ? `: security: ${hidden}` : '';
-    fail(`unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'${why}`, origin, 'missing-kustomization');
+    const hidden = linked
+      ? undefined
+      : KUSTOMIZATION_FILE_NAMES.map((n) => loader.hiddenBecause(path.join(dir, n))).find(
+          (h) => h !== undefined,
+        );
+    const why = linked
+      ? `: ${linked} is a symbolic link out of it (kustomize's default load restrictor RootOnly)`
+      : hidden
+        ? `: security: ${hidden}`
+        : '';
+    fail(
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'${why}`,
+      origin,
+      'missing-kustomization',
+    );
   }
   const parsed = loader.parse(file, origin);
   const syntax = parsed.problems.find((p) => p.severity === 'error');
   if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
   const docs = parsed.documents.filter((d) => d.root !== undefined);
-  if (docs.length === 0) fail(`kustomization file is empty: ${file}`, { file, line: 1, col: 1, endLine: 1, endCol: 1 }, 'empty-kustomization');
+  if (docs.length === 0)
+    fail(
+      `kustomization file is empty: ${file}`,
+      { file, line: 1, col: 1, endLine: 1, endCol: 1 },
+      'empty-kustomization',
+    );
   const root = docs[0].root!;
   if (!isMap(root)) fail(`kustomization file must be a map of fields: ${file}`, root.origin);
   for (const p of root.pairs) {
-    if (!knownFields.has(p.key)) fail(`invalid Kustomization: unknown field "${p.key}"`, p.keyOrigin ?? p.value.origin, 'unknown-field');
+    if (!knownFields.has(p.key))
+      fail(
+        `invalid Kustomization: unknown field "${p.key}"`,
+        p.keyOrigin ?? p.value.origin,
+        'unknown-field',
+      );
   }
   const kind = getString(root, 'kind') ?? 'Kustomization';
-  if (kind !== 'Kustomization' && kind !== 'Component') fail(`kind "${kind}" is not Kustomization or Component`, get(root, 'kind')?.origin);
+  if (kind !== 'Kustomization' && kind !== 'Component')
+    fail(`kind "${kind}" is not Kustomization or Component`, get(root, 'kind')?.origin);
   return { dir, file, root, isComponent: kind === 'Component' };
 }
 
@@ -71,7 +99,10 @@ export function stringMapField(k: KustomizationFile, field: string): [string, st
   const n = get(k.root, field);
   if (n === undefined || (isScalar(n) && n.value === null)) return [];
   if (!isMap(n)) fail(`${field} must be a map in ${path.basename(k.file)}`, n.origin);
-  return n.pairs.map((p) => [p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '']);
+  return n.pairs.map((p) => [
+    p.key,
+    isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '',
+  ]);
 }
 
 export function stringField(k: KustomizationFile, field: string): string | undefined {

@@ -12,7 +12,11 @@ import { fail } from './errors';
 
 export type LoadRestrictor = 'RootOnly' | 'None';
 
-export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+export const KUSTOMIZATION_FILE_NAMES = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+];
 
 /** Parsed files by path, reused while the text is unchanged (the editor rebuilds often). */
 export class ParseCache {
@@ -30,7 +34,12 @@ export class ParseCache {
 }
 
 export function isRemote(ref: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^git@/.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || /\?ref=|\/\/.*\?/.test(ref);
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) ||
+    /^git@/.test(ref) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) ||
+    /\?ref=|\/\/.*\?/.test(ref)
+  );
 }
 
 export class Loader {
@@ -46,7 +55,12 @@ export class Loader {
 
   /** Absolute path of `rel` from `dir`; refuses remote references. */
   resolveAny(dir: string, rel: string, origin?: Origin): string {
-    if (isRemote(rel)) fail(`remote resource "${rel}" refused: flux-overlays builds offline and does not fetch URLs or git repositories`, origin, 'remote-resource');
+    if (isRemote(rel))
+      fail(
+        `remote resource "${rel}" refused: flux-overlays builds offline and does not fetch URLs or git repositories`,
+        origin,
+        'remote-resource',
+      );
     return path.resolve(dir, rel);
   }
 
@@ -55,8 +69,15 @@ export class Loader {
     const abs = this.resolveAny(root, rel, origin);
     if (this.restrictor === 'RootOnly' && !this.inRoot(abs, root)) {
       const real = this.realPath(abs);
-      const link = real !== undefined && real !== abs && isInOrBelow(abs, root) ? ` (through a symbolic link it is '${real}')` : '';
-      fail(`security: file '${abs}' is not in or below '${root}'${link} (kustomize's default load restrictor RootOnly; build with --load-restrictor none to allow it)`, origin, 'load-restrictor');
+      const link =
+        real !== undefined && real !== abs && isInOrBelow(abs, root)
+          ? ` (through a symbolic link it is '${real}')`
+          : '';
+      fail(
+        `security: file '${abs}' is not in or below '${root}'${link} (kustomize's default load restrictor RootOnly; build with --load-restrictor none to allow it)`,
+        origin,
+        'load-restrictor',
+      );
     }
     return abs;
   }
@@ -125,7 +146,9 @@ export class Loader {
   /** The kustomization file of a folder, or undefined; two of them is an error as in kustomize. */
   findKustomization(dir: string, origin?: Origin): string | undefined {
     // kustomize loads it through the restrictor too: a kustomization.yaml linking outside is not found.
-    const found = KUSTOMIZATION_FILE_NAMES.map((n) => path.join(dir, n)).filter((p) => this.fs.stat(p) === 'file' && (this.restrictor === 'None' || this.inRoot(p, dir)));
+    const found = KUSTOMIZATION_FILE_NAMES.map((n) => path.join(dir, n)).filter(
+      (p) => this.fs.stat(p) === 'file' && (this.restrictor === 'None' || this.inRoot(p, dir)),
+    );
     if (found.length > 1) fail(`found multiple kustomization files under: ${dir}`, origin);
     return found[0];
   }

@@ -15,9 +15,15 @@ function sameEnding(a: string[], b: string[]): boolean {
 }
 
 function affixesEqual(r: Resource, o: Resource, allowEmpty: boolean): boolean {
-  const rp = r.prefixes ?? [], op = o.prefixes ?? [], rs = r.suffixes ?? [], os = o.suffixes ?? [];
+  const rp = r.prefixes ?? [],
+    op = o.prefixes ?? [],
+    rs = r.suffixes ?? [],
+    os = o.suffixes ?? [];
   if (allowEmpty) {
-    return (rp.length === 0 || op.length === 0 || sameEnding(rp, op)) && (rs.length === 0 || os.length === 0 || sameEnding(rs, os));
+    return (
+      (rp.length === 0 || op.length === 0 || sameEnding(rp, op)) &&
+      (rs.length === 0 || os.length === 0 || sameEnding(rs, os))
+    );
   }
   return sameEnding(rp, op) && sameEnding(rs, os);
 }
@@ -29,14 +35,19 @@ function couldBeReferenced(referrer: Resource, all: Resource[]): Resource[] {
   const subjectNamespaces = new Set<string>();
   if (rid.gvk.kind === 'RoleBinding' || rid.gvk.kind === 'ClusterRoleBinding') {
     const subjects = get(referrer.node, 'subjects');
-    if (isSeq(subjects)) for (const s of subjects.items) {
-      const ns = getString(s, 'namespace');
-      if (ns) subjectNamespaces.add(ns);
-    }
+    if (isSeq(subjects))
+      for (const s of subjects.items) {
+        const ns = getString(s, 'namespace');
+        if (ns) subjectNamespaces.add(ns);
+      }
   }
   return all.filter((t) => {
     const id = curId(t);
-    return isClusterScoped(id.gvk) || nsEquals(id.namespace, rid.namespace) || subjectNamespaces.has(id.namespace);
+    return (
+      isClusterScoped(id.gvk) ||
+      nsEquals(id.namespace, rid.namespace) ||
+      subjectNamespaces.has(id.namespace)
+    );
   });
 }
 
@@ -46,21 +57,32 @@ interface Context {
   path: string;
 }
 
-function sieve(ctx: Context, oldName: string, candidates: Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
-  const selected = (id: ResId, g: { group?: string; version?: string; kind?: string }) => gvkSelected(g, id.gvk);
+function sieve(
+  ctx: Context,
+  oldName: string,
+  candidates: Resource[],
+  identical: (rs: Resource[]) => boolean,
+): Resource | undefined {
+  const selected = (id: ResId, g: { group?: string; version?: string; kind?: string }) =>
+    gvkSelected(g, id.gvk);
   let c = candidates.filter((r) => r.prevIds.some((id) => id.name === oldName));
   c = c.filter((r) => r.prevIds.some((id) => selected(id, ctx.rule.referral)));
   if (ctx.path.endsWith('roleRef/name')) {
     const roleRef = get(ctx.referrer.node, 'roleRef');
     const group = getString(roleRef, 'apiGroup');
     const kind = getString(roleRef, 'kind');
-    if (group !== undefined && kind !== undefined) c = c.filter((r) => r.prevIds.some((id) => selected(id, { group, kind })));
+    if (group !== undefined && kind !== undefined)
+      c = c.filter((r) => r.prevIds.some((id) => selected(id, { group, kind })));
   }
   const rid = curId(ctx.referrer);
   if (!isClusterScoped(rid.gvk)) {
     c = c.filter((r) => {
       const id = curId(r);
-      return isClusterScoped(id.gvk) || id.gvk.kind === 'ServiceAccount' || nsEquals(rid.namespace, id.namespace);
+      return (
+        isClusterScoped(id.gvk) ||
+        id.gvk.kind === 'ServiceAccount' ||
+        nsEquals(rid.namespace, id.namespace)
+      );
     });
   }
   if (c.length === 1) return c[0];
@@ -69,20 +91,34 @@ function sieve(ctx: Context, oldName: string, candidates: Resource[], identical:
   if (c.length === 1) return c[0];
   if (c.length === 0) return undefined;
   if (identical(c)) return c[0];
-  fail(`found multiple possible referrals for name "${oldName}" in ${ctx.path} of ${rid.gvk.kind}/${rid.name}: ${c.map((r) => `${curId(r).gvk.kind}/${curId(r).name}`).join(', ')}`, ctx.referrer.node.origin);
+  fail(
+    `found multiple possible referrals for name "${oldName}" in ${ctx.path} of ${rid.gvk.kind}/${rid.name}: ${c.map((r) => `${curId(r).gvk.kind}/${curId(r).name}`).join(', ')}`,
+    ctx.referrer.node.origin,
+  );
 }
 
 const nameOfRes = (r: Resource) => curId(r).name;
 
-function updateScalar(ctx: Context, parent: YMap | YNode[], key: string | number, value: YNode, candidates: Resource[]): void {
+function updateScalar(
+  ctx: Context,
+  parent: YMap | YNode[],
+  key: string | number,
+  value: YNode,
+  candidates: Resource[],
+): void {
   if (!isScalar(value) || value.value === null) return;
   const old = String(value.value);
-  const referral = sieve(ctx, old, candidates, (rs) => rs.every((r) => nameOfRes(r) === nameOfRes(rs[0])));
+  const referral = sieve(ctx, old, candidates, (rs) =>
+    rs.every((r) => nameOfRes(r) === nameOfRes(rs[0])),
+  );
   if (!referral) return;
   const newName = nameOfRes(referral);
   if (newName === old) return;
   const by = referral.generator?.by ?? 'nameReference';
-  const node = scalar(newName, value.origin ? { ...value.origin, by: `nameReference (renamed by ${by})` } : undefined);
+  const node = scalar(
+    newName,
+    value.origin ? { ...value.origin, by: `nameReference (renamed by ${by})` } : undefined,
+  );
   if (Array.isArray(parent)) parent[key as number] = node;
   else set(parent, key as string, node);
 }
@@ -98,7 +134,11 @@ function updateMapping(ctx: Context, m: YMap, all: Resource[]): void {
     candidates = byOrig.length > 0 ? byOrig : all.filter((r) => nsEquals(curId(r).namespace, ns));
   }
   const old = String(nameNode.value ?? '');
-  const referral = sieve(ctx, old, candidates, (rs) => rs.every((r) => nameOfRes(r) === nameOfRes(rs[0]) && curId(r).namespace === curId(rs[0]).namespace));
+  const referral = sieve(ctx, old, candidates, (rs) =>
+    rs.every(
+      (r) => nameOfRes(r) === nameOfRes(rs[0]) && curId(r).namespace === curId(rs[0]).namespace,
+    ),
+  );
   if (!referral) return;
   const id = curId(referral);
   if (id.name === old && id.namespace === '') return;

@@ -1,14 +1,37 @@
 // Applying `patchesStrategicMerge`, `patches` and `patchesJson6902` to the accumulated resources.
 
 import * as path from 'path';
-import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, scalar, set } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  clone,
+  get,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  scalar,
+  set,
+} from '../yaml/node';
 import { blockScalarShift } from '../yaml/blockScalar';
 import { ParsedFile, parseYaml } from '../yaml/parse';
 import { YamlFlavor } from '../yaml/resolve';
 import { BuildError, fail } from './errors';
 import { Loader } from './loader';
 import { KustomizationFile, mapList, stringList } from './kustomizationFile';
-import { Resource, ResId, allIds, curId, describeId, gvkOf, idEquals, nameOf, namespaceOf, storePreviousId } from './resource';
+import {
+  Resource,
+  ResId,
+  allIds,
+  curId,
+  describeId,
+  gvkOf,
+  idEquals,
+  nameOf,
+  namespaceOf,
+  storePreviousId,
+} from './resource';
 import { Selector, readSelector, select } from './selector';
 import type { StepWarning } from './steps/step';
 import { normalizeKeyedLists, strategicMerge } from './merge/strategicMerge';
@@ -27,13 +50,28 @@ interface PatchSource {
 }
 
 /** Inline patch text: placed in the kustomization file when it is a `|` block scalar there. */
-function inlineSource(k: KustomizationFile, loader: Loader, node: YNode | undefined, text: string): PatchSource {
+function inlineSource(
+  k: KustomizationFile,
+  loader: Loader,
+  node: YNode | undefined,
+  text: string,
+): PatchSource {
   const fileText = loader.readText(k.file);
   const shift = node?.origin ? blockScalarShift(fileText, node.origin, text) : undefined;
-  return { text, file: k.file, shift, label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${node?.origin?.line ?? '?'}` };
+  return {
+    text,
+    file: k.file,
+    shift,
+    label: `inline patch in ${path.relative(path.dirname(k.dir), k.file)}:${node?.origin?.line ?? '?'}`,
+  };
 }
 
-function fileSource(k: KustomizationFile, loader: Loader, file: string, origin: Origin | undefined): PatchSource {
+function fileSource(
+  k: KustomizationFile,
+  loader: Loader,
+  file: string,
+  origin: Origin | undefined,
+): PatchSource {
   const { text, parsed } = loader.readParsed(file, origin);
   return { text, file, label: `patch ${path.relative(path.dirname(k.dir), file)}`, shared: parsed };
 }
@@ -46,7 +84,9 @@ function docsOf(src: PatchSource): YNode[] {
     const parsed = shared ?? parseYaml(src.text, src.file, src.shift, flavor);
     const err = parsed.problems.find((p) => p.severity === 'error');
     if (err) fail(`${src.label}: ${err.message}`, err.span);
-    const roots = parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
+    const roots = parsed.documents
+      .map((d) => d.root)
+      .filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
     return shared ? roots.map((r) => clone(r)) : roots;
   };
   const docs = read('kustomize');
@@ -60,18 +100,29 @@ function patchId(p: YMap): ResId {
 }
 
 /** Applies one strategic-merge patch document to one resource, keeping its name, kind and namespace. */
-function applySmp(r: Resource, patch: YMap, label: string, options: { allowNameChange?: boolean; allowKindChange?: boolean }): boolean {
+function applySmp(
+  r: Resource,
+  patch: YMap,
+  label: string,
+  options: { allowNameChange?: boolean; allowKindChange?: boolean },
+): boolean {
   const id = curId(r);
   if (options.allowNameChange || options.allowKindChange) storePreviousId(r);
   const gvk = gvkOf(r.node);
   // The identity fields a patch must restate (apiVersion, kind, name, namespace) keep the
   // resource's own nodes, and so their origin, unless the patch really changes them.
-  const before = { apiVersion: get(r.node, 'apiVersion'), kind: get(r.node, 'kind'), name: get(get(r.node, 'metadata'), 'name'), namespace: get(get(r.node, 'metadata'), 'namespace') };
+  const before = {
+    apiVersion: get(r.node, 'apiVersion'),
+    kind: get(r.node, 'kind'),
+    name: get(get(r.node, 'metadata'), 'name'),
+    namespace: get(get(r.node, 'metadata'), 'namespace'),
+  };
   let merged: YNode | undefined;
   try {
     merged = strategicMerge(r.node, patch, label, rootType(gvk));
   } catch (e) {
-    if (e instanceof BuildError && !e.origin) throw new BuildError(`${label}: ${e.message}`, patch.origin);
+    if (e instanceof BuildError && !e.origin)
+      throw new BuildError(`${label}: ${e.message}`, patch.origin);
     throw e;
   }
   if (merged === undefined || !isMap(merged) || merged.pairs.length === 0) return false;
@@ -79,15 +130,24 @@ function applySmp(r: Resource, patch: YMap, label: string, options: { allowNameC
   r.node = merged;
   const keep = (parent: YMap, key: string, original: YNode | undefined) => {
     const now = get(parent, key);
-    if (original && now && isScalar(now) && isScalar(original) && now.value === original.value) set(parent, key, original);
+    if (original && now && isScalar(now) && isScalar(original) && now.value === original.value)
+      set(parent, key, original);
   };
   keep(r.node, 'apiVersion', before.apiVersion);
   const meta = get(r.node, 'metadata');
-  if (!options.allowKindChange) set(r.node, 'kind', before.kind ?? scalar(id.gvk.kind, get(r.node, 'kind')?.origin));
+  if (!options.allowKindChange)
+    set(r.node, 'kind', before.kind ?? scalar(id.gvk.kind, get(r.node, 'kind')?.origin));
   if (isMap(meta)) {
-    if (!options.allowNameChange) set(meta, 'name', before.name ?? scalar(id.name, get(meta, 'name')?.origin));
-    if (id.namespace) set(meta, 'namespace', before.namespace ?? scalar(id.namespace, get(meta, 'namespace')?.origin));
-    else if (get(meta, 'namespace') !== undefined) meta.pairs = meta.pairs.filter((p) => p.key !== 'namespace');
+    if (!options.allowNameChange)
+      set(meta, 'name', before.name ?? scalar(id.name, get(meta, 'name')?.origin));
+    if (id.namespace)
+      set(
+        meta,
+        'namespace',
+        before.namespace ?? scalar(id.namespace, get(meta, 'namespace')?.origin),
+      );
+    else if (get(meta, 'namespace') !== undefined)
+      meta.pairs = meta.pairs.filter((p) => p.key !== 'namespace');
   }
   return true;
 }
@@ -96,7 +156,11 @@ function findUnique(resources: Resource[], id: ResId, label: string, where?: YNo
   const matches = resources.filter((r) => allIds(r).some((x) => idEquals(x, id)));
   if (matches.length === 1) return matches[0];
   const what = matches.length === 0 ? 'no resource matches' : `${matches.length} resources match`;
-  throw new BuildError(`${what} the strategic merge patch ${label} for ${id.gvk.group ? id.gvk.group + '/' : ''}${id.gvk.version} ${describeId(id)}; failed to find a unique target for the patch`, where?.origin, 'patch-no-target');
+  throw new BuildError(
+    `${what} the strategic merge patch ${label} for ${id.gvk.group ? id.gvk.group + '/' : ''}${id.gvk.version} ${describeId(id)}; failed to find a unique target for the patch`,
+    where?.origin,
+    'patch-no-target',
+  );
 }
 
 function loadSource(k: KustomizationFile, loader: Loader, entry: YMap): PatchSource {
@@ -107,16 +171,30 @@ function loadSource(k: KustomizationFile, loader: Loader, entry: YMap): PatchSou
   const hasInline = inline !== undefined && inline.trim() !== '';
   if (!hasInline && !rel) fail('must specify one of patch and path', entry.origin);
   if (hasInline && rel) fail("patch and path can't be set at the same time", entry.origin);
-  if (rel) return fileSource(k, loader, loader.resolve(k.dir, rel, pathNode?.origin), pathNode?.origin);
+  if (rel)
+    return fileSource(k, loader, loader.resolve(k.dir, rel, pathNode?.origin), pathNode?.origin);
   return inlineSource(k, loader, patchNode, inline!);
 }
 
 /** Selects a patch's targets; a target that selects nothing is reported (kustomize says nothing). */
-function selectTargets(resources: Resource[], target: Selector, entry: YMap, src: PatchSource, warn: (w: StepWarning) => void): Resource[] {
+function selectTargets(
+  resources: Resource[],
+  target: Selector,
+  entry: YMap,
+  src: PatchSource,
+  warn: (w: StepWarning) => void,
+): Resource[] {
   const selected = select(resources, target, entry);
   if (selected.length === 0) {
-    const what = Object.entries(target).map(([key, v]) => `${key}=${v}`).join(', ');
-    warn({ code: 'patch-target-unmatched', message: `the target (${what}) of ${src.label} selects no object; the patch has no effect`, origin: get(entry, 'target')?.origin ?? entry.origin, data: { target: what } });
+    const what = Object.entries(target)
+      .map(([key, v]) => `${key}=${v}`)
+      .join(', ');
+    warn({
+      code: 'patch-target-unmatched',
+      message: `the target (${what}) of ${src.label} selects no object; the patch has no effect`,
+      origin: get(entry, 'target')?.origin ?? entry.origin,
+      data: { target: what },
+    });
   }
   return selected;
 }
@@ -125,15 +203,28 @@ function isJsonPatch(docs: YNode[]): boolean {
   return docs.length === 1 && isSeq(docs[0]);
 }
 
-export function applyPatchesField(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): Resource[] {
+export function applyPatchesField(
+  resources: Resource[],
+  k: KustomizationFile,
+  loader: Loader,
+  warn: (w: StepWarning) => void,
+): Resource[] {
   let current = resources;
   for (const entry of mapList(k, 'patches')) {
     const src = loadSource(k, loader, entry);
     const docs = docsOf(src);
-    if (docs.length === 0) fail(`${src.label}: unable to parse SM or JSON patch: it is empty`, entry.origin);
+    if (docs.length === 0)
+      fail(`${src.label}: unable to parse SM or JSON patch: it is empty`, entry.origin);
     const target = readSelector(get(entry, 'target'));
     const opts = get(entry, 'options');
-    const options = { allowNameChange: isScalar(get(opts, 'allowNameChange')) && (get(opts, 'allowNameChange') as { value: unknown }).value === true, allowKindChange: isScalar(get(opts, 'allowKindChange')) && (get(opts, 'allowKindChange') as { value: unknown }).value === true };
+    const options = {
+      allowNameChange:
+        isScalar(get(opts, 'allowNameChange')) &&
+        (get(opts, 'allowNameChange') as { value: unknown }).value === true,
+      allowKindChange:
+        isScalar(get(opts, 'allowKindChange')) &&
+        (get(opts, 'allowKindChange') as { value: unknown }).value === true,
+    };
     if (isJsonPatch(docs)) {
       if (!target) fail(`must specify a target for JSON patch ${src.label}`, entry.origin);
       const ops = readJsonPatch(docs[0]);
@@ -143,10 +234,15 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
       }
       continue;
     }
-    for (const d of docs) if (!isMap(d)) fail(`${src.label}: a strategic merge patch must be a map`, d.origin);
+    for (const d of docs)
+      if (!isMap(d)) fail(`${src.label}: a strategic merge patch must be a map`, d.origin);
     const patches = docs as YMap[];
     if (target) {
-      if (patches.length > 1) fail(`multiple strategic-merge patches in one patches entry cannot have a target: ${src.label}`, entry.origin);
+      if (patches.length > 1)
+        fail(
+          `multiple strategic-merge patches in one patches entry cannot have a target: ${src.label}`,
+          entry.origin,
+        );
       const selected = new Set(selectTargets(current, target, entry, src, warn));
       // With a target, the patch takes the target's apiVersion: only its body is merged.
       const forTarget = (r: Resource): YMap => {
@@ -155,7 +251,9 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
         if (av) set(p, 'apiVersion', av);
         return p;
       };
-      current = current.filter((r) => !selected.has(r) || applySmp(r, forTarget(r), src.label, options));
+      current = current.filter(
+        (r) => !selected.has(r) || applySmp(r, forTarget(r), src.label, options),
+      );
     } else {
       for (const p of patches) {
         const r = findUnique(current, patchId(p), src.label, p);
@@ -166,7 +264,11 @@ export function applyPatchesField(resources: Resource[], k: KustomizationFile, l
   return current;
 }
 
-export function applyPatchesStrategicMerge(resources: Resource[], k: KustomizationFile, loader: Loader): Resource[] {
+export function applyPatchesStrategicMerge(
+  resources: Resource[],
+  k: KustomizationFile,
+  loader: Loader,
+): Resource[] {
   let current = resources;
   for (const { value, node: item } of stringList(k, 'patchesStrategicMerge')) {
     let src: PatchSource;
@@ -177,11 +279,18 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
       src = inlineSource(k, loader, item, value);
       const docs0 = docsOf(src);
       const message = `patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`;
-      if (docs0.length === 0 || !docs0.every(isMap)) (asFile ? loader.missing(asFile, item.origin, message, 'missing-file') : fail(message, item.origin, 'missing-file'));
+      if (docs0.length === 0 || !docs0.every(isMap))
+        asFile
+          ? loader.missing(asFile, item.origin, message, 'missing-file')
+          : fail(message, item.origin, 'missing-file');
     }
     const docs = docsOf(src);
     for (const d of docs) {
-      if (!isMap(d)) fail(`${src.label}: patchesStrategicMerge takes strategic merge patches (maps), not JSON patches`, d.origin);
+      if (!isMap(d))
+        fail(
+          `${src.label}: patchesStrategicMerge takes strategic merge patches (maps), not JSON patches`,
+          d.origin,
+        );
       const r = findUnique(current, patchId(d), src.label, d);
       if (!applySmp(r, d, src.label, {})) current = current.filter((x) => x !== r);
     }
@@ -189,13 +298,19 @@ export function applyPatchesStrategicMerge(resources: Resource[], k: Kustomizati
   return current;
 }
 
-export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile, loader: Loader, warn: (w: StepWarning) => void): void {
+export function applyPatchesJson6902(
+  resources: Resource[],
+  k: KustomizationFile,
+  loader: Loader,
+  warn: (w: StepWarning) => void,
+): void {
   for (const entry of mapList(k, 'patchesJson6902')) {
     const target: Selector | undefined = readSelector(get(entry, 'target'));
     if (!target) fail('patchesJson6902 entry needs a target', entry.origin);
     const src = loadSource(k, loader, entry);
     const docs = docsOf(src);
-    if (!isJsonPatch(docs)) fail(`${src.label}: a JSON6902 patch must be a list of operations`, entry.origin);
+    if (!isJsonPatch(docs))
+      fail(`${src.label}: a JSON6902 patch must be a list of operations`, entry.origin);
     const ops = readJsonPatch(docs[0]);
     for (const r of selectTargets(resources, target, entry, src, warn)) {
       storePreviousId(r);
@@ -203,4 +318,3 @@ export function applyPatchesJson6902(resources: Resource[], k: KustomizationFile
     }
   }
 }
-

@@ -127,29 +127,68 @@ export function setName(r: Resource, name: string, by?: string): void {
 }
 
 export function isClusterScoped(gvk: Gvk): boolean {
-  return CLUSTER_SCOPED_KINDS.has(gvk.kind) && (CLUSTER_SCOPED_GROUPS.get(gvk.kind) ?? [gvk.group]).includes(gvk.group);
+  return (
+    CLUSTER_SCOPED_KINDS.has(gvk.kind) &&
+    (CLUSTER_SCOPED_GROUPS.get(gvk.kind) ?? [gvk.group]).includes(gvk.group)
+  );
 }
 
 // Built-in kinds that live outside namespaces (from the Kubernetes API); kustomize knows these
 // from its embedded OpenAPI document and never gives them a namespace. Custom resources are
 // assumed to be namespaced, as kustomize does.
 const CLUSTER_SCOPED_KINDS = new Set([
-  'APIService', 'CSIDriver', 'CSINode', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding',
-  'ComponentStatus', 'CustomResourceDefinition', 'FlowSchema', 'IngressClass', 'MutatingWebhookConfiguration',
-  'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy', 'PriorityClass', 'PriorityLevelConfiguration',
-  'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'StorageClass', 'SubjectAccessReview',
-  'TokenReview', 'ValidatingWebhookConfiguration', 'VolumeAttachment', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'SelfSubjectReview', 'StorageVersionMigration', 'ClusterTrustBundle', 'DeviceClass', 'IPAddress', 'ServiceCIDR',
-  'VolumeAttributesClass', 'StorageVersion',
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'CertificateSigningRequest',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ComponentStatus',
+  'CustomResourceDefinition',
+  'FlowSchema',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PodSecurityPolicy',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'RuntimeClass',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'StorageClass',
+  'SubjectAccessReview',
+  'TokenReview',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'SelfSubjectReview',
+  'StorageVersionMigration',
+  'ClusterTrustBundle',
+  'DeviceClass',
+  'IPAddress',
+  'ServiceCIDR',
+  'VolumeAttributesClass',
+  'StorageVersion',
 ]);
 const CLUSTER_SCOPED_GROUPS = new Map<string, string[]>([
-  ['Namespace', ['']], ['Node', ['']], ['PersistentVolume', ['']], ['ComponentStatus', ['']],
-  ['ClusterRole', ['rbac.authorization.k8s.io']], ['ClusterRoleBinding', ['rbac.authorization.k8s.io']],
-  ['CustomResourceDefinition', ['apiextensions.k8s.io']], ['StorageClass', ['storage.k8s.io']],
-  ['PriorityClass', ['scheduling.k8s.io']], ['APIService', ['apiregistration.k8s.io']],
+  ['Namespace', ['']],
+  ['Node', ['']],
+  ['PersistentVolume', ['']],
+  ['ComponentStatus', ['']],
+  ['ClusterRole', ['rbac.authorization.k8s.io']],
+  ['ClusterRoleBinding', ['rbac.authorization.k8s.io']],
+  ['CustomResourceDefinition', ['apiextensions.k8s.io']],
+  ['StorageClass', ['storage.k8s.io']],
+  ['PriorityClass', ['scheduling.k8s.io']],
+  ['APIService', ['apiregistration.k8s.io']],
   ['MutatingWebhookConfiguration', ['admissionregistration.k8s.io']],
   ['ValidatingWebhookConfiguration', ['admissionregistration.k8s.io']],
-  ['IngressClass', ['networking.k8s.io']], ['RuntimeClass', ['node.k8s.io']],
+  ['IngressClass', ['networking.k8s.io']],
+  ['RuntimeClass', ['node.k8s.io']],
   ['PodSecurityPolicy', ['policy', 'extensions']],
 ]);

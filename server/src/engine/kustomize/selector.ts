@@ -19,7 +19,15 @@ export interface Selector {
 export function readSelector(n: YNode | undefined): Selector | undefined {
   if (!isMap(n)) return undefined;
   const s: Selector = {};
-  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+  for (const k of [
+    'group',
+    'version',
+    'kind',
+    'name',
+    'namespace',
+    'labelSelector',
+    'annotationSelector',
+  ] as const) {
     const v = getString(n, k);
     if (v !== undefined) s[k] = v;
   }
@@ -31,7 +39,10 @@ function anchored(re: string | undefined, origin: YNode | undefined): RegExp | u
   try {
     return new RegExp(`^(?:${re})$`);
   } catch (e) {
-    fail(`invalid regular expression "${re}" in patch target: ${(e as Error).message}`, origin?.origin);
+    fail(
+      `invalid regular expression "${re}" in patch target: ${(e as Error).message}`,
+      origin?.origin,
+    );
   }
 }
 
@@ -50,7 +61,11 @@ export function parseLabelSelector(text: string): Requirement[] {
     const p = raw.trim();
     let m: RegExpMatchArray | null;
     if ((m = p.match(/^([^\s!=]+)\s+(in|notin)\s+\((.*)\)$/))) {
-      reqs.push({ key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((s) => s.trim()) });
+      reqs.push({
+        key: m[1],
+        op: m[2] as 'in' | 'notin',
+        values: m[3].split(',').map((s) => s.trim()),
+      });
     } else if ((m = p.match(/^([^\s!=]+)\s*!=\s*(.*)$/))) {
       reqs.push({ key: m[1], op: 'notin', values: [m[2].trim()] });
     } else if ((m = p.match(/^([^\s!=]+)\s*==?\s*(.*)$/))) {
@@ -67,7 +82,11 @@ export function parseLabelSelector(text: string): Requirement[] {
 }
 
 /** Does a labels/annotations map satisfy a Kubernetes selector expression? (empty = yes) */
-export function matchesSelector(map: YNode | undefined, text: string | undefined, what: string): boolean {
+export function matchesSelector(
+  map: YNode | undefined,
+  text: string | undefined,
+  what: string,
+): boolean {
   if (!text) return true;
   let reqs: Requirement[];
   try {
@@ -76,7 +95,9 @@ export function matchesSelector(map: YNode | undefined, text: string | undefined
     fail(`invalid ${what} "${text}": ${(e as Error).message}`);
   }
   const values = new Map<string, string>();
-  if (isMap(map)) for (const p of map.pairs) values.set(p.key, isScalar(p.value) ? String(p.value.value ?? '') : '');
+  if (isMap(map))
+    for (const p of map.pairs)
+      values.set(p.key, isScalar(p.value) ? String(p.value.value ?? '') : '');
   return reqs.every((r) => {
     const v = values.get(r.key);
     switch (r.op) {
@@ -104,7 +125,12 @@ export function select(resources: Resource[], s: Selector, where?: YNode): Resou
   return resources.filter((r) => {
     const cur = curId(r);
     const org = orgId(r);
-    if (namespace && !namespace.test(effectiveNamespace(org.namespace, r)) && !namespace.test(effectiveNamespace(cur.namespace, r))) return false;
+    if (
+      namespace &&
+      !namespace.test(effectiveNamespace(org.namespace, r)) &&
+      !namespace.test(effectiveNamespace(cur.namespace, r))
+    )
+      return false;
     if (name && !name.test(org.name) && !name.test(cur.name)) return false;
     const gvk = cur.gvk;
     if (group && !group.test(gvk.group)) return false;
@@ -112,7 +138,8 @@ export function select(resources: Resource[], s: Selector, where?: YNode): Resou
     if (kind && !kind.test(gvk.kind)) return false;
     const meta = get(r.node, 'metadata');
     if (!matchesSelector(get(meta, 'labels'), s.labelSelector, 'labelSelector')) return false;
-    if (!matchesSelector(get(meta, 'annotations'), s.annotationSelector, 'annotationSelector')) return false;
+    if (!matchesSelector(get(meta, 'annotations'), s.annotationSelector, 'annotationSelector'))
+      return false;
     return true;
   });
 }

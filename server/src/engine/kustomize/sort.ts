@@ -7,12 +7,33 @@ import { Resource, ResId, curId, Gvk } from './resource';
 import { fail } from './errors';
 
 export const DEFAULT_ORDER_FIRST = [
-  'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy',
-  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service',
-  'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet',
-  'CronJob', 'PodDisruptionBudget',
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
 ];
-export const DEFAULT_ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+export const DEFAULT_ORDER_LAST = [
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+];
 
 function gvkSortString(g: Gvk): string {
   return [g.group || '~G', g.version || '~V', g.kind || '~K'].join('_');
@@ -34,9 +55,13 @@ export interface SortOptions {
   orderLast?: string[];
 }
 
-export function sortResources(resources: Resource[], options: SortOptions = { order: 'legacy' }): Resource[] {
+export function sortResources(
+  resources: Resource[],
+  options: SortOptions = { order: 'legacy' },
+): Resource[] {
   if (options.order === 'fifo') return resources;
-  if (options.order !== 'legacy') fail(`the field 'sortOptions.order' must be one of [fifo, legacy]`);
+  if (options.order !== 'legacy')
+    fail(`the field 'sortOptions.order' must be one of [fifo, legacy]`);
   const first = options.orderFirst ?? DEFAULT_ORDER_FIRST;
   const last = options.orderLast ?? DEFAULT_ORDER_LAST;
   const rank = new Map<string, number>();
@@ -46,12 +71,17 @@ export function sortResources(resources: Resource[], options: SortOptions = { or
   return resources.slice().sort((ra, rb) => {
     const a = ids.get(ra)!;
     const b = ids.get(rb)!;
-    const sameGvk = a.gvk.group === b.gvk.group && a.gvk.version === b.gvk.version && a.gvk.kind === b.gvk.kind;
+    const sameGvk =
+      a.gvk.group === b.gvk.group && a.gvk.version === b.gvk.version && a.gvk.kind === b.gvk.kind;
     if (!sameGvk) {
       const ia = rank.get(a.gvk.kind) ?? 0;
       const ib = rank.get(b.gvk.kind) ?? 0;
       if (ia !== ib) return ia - ib;
-      if (a.gvk.kind === 'Namespace' && b.gvk.kind === 'Namespace' && (a.gvk.group === '' || b.gvk.group === '')) {
+      if (
+        a.gvk.kind === 'Namespace' &&
+        b.gvk.kind === 'Namespace' &&
+        (a.gvk.group === '' || b.gvk.group === '')
+      ) {
         return -cmp(gvkSortString(a.gvk), gvkSortString(b.gvk));
       }
       return cmp(gvkSortString(a.gvk), gvkSortString(b.gvk));

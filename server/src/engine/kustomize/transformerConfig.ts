@@ -13,7 +13,9 @@ export interface TransformerConfig {
 }
 
 /** The configurations keys that hold field-spec lists: those the steps declare. */
-export const FIELD_SPEC_KEYS: readonly string[] = [...new Set(ALL_STEPS.flatMap((s) => Object.keys(s.fieldSpecs ?? {})))];
+export const FIELD_SPEC_KEYS: readonly string[] = [
+  ...new Set(ALL_STEPS.flatMap((s) => Object.keys(s.fieldSpecs ?? {}))),
+];
 
 /** The keys a `configurations:` file may set. */
 export const CONFIGURATION_KEYS: readonly string[] = [...FIELD_SPEC_KEYS, 'nameReference'];
@@ -21,7 +23,8 @@ export const CONFIGURATION_KEYS: readonly string[] = [...FIELD_SPEC_KEYS, 'nameR
 /** Each key's defaults, from the one step declaring it (test/unit/kustomize/fields.test.ts). */
 function defaults(): Record<string, readonly FieldSpec[]> {
   const out: Record<string, readonly FieldSpec[]> = {};
-  for (const s of ALL_STEPS) for (const [key, specs] of Object.entries(s.fieldSpecs ?? {})) out[key] ??= specs;
+  for (const s of ALL_STEPS)
+    for (const [key, specs] of Object.entries(s.fieldSpecs ?? {})) out[key] ??= specs;
   return out;
 }
 
@@ -31,7 +34,13 @@ export function defaultTransformerConfig(): TransformerConfig {
   builtin ??= defaults();
   const fieldSpecs: Record<string, FieldSpec[]> = {};
   for (const key of FIELD_SPEC_KEYS) fieldSpecs[key] = builtin[key].slice();
-  return { fieldSpecs, nameReference: nameReferenceRules.map((r) => ({ referral: r.referral, fieldSpecs: r.fieldSpecs.slice() })) };
+  return {
+    fieldSpecs,
+    nameReference: nameReferenceRules.map((r) => ({
+      referral: r.referral,
+      fieldSpecs: r.fieldSpecs.slice(),
+    })),
+  };
 }
 
 /** Adds specs that are not already there (same gvk and path), as kustomize's config merge does. */
@@ -53,10 +62,19 @@ function specKey(s: FieldSpec): string {
   return `${s.group ?? ''}|${s.version ?? ''}|${s.kind ?? ''}|${s.path}`;
 }
 
-export function mergeConfig(into: TransformerConfig, more: { fieldSpecs?: Record<string, FieldSpec[]>; nameReference?: NameReferenceRule[] }): void {
-  for (const [key, specs] of Object.entries(more.fieldSpecs ?? {})) mergeSpecs((into.fieldSpecs[key] ??= []), specs);
+export function mergeConfig(
+  into: TransformerConfig,
+  more: { fieldSpecs?: Record<string, FieldSpec[]>; nameReference?: NameReferenceRule[] },
+): void {
+  for (const [key, specs] of Object.entries(more.fieldSpecs ?? {}))
+    mergeSpecs((into.fieldSpecs[key] ??= []), specs);
   for (const rule of more.nameReference ?? []) {
-    const same = into.nameReference.find((r) => (r.referral.kind ?? '') === (rule.referral.kind ?? '') && (r.referral.group ?? '') === (rule.referral.group ?? '') && (r.referral.version ?? '') === (rule.referral.version ?? ''));
+    const same = into.nameReference.find(
+      (r) =>
+        (r.referral.kind ?? '') === (rule.referral.kind ?? '') &&
+        (r.referral.group ?? '') === (rule.referral.group ?? '') &&
+        (r.referral.version ?? '') === (rule.referral.version ?? ''),
+    );
     if (same) mergeSpecs(same.fieldSpecs, rule.fieldSpecs);
     else into.nameReference.push({ referral: rule.referral, fieldSpecs: rule.fieldSpecs.slice() });
   }

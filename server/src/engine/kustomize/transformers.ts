@@ -2,17 +2,40 @@
 // replicas. Each is a small function over the resource list; which fields they touch comes from
 // field specs (builtinConfig.ts plus the user's `configurations:`).
 
-import { Origin, YMap, YNode, get, getString, isMap, isScalar, isSeq, map, scalar, set } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  get,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  map,
+  scalar,
+  set,
+} from '../yaml/node';
 import { FieldSpec, gvkSelected, splitPath, walkFieldSpec } from './fieldspec';
 import { Resource, gvkOf, isClusterScoped, orgId, storePreviousId } from './resource';
 import { fail } from './errors';
 
-function setScalar(parent: YMap, key: string, value: string | number, origin: Origin | undefined): void {
+function setScalar(
+  parent: YMap,
+  key: string,
+  value: string | number,
+  origin: Origin | undefined,
+): void {
   set(parent, key, scalar(value, origin));
 }
 
 /** Sets key=value pairs into the map at each field spec's path (labels, annotations). */
-function setPairs(r: Resource, specs: FieldSpec[], pairs: [string, string][], origin: Origin | undefined, what: string): void {
+function setPairs(
+  r: Resource,
+  specs: FieldSpec[],
+  pairs: [string, string][],
+  origin: Origin | undefined,
+  what: string,
+): void {
   const gvk = gvkOf(r.node);
   for (const fs of specs) {
     if (!gvkSelected(fs, gvk)) continue;
@@ -22,13 +45,22 @@ function setPairs(r: Resource, specs: FieldSpec[], pairs: [string, string][], or
         target = map();
         set(parent, key, target);
       }
-      if (!isMap(target)) fail(`${what}: ${fs.path} is not a map in ${gvk.kind} ${getString(get(r.node, 'metadata'), 'name') ?? ''}`, target.origin);
+      if (!isMap(target))
+        fail(
+          `${what}: ${fs.path} is not a map in ${gvk.kind} ${getString(get(r.node, 'metadata'), 'name') ?? ''}`,
+          target.origin,
+        );
       for (const [k, v] of pairs) setScalar(target, k, v, origin);
     });
   }
 }
 
-export function applyNamespace(resources: Resource[], namespace: string, specs: FieldSpec[], origin: Origin | undefined): void {
+export function applyNamespace(
+  resources: Resource[],
+  namespace: string,
+  specs: FieldSpec[],
+  origin: Origin | undefined,
+): void {
   for (const r of resources) {
     const gvk = gvkOf(r.node);
     storePreviousId(r);
@@ -44,7 +76,8 @@ export function applyNamespace(resources: Resource[], namespace: string, specs: 
       const subjects = get(r.node, 'subjects');
       if (isSeq(subjects)) {
         for (const s of subjects.items) {
-          if (isMap(s) && getString(s, 'name') === 'default') setScalar(s, 'namespace', namespace, origin);
+          if (isMap(s) && getString(s, 'name') === 'default')
+            setScalar(s, 'namespace', namespace, origin);
         }
       }
     }
@@ -52,9 +85,15 @@ export function applyNamespace(resources: Resource[], namespace: string, specs: 
     for (const fs of specs) {
       if (fs.path === 'metadata/namespace') continue;
       if (fs.path === 'metadata/name' && apiVersion !== 'v1') continue;
-      if ((gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace') continue;
+      if (
+        (gvk.kind === 'RoleBinding' || gvk.kind === 'ClusterRoleBinding') &&
+        fs.path === 'subjects/namespace'
+      )
+        continue;
       if (!gvkSelected(fs, gvk)) continue;
-      walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key) => setScalar(parent, key, namespace, origin));
+      walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key) =>
+        setScalar(parent, key, namespace, origin),
+      );
     }
   }
 }
@@ -65,7 +104,13 @@ const PREFIX_SKIP: { group?: string; kind: string }[] = [
   { kind: 'Namespace' },
 ];
 
-export function applyNamePrefixSuffix(resources: Resource[], affix: string, where: 'prefix' | 'suffix', specs: FieldSpec[], origin: Origin | undefined): void {
+export function applyNamePrefixSuffix(
+  resources: Resource[],
+  affix: string,
+  where: 'prefix' | 'suffix',
+  specs: FieldSpec[],
+  origin: Origin | undefined,
+): void {
   if (!affix) return;
   for (const r of resources) {
     const gvk = orgId(r).gvk;
@@ -77,18 +122,33 @@ export function applyNamePrefixSuffix(resources: Resource[], affix: string, wher
       if (fs.path === 'metadata/name') storePreviousId(r);
       walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key, value) => {
         const cur = isScalar(value) && value.value !== null ? String(value.value) : '';
-        setScalar(parent, key, where === 'prefix' ? affix + cur : cur + affix, value?.origin ? { ...value.origin, by: origin?.by } : origin);
+        setScalar(
+          parent,
+          key,
+          where === 'prefix' ? affix + cur : cur + affix,
+          value?.origin ? { ...value.origin, by: origin?.by } : origin,
+        );
       });
     }
   }
 }
 
-export function applyLabels(resources: Resource[], pairs: [string, string][], specs: FieldSpec[], origin: Origin | undefined): void {
+export function applyLabels(
+  resources: Resource[],
+  pairs: [string, string][],
+  specs: FieldSpec[],
+  origin: Origin | undefined,
+): void {
   if (pairs.length === 0) return;
   for (const r of resources) setPairs(r, specs, pairs, origin, 'labels');
 }
 
-export function applyAnnotations(resources: Resource[], pairs: [string, string][], specs: FieldSpec[], origin: Origin | undefined): void {
+export function applyAnnotations(
+  resources: Resource[],
+  pairs: [string, string][],
+  specs: FieldSpec[],
+  origin: Origin | undefined,
+): void {
   if (pairs.length === 0) return;
   for (const r of resources) setPairs(r, specs, pairs, origin, 'commonAnnotations');
 }
@@ -173,12 +233,20 @@ export function applyImage(resources: Resource[], rule: ImageRule, specs: FieldS
     const gvk = gvkOf(r.node);
     for (const fs of specs) {
       if (!gvkSelected(fs, gvk)) continue;
-      walkFieldSpec(r.node, splitPath(fs.path), false, (parent, key, value) => updateImage(parent, key, value, rule));
+      walkFieldSpec(r.node, splitPath(fs.path), false, (parent, key, value) =>
+        updateImage(parent, key, value, rule),
+      );
     }
   }
 }
 
-export function applyReplicas(resources: Resource[], name: string, count: number, specs: FieldSpec[], origin: Origin | undefined): void {
+export function applyReplicas(
+  resources: Resource[],
+  name: string,
+  count: number,
+  specs: FieldSpec[],
+  origin: Origin | undefined,
+): void {
   let found = false;
   for (const r of resources) {
     const ids = [...r.prevIds.map((x) => x.name), getString(get(r.node, 'metadata'), 'name')];
@@ -187,8 +255,14 @@ export function applyReplicas(resources: Resource[], name: string, count: number
     if (specs.some((fs) => gvkSelected(fs, gvk))) found = true;
     for (const fs of specs) {
       if (!gvkSelected(fs, gvk)) continue;
-      walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key) => setScalar(parent, key, count, origin));
+      walkFieldSpec(r.node, splitPath(fs.path), !!fs.create, (parent, key) =>
+        setScalar(parent, key, count, origin),
+      );
     }
   }
-  if (!found) fail(`replicas: resource with name ${name} does not match any of the kinds replicas applies to (${[...new Set(specs.map((s) => s.kind))].join(', ')})`, origin);
+  if (!found)
+    fail(
+      `replicas: resource with name ${name} does not match any of the kinds replicas applies to (${[...new Set(specs.map((s) => s.kind))].join(', ')})`,
+      origin,
+    );
 }

@@ -61,4 +61,9 @@ export const DEFAULT_API_VERSIONS: readonly string[] = [
 ];
 
 export const DEFAULT_KUBE_VERSION = 'v1.33.0';
-export const HELM_VERSION = { version: 'v3.18.0', gitCommit: 'cc58e3f5a3aa615c6a86275e6f4444b5fdd3cc4e', gitTreeState: 'clean', goVersion: 'go1.24.3' };
+export const HELM_VERSION = {
+  version: 'v3.18.0',
+  gitCommit: 'cc58e3f5a3aa615c6a86275e6f4444b5fdd3cc4e',
+  gitTreeState: 'clean',
+  goVersion: 'go1.24.3',
+};

@@ -43,14 +43,22 @@ export interface Chart {
 
 type Tree = Map<string, Buffer>;
 
-function walk(fs: FileSystem, guard: WalkGuard, dir: string, prefix: string, out: Tree, warnings: string[]): void {
+function walk(
+  fs: FileSystem,
+  guard: WalkGuard,
+  dir: string,
+  prefix: string,
+  out: Tree,
+  warnings: string[],
+): void {
   for (const name of fs.readDir(dir)) {
     const p = path.posix.join(dir, name);
     const rel = prefix ? `${prefix}/${name}` : name;
     const st = fs.stat(p);
     if (st === 'dir') {
       if (guard.enter(p)) walk(fs, guard, p, rel, out, warnings);
-      else if (!guard.includes(p)) warnings.push(`${p}: a symlink to a folder outside the chart: left out`);
+      else if (!guard.includes(p))
+        warnings.push(`${p}: a symlink to a folder outside the chart: left out`);
     } else if (st === 'file') {
       if (!guard.includes(p)) {
         warnings.push(`${p}: a symlink to a file outside the chart: left out`);
@@ -73,7 +81,16 @@ function ignorer(text: string | undefined): (rel: string) => boolean {
       let pat = neg ? l.slice(1) : l;
       const dirOnly = pat.endsWith('/');
       pat = pat.replace(/\/$/, '').replace(/^\//, '');
-      const re = new RegExp('^' + pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*') + '$');
+      const re = new RegExp(
+        '^' +
+          pat
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*\*/g, '\u0000')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')
+            .replace(/\u0000/g, '.*') +
+          '$',
+      );
       return { neg, dirOnly, re, hasSlash: pat.includes('/') };
     });
   return (rel) => {
@@ -81,7 +98,9 @@ function ignorer(text: string | undefined): (rel: string) => boolean {
     const parts = rel.split('/');
     for (const r of rules) {
       const candidates = r.hasSlash ? parts.map((_, i) => parts.slice(0, i + 1).join('/')) : parts;
-      const hit = candidates.some((c, i) => r.re.test(c) && (!r.dirOnly || i < candidates.length - 1));
+      const hit = candidates.some(
+        (c, i) => r.re.test(c) && (!r.dirOnly || i < candidates.length - 1),
+      );
       if (hit) ignored = !r.neg;
     }
     return ignored;
@@ -94,9 +113,12 @@ export function chartFromTree(tree: Tree, source: string): Chart {
   const text = (n: string) => tree.get(n)?.toString('utf8');
   const chartYaml = text('Chart.yaml');
   if (chartYaml === undefined) throw new Error(`${source}: not a chart (no Chart.yaml)`);
-  const meta = (toJS(parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root) ?? {}) as Record<string, unknown>;
+  const meta = (toJS(
+    parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root,
+  ) ?? {}) as Record<string, unknown>;
   const decoded = readChartValues(text('values.yaml') ?? '', `${source}/values.yaml`, 'json');
-  for (const p of decoded.problems) problems.push(`${p.span?.file}:${p.span?.line ?? 0}: ${p.message}`);
+  for (const p of decoded.problems)
+    problems.push(`${p.span?.file}:${p.span?.line ?? 0}: ${p.message}`);
   const ignored = ignorer(text('.helmignore'));
   const templates: ChartFile[] = [];
   const files: ChartFile[] = [];
@@ -117,7 +139,18 @@ export function chartFromTree(tree: Tree, source: string): Chart {
     }
     if (ignored(name)) continue;
     if (name.startsWith('templates/')) templates.push({ name, data });
-    else if (!['Chart.yaml', 'values.yaml', 'values.schema.json', 'Chart.lock', 'requirements.yaml', 'requirements.lock', '.helmignore'].includes(name)) files.push({ name, data });
+    else if (
+      ![
+        'Chart.yaml',
+        'values.yaml',
+        'values.schema.json',
+        'Chart.lock',
+        'requirements.yaml',
+        'requirements.lock',
+        '.helmignore',
+      ].includes(name)
+    )
+      files.push({ name, data });
   }
   const dependencies: Chart[] = [];
   for (const [sub, t] of subTrees) {
@@ -136,7 +169,8 @@ export function chartFromTree(tree: Tree, source: string): Chart {
     }
     for (const w of r.warnings) problems.push(`${source}/charts/${name}: ${w}`);
     const t: Tree = new Map();
-    for (const [p, b] of r.files) t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
+    for (const [p, b] of r.files)
+      t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
     try {
       dependencies.push(chartFromTree(t, `${source}/charts/${name}`));
     } catch (e) {
@@ -145,7 +179,12 @@ export function chartFromTree(tree: Tree, source: string): Chart {
   }
   const declared = ((meta.dependencies as unknown[]) ?? []).map((d) => {
     const o = d as Record<string, unknown>;
-    return { name: String(o.name ?? ''), alias: o.alias ? String(o.alias) : undefined, condition: o.condition ? String(o.condition) : undefined, tags: Array.isArray(o.tags) ? o.tags.map(String) : undefined };
+    return {
+      name: String(o.name ?? ''),
+      alias: o.alias ? String(o.alias) : undefined,
+      condition: o.condition ? String(o.condition) : undefined,
+      tags: Array.isArray(o.tags) ? o.tags.map(String) : undefined,
+    };
   });
   return {
     metadata: meta,
@@ -169,7 +208,8 @@ export function loadChartDir(fs: FileSystem, dir: string): Chart {
     const r = readTgz(new Uint8Array(data), () => true);
     if (r.error) throw new Error(`${dir}: ${r.error}`);
     const t: Tree = new Map();
-    for (const [p, b] of r.files) t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
+    for (const [p, b] of r.files)
+      t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
     const chart = chartFromTree(t, dir);
     chart.problems.unshift(...r.warnings.map((w) => `${dir}: ${w}`));
     return chart;

@@ -22,9 +22,12 @@ function coalesceTables(dst: GoMap, src: GoMap, warnings: string[], prefix: stri
     } else if (isMap(sv)) {
       const dv = dst.get(key);
       if (isMap(dv)) coalesceTables(dv, sv, warnings, full);
-      else warnings.push(`warning: cannot overwrite table with non table for ${full} (${String(sv)})`);
+      else
+        warnings.push(`warning: cannot overwrite table with non table for ${full} (${String(sv)})`);
     } else if (isMap(dst.get(key)) && sv !== null) {
-      warnings.push(`warning: destination for ${full} is a table. Ignoring non-table value (${String(sv)})`);
+      warnings.push(
+        `warning: destination for ${full} is a table. Ignoring non-table value (${String(sv)})`,
+      );
     }
   }
 }
@@ -36,8 +39,12 @@ function coalesceDefaults(defaults: GoMap, v: GoMap, warnings: string[], prefix:
     if (v.has(key)) {
       const value = v.get(key)!;
       if (value === null) v.delete(key);
-      else if (isMap(value) && isMap(val)) coalesceTables(value, val, warnings, prefix ? `${prefix}.${key}` : key);
-      else if (isMap(value) && val !== null) warnings.push(`warning: skipped value for ${prefix ? prefix + '.' : ''}${key}: Not a table.`);
+      else if (isMap(value) && isMap(val))
+        coalesceTables(value, val, warnings, prefix ? `${prefix}.${key}` : key);
+      else if (isMap(value) && val !== null)
+        warnings.push(
+          `warning: skipped value for ${prefix ? prefix + '.' : ''}${key}: Not a table.`,
+        );
     } else {
       v.set(key, val);
     }
@@ -65,7 +72,8 @@ function coalesceTree(chart: Chart, dest: GoMap, warnings: string[], prefix: str
   for (const sub of chart.dependencies) {
     const name = sub.name;
     if (!isMap(dest.get(name))) {
-      if (dest.has(name) && dest.get(name) !== null) warnings.push(`warning: skipped value for ${name}: Not a table.`);
+      if (dest.has(name) && dest.get(name) !== null)
+        warnings.push(`warning: skipped value for ${name}: Not a table.`);
       dest.set(name, newMap());
     }
     const sv = dest.get(name) as GoMap;
@@ -112,7 +120,10 @@ function prune(chart: Chart, cvals: GoMap, prefix: string): Chart {
       let enabled = true;
       let decided = false;
       if (d.condition) {
-        for (const c of d.condition.split(',').map((x) => x.trim()).filter(Boolean)) {
+        for (const c of d.condition
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           const v = pathValue(cvals, prefix + c);
           if (typeof v === 'boolean') {
             enabled = v;
@@ -123,7 +134,9 @@ function prune(chart: Chart, cvals: GoMap, prefix: string): Chart {
       }
       if (!decided && d.tags && d.tags.length) {
         const tags = cvals.get('tags');
-        const vals = d.tags.map((t) => (isMap(tags) ? tags.get(t) : undefined)).filter((x) => typeof x === 'boolean');
+        const vals = d.tags
+          .map((t) => (isMap(tags) ? tags.get(t) : undefined))
+          .filter((x) => typeof x === 'boolean');
         if (vals.length) enabled = vals.some((x) => x === true);
       }
       if (!enabled) continue;
@@ -133,6 +146,8 @@ function prune(chart: Chart, cvals: GoMap, prefix: string): Chart {
   }
   return {
     ...chart,
-    dependencies: kept.map((k) => prune(k, (isMap(cvals.get(k.name)) ? cvals.get(k.name) : newMap()) as GoMap, '')),
+    dependencies: kept.map((k) =>
+      prune(k, (isMap(cvals.get(k.name)) ? cvals.get(k.name) : newMap()) as GoMap, ''),
+    ),
   };
 }

@@ -22,7 +22,21 @@ import { Resource, curId, describeId, idKey } from '../kustomize/resource';
 import { sortResources } from '../kustomize/sort';
 import { applyAnnotations, applyImage, applyLabels } from '../kustomize/transformers';
 import { emitYaml } from '../yaml/emit';
-import { Origin, YMap, YNode, clone, get, getString, isMap, isScalar, isSeq, map, remove, seq, toJS } from '../yaml/node';
+import {
+  Origin,
+  YMap,
+  YNode,
+  clone,
+  get,
+  getString,
+  isMap,
+  isScalar,
+  isSeq,
+  map,
+  remove,
+  seq,
+  toJS,
+} from '../yaml/node';
 import { RenderedObject } from './render';
 
 export const ORIGIN_GROUP = 'helm.toolkit.fluxcd.io';
@@ -34,13 +48,23 @@ export interface PostRenderResult {
 
 function problem(message: string, origin: Origin | undefined, code: string): Problem {
   const p: Problem = { message, severity: 'error', code, step: 'render/postRenderers' };
-  if (origin) p.span = { file: origin.file, line: origin.line, col: origin.col, endLine: origin.endLine, endCol: origin.endCol };
+  if (origin)
+    p.span = {
+      file: origin.file,
+      line: origin.line,
+      col: origin.col,
+      endLine: origin.endLine,
+      endCol: origin.endCol,
+    };
   return p;
 }
 
 function stringPairs(n: YNode | undefined): [string, string][] {
   if (!isMap(n)) return [];
-  return n.pairs.map((p) => [p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '']);
+  return n.pairs.map((p) => [
+    p.key,
+    isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '',
+  ]);
 }
 
 /**
@@ -51,11 +75,15 @@ function clearEmptyAnnotations(node: YMap): void {
   const meta = get(node, 'metadata');
   if (!isMap(meta)) return;
   const a = get(meta, 'annotations');
-  if (a !== undefined && ((isScalar(a) && a.value === null) || (isMap(a) && a.pairs.length === 0))) remove(meta, 'annotations');
+  if (a !== undefined && ((isScalar(a) && a.value === null) || (isMap(a) && a.pairs.length === 0)))
+    remove(meta, 'annotations');
 }
 
 /** A resource per manifest object, as kustomize's ResMap reads Helm's output (Lists expanded). */
-function toResources(objects: RenderedObject[], hrOrigin: Origin | undefined): { resources: Resource[]; from: Map<Resource, RenderedObject> } {
+function toResources(
+  objects: RenderedObject[],
+  hrOrigin: Origin | undefined,
+): { resources: Resource[]; from: Map<Resource, RenderedObject> } {
   const resources: Resource[] = [];
   const from = new Map<Resource, RenderedObject>();
   const seen = new Set<string>();
@@ -71,7 +99,12 @@ function toResources(objects: RenderedObject[], hrOrigin: Origin | undefined): {
     clearEmptyAnnotations(r.node);
     const id = curId(r);
     const key = idKey(id);
-    if (seen.has(key)) throw new BuildError(`may not add resource with an already registered id: ${describeId(id)} (from ${o.source}); helm-controller's post-renderer refuses two objects with one id`, hrOrigin, 'duplicate-id');
+    if (seen.has(key))
+      throw new BuildError(
+        `may not add resource with an already registered id: ${describeId(id)} (from ${o.source}); helm-controller's post-renderer refuses two objects with one id`,
+        hrOrigin,
+        'duplicate-id',
+      );
     seen.add(key);
     resources.push(r);
     from.set(r, o);
@@ -86,13 +119,27 @@ function runKustomize(fs: FileSystem, resources: Resource[], kustomize: YMap): R
   const patches = get(kustomize, 'patches');
   if (isSeq(patches)) {
     for (const entry of patches.items) {
-      if (!isMap(entry)) throw new BuildError('postRenderers kustomize patches entries must be maps', entry.origin);
+      if (!isMap(entry))
+        throw new BuildError('postRenderers kustomize patches entries must be maps', entry.origin);
       // Flux's Patch has `patch` and `target` only (the CRD prunes anything else, e.g. `path`).
-      const kept = map(entry.pairs.filter((p) => p.key === 'patch' || p.key === 'target'), entry.origin);
+      const kept = map(
+        entry.pairs.filter((p) => p.key === 'patch' || p.key === 'target'),
+        entry.origin,
+      );
       const file = get(entry, 'patch')?.origin?.file ?? entry.origin?.file ?? 'HelmRelease';
-      const k: KustomizationFile = { dir: path.dirname(file), file, root: map([{ key: 'patches', value: seq([kept], patches.origin) }]), isComponent: false };
+      const k: KustomizationFile = {
+        dir: path.dirname(file),
+        file,
+        root: map([{ key: 'patches', value: seq([kept], patches.origin) }]),
+        isComponent: false,
+      };
       // a target that selects nothing changes nothing, as in helm-controller's kustomize post-renderer
-      current = applyPatchesField(current, k, new Loader(fs, 'None', new ParseCache()), () => undefined);
+      current = applyPatchesField(
+        current,
+        k,
+        new Loader(fs, 'None', new ParseCache()),
+        () => undefined,
+      );
     }
   }
   const images = get(kustomize, 'images');
@@ -100,11 +147,31 @@ function runKustomize(fs: FileSystem, resources: Resource[], kustomize: YMap): R
     const specs = defaultTransformerConfig().fieldSpecs.images;
     for (const entry of images.items) {
       const name = getString(entry, 'name');
-      if (!name) throw new BuildError('postRenderers kustomize images entry needs a name', entry.origin);
-      applyImage(current, { name, newName: getString(entry, 'newName'), newTag: getString(entry, 'newTag'), digest: getString(entry, 'digest'), origin: { ...(entry.origin ?? { file: '', line: 0, col: 0, endLine: 0, endCol: 0 }), by: 'postRenderers images' } }, specs);
+      if (!name)
+        throw new BuildError('postRenderers kustomize images entry needs a name', entry.origin);
+      applyImage(
+        current,
+        {
+          name,
+          newName: getString(entry, 'newName'),
+          newTag: getString(entry, 'newTag'),
+          digest: getString(entry, 'digest'),
+          origin: {
+            ...(entry.origin ?? { file: '', line: 0, col: 0, endLine: 0, endCol: 0 }),
+            by: 'postRenderers images',
+          },
+        },
+        specs,
+      );
     }
   }
-  current = current.filter((r) => getString(get(get(r.node, 'metadata'), 'annotations'), 'config.kubernetes.io/local-config') !== 'true');
+  current = current.filter(
+    (r) =>
+      getString(
+        get(get(r.node, 'metadata'), 'annotations'),
+        'config.kubernetes.io/local-config',
+      ) !== 'true',
+  );
   return sortResources(current, { order: 'legacy' });
 }
 
@@ -145,8 +212,18 @@ export function postRender(fs: FileSystem, hr: YMap, objects: RenderedObject[]):
     if (isMap(common)) {
       const labels = get(common, 'labels');
       const annotations = get(common, 'annotations');
-      applyLabels(current, stringPairs(labels), labelsOnly, labels?.origin && { ...labels.origin, by: 'commonMetadata' });
-      applyAnnotations(current, stringPairs(annotations), [{ path: 'metadata/annotations', create: true }], annotations?.origin && { ...annotations.origin, by: 'commonMetadata' });
+      applyLabels(
+        current,
+        stringPairs(labels),
+        labelsOnly,
+        labels?.origin && { ...labels.origin, by: 'commonMetadata' },
+      );
+      applyAnnotations(
+        current,
+        stringPairs(annotations),
+        [{ path: 'metadata/annotations', create: true }],
+        annotations?.origin && { ...annotations.origin, by: 'commonMetadata' },
+      );
     }
     const originBy = hrMeta?.origin && { ...hrMeta.origin, by: 'helm-controller origin labels' };
     applyLabels(current, originLabels, labelsOnly, originBy);
@@ -155,15 +232,39 @@ export function postRender(fs: FileSystem, hr: YMap, objects: RenderedObject[]):
     const out = (r: Resource, o: RenderedObject): RenderedObject => {
       const node = r.node;
       const js = toJS(node) as { kind?: string; metadata?: { name?: string } };
-      const copy: RenderedObject = { ...o, node, object: js, text: emitYaml(node, { showSecrets: true }).trimEnd(), kind: js?.kind, name: js?.metadata?.name };
+      const copy: RenderedObject = {
+        ...o,
+        node,
+        object: js,
+        text: emitYaml(node, { showSecrets: true }).trimEnd(),
+        kind: js?.kind,
+        name: js?.metadata?.name,
+      };
       return copy;
     };
     return {
-      objects: [...crdSet.resources.map((r) => out(r, crdSet.from.get(r)!)), ...current.map((r) => out(r, from.get(r)!)), ...hooks],
+      objects: [
+        ...crdSet.resources.map((r) => out(r, crdSet.from.get(r)!)),
+        ...current.map((r) => out(r, from.get(r)!)),
+        ...hooks,
+      ],
       problems: [],
     };
   } catch (e) {
-    if (e instanceof BuildError) return { objects: [], problems: [problem(`postRenderers: ${e.message}`, e.origin ?? hr.origin, e.code)] };
-    return { objects: [], problems: [problem(`postRenderers: internal error: ${(e as Error)?.message ?? String(e)}`, hr.origin, 'internal')] };
+    if (e instanceof BuildError)
+      return {
+        objects: [],
+        problems: [problem(`postRenderers: ${e.message}`, e.origin ?? hr.origin, e.code)],
+      };
+    return {
+      objects: [],
+      problems: [
+        problem(
+          `postRenderers: internal error: ${(e as Error)?.message ?? String(e)}`,
+          hr.origin,
+          'internal',
+        ),
+      ],
+    };
   }
 }

@@ -9,7 +9,13 @@ import { YMap, get, getString } from '../yaml/node';
 export function shortenName(name: string): string {
   if (Buffer.byteLength(name) <= 53) return name;
   const sum = crypto.createHash('sha256').update(name).digest('hex');
-  return Buffer.from(name).subarray(0, 53 - 13).toString() + '-' + sum.slice(0, 12);
+  return (
+    Buffer.from(name)
+      .subarray(0, 53 - 13)
+      .toString() +
+    '-' +
+    sum.slice(0, 12)
+  );
 }
 
 export interface ReleaseSettings {

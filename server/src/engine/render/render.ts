@@ -62,7 +62,13 @@ interface Renderable {
   basePath: string;
 }
 
-function collect(chart: Chart, parentVals: GoMap, isRoot: boolean, parentPath: string, out: Renderable[]): GoMap {
+function collect(
+  chart: Chart,
+  parentVals: GoMap,
+  isRoot: boolean,
+  parentPath: string,
+  out: Renderable[],
+): GoMap {
   const subcharts = newMap();
   const next = newMap([
     ['Chart', chartStruct(chart.metadata, isRoot)],
@@ -74,12 +80,19 @@ function collect(chart: Chart, parentVals: GoMap, isRoot: boolean, parentPath: s
   ]);
   const pv = parentVals.get('Values');
   if (isRoot) next.set('Values', pv ?? newMap());
-  else if (pv instanceof Map && pv.get(chart.name) instanceof Map) next.set('Values', pv.get(chart.name)!);
+  else if (pv instanceof Map && pv.get(chart.name) instanceof Map)
+    next.set('Values', pv.get(chart.name)!);
   const fullPath = isRoot ? chart.name : `${parentPath}/charts/${chart.name}`;
-  for (const dep of chart.dependencies) subcharts.set(dep.name, collect(dep, next, false, fullPath, out));
+  for (const dep of chart.dependencies)
+    subcharts.set(dep.name, collect(dep, next, false, fullPath, out));
   for (const t of chart.templates) {
     if (chart.isLibrary && !path.posix.basename(t.name).startsWith('_')) continue;
-    out.push({ name: path.posix.join(fullPath, t.name), text: t.data.toString('utf8'), vals: next, basePath: path.posix.join(fullPath, 'templates') });
+    out.push({
+      name: path.posix.join(fullPath, t.name),
+      text: t.data.toString('utf8'),
+      vals: next,
+      basePath: path.posix.join(fullPath, 'templates'),
+    });
   }
   return next;
 }
@@ -104,10 +117,23 @@ function splitManifests(text: string): string[] {
     .map((d) => d.trim());
 }
 
-const HOOK_EVENTS = new Set(['pre-install', 'post-install', 'pre-delete', 'post-delete', 'pre-upgrade', 'post-upgrade', 'pre-rollback', 'post-rollback', 'test', 'test-success']);
+const HOOK_EVENTS = new Set([
+  'pre-install',
+  'post-install',
+  'pre-delete',
+  'post-delete',
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-rollback',
+  'post-rollback',
+  'test',
+  'test-success',
+]);
 
 function crdFiles(chart: Chart): { name: string; text: string }[] {
-  const own = chart.files.filter((f) => f.name.startsWith('crds/') && /\.(ya?ml|json)$/.test(f.name)).map((f) => ({ name: path.posix.join(chart.name, f.name), text: f.data.toString('utf8') }));
+  const own = chart.files
+    .filter((f) => f.name.startsWith('crds/') && /\.(ya?ml|json)$/.test(f.name))
+    .map((f) => ({ name: path.posix.join(chart.name, f.name), text: f.data.toString('utf8') }));
   return [...own, ...chart.dependencies.flatMap(crdFiles)];
 }
 
@@ -124,7 +150,8 @@ function sortByKind<T extends { kind?: string }>(items: T[]): T[] {
       const ra = kindRank(a.x.kind);
       const rb = kindRank(b.x.kind);
       if (ra !== rb) return ra - rb;
-      if (ra === INSTALL_ORDER.length && a.x.kind !== b.x.kind) return (a.x.kind ?? '') < (b.x.kind ?? '') ? -1 : 1;
+      if (ra === INSTALL_ORDER.length && a.x.kind !== b.x.kind)
+        return (a.x.kind ?? '') < (b.x.kind ?? '') ? -1 : 1;
       return a.i - b.i;
     })
     .map((e) => e.x);
@@ -143,10 +170,15 @@ function parseDoc(text: string, source: string): ParsedDoc {
   const hit = parsedDocs.get(key);
   if (hit) return hit;
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
-  const parsed = parseYaml(text + "\n", source);
+  const parsed = parseYaml(text + '\n', source);
   const err = parsed.problems.find((p) => p.severity === 'error');
   const root = parsed.documents[0]?.root;
-  const r: ParsedDoc = err ? { object: null, error: `YAML parse error on ${source}: line ${err.span?.line ?? 0}: ${err.message}` } : { object: root ? toJS(root) : null, node: root };
+  const r: ParsedDoc = err
+    ? {
+        object: null,
+        error: `YAML parse error on ${source}: line ${err.span?.line ?? 0}: ${err.message}`,
+      }
+    : { object: root ? toJS(root) : null, node: root };
   if (parsedDocs.size >= PARSED_DOCS_MAX) parsedDocs.clear();
   parsedDocs.set(key, r);
   return r;
@@ -167,26 +199,48 @@ export function renderChart(chart: Chart, userValues: GoMap, options: RenderOpti
     const again = second.objects[i];
     if (again?.text === o.text) return;
     o.nonReproducible ??= [...calls];
-    o.nonReproduciblePaths = again && again.source === o.source ? differingPaths(o.object, again.object) : [[]];
+    o.nonReproduciblePaths =
+      again && again.source === o.source ? differingPaths(o.object, again.object) : [[]];
   });
   return first;
 }
 
 /** Paths of the leaves where two renders of one object differ ([] is the whole object). */
-function differingPaths(a: unknown, b: unknown, at: (string | number)[] = []): (string | number)[][] {
+function differingPaths(
+  a: unknown,
+  b: unknown,
+  at: (string | number)[] = [],
+): (string | number)[][] {
   if (a === b) return [];
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+  if (
+    a &&
+    b &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
     if (Array.isArray(a) && a.length !== (b as unknown[]).length) return [at];
     const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].flatMap((k) => differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [...at, Array.isArray(a) ? Number(k) : k]));
+    return [...keys].flatMap((k) =>
+      differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], [
+        ...at,
+        Array.isArray(a) ? Number(k) : k,
+      ]),
+    );
   }
   return [at];
 }
 
-function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, calls: Set<string>): RenderResult {
+function renderOnce(
+  chart: Chart,
+  userValues: GoMap,
+  options: RenderOptions,
+  calls: Set<string>,
+): RenderResult {
   const errors: string[] = [];
   const warnings: string[] = [...chart.problems];
-  if (chart.isLibrary) return { objects: [], errors: ['library charts are not installable'], warnings };
+  if (chart.isLibrary)
+    return { objects: [], errors: ['library charts are not installable'], warnings };
   let pruned: Chart;
   let values: GoMap;
   try {
@@ -197,14 +251,17 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
   }
   const top = newMap([
     ['Values', values],
-    ['Release', newMap([
-      ['Name', options.releaseName],
-      ['Namespace', options.namespace],
-      ['IsUpgrade', options.isUpgrade ?? false],
-      ['IsInstall', !(options.isUpgrade ?? false)],
-      ['Revision', BigInt(options.revision ?? 1)],
-      ['Service', 'Helm'],
-    ])],
+    [
+      'Release',
+      newMap([
+        ['Name', options.releaseName],
+        ['Namespace', options.namespace],
+        ['IsUpgrade', options.isUpgrade ?? false],
+        ['IsInstall', !(options.isUpgrade ?? false)],
+        ['Revision', BigInt(options.revision ?? 1)],
+        ['Service', 'Helm'],
+      ]),
+    ],
     ['Capabilities', capabilitiesStruct(options.kubeVersion, options.apiVersions ?? [])],
   ]);
   const renderables: Renderable[] = [];
@@ -223,7 +280,13 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
     if (path.posix.basename(name).startsWith('_')) continue;
     const r = byName.get(name)!;
     const vals = new Map(r.vals);
-    vals.set('Template', newMap([['Name', name], ['BasePath', r.basePath]]));
+    vals.set(
+      'Template',
+      newMap([
+        ['Name', name],
+        ['BasePath', r.basePath],
+      ]),
+    );
     set.nonReproducibleCalls.clear();
     try {
       const text = set.execute(name, vals).replace(/<no value>/g, '');
@@ -232,7 +295,12 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
     } catch (e) {
       if (isStackOverflow(e)) {
         // {{ template }} or tpl calling itself: Go's 100000-deep limit is past what our stack holds.
-        errors.push(execError(name, 'exceeded maximum template depth: the templates nest deeper than the stack holds (a template calling itself?)'));
+        errors.push(
+          execError(
+            name,
+            'exceeded maximum template depth: the templates nest deeper than the stack holds (a template calling itself?)',
+          ),
+        );
         return { objects: [], errors, warnings };
       }
       if (!(e instanceof TemplateError)) throw e;
@@ -246,7 +314,15 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
       for (const doc of splitManifests(c.text)) {
         const p = parseDoc(doc, c.name);
         const o = p.object as { kind?: string; metadata?: { name?: string } } | null;
-        objects.push({ source: c.name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name, crd: true });
+        objects.push({
+          source: c.name,
+          text: doc,
+          object: p.object,
+          node: p.node,
+          kind: o?.kind,
+          name: o?.metadata?.name,
+          crd: true,
+        });
       }
     }
   }
@@ -262,15 +338,26 @@ function renderOnce(chart: Chart, userValues: GoMap, options: RenderOptions, cal
         errors.push(p.error);
         return { objects: [], errors, warnings };
       }
-      const o = p.object as { kind?: string; metadata?: { name?: string; annotations?: Record<string, unknown> } } | null;
-      const obj: RenderedObject = { source: name, text: doc, object: p.object, node: p.node, kind: o?.kind, name: o?.metadata?.name };
+      const o = p.object as {
+        kind?: string;
+        metadata?: { name?: string; annotations?: Record<string, unknown> };
+      } | null;
+      const obj: RenderedObject = {
+        source: name,
+        text: doc,
+        object: p.object,
+        node: p.node,
+        kind: o?.kind,
+        name: o?.metadata?.name,
+      };
       if (nonReproducible.length) obj.nonReproducible = nonReproducible;
       const hookAnn = o?.metadata?.annotations?.['helm.sh/hook'];
       if (typeof hookAnn === 'string') {
         const events = hookAnn.split(',').map((e) => e.trim().toLowerCase());
         if (events.some((e) => !HOOK_EVENTS.has(e))) continue;
         obj.hook = events;
-        if (events.some((e) => e === 'test' || e === 'test-success') && !options.includeTests) continue;
+        if (events.some((e) => e === 'test' || e === 'test-success') && !options.includeTests)
+          continue;
         hooks.push(obj);
       } else generic.push(obj);
     }

@@ -37,7 +37,28 @@ export interface ValueRead {
 }
 
 /** Functions that only test or pass through their argument: reading it reads the path, not what is below. */
-const TESTS = new Set(['not', 'and', 'or', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'default', 'empty', 'required', 'ternary', 'coalesce', 'kindIs', 'typeIs', 'kindOf', 'typeOf', 'len', 'fail']);
+const TESTS = new Set([
+  'not',
+  'and',
+  'or',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'default',
+  'empty',
+  'required',
+  'ternary',
+  'coalesce',
+  'kindIs',
+  'typeIs',
+  'kindOf',
+  'typeOf',
+  'len',
+  'fail',
+]);
 
 /** What dot is: the root context (undefined), a values path (`[]` is `.Values`), or unknown (null). */
 type DotPath = ReadSeg[] | undefined | null;
@@ -87,7 +108,8 @@ export function valueReads(chart: Chart): ValueRead[] {
       prefixes.push(prefix);
       for (const sub of c.dependencies) {
         const decl = c.declared.filter((d) => d.name === sub.name);
-        for (const n of new Set(decl.length ? decl.map((d) => d.alias ?? sub.name) : [sub.name])) gather(sub, [...prefix, n]);
+        for (const n of new Set(decl.length ? decl.map((d) => d.alias ?? sub.name) : [sub.name]))
+          gather(sub, [...prefix, n]);
       }
     };
     gather(chart, []);
@@ -97,26 +119,58 @@ export function valueReads(chart: Chart): ValueRead[] {
   return r;
 }
 
-function collectChart(chart: Chart, prefix: ReadSeg[], fullPath: string, out: ValueRead[], prefixes: ReadSeg[][]): void {
+function collectChart(
+  chart: Chart,
+  prefix: ReadSeg[],
+  fullPath: string,
+  out: ValueRead[],
+  prefixes: ReadSeg[][],
+): void {
   const folder = chart.source.includes('.tgz') ? undefined : chart.source;
   for (const t of chart.templates) {
     const name = path.posix.join(fullPath, t.name);
     const parsed = parsedTemplate(name, t.data.toString('utf8'));
     if (!parsed) continue; // a template that does not parse is reported by rendering
-    const ctx: Ctx = { chartPrefix: prefix, template: name, file: folder ? path.posix.join(folder, t.name) : undefined, out, vars: new Map() };
+    const ctx: Ctx = {
+      chartPrefix: prefix,
+      template: name,
+      file: folder ? path.posix.join(folder, t.name) : undefined,
+      out,
+      vars: new Map(),
+    };
     walkList(ctx, parsed.main.root, undefined);
-    for (const d of parsed.defines) walkList({ ...ctx, anyChart: prefixes, vars: new Map() }, d.root, undefined);
+    for (const d of parsed.defines)
+      walkList({ ...ctx, anyChart: prefixes, vars: new Map() }, d.root, undefined);
   }
   for (const d of chart.declared) {
-    for (const c of (d.condition ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
-      out.push({ path: [...prefix, ...c.split('.')], whole: false, template: path.posix.join(fullPath, 'Chart.yaml'), file: folder ? path.posix.join(folder, 'Chart.yaml') : undefined, line: 1, col: 1 });
+    for (const c of (d.condition ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      out.push({
+        path: [...prefix, ...c.split('.')],
+        whole: false,
+        template: path.posix.join(fullPath, 'Chart.yaml'),
+        file: folder ? path.posix.join(folder, 'Chart.yaml') : undefined,
+        line: 1,
+        col: 1,
+      });
     }
-    for (const tag of d.tags ?? []) out.push({ path: ['tags', tag], whole: false, template: path.posix.join(fullPath, 'Chart.yaml'), file: folder ? path.posix.join(folder, 'Chart.yaml') : undefined, line: 1, col: 1 });
+    for (const tag of d.tags ?? [])
+      out.push({
+        path: ['tags', tag],
+        whole: false,
+        template: path.posix.join(fullPath, 'Chart.yaml'),
+        file: folder ? path.posix.join(folder, 'Chart.yaml') : undefined,
+        line: 1,
+        col: 1,
+      });
   }
   for (const sub of chart.dependencies) {
     const decl = chart.declared.filter((d) => d.name === sub.name);
     const names = decl.length ? decl.map((d) => d.alias ?? sub.name) : [sub.name];
-    for (const n of new Set(names)) collectChart(sub, [...prefix, n], `${fullPath}/charts/${sub.name}`, out, prefixes);
+    for (const n of new Set(names))
+      collectChart(sub, [...prefix, n], `${fullPath}/charts/${sub.name}`, out, prefixes);
   }
 }
 
@@ -126,7 +180,15 @@ function record(ctx: Ctx, p: ReadSeg[], whole: boolean, line: number, col: numbe
     ctx.out.push({ path: p, whole, template: ctx.template, file: ctx.file, line, col });
     return;
   }
-  for (const prefix of ctx.anyChart ?? [ctx.chartPrefix]) ctx.out.push({ path: [...prefix, ...p], whole, template: ctx.template, file: ctx.file, line, col });
+  for (const prefix of ctx.anyChart ?? [ctx.chartPrefix])
+    ctx.out.push({
+      path: [...prefix, ...p],
+      whole,
+      template: ctx.template,
+      file: ctx.file,
+      line,
+      col,
+    });
 }
 
 function walkList(ctx: Ctx, nodes: Node[], dot: DotPath): void {
@@ -180,7 +242,12 @@ function pipe(ctx: Ctx, p: Pipe, dot: DotPath, use: Use): ReadSeg[] | undefined 
   p.cmds.forEach((c, i) => {
     // A command's value flows into the next one as its last argument (a function call).
     const next = p.cmds[i + 1]?.args[0];
-    const flowUse: Use = next === undefined ? use : next.kind === 'identifier' && TESTS.has(next.name) ? 'test' : 'whole';
+    const flowUse: Use =
+      next === undefined
+        ? use
+        : next.kind === 'identifier' && TESTS.has(next.name)
+          ? 'test'
+          : 'whole';
     result = command(ctx, c, dot, flowUse);
   });
   return result ?? undefined;
@@ -213,7 +280,13 @@ function command(ctx: Ctx, c: Command, dot: DotPath, use: Use): ReadSeg[] | unde
     if (fn === 'dig' && args.length >= 3 && args.slice(0, -2).every((a) => a.kind === 'string')) {
       const base = valuePath(args[args.length - 1], dot);
       if (base) {
-        record(ctx, [...base, ...args.slice(0, -2).map((a) => (a as { value: string }).value)], true, c.pos.line, c.pos.col);
+        record(
+          ctx,
+          [...base, ...args.slice(0, -2).map((a) => (a as { value: string }).value)],
+          true,
+          c.pos.line,
+          c.pos.col,
+        );
         arg(ctx, args[args.length - 2], dot, 'whole', c);
         return undefined;
       }
@@ -252,7 +325,13 @@ function arg(ctx: Ctx, a: Arg, dot: DotPath, use: Use, c: Command): ReadSeg[] | 
   if (a.kind === 'string' && DOTTED.test(a.value)) {
     // A values path named in a string (Bitnami's `"auth.password"` handed to a helper that
     // looks it up): read, by any chart of the tree.
-    record({ ...ctx, anyChart: ctx.anyChart ?? [ctx.chartPrefix] }, a.value.split('.'), false, c.pos.line, c.pos.col);
+    record(
+      { ...ctx, anyChart: ctx.anyChart ?? [ctx.chartPrefix] },
+      a.value.split('.'),
+      false,
+      c.pos.line,
+      c.pos.col,
+    );
     return undefined;
   }
   if (a.kind === 'chain' && a.node.kind === 'pipe') {
@@ -266,7 +345,8 @@ function arg(ctx: Ctx, a: Arg, dot: DotPath, use: Use, c: Command): ReadSeg[] | 
   }
   if (a.kind === 'variable' && ctx.vars.has(a.name)) {
     const bases = ctx.vars.get(a.name)!;
-    for (const b of bases) record(ctx, [...b, ...a.idents], use === 'whole' || use === 'range', c.pos.line, c.pos.col);
+    for (const b of bases)
+      record(ctx, [...b, ...a.idents], use === 'whole' || use === 'range', c.pos.line, c.pos.col);
     return [...bases[bases.length - 1], ...a.idents];
   }
   const p = valuePath(a, dot);
@@ -286,7 +366,10 @@ function matches(pattern: ReadSeg[], key: readonly (string | number)[], n: numbe
 }
 
 /** The reads of `key` (a values path): exact reads, reads below it, and whole reads above it. */
-export function readsOf(reads: readonly ValueRead[], key: readonly (string | number)[]): ValueRead[] {
+export function readsOf(
+  reads: readonly ValueRead[],
+  key: readonly (string | number)[],
+): ValueRead[] {
   return reads.filter((r) => {
     if (r.path.length >= key.length) return matches(r.path, key, key.length);
     return r.whole && matches(r.path, key, r.path.length);

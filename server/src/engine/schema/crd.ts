@@ -28,7 +28,8 @@ export function structuralToJsonSchema(s: unknown, depth = 0): JsonSchema {
   for (const [k, v] of Object.entries(src)) {
     if (k === 'properties' && v && typeof v === 'object') {
       const props: Record<string, JsonSchema> = {};
-      for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) props[pk] = structuralToJsonSchema(pv, depth + 1);
+      for (const [pk, pv] of Object.entries(v as Record<string, unknown>))
+        props[pk] = structuralToJsonSchema(pv, depth + 1);
       out.properties = props;
     } else if (k === 'items' || k === 'not') {
       out[k] = structuralToJsonSchema(v, depth + 1);
@@ -44,33 +45,65 @@ export function structuralToJsonSchema(s: unknown, depth = 0): JsonSchema {
     for (const k of ['apiVersion', 'kind']) out.properties[k] ??= { type: 'string' };
     out.properties.metadata ??= { type: 'object' };
   }
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    !out['x-kubernetes-preserve-unknown-fields']
+  )
+    out.additionalProperties = false;
   return out;
 }
 
 /** Every served version of a CRD document as a schema; problems when the document is not a usable CRD. */
-export function crdSchemas(root: YNode | undefined, objectMeta: JsonSchema, file: string): { schemas: CrdVersionSchema[]; problems: SchemaProblem[] } {
+export function crdSchemas(
+  root: YNode | undefined,
+  objectMeta: JsonSchema,
+  file: string,
+): { schemas: CrdVersionSchema[]; problems: SchemaProblem[] } {
   const problems: SchemaProblem[] = [];
   const schemas: CrdVersionSchema[] = [];
-  if (!isMap(root) || getString(root, 'kind') !== 'CustomResourceDefinition' || getString(root, 'apiVersion') !== 'apiextensions.k8s.io/v1') return { schemas, problems };
+  if (
+    !isMap(root) ||
+    getString(root, 'kind') !== 'CustomResourceDefinition' ||
+    getString(root, 'apiVersion') !== 'apiextensions.k8s.io/v1'
+  )
+    return { schemas, problems };
   const spec = get(root, 'spec');
   const group = getString(spec, 'group');
   const kind = getString(get(spec, 'names'), 'kind');
   const versions = get(spec, 'versions');
   if (!group || !kind || !isSeq(versions)) {
-    problems.push(problemAt(spec?.origin ?? root.origin, file, { severity: 'warning', code: 'crd-invalid', path: ['spec'], message: 'CustomResourceDefinition without spec.group, spec.names.kind or spec.versions: no schema taken from it' }));
+    problems.push(
+      problemAt(spec?.origin ?? root.origin, file, {
+        severity: 'warning',
+        code: 'crd-invalid',
+        path: ['spec'],
+        message:
+          'CustomResourceDefinition without spec.group, spec.names.kind or spec.versions: no schema taken from it',
+      }),
+    );
     return { schemas, problems };
   }
-  const served = versions.items.filter((v) => isMap(v) && toJS(get(v, 'served')) !== false && getString(v, 'name'));
-  const storage = served.find((v) => toJS(get(v, 'storage')) === true && toJS(get(v, 'deprecated')) !== true);
+  const served = versions.items.filter(
+    (v) => isMap(v) && toJS(get(v, 'served')) !== false && getString(v, 'name'),
+  );
+  const storage = served.find(
+    (v) => toJS(get(v, 'storage')) === true && toJS(get(v, 'deprecated')) !== true,
+  );
   for (const v of served) {
     const name = getString(v, 'name') as string;
     const openApi = toJS(get(get(v, 'schema'), 'openAPIV3Schema'));
-    const schema: JsonSchema = openApi && typeof openApi === 'object' ? structuralToJsonSchema(openApi) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    const schema: JsonSchema =
+      openApi && typeof openApi === 'object'
+        ? structuralToJsonSchema(openApi)
+        : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     schema.title = kind;
     schema.properties = { ...(schema.properties ?? {}) };
     // The API server knows these on every resource, whatever the CRD's schema says.
-    schema.properties.apiVersion = { const: `${group}/${name}`, description: schema.properties.apiVersion?.description };
+    schema.properties.apiVersion = {
+      const: `${group}/${name}`,
+      description: schema.properties.apiVersion?.description,
+    };
     schema.properties.kind = { const: kind, description: schema.properties.kind?.description };
     schema.properties.metadata = objectMeta;
     schema.properties.status = { description: 'Written by the controller; not validated.' };

@@ -17,11 +17,19 @@ export interface PatchFileRef {
 
 /** An entry of patchesStrategicMerge may be an inline patch rather than a file name. */
 function looksInline(entry: string): boolean {
-  return entry.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(entry) || /^\s*[{[]/.test(entry);
+  return (
+    entry.includes('\n') ||
+    /^\s*(apiVersion|kind|metadata)\s*:/.test(entry) ||
+    /^\s*[{[]/.test(entry)
+  );
 }
 
 function isRemote(entry: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('github.com/') || entry.startsWith('git@');
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+    entry.startsWith('github.com/') ||
+    entry.startsWith('git@')
+  );
 }
 
 /**
@@ -48,7 +56,8 @@ export function patchFilesOf(root: YNode | undefined, dir: string): PatchFileRef
   const smp = get(root, 'patchesStrategicMerge');
   if (isSeq(smp)) {
     for (const item of smp.items) {
-      if (item.kind === 'scalar' && typeof item.value === 'string' && !looksInline(item.value)) add(item.value, 'patchesStrategicMerge', item.origin);
+      if (item.kind === 'scalar' && typeof item.value === 'string' && !looksInline(item.value))
+        add(item.value, 'patchesStrategicMerge', item.origin);
     }
   }
   const json = get(root, 'patchesJson6902');

@@ -25,7 +25,11 @@ export interface SchemaChoice {
   deprecationWarning?: string;
 }
 
-const KUSTOMIZATION_FILE_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const KUSTOMIZATION_FILE_NAMES = new Set([
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+]);
 const KUSTOMIZE_CONFIG_GROUP = 'kustomize.config.k8s.io/';
 
 export function isKustomizationFileName(file: string): boolean {
@@ -34,7 +38,14 @@ export function isKustomizationFileName(file: string): boolean {
 
 let chartYaml: SchemaChoice | undefined;
 /** Helm's Chart.yaml (no kind: chosen by file name). */
-const CHART_YAML = (): SchemaChoice => (chartYaml ??= { apiVersion: 'v2', kind: 'Chart', label: 'Chart.yaml', schema: builtinSchema('chart.json'), source: 'builtin' });
+const CHART_YAML = (): SchemaChoice =>
+  (chartYaml ??= {
+    apiVersion: 'v2',
+    kind: 'Chart',
+    label: 'Chart.yaml',
+    schema: builtinSchema('chart.json'),
+    source: 'builtin',
+  });
 
 const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 
@@ -45,7 +56,13 @@ export class SchemaRegistry {
   constructor() {
     for (const e of BUILTIN_ENTRIES) {
       const isKustomizeConfig = e.apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP);
-      const choice: SchemaChoice = { apiVersion: e.apiVersion, kind: e.kind, label: isKustomizeConfig ? 'kustomization.yaml' : e.kind, schema: builtinSchema(e.schemaId), source: 'builtin' };
+      const choice: SchemaChoice = {
+        apiVersion: e.apiVersion,
+        kind: e.kind,
+        label: isKustomizeConfig ? 'kustomization.yaml' : e.kind,
+        schema: builtinSchema(e.schemaId),
+        source: 'builtin',
+      };
       if (e.replacement) choice.replacement = e.replacement;
       this.builtin.set(key(e.apiVersion, e.kind), choice);
     }
@@ -61,7 +78,13 @@ export class SchemaRegistry {
       const r = crdSchemas(root, builtinSchema('common.json').$defs?.objectMeta ?? {}, file);
       problems.push(...r.problems);
       for (const v of r.schemas) {
-        const choice: SchemaChoice = { apiVersion: v.apiVersion, kind: v.kind, label: v.kind, schema: v.schema, source: 'crd' };
+        const choice: SchemaChoice = {
+          apiVersion: v.apiVersion,
+          kind: v.kind,
+          label: v.kind,
+          schema: v.schema,
+          source: 'crd',
+        };
         if (v.replacement) choice.replacement = v.replacement;
         if (v.deprecationWarning) choice.deprecationWarning = v.deprecationWarning;
         this.crds.set(key(v.apiVersion, v.kind), choice);
@@ -81,21 +104,48 @@ export class SchemaRegistry {
 
   /** Every apiVersion/kind pair with a schema, for completion of `apiVersion` and `kind`. */
   known(): { apiVersion: string; kind: string; deprecated: boolean }[] {
-    return [...this.builtin.values(), ...this.crds.values()].map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, deprecated: c.replacement !== undefined }));
+    return [...this.builtin.values(), ...this.crds.values()].map((c) => ({
+      apiVersion: c.apiVersion,
+      kind: c.kind,
+      deprecated: c.replacement !== undefined,
+    }));
   }
 
   /** The schema for one document of `file`, or undefined when we have none for its kind. */
   schemaFor(root: YNode | undefined, file: string): SchemaChoice | undefined {
     const apiVersion = getString(root, 'apiVersion');
     const kind = getString(root, 'kind');
-    const kustomizeConfig = apiVersion === undefined || apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP);
+    const kustomizeConfig =
+      apiVersion === undefined || apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP);
     if (isKustomizationFileName(file) && kustomizeConfig && (root === undefined || isMap(root))) {
-      return this.builtin.get(key(kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1', kind === 'Component' ? 'Component' : 'Kustomization'));
+      return this.builtin.get(
+        key(
+          kind === 'Component'
+            ? 'kustomize.config.k8s.io/v1alpha1'
+            : 'kustomize.config.k8s.io/v1beta1',
+          kind === 'Component' ? 'Component' : 'Kustomization',
+        ),
+      );
     }
-    if (path.posix.basename(file.replace(/\\/g, '/')) === 'Chart.yaml' && kind === undefined && (root === undefined || isMap(root))) return CHART_YAML();
+    if (
+      path.posix.basename(file.replace(/\\/g, '/')) === 'Chart.yaml' &&
+      kind === undefined &&
+      (root === undefined || isMap(root))
+    )
+      return CHART_YAML();
     if (apiVersion === undefined || kind === undefined) return undefined;
-    if (apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP) && (kind === 'Kustomization' || kind === 'Component')) {
-      return this.builtin.get(key(kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1', kind));
+    if (
+      apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP) &&
+      (kind === 'Kustomization' || kind === 'Component')
+    ) {
+      return this.builtin.get(
+        key(
+          kind === 'Component'
+            ? 'kustomize.config.k8s.io/v1alpha1'
+            : 'kustomize.config.k8s.io/v1beta1',
+          kind,
+        ),
+      );
     }
     return this.lookup(apiVersion, kind);
   }
@@ -108,7 +158,11 @@ export class SchemaRegistry {
     if (!root) return [];
     const choice = this.schemaFor(root, file);
     if (!choice) return [];
-    const problems = validateDocument(root, choice.schema, { partial: options.partial, label: choice.label, file });
+    const problems = validateDocument(root, choice.schema, {
+      partial: options.partial,
+      label: choice.label,
+      file,
+    });
     if (choice.replacement) problems.unshift(this.deprecation(root, choice, file));
     return problems;
   }
@@ -120,8 +174,13 @@ export class SchemaRegistry {
     const removedFields: string[] = [];
     if (current) {
       // Would the document be valid under the current version? apiVersion itself aside.
-      const under = validateDocument(root, current.schema, { partial: true, label: current.label, file }).filter((p) => p.path[0] !== 'apiVersion');
-      for (const p of under) if (p.code === 'schema-unknown-field') removedFields.push(p.path.join('.'));
+      const under = validateDocument(root, current.schema, {
+        partial: true,
+        label: current.label,
+        file,
+      }).filter((p) => p.path[0] !== 'apiVersion');
+      for (const p of under)
+        if (p.code === 'schema-unknown-field') removedFields.push(p.path.join('.'));
       fieldsMap = under.length === 0;
     }
     const apiNode = get(root, 'apiVersion');
@@ -131,7 +190,9 @@ export class SchemaRegistry {
         ? `; first move off fields the new version lacks: ${removedFields.map((f) => `\`${f}\``).join(', ')}`
         : '';
     return problemAt(apiNode?.origin ?? root.origin, file, {
-      severity: 'warning', code: 'deprecated-api-version', path: ['apiVersion'],
+      severity: 'warning',
+      code: 'deprecated-api-version',
+      path: ['apiVersion'],
       message: `${choice.kind} \`${choice.apiVersion}\` is deprecated: use \`${replacement}\`${tail}${choice.deprecationWarning ? ` (${choice.deprecationWarning})` : ''}`,
       data: { replacement, fieldsMap, removedFields },
     });

@@ -21,11 +21,16 @@ export interface SchemaAtResult {
 }
 
 /** Expands a schema into the list of schemas that apply together or as alternatives. */
-function flatten(s: JsonSchema, out: JsonSchema[] = [], seen = new Set<JsonSchema>()): JsonSchema[] {
+function flatten(
+  s: JsonSchema,
+  out: JsonSchema[] = [],
+  seen = new Set<JsonSchema>(),
+): JsonSchema[] {
   if (seen.has(s)) return out;
   seen.add(s);
   out.push(s);
-  for (const sub of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) flatten(sub, out, seen);
+  for (const sub of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])])
+    flatten(sub, out, seen);
   if (s.then) flatten(s.then, out, seen);
   if (s.else) flatten(s.else, out, seen);
   return out;
@@ -36,7 +41,10 @@ function childSchemas(s: JsonSchema, seg: string | number): JsonSchema[] {
     if (Array.isArray(s.items)) return s.items[seg] ? [s.items[seg]] : [];
     return s.items ? [s.items] : [];
   }
-  const own = s.properties && Object.prototype.hasOwnProperty.call(s.properties, seg) ? s.properties[seg] : undefined;
+  const own =
+    s.properties && Object.prototype.hasOwnProperty.call(s.properties, seg)
+      ? s.properties[seg]
+      : undefined;
   if (own) return [own];
   const out: JsonSchema[] = [];
   for (const [p, sub] of Object.entries(s.patternProperties ?? {})) {
@@ -46,13 +54,18 @@ function childSchemas(s: JsonSchema, seg: string | number): JsonSchema[] {
       /* a pattern JavaScript cannot read matches nothing */
     }
   }
-  if (out.length === 0 && typeof s.additionalProperties === 'object') out.push(s.additionalProperties);
-  if (out.length === 0 && s['x-kubernetes-preserve-unknown-fields']) out.push({ 'x-kubernetes-preserve-unknown-fields': true });
+  if (out.length === 0 && typeof s.additionalProperties === 'object')
+    out.push(s.additionalProperties);
+  if (out.length === 0 && s['x-kubernetes-preserve-unknown-fields'])
+    out.push({ 'x-kubernetes-preserve-unknown-fields': true });
   return out;
 }
 
 /** The schema at `path` (map keys and list indexes) below `schema`, or undefined when nothing applies there. */
-export function schemaAt(schema: JsonSchema, path: readonly (string | number)[]): SchemaAtResult | undefined {
+export function schemaAt(
+  schema: JsonSchema,
+  path: readonly (string | number)[],
+): SchemaAtResult | undefined {
   let current = flatten(schema);
   for (const seg of path) {
     const next: JsonSchema[] = [];
@@ -65,16 +78,36 @@ export function schemaAt(schema: JsonSchema, path: readonly (string | number)[])
   let enumValues: unknown[] | undefined;
   let open = false;
   for (const s of current) {
-    for (const [k, v] of Object.entries(s.properties ?? {})) if (!(k in properties)) properties[k] = v;
+    for (const [k, v] of Object.entries(s.properties ?? {}))
+      if (!(k in properties)) properties[k] = v;
     for (const r of s.required ?? []) required.add(r);
-    if (s.enum) enumValues = [...(enumValues ?? []), ...s.enum.filter((e) => !(enumValues ?? []).includes(e))];
-    if (s.const !== undefined && !(enumValues ?? []).includes(s.const)) enumValues = [...(enumValues ?? []), s.const];
-    if (s['x-kubernetes-preserve-unknown-fields'] || typeof s.additionalProperties === 'object' || (s.additionalProperties === undefined && s.properties === undefined && s.type === 'object')) open = true;
+    if (s.enum)
+      enumValues = [
+        ...(enumValues ?? []),
+        ...s.enum.filter((e) => !(enumValues ?? []).includes(e)),
+      ];
+    if (s.const !== undefined && !(enumValues ?? []).includes(s.const))
+      enumValues = [...(enumValues ?? []), s.const];
+    if (
+      s['x-kubernetes-preserve-unknown-fields'] ||
+      typeof s.additionalProperties === 'object' ||
+      (s.additionalProperties === undefined && s.properties === undefined && s.type === 'object')
+    )
+      open = true;
   }
-  const documented = current.find((s) => s.description !== undefined || s.markdownDescription !== undefined);
-  const result: SchemaAtResult = { schemas: current, schema: current[0], properties, required: [...required], open };
+  const documented = current.find(
+    (s) => s.description !== undefined || s.markdownDescription !== undefined,
+  );
+  const result: SchemaAtResult = {
+    schemas: current,
+    schema: current[0],
+    properties,
+    required: [...required],
+    open,
+  };
   if (documented?.description !== undefined) result.description = documented.description;
-  if (documented?.markdownDescription !== undefined) result.markdownDescription = documented.markdownDescription;
+  if (documented?.markdownDescription !== undefined)
+    result.markdownDescription = documented.markdownDescription;
   if (enumValues) result.enum = enumValues;
   return result;
 }

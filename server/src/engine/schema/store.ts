@@ -5,16 +5,24 @@
 import type { Problem } from '../problem';
 import type { JsonSchema } from './types';
 
-const ANNOTATIONS = new Set(['description', 'markdownDescription', 'title', 'default', 'x-format-hint']);
+const ANNOTATIONS = new Set([
+  'description',
+  'markdownDescription',
+  'title',
+  'default',
+  'x-format-hint',
+]);
 /** Keywords whose values are data, not schemas: never walked for references. */
 const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'required']);
-
 
 /**
  * Resolves a set of schema documents that refer to each other. Returns the resolved documents
  * by `$id`; unresolvable references become `{}` (anything goes) and are reported.
  */
-export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, JsonSchema>; problems: Problem[] } {
+export function resolveSchemas(documents: JsonSchema[]): {
+  schemas: Map<string, JsonSchema>;
+  problems: Problem[];
+} {
   const raw = new Map<string, JsonSchema>();
   for (const d of documents) raw.set(d.$id ?? '', d);
   const problems: Problem[] = [];
@@ -38,7 +46,13 @@ export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, 
     if (typeof s.$ref === 'string') {
       const target = lookup(s.$ref, baseId);
       if (!target) {
-        problems.push({ severity: 'warning', code: 'schema-unresolved-ref', step: 'schema', message: `${baseId}: unresolved reference ${s.$ref}`, data: { schemaId: baseId } });
+        problems.push({
+          severity: 'warning',
+          code: 'schema-unresolved-ref',
+          step: 'schema',
+          message: `${baseId}: unresolved reference ${s.$ref}`,
+          data: { schemaId: baseId },
+        });
         return {};
       }
       const resolvedTarget = resolve(target.schema, target.id);
@@ -61,10 +75,17 @@ export function resolveSchemas(documents: JsonSchema[]): { schemas: Map<string, 
     done.set(s, out);
     for (const [k, v] of Object.entries(s)) {
       if (DATA_KEYWORDS.has(k) || v === null || typeof v !== 'object') out[k] = v;
-      else if (Array.isArray(v)) out[k] = v.map((x) => (x && typeof x === 'object' ? resolve(x as JsonSchema, baseId) : x));
-      else if (k === 'properties' || k === 'patternProperties' || k === '$defs' || k === 'definitions') {
+      else if (Array.isArray(v))
+        out[k] = v.map((x) => (x && typeof x === 'object' ? resolve(x as JsonSchema, baseId) : x));
+      else if (
+        k === 'properties' ||
+        k === 'patternProperties' ||
+        k === '$defs' ||
+        k === 'definitions'
+      ) {
         const m: Record<string, JsonSchema> = {};
-        for (const [pk, pv] of Object.entries(v as Record<string, JsonSchema>)) m[pk] = resolve(pv, baseId);
+        for (const [pk, pv] of Object.entries(v as Record<string, JsonSchema>))
+          m[pk] = resolve(pv, baseId);
         out[k] = m;
       } else out[k] = resolve(v as JsonSchema, baseId);
     }

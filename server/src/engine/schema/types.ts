@@ -81,7 +81,15 @@ export interface SchemaProblemData {
   removedFields?: string[];
 }
 
-export function problemAt(origin: Origin | undefined, fallbackFile: string, p: Omit<SchemaProblem, 'span' | 'step'>): SchemaProblem {
+export function problemAt(
+  origin: Origin | undefined,
+  fallbackFile: string,
+  p: Omit<SchemaProblem, 'span' | 'step'>,
+): SchemaProblem {
   const o = origin ?? { file: fallbackFile, line: 1, col: 1, endLine: 1, endCol: 1 };
-  return { ...p, step: 'schema', span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } };
+  return {
+    ...p,
+    step: 'schema',
+    span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol },
+  };
 }

@@ -24,7 +24,9 @@ export interface ExpandResult {
   error?: string;
 }
 
-type Node = { text: string } | { fn: string; name: string; args: Node[][]; start: number; end: number; raw: string };
+type Node =
+  | { text: string }
+  | { fn: string; name: string; args: Node[][]; start: number; end: number; raw: string };
 
 class SubstError extends Error {}
 
@@ -79,7 +81,10 @@ class Parser {
         nodes.push(this.parseFunc());
         continue;
       }
-      if ((c === '$' && this.s[this.pos + 1] === '$') || (c === '\\' && (this.s[this.pos + 1] === '/' || this.s[this.pos + 1] === '\\'))) {
+      if (
+        (c === '$' && this.s[this.pos + 1] === '$') ||
+        (c === '\\' && (this.s[this.pos + 1] === '/' || this.s[this.pos + 1] === '\\'))
+      ) {
         text += this.s[this.pos + 1];
         this.pos += 2;
         continue;
@@ -94,7 +99,14 @@ class Parser {
   parseFunc(): Node {
     const start = this.pos;
     this.pos += 2;
-    const done = (fn: string, name: string, args: Node[][]): Node => ({ fn, name, args, start, end: this.pos, raw: this.s.slice(start, this.pos) });
+    const done = (fn: string, name: string, args: Node[][]): Node => ({
+      fn,
+      name,
+      args,
+      start,
+      end: this.pos,
+      raw: this.s.slice(start, this.pos),
+    });
     if (this.s[this.pos] === '#') {
       this.pos++;
       const name = this.ident();
@@ -164,18 +176,31 @@ class Parser {
 
 function globToRegex(glob: string, greedy: boolean): string {
   let r = '';
-  for (const ch of glob) r += ch === '*' ? (greedy ? '.*' : '.*?') : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  for (const ch of glob)
+    r +=
+      ch === '*'
+        ? greedy
+          ? '.*'
+          : '.*?'
+        : ch === '?'
+          ? '.'
+          : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   return r;
 }
 
 function apply(fn: string, v: string, args: string[]): string {
   const a0 = args[0] ?? '';
   switch (fn) {
-    case 'len': return String(Buffer.byteLength(v));
-    case '^': return v.charAt(0).toUpperCase() + v.slice(1);
-    case '^^': return v.toUpperCase();
-    case ',': return v.charAt(0).toLowerCase() + v.slice(1);
-    case ',,': return v.toLowerCase();
+    case 'len':
+      return String(Buffer.byteLength(v));
+    case '^':
+      return v.charAt(0).toUpperCase() + v.slice(1);
+    case '^^':
+      return v.toUpperCase();
+    case ',':
+      return v.charAt(0).toLowerCase() + v.slice(1);
+    case ',,':
+      return v.toLowerCase();
     case ':': {
       let pos = Number.parseInt(a0, 10);
       if (!/^\s*-?\d+\s*$/.test(a0)) return v;
@@ -185,15 +210,26 @@ function apply(fn: string, v: string, args: string[]): string {
       const len = Number.parseInt(args[1], 10);
       return pos + len >= v.length ? (pos < v.length ? v.slice(pos) : '') : v.slice(pos, pos + len);
     }
-    case '#': return v.replace(new RegExp('^' + globToRegex(a0, false)), '');
-    case '##': return v.replace(new RegExp('^' + globToRegex(a0, true)), '');
-    case '%': { const m = new RegExp('(' + globToRegex(a0, true) + ')$').exec(v); return m ? shortestSuffix(v, a0) : v; }
-    case '%%': return v.replace(new RegExp(globToRegex(a0, true) + '$'), '');
-    case '/': return v.replace(new RegExp(globToRegex(a0, false)), args[1] ?? '');
-    case '//': return v.replace(new RegExp(globToRegex(a0, false), 'g'), args[1] ?? '');
-    case '/#': return v.replace(new RegExp('^' + globToRegex(a0, true)), args[1] ?? '');
-    case '/%': return v.replace(new RegExp(globToRegex(a0, true) + '$'), args[1] ?? '');
-    default: return v === '' ? args.join('') : v; // '', '=', ':=', ':-', ':?', ':+'
+    case '#':
+      return v.replace(new RegExp('^' + globToRegex(a0, false)), '');
+    case '##':
+      return v.replace(new RegExp('^' + globToRegex(a0, true)), '');
+    case '%': {
+      const m = new RegExp('(' + globToRegex(a0, true) + ')$').exec(v);
+      return m ? shortestSuffix(v, a0) : v;
+    }
+    case '%%':
+      return v.replace(new RegExp(globToRegex(a0, true) + '$'), '');
+    case '/':
+      return v.replace(new RegExp(globToRegex(a0, false)), args[1] ?? '');
+    case '//':
+      return v.replace(new RegExp(globToRegex(a0, false), 'g'), args[1] ?? '');
+    case '/#':
+      return v.replace(new RegExp('^' + globToRegex(a0, true)), args[1] ?? '');
+    case '/%':
+      return v.replace(new RegExp(globToRegex(a0, true) + '$'), args[1] ?? '');
+    default:
+      return v === '' ? args.join('') : v; // '', '=', ':=', ':-', ':?', ':+'
   }
 }
 
@@ -207,13 +243,21 @@ function shortestSuffix(v: string, glob: string): string {
  * Expands `text`. `lookup` returns undefined for an unset variable (replaced by '' as Flux
  * does, or kept verbatim when `keepUnset`). Returns the variables used, in order.
  */
-export function expand(text: string, lookup: (name: string) => string | undefined, keepUnset = false): ExpandResult {
+export function expand(
+  text: string,
+  lookup: (name: string) => string | undefined,
+  keepUnset = false,
+): ExpandResult {
   const uses: VariableUse[] = [];
   let nodes: Node[];
   try {
     nodes = new Parser(text).parseAll();
   } catch (e) {
-    return { output: text, uses, error: `envsubst: ${(e as Error).message} in "${text.length > 80 ? text.slice(0, 77) + '...' : text}"` };
+    return {
+      output: text,
+      uses,
+      error: `envsubst: ${(e as Error).message} in "${text.length > 80 ? text.slice(0, 77) + '...' : text}"`,
+    };
   }
   const evalNodes = (ns: Node[]): string => ns.map(evalNode).join('');
   const evalNode = (n: Node): string => {

@@ -51,18 +51,33 @@ const DISABLE_KEY = 'kustomize.toolkit.fluxcd.io/substitute';
 const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
 /** Substitutes `variables` (undefined = no profile: only list the references) in `docs`. */
-export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, variables: Variables | undefined, options: SubstituteOptions = {}): SubstituteResult {
+export function substituteDocuments(
+  docs: readonly YMap[],
+  fs: FileSystem,
+  variables: Variables | undefined,
+  options: SubstituteOptions = {},
+): SubstituteResult {
   const references: VariableReference[] = [];
   const problems: Problem[] = [];
   if (variables) {
     for (const [name, v] of variables) {
-      if (!VAR_NAME.test(name)) problems.push({ severity: 'error', message: `'${name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'; Flux would fail the Kustomization`, ...place(v.origin), code: 'substitute-var-name' });
+      if (!VAR_NAME.test(name))
+        problems.push({
+          severity: 'error',
+          message: `'${name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'; Flux would fail the Kustomization`,
+          ...place(v.origin),
+          code: 'substitute-var-name',
+        });
     }
   }
   const active = variables !== undefined && (variables.size > 0 || options.always === true);
   const documents = docs.map((doc) => {
     const meta = get(doc, 'metadata');
-    if (getString(get(meta, 'annotations'), DISABLE_KEY) === 'disabled' || getString(get(meta, 'labels'), DISABLE_KEY) === 'disabled') return doc;
+    if (
+      getString(get(meta, 'annotations'), DISABLE_KEY) === 'disabled' ||
+      getString(get(meta, 'labels'), DISABLE_KEY) === 'disabled'
+    )
+      return doc;
     // Without variables nothing is replaced (references and syntax are only listed): no copy.
     if (!active) {
       visit(doc, (n) => substituteScalar(n, fs, undefined, options, references, problems));
@@ -77,7 +92,9 @@ export function substituteDocuments(docs: readonly YMap[], fs: FileSystem, varia
 
 /** Substitution problems are placed at a line and column, step `substitute`. */
 function place(o: Origin | undefined): Pick<Problem, 'span' | 'step'> {
-  return o ? { span: { file: o.file, line: o.line, col: o.col }, step: 'substitute' } : { step: 'substitute' };
+  return o
+    ? { span: { file: o.file, line: o.line, col: o.col }, step: 'substitute' }
+    : { step: 'substitute' };
 }
 
 function visit(n: YNode, f: (n: YNode) => void): void {
@@ -93,24 +110,53 @@ function walk(n: YNode, f: (n: YNode) => YNode): YNode {
   return n;
 }
 
-function substituteScalar(n: YNode, fs: FileSystem, variables: Variables | undefined, options: SubstituteOptions, refs: VariableReference[], problems: Problem[]): YNode {
+function substituteScalar(
+  n: YNode,
+  fs: FileSystem,
+  variables: Variables | undefined,
+  options: SubstituteOptions,
+  refs: VariableReference[],
+  problems: Problem[],
+): YNode {
   if (n.kind !== 'scalar' || typeof n.value !== 'string' || !n.value.includes('$')) return n;
   const lookup = (name: string) => variables?.get(name)?.value;
   const r = expand(n.value, lookup, variables === undefined);
-  for (const u of r.uses) refs.push({ name: u.name, origin: n.origin, defaultText: u.defaultText, resolved: variables?.has(u.name) ?? false });
+  for (const u of r.uses)
+    refs.push({
+      name: u.name,
+      origin: n.origin,
+      defaultText: u.defaultText,
+      resolved: variables?.has(u.name) ?? false,
+    });
   if (r.error) {
-    problems.push({ severity: variables ? 'error' : 'warning', message: `${r.error}; Flux would fail the Kustomization`, ...place(n.origin), code: 'substitute-syntax' });
+    problems.push({
+      severity: variables ? 'error' : 'warning',
+      message: `${r.error}; Flux would fail the Kustomization`,
+      ...place(n.origin),
+      code: 'substitute-syntax',
+    });
     return n;
   }
   if (!variables) return n;
-  const unresolved = r.uses.filter((u) => !variables.has(u.name) && u.defaultText === undefined).map((u) => u.name);
+  const unresolved = r.uses
+    .filter((u) => !variables.has(u.name) && u.defaultText === undefined)
+    .map((u) => u.name);
   for (const name of new Set(unresolved)) {
-    problems.push({ severity: options.strict ? 'error' : 'warning', message: `\${${name}} is not set by the cluster profile${options.strict ? '; Flux (strict) would fail the Kustomization' : ' and becomes an empty string'}`, ...place(n.origin), code: 'substitute-unresolved' });
+    problems.push({
+      severity: options.strict ? 'error' : 'warning',
+      message: `\${${name}} is not set by the cluster profile${options.strict ? '; Flux (strict) would fail the Kustomization' : ' and becomes an empty string'}`,
+      ...place(n.origin),
+      code: 'substitute-unresolved',
+    });
   }
   if (r.output === n.value) return n;
   const names = [...new Set(r.uses.map((u) => `\${${u.name}}`))].join(' ');
   const origin = n.origin ? { ...n.origin, by: `substitution ${names}` } : undefined;
-  const out: YNode = { kind: 'scalar', value: isPlain(n, fs) ? retype(r.output) : r.output, overrides: [{ kind: 'scalar', value: n.value, origin: n.origin }, ...(n.overrides ?? [])] };
+  const out: YNode = {
+    kind: 'scalar',
+    value: isPlain(n, fs) ? retype(r.output) : r.output,
+    overrides: [{ kind: 'scalar', value: n.value, origin: n.origin }, ...(n.overrides ?? [])],
+  };
   if (origin) out.origin = origin;
   if (r.uses.some((u) => variables.get(u.name)?.secret)) {
     // What this scalar looks like with the secret variables as marks: shown unless --show-secrets.
@@ -135,7 +181,8 @@ function isPlain(n: YNode, fs: FileSystem): boolean {
 function retype(text: string): string | number | boolean | null {
   try {
     const v: unknown = parseYamlValue(text, { version: '1.1' });
-    if (v === null || typeof v === 'number' || typeof v === 'boolean') return v as null | number | boolean;
+    if (v === null || typeof v === 'number' || typeof v === 'boolean')
+      return v as null | number | boolean;
   } catch {
     // not a scalar on its own: keep the text
   }
@@ -147,13 +194,34 @@ function retype(text: string): string | number | boolean | null {
  * Kustomization (`spec.postBuild.substitute`), or a plain map of `key: value`. Several documents
  * merge, later ones winning. Newlines are removed from values, as Flux does.
  */
-export function loadProfile(fs: FileSystem, file: string): { variables: Variables; problems: Problem[] } {
+export function loadProfile(
+  fs: FileSystem,
+  file: string,
+): { variables: Variables; problems: Problem[] } {
   const text = fs.readFile(file);
   const variables: Variables = new Map();
-  if (text === undefined) return { variables, problems: [{ severity: 'error', message: `cluster profile ${file} not found`, step: 'substitute', code: 'profile-missing' }] };
+  if (text === undefined)
+    return {
+      variables,
+      problems: [
+        {
+          severity: 'error',
+          message: `cluster profile ${file} not found`,
+          step: 'substitute',
+          code: 'profile-missing',
+        },
+      ],
+    };
   const parsed = parseYaml(text, file);
-  const problems: Problem[] = parsed.problems.map((p) => ({ severity: p.severity, message: p.message, span: { file: p.span.file, line: p.span.line, col: p.span.col }, step: 'substitute', code: 'profile-yaml' }));
-  for (const d of parsed.documents) if (d.root && d.root.kind === 'map') addVariables(variables, d.root);
+  const problems: Problem[] = parsed.problems.map((p) => ({
+    severity: p.severity,
+    message: p.message,
+    span: { file: p.span.file, line: p.span.line, col: p.span.col },
+    step: 'substitute',
+    code: 'profile-yaml',
+  }));
+  for (const d of parsed.documents)
+    if (d.root && d.root.kind === 'map') addVariables(variables, d.root);
   return { variables, problems };
 }
 
@@ -167,7 +235,8 @@ export function addVariables(variables: Variables, doc: YMap): void {
     const data = get(doc, 'data');
     if (data && data.kind === 'map') addFrom(variables, data, true, true);
     source = get(doc, 'stringData');
-  } else if (kind === 'Kustomization') source = get(get(get(doc, 'spec'), 'postBuild'), 'substitute');
+  } else if (kind === 'Kustomization')
+    source = get(get(get(doc, 'spec'), 'postBuild'), 'substitute');
   if (source && source.kind === 'map') addFrom(variables, source, base64, kind === 'Secret');
 }
 

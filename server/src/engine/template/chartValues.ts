@@ -26,7 +26,11 @@ function fromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
 }
 
 /** Decodes a values document; `numbers: 'json'` for chart defaults, 'float' for user values. */
-export function readChartValues(text: string, file: string, numbers: 'json' | 'float' = 'json'): DecodedValues {
+export function readChartValues(
+  text: string,
+  file: string,
+  numbers: 'json' | 'float' = 'json',
+): DecodedValues {
   const parsed = parseYaml(text, file, undefined, 'helm');
   const problems = parsed.problems.filter((p) => p.severity === 'error');
   const root = parsed.documents[0]?.root;
@@ -46,6 +50,7 @@ export function valuesFromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
 export function effectiveValuesToGo(n: YNode): GoValue {
   if (n.kind === 'map') return newMap(n.pairs.map((p) => [p.key, effectiveValuesToGo(p.value)]));
   if (n.kind === 'seq') return n.items.map(effectiveValuesToGo);
-  if (typeof n.value === 'number' && n.origin?.by === 'chart default') return new JsonNumber(jsonNumber(n.value));
+  if (typeof n.value === 'number' && n.origin?.by === 'chart default')
+    return new JsonNumber(jsonNumber(n.value));
   return n.value;
 }

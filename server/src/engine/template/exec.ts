@@ -85,7 +85,8 @@ export class TemplateSet {
   /** Runs template `name` with `data` as dot and `$`. Throws TemplateError. */
   execute(name: string, data: GoValue): string {
     const t = this.trees.get(name);
-    if (!t) throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
+    if (!t)
+      throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data);
     st.walkList(data, t.root);
     return st.out.join('');
@@ -93,7 +94,10 @@ export class TemplateSet {
 
   include(name: string, data: GoValue): string {
     const n = this.includeDepth.get(name) ?? 0;
-    if (n > MAX_INCLUDE) throw new TemplateError(`rendering template has a nested reference name: ${name}: unable to execute template`);
+    if (n > MAX_INCLUDE)
+      throw new TemplateError(
+        `rendering template has a nested reference name: ${name}: unable to execute template`,
+      );
     this.includeDepth.set(name, n + 1);
     const nest = this.nesting;
     nest.depth++;
@@ -107,7 +111,9 @@ export class TemplateSet {
       if (nest.depth > 1) throw e;
       const o = nest.overflow;
       nest.overflow = undefined;
-      throw new TemplateError(`rendering template has a nested reference name: ${o.name}: unable to execute template (nested ${o.depth} includes deep, more than the stack holds)`);
+      throw new TemplateError(
+        `rendering template has a nested reference name: ${o.name}: unable to execute template (nested ${o.depth} includes deep, more than the stack holds)`,
+      );
     } finally {
       nest.depth--;
       this.includeDepth.set(name, n);
@@ -115,7 +121,8 @@ export class TemplateSet {
   }
 
   enter(): void {
-    if (++this.depth > MAX_DEPTH) throw new TemplateError(`exceeded maximum template depth (${MAX_DEPTH})`);
+    if (++this.depth > MAX_DEPTH)
+      throw new TemplateError(`exceeded maximum template depth (${MAX_DEPTH})`);
   }
   leave(): void {
     this.depth--;
@@ -127,7 +134,12 @@ export class TemplateSet {
 const parseCache = new WeakMap<FuncMap, Map<string, ReturnType<typeof parseTemplate>>>();
 const PARSE_CACHE_MAX = 20000;
 
-function cachedParse(name: string, text: string, funcs: FuncMap, has: (f: string) => boolean): ReturnType<typeof parseTemplate> {
+function cachedParse(
+  name: string,
+  text: string,
+  funcs: FuncMap,
+  has: (f: string) => boolean,
+): ReturnType<typeof parseTemplate> {
   let m = parseCache.get(funcs);
   if (!m) parseCache.set(funcs, (m = new Map()));
   const key = `${name}\u0000${text}`;
@@ -159,7 +171,9 @@ class State {
   }
 
   private errorAt(pos: Pos, at: string, msg: string): never {
-    throw new TemplateError(`template: ${pos.name}:${pos.line}:${pos.col}: executing "${this.name}" at <${at}>: ${msg}`);
+    throw new TemplateError(
+      `template: ${pos.name}:${pos.line}:${pos.col}: executing "${this.name}" at <${at}>: ${msg}`,
+    );
   }
 
   walkList(dot: GoValue, list: Node[]): void {
@@ -246,7 +260,8 @@ class State {
           if (!one(k, v.get(k)!)) break;
         }
       } else if (typeof v === 'bigint') {
-        if (decl.length > 1) this.errorAt(n.pos, n.pipe.text, `can't use ${v} to iterate over more than one variable`);
+        if (decl.length > 1)
+          this.errorAt(n.pos, n.pipe.text, `can't use ${v} to iterate over more than one variable`);
         for (let i = 0n; i < v; i++) {
           ran = true;
           if (!one(i, i)) break;
@@ -282,7 +297,8 @@ class State {
   }
 
   private varValue(name: string, pos: Pos): GoValue {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) return this.vars[i].value;
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i].name === name) return this.vars[i].value;
     return this.errorAt(pos, name, `undefined variable: ${name}`);
   }
 
@@ -326,7 +342,8 @@ class State {
   }
 
   private notAFunction(cmd: Command, first: Arg, final: Final): void {
-    if (cmd.args.length > 1 || final !== MISSING) this.errorAt(cmd.pos, cmd.text, `can't give argument to non-function ${first.text}`);
+    if (cmd.args.length > 1 || final !== MISSING)
+      this.errorAt(cmd.pos, cmd.text, `can't give argument to non-function ${first.text}`);
   }
 
   private evalArg(dot: GoValue, a: Arg, cmd: Command): GoValue {
@@ -343,7 +360,9 @@ class State {
         return this.evalFieldChain(dot, dot, a.idents, cmd, [a], MISSING, a.text);
       case 'variable': {
         const v = this.varValue(a.name, cmd.pos);
-        return a.idents.length ? this.evalFieldChain(dot, v, a.idents, cmd, [a], MISSING, a.text) : v;
+        return a.idents.length
+          ? this.evalFieldChain(dot, v, a.idents, cmd, [a], MISSING, a.text)
+          : v;
       }
       case 'pipe':
         return this.evalPipeline(dot, a.pipe);
@@ -356,16 +375,34 @@ class State {
     }
   }
 
-  private evalFieldChain(dot: GoValue, recv: GoValue, idents: string[], cmd: Command, args: Arg[], final: Final, text: string): GoValue {
+  private evalFieldChain(
+    dot: GoValue,
+    recv: GoValue,
+    idents: string[],
+    cmd: Command,
+    args: Arg[],
+    final: Final,
+    text: string,
+  ): GoValue {
     // Go: a nil that came out of a pipeline, variable or dot is an invalid value and a field of
     // it is just nil; a nil read from a map on the way (an interface{} holding nil) is an error.
     let r = recv;
     this.typedNil = false;
-    for (let i = 0; i < idents.length - 1; i++) r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
+    for (let i = 0; i < idents.length - 1; i++)
+      r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
     return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text, this.typedNil);
   }
 
-  private evalField(dot: GoValue, field: string, recv: GoValue, cmd: Command, args: Arg[], final: Final, text: string, typedNil: boolean): GoValue {
+  private evalField(
+    dot: GoValue,
+    field: string,
+    recv: GoValue,
+    cmd: Command,
+    args: Arg[],
+    final: Final,
+    text: string,
+    typedNil: boolean,
+  ): GoValue {
     const hasArgs = args.length > 1 || final !== MISSING;
     if (recv === null) {
       if (typedNil) this.errorAt(cmd.pos, text, `nil pointer evaluating interface {}.${field}`);
@@ -392,7 +429,8 @@ class State {
         }
       }
       if (Object.prototype.hasOwnProperty.call(recv.fields, field)) {
-        if (hasArgs) this.errorAt(cmd.pos, text, `${field} has arguments but cannot be invoked as function`);
+        if (hasArgs)
+          this.errorAt(cmd.pos, text, `${field} has arguments but cannot be invoked as function`);
         return recv.fields[field];
       }
       return this.errorAt(cmd.pos, text, `can't evaluate field ${field} in type ${recv.typeName}`);
@@ -400,13 +438,24 @@ class State {
     return this.errorAt(cmd.pos, text, `can't evaluate field ${field} in type interface {}`);
   }
 
-  private evalFunction(dot: GoValue, name: string, cmd: Command, args: Arg[], final: Final): GoValue {
+  private evalFunction(
+    dot: GoValue,
+    name: string,
+    cmd: Command,
+    args: Arg[],
+    final: Final,
+  ): GoValue {
     const def = this.set.funcs[name];
     const ctx = this.context(cmd.pos);
     const argNodes = args.slice(1);
     const n = argNodes.length + (final !== MISSING ? 1 : 0);
     if (def.arity && (n < def.arity[0] || n > def.arity[1])) {
-      const want = def.arity[0] === def.arity[1] ? `${def.arity[0]}` : def.arity[1] === Infinity ? `at least ${def.arity[0]}` : `${def.arity[0]}-${def.arity[1]}`;
+      const want =
+        def.arity[0] === def.arity[1]
+          ? `${def.arity[0]}`
+          : def.arity[1] === Infinity
+            ? `at least ${def.arity[0]}`
+            : `${def.arity[0]}-${def.arity[1]}`;
       this.errorAt(cmd.pos, name, `wrong number of args for ${name}: want ${want} got ${n}`);
     }
     if (def.nonReproducible) this.set.nonReproducibleCalls.add(name);

@@ -77,7 +77,11 @@ export function goQuote(s: string, asciiOnly = false): string {
     else if (c === 11) out += '\\v';
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else if (c === 0xfffd && ch !== '\ufffd') out += '\\ufffd';
-    else if ((asciiOnly && c > 0x7e) || !isPrint(c)) out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+    else if ((asciiOnly && c > 0x7e) || !isPrint(c))
+      out +=
+        c > 0xffff
+          ? `\\U${c.toString(16).padStart(8, '0')}`
+          : `\\u${c.toString(16).padStart(4, '0')}`;
     else out += ch;
   }
   return out + '"';
@@ -108,13 +112,18 @@ export function formatV(v: GoValue, plus = false, top = true): string {
   if (v instanceof Uint8Array) return `[${[...v].join(' ')}]`;
   if (v instanceof JsonNumber) return v.text;
   if (Array.isArray(v)) return `[${v.map((x) => formatV(x, plus, false)).join(' ')}]`;
-  if (v instanceof Map) return `map[${sortedKeys(v).map((k) => `${k}:${formatV(v.get(k)!, plus, false)}`).join(' ')}]`;
+  if (v instanceof Map)
+    return `map[${sortedKeys(v)
+      .map((k) => `${k}:${formatV(v.get(k)!, plus, false)}`)
+      .join(' ')}]`;
   return formatStruct(v, plus, top);
 }
 
 function formatStruct(v: GoStruct, plus: boolean, _top: boolean): string {
   if (v.stringer) return v.stringer();
-  const parts = Object.entries(v.fields).map(([k, x]) => (plus ? `${k}:${formatV(x, plus, false)}` : formatV(x, plus, false)));
+  const parts = Object.entries(v.fields).map(([k, x]) =>
+    plus ? `${k}:${formatV(x, plus, false)}` : formatV(x, plus, false),
+  );
   return `{${parts.join(' ')}}`;
 }
 
@@ -260,7 +269,8 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
   if (verb === 'T') return pad(typeOf(v), spec);
   if (verb === 'v' && v instanceof GoStruct) return pad(formatV(v, spec.plus), spec);
   if (v === null) return verb === 'v' ? pad('<nil>', spec) : bad(verb, v);
-  if (typeof v === 'boolean') return verb === 't' || verb === 'v' ? pad(String(v), spec) : bad(verb, v);
+  if (typeof v === 'boolean')
+    return verb === 't' || verb === 'v' ? pad(String(v), spec) : bad(verb, v);
   if (typeof v === 'bigint') return formatInt(v, verb, spec) ?? bad(verb, v);
   if (typeof v === 'number') return formatFloat(v, verb, spec) ?? bad(verb, v);
   if (typeof v === 'string') return formatString(v, verb, spec) ?? bad(verb, v);
@@ -269,10 +279,18 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
     if (verb === 's') return pad(Buffer.from(v).toString('utf8'), spec);
     if (verb === 'x') return pad(Buffer.from(v).toString('hex'), spec);
   }
-  if (v instanceof GoStruct && v.stringer && (verb === 's' || verb === 'q')) return formatOne(v.stringer(), verb, spec);
-  if (Array.isArray(v)) return `[${v.map((x) => formatOne(x, verb, { ...spec, width: undefined })).join(' ')}]`;
-  if (v instanceof Map) return `map[${sortedKeys(v).map((k) => `${formatOne(k, verb, spec)}:${formatOne(v.get(k)!, verb, spec)}`).join(' ')}]`;
-  if (v instanceof GoStruct) return `{${Object.values(v.fields).map((x) => formatOne(x, verb, spec)).join(' ')}}`;
+  if (v instanceof GoStruct && v.stringer && (verb === 's' || verb === 'q'))
+    return formatOne(v.stringer(), verb, spec);
+  if (Array.isArray(v))
+    return `[${v.map((x) => formatOne(x, verb, { ...spec, width: undefined })).join(' ')}]`;
+  if (v instanceof Map)
+    return `map[${sortedKeys(v)
+      .map((k) => `${formatOne(k, verb, spec)}:${formatOne(v.get(k)!, verb, spec)}`)
+      .join(' ')}]`;
+  if (v instanceof GoStruct)
+    return `{${Object.values(v.fields)
+      .map((x) => formatOne(x, verb, spec))
+      .join(' ')}}`;
   return bad(verb, v);
 }
 
@@ -343,7 +361,10 @@ export function sprintf(format: string, args: GoValue[]): string {
     out += formatOne(args[argi++], verb, spec);
   }
   if (argi < args.length) {
-    out += `%!(EXTRA ${args.slice(argi).map((a) => (a === null ? '<nil>' : `${typeOf(a)}=${formatV(a)}`)).join(', ')})`;
+    out += `%!(EXTRA ${args
+      .slice(argi)
+      .map((a) => (a === null ? '<nil>' : `${typeOf(a)}=${formatV(a)}`))
+      .join(', ')})`;
   }
   return out;
 }

@@ -30,9 +30,11 @@ export function yamlKeyLess(a: string, b: string): boolean {
       }
     }
     let ai = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10n + BigInt(ar[ai].charCodeAt(0) - 48);
+    for (; ai < ar.length && isDigit(ar[ai]); ai++)
+      an = an * 10n + BigInt(ar[ai].charCodeAt(0) - 48);
     let bi = i;
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10n + BigInt(br[bi].charCodeAt(0) - 48);
+    for (; bi < br.length && isDigit(br[bi]); bi++)
+      bn = bn * 10n + BigInt(br[bi].charCodeAt(0) - 48);
     if (an !== bn) return an < bn;
     if (ai !== bi) return ai < bi;
     return ar[i] < br[i];
@@ -52,7 +54,8 @@ function yamlSortKeys(keys: string[]): string[] {
 }
 
 // go-yaml v2 resolve(): plain text that would not read back as a string.
-const V2_BOOL = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const V2_BOOL =
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const V2_NULL = /^(~|null|Null|NULL)$/;
 function resolvesToNonString(s: string): boolean {
   if (s === '') return true;
@@ -66,7 +69,12 @@ function resolvesToNonString(s: string): boolean {
   if (/^[-+]?0x[0-9a-fA-F]+$/.test(plain)) return true;
   if (/^[-+]?0b[01]+$/.test(plain)) return true;
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
-  if (/^\d{4}-\d{1,2}-\d{1,2}([Tt ]\d{1,2}:\d{1,2}:\d{1,2}(\.\d*)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.test(s)) return true;
+  if (
+    /^\d{4}-\d{1,2}-\d{1,2}([Tt ]\d{1,2}:\d{1,2}:\d{1,2}(\.\d*)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.test(
+      s,
+    )
+  )
+    return true;
   // base 60 floats (1:20) are quoted by v2 too
   if (/^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)) return true;
   return false;
@@ -80,12 +88,24 @@ interface Analysis {
 }
 
 function isPrintable(c: number): boolean {
-  return c === 0x0a || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || (c >= 0x10000 && c <= 0x10ffff);
+  return (
+    c === 0x0a ||
+    (c >= 0x20 && c <= 0x7e) ||
+    c === 0x85 ||
+    (c >= 0xa0 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
 }
 
 /** yaml_emitter_analyze_scalar, for block context. */
 function analyze(s: string): Analysis {
-  const res: Analysis = { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true };
+  const res: Analysis = {
+    multiline: false,
+    blockPlainAllowed: true,
+    singleQuotedAllowed: true,
+    blockAllowed: true,
+  };
   if (s === '') {
     res.blockPlainAllowed = false;
     res.blockAllowed = false;
@@ -109,7 +129,8 @@ function analyze(s: string): Analysis {
     const ch = chars[i];
     const c = ch.codePointAt(0)!;
     const next = chars[i + 1];
-    const followedByWs = next === undefined || next === ' ' || next === '\t' || next === '\n' || next === '\r';
+    const followedByWs =
+      next === undefined || next === ' ' || next === '\t' || next === '\n' || next === '\r';
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
       if ((ch === '?' || ch === ':') && followedByWs) blockIndicators = true;
@@ -118,7 +139,7 @@ function analyze(s: string): Analysis {
       if (ch === ':' && followedByWs) blockIndicators = true;
       if (ch === '#' && precededByWs) blockIndicators = true;
     }
-    if (!isPrintable(c) || (c === 0xfeff)) special = true;
+    if (!isPrintable(c) || c === 0xfeff) special = true;
     if (ch === '\n' || ch === '\r' || c === 0x85 || c === 0x2028 || c === 0x2029) lineBreaks = true;
     if (ch === ' ') {
       if (i === 0) leadingSpace = true;
@@ -162,7 +183,8 @@ function chooseStyle(s: string, simpleKey: boolean): Style {
   let style: Style = s.includes('\n') ? 'literal' : resolvesToNonString(s) ? 'double' : 'plain';
   if (style === 'literal' && (simpleKey || !a.blockAllowed)) style = 'double';
   if (style === 'plain' && (!a.blockPlainAllowed || (simpleKey && a.multiline))) style = 'single';
-  if (style === 'single' && (!a.singleQuotedAllowed || (simpleKey && a.multiline))) style = 'double';
+  if (style === 'single' && (!a.singleQuotedAllowed || (simpleKey && a.multiline)))
+    style = 'double';
   return style;
 }
 
@@ -175,7 +197,13 @@ function foldWrite(text: string, startCol: number, indent: number, quote: string
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     if (ch === ' ') {
-      if (!spaces && col > BEST_WIDTH && i !== 0 && i !== chars.length - 1 && chars[i + 1] !== ' ') {
+      if (
+        !spaces &&
+        col > BEST_WIDTH &&
+        i !== 0 &&
+        i !== chars.length - 1 &&
+        chars[i + 1] !== ' '
+      ) {
         out += '\n' + ' '.repeat(indent);
         col = indent;
       } else {
@@ -205,27 +233,63 @@ function doubleQuoted(s: string, startCol: number, indent: number, simpleKey: bo
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     const c = ch.codePointAt(0)!;
-    const printable = isPrintable(c) && c !== 0xfeff && ch !== '\n' && c !== 0x85 && c !== 0x2028 && c !== 0x2029;
+    const printable =
+      isPrintable(c) && c !== 0xfeff && ch !== '\n' && c !== 0x85 && c !== 0x2028 && c !== 0x2029;
     if (!printable || ch === '"' || ch === '\\') {
       let esc: string;
       switch (c) {
-        case 0: esc = '\\0'; break;
-        case 7: esc = '\\a'; break;
-        case 8: esc = '\\b'; break;
-        case 9: esc = '\\t'; break;
-        case 10: esc = '\\n'; break;
-        case 11: esc = '\\v'; break;
-        case 12: esc = '\\f'; break;
-        case 13: esc = '\\r'; break;
-        case 27: esc = '\\e'; break;
-        case 0x22: esc = '\\"'; break;
-        case 0x5c: esc = '\\\\'; break;
-        case 0x85: esc = '\\N'; break;
-        case 0xa0: esc = '\\_'; break;
-        case 0x2028: esc = '\\L'; break;
-        case 0x2029: esc = '\\P'; break;
+        case 0:
+          esc = '\\0';
+          break;
+        case 7:
+          esc = '\\a';
+          break;
+        case 8:
+          esc = '\\b';
+          break;
+        case 9:
+          esc = '\\t';
+          break;
+        case 10:
+          esc = '\\n';
+          break;
+        case 11:
+          esc = '\\v';
+          break;
+        case 12:
+          esc = '\\f';
+          break;
+        case 13:
+          esc = '\\r';
+          break;
+        case 27:
+          esc = '\\e';
+          break;
+        case 0x22:
+          esc = '\\"';
+          break;
+        case 0x5c:
+          esc = '\\\\';
+          break;
+        case 0x85:
+          esc = '\\N';
+          break;
+        case 0xa0:
+          esc = '\\_';
+          break;
+        case 0x2028:
+          esc = '\\L';
+          break;
+        case 0x2029:
+          esc = '\\P';
+          break;
         default:
-          esc = c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : c <= 0xffff ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
+          esc =
+            c <= 0xff
+              ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`
+              : c <= 0xffff
+                ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
+                : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
       }
       out += esc;
       col += esc.length;
@@ -329,7 +393,13 @@ function isCollection(v: GoValue): boolean {
  * Emits `v` at `indent`. `ctx`: 'top' (document), 'map' (value after "key:"), 'seq' (after "- ").
  * Every call leaves the output ending with a newline.
  */
-function emitNode(v: GoValue, indent: number, out: string[], ctx: 'top' | 'map' | 'seq', col = 0): void {
+function emitNode(
+  v: GoValue,
+  indent: number,
+  out: string[],
+  ctx: 'top' | 'map' | 'seq',
+  col = 0,
+): void {
   if (v instanceof Map && v.size > 0) {
     const keys = yamlSortKeys([...v.keys()]);
     let first = true;
@@ -365,7 +435,13 @@ function emitNode(v: GoValue, indent: number, out: string[], ctx: 'top' | 'map' 
   emitScalarLine(v, col, ctx === 'top' ? 2 : indent + 2, out, ctx === 'top' ? 0 : indent);
 }
 
-function emitScalarLine(v: GoValue, col: number, foldIndent: number, out: string[], blockIndent: number): void {
+function emitScalarLine(
+  v: GoValue,
+  col: number,
+  foldIndent: number,
+  out: string[],
+  blockIndent: number,
+): void {
   if (v instanceof Map) {
     out.push('{}\n');
     return;

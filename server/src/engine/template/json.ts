@@ -25,7 +25,8 @@ export function jsonString(s: string, escapeHTML = true): string {
     else if (c === 13) out += '\\r';
     else if (c === 9) out += '\\t';
     else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else if (escapeHTML && (ch === '<' || ch === '>' || ch === '&')) out += `\\u00${c.toString(16)}`;
+    else if (escapeHTML && (ch === '<' || ch === '>' || ch === '&'))
+      out += `\\u00${c.toString(16)}`;
     else if (c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16)}`;
     else out += ch;
   }
@@ -56,7 +57,12 @@ export function toJSON(v: GoValue, indent = '', escapeHTML = true, level = 0): s
   }
   if (v instanceof Map) {
     if (v.size === 0) return '{}';
-    return `{${sortedKeys(v).map((k) => `${nl}${jsonString(k, escapeHTML)}${sep}${toJSON(v.get(k)!, indent, escapeHTML, level + 1)}`).join(',')}${end}}`;
+    return `{${sortedKeys(v)
+      .map(
+        (k) =>
+          `${nl}${jsonString(k, escapeHTML)}${sep}${toJSON(v.get(k)!, indent, escapeHTML, level + 1)}`,
+      )
+      .join(',')}${end}}`;
   }
   const m = structToMap(v);
   return toJSON(m, indent, escapeHTML, level);
@@ -67,8 +73,17 @@ export function structToMap(v: GoStruct): Map<string, GoValue> {
   const m = new Map<string, GoValue>();
   for (const [field, tag] of Object.entries(v.json)) {
     const x = v.fields[field];
-    if (tag.omitempty && (x === null || x === '' || x === false || x === 0 || (Array.isArray(x) && x.length === 0) || (x instanceof Map && x.size === 0))) continue;
-    m.set(tag.name, x instanceof GoStruct ? structToMap(x) : x ?? null);
+    if (
+      tag.omitempty &&
+      (x === null ||
+        x === '' ||
+        x === false ||
+        x === 0 ||
+        (Array.isArray(x) && x.length === 0) ||
+        (x instanceof Map && x.size === 0))
+    )
+      continue;
+    m.set(tag.name, x instanceof GoStruct ? structToMap(x) : (x ?? null));
   }
   return m;
 }
@@ -78,7 +93,8 @@ export function fromJSONText(text: string): GoValue {
   const conv = (x: unknown): GoValue => {
     if (x === null) return null;
     if (Array.isArray(x)) return x.map(conv);
-    if (typeof x === 'object') return new Map(Object.entries(x as object).map(([k, y]) => [k, conv(y)]));
+    if (typeof x === 'object')
+      return new Map(Object.entries(x as object).map(([k, y]) => [k, conv(y)]));
     return x as GoValue;
   };
   return conv(JSON.parse(text));

@@ -3,9 +3,28 @@
 import { TemplateError } from './value';
 
 export type TokKind =
-  | 'text' | 'left' | 'right' | 'space' | 'pipe' | 'lparen' | 'rparen' | 'comma' | 'declare' | 'assign'
-  | 'string' | 'rawstring' | 'char' | 'number' | 'bool' | 'nil' | 'dot' | 'field' | 'variable' | 'identifier'
-  | 'keyword' | 'eof';
+  | 'text'
+  | 'left'
+  | 'right'
+  | 'space'
+  | 'pipe'
+  | 'lparen'
+  | 'rparen'
+  | 'comma'
+  | 'declare'
+  | 'assign'
+  | 'string'
+  | 'rawstring'
+  | 'char'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'dot'
+  | 'field'
+  | 'variable'
+  | 'identifier'
+  | 'keyword'
+  | 'eof';
 
 export interface Token {
   kind: TokKind;
@@ -16,7 +35,8 @@ export interface Token {
 
 const VAR_RE = /\$[\p{L}_\p{Nd}]*/uy;
 const FIELD_RE = /\.[\p{L}_\p{Nd}]*/uy;
-const NUM_RE = /[+-]?(0[xX][0-9a-fA-F_]*\.?[0-9a-fA-F_]*([pP][+-]?[0-9_]+)?|0[bB][01_]+|0[oO][0-7_]+|[0-9_]*\.?[0-9_]*([eE][+-]?[0-9_]+)?)i?/y;
+const NUM_RE =
+  /[+-]?(0[xX][0-9a-fA-F_]*\.?[0-9a-fA-F_]*([pP][+-]?[0-9_]+)?|0[bB][01_]+|0[oO][0-7_]+|[0-9_]*\.?[0-9_]*([eE][+-]?[0-9_]+)?)i?/y;
 const IDENT_RE = /[\p{L}_][\p{L}_\p{Nd}]*/uy;
 
 /** A match of a sticky regexp at `pos` (no copy of the rest of the input). */
@@ -25,7 +45,19 @@ function sticky(re: RegExp, input: string, pos: number): RegExpExecArray | null 
   return re.exec(input);
 }
 
-const KEYWORDS = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'nil', 'template', 'with']);
+const KEYWORDS = new Set([
+  'block',
+  'break',
+  'continue',
+  'define',
+  'else',
+  'end',
+  'if',
+  'range',
+  'nil',
+  'template',
+  'with',
+]);
 const SPACE = new Set([' ', '\t', '\r', '\n']);
 
 /** Tokens of a whole template; throws TemplateError naming `name:line` on a lexical error. */
@@ -35,16 +67,24 @@ export function lex(name: string, input: string): Token[] {
   let line = 1;
   let lineStart = 0;
   const advanceTo = (p: number) => {
-    for (let i = pos; i < p; i++) if (input.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+    for (let i = pos; i < p; i++)
+      if (input.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
     pos = p;
   };
   const fail = (msg: string): never => {
     throw new TemplateError(`template: ${name}:${line}: ${msg}`);
   };
-  const emit = (kind: TokKind, start: number, end: number, val = input.slice(start, end), l = line, c = start - lineStart) => {
+  const emit = (
+    kind: TokKind,
+    start: number,
+    end: number,
+    val = input.slice(start, end),
+    l = line,
+    c = start - lineStart,
+  ) => {
     toks.push({ kind, val, line: l, col: c });
   };
   let trimNextText = false;
@@ -54,7 +94,8 @@ export function lex(name: string, input: string): Token[] {
     let text = input.slice(pos, next);
     const tl = line;
     const tc = pos - lineStart;
-    const trimLeft = next < input.length && input[next + 2] === '-' && SPACE.has(input[next + 3] ?? '');
+    const trimLeft =
+      next < input.length && input[next + 2] === '-' && SPACE.has(input[next + 3] ?? '');
     if (trimNextText) text = text.replace(/^[ \t\r\n]+/, '');
     if (trimLeft) text = text.replace(/[ \t\r\n]+$/, '');
     trimNextText = false;
@@ -71,7 +112,10 @@ export function lex(name: string, input: string): Token[] {
       if (endC < 0) fail('unclosed comment');
       let q = endC + 2;
       let trimR = false;
-      if (input.startsWith(' -}}', q) || (SPACE.has(input[q] ?? '') && input.startsWith('-}}', q + 1))) {
+      if (
+        input.startsWith(' -}}', q) ||
+        (SPACE.has(input[q] ?? '') && input.startsWith('-}}', q + 1))
+      ) {
         trimR = true;
         q += 4;
       } else if (input.startsWith('}}', q)) q += 2;
@@ -99,7 +143,12 @@ export function lex(name: string, input: string): Token[] {
       }
       if (SPACE.has(ch)) {
         let q = pos;
-        while (q < input.length && SPACE.has(input[q]) && !(input[q + 1] === '-' && input.startsWith('}}', q + 2))) q++;
+        while (
+          q < input.length &&
+          SPACE.has(input[q]) &&
+          !(input[q + 1] === '-' && input.startsWith('}}', q + 2))
+        )
+          q++;
         if (q === pos) q = pos + 1;
         emit('space', pos, q);
         advanceTo(q);
@@ -160,14 +209,22 @@ export function lex(name: string, input: string): Token[] {
         advanceTo(pos + m[0].length);
       } else if (/[0-9+\-.]/.test(ch)) {
         const m = sticky(NUM_RE, input, pos);
-        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') fail(`bad number syntax: "${input.slice(pos, pos + 10)}"`);
-        if (/[\p{L}_]/u.test(input[pos + m![0].length] ?? '')) fail(`bad number syntax: "${input.slice(pos, pos + m![0].length + 1)}"`);
+        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-')
+          fail(`bad number syntax: "${input.slice(pos, pos + 10)}"`);
+        if (/[\p{L}_]/u.test(input[pos + m![0].length] ?? ''))
+          fail(`bad number syntax: "${input.slice(pos, pos + m![0].length + 1)}"`);
         emit('number', pos, pos + m![0].length);
         advanceTo(pos + m![0].length);
       } else if (/[\p{L}_]/u.test(ch)) {
         const m = sticky(IDENT_RE, input, pos)!;
         const w = m[0];
-        const kind: TokKind = KEYWORDS.has(w) ? (w === 'nil' ? 'nil' : 'keyword') : w === 'true' || w === 'false' ? 'bool' : 'identifier';
+        const kind: TokKind = KEYWORDS.has(w)
+          ? w === 'nil'
+            ? 'nil'
+            : 'keyword'
+          : w === 'true' || w === 'false'
+            ? 'bool'
+            : 'identifier';
         emit(kind, pos, pos + w.length);
         advanceTo(pos + w.length);
       } else {
@@ -191,19 +248,48 @@ export function unquote(s: string): string {
     }
     const n = body[++i];
     switch (n) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case "'": out += "'"; break;
-      case 'x': out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16)); i += 2; break;
-      case 'u': out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 5), 16)); i += 4; break;
-      case 'U': out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16)); i += 8; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'a':
+        out += '\x07';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case "'":
+        out += "'";
+        break;
+      case 'x':
+        out += String.fromCharCode(parseInt(body.slice(i + 1, i + 3), 16));
+        i += 2;
+        break;
+      case 'u':
+        out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 5), 16));
+        i += 4;
+        break;
+      case 'U':
+        out += String.fromCodePoint(parseInt(body.slice(i + 1, i + 9), 16));
+        i += 8;
+        break;
       default:
         if (/[0-7]/.test(n)) {
           out += String.fromCharCode(parseInt(body.slice(i, i + 3), 8));

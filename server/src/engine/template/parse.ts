@@ -14,7 +14,11 @@ export interface ParseResult {
 }
 
 /** Parses one template file. Throws TemplateError (`template: NAME:LINE: message`). */
-export function parseTemplate(name: string, text: string, hasFunction: (f: string) => boolean): ParseResult {
+export function parseTemplate(
+  name: string,
+  text: string,
+  hasFunction: (f: string) => boolean,
+): ParseResult {
   return new Parser(name, text, lex(name, text), hasFunction).parseFile();
 }
 
@@ -85,7 +89,8 @@ class Parser {
 
   private parseDefine(): void {
     const nameTok = this.next();
-    if (nameTok.kind !== 'string' && nameTok.kind !== 'rawstring') this.fail('name of defined template must be a string', nameTok);
+    if (nameTok.kind !== 'string' && nameTok.kind !== 'rawstring')
+      this.fail('name of defined template must be a string', nameTok);
     const defName = nameTok.kind === 'string' ? unquote(nameTok.val) : nameTok.val.slice(1, -1);
     this.expect('right', 'define clause');
     const saved = this.vars;
@@ -178,7 +183,8 @@ class Parser {
 
   private parseTemplateCall(kind: 'template' | 'block', kw: Token): Node {
     const nameTok = this.next();
-    if (nameTok.kind !== 'string' && nameTok.kind !== 'rawstring') this.fail(`unexpected ${describe(nameTok)} in ${kind} clause`, nameTok);
+    if (nameTok.kind !== 'string' && nameTok.kind !== 'rawstring')
+      this.fail(`unexpected ${describe(nameTok)} in ${kind} clause`, nameTok);
     const tname = nameTok.kind === 'string' ? unquote(nameTok.val) : nameTok.val.slice(1, -1);
     let pipe: Pipe | undefined;
     if (this.peek().kind !== 'right') pipe = this.parsePipeline(kind, false);
@@ -265,10 +271,17 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === end || t.kind === 'pipe') break;
-      if (t.kind === 'eof' || t.kind === 'right' || t.kind === 'rparen') this.fail(`unexpected ${describe(t)} in operand`, t);
+      if (t.kind === 'eof' || t.kind === 'right' || t.kind === 'rparen')
+        this.fail(`unexpected ${describe(t)} in operand`, t);
       args.push(this.parseOperand());
       const nt = this.peekRaw();
-      if (nt.kind !== 'space' && nt.kind !== end && nt.kind !== 'pipe' && nt.kind !== 'right' && nt.kind !== 'rparen') {
+      if (
+        nt.kind !== 'space' &&
+        nt.kind !== end &&
+        nt.kind !== 'pipe' &&
+        nt.kind !== 'right' &&
+        nt.kind !== 'rparen'
+      ) {
         this.fail(`unexpected ${describe(nt)} in operand`, nt);
       }
     }
@@ -282,10 +295,28 @@ class Parser {
     const idents: string[] = [];
     while (this.peekRaw().kind === 'field') idents.push(this.toks[this.i++].val.slice(1));
     if (idents.length) {
-      if (a.kind === 'variable') a = { kind: 'variable', name: a.name, idents: [...a.idents, ...idents], text: a.text + '.' + idents.join('.') };
-      else if (a.kind === 'field') a = { kind: 'field', idents: [...a.idents, ...idents], text: a.text + '.' + idents.join('.') };
+      if (a.kind === 'variable')
+        a = {
+          kind: 'variable',
+          name: a.name,
+          idents: [...a.idents, ...idents],
+          text: a.text + '.' + idents.join('.'),
+        };
+      else if (a.kind === 'field')
+        a = {
+          kind: 'field',
+          idents: [...a.idents, ...idents],
+          text: a.text + '.' + idents.join('.'),
+        };
       else {
-        if (a.kind === 'bool' || a.kind === 'string' || a.kind === 'number' || a.kind === 'nil' || a.kind === 'dot') this.fail(`unexpected . after term "${a.text}"`);
+        if (
+          a.kind === 'bool' ||
+          a.kind === 'string' ||
+          a.kind === 'number' ||
+          a.kind === 'nil' ||
+          a.kind === 'dot'
+        )
+          this.fail(`unexpected . after term "${a.text}"`);
         a = { kind: 'chain', node: a, idents, text: a.text + '.' + idents.join('.') };
       }
     }
@@ -310,7 +341,11 @@ class Parser {
       case 'bool':
         return { kind: 'bool', value: t.val === 'true', text: t.val };
       case 'number':
-        return { kind: 'number', value: parseNumber(t.val, () => this.fail(`bad number syntax: "${t.val}"`, t)), text: t.val };
+        return {
+          kind: 'number',
+          value: parseNumber(t.val, () => this.fail(`bad number syntax: "${t.val}"`, t)),
+          text: t.val,
+        };
       case 'char':
         return { kind: 'number', value: BigInt(unquote(t.val).codePointAt(0) ?? 0), text: t.val };
       case 'string':

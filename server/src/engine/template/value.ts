@@ -4,7 +4,17 @@
 // iterated in sorted key order), nil is null. Structs (.Chart, .Capabilities, .Files) are GoStruct:
 // named fields and methods, printed as Go prints a struct.
 
-export type GoValue = null | boolean | number | bigint | string | GoValue[] | GoMap | GoStruct | Uint8Array | JsonNumber;
+export type GoValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | GoValue[]
+  | GoMap
+  | GoStruct
+  | Uint8Array
+  | JsonNumber;
 
 /**
  * encoding/json's Number: Helm 3.18 reads a chart's values.yaml with UseNumber, so chart
@@ -145,11 +155,18 @@ export function utf8Length(s: string): number {
 /** A JS value (JSON-like) as a Go value: objects become maps, numbers float64. */
 export function fromJS(v: unknown): GoValue {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
+  if (
+    typeof v === 'boolean' ||
+    typeof v === 'number' ||
+    typeof v === 'string' ||
+    typeof v === 'bigint'
+  )
+    return v;
   if (Array.isArray(v)) return v.map(fromJS);
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [String(k), fromJS(x)]));
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJS(x)]));
+  if (typeof v === 'object')
+    return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJS(x)]));
   return String(v);
 }
 

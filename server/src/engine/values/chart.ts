@@ -43,7 +43,11 @@ export interface LoadedChart {
 }
 
 /** Helm's repository cache folder, from an environment (pass process.env) and a home folder. */
-export function helmRepositoryCache(env: Record<string, string | undefined>, home: string, platform: string = 'linux'): string {
+export function helmRepositoryCache(
+  env: Record<string, string | undefined>,
+  home: string,
+  platform: string = 'linux',
+): string {
   if (env.HELM_CACHE_HOME) return path.join(env.HELM_CACHE_HOME, 'repository');
   if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'helm', 'repository');
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'helm', 'repository');
@@ -53,7 +57,9 @@ export function helmRepositoryCache(env: Record<string, string | undefined>, hom
 /** The chart a HelmRelease asks for (spec.chart.spec or spec.chartRef), using `docs` for chartRef targets. */
 export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | undefined {
   const spec = get(release, 'spec');
-  const template = get(get(get(spec, 'chart'), 'spec'), 'chart') ? get(get(spec, 'chart'), 'spec') : undefined;
+  const template = get(get(get(spec, 'chart'), 'spec'), 'chart')
+    ? get(get(spec, 'chart'), 'spec')
+    : undefined;
   if (template) {
     const sourceRef = get(template, 'sourceRef');
     const sourceKind = getString(sourceRef, 'kind');
@@ -69,16 +75,30 @@ export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | und
   if (!chartRef) return undefined;
   const kind = getString(chartRef, 'kind');
   const name = getString(chartRef, 'name');
-  const target = docs.find((d) => getString(d, 'kind') === kind && getString(get(d, 'metadata'), 'name') === name);
+  const target = docs.find(
+    (d) => getString(d, 'kind') === kind && getString(get(d, 'metadata'), 'name') === name,
+  );
   if (kind === 'OCIRepository') {
     const url = getString(get(target, 'spec'), 'url') ?? '';
     const ref = get(get(target, 'spec'), 'ref');
-    return { chart: url.split('/').filter(Boolean).pop() ?? name ?? '', version: getString(ref, 'tag') ?? getString(ref, 'semver'), sourceKind: kind, sourceName: name, isPath: false };
+    return {
+      chart: url.split('/').filter(Boolean).pop() ?? name ?? '',
+      version: getString(ref, 'tag') ?? getString(ref, 'semver'),
+      sourceKind: kind,
+      sourceName: name,
+      isPath: false,
+    };
   }
   if (kind === 'HelmChart' && target) {
     const s = get(target, 'spec');
     const sk = getString(get(s, 'sourceRef'), 'kind');
-    return { chart: getString(s, 'chart') ?? '', version: getString(s, 'version'), sourceKind: sk, sourceName: getString(get(s, 'sourceRef'), 'name'), isPath: sk === 'GitRepository' || sk === 'Bucket' };
+    return {
+      chart: getString(s, 'chart') ?? '',
+      version: getString(s, 'version'),
+      sourceKind: sk,
+      sourceName: getString(get(s, 'sourceRef'), 'name'),
+      isPath: sk === 'GitRepository' || sk === 'Bucket',
+    };
   }
   return { chart: name ?? '', sourceKind: kind, sourceName: name, isPath: false };
 }
@@ -87,7 +107,11 @@ export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | und
  * Folder or .tgz holding the chart, how it was found, and the file system to read it through;
  * undefined when not available offline.
  */
-export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions): { path: string; how: string; fs: FileSystem } | undefined {
+export function locateChart(
+  ref: ChartRef,
+  fs: FileSystem,
+  options: ChartOptions,
+): { path: string; how: string; fs: FileSystem } | undefined {
   const name = ref.isPath ? path.posix.basename(ref.chart) : ref.chart;
   for (const c of options.charts ?? []) {
     if (c.name !== undefined && c.name !== name) continue;
@@ -100,7 +124,12 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
       // neither `..` nor a symbolic link may take it, or a file of the chart, out of the root.
       const inside = new BoundedFileSystem(fs, () => [root]);
       const dir = path.posix.join(root, ref.chart);
-      if (inside.stat(path.posix.join(dir, 'Chart.yaml')) === 'file') return { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`, fs: inside };
+      if (inside.stat(path.posix.join(dir, 'Chart.yaml')) === 'file')
+        return {
+          path: dir,
+          how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`,
+          fs: inside,
+        };
     }
     return undefined;
   }
@@ -109,10 +138,21 @@ export function locateChart(ref: ChartRef, fs: FileSystem, options: ChartOptions
   const cacheFs = options.chartFs ?? fs;
   if (ref.version && parseVersion(ref.version)) {
     const exact = path.posix.join(cache, `${name}-${ref.version.replace(/^v/, '')}.tgz`);
-    if (cacheFs.stat(exact) === 'file') return { path: exact, how: 'Helm repository cache', fs: cacheFs };
+    if (cacheFs.stat(exact) === 'file')
+      return { path: exact, how: 'Helm repository cache', fs: cacheFs };
   }
   const prefix = `${name}-`;
-  const versions = cacheFs.readDir(cache).filter((f) => f.startsWith(prefix) && f.endsWith('.tgz')).map((f) => f.slice(prefix.length, -4)).filter((v) => parseVersion(v));
+  const versions = cacheFs
+    .readDir(cache)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.tgz'))
+    .map((f) => f.slice(prefix.length, -4))
+    .filter((v) => parseVersion(v));
   const best = maxSatisfying(versions, ref.version ?? '*');
-  return best ? { path: path.posix.join(cache, `${prefix}${best}.tgz`), how: 'Helm repository cache', fs: cacheFs } : undefined;
+  return best
+    ? {
+        path: path.posix.join(cache, `${prefix}${best}.tgz`),
+        how: 'Helm repository cache',
+        fs: cacheFs,
+      }
+    : undefined;
 }

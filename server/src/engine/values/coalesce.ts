@@ -17,7 +17,12 @@ import { recordShadowed } from './provenance';
  * `defaults` is not modified: the nodes taken from it are cloned. A chart without subcharts;
  * dependencies.ts handles the rest.
  */
-export function coalesceValues(user: YMap, defaults: YMap, chartName = 'chart', warnings: string[] = []): YMap {
+export function coalesceValues(
+  user: YMap,
+  defaults: YMap,
+  chartName = 'chart',
+  warnings: string[] = [],
+): YMap {
   return coalesceTopLevel(user, defaults, chartName, false, () => false, warnings);
 }
 
@@ -25,18 +30,36 @@ export function coalesceValues(user: YMap, defaults: YMap, chartName = 'chart', 
  * Helm's coalesceValues: the chart's defaults under `user`. `merge` keeps nulls (MergeValues);
  * keys naming a subchart (`isSubchart`) merge their tables with nulls kept, as Helm does.
  */
-export function coalesceTopLevel(user: YMap, defaults: YMap, prefix: string, merge: boolean, isSubchart: (key: string) => boolean, warnings: string[]): YMap {
+export function coalesceTopLevel(
+  user: YMap,
+  defaults: YMap,
+  prefix: string,
+  merge: boolean,
+  isSubchart: (key: string) => boolean,
+  warnings: string[],
+): YMap {
   for (const dp of defaults.pairs) {
     const up = getPair(user, dp.key);
     if (!up) {
-      user.pairs.push(dp.keyOrigin ? { key: dp.key, keyOrigin: dp.keyOrigin, value: clone(dp.value) } : { key: dp.key, value: clone(dp.value) });
+      user.pairs.push(
+        dp.keyOrigin
+          ? { key: dp.key, keyOrigin: dp.keyOrigin, value: clone(dp.value) }
+          : { key: dp.key, value: clone(dp.value) },
+      );
       continue;
     }
     const u = up.value;
     if (u.kind === 'scalar' && u.value === null) {
       if (!merge) remove(user, dp.key);
     } else if (u.kind === 'map') {
-      if (dp.value.kind === 'map') coalesceTablesFullKey(u, dp.value, `${prefix}.${dp.key}`, merge || isSubchart(dp.key), warnings);
+      if (dp.value.kind === 'map')
+        coalesceTablesFullKey(
+          u,
+          dp.value,
+          `${prefix}.${dp.key}`,
+          merge || isSubchart(dp.key),
+          warnings,
+        );
       else if (!isNullNode(dp.value)) {
         warnings.push(`warning: skipped value for ${prefix}.${dp.key}: Not a table.`);
         recordShadowed(u, dp.value);
@@ -53,23 +76,36 @@ function isNullNode(n: YNode): boolean {
 }
 
 /** Merges `src` (lower priority) into `dst` (authoritative), as Helm's coalesceTablesFullKey; returns `dst`. */
-export function coalesceTablesFullKey(dst: YMap, src: YMap, prefix: string, merge: boolean, warnings: string[]): YMap {
+export function coalesceTablesFullKey(
+  dst: YMap,
+  src: YMap,
+  prefix: string,
+  merge: boolean,
+  warnings: string[],
+): YMap {
   for (const sp of src.pairs) {
     const fullKey = prefix === '' ? sp.key : `${prefix}.${sp.key}`;
     const dpair = getPair(dst, sp.key);
     if (dpair && !merge && isNullNode(dpair.value)) {
       remove(dst, sp.key);
     } else if (!dpair) {
-      dst.pairs.push(sp.keyOrigin ? { key: sp.key, keyOrigin: sp.keyOrigin, value: clone(sp.value) } : { key: sp.key, value: clone(sp.value) });
+      dst.pairs.push(
+        sp.keyOrigin
+          ? { key: sp.key, keyOrigin: sp.keyOrigin, value: clone(sp.value) }
+          : { key: sp.key, value: clone(sp.value) },
+      );
     } else if (sp.value.kind === 'map') {
-      if (dpair.value.kind === 'map') coalesceTablesFullKey(dpair.value, sp.value, fullKey, merge, warnings);
+      if (dpair.value.kind === 'map')
+        coalesceTablesFullKey(dpair.value, sp.value, fullKey, merge, warnings);
       else {
         warnings.push(`warning: cannot overwrite table with non table for ${fullKey}`);
         recordShadowed(dpair.value, sp.value);
       }
     } else {
       if (dpair.value.kind === 'map' && !isNullNode(sp.value)) {
-        warnings.push(`warning: destination for ${fullKey} is a table. Ignoring non-table value (${describe(sp.value)})`);
+        warnings.push(
+          `warning: destination for ${fullKey} is a table. Ignoring non-table value (${describe(sp.value)})`,
+        );
       }
       recordShadowed(dpair.value, sp.value);
     }

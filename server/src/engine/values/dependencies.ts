@@ -33,7 +33,12 @@ function work(c: Chart, name = c.name): WChart {
     name,
     chart: c,
     values: c.values,
-    meta: c.dependencies?.map((d) => ({ ...d, tags: [...d.tags], importValues: [...d.importValues], enabled: true })),
+    meta: c.dependencies?.map((d) => ({
+      ...d,
+      tags: [...d.tags],
+      importValues: [...d.importValues],
+      enabled: true,
+    })),
     deps: c.subcharts.map((s) => work(s)),
   };
 }
@@ -46,13 +51,23 @@ function compatible(constraint: string | undefined, version: string | undefined)
 const concat = (prefix: string, name: string) => (prefix === '' ? name : `${prefix}.${name}`);
 
 /** Values a release renders with: `user` (owned, modified) coalesced with the chart and its subcharts. */
-export function helmValues(chart: Chart, user: YMap, warnings: string[] = []): { values: YMap; enabled: string[]; subcharts: { path: string; chart: Chart }[] } {
+export function helmValues(
+  chart: Chart,
+  user: YMap,
+  warnings: string[] = [],
+): { values: YMap; enabled: string[]; subcharts: { path: string; chart: Chart }[] } {
   const root = work(chart);
   processDependencyEnabled(root, user, '', warnings);
   processDependencyImportValues(root, warnings);
   const values = coalesce(root, user, '', false, warnings);
   const subcharts: { path: string; chart: Chart }[] = [];
-  const walk = (c: WChart, prefix: string) => c.deps.forEach((d) => (subcharts.push({ path: prefix + d.name, chart: d.chart }), walk(d, `${prefix}${d.name}.`)));
+  const walk = (c: WChart, prefix: string) =>
+    c.deps.forEach(
+      (d) => (
+        subcharts.push({ path: prefix + d.name, chart: d.chart }),
+        walk(d, `${prefix}${d.name}.`)
+      ),
+    );
   walk(root, '');
   return { values, enabled: subcharts.map((s) => s.path), subcharts };
 }
@@ -62,20 +77,32 @@ export function enabledSubcharts(chart: Chart, user: YMap): { path: string; char
   const root = work(chart);
   processDependencyEnabled(root, clone(user), '', []);
   const out: { path: string; chart: Chart }[] = [];
-  const walk = (c: WChart, prefix: string) => c.deps.forEach((d) => (out.push({ path: prefix + d.name, chart: d.chart }), walk(d, `${prefix}${d.name}.`)));
+  const walk = (c: WChart, prefix: string) =>
+    c.deps.forEach(
+      (d) => (out.push({ path: prefix + d.name, chart: d.chart }), walk(d, `${prefix}${d.name}.`)),
+    );
   walk(root, '');
   return out;
 }
 
 function coalesce(c: WChart, dest: YMap, prefix: string, merge: boolean, warnings: string[]): YMap {
-  coalesceTopLevel(dest, c.values, concat(prefix, c.name), merge, (key) => c.deps.some((d) => d.name === key), warnings);
+  coalesceTopLevel(
+    dest,
+    c.values,
+    concat(prefix, c.name),
+    merge,
+    (key) => c.deps.some((d) => d.name === key),
+    warnings,
+  );
   for (const sub of c.deps) {
     let dv = get(dest, sub.name);
     if (dv === undefined) {
       dv = { kind: 'map', pairs: [] };
       set(dest, sub.name, dv);
     } else if (!isMap(dv)) {
-      warnings.push(`type mismatch on ${sub.name}: ${dv.kind === 'scalar' ? String(dv.value) : dv.kind}`);
+      warnings.push(
+        `type mismatch on ${sub.name}: ${dv.kind === 'scalar' ? String(dv.value) : dv.kind}`,
+      );
       continue;
     }
     const subPrefix = concat(prefix, c.name);
@@ -88,15 +115,20 @@ function coalesce(c: WChart, dest: YMap, prefix: string, merge: boolean, warning
 function coalesceGlobals(dest: YMap, src: YMap, prefix: string, warnings: string[]): void {
   const dg0 = get(dest, 'global');
   const sg0 = get(src, 'global');
-  if (dg0 !== undefined && !isMap(dg0)) return void warnings.push('warning: skipping globals because destination global is not a table.');
-  if (sg0 !== undefined && !isMap(sg0)) return void warnings.push('warning: skipping globals because source global is not a table.');
+  if (dg0 !== undefined && !isMap(dg0))
+    return void warnings.push(
+      'warning: skipping globals because destination global is not a table.',
+    );
+  if (sg0 !== undefined && !isMap(sg0))
+    return void warnings.push('warning: skipping globals because source global is not a table.');
   const dg: YMap = dg0 ?? { kind: 'map', pairs: [] };
   for (const sp of sg0?.pairs ?? []) {
     const dp = getPair(dg, sp.key);
     if (isMap(sp.value)) {
       const vv = clone(sp.value);
       if (!dp) set(dg, sp.key, vv, sp.keyOrigin);
-      else if (!isMap(dp.value)) warnings.push(`Conflict: cannot merge map onto non-map for "${sp.key}". Skipping.`);
+      else if (!isMap(dp.value))
+        warnings.push(`Conflict: cannot merge map onto non-map for "${sp.key}". Skipping.`);
       else {
         coalesceTablesFullKey(vv, dp.value, concat(prefix, sp.key), true, warnings);
         dp.value = vv;
@@ -134,13 +166,20 @@ function processDependencyEnabled(c: WChart, v: YMap, prefix: string, warnings: 
   if (!c.meta) return;
   const chartDependencies: WChart[] = [];
   outer: for (const existing of c.deps) {
-    for (const req of c.meta) if (existing.chart.name === req.name && compatible(req.version, existing.chart.version)) continue outer;
+    for (const req of c.meta)
+      if (existing.chart.name === req.name && compatible(req.version, existing.chart.version))
+        continue outer;
     chartDependencies.push(existing);
   }
   for (const req of c.meta) {
-    const found = c.deps.find((d) => d.chart.name === req.name && compatible(req.version, d.chart.version));
+    const found = c.deps.find(
+      (d) => d.chart.name === req.name && compatible(req.version, d.chart.version),
+    );
     if (found) chartDependencies.push(req.alias ? { ...work(found.chart, req.alias) } : found);
-    else warnings.push(`dependency ${req.name}${req.version ? ` ${req.version}` : ''} is declared in Chart.yaml but missing in charts/ (helm dependency build)`);
+    else
+      warnings.push(
+        `dependency ${req.name}${req.version ? ` ${req.version}` : ''} is declared in Chart.yaml but missing in charts/ (helm dependency build)`,
+      );
     if (req.alias) req.name = req.alias;
   }
   c.deps = chartDependencies;
@@ -157,7 +196,8 @@ function processDependencyEnabled(c: WChart, v: YMap, prefix: string, warnings: 
         if (b && b.kind === 'scalar' && typeof b.value === 'boolean') {
           if (b.value) hasTrue = true;
           else hasFalse = true;
-        } else if (b) warnings.push(`Warning: Tag '${k}' for chart ${r.name} returned non-bool value`);
+        } else if (b)
+          warnings.push(`Warning: Tag '${k}' for chart ${r.name} returned non-bool value`);
       }
       if (!hasTrue && hasFalse) r.enabled = false;
       else r.enabled = true;
@@ -173,7 +213,9 @@ function processDependencyEnabled(c: WChart, v: YMap, prefix: string, warnings: 
         r.enabled = vv.value;
         break;
       }
-      warnings.push(`Warning: Condition path '${cond}' for chart ${r.name} returned non-bool value`);
+      warnings.push(
+        `Warning: Condition path '${cond}' for chart ${r.name} returned non-bool value`,
+      );
     }
   }
   const rm = new Set(c.meta.filter((r) => !r.enabled).map((r) => r.name));
@@ -215,7 +257,8 @@ function pathToMap(p: string, data: YMap): YMap {
   if (p === '.') return data;
   let cur: YMap = data;
   const parts = p.split('.');
-  for (let i = parts.length - 1; i >= 0; i--) cur = { kind: 'map', pairs: [{ key: parts[i], value: cur }] };
+  for (let i = parts.length - 1; i >= 0; i--)
+    cur = { kind: 'map', pairs: [{ key: parts[i], value: cur }] };
   return cur;
 }
 

@@ -20,13 +20,23 @@ import { SetMode, escapeSetValue, parseSetInto } from './strvals';
 
 export type ResolvedLayer =
   | { kind: 'values'; index: number; values: YMap }
-  | { kind: 'targetPath'; index: number; path: string; value: string; literal: boolean; origin?: Origin };
+  | {
+      kind: 'targetPath';
+      index: number;
+      path: string;
+      value: string;
+      literal: boolean;
+      origin?: Origin;
+    };
 
 /**
  * Composes resolved valuesFrom layers and spec.values. Takes ownership of every tree passed in
  * (they are merged and written in place, as helm-controller does with its maps).
  */
-export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap | undefined): { values: YMap; problems: Problem[] } {
+export function composeFluxValues(
+  layers: readonly ResolvedLayer[],
+  inline: YMap | undefined,
+): { values: YMap; problems: Problem[] } {
   const values: YMap = inline ?? { kind: 'map', pairs: [] };
   let result: YMap = { kind: 'map', pairs: [] };
   const problems: Problem[] = [];
@@ -37,7 +47,14 @@ export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap
     }
     result = mergeLayers(result, values);
     const error = applyTargetPath(result, layer.path, layer.value, layer.literal, layer.origin);
-    if (error) problems.push({ severity: 'error', code: 'values-target-path', step: 'values', message: `targetPath "${layer.path}": ${error}`, data: { index: layer.index } });
+    if (error)
+      problems.push({
+        severity: 'error',
+        code: 'values-target-path',
+        step: 'values',
+        message: `targetPath "${layer.path}": ${error}`,
+        data: { index: layer.index },
+      });
   }
   return { values: mergeLayers(result, values), problems };
 }
@@ -48,14 +65,22 @@ export function composeFluxValues(layers: readonly ResolvedLayer[], inline: YMap
  * otherwise typed like `--set`; `literal` keeps the value verbatim as a string.
  * Returns an error message or undefined.
  */
-export function applyTargetPath(values: YMap, path: string, value: string, literal: boolean, origin?: Origin): string | undefined {
+export function applyTargetPath(
+  values: YMap,
+  path: string,
+  value: string,
+  literal: boolean,
+  origin?: Origin,
+): string | undefined {
   let line: string;
   let mode: SetMode;
   if (literal) {
     line = `${path}=${escapeSetValue(value)}`;
     mode = 'string';
   } else {
-    const quoted = (value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"'));
+    const quoted =
+      (value.startsWith("'") && value.endsWith("'")) ||
+      (value.startsWith('"') && value.endsWith('"'));
     line = `${path}=${quoted ? trimQuotes(value) : value}`;
     mode = quoted ? 'string' : 'set';
   }

@@ -26,7 +26,9 @@ export function mergeLayers(a: YMap, b: YMap): YMap {
     } else {
       recordOverride(bp.value, existing);
     }
-    const pair: YPair = bp.keyOrigin ? { key: bp.key, keyOrigin: bp.keyOrigin, value } : { key: bp.key, value };
+    const pair: YPair = bp.keyOrigin
+      ? { key: bp.key, keyOrigin: bp.keyOrigin, value }
+      : { key: bp.key, value };
     if (i >= 0) pairs[i] = pair;
     else pairs.push(pair);
   }

@@ -4,7 +4,9 @@
 type Version = [number, number, number, string];
 
 export function parseVersion(v: string): Version | undefined {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v.trim());
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(
+    v.trim(),
+  );
   if (!m) return undefined;
   return [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0), m[4] ?? ''];
 }
@@ -18,7 +20,10 @@ export function compareVersions(a: Version, b: Version): number {
 }
 
 function comparator(c: string, v: Version): boolean {
-  const m = /^(>=|<=|!=|>|<|=|\^|~>?)?\s*v?([0-9xX*]+)(?:\.([0-9xX*]+))?(?:\.([0-9xX*]+))?(-[0-9A-Za-z.-]+)?$/.exec(c);
+  const m =
+    /^(>=|<=|!=|>|<|=|\^|~>?)?\s*v?([0-9xX*]+)(?:\.([0-9xX*]+))?(?:\.([0-9xX*]+))?(-[0-9A-Za-z.-]+)?$/.exec(
+      c,
+    );
   if (!m) return false;
   const op = m[1] ?? '';
   const wild = (s: string | undefined) => s === undefined || /^[xX*]$/.test(s);
@@ -29,7 +34,12 @@ function comparator(c: string, v: Version): boolean {
   // Pre-releases only match constraints that name a pre-release (Masterminds default).
   if (v[3] !== '' && target[3] === '') return false;
   const cmp = compareVersions(v, target);
-  const upper = (level: number): Version => (level <= 0 ? [n[0] + 1, 0, 0, ''] : level === 1 ? [n[0], n[1] + 1, 0, ''] : [n[0], n[1], n[2] + 1, '']);
+  const upper = (level: number): Version =>
+    level <= 0
+      ? [n[0] + 1, 0, 0, '']
+      : level === 1
+        ? [n[0], n[1] + 1, 0, '']
+        : [n[0], n[1], n[2] + 1, ''];
   const below = (u: Version) => compareVersions([v[0], v[1], v[2], ''], u) < 0;
   if (fixed === 0 && (op === '' || op === '=')) return true;
   switch (op) {
@@ -60,7 +70,11 @@ export function satisfies(v: string, range: string): boolean {
   const version = parseVersion(v);
   if (!version) return false;
   return range.split('||').some((alt) => {
-    const parts = alt.trim().replace(/([<>=~^!]+)\s+/g, '$1').split(/[\s,]+/).filter(Boolean);
+    const parts = alt
+      .trim()
+      .replace(/([<>=~^!]+)\s+/g, '$1')
+      .split(/[\s,]+/)
+      .filter(Boolean);
     if (parts.length === 0) return version[3] === '';
     return parts.every((c) => comparator(c, version));
   });

@@ -11,10 +11,19 @@ import { stampLayer } from './provenance';
 import { Problem } from '../problem';
 
 /** Finds an object by kind, namespace and name; a missing namespace only matches a missing namespace. */
-export function findObject(docs: readonly YMap[], kind: string, namespace: string | undefined, name: string): YMap | undefined {
+export function findObject(
+  docs: readonly YMap[],
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): YMap | undefined {
   return docs.find((d) => {
     const meta = get(d, 'metadata');
-    return getString(d, 'kind') === kind && getString(meta, 'name') === name && (getString(meta, 'namespace') ?? '') === (namespace ?? '');
+    return (
+      getString(d, 'kind') === kind &&
+      getString(meta, 'name') === name &&
+      (getString(meta, 'namespace') ?? '') === (namespace ?? '')
+    );
   });
 }
 
@@ -34,13 +43,20 @@ export function dataEntry(obj: YMap, key: string): DataEntry | undefined {
   const kind = getString(obj, 'kind');
   if (kind === 'Secret') {
     const s = get(get(obj, 'stringData'), key);
-    if (s && s.kind === 'scalar') return { text: s.value === null ? '' : String(s.value), node: s, decoded: false };
+    if (s && s.kind === 'scalar')
+      return { text: s.value === null ? '' : String(s.value), node: s, decoded: false };
     const d = get(get(obj, 'data'), key);
-    if (d && d.kind === 'scalar') return { text: Buffer.from(d.value === null ? '' : String(d.value), 'base64').toString('utf8'), node: d, decoded: true };
+    if (d && d.kind === 'scalar')
+      return {
+        text: Buffer.from(d.value === null ? '' : String(d.value), 'base64').toString('utf8'),
+        node: d,
+        decoded: true,
+      };
     return undefined;
   }
   const v = get(get(obj, 'data'), key);
-  if (v && v.kind === 'scalar') return { text: v.value === null ? '' : String(v.value), node: v, decoded: false };
+  if (v && v.kind === 'scalar')
+    return { text: v.value === null ? '' : String(v.value), node: v, decoded: false };
   return v ? { text: '', node: v, decoded: false } : undefined;
 }
 
@@ -54,7 +70,12 @@ export interface ParsedValues {
  * document must be a map. Origins point into the file when the text can be placed there, else
  * at the data entry; every node gets `by`.
  */
-export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, what: string): ParsedValues {
+export function parseValuesText(
+  entry: DataEntry,
+  fs: FileSystem,
+  by: string,
+  what: string,
+): ParsedValues {
   const origin = entry.node.origin;
   const fileText = origin ? fs.readFile(origin.file) : undefined;
   let placed = false;
@@ -77,12 +98,28 @@ export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, wh
   const problems: Problem[] = [];
   for (const p of parsed.problems) {
     const at = placed || !origin ? p.span : origin;
-    problems.push({ severity: 'error', message: `${what}: invalid values YAML: ${p.message}${placed ? '' : ` (line ${p.span.line} of the value)`}; Flux would fail the release`, span: { file: at.file, line: at.line, col: at.col }, step: 'values', code: 'values-yaml-invalid' });
+    problems.push({
+      severity: 'error',
+      message: `${what}: invalid values YAML: ${p.message}${placed ? '' : ` (line ${p.span.line} of the value)`}; Flux would fail the release`,
+      span: { file: at.file, line: at.line, col: at.col },
+      step: 'values',
+      code: 'values-yaml-invalid',
+    });
   }
   if (problems.length > 0) return { problems };
   const root = parsed.documents.find((d) => d.root)?.root;
   if (root && root.kind !== 'map') {
-    return { problems: [{ severity: 'error', message: `${what}: values must be a YAML map, found ${root.kind === 'seq' ? 'a list' : 'a scalar'}; Flux would fail the release`, ...pointAt(root.origin ?? origin), step: 'values', code: 'values-not-a-map' }] };
+    return {
+      problems: [
+        {
+          severity: 'error',
+          message: `${what}: values must be a YAML map, found ${root.kind === 'seq' ? 'a list' : 'a scalar'}; Flux would fail the release`,
+          ...pointAt(root.origin ?? origin),
+          step: 'values',
+          code: 'values-not-a-map',
+        },
+      ],
+    };
   }
   const values: YMap = root ?? { kind: 'map', pairs: [] };
   if (!placed && origin) overwriteOrigins(values, origin);
@@ -91,7 +128,9 @@ export function parseValuesText(entry: DataEntry, fs: FileSystem, by: string, wh
   if (typeof shown === 'string') {
     // The text had `${VAR}`s from a Secret-backed profile: each leaf shows as in the text with
     // marks; where the two texts do not line up, the whole layer counts as secret.
-    const other = parseYaml(shown, origin?.file ?? what, undefined, 'helm').documents.find((d) => d.root)?.root;
+    const other = parseYaml(shown, origin?.file ?? what, undefined, 'helm').documents.find(
+      (d) => d.root,
+    )?.root;
     if (!other || !pairShown(values, other)) markSecret(values);
   }
   return { values, problems };
@@ -110,7 +149,10 @@ function pairShown(n: YNode, shown: YNode): boolean {
     return items.length === n.items.length && n.items.every((x, i) => pairShown(x, items[i]));
   }
   const pairs = (shown as typeof n).pairs;
-  return pairs.length === n.pairs.length && n.pairs.every((p, i) => pairs[i].key === p.key && pairShown(p.value, pairs[i].value));
+  return (
+    pairs.length === n.pairs.length &&
+    n.pairs.every((p, i) => pairs[i].key === p.key && pairShown(p.value, pairs[i].value))
+  );
 }
 
 function markSecret(n: YNode): void {

@@ -33,7 +33,12 @@ class SetSyntaxError extends Error {}
  * Parses a `--set`-style line into `dest`. Returns undefined on success or Helm's error
  * message. Every node it creates gets `origin` (when given).
  */
-export function parseSetInto(line: string, dest: YMap, mode: SetMode, origin?: Origin): string | undefined {
+export function parseSetInto(
+  line: string,
+  dest: YMap,
+  mode: SetMode,
+  origin?: Origin,
+): string | undefined {
   const p = new SetParser(line, mode, origin);
   try {
     for (;;) {
@@ -50,7 +55,11 @@ class SetParser {
   private readonly chars: string[];
   private pos = 0;
 
-  constructor(text: string, private readonly mode: SetMode, private readonly origin?: Origin) {
+  constructor(
+    text: string,
+    private readonly mode: SetMode,
+    private readonly origin?: Origin,
+  ) {
     this.chars = Array.from(text);
   }
 
@@ -60,7 +69,10 @@ class SetParser {
   }
 
   /** Reads up to one of `stop` (consumed). Returns the text and the stop char, or EOF as stop. */
-  private until(stop: string, escapes = this.mode !== 'literal'): { text: string; last: string | EndOfInput } {
+  private until(
+    stop: string,
+    escapes = this.mode !== 'literal',
+  ): { text: string; last: string | EndOfInput } {
     let text = '';
     for (;;) {
       if (this.pos >= this.chars.length) return { text, last: EOF };
@@ -140,7 +152,10 @@ class SetParser {
     }
     // last === '.'
     level++;
-    if (level > MAX_NESTED_NAME_LEVEL) throw new SetSyntaxError(`value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`);
+    if (level > MAX_NESTED_NAME_LEVEL)
+      throw new SetSyntaxError(
+        `value name nested level is greater than maximum supported nested level of ${MAX_NESTED_NAME_LEVEL}`,
+      );
     let inner: YMap = this.make({ kind: 'map', pairs: [] });
     const existing = get(data, k);
     if (existing !== undefined) inner = expectMap(existing, k);
@@ -150,20 +165,27 @@ class SetParser {
     } finally {
       if (inner.pairs.length > 0) this.put(data, k, inner);
     }
-    if (r === undefined && inner.pairs.length === 0) throw new SetSyntaxError(`key map "${k}" has no value`);
+    if (r === undefined && inner.pairs.length === 0)
+      throw new SetSyntaxError(`key map "${k}" has no value`);
     return r;
   }
 
   private keyIndex(): number {
     const { text, last } = this.until(']');
     if (last === EOF) throw new SetSyntaxError('error parsing index: EOF');
-    if (!/^[+-]?[0-9]+$/.test(text)) throw new SetSyntaxError(`error parsing index: strconv.Atoi: parsing "${text}": invalid syntax`);
+    if (!/^[+-]?[0-9]+$/.test(text))
+      throw new SetSyntaxError(
+        `error parsing index: strconv.Atoi: parsing "${text}": invalid syntax`,
+      );
     return Number(text);
   }
 
   private setIndex(list: YSeq, index: number, val: YNode): YSeq {
     if (index < 0) throw new SetSyntaxError(`negative ${index} index not allowed`);
-    if (index > MAX_INDEX) throw new SetSyntaxError(`index of ${index} is greater than maximum supported index of ${MAX_INDEX}`);
+    if (index > MAX_INDEX)
+      throw new SetSyntaxError(
+        `index of ${index} is greater than maximum supported index of ${MAX_INDEX}`,
+      );
     if (list.items.length <= index) {
       // Go grows the slice into a new array: the grown list is no longer shared.
       const grown: YSeq = { kind: 'seq', items: list.items.slice(), origin: list.origin };
@@ -171,7 +193,13 @@ class SetParser {
       list = grown;
     }
     const old = list.items[index];
-    if (old && old !== val && val.kind !== 'map' && !(old.kind === 'scalar' && old.value === null && !old.overrides)) recordOverride(val, old);
+    if (
+      old &&
+      old !== val &&
+      val.kind !== 'map' &&
+      !(old.kind === 'scalar' && old.value === null && !old.overrides)
+    )
+      recordOverride(val, old);
     list.items[index] = val;
     return list;
   }
@@ -179,7 +207,8 @@ class SetParser {
   private listItem(list: YSeq, i: number, level: number): { list: YSeq; eof: boolean } {
     if (i < 0) throw new SetSyntaxError(`negative ${i} index not allowed`);
     const { text, last } = this.until('[.=');
-    if (text.length > 0) throw new SetSyntaxError(`unexpected data at end of array index: "${text}"`);
+    if (text.length > 0)
+      throw new SetSyntaxError(`unexpected data at end of array index: "${text}"`);
     if (last === EOF) return { list, eof: true };
     if (last === '=') {
       if (this.mode === 'literal') {
@@ -188,7 +217,8 @@ class SetParser {
         return { list: this.setIndex(list, i, this.make(scalar(value))), eof: false };
       }
       const vl = this.valList();
-      if (vl instanceof EndOfInput) return { list: this.setIndex(list, i, this.make(scalar(''))), eof: false };
+      if (vl instanceof EndOfInput)
+        return { list: this.setIndex(list, i, this.make(scalar(''))), eof: false };
       if (vl !== undefined) return { list: this.setIndex(list, i, vl), eof: false };
       const { text: v } = this.until(',');
       return { list: this.setIndex(list, i, this.typed(v)), eof: false };
@@ -196,7 +226,10 @@ class SetParser {
     if (last === '[') {
       const nextI = this.keyIndex();
       let crt: YSeq = this.make({ kind: 'seq', items: [] });
-      if (list.items.length > i && !(list.items[i].kind === 'scalar' && (list.items[i] as { value: unknown }).value === null)) {
+      if (
+        list.items.length > i &&
+        !(list.items[i].kind === 'scalar' && (list.items[i] as { value: unknown }).value === null)
+      ) {
         crt = expectSeq(list.items[i], `[${i}]`);
       }
       const r = this.listItem(crt, nextI, level);
@@ -232,7 +265,14 @@ class SetParser {
 }
 
 function kindName(n: YNode): string {
-  if (n.kind === 'scalar') return n.value === null ? 'null' : typeof n.value === 'number' ? 'a number' : typeof n.value === 'boolean' ? 'a boolean' : 'a string';
+  if (n.kind === 'scalar')
+    return n.value === null
+      ? 'null'
+      : typeof n.value === 'number'
+        ? 'a number'
+        : typeof n.value === 'boolean'
+          ? 'a boolean'
+          : 'a string';
   return n.kind === 'map' ? 'a map' : 'a list';
 }
 

@@ -46,7 +46,8 @@ export function readTgz(
   try {
     tar = gunzipSync(data, { maxOutputLength: maxTotal + TAR_SLACK });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return { files, warnings, error: tooBig };
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      return { files, warnings, error: tooBig };
     return { files, warnings, error: `not a gzip archive: ${(e as Error).message}` };
   }
   let total = 0;
@@ -56,7 +57,8 @@ export function readTgz(
     const header = tar.subarray(pos, pos + BLOCK);
     if (header.every((b) => b === 0)) break;
     const size = octal(header, 124, 12);
-    if (!Number.isFinite(size) || size < 0) return { files, warnings, error: `corrupt tar header at byte ${pos}` };
+    if (!Number.isFinite(size) || size < 0)
+      return { files, warnings, error: `corrupt tar header at byte ${pos}` };
     const type = String.fromCharCode(header[156] || 48);
     const magic = field(header, 257, 6);
     let name = field(header, 0, 100);
@@ -81,17 +83,30 @@ export function readTgz(
       longName = undefined;
     }
     const clean = name.replace(/\\/g, '/');
-    if (clean.split('/').includes('..')) return { files, warnings, error: `chart illegally references parent directory (entry \`${name}\`)` };
+    if (clean.split('/').includes('..'))
+      return {
+        files,
+        warnings,
+        error: `chart illegally references parent directory (entry \`${name}\`)`,
+      };
     const regular = type === '0' || type === '\0' || type === '7';
     if (!regular) {
-      if (type !== '5' && type !== 'K') warnings.push(`entry \`${name}\` is ${type === '2' ? `a symlink (to \`${field(header, 157, 100)}\`)` : type === '1' ? 'a hard link' : `not a regular file (type ${type})`}: left out`);
+      if (type !== '5' && type !== 'K')
+        warnings.push(
+          `entry \`${name}\` is ${type === '2' ? `a symlink (to \`${field(header, 157, 100)}\`)` : type === '1' ? 'a hard link' : `not a regular file (type ${type})`}: left out`,
+        );
       continue;
     }
     if (clean.startsWith('/') || /^[A-Za-z]:/.test(clean)) {
       warnings.push(`entry \`${name}\` has an absolute path: left out`);
       continue;
     }
-    if (size > maxFile) return { files, warnings, error: `decompressed chart file "${name}" is larger than the maximum file size ${maxFile} bytes` };
+    if (size > maxFile)
+      return {
+        files,
+        warnings,
+        error: `decompressed chart file "${name}" is larger than the maximum file size ${maxFile} bytes`,
+      };
     total += size;
     if (total > maxTotal) return { files, warnings, error: tooBig };
     if (wanted(name)) files.set(name.replace(/^\.\//, ''), body);

@@ -17,7 +17,8 @@ export interface TextPair {
 
 export function releaseTexts(r: OverlayRun, showSecrets = false): Map<string, string> {
   const m = new Map<string, string>();
-  for (const rel of r.releases) m.set(`${rel.namespace}/${rel.name}`, emitYaml(rel.values, { showSecrets }));
+  for (const rel of r.releases)
+    m.set(`${rel.namespace}/${rel.name}`, emitYaml(rel.values, { showSecrets }));
   return m;
 }
 
@@ -26,9 +27,15 @@ export function manifestTexts(r: OverlayRun, showSecrets = false): Map<string, s
   for (const o of r.objects) {
     const meta = get(o.node, 'metadata');
     // Generated ConfigMaps/Secrets pair by name without the content hash, which always differs.
-    const name = (getString(meta, 'name') ?? '').replace(o.generatedBy ? /-[a-z0-9]{10}$/ : /$^/, '');
+    const name = (getString(meta, 'name') ?? '').replace(
+      o.generatedBy ? /-[a-z0-9]{10}$/ : /$^/,
+      '',
+    );
     const key = `${getString(o.node, 'kind') ?? '?'} ${getString(meta, 'namespace') ?? ''}/${name}`;
-    m.set(m.has(key) ? `${key} (${getString(o.node, 'apiVersion')})` : key, emitYaml(o.node, { showSecrets }));
+    m.set(
+      m.has(key) ? `${key} (${getString(o.node, 'apiVersion')})` : key,
+      emitYaml(o.node, { showSecrets }),
+    );
   }
   return m;
 }
@@ -44,7 +51,12 @@ export function diffPairs(pairs: readonly TextPair[], aLabel: string, bLabel: st
   let out = '';
   for (const p of pairs) {
     if (p.a === p.b) continue;
-    out += unifiedDiff(p.a ?? '', p.b ?? '', p.a === undefined ? '/dev/null' : `${aLabel} ${p.key}`, p.b === undefined ? '/dev/null' : `${bLabel} ${p.key}`);
+    out += unifiedDiff(
+      p.a ?? '',
+      p.b ?? '',
+      p.a === undefined ? '/dev/null' : `${aLabel} ${p.key}`,
+      p.b === undefined ? '/dev/null' : `${bLabel} ${p.key}`,
+    );
   }
   return out;
 }

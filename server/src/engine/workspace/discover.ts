@@ -72,8 +72,14 @@ function componentAt(fs: FileSystem, dir: string, children: string[]): OverlayRe
   if (overlays.length === 0) return undefined;
   const guard = new WalkGuard(fs, dir);
   const baseHasKustomization = overlays.some((o) => o.name === 'base');
-  if (!baseHasKustomization && !overlays.some((o) => referencesSiblingBase(fs, o.dir, path.posix.join(dir, 'base'), guard))) return undefined;
-  overlays.sort((a, b) => (a.name === 'base' ? -1 : b.name === 'base' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (
+    !baseHasKustomization &&
+    !overlays.some((o) => referencesSiblingBase(fs, o.dir, path.posix.join(dir, 'base'), guard))
+  )
+    return undefined;
+  overlays.sort((a, b) =>
+    a.name === 'base' ? -1 : b.name === 'base' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   return overlays;
 }
 
@@ -81,7 +87,13 @@ function componentAt(fs: FileSystem, dir: string, children: string[]): OverlayRe
  * True when a kustomization file in the overlay (or in a folder below it, as piksel-gitops's
  * `apps/staging/argo` referencing `../../base/argo`) names a path inside `<component>/base`.
  */
-function referencesSiblingBase(fs: FileSystem, overlayDir: string, base: string, guard: WalkGuard, depth = 0): boolean {
+function referencesSiblingBase(
+  fs: FileSystem,
+  overlayDir: string,
+  base: string,
+  guard: WalkGuard,
+  depth = 0,
+): boolean {
   if (!guard.enter(overlayDir)) return false;
   const file = kustomizationFileOf(fs, overlayDir);
   const text = file ? fs.readFile(file) : undefined;
@@ -94,13 +106,21 @@ function referencesSiblingBase(fs: FileSystem, overlayDir: string, base: string,
   if (depth >= 2) return false;
   for (const n of fs.readDir(overlayDir)) {
     const d = path.posix.join(overlayDir, n);
-    if (!n.startsWith('.') && fs.stat(d) === 'dir' && referencesSiblingBase(fs, d, base, guard, depth + 1)) return true;
+    if (
+      !n.startsWith('.') &&
+      fs.stat(d) === 'dir' &&
+      referencesSiblingBase(fs, d, base, guard, depth + 1)
+    )
+      return true;
   }
   return false;
 }
 
 /** The component holding `fileOrDir` (absolute), if any. */
-export function componentOf(components: readonly Component[], fileOrDir: string): Component | undefined {
+export function componentOf(
+  components: readonly Component[],
+  fileOrDir: string,
+): Component | undefined {
   let best: Component | undefined;
   for (const c of components) {
     if (fileOrDir === c.dir || fileOrDir.startsWith(c.dir.endsWith('/') ? c.dir : c.dir + '/')) {

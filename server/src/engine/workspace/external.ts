@@ -11,10 +11,20 @@ import { ExternalObject } from '../values/effective';
 import { get, getString } from '../yaml/node';
 import { kustomizationFileOf } from './discover';
 
-export type ExternalLookup = (kind: string, namespace: string | undefined, name: string) => ExternalObject | undefined;
+export type ExternalLookup = (
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+) => ExternalObject | undefined;
 
 /** Kustomization folders below `dir`, not through folder links (see WalkGuard). */
-function kustomizationDirs(fs: FileSystem, dir: string, guard = new WalkGuard(fs, dir), depth = 0, out: string[] = []): string[] {
+function kustomizationDirs(
+  fs: FileSystem,
+  dir: string,
+  guard = new WalkGuard(fs, dir),
+  depth = 0,
+  out: string[] = [],
+): string[] {
   if (depth > 12 || !guard.enter(dir)) return out;
   if (kustomizationFileOf(fs, dir)) out.push(dir);
   for (const n of fs.readDir(dir).sort()) {
@@ -26,7 +36,11 @@ function kustomizationDirs(fs: FileSystem, dir: string, guard = new WalkGuard(fs
 }
 
 /** A lookup over the ConfigMaps/Secrets that the kustomizations under `roots` render. */
-export function externalLookupFor(fs: FileSystem, roots: readonly string[], cache = new ParseCache()): ExternalLookup {
+export function externalLookupFor(
+  fs: FileSystem,
+  roots: readonly string[],
+  cache = new ParseCache(),
+): ExternalLookup {
   const index = new Map<string, { obj: ExternalObject; base: boolean }>();
   for (const root of roots) {
     for (const dir of kustomizationDirs(fs, root)) {
@@ -39,7 +53,13 @@ export function externalLookupFor(fs: FileSystem, roots: readonly string[], cach
         const key = `${kind}/${getString(meta, 'namespace') ?? ''}/${getString(meta, 'name') ?? ''}`;
         const prev = index.get(key);
         if (prev && !prev.base && base) continue;
-        index.set(key, { obj: { object: o.node, source: `${path.posix.basename(root)} (${path.posix.relative(root, dir) || '.'})` }, base });
+        index.set(key, {
+          obj: {
+            object: o.node,
+            source: `${path.posix.basename(root)} (${path.posix.relative(root, dir) || '.'})`,
+          },
+          base,
+        });
       }
     }
   }

@@ -8,11 +8,20 @@ export function diffLines(a: readonly string[], b: readonly string[]): Edit[] {
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  while (
+    suf < a.length - pre &&
+    suf < b.length - pre &&
+    a[a.length - 1 - suf] === b[b.length - 1 - suf]
+  )
+    suf++;
   const A = a.slice(pre, a.length - suf);
   const B = b.slice(pre, b.length - suf);
   const middle = myers(A, B);
-  return [...a.slice(0, pre).map((line) => ({ op: ' ' as const, line })), ...middle, ...a.slice(a.length - suf).map((line) => ({ op: ' ' as const, line }))];
+  return [
+    ...a.slice(0, pre).map((line) => ({ op: ' ' as const, line })),
+    ...middle,
+    ...a.slice(a.length - suf).map((line) => ({ op: ' ' as const, line })),
+  ];
 }
 
 function myers(a: readonly string[], b: readonly string[]): Edit[] {
@@ -28,7 +37,10 @@ function myers(a: readonly string[], b: readonly string[]): Edit[] {
   for (let d = 0; d <= max && !found; d++) {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[off + k - 1] < v[off + k + 1])
+          ? v[off + k + 1]
+          : v[off + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -52,12 +64,12 @@ function myers(a: readonly string[], b: readonly string[]): Edit[] {
     const prevK = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? k + 1 : k - 1;
     const prevX = d === 0 ? 0 : v[off + prevK];
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) edits.push({ op: ' ', line: a[--x] }), y--;
+    while (x > prevX && y > prevY) (edits.push({ op: ' ', line: a[--x] }), y--);
     if (d === 0) break;
     if (x === prevX) edits.push({ op: '+', line: b[--y] });
     else edits.push({ op: '-', line: a[--x] });
   }
-  while (x > 0 && y > 0) edits.push({ op: ' ', line: a[--x] }), y--;
+  while (x > 0 && y > 0) (edits.push({ op: ' ', line: a[--x] }), y--);
   return edits.reverse();
 }
 
@@ -69,7 +81,13 @@ function splitLines(text: string): string[] {
 }
 
 /** A unified diff of two texts (`---`/`+++` headers, `@@` hunks, 3 lines of context); '' when equal. */
-export function unifiedDiff(aText: string, bText: string, aName: string, bName: string, context = 3): string {
+export function unifiedDiff(
+  aText: string,
+  bText: string,
+  aName: string,
+  bName: string,
+  context = 3,
+): string {
   if (aText === bText) return '';
   const a = splitLines(aText);
   const b = splitLines(bText);
@@ -95,7 +113,9 @@ export function unifiedDiff(aText: string, bText: string, aName: string, bName: 
     const hunk = edits.slice(start, end + 1);
     const aCount = hunk.filter((e) => e.op !== '+').length;
     const bCount = hunk.filter((e) => e.op !== '-').length;
-    out.push(`@@ -${aCount === 0 ? aLine - 1 : aLine}${aCount === 1 ? '' : ',' + aCount} +${bCount === 0 ? bLine - 1 : bLine}${bCount === 1 ? '' : ',' + bCount} @@`);
+    out.push(
+      `@@ -${aCount === 0 ? aLine - 1 : aLine}${aCount === 1 ? '' : ',' + aCount} +${bCount === 0 ? bLine - 1 : bLine}${bCount === 1 ? '' : ',' + bCount} @@`,
+    );
     for (const e of hunk) out.push(e.op + e.line);
     start = end;
   }

@@ -17,8 +17,17 @@ import { FileSystem } from '../fs';
 import { BuildResult, BuiltObject, buildKustomization } from '../kustomize/build';
 import { LoadRestrictor, ParseCache } from '../kustomize/loader';
 import { Problem, hasErrors } from '../problem';
-import { SubstituteOptions, Variables, VariableReference, substituteDocuments } from '../substitute/postBuild';
-import { EffectiveRelease, EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
+import {
+  SubstituteOptions,
+  Variables,
+  VariableReference,
+  substituteDocuments,
+} from '../substitute/postBuild';
+import {
+  EffectiveRelease,
+  EffectiveValuesOptions,
+  computeEffectiveValues,
+} from '../values/effective';
 
 export interface OverlayOptions {
   cache?: ParseCache;
@@ -50,21 +59,48 @@ export interface OverlayRun {
 
 /** Runs the pipeline on `dir` (absolute). Never throws. */
 export function runOverlay(fs: FileSystem, dir: string, options: PipelineOptions = {}): OverlayRun {
-  const built = options.build ? options.build(dir) : buildKustomization(fs, dir, { loadRestrictor: options.loadRestrictor, cache: options.cache });
+  const built = options.build
+    ? options.build(dir)
+    : buildKustomization(fs, dir, { loadRestrictor: options.loadRestrictor, cache: options.cache });
   const problems: Problem[] = [...built.problems];
   const failed = hasErrors(built.problems);
-  const run: OverlayRun = { dir, objects: [], references: [], problems, failed, filesRead: built.filesRead, releases: [] };
+  const run: OverlayRun = {
+    dir,
+    objects: [],
+    references: [],
+    problems,
+    failed,
+    filesRead: built.filesRead,
+    releases: [],
+  };
   if (failed) return run;
-  const sub = substituteDocuments(built.objects.map((o) => o.node), fs, options.variables, options.substitute);
+  const sub = substituteDocuments(
+    built.objects.map((o) => o.node),
+    fs,
+    options.variables,
+    options.substitute,
+  );
   problems.push(...sub.problems);
-  run.objects = built.objects.map((o, i) => (sub.documents[i] === o.node ? o : { ...o, node: sub.documents[i] }));
+  run.objects = built.objects.map((o, i) =>
+    sub.documents[i] === o.node ? o : { ...o, node: sub.documents[i] },
+  );
   run.references = sub.references;
   if (options.manifestsOnly) return run;
   try {
-    run.releases = computeEffectiveValues(run.objects.map((o) => o.node), fs, options);
+    run.releases = computeEffectiveValues(
+      run.objects.map((o) => o.node),
+      fs,
+      options,
+    );
   } catch (e) {
-    problems.push({ severity: 'error', message: `internal error computing values: ${(e as Error).message}`, code: 'internal', step: 'values' });
+    problems.push({
+      severity: 'error',
+      message: `internal error computing values: ${(e as Error).message}`,
+      code: 'internal',
+      step: 'values',
+    });
   }
-  for (const r of run.releases) for (const p of r.problems) problems.push({ ...p, release: `${r.namespace}/${r.name}` });
+  for (const r of run.releases)
+    for (const p of r.problems) problems.push({ ...p, release: `${r.namespace}/${r.name}` });
   return run;
 }

@@ -63,7 +63,15 @@ export function crdApiVersions(objects: readonly YNode[]): string[] {
 
 function renderProblem(message: string, code: string, release: YMap): Problem {
   const o = release.origin;
-  return { message, severity: 'error', code, step: 'render', ...(o ? { span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } } : {}) };
+  return {
+    message,
+    severity: 'error',
+    code,
+    step: 'render',
+    ...(o
+      ? { span: { file: o.file, line: o.line, col: o.col, endLine: o.endLine, endCol: o.endCol } }
+      : {}),
+  };
 }
 
 function loadChart(fs: FileSystem, source: string, options: ReleaseManifestsOptions): Chart {
@@ -80,14 +88,25 @@ function loadChart(fs: FileSystem, source: string, options: ReleaseManifestsOpti
 }
 
 /** Renders every HelmRelease of `overlay` (already evaluated with `fs`). Never throws. */
-export function renderReleaseManifests(fs: FileSystem, overlay: OverlayRun, options: ReleaseManifestsOptions = {}): ReleaseManifests[] {
+export function renderReleaseManifests(
+  fs: FileSystem,
+  overlay: OverlayRun,
+  options: ReleaseManifestsOptions = {},
+): ReleaseManifests[] {
   if (overlay.failed) return [];
   const docs = overlay.objects.map((o) => o.node);
   // The user's layers alone (no chart, so nothing coalesced): Helm coalesces them over the
   // chart's defaults itself, with its own typing and null rules.
   let userOnly: Map<string, YMap>;
   try {
-    const user = computeEffectiveValues(docs, fs, { ...options, charts: undefined, helmRepositoryCache: undefined, sourceRoots: [], chartLookup: undefined, showSecrets: true });
+    const user = computeEffectiveValues(docs, fs, {
+      ...options,
+      charts: undefined,
+      helmRepositoryCache: undefined,
+      sourceRoots: [],
+      chartLookup: undefined,
+      showSecrets: true,
+    });
     userOnly = new Map(user.map((u) => [`${u.namespace}/${u.name}`, u.values]));
   } catch {
     userOnly = new Map();
@@ -97,11 +116,25 @@ export function renderReleaseManifests(fs: FileSystem, overlay: OverlayRun, opti
   for (const rel of overlay.releases) {
     const key = `${rel.namespace}/${rel.name}`;
     const settings = releaseSettings(rel.release);
-    const entry: ReleaseManifests = { key, release: rel.release, releaseName: settings.releaseName, namespace: settings.namespace, objects: [], problems: [], warnings: [] };
+    const entry: ReleaseManifests = {
+      key,
+      release: rel.release,
+      releaseName: settings.releaseName,
+      namespace: settings.namespace,
+      objects: [],
+      problems: [],
+      warnings: [],
+    };
     out.push(entry);
     const unreadable = rel.problems.find((p) => p.code === 'chart-unreadable');
     if (unreadable) {
-      entry.problems.push(renderProblem(unreadable.message.replace(/; showing the release's own values.*$/, ''), 'chart-unreadable', rel.release));
+      entry.problems.push(
+        renderProblem(
+          unreadable.message.replace(/; showing the release's own values.*$/, ''),
+          'chart-unreadable',
+          rel.release,
+        ),
+      );
       continue;
     }
     if (!rel.chart.found || !rel.chart.source) {
@@ -117,13 +150,22 @@ export function renderReleaseManifests(fs: FileSystem, overlay: OverlayRun, opti
       continue;
     }
     const user = userOnly.get(key);
-    const rendered = renderChart(chart, (user ? effectiveValuesToGo(user) : new Map()) as GoMap, { ...settings, kubeVersion: options.kubeVersion, apiVersions: apis });
+    const rendered = renderChart(chart, (user ? effectiveValuesToGo(user) : new Map()) as GoMap, {
+      ...settings,
+      kubeVersion: options.kubeVersion,
+      apiVersions: apis,
+    });
     entry.warnings.push(...rendered.warnings);
     if (rendered.errors.length) {
-      for (const e of rendered.errors) entry.problems.push(renderProblem(`${chart.source}: ${e}`, 'render-failed', rel.release));
+      for (const e of rendered.errors)
+        entry.problems.push(renderProblem(`${chart.source}: ${e}`, 'render-failed', rel.release));
       continue;
     }
-    const post = postRender(fs, rel.release, rendered.objects.filter((o) => o.object !== null));
+    const post = postRender(
+      fs,
+      rel.release,
+      rendered.objects.filter((o) => o.object !== null),
+    );
     entry.problems.push(...post.problems);
     entry.objects = post.objects;
   }
@@ -143,10 +185,18 @@ function withoutRandom(o: RenderedObject): YNode {
   const copy = clone(o.node!);
   for (const p of paths) {
     let parent: YNode | undefined = copy;
-    for (const step of p.slice(0, -1)) parent = typeof step === 'number' ? (isSeq(parent) ? parent.items[step] : undefined) : get(parent, step);
+    for (const step of p.slice(0, -1))
+      parent =
+        typeof step === 'number'
+          ? isSeq(parent)
+            ? parent.items[step]
+            : undefined
+          : get(parent, step);
     const last = p[p.length - 1];
-    if (isMap(parent) && typeof last === 'string' && get(parent, last)) set(parent, last, scalar(NOT_REPRODUCIBLE));
-    else if (isSeq(parent) && typeof last === 'number' && parent.items[last]) parent.items[last] = scalar(NOT_REPRODUCIBLE);
+    if (isMap(parent) && typeof last === 'string' && get(parent, last))
+      set(parent, last, scalar(NOT_REPRODUCIBLE));
+    else if (isSeq(parent) && typeof last === 'number' && parent.items[last])
+      parent.items[last] = scalar(NOT_REPRODUCIBLE);
   }
   return copy;
 }
@@ -156,11 +206,17 @@ function withoutRandom(o: RenderedObject): YNode {
  * masked unless asked); a release that failed to render shows its errors as its text, so a
  * promotion that breaks rendering shows up in the diff.
  */
-export function releaseManifestTexts(releases: readonly ReleaseManifests[], showSecrets = false): Map<string, string> {
+export function releaseManifestTexts(
+  releases: readonly ReleaseManifests[],
+  showSecrets = false,
+): Map<string, string> {
   const m = new Map<string, string>();
   for (const r of releases) {
     if (r.problems.length) {
-      m.set(`HelmRelease ${r.key}: render errors`, r.problems.map((p) => p.message).join('\n') + '\n');
+      m.set(
+        `HelmRelease ${r.key}: render errors`,
+        r.problems.map((p) => p.message).join('\n') + '\n',
+      );
       continue;
     }
     for (const o of r.objects) {
@@ -168,7 +224,10 @@ export function releaseManifestTexts(releases: readonly ReleaseManifests[], show
       const meta = get(o.node, 'metadata');
       const base = `HelmRelease ${r.key}: ${getString(o.node, 'kind') ?? '?'} ${getString(meta, 'namespace') ?? ''}/${getString(meta, 'name') ?? ''}`;
       const k = m.has(base) ? `${base} (${getString(o.node, 'apiVersion')})` : base;
-      const marks = [o.hook ? `# hook: ${o.hook.join(',')}\n` : '', o.nonReproducible ? `# not reproducible: ${o.nonReproducible.join(', ')}\n` : ''].join('');
+      const marks = [
+        o.hook ? `# hook: ${o.hook.join(',')}\n` : '',
+        o.nonReproducible ? `# not reproducible: ${o.nonReproducible.join(', ')}\n` : '',
+      ].join('');
       m.set(k, `# Source: ${o.source}\n${marks}${emitYaml(withoutRandom(o), { showSecrets })}`);
     }
   }

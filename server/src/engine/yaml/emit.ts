@@ -18,7 +18,8 @@ export interface EmitOptions {
   showSecrets?: boolean;
 }
 
-const PLAIN_UNSAFE = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+const PLAIN_UNSAFE =
+  /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 
 function scalarText(v: null | boolean | number | string): string {
   if (v === null) return 'null';
@@ -48,7 +49,9 @@ function yaml11Types(): RegExp[] {
 
 function originComment(o: Origin | undefined, opts: EmitOptions): string {
   if (!opts.showOrigin || !o) return '';
-  const d = opts.describeOrigin ? opts.describeOrigin(o) : `${o.file}:${o.line}${o.by ? ` (${o.by})` : ''}`;
+  const d = opts.describeOrigin
+    ? opts.describeOrigin(o)
+    : `${o.file}:${o.line}${o.by ? ` (${o.by})` : ''}`;
   return ` # ${d}`;
 }
 
@@ -58,8 +61,12 @@ function keyText(k: string): string {
 
 function emitNode(n: YNode, indent: string, lines: string[], opts: EmitOptions): void {
   if (n.kind === 'map') {
-    const pairs = opts.sortKeys === false ? n.pairs : n.pairs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const p of pairs) emitEntry(`${indent}${keyText(p.key)}:`, p.value, indent, lines, opts, true);
+    const pairs =
+      opts.sortKeys === false
+        ? n.pairs
+        : n.pairs.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const p of pairs)
+      emitEntry(`${indent}${keyText(p.key)}:`, p.value, indent, lines, opts, true);
   } else if (n.kind === 'seq') {
     for (const item of n.items) emitEntry(`${indent}-`, item, indent, lines, opts, false);
   } else {
@@ -67,7 +74,14 @@ function emitNode(n: YNode, indent: string, lines: string[], opts: EmitOptions):
   }
 }
 
-function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts: EmitOptions, isMapKey: boolean): void {
+function emitEntry(
+  head: string,
+  v: YNode,
+  indent: string,
+  lines: string[],
+  opts: EmitOptions,
+  isMapKey: boolean,
+): void {
   if (v.kind === 'map' || v.kind === 'seq') {
     if ((v.kind === 'map' ? v.pairs.length : v.items.length) === 0) {
       lines.push(`${head} ${v.kind === 'map' ? '{}' : '[]'}${originComment(v.origin, opts)}`);
@@ -87,9 +101,16 @@ function emitEntry(head: string, v: YNode, indent: string, lines: string[], opts
     emitNode(v, v.kind === 'map' ? indent + '  ' : indent, lines, opts);
     return;
   }
-  if (typeof v.value === 'string' && v.value.includes('\n') && !/[^\S\n]\n|\t/.test(v.value) && !/^\s/.test(v.value)) {
+  if (
+    typeof v.value === 'string' &&
+    v.value.includes('\n') &&
+    !/[^\S\n]\n|\t/.test(v.value) &&
+    !/^\s/.test(v.value)
+  ) {
     const chomp = v.value.endsWith('\n') ? (v.value.endsWith('\n\n') ? '+' : '') : '-';
-    const body = v.value.endsWith('\n') ? v.value.replace(/\n+$/, chomp === '+' ? '' : '') : v.value;
+    const body = v.value.endsWith('\n')
+      ? v.value.replace(/\n+$/, chomp === '+' ? '' : '')
+      : v.value;
     const bodyLines = (chomp === '+' ? v.value.slice(0, -1) : body).split('\n');
     lines.push(`${head} |${chomp}${originComment(v.origin, opts)}`);
     const pad = indent + '  ';

@@ -102,7 +102,10 @@ export function getPair(n: YMap, key: string): YPair | undefined {
 }
 
 /** Follows a path of map keys and list indexes. */
-export function getPath(n: YNode | undefined, path: readonly (string | number)[]): YNode | undefined {
+export function getPath(
+  n: YNode | undefined,
+  path: readonly (string | number)[],
+): YNode | undefined {
   let cur = n;
   for (const seg of path) {
     if (!cur) return undefined;
@@ -154,7 +157,11 @@ export function clone<T extends YNode>(n: T): T {
     case 'map': {
       const c: YMap = {
         kind: 'map',
-        pairs: n.pairs.map((p) => (p.keyOrigin ? { key: p.key, keyOrigin: p.keyOrigin, value: clone(p.value) } : { key: p.key, value: clone(p.value) })),
+        pairs: n.pairs.map((p) =>
+          p.keyOrigin
+            ? { key: p.key, keyOrigin: p.keyOrigin, value: clone(p.value) }
+            : { key: p.key, value: clone(p.value) },
+        ),
       };
       if (n.origin) c.origin = n.origin;
       if (n.overrides) c.overrides = n.overrides.slice();
@@ -188,14 +195,22 @@ export function toJS(n: YNode | undefined): unknown {
 /** Builds a node tree from a plain value; every node gets `origin` when given. */
 export function fromJS(v: unknown, origin?: Origin): YNode {
   if (v === null || v === undefined) return scalar(null, origin);
-  if (Array.isArray(v)) return seq(v.map((x) => fromJS(x, origin)), origin);
+  if (Array.isArray(v))
+    return seq(
+      v.map((x) => fromJS(x, origin)),
+      origin,
+    );
   if (typeof v === 'object') {
     return map(
-      Object.entries(v as Record<string, unknown>).map(([key, value]) => ({ key, value: fromJS(value, origin) })),
+      Object.entries(v as Record<string, unknown>).map(([key, value]) => ({
+        key,
+        value: fromJS(value, origin),
+      })),
       origin,
     );
   }
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return scalar(v, origin);
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    return scalar(v, origin);
   return scalar(String(v), origin);
 }
 

@@ -1,7 +1,18 @@
 // Reading YAML text into origin-carrying nodes (node.ts). Parsing never throws: syntax problems
 // come back as a list with positions, and whatever could be read is still returned.
 
-import { Alias, isAlias, isMap as yIsMap, isPair, isScalar as yIsScalar, isSeq as yIsSeq, Composer, LineCounter, Parser, Scalar as YamlScalar } from 'yaml';
+import {
+  Alias,
+  isAlias,
+  isMap as yIsMap,
+  isPair,
+  isScalar as yIsScalar,
+  isSeq as yIsSeq,
+  Composer,
+  LineCounter,
+  Parser,
+  Scalar as YamlScalar,
+} from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { PlacedProblem, rangeOf } from '../problem';
 import { rememberDocument } from '../secrets';
@@ -45,7 +56,10 @@ function position(pm: PositionMap, offset: number): { line: number; col: number 
   return { line: p.line + pm.lineShift, col: p.col + pm.colShift };
 }
 
-export function originOf(pm: PositionMap, range: readonly [number, number, number] | null | undefined): Origin {
+export function originOf(
+  pm: PositionMap,
+  range: readonly [number, number, number] | null | undefined,
+): Origin {
   const start = range ? range[0] : 0;
   const end = range ? range[1] : 0;
   const s = position(pm, start);
@@ -58,28 +72,64 @@ export function originOf(pm: PositionMap, range: readonly [number, number, numbe
  * embedded in a ConfigMap block scalar): lines and columns are offset so origins point at the
  * real file.
  */
-export function parseYaml(text: string, file: string, shift?: { line: number; col: number }, flavor: YamlFlavor = 'kustomize'): ParsedFile {
+export function parseYaml(
+  text: string,
+  file: string,
+  shift?: { line: number; col: number },
+  flavor: YamlFlavor = 'kustomize',
+): ParsedFile {
   const lineCounter = new LineCounter();
   const problems: YamlProblem[] = [];
-  const pm: PositionMap = { file, lineCounter, lineShift: shift?.line ?? 0, colShift: shift?.col ?? 0, text, flavor };
+  const pm: PositionMap = {
+    file,
+    lineCounter,
+    lineShift: shift?.line ?? 0,
+    colShift: shift?.col ?? 0,
+    text,
+    flavor,
+  };
   const documents: ParsedDocument[] = [];
   // Documents are composed and converted one at a time, so the yaml package's own trees of a
   // 10,000-document file are never all alive at once (collecting them made parsing such a file
   // spend most of its time in the garbage collector).
   // Lines are counted up front: positions are then known however far the parser has read.
   lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+    lineCounter.addNewLine(i + 1);
   const parser = new Parser();
-  const composer = new Composer({ uniqueKeys: false, keepSourceTokens: false, strict: true, schema: 'failsafe' });
+  const composer = new Composer({
+    uniqueKeys: false,
+    keepSourceTokens: false,
+    strict: true,
+    schema: 'failsafe',
+  });
   try {
-    for (const doc of composer.compose(parser.parse(text)) as Iterable<Document.Parsed>) convertDocument(doc, pm, documents, problems);
+    for (const doc of composer.compose(parser.parse(text)) as Iterable<Document.Parsed>)
+      convertDocument(doc, pm, documents, problems);
   } catch (e) {
-    problems.push({ message: `YAML: ${(e as Error).message}`, span: { file, line: 1 + pm.lineShift, col: 1 + pm.colShift, endLine: 1 + pm.lineShift, endCol: 1 + pm.colShift }, severity: 'error', code: 'yaml-syntax', step: 'yaml' });
+    problems.push({
+      message: `YAML: ${(e as Error).message}`,
+      span: {
+        file,
+        line: 1 + pm.lineShift,
+        col: 1 + pm.colShift,
+        endLine: 1 + pm.lineShift,
+        endCol: 1 + pm.colShift,
+      },
+      severity: 'error',
+      code: 'yaml-syntax',
+      step: 'yaml',
+    });
   }
   return { file, documents, problems };
 }
 
-function convertDocument(doc: Document.Parsed, pm: PositionMap, documents: ParsedDocument[], problems: YamlProblem[]): void {
+function convertDocument(
+  doc: Document.Parsed,
+  pm: PositionMap,
+  documents: ParsedDocument[],
+  problems: YamlProblem[],
+): void {
   const file = pm.file;
   let stackOverflow = false;
   for (const err of doc.errors) {
@@ -91,13 +141,24 @@ function convertDocument(doc: Document.Parsed, pm: PositionMap, documents: Parse
     if (/Maximum call stack size exceeded/.test(err.message)) {
       if (stackOverflow) continue;
       stackOverflow = true;
-      problems.push({ message: 'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)', span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col }, severity: 'error', code: 'yaml-too-deep', step: 'yaml' });
+      problems.push({
+        message:
+          'YAML: nesting too deep: the parser ran out of stack here (maps and lists nested some hundreds of levels)',
+        span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col },
+        severity: 'error',
+        code: 'yaml-too-deep',
+        step: 'yaml',
+      });
       continue;
     }
     problems.push({
-      message: duplicate ? `duplicate key: ${firstLine(err.message)}` : `YAML syntax error: ${firstLine(err.message)}`,
-      span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col }, severity: 'error',
-      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax', step: 'yaml',
+      message: duplicate
+        ? `duplicate key: ${firstLine(err.message)}`
+        : `YAML syntax error: ${firstLine(err.message)}`,
+      span: { file, line: s.line, col: s.col, endLine: e.line, endCol: e.col },
+      severity: 'error',
+      code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      step: 'yaml',
     });
   }
   const budget: AliasBudget = { nodes: 0, aliased: 0, aliasedChars: 0, aliasDepth: 0 };
@@ -110,7 +171,11 @@ function convertDocument(doc: Document.Parsed, pm: PositionMap, documents: Parse
   if (budget.tooDeep) problems.push(budget.tooDeep);
   // Every Secret read, wherever from, is known to the output net (engine/secrets.ts).
   rememberDocument(root);
-  documents.push({ root: root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined, origin: originOf(pm, doc.range) });
+  documents.push({
+    root:
+      root && !(root.kind === 'scalar' && root.value === null && !doc.contents) ? root : undefined,
+    origin: originOf(pm, doc.range),
+  });
 }
 
 let flattenedNumbers = 0;
@@ -159,19 +224,37 @@ function allowedAliasShare(nodes: number): number {
 }
 
 function aliasBudgetSpent(b: AliasBudget, textLength: number): boolean {
-  return (b.aliased > 100 && b.nodes > 1000 && b.aliased / b.nodes > allowedAliasShare(b.nodes))
-    || b.aliasedChars > 1_000_000 + 10 * textLength;
+  return (
+    (b.aliased > 100 && b.nodes > 1000 && b.aliased / b.nodes > allowedAliasShare(b.nodes)) ||
+    b.aliasedChars > 1_000_000 + 10 * textLength
+  );
 }
 
-function problemAt(pm: PositionMap, range: readonly [number, number, number] | null | undefined, message: string, code: string): YamlProblem {
+function problemAt(
+  pm: PositionMap,
+  range: readonly [number, number, number] | null | undefined,
+  message: string,
+  code: string,
+): YamlProblem {
   const o = originOf(pm, range);
   return { message, span: rangeOf(o), severity: 'error', code, step: 'yaml' };
 }
 
-function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.Parsed, budget: AliasBudget, depth: number): YNode {
+function convert(
+  n: YamlNode | null | undefined,
+  pm: PositionMap,
+  doc: Document.Parsed,
+  budget: AliasBudget,
+  depth: number,
+): YNode {
   if (n === null || n === undefined) return scalar(null);
   if (depth > MAX_DEPTH) {
-    budget.tooDeep ??= problemAt(pm, n.range, `YAML: nesting too deep (more than ${MAX_DEPTH} levels of maps and lists)`, 'yaml-too-deep');
+    budget.tooDeep ??= problemAt(
+      pm,
+      n.range,
+      `YAML: nesting too deep (more than ${MAX_DEPTH} levels of maps and lists)`,
+      'yaml-too-deep',
+    );
     return scalar(null, originOf(pm, n.range));
   }
   budget.nodes++;
@@ -181,7 +264,13 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     if (budget.exceeded) return scalar(null);
     if (n.range && yIsScalar(n)) budget.aliasedChars += n.range[1] - n.range[0];
     if (aliasBudgetSpent(budget, pm.text.length)) {
-      budget.exceeded = { message: '', span: { file: pm.file, line: 0, col: 0, endLine: 0, endCol: 0 }, severity: 'error', code: 'yaml-alias-bomb', step: 'yaml' };
+      budget.exceeded = {
+        message: '',
+        span: { file: pm.file, line: 0, col: 0, endLine: 0, endCol: 0 },
+        severity: 'error',
+        code: 'yaml-alias-bomb',
+        step: 'yaml',
+      };
       return scalar(null);
     }
   }
@@ -195,7 +284,12 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     budget.aliasDepth--;
     const spent = budget.exceeded as YamlProblem | undefined;
     if (spent && budget.aliasDepth === 0 && !spent.message) {
-      budget.exceeded = problemAt(pm, n.range, `YAML: document contains excessive aliasing: alias *${(n as Alias).source} expands to too many copies (${budget.aliased.toLocaleString('en-US')} of ${budget.nodes.toLocaleString('en-US')} nodes so far came from aliases: an alias bomb?)`, 'yaml-alias-bomb');
+      budget.exceeded = problemAt(
+        pm,
+        n.range,
+        `YAML: document contains excessive aliasing: alias *${(n as Alias).source} expands to too many copies (${budget.aliased.toLocaleString('en-US')} of ${budget.nodes.toLocaleString('en-US')} nodes so far came from aliases: an alias bomb?)`,
+        'yaml-alias-bomb',
+      );
       return scalar(null, originOf(pm, n.range));
     }
     return copy;
@@ -204,17 +298,29 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
   if (yIsScalar(n)) {
     const sc = n as YamlScalar;
     // Everything is read as text (failsafe schema); plain scalars are then typed by our rules.
-    if (sc.type === 'PLAIN' && (sc.tag === undefined || sc.tag === null) && typeof sc.value === 'string') {
+    if (
+      sc.type === 'PLAIN' &&
+      (sc.tag === undefined || sc.tag === null) &&
+      typeof sc.value === 'string'
+    ) {
       return scalar(resolvePlainScalar(sc.value, pm.flavor), origin);
     }
-    if (sc.tag === 'tag:yaml.org,2002:int' || sc.tag === 'tag:yaml.org,2002:float') return scalar(resolvePlainScalar(String(sc.value)), origin);
+    if (sc.tag === 'tag:yaml.org,2002:int' || sc.tag === 'tag:yaml.org,2002:float')
+      return scalar(resolvePlainScalar(String(sc.value)), origin);
     if (sc.tag === 'tag:yaml.org,2002:bool') return scalar(String(sc.value) === 'true', origin);
     if (sc.tag === 'tag:yaml.org,2002:null') return scalar(null, origin);
     let v = sc.value;
     if (v === null || v === undefined) return scalar(null, origin);
     // A block scalar that ends the input without a line break has no final newline to keep
     // (go-yaml reads it so; the yaml package would add one).
-    if ((sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') && typeof v === 'string' && v.endsWith('\n') && n.range && pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 && pm.text.indexOf('\n', n.range[2]) < 0) {
+    if (
+      (sc.type === 'BLOCK_LITERAL' || sc.type === 'BLOCK_FOLDED') &&
+      typeof v === 'string' &&
+      v.endsWith('\n') &&
+      n.range &&
+      pm.text.slice(n.range[0], n.range[2]).search(/\n\s*$/) < 0 &&
+      pm.text.indexOf('\n', n.range[2]) < 0
+    ) {
       v = v.slice(0, -1);
     }
     // The yaml package builds quoted and block scalars piece by piece (a double-quoted one a
@@ -231,7 +337,11 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
     return scalar(String(v), origin);
   }
   if (yIsSeq(n)) {
-    return { kind: 'seq', items: n.items.map((i) => convert(i as YamlNode, pm, doc, budget, depth + 1)), origin };
+    return {
+      kind: 'seq',
+      items: n.items.map((i) => convert(i as YamlNode, pm, doc, budget, depth + 1)),
+      origin,
+    };
   }
   if (yIsMap(n)) {
     const pairs: YPair[] = [];
@@ -245,7 +355,11 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       if (k && yIsScalar(k)) {
         key = k.value === null || k.value === undefined ? '' : String(k.value);
         // Helm's reader types keys too and then turns them back into JSON strings: `yes:` -> "true".
-        if (pm.flavor === 'helm' && (k as YamlScalar).type === 'PLAIN' && typeof k.value === 'string') {
+        if (
+          pm.flavor === 'helm' &&
+          (k as YamlScalar).type === 'PLAIN' &&
+          typeof k.value === 'string'
+        ) {
           const typed = resolvePlainScalar(k.value, 'helm');
           key = typed === null ? 'null' : String(typed);
         }
@@ -275,7 +389,14 @@ function convert(n: YamlNode | null | undefined, pm: PositionMap, doc: Document.
       if (existing >= 0) {
         pairs.splice(existing, 1);
         const o = keyOrigin ?? value.origin;
-        if (o) (pm.duplicates ??= []).push({ message: `duplicate key: Map keys must be unique ("${key}" appears more than once)`, span: rangeOf(o), severity: 'error', code: 'yaml-duplicate-key', step: 'yaml' });
+        if (o)
+          (pm.duplicates ??= []).push({
+            message: `duplicate key: Map keys must be unique ("${key}" appears more than once)`,
+            span: rangeOf(o),
+            severity: 'error',
+            code: 'yaml-duplicate-key',
+            step: 'yaml',
+          });
       }
       pairs.push(keyOrigin ? { key, keyOrigin, value } : { key, value });
     }

@@ -19,7 +19,8 @@ const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
 
-const TIMESTAMP = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d{2})?))?)?$/;
 
 function pad(n: number | string, w = 2): string {
   return String(n).padStart(w, '0');
@@ -37,7 +38,10 @@ function timestamp(s: string): string | undefined {
   let zone = 'Z';
   if (tz && tz !== 'Z') {
     const tm = /^([-+])(\d{1,2})(?::?(\d{2}))?$/.exec(tz)!;
-    zone = Number(tm[2]) === 0 && Number(tm[3] ?? 0) === 0 ? 'Z' : `${tm[1]}${pad(tm[2])}:${pad(tm[3] ?? '00')}`;
+    zone =
+      Number(tm[2]) === 0 && Number(tm[3] ?? 0) === 0
+        ? 'Z'
+        : `${tm[1]}${pad(tm[2])}:${pad(tm[3] ?? '00')}`;
   }
   return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(se)}${fraction}${zone}`;
 }

@@ -26,8 +26,18 @@ function layouts(): Layouts {
   return JSON.parse(raw) as Layouts;
 }
 
-function params(uri: vscode.Uri): { uri: string; overlay: string; release?: string; source?: unknown } {
-  return JSON.parse(uri.query) as { uri: string; overlay: string; release?: string; source?: unknown };
+function params(uri: vscode.Uri): {
+  uri: string;
+  overlay: string;
+  release?: string;
+  source?: unknown;
+} {
+  return JSON.parse(uri.query) as {
+    uri: string;
+    overlay: string;
+    release?: string;
+    source?: unknown;
+  };
 }
 
 async function open(file: string): Promise<vscode.TextEditor> {
@@ -47,18 +57,27 @@ function activeDiff(): vscode.TabInputTextDiff | undefined {
 suite('Real layouts: app-per-folder with namePrefix', () => {
   suiteSetup(async () => {
     await ready();
-    assert.strictEqual(vscode.workspace.workspaceFolders?.length, 4, 'the multi-root workspace is open');
+    assert.strictEqual(
+      vscode.workspace.workspaceFolders?.length,
+      4,
+      'the multi-root workspace is open',
+    );
   });
   setup(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   test('Compare Overlays from apps/staging/podinfo/values.yaml pairs staging-podinfo with podinfo', async () => {
     await open(path.join(layouts().appPerFolder, 'apps/staging/podinfo/values.yaml'));
-    const sides = await runAcceptingQuickPick<[vscode.Uri, vscode.Uri]>('fluxOverlays.compareOverlays');
+    const sides = await runAcceptingQuickPick<[vscode.Uri, vscode.Uri]>(
+      'fluxOverlays.compareOverlays',
+    );
     assert.ok(sides, 'a comparison opened');
-    assert.deepStrictEqual(sides.map((s) => [params(s).overlay, params(s).release]), [
-      ['staging', 'staging-podinfo'],
-      ['production', 'podinfo'],
-    ]);
+    assert.deepStrictEqual(
+      sides.map((s) => [params(s).overlay, params(s).release]),
+      [
+        ['staging', 'staging-podinfo'],
+        ['production', 'podinfo'],
+      ],
+    );
     assert.match(await docText(sides[0]), /- podinfo\.staging$/m);
     assert.match(await docText(sides[1]), /- podinfo\.production$/m);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
@@ -70,7 +89,10 @@ suite('Real layouts: app-per-folder with namePrefix', () => {
     // Accepting the first item of every pick: a release pick would give aaa-cache (sorted first).
     const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewEffectiveValues');
     assert.ok(uri);
-    assert.deepStrictEqual([params(uri).overlay, params(uri).release], ['staging', 'staging-podinfo']);
+    assert.deepStrictEqual(
+      [params(uri).overlay, params(uri).release],
+      ['staging', 'staging-podinfo'],
+    );
     assert.match(textOf(uri), /- podinfo\.staging$/m);
   });
 
@@ -88,7 +110,7 @@ suite('Real layouts: keos multi-root workspace', () => {
   suiteSetup(() => ready());
   setup(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-  test('Preview Production Values where no overlay is called production offers the component\'s overlays (no error tab)', async () => {
+  test("Preview Production Values where no overlay is called production offers the component's overlays (no error tab)", async () => {
     await open(path.join(connectors(), 'base/values.yaml'));
     const uri = await runAcceptingQuickPick<vscode.Uri>('fluxOverlays.previewProductionValues');
     assert.ok(uri, 'an overlay was offered and its values opened');
@@ -100,15 +122,27 @@ suite('Real layouts: keos multi-root workspace', () => {
 
   test('a cluster profile from the fleet folder substitutes ${VAR} in the apps folder', async () => {
     const api = await ready();
-    const runtimeInfo = path.join(layouts().fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml');
+    const runtimeInfo = path.join(
+      layouts().fleet,
+      'clusters/eosdev2/default/flux-system/runtime-info.yaml',
+    );
     try {
       // As a URI (what the picker stores now) and as "<folder>/path" (what asRelativePath wrote).
-      for (const value of [vscode.Uri.file(runtimeInfo).toString(), vscode.workspace.asRelativePath(vscode.Uri.file(runtimeInfo), true)]) {
+      for (const value of [
+        vscode.Uri.file(runtimeInfo).toString(),
+        vscode.workspace.asRelativePath(vscode.Uri.file(runtimeInfo), true),
+      ]) {
         await api.profile.select(value);
         assert.match(api.profile.statusText, /flux-system\/runtime-info\.yaml/);
-        const uri = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', { uri: vscode.Uri.file(connectors()).toString(), overlay: 'S' });
+        const uri = await vscode.commands.executeCommand<vscode.Uri>(
+          'fluxOverlays.previewEffectiveValues',
+          { uri: vscode.Uri.file(connectors()).toString(), overlay: 'S' },
+        );
         assert.ok(uri);
-        await waitFor(`substituted values with ${value}`, () => /qa\.int\.stratio\.com:11443\/stratio\/connectors/.test(textOf(uri)) || undefined);
+        await waitFor(
+          `substituted values with ${value}`,
+          () => /qa\.int\.stratio\.com:11443\/stratio\/connectors/.test(textOf(uri)) || undefined,
+        );
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
     } finally {
@@ -118,14 +152,25 @@ suite('Real layouts: keos multi-root workspace', () => {
 
   test('Open Promotion Diff on keos-apps with default settings lists S; a new component opens as new, without an error', async () => {
     await open(path.join(connectors(), 'base/values.yaml')); // the active file chooses the repository
-    const change = await runAcceptingQuickPick<{ component: string; overlay: string; status?: string }>('fluxOverlays.openPromotionDiff');
+    const change = await runAcceptingQuickPick<{
+      component: string;
+      overlay: string;
+      status?: string;
+    }>('fluxOverlays.openPromotionDiff');
     assert.ok(change, 'a change was offered (not "changes nothing")');
-    assert.deepStrictEqual([change.component, change.overlay], ['components/connectors-management', 'S']);
+    assert.deepStrictEqual(
+      [change.component, change.overlay],
+      ['components/connectors-management', 'S'],
+    );
     const diff = await waitFor('the promotion diff editor', activeDiff);
     assert.match(await docText(diff.original), /replicas: 1$/m);
     assert.match(await docText(diff.modified), /replicas: 2$/m);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const added = await vscode.commands.executeCommand<{ component: string; overlay: string; status?: string }>('fluxOverlays.openPromotionDiff', {
+    const added = await vscode.commands.executeCommand<{
+      component: string;
+      overlay: string;
+      status?: string;
+    }>('fluxOverlays.openPromotionDiff', {
       component: 'connectors-next',
       folder: vscode.Uri.file(layouts().apps).toString(),
     });
@@ -136,8 +181,14 @@ suite('Real layouts: keos multi-root workspace', () => {
     // A problem only one side has is a diagnostic on that side, not a header line: the "before"
     // side of a new component is empty, and nothing on it reads as an error.
     const beforeDiagnostics = vscode.languages.getDiagnostics(d2.original);
-    assert.ok(before === '' || /new with this promotion: components\/connectors-next/.test(before), before);
-    assert.ok(!beforeDiagnostics.some((x) => x.severity === vscode.DiagnosticSeverity.Error), JSON.stringify(beforeDiagnostics.map((x) => x.message)));
+    assert.ok(
+      before === '' || /new with this promotion: components\/connectors-next/.test(before),
+      before,
+    );
+    assert.ok(
+      !beforeDiagnostics.some((x) => x.severity === vscode.DiagnosticSeverity.Error),
+      JSON.stringify(beforeDiagnostics.map((x) => x.message)),
+    );
     assert.doesNotMatch(before, /^# error/m);
     assert.match(await docText(d2.modified), /connectors-next/);
   });
@@ -150,14 +201,23 @@ suite('Real layouts: no noise', () => {
 
   test('a closed preview is not re-rendered on edits; a failing re-render of an open one updates its header without a message', async () => {
     const api = await ready();
-    const previews = api.previews as unknown as { renders: Map<string, number>; onError: (what: string, err: Error) => void };
+    const previews = api.previews as unknown as {
+      renders: Map<string, number>;
+      onError: (what: string, err: Error) => void;
+    };
     const target = { uri: vscode.Uri.file(connectors()).toString(), overlay: 'S' };
-    const closed = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.previewEffectiveValues', target);
+    const closed = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.previewEffectiveValues',
+      target,
+    );
     assert.ok(closed);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const rendersOfClosed = previews.renders.get(closed.toString());
     assert.strictEqual(rendersOfClosed, 1);
-    const shown = await vscode.commands.executeCommand<vscode.Uri>('fluxOverlays.showRenderedManifests', target);
+    const shown = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.showRenderedManifests',
+      target,
+    );
     assert.ok(shown);
     const editor = await open(path.join(connectors(), 'base/values.yaml'));
     const original = editor.document.getText();
@@ -169,23 +229,54 @@ suite('Real layouts: no noise', () => {
       assert.ok(found && found[1] !== '3');
       const at = editor.document.positionAt(found.index + 'replicas: '.length);
       await editor.edit((e) => e.replace(new vscode.Range(at, at.translate(0, 1)), '3'));
-      await waitFor('the open manifests preview re-rendered', () => /replicas: 3/.test(textOf(shown)) || undefined).catch((e: Error) => {
-        throw new Error(`${e.message}; renders ${JSON.stringify([...previews.renders])}; tabs ${JSON.stringify(api.previews.shownPreviews().map((u) => u.toString()))}; edited ${JSON.stringify(editor.document.getText().match(/replicas: \d/g))}; shown has replicas ${JSON.stringify(textOf(shown).match(/replicas: \d/g))}`);
+      await waitFor(
+        'the open manifests preview re-rendered',
+        () => /replicas: 3/.test(textOf(shown)) || undefined,
+      ).catch((e: Error) => {
+        throw new Error(
+          `${e.message}; renders ${JSON.stringify([...previews.renders])}; tabs ${JSON.stringify(api.previews.shownPreviews().map((u) => u.toString()))}; edited ${JSON.stringify(editor.document.getText().match(/replicas: \d/g))}; shown has replicas ${JSON.stringify(textOf(shown).match(/replicas: \d/g))}`,
+        );
       });
-      assert.strictEqual(previews.renders.get(closed.toString()), rendersOfClosed, 'the closed preview was not rendered again');
+      assert.strictEqual(
+        previews.renders.get(closed.toString()),
+        rendersOfClosed,
+        'the closed preview was not rendered again',
+      );
       // Break the file twice (two different errors, as typing does): the open preview's header
       // says so, no message is raised.
       const end = editor.document.positionAt(editor.document.getText().length);
       await editor.edit((e) => e.insert(end, '\n  bad: [unclosed\n'));
-      await waitFor('the header shows the error', () => /^# error: /m.test(textOf(shown)) || undefined);
+      await waitFor(
+        'the header shows the error',
+        () => /^# error: /m.test(textOf(shown)) || undefined,
+      );
       const textBefore = textOf(shown);
       // Another mistake instead of the first (a duplicate key in the last document): another message.
-      await editor.edit((e) => e.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), `${original.replace('replicas: 2', 'replicas: 3')}\nmetadata: {}\n`));
-      await waitFor('the preview follows the second edit', () => (textOf(shown) !== textBefore && /^# error: /m.test(textOf(shown))) || undefined);
+      await editor.edit((e) =>
+        e.replace(
+          new vscode.Range(
+            editor.document.positionAt(0),
+            editor.document.positionAt(editor.document.getText().length),
+          ),
+          `${original.replace('replicas: 2', 'replicas: 3')}\nmetadata: {}\n`,
+        ),
+      );
+      await waitFor(
+        'the preview follows the second edit',
+        () => (textOf(shown) !== textBefore && /^# error: /m.test(textOf(shown))) || undefined,
+      );
       assert.deepStrictEqual(errors, [], 'no message for a re-render');
     } finally {
       previews.onError = onError;
-      await editor.edit((e) => e.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), original));
+      await editor.edit((e) =>
+        e.replace(
+          new vscode.Range(
+            editor.document.positionAt(0),
+            editor.document.positionAt(editor.document.getText().length),
+          ),
+          original,
+        ),
+      );
       await editor.document.save();
     }
   });
@@ -204,12 +295,18 @@ suite('Real layouts: tree and editor title in the multi-root workspace', () => {
     assert.deepStrictEqual(labels, ['keos-apps', 'keos-system-services', 'flux2-apps']);
     const apps = top[0];
     const components = await api.tree.getChildren(apps);
-    const connectors = components.find((n) => n.kind === 'component' && n.component.name === 'components/connectors-management');
+    const connectors = components.find(
+      (n) => n.kind === 'component' && n.component.name === 'components/connectors-management',
+    );
     assert.ok(connectors, components.map((n) => String(api.tree.getTreeItem(n).label)).join(', '));
     const badge = await waitFor('the promotion badge on S', async () => {
       api.tree.refresh();
-      const fresh = (await api.tree.getChildren(apps)).find((n) => n.kind === 'component' && n.component.name === 'components/connectors-management') as Node;
-      const s = (await api.tree.getChildren(fresh)).find((n) => n.kind === 'overlay' && n.overlay.name === 'S');
+      const fresh = (await api.tree.getChildren(apps)).find(
+        (n) => n.kind === 'component' && n.component.name === 'components/connectors-management',
+      ) as Node;
+      const s = (await api.tree.getChildren(fresh)).find(
+        (n) => n.kind === 'overlay' && n.overlay.name === 'S',
+      );
       const d = s ? api.tree.getTreeItem(s).description : undefined;
       return d ? String(d) : undefined;
     });
@@ -219,15 +316,29 @@ suite('Real layouts: tree and editor title in the multi-root workspace', () => {
   test('the editor-title button shows only on files of a component (fluxOverlays.inComponent)', async () => {
     const api = await ready();
     const pkg = extensionPackage();
-    const entry = pkg.contributes.menus['editor/title'].find((m) => m.command === 'fluxOverlays.previewProductionValues');
+    const entry = pkg.contributes.menus['editor/title'].find(
+      (m) => m.command === 'fluxOverlays.previewProductionValues',
+    );
     assert.match(entry?.when ?? '', /fluxOverlays\.inComponent/);
     await open(path.join(layouts().apps, 'components/connectors-management/base/values.yaml'));
-    await waitFor('inComponent true on a component file', () => api.editorContext.inComponent || undefined);
-    await open(path.join(layouts().fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml'));
-    await waitFor('inComponent false on a fleet file', () => !api.editorContext.inComponent || undefined);
+    await waitFor(
+      'inComponent true on a component file',
+      () => api.editorContext.inComponent || undefined,
+    );
+    await open(
+      path.join(layouts().fleet, 'clusters/eosdev2/default/flux-system/runtime-info.yaml'),
+    );
+    await waitFor(
+      'inComponent false on a fleet file',
+      () => !api.editorContext.inComponent || undefined,
+    );
   });
 });
 
-function extensionPackage(): { contributes: { menus: Record<string, { command: string; when?: string }[]> } } {
-  return vscode.extensions.getExtension('flux-overlays.flux-overlays')!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+function extensionPackage(): {
+  contributes: { menus: Record<string, { command: string; when?: string }[]> };
+} {
+  return vscode.extensions.getExtension('flux-overlays.flux-overlays')!.packageJSON as {
+    contributes: { menus: Record<string, { command: string; when?: string }[]> };
+  };
 }

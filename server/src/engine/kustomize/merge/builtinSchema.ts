@@ -21,7 +21,10 @@ const TYPES: Record<string, TypeInfo> = {
       volumes: { mergeKey: 'name' },
       imagePullSecrets: { mergeKey: 'name' },
       hostAliases: { mergeKey: 'ip' },
-      topologySpreadConstraints: { mergeKey: 'topologyKey', keys: ['topologyKey', 'whenUnsatisfiable'] },
+      topologySpreadConstraints: {
+        mergeKey: 'topologyKey',
+        keys: ['topologyKey', 'whenUnsatisfiable'],
+      },
       resourceClaims: { mergeKey: 'name' },
       schedulingGates: { mergeKey: 'name' },
     },
@@ -72,9 +75,16 @@ export function rootType(gvk: Gvk): TypeInfo | undefined {
 }
 
 /** A field's type and, for keyed lists, the keys that identify an item (one or several). */
-export function fieldType(t: TypeInfo | undefined, field: string): { type?: TypeInfo; mergeKey?: string; keys?: string[] } | undefined {
+export function fieldType(
+  t: TypeInfo | undefined,
+  field: string,
+): { type?: TypeInfo; mergeKey?: string; keys?: string[] } | undefined {
   if (!t) return undefined;
   const f = t.fields[field];
   if (!f) return undefined;
-  return { type: f.type ? TYPES[f.type] : undefined, mergeKey: f.mergeKey, keys: f.keys ?? (f.mergeKey ? [f.mergeKey] : undefined) };
+  return {
+    type: f.type ? TYPES[f.type] : undefined,
+    mergeKey: f.mergeKey,
+    keys: f.keys ?? (f.mergeKey ? [f.mergeKey] : undefined),
+  };
 }

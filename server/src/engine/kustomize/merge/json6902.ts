@@ -2,7 +2,19 @@
 // origin of where they were written in the patch, stamped with the patch's label.
 
 import { BuildError } from '../errors';
-import { YNode, YMap, YSeq, clone, equal, get, getString, isMap, isSeq, stamp, toJS } from '../../yaml/node';
+import {
+  YNode,
+  YMap,
+  YSeq,
+  clone,
+  equal,
+  get,
+  getString,
+  isMap,
+  isSeq,
+  stamp,
+  toJS,
+} from '../../yaml/node';
 
 export interface JsonPatchOp {
   op: string;
@@ -15,13 +27,16 @@ export interface JsonPatchOp {
 
 /** Reads the operations of a JSON6902 patch document (a list of maps). */
 export function readJsonPatch(doc: YNode): JsonPatchOp[] {
-  if (!isSeq(doc)) throw new BuildError('a JSON6902 patch must be a list of operations', doc.origin);
+  if (!isSeq(doc))
+    throw new BuildError('a JSON6902 patch must be a list of operations', doc.origin);
   return doc.items.map((item) => {
-    if (!isMap(item)) throw new BuildError('a JSON6902 operation must be a map with op and path', item.origin);
+    if (!isMap(item))
+      throw new BuildError('a JSON6902 operation must be a map with op and path', item.origin);
     const op = getString(item, 'op');
     const path = getString(item, 'path');
     if (!op) throw new BuildError('JSON6902 operation without `op`', item.origin);
-    if (path === undefined) throw new BuildError(`JSON6902 ${op} operation without \`path\``, item.origin);
+    if (path === undefined)
+      throw new BuildError(`JSON6902 ${op} operation without \`path\``, item.origin);
     const res: JsonPatchOp = { op, path, node: item };
     const from = getString(item, 'from');
     if (from !== undefined) res.from = from;
@@ -33,8 +48,12 @@ export function readJsonPatch(doc: YNode): JsonPatchOp[] {
 
 function parsePointer(p: string, op: JsonPatchOp): string[] {
   if (p === '') return [];
-  if (!p.startsWith('/')) throw new BuildError(`JSON6902 ${op.op}: path "${p}" must start with /`, op.node.origin);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (!p.startsWith('/'))
+    throw new BuildError(`JSON6902 ${op.op}: path "${p}" must start with /`, op.node.origin);
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function childOf(n: YNode, seg: string): YNode | undefined {
@@ -44,7 +63,13 @@ function childOf(n: YNode, seg: string): YNode | undefined {
 }
 
 /** Resolves the parent container and last segment; throws when a parent is missing. */
-function locate(root: YNode, segs: string[], op: JsonPatchOp, pathText: string, create = false): { parent: YNode; last: string } {
+function locate(
+  root: YNode,
+  segs: string[],
+  op: JsonPatchOp,
+  pathText: string,
+  create = false,
+): { parent: YNode; last: string } {
   let cur: YNode = root;
   for (let i = 0; i < segs.length - 1; i++) {
     let next = childOf(cur, segs[i]);
@@ -55,17 +80,35 @@ function locate(root: YNode, segs: string[], op: JsonPatchOp, pathText: string, 
       next = { kind: 'map', pairs: [] };
       cur.pairs.push({ key: segs[i], value: next });
     }
-    if (next === undefined) throw new BuildError(`JSON6902 ${op.op} ${pathText}: missing path element "${segs.slice(0, i + 1).join('/')}" in the target`, op.node.origin);
+    if (next === undefined)
+      throw new BuildError(
+        `JSON6902 ${op.op} ${pathText}: missing path element "${segs.slice(0, i + 1).join('/')}" in the target`,
+        op.node.origin,
+      );
     cur = next;
   }
   return { parent: cur, last: segs[segs.length - 1] };
 }
 
-function index(seq: YSeq, seg: string, op: JsonPatchOp, pathText: string, forInsert: boolean): number {
+function index(
+  seq: YSeq,
+  seg: string,
+  op: JsonPatchOp,
+  pathText: string,
+  forInsert: boolean,
+): number {
   if (seg === '-' && forInsert) return seq.items.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(seg)) throw new BuildError(`JSON6902 ${op.op} ${pathText}: "${seg}" is not a list index`, op.node.origin);
+  if (!/^(0|[1-9][0-9]*)$/.test(seg))
+    throw new BuildError(
+      `JSON6902 ${op.op} ${pathText}: "${seg}" is not a list index`,
+      op.node.origin,
+    );
   const i = Number(seg);
-  if (forInsert ? i > seq.items.length : i >= seq.items.length) throw new BuildError(`JSON6902 ${op.op} ${pathText}: index ${i} is out of range (the list has ${seq.items.length} items)`, op.node.origin);
+  if (forInsert ? i > seq.items.length : i >= seq.items.length)
+    throw new BuildError(
+      `JSON6902 ${op.op} ${pathText}: index ${i} is out of range (the list has ${seq.items.length} items)`,
+      op.node.origin,
+    );
   return i;
 }
 
@@ -74,18 +117,27 @@ function getAt(root: YNode, p: string, op: JsonPatchOp): YNode {
   let cur: YNode | undefined = root;
   for (const s of segs) {
     cur = cur === undefined ? undefined : childOf(cur, s);
-    if (cur === undefined) throw new BuildError(`JSON6902 ${op.op}: path ${p} does not exist in the target`, op.node.origin);
+    if (cur === undefined)
+      throw new BuildError(
+        `JSON6902 ${op.op}: path ${p} does not exist in the target`,
+        op.node.origin,
+      );
   }
   return cur!;
 }
 
 function removeAt(root: YNode, p: string, op: JsonPatchOp): YNode {
   const segs = parsePointer(p, op);
-  if (segs.length === 0) throw new BuildError(`JSON6902 ${op.op}: cannot remove the whole object`, op.node.origin);
+  if (segs.length === 0)
+    throw new BuildError(`JSON6902 ${op.op}: cannot remove the whole object`, op.node.origin);
   const { parent, last } = locate(root, segs, op, p);
   if (isMap(parent)) {
     const i = parent.pairs.findIndex((x) => x.key === last);
-    if (i < 0) throw new BuildError(`JSON6902 ${op.op}: path ${p} does not exist in the target`, op.node.origin);
+    if (i < 0)
+      throw new BuildError(
+        `JSON6902 ${op.op}: path ${p} does not exist in the target`,
+        op.node.origin,
+      );
     return parent.pairs.splice(i, 1)[0].value;
   }
   if (isSeq(parent)) return parent.items.splice(index(parent, last, op, p, false), 1)[0];
@@ -110,7 +162,10 @@ function addAt(root: YNode, p: string, value: YNode, op: JsonPatchOp, replace: b
     else parent.items.splice(i, 0, value);
     return root;
   }
-  throw new BuildError(`JSON6902 ${op.op}: cannot add ${p}: its parent is a scalar`, op.node.origin);
+  throw new BuildError(
+    `JSON6902 ${op.op}: cannot add ${p}: its parent is a scalar`,
+    op.node.origin,
+  );
 }
 
 /** Applies the operations to a copy of `target` and returns it. */
@@ -118,7 +173,8 @@ export function applyJsonPatch(target: YMap, ops: JsonPatchOp[], by: string): YN
   let root: YNode = clone(target);
   for (const op of ops) {
     const valueOf = (): YNode => {
-      if (op.value === undefined) throw new BuildError(`JSON6902 ${op.op} ${op.path}: missing \`value\``, op.node.origin);
+      if (op.value === undefined)
+        throw new BuildError(`JSON6902 ${op.op} ${op.path}: missing \`value\``, op.node.origin);
       const v = clone(op.value);
       stamp(v, by);
       return v;
@@ -134,20 +190,28 @@ export function applyJsonPatch(target: YMap, ops: JsonPatchOp[], by: string): YN
         removeAt(root, op.path, op);
         break;
       case 'move': {
-        if (op.from === undefined) throw new BuildError(`JSON6902 move ${op.path}: missing \`from\``, op.node.origin);
+        if (op.from === undefined)
+          throw new BuildError(`JSON6902 move ${op.path}: missing \`from\``, op.node.origin);
         const v = removeAt(root, op.from, op);
         root = addAt(root, op.path, v, op, false);
         break;
       }
       case 'copy': {
-        if (op.from === undefined) throw new BuildError(`JSON6902 copy ${op.path}: missing \`from\``, op.node.origin);
+        if (op.from === undefined)
+          throw new BuildError(`JSON6902 copy ${op.path}: missing \`from\``, op.node.origin);
         root = addAt(root, op.path, clone(getAt(root, op.from, op)), op, false);
         break;
       }
       case 'test': {
         const actual = getAt(root, op.path, op);
-        if (!equal(actual, valueOf()) && JSON.stringify(toJS(actual)) !== JSON.stringify(toJS(op.value))) {
-          throw new BuildError(`JSON6902 test failed: ${op.path} is ${JSON.stringify(toJS(actual))}, not ${JSON.stringify(toJS(op.value))}`, op.node.origin);
+        if (
+          !equal(actual, valueOf()) &&
+          JSON.stringify(toJS(actual)) !== JSON.stringify(toJS(op.value))
+        ) {
+          throw new BuildError(
+            `JSON6902 test failed: ${op.path} is ${JSON.stringify(toJS(actual))}, not ${JSON.stringify(toJS(op.value))}`,
+            op.node.origin,
+          );
         }
         break;
       }
@@ -155,7 +219,7 @@ export function applyJsonPatch(target: YMap, ops: JsonPatchOp[], by: string): YN
         throw new BuildError(`JSON6902: unknown operation "${op.op}"`, op.node.origin);
     }
   }
-  if (!isMap(root)) throw new BuildError('JSON6902 patch turned the object into something that is not a map');
+  if (!isMap(root))
+    throw new BuildError('JSON6902 patch turned the object into something that is not a map');
   return root;
 }
-

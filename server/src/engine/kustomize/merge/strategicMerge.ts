@@ -5,7 +5,18 @@
 // Nodes taken from the patch keep their origin and are stamped with `by` (the patch's label).
 
 import { BuildError } from '../errors';
-import { YMap, YNode, YSeq, clone, get, isMap, isNull, isScalar, isSeq, stamp } from '../../yaml/node';
+import {
+  YMap,
+  YNode,
+  YSeq,
+  clone,
+  get,
+  isMap,
+  isNull,
+  isScalar,
+  isSeq,
+  stamp,
+} from '../../yaml/node';
 import { TypeInfo, fieldType } from './builtinSchema';
 
 const PATCH_DIRECTIVE = '$patch';
@@ -29,7 +40,9 @@ function stripDirectives(n: YNode): void {
     n.pairs = n.pairs.filter((p) => p.key !== PATCH_DIRECTIVE);
     for (const p of n.pairs) stripDirectives(p.value);
   } else if (isSeq(n)) {
-    n.items = n.items.filter((i) => !(isMap(i) && i.pairs.length === 1 && directive(i) !== undefined));
+    n.items = n.items.filter(
+      (i) => !(isMap(i) && i.pairs.length === 1 && directive(i) !== undefined),
+    );
     for (const i of n.items) stripDirectives(i);
   }
 }
@@ -69,7 +82,13 @@ function kindName(n: YNode): string {
  * Merges `patch` into `dest` (neither is modified) and returns the result, or undefined when the
  * patch deletes the whole node. `type` is the built-in schema at this point (undefined = none).
  */
-export function strategicMerge(dest: YNode | undefined, patch: YNode, by: string, type: TypeInfo | undefined, path: string[] = []): YNode | undefined {
+export function strategicMerge(
+  dest: YNode | undefined,
+  patch: YNode,
+  by: string,
+  type: TypeInfo | undefined,
+  path: string[] = [],
+): YNode | undefined {
   if (dest === undefined || isNull(dest)) {
     if (directive(patch) === 'delete') return undefined;
     if (isNull(patch)) return undefined;
@@ -80,18 +99,33 @@ export function strategicMerge(dest: YNode | undefined, patch: YNode, by: string
     const d = directive(patch);
     if (d === 'delete') return undefined;
     if (d === 'replace') return fromPatch(patch, by);
-    if (!isMap(dest)) throw new BuildError(`strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a map in the patch`);
+    if (!isMap(dest))
+      throw new BuildError(
+        `strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a map in the patch`,
+      );
     return mergeMaps(dest, patch, by, type, path);
   }
   if (isSeq(patch)) {
-    if (!isSeq(dest)) throw new BuildError(`strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a list in the patch`);
+    if (!isSeq(dest))
+      throw new BuildError(
+        `strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a list in the patch`,
+      );
     return mergeLists(dest, patch, by, undefined, undefined, path);
   }
-  if (!isScalar(dest)) throw new BuildError(`strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a scalar in the patch`);
+  if (!isScalar(dest))
+    throw new BuildError(
+      `strategic merge: ${path.join('.') || 'the object'} is ${kindName(dest)} in the target but a scalar in the patch`,
+    );
   return fromPatch(patch, by);
 }
 
-function mergeMaps(dest: YMap, patch: YMap, by: string, type: TypeInfo | undefined, path: string[]): YMap {
+function mergeMaps(
+  dest: YMap,
+  patch: YMap,
+  by: string,
+  type: TypeInfo | undefined,
+  path: string[],
+): YMap {
   const out: YMap = { kind: 'map', pairs: dest.pairs.map((p) => ({ ...p })) };
   if (dest.origin) out.origin = dest.origin;
   for (const pp of patch.pairs) {
@@ -110,7 +144,11 @@ function mergeMaps(dest: YMap, patch: YMap, by: string, type: TypeInfo | undefin
     } else if (i >= 0) {
       out.pairs[i] = { ...out.pairs[i], value: merged };
     } else {
-      out.pairs.push(pp.keyOrigin ? { key: pp.key, keyOrigin: pp.keyOrigin, value: merged } : { key: pp.key, value: merged });
+      out.pairs.push(
+        pp.keyOrigin
+          ? { key: pp.key, keyOrigin: pp.keyOrigin, value: merged }
+          : { key: pp.key, value: merged },
+      );
     }
   }
   return out;
@@ -125,7 +163,11 @@ function itemKey(keys: string[], items: YNode[]): (n: YNode) => string | undefin
     const v = get(n, k);
     return isScalar(v) && v.value !== null ? String(v.value) : '';
   };
-  if (keys.length === 1) return (n) => (isScalar(get(n, keys[0])) && (get(n, keys[0]) as { value: unknown }).value !== null ? valueOf(n, keys[0]) : undefined);
+  if (keys.length === 1)
+    return (n) =>
+      isScalar(get(n, keys[0])) && (get(n, keys[0]) as { value: unknown }).value !== null
+        ? valueOf(n, keys[0])
+        : undefined;
   const used = keys.filter((k) => items.some((i) => valueOf(i, k) !== ''));
   return (n) => {
     const vs = used.map((k) => valueOf(n, k));
@@ -133,8 +175,17 @@ function itemKey(keys: string[], items: YNode[]): (n: YNode) => string | undefin
   };
 }
 
-function mergeLists(dest: YSeq, patch: YSeq, by: string, elemType: TypeInfo | undefined, keys: string[] | undefined, path: string[]): YSeq {
-  const replaceAll = patch.items.some((i) => directive(i) === 'replace' && isMap(i) && i.pairs.length === 1);
+function mergeLists(
+  dest: YSeq,
+  patch: YSeq,
+  by: string,
+  elemType: TypeInfo | undefined,
+  keys: string[] | undefined,
+  path: string[],
+): YSeq {
+  const replaceAll = patch.items.some(
+    (i) => directive(i) === 'replace' && isMap(i) && i.pairs.length === 1,
+  );
   if (!keys || replaceAll) {
     const out = fromPatch(patch, by) as YSeq;
     return out;
@@ -150,7 +201,8 @@ function mergeLists(dest: YSeq, patch: YSeq, by: string, elemType: TypeInfo | un
       if (k !== undefined) deleted.add(k);
       continue;
     }
-    const di = k === undefined ? -1 : dest.items.findIndex((d, idx) => !merged.has(idx) && keyOf(d) === k);
+    const di =
+      k === undefined ? -1 : dest.items.findIndex((d, idx) => !merged.has(idx) && keyOf(d) === k);
     if (di >= 0) {
       const m = strategicMerge(dest.items[di], pi, by, elemType, [...path, `[${k}]`]);
       merged.set(di, m);

@@ -19,7 +19,11 @@ export interface BuildMetadata {
 /** The root's buildMetadata (kustomize applies the root's to every level). */
 export function readBuildMetadata(k: KustomizationFile): BuildMetadata {
   const meta = stringList(k, 'buildMetadata').map((e) => e.value);
-  return { originAnnotations: meta.includes('originAnnotations'), transformerAnnotations: meta.includes('transformerAnnotations'), managedByLabel: meta.includes('managedByLabel') };
+  return {
+    originAnnotations: meta.includes('originAnnotations'),
+    transformerAnnotations: meta.includes('transformerAnnotations'),
+    managedByLabel: meta.includes('managedByLabel'),
+  };
 }
 
 function setAnnotation(r: Resource, key: string, value: string): void {
@@ -43,18 +47,36 @@ export const buildMetadataStep: Step = {
     const meta = readBuildMetadata(ctx.k);
     if (meta.managedByLabel) {
       // kubectl's embedded kustomize reports its version as "(devel)".
-      applyLabels(resources, [['app.kubernetes.io/managed-by', 'kustomize-(devel)']], [{ path: 'metadata/labels', create: true }], undefined);
+      applyLabels(
+        resources,
+        [['app.kubernetes.io/managed-by', 'kustomize-(devel)']],
+        [{ path: 'metadata/labels', create: true }],
+        undefined,
+      );
     }
     if (meta.transformerAnnotations) {
       for (const r of resources) {
         if (!r.transformations?.length) continue;
-        setAnnotation(r, TRANSFORMATIONS_ANNOTATION, r.transformations.map((t) => `- configuredIn: ${t.configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${t.kind}\n`).join(''));
+        setAnnotation(
+          r,
+          TRANSFORMATIONS_ANNOTATION,
+          r.transformations
+            .map(
+              (t) =>
+                `- configuredIn: ${t.configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${t.kind}\n`,
+            )
+            .join(''),
+        );
       }
     }
     if (meta.originAnnotations) {
       for (const r of resources) {
         if (r.generatedOrigin) {
-          setAnnotation(r, ORIGIN_ANNOTATION, `configuredIn: ${r.generatedOrigin.configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.generatedOrigin.kind}\n`);
+          setAnnotation(
+            r,
+            ORIGIN_ANNOTATION,
+            `configuredIn: ${r.generatedOrigin.configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.generatedOrigin.kind}\n`,
+          );
         } else if (r.originPath) {
           setAnnotation(r, ORIGIN_ANNOTATION, `path: ${r.originPath}\n`);
         }

@@ -10,7 +10,12 @@ export const commonAnnotationsStep: Step = {
   fields: ['commonAnnotations'],
   fieldSpecs: { commonAnnotations: commonAnnotationSpecs },
   run(resources, ctx) {
-    applyAnnotations(resources, stringMapField(ctx.k, 'commonAnnotations'), ctx.specs('commonAnnotations'), ctx.by('commonAnnotations'));
+    applyAnnotations(
+      resources,
+      stringMapField(ctx.k, 'commonAnnotations'),
+      ctx.specs('commonAnnotations'),
+      ctx.by('commonAnnotations'),
+    );
     if (ctx.count('commonAnnotations')) ctx.noted(resources, 'AnnotationsTransformer');
     return resources;
   },

@@ -16,7 +16,13 @@ export const imagesStep: Step = {
     for (const entry of [...mapList(ctx.k, 'images'), ...mapList(ctx.k, 'imageTags')]) {
       const name = getString(entry, 'name');
       if (!name) fail('images entry needs a name', entry.origin);
-      const rule = { name, newName: getString(entry, 'newName'), newTag: getString(entry, 'newTag'), digest: getString(entry, 'digest'), origin: { ...(entry.origin ?? ctx.by('images')), by: ctx.label('images') } };
+      const rule = {
+        name,
+        newName: getString(entry, 'newName'),
+        newTag: getString(entry, 'newTag'),
+        digest: getString(entry, 'digest'),
+        origin: { ...(entry.origin ?? ctx.by('images')), by: ctx.label('images') },
+      };
       applyImage(resources, rule, ctx.specs('images'));
     }
     ctx.noted(resources, 'ImageTagTransformer', ctx.count('images') + ctx.count('imageTags'));

@@ -39,7 +39,13 @@ export const TRANSFORMER_STEPS: readonly Step[] = [
 ];
 
 /** Run once, at the root kustomization, on the whole build. */
-export const ROOT_STEPS: readonly Step[] = [hashSuffixStep, nameReferenceStep, localConfigStep, sortOptionsStep, buildMetadataStep];
+export const ROOT_STEPS: readonly Step[] = [
+  hashSuffixStep,
+  nameReferenceStep,
+  localConfigStep,
+  sortOptionsStep,
+  buildMetadataStep,
+];
 
 export const ALL_STEPS: readonly Step[] = [...TRANSFORMER_STEPS, ...ROOT_STEPS];
 
@@ -52,7 +58,12 @@ export function stepId(s: Step): string {
  * Runs `steps` in order. A failure leaves tagged with the step it came from (the first tag wins:
  * it is the innermost); warnings go to `warn` with it.
  */
-export function runSteps(steps: readonly Step[], resources: Resource[], ctx: Omit<StepContext, 'warn'>, warn: (step: string, w: StepWarning) => void): Resource[] {
+export function runSteps(
+  steps: readonly Step[],
+  resources: Resource[],
+  ctx: Omit<StepContext, 'warn'>,
+  warn: (step: string, w: StepWarning) => void,
+): Resource[] {
   for (const step of steps) {
     const id = stepId(step);
     try {

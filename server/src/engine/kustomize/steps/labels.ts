@@ -17,24 +17,48 @@ export const labelsStep: Step = {
     const { k } = ctx;
     for (const entry of mapList(k, 'labels')) {
       const pairsNode = get(entry, 'pairs');
-      const pairs: [string, string][] = isMap(pairsNode) ? pairsNode.pairs.map((p) => [p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '']) : [];
+      const pairs: [string, string][] = isMap(pairsNode)
+        ? pairsNode.pairs.map((p) => [
+            p.key,
+            isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '',
+          ])
+        : [];
       const flag = (name: string) => {
         const v = get(entry, name);
         return isScalar(v) && v.value === true;
       };
       const all: FieldSpec[] = [...fieldSpecsOf(get(entry, 'fields'), k.file)];
       const add = (more: FieldSpec[]) => {
-        for (const s of more) if (!all.some((x) => x.path === s.path && x.kind === s.kind && x.group === s.group && x.version === s.version)) all.push(s);
+        for (const s of more)
+          if (
+            !all.some(
+              (x) =>
+                x.path === s.path &&
+                x.kind === s.kind &&
+                x.group === s.group &&
+                x.version === s.version,
+            )
+          )
+            all.push(s);
       };
       if (flag('includeSelectors')) add(ctx.specs('commonLabels'));
       else {
         if (flag('includeTemplates')) add(ctx.specs('templateLabels'));
         add([{ path: 'metadata/labels', create: true }]);
       }
-      applyLabels(resources, pairs, all, { ...(entry.origin ?? ctx.by('labels')), by: ctx.label('labels') });
+      applyLabels(resources, pairs, all, {
+        ...(entry.origin ?? ctx.by('labels')),
+        by: ctx.label('labels'),
+      });
     }
-    applyLabels(resources, stringMapField(k, 'commonLabels'), ctx.specs('commonLabels'), ctx.by('commonLabels'));
-    if (ctx.count('labels') || ctx.count('commonLabels')) ctx.noted(resources, 'LabelTransformer', ctx.count('labels') + 1);
+    applyLabels(
+      resources,
+      stringMapField(k, 'commonLabels'),
+      ctx.specs('commonLabels'),
+      ctx.by('commonLabels'),
+    );
+    if (ctx.count('labels') || ctx.count('commonLabels'))
+      ctx.noted(resources, 'LabelTransformer', ctx.count('labels') + 1);
     return resources;
   },
 };

@@ -7,6 +7,12 @@ export const localConfigStep: Step = {
   name: 'localConfig',
   fields: [],
   run(resources) {
-    return resources.filter((r) => getString(get(get(r.node, 'metadata'), 'annotations'), 'config.kubernetes.io/local-config') !== 'true');
+    return resources.filter(
+      (r) =>
+        getString(
+          get(get(r.node, 'metadata'), 'annotations'),
+          'config.kubernetes.io/local-config',
+        ) !== 'true',
+    );
   },
 };

@@ -13,7 +13,13 @@ export const namePrefixStep: Step = {
   run(resources, ctx) {
     const prefix = stringField(ctx.k, 'namePrefix');
     if (!prefix) return resources;
-    applyNamePrefixSuffix(resources, prefix, 'prefix', ctx.specs('namePrefix'), ctx.by('namePrefix'));
+    applyNamePrefixSuffix(
+      resources,
+      prefix,
+      'prefix',
+      ctx.specs('namePrefix'),
+      ctx.by('namePrefix'),
+    );
     ctx.noted(resources, 'PrefixTransformer');
     return resources;
   },

@@ -13,7 +13,13 @@ export const nameSuffixStep: Step = {
   run(resources, ctx) {
     const suffix = stringField(ctx.k, 'nameSuffix');
     if (!suffix) return resources;
-    applyNamePrefixSuffix(resources, suffix, 'suffix', ctx.specs('nameSuffix'), ctx.by('nameSuffix'));
+    applyNamePrefixSuffix(
+      resources,
+      suffix,
+      'suffix',
+      ctx.specs('nameSuffix'),
+      ctx.by('nameSuffix'),
+    );
     ctx.noted(resources, 'SuffixTransformer');
     return resources;
   },

@@ -17,8 +17,12 @@ export const replicasStep: Step = {
       const name = getString(entry, 'name');
       const count = get(entry, 'count');
       if (!name) fail('replicas entry needs a name', entry.origin);
-      if (!isScalar(count) || typeof count.value !== 'number') fail(`replicas entry ${name} needs a numeric count`, entry.origin);
-      applyReplicas(resources, name, count.value, ctx.specs('replicas'), { ...(entry.origin ?? ctx.by('replicas')), by: ctx.label('replicas') });
+      if (!isScalar(count) || typeof count.value !== 'number')
+        fail(`replicas entry ${name} needs a numeric count`, entry.origin);
+      applyReplicas(resources, name, count.value, ctx.specs('replicas'), {
+        ...(entry.origin ?? ctx.by('replicas')),
+        by: ctx.label('replicas'),
+      });
     }
     ctx.noted(resources, 'ReplicaCountTransformer', ctx.count('replicas'));
     return resources;

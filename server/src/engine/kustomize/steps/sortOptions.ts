@@ -10,10 +10,15 @@ function readSortOptions(k: KustomizationFile): SortOptions {
   const n = get(k.root, 'sortOptions');
   if (!isMap(n)) return { order: 'legacy' };
   const order = getString(n, 'order');
-  if (order !== 'legacy' && order !== 'fifo') fail(`the field 'sortOptions.order' must be one of [fifo, legacy]`, n.origin);
+  if (order !== 'legacy' && order !== 'fifo')
+    fail(`the field 'sortOptions.order' must be one of [fifo, legacy]`, n.origin);
   const legacy = get(n, 'legacySortOptions');
   if (order === 'fifo') {
-    if (legacy !== undefined) fail(`the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'`, legacy.origin);
+    if (legacy !== undefined)
+      fail(
+        `the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'`,
+        legacy.origin,
+      );
     return { order };
   }
   const list = (key: string) => {

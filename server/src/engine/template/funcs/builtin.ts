@@ -39,7 +39,8 @@ function eq(a0: GoValue, others0: GoValue[]): boolean {
       continue;
     }
     if (k1 === 'other') {
-      if (Array.isArray(a) || a instanceof Map || a instanceof Uint8Array) throw new Error(`non-comparable type ${typeOf(a)}`);
+      if (Array.isArray(a) || a instanceof Map || a instanceof Uint8Array)
+        throw new Error(`non-comparable type ${typeOf(a)}`);
       if (a === b) return true;
       continue;
     }
@@ -55,13 +56,20 @@ function lt(a0: GoValue, b0: GoValue): boolean {
   const k1 = basicKind(a);
   const k2 = basicKind(b);
   if (k1 !== k2) throw new Error('incompatible types for comparison');
-  if (k1 === 'bool' || k1 === 'invalid' || k1 === 'other') throw new Error('invalid type for comparison');
-  if (k1 === 'string') return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0;
+  if (k1 === 'bool' || k1 === 'invalid' || k1 === 'other')
+    throw new Error('invalid type for comparison');
+  if (k1 === 'string')
+    return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0;
   return (a as number) < (b as number);
 }
 
 function indexArg(i: GoValue, len: number): number {
-  if (typeof i !== 'bigint') throw new Error(i === null ? 'cannot index slice/array with nil' : `cannot index slice/array with type ${typeOf(i)}`);
+  if (typeof i !== 'bigint')
+    throw new Error(
+      i === null
+        ? 'cannot index slice/array with nil'
+        : `cannot index slice/array with type ${typeOf(i)}`,
+    );
   if (i < 0n || i >= BigInt(len)) throw new Error(`index out of range: ${i}`);
   return Number(i);
 }
@@ -80,7 +88,12 @@ export function goIndex(item: GoValue, indices: GoValue[]): GoValue {
     else if (typeof v === 'string') v = BigInt(Buffer.from(v, 'utf8')[indexArg(i, utf8Length(v))]);
     else if (v instanceof Uint8Array) v = BigInt(v[indexArg(i, v.length)]);
     else if (v instanceof Map) {
-      if (typeof i !== 'string') throw new Error(i === null ? 'value is nil; should be of type string' : `value has type ${typeOf(i)}; should be string`);
+      if (typeof i !== 'string')
+        throw new Error(
+          i === null
+            ? 'value is nil; should be of type string'
+            : `value has type ${typeOf(i)}; should be string`,
+        );
       const x = v.get(i);
       v = x === undefined ? null : x;
     } else throw new Error(`can't index item of type ${typeOf(v)}`);
@@ -121,7 +134,11 @@ function goSlice(item: GoValue, idx: GoValue[]): GoValue {
 }
 
 function htmlEscape(s: string): string {
-  return s.replace(/[&'<>"\0]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[c]!);
+  return s.replace(
+    /[&'<>"\0]/g,
+    (c) =>
+      ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[c]!,
+  );
 }
 
 function jsEscape(s: string): string {
@@ -177,7 +194,8 @@ export const builtinFuncs: FuncMap = {
   print: { fn: (args) => sprint(args) },
   printf: {
     fn: ([f, ...args]) => {
-      if (typeof f !== 'string') throw new Error(`wrong type for value; expected string; got ${typeOf(f)}`);
+      if (typeof f !== 'string')
+        throw new Error(`wrong type for value; expected string; got ${typeOf(f)}`);
       return sprintf(f, args);
     },
     arity: [1, Infinity],

@@ -8,4 +8,9 @@ import { collectionFuncs } from './collections';
 import { miscFuncs } from './misc';
 import { stringFuncs } from './strings';
 
-export const helmFuncs: FuncMap = { ...builtinFuncs, ...stringFuncs, ...collectionFuncs, ...miscFuncs };
+export const helmFuncs: FuncMap = {
+  ...builtinFuncs,
+  ...stringFuncs,
+  ...collectionFuncs,
+  ...miscFuncs,
+};

@@ -9,7 +9,16 @@ import { FuncMap, isStackOverflow } from '../exec';
 import { strval, toInt64 } from '../convert';
 import { fromJSONText, toJSON } from '../json';
 import { toYAML } from '../goyaml';
-import { GoStruct, GoValue, TemplateError, deepCopy, fromJS, newMap, typeOf, sortedKeys } from '../value';
+import {
+  GoStruct,
+  GoValue,
+  TemplateError,
+  deepCopy,
+  fromJS,
+  newMap,
+  typeOf,
+  sortedKeys,
+} from '../value';
 import { parseYaml } from '../../yaml/parse';
 import { toJS as yToJS } from '../../yaml/node';
 import { satisfies, parseVersion } from '../../values/semver';
@@ -35,7 +44,11 @@ export function yamlToGo(text: string): { value: GoValue; error?: string } {
 function yamlToGoUncached(text: string): { value: GoValue; error?: string } {
   const parsed = parseYaml(text, 'fromYaml', undefined, 'helm');
   const err = parsed.problems.find((p) => p.severity === 'error');
-  if (err) return { value: null, error: `error converting YAML to JSON: yaml: line ${err.span.line}: ${err.message}` };
+  if (err)
+    return {
+      value: null,
+      error: `error converting YAML to JSON: yaml: line ${err.span.line}: ${err.message}`,
+    };
   if (parsed.documents.length === 0) return { value: null };
   return { value: fromJS(yToJS(parsed.documents[0].root)) };
 }
@@ -44,7 +57,13 @@ function fromYaml(text: string): GoValue {
   const r = yamlToGo(text);
   if (r.error) return newMap([['Error', r.error]]);
   if (r.value === null) return newMap();
-  if (!(r.value instanceof Map)) return newMap([['Error', `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type map[string]interface {}`]]);
+  if (!(r.value instanceof Map))
+    return newMap([
+      [
+        'Error',
+        `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type map[string]interface {}`,
+      ],
+    ]);
   return r.value;
 }
 
@@ -52,7 +71,10 @@ function fromYamlArray(text: string): GoValue {
   const r = yamlToGo(text);
   if (r.error) return [r.error];
   if (r.value === null) return [];
-  if (!Array.isArray(r.value)) return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type []interface {}`];
+  if (!Array.isArray(r.value))
+    return [
+      `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type []interface {}`,
+    ];
   return r.value;
 }
 
@@ -67,9 +89,17 @@ function jsonKind(v: GoValue): string {
 function fromJson(text: string, array: boolean): GoValue {
   try {
     const v = fromJSONText(text);
-    if (array) return Array.isArray(v) ? v : [`json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`];
+    if (array)
+      return Array.isArray(v)
+        ? v
+        : [`json: cannot unmarshal ${jsonKind(v)} into Go value of type []interface {}`];
     if (v instanceof Map) return v;
-    return newMap([['Error', `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`]]);
+    return newMap([
+      [
+        'Error',
+        `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`,
+      ],
+    ]);
   } catch (e) {
     const msg = (e as Error).message;
     return array ? [msg] : newMap([['Error', msg]]);
@@ -105,7 +135,10 @@ function toToml(v: GoValue): string {
 }
 
 function hash(alg: string, v: GoValue): string {
-  return crypto.createHash(alg).update(Buffer.from(s(v), 'utf8')).digest('hex');
+  return crypto
+    .createHash(alg)
+    .update(Buffer.from(s(v), 'utf8'))
+    .digest('hex');
 }
 
 function adler32(text: string): bigint {
@@ -154,12 +187,15 @@ function unbase32(t: string): string {
 }
 
 function b64dec(t: string): string {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 !== 0) return `illegal base64 data at input byte ${Math.max(0, t.search(/[^A-Za-z0-9+/=]/))}`;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(t) || t.length % 4 !== 0)
+    return `illegal base64 data at input byte ${Math.max(0, t.search(/[^A-Za-z0-9+/=]/))}`;
   return Buffer.from(t, 'base64').toString('utf8');
 }
 
 function semverStruct(v: string): GoStruct {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(v.trim());
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(
+    v.trim(),
+  );
   if (!m) throw new Error('Invalid Semantic Version');
   const major = BigInt(m[1]);
   const minor = BigInt(m[2] ?? 0);
@@ -167,15 +203,21 @@ function semverStruct(v: string): GoStruct {
   const pre = m[4] ?? '';
   const meta = m[5] ?? '';
   const str = `${major}.${minor}.${patch}${pre ? '-' + pre : ''}${meta ? '+' + meta : ''}`;
-  return new GoStruct('*semver.Version', {}, {
-    Major: () => major,
-    Minor: () => minor,
-    Patch: () => patch,
-    Prerelease: () => pre,
-    Metadata: () => meta,
-    Original: () => v,
-    String: () => str,
-  }, {}, () => str);
+  return new GoStruct(
+    '*semver.Version',
+    {},
+    {
+      Major: () => major,
+      Minor: () => minor,
+      Patch: () => patch,
+      Prerelease: () => pre,
+      Metadata: () => meta,
+      Original: () => v,
+      String: () => str,
+    },
+    {},
+    () => str,
+  );
 }
 
 function semverCompare(constraint: string, version: string): boolean {
@@ -187,12 +229,18 @@ function semverCompare(constraint: string, version: string): boolean {
 
 class GoTime extends GoStruct {
   constructor(readonly date: Date) {
-    super('time.Time', {}, {
-      Unix: () => BigInt(Math.floor(date.getTime() / 1000)),
-      Year: () => BigInt(date.getUTCFullYear()),
-      Format: (args) => goDate(s(args[0] ?? ''), date),
-      UTC: () => new GoTime(date),
-    }, {}, () => goDate('2006-01-02 15:04:05.999999999 -0700 MST', date));
+    super(
+      'time.Time',
+      {},
+      {
+        Unix: () => BigInt(Math.floor(date.getTime() / 1000)),
+        Year: () => BigInt(date.getUTCFullYear()),
+        Format: (args) => goDate(s(args[0] ?? ''), date),
+        UTC: () => new GoTime(date),
+      },
+      {},
+      () => goDate('2006-01-02 15:04:05.999999999 -0700 MST', date),
+    );
   }
 }
 
@@ -202,7 +250,20 @@ function toDateValue(v: GoValue): Date {
   return new Date();
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Go's time.Format with a reference layout, in UTC. */
@@ -227,7 +288,10 @@ export function goDate(layout: string, d: Date): string {
     ['-0700', () => '+0000'],
     ['Z07:00', () => 'Z'],
     ['.000000000', () => '.' + p(d.getUTCMilliseconds(), 3) + '000000'],
-    ['.999999999', () => (d.getUTCMilliseconds() ? '.' + p(d.getUTCMilliseconds(), 3).replace(/0+$/, '') : '')],
+    [
+      '.999999999',
+      () => (d.getUTCMilliseconds() ? '.' + p(d.getUTCMilliseconds(), 3).replace(/0+$/, '') : ''),
+    ],
     ['.000', () => '.' + p(d.getUTCMilliseconds(), 3)],
     ['PM', () => (d.getUTCHours() >= 12 ? 'PM' : 'AM')],
     ['1', () => String(d.getUTCMonth() + 1)],
@@ -264,19 +328,31 @@ const NUM = '0123456789';
 const ASCII = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join('');
 
 function pem(type: string, bytes: number): string {
-  const b64 = crypto.randomBytes(bytes).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = crypto
+    .randomBytes(bytes)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${type}-----\n${b64}\n-----END ${type}-----\n`;
 }
 
 function certificate(): GoStruct {
-  return new GoStruct('sprig.certificate', { Cert: pem('CERTIFICATE', 800), Key: pem('RSA PRIVATE KEY', 1190) }, {}, {
-    Cert: { name: 'Cert' },
-    Key: { name: 'Key' },
-  });
+  return new GoStruct(
+    'sprig.certificate',
+    { Cert: pem('CERTIFICATE', 800), Key: pem('RSA PRIVATE KEY', 1190) },
+    {},
+    {
+      Cert: { name: 'Cert' },
+      Key: { name: 'Key' },
+    },
+  );
 }
 
 function urlParse(u: string): GoValue {
-  const m = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/(?:([^@/]*)@)?([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(u);
+  const m =
+    /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?:\/\/(?:([^@/]*)@)?([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(
+      u,
+    );
   if (!m) throw new Error(`unable to parse url: ${u}`);
   const host = m[3] ?? '';
   return newMap([
@@ -296,7 +372,8 @@ function urlJoin(d: GoValue): string {
   const g = (k: string) => (d.has(k) ? s(d.get(k)!) : '');
   let out = '';
   if (g('scheme')) out += g('scheme') + ':';
-  if (g('host') || g('userinfo')) out += '//' + (g('userinfo') ? g('userinfo') + '@' : '') + g('host');
+  if (g('host') || g('userinfo'))
+    out += '//' + (g('userinfo') ? g('userinfo') + '@' : '') + g('host');
   out += g('path');
   if (g('query')) out += '?' + g('query');
   if (g('fragment')) out += '#' + g('fragment');
@@ -335,7 +412,10 @@ export const miscFuncs: FuncMap = {
   base: { fn: ([v]) => (s(v) === '' ? '.' : path.posix.basename(s(v)) || '/'), arity: [1, 1] },
   dir: { fn: ([v]) => path.posix.dirname(s(v)), arity: [1, 1] },
   ext: { fn: ([v]) => path.posix.extname(s(v)), arity: [1, 1] },
-  clean: { fn: ([v]) => (s(v) === '' ? '.' : path.posix.normalize(s(v)).replace(/(.)\/$/, '$1')), arity: [1, 1] },
+  clean: {
+    fn: ([v]) => (s(v) === '' ? '.' : path.posix.normalize(s(v)).replace(/(.)\/$/, '$1')),
+    arity: [1, 1],
+  },
   isAbs: { fn: ([v]) => s(v).startsWith('/'), arity: [1, 1] },
   osBase: { fn: ([v]) => path.posix.basename(s(v)), arity: [1, 1] },
   osDir: { fn: ([v]) => path.posix.dirname(s(v)), arity: [1, 1] },
@@ -345,12 +425,37 @@ export const miscFuncs: FuncMap = {
   urlParse: { fn: ([v]) => urlParse(s(v)), arity: [1, 1] },
   urlJoin: { fn: ([v]) => urlJoin(v), arity: [1, 1] },
   uuidv4: { fn: () => crypto.randomUUID(), arity: [0, 0], nonReproducible: nr },
-  randAlphaNum: { fn: ([n]) => randomFrom(ALPHA + NUM, Number(toInt64(n))), arity: [1, 1], nonReproducible: nr },
-  randAlpha: { fn: ([n]) => randomFrom(ALPHA, Number(toInt64(n))), arity: [1, 1], nonReproducible: nr },
-  randNumeric: { fn: ([n]) => randomFrom(NUM, Number(toInt64(n))), arity: [1, 1], nonReproducible: nr },
-  randAscii: { fn: ([n]) => randomFrom(ASCII, Number(toInt64(n))), arity: [1, 1], nonReproducible: nr },
-  randBytes: { fn: ([n]) => crypto.randomBytes(Number(toInt64(n))).toString('base64'), arity: [1, 1], nonReproducible: nr },
-  randInt: { fn: ([a, b]) => toInt64(a) + BigInt(Math.floor(Math.random() * Number(toInt64(b) - toInt64(a)))), arity: [2, 2], nonReproducible: nr },
+  randAlphaNum: {
+    fn: ([n]) => randomFrom(ALPHA + NUM, Number(toInt64(n))),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  randAlpha: {
+    fn: ([n]) => randomFrom(ALPHA, Number(toInt64(n))),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  randNumeric: {
+    fn: ([n]) => randomFrom(NUM, Number(toInt64(n))),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  randAscii: {
+    fn: ([n]) => randomFrom(ASCII, Number(toInt64(n))),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  randBytes: {
+    fn: ([n]) => crypto.randomBytes(Number(toInt64(n))).toString('base64'),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  randInt: {
+    fn: ([a, b]) =>
+      toInt64(a) + BigInt(Math.floor(Math.random() * Number(toInt64(b) - toInt64(a)))),
+    arity: [2, 2],
+    nonReproducible: nr,
+  },
   genPrivateKey: { fn: () => pem('RSA PRIVATE KEY', 1190), arity: [1, 1], nonReproducible: nr },
   genCA: { fn: () => certificate(), arity: [2, 2], nonReproducible: nr },
   genCAWithKey: { fn: () => certificate(), arity: [3, 3], nonReproducible: nr },
@@ -358,17 +463,44 @@ export const miscFuncs: FuncMap = {
   genSelfSignedCertWithKey: { fn: () => certificate(), arity: [5, 5], nonReproducible: nr },
   genSignedCert: { fn: () => certificate(), arity: [5, 5], nonReproducible: nr },
   genSignedCertWithKey: { fn: () => certificate(), arity: [6, 6], nonReproducible: nr },
-  buildCustomCert: { fn: ([c, k]) => new GoStruct('sprig.certificate', { Cert: Buffer.from(s(c), 'base64').toString(), Key: Buffer.from(s(k), 'base64').toString() }), arity: [2, 2] },
-  htpasswd: { fn: ([u]) => `${s(u)}:$2a$10$${randomFrom(ALPHA + NUM + './', 53)}`, arity: [2, 2], nonReproducible: nr },
-  bcrypt: { fn: () => `$2a$10$${randomFrom(ALPHA + NUM + './', 53)}`, arity: [1, 1], nonReproducible: nr },
+  buildCustomCert: {
+    fn: ([c, k]) =>
+      new GoStruct('sprig.certificate', {
+        Cert: Buffer.from(s(c), 'base64').toString(),
+        Key: Buffer.from(s(k), 'base64').toString(),
+      }),
+    arity: [2, 2],
+  },
+  htpasswd: {
+    fn: ([u]) => `${s(u)}:$2a$10$${randomFrom(ALPHA + NUM + './', 53)}`,
+    arity: [2, 2],
+    nonReproducible: nr,
+  },
+  bcrypt: {
+    fn: () => `$2a$10$${randomFrom(ALPHA + NUM + './', 53)}`,
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
   derivePassword: { fn: () => randomFrom(ALPHA + NUM, 20), arity: [5, 5], nonReproducible: nr },
-  encryptAES: { fn: () => crypto.randomBytes(32).toString('base64'), arity: [2, 2], nonReproducible: nr },
+  encryptAES: {
+    fn: () => crypto.randomBytes(32).toString('base64'),
+    arity: [2, 2],
+    nonReproducible: nr,
+  },
   decryptAES: { fn: () => '', arity: [2, 2] },
   now: { fn: () => new GoTime(new Date()), arity: [0, 0], nonReproducible: nr },
   date: { fn: ([f, t]) => goDate(s(f), toDateValue(t)), arity: [2, 2], nonReproducible: nr },
   dateInZone: { fn: ([f, t]) => goDate(s(f), toDateValue(t)), arity: [3, 3], nonReproducible: nr },
-  htmlDate: { fn: ([t]) => goDate('2006-01-02', toDateValue(t)), arity: [1, 1], nonReproducible: nr },
-  unixEpoch: { fn: ([t]) => String(Math.floor(toDateValue(t).getTime() / 1000)), arity: [1, 1], nonReproducible: nr },
+  htmlDate: {
+    fn: ([t]) => goDate('2006-01-02', toDateValue(t)),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
+  unixEpoch: {
+    fn: ([t]) => String(Math.floor(toDateValue(t).getTime() / 1000)),
+    arity: [1, 1],
+    nonReproducible: nr,
+  },
   ago: { fn: () => '0s', arity: [1, 1], nonReproducible: nr },
   dateModify: { fn: ([, t]) => t, arity: [2, 2], nonReproducible: nr },
   toDate: { fn: ([, v]) => new GoTime(new Date(s(v))), arity: [2, 2], nonReproducible: nr },
@@ -377,7 +509,8 @@ export const miscFuncs: FuncMap = {
   // Helm's own.
   include: {
     fn: ([name, data], ctx) => {
-      if (typeof name !== 'string') throw new Error(`wrong type for value; expected string; got ${typeOf(name)}`);
+      if (typeof name !== 'string')
+        throw new Error(`wrong type for value; expected string; got ${typeOf(name)}`);
       return ctx.include(name, data ?? null);
     },
     arity: [2, 2],
@@ -388,7 +521,9 @@ export const miscFuncs: FuncMap = {
         return ctx.tpl(s(text), data ?? null);
       } catch (e) {
         if (isStackOverflow(e)) throw e;
-        throw new TemplateError(`error during tpl function execution for ${JSON.stringify(s(text))}: ${(e as Error).message}`);
+        throw new TemplateError(
+          `error during tpl function execution for ${JSON.stringify(s(text))}: ${(e as Error).message}`,
+        );
       }
     },
     arity: [2, 2],

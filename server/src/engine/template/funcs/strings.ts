@@ -56,13 +56,20 @@ export function goRegex(pattern: string, global = false): RegExp {
 }
 
 /** Go's Regexp.Expand template: $1, ${1}, $name, ${name}, $$. */
-function expandGo(repl: string, m: RegExpExecArray | string[], groups?: Record<string, string>): string {
-  return repl.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (_all, tok: string, braced?: string, bare?: string) => {
-    if (tok === '$') return '$';
-    const name = braced ?? bare ?? '';
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-    return groups?.[name] ?? '';
-  });
+function expandGo(
+  repl: string,
+  m: RegExpExecArray | string[],
+  groups?: Record<string, string>,
+): string {
+  return repl.replace(
+    /\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g,
+    (_all, tok: string, braced?: string, bare?: string) => {
+      if (tok === '$') return '$';
+      const name = braced ?? bare ?? '';
+      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+      return groups?.[name] ?? '';
+    },
+  );
 }
 
 function regexReplaceAll(re: string, str: string, repl: string, literal: boolean): string {
@@ -151,7 +158,8 @@ function trimCutset(str: string, cutset: string, left: boolean, right: boolean):
   return chars.slice(a, b).join('');
 }
 
-const goSpace = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const goSpace =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 function swapcase(str: string): string {
   return [...str].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
@@ -179,7 +187,13 @@ function snakecase(str: string, sep = '_'): string {
     if (isUpper) {
       const prev = chars[i - 1];
       const next = chars[i + 1];
-      if (out && !out.endsWith(sep) && ((prev && /[\p{Ll}\p{N}]/u.test(prev)) || (prev && /\p{Lu}/u.test(prev) && next && /\p{Ll}/u.test(next)))) out += sep;
+      if (
+        out &&
+        !out.endsWith(sep) &&
+        ((prev && /[\p{Ll}\p{N}]/u.test(prev)) ||
+          (prev && /\p{Lu}/u.test(prev) && next && /\p{Ll}/u.test(next)))
+      )
+        out += sep;
       out += c.toLowerCase();
     } else out += c;
   }
@@ -187,7 +201,10 @@ function snakecase(str: string, sep = '_'): string {
 }
 
 function quoteAll(args: GoValue[], q: (x: string) => string): string {
-  return args.filter((a) => a !== null).map((a) => q(strval(a))).join(' ');
+  return args
+    .filter((a) => a !== null)
+    .map((a) => q(strval(a)))
+    .join(' ');
 }
 
 function plural(one: string, many: string, count: GoValue): string {
@@ -197,8 +214,15 @@ function plural(one: string, many: string, count: GoValue): string {
 export const stringFuncs: FuncMap = {
   trim: { fn: ([a]) => s(a).replace(goSpace, ''), arity: [1, 1] },
   trimAll: { fn: ([c, a]) => trimCutset(s(a), s(c), true, true), arity: [2, 2] },
-  trimPrefix: { fn: ([p, a]) => (s(a).startsWith(s(p)) ? s(a).slice(s(p).length) : s(a)), arity: [2, 2] },
-  trimSuffix: { fn: ([p, a]) => (s(p) !== '' && s(a).endsWith(s(p)) ? s(a).slice(0, s(a).length - s(p).length) : s(a)), arity: [2, 2] },
+  trimPrefix: {
+    fn: ([p, a]) => (s(a).startsWith(s(p)) ? s(a).slice(s(p).length) : s(a)),
+    arity: [2, 2],
+  },
+  trimSuffix: {
+    fn: ([p, a]) =>
+      s(p) !== '' && s(a).endsWith(s(p)) ? s(a).slice(0, s(a).length - s(p).length) : s(a),
+    arity: [2, 2],
+  },
   upper: { fn: ([a]) => s(a).toUpperCase(), arity: [1, 1] },
   lower: { fn: ([a]) => s(a).toLowerCase(), arity: [1, 1] },
   title: { fn: ([a]) => title(s(a)), arity: [1, 1] },
@@ -209,7 +233,15 @@ export const stringFuncs: FuncMap = {
   trunc: { fn: ([c, a]) => trunc(n(c), s(a)), arity: [2, 2] },
   abbrev: { fn: ([w, a]) => abbrev(n(w), s(a)), arity: [2, 2] },
   abbrevboth: { fn: ([_l, w, a]) => abbrev(n(w), s(a)), arity: [3, 3] },
-  initials: { fn: ([a]) => s(a).split(/\s+/).filter(Boolean).map((w) => [...w][0]).join(''), arity: [1, 1] },
+  initials: {
+    fn: ([a]) =>
+      s(a)
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => [...w][0])
+        .join(''),
+    arity: [1, 1],
+  },
   wrap: { fn: ([w, a]) => wrap(n(w), s(a)), arity: [2, 2] },
   wrapWith: { fn: ([w, nl, a]) => wrap(n(w), s(a), s(nl)), arity: [3, 3] },
   contains: { fn: ([sub, a]) => s(a).includes(s(sub)), arity: [2, 2] },
@@ -217,26 +249,70 @@ export const stringFuncs: FuncMap = {
   hasSuffix: { fn: ([p, a]) => s(a).endsWith(s(p)), arity: [2, 2] },
   quote: { fn: (args) => quoteAll(args, (x) => goQuote(x)) },
   squote: { fn: (args) => quoteAll(args, (x) => `'${x}'`) },
-  cat: { fn: (args) => args.filter((a) => a !== null).map(strval).join(' ') },
-  indent: { fn: ([c, a]) => { const pad = ' '.repeat(Math.max(0, n(c))); return pad + s(a).split('\n').join('\n' + pad); }, arity: [2, 2] },
-  nindent: { fn: ([c, a]) => { const pad = ' '.repeat(Math.max(0, n(c))); return '\n' + pad + s(a).split('\n').join('\n' + pad); }, arity: [2, 2] },
+  cat: {
+    fn: (args) =>
+      args
+        .filter((a) => a !== null)
+        .map(strval)
+        .join(' '),
+  },
+  indent: {
+    fn: ([c, a]) => {
+      const pad = ' '.repeat(Math.max(0, n(c)));
+      return (
+        pad +
+        s(a)
+          .split('\n')
+          .join('\n' + pad)
+      );
+    },
+    arity: [2, 2],
+  },
+  nindent: {
+    fn: ([c, a]) => {
+      const pad = ' '.repeat(Math.max(0, n(c)));
+      return (
+        '\n' +
+        pad +
+        s(a)
+          .split('\n')
+          .join('\n' + pad)
+      );
+    },
+    arity: [2, 2],
+  },
   replace: { fn: ([o, nw, a]) => s(a).split(s(o)).join(s(nw)), arity: [3, 3] },
   plural: { fn: ([o, m, c]) => plural(s(o), s(m), c), arity: [3, 3] },
   snakecase: { fn: ([a]) => snakecase(s(a)), arity: [1, 1] },
   kebabcase: { fn: ([a]) => snakecase(s(a), '-'), arity: [1, 1] },
   camelcase: { fn: ([a]) => camelcase(s(a)), arity: [1, 1] },
   swapcase: { fn: ([a]) => swapcase(s(a)), arity: [1, 1] },
-  shuffle: { fn: ([a]) => [...s(a)].sort(() => Math.random() - 0.5).join(''), arity: [1, 1] as [number, number], nonReproducible: true },
+  shuffle: {
+    fn: ([a]) => [...s(a)].sort(() => Math.random() - 0.5).join(''),
+    arity: [1, 1] as [number, number],
+    nonReproducible: true,
+  },
   ['toString']: { fn: (args: GoValue[]) => strval(args[0]), arity: [1, 1] as [number, number] },
   toStrings: { fn: ([a]) => stringList(strslice(a)), arity: [1, 1] },
   join: { fn: ([sep, a]) => strslice(a).join(s(sep)), arity: [2, 2] },
   splitList: { fn: ([sep, a]) => stringList(s(a).split(s(sep))), arity: [2, 2] },
-  split: { fn: ([sep, a]) => newMap(s(a).split(s(sep)).map((p, i) => [`_${i}`, p])), arity: [2, 2] },
+  split: {
+    fn: ([sep, a]) =>
+      newMap(
+        s(a)
+          .split(s(sep))
+          .map((p, i) => [`_${i}`, p]),
+      ),
+    arity: [2, 2],
+  },
   splitn: {
     fn: ([sep, c, a]) => {
       const parts = s(a).split(s(sep));
       const k = n(c);
-      const res = k > 0 && parts.length > k ? [...parts.slice(0, k - 1), parts.slice(k - 1).join(s(sep))] : parts;
+      const res =
+        k > 0 && parts.length > k
+          ? [...parts.slice(0, k - 1), parts.slice(k - 1).join(s(sep))]
+          : parts;
       return newMap(res.map((p, i) => [`_${i}`, p]));
     },
     arity: [3, 3],
@@ -246,7 +322,13 @@ export const stringFuncs: FuncMap = {
   int: { fn: ([a]) => toInt64(a), arity: [1, 1] },
   int64: { fn: ([a]) => toInt64(a), arity: [1, 1] },
   float64: { fn: ([a]) => toFloat64(a), arity: [1, 1] },
-  toDecimal: { fn: ([a]) => { const t = strval(a); return /^[0-7]+$/.test(t) ? BigInt('0o' + t) : 0n; }, arity: [1, 1] },
+  toDecimal: {
+    fn: ([a]) => {
+      const t = strval(a);
+      return /^[0-7]+$/.test(t) ? BigInt('0o' + t) : 0n;
+    },
+    arity: [1, 1],
+  },
   regexMatch: { fn: ([re, a]) => goRegex(s(re)).test(s(a)), arity: [2, 2] },
   mustRegexMatch: { fn: ([re, a]) => goRegex(s(re)).test(s(a)), arity: [2, 2] },
   regexFind: { fn: ([re, a]) => goRegex(s(re)).exec(s(a))?.[0] ?? '', arity: [2, 2] },
@@ -254,9 +336,18 @@ export const stringFuncs: FuncMap = {
   regexFindAll: { fn: ([re, a, c]) => regexFindAll(s(re), s(a), n(c)), arity: [3, 3] },
   mustRegexFindAll: { fn: ([re, a, c]) => regexFindAll(s(re), s(a), n(c)), arity: [3, 3] },
   regexReplaceAll: { fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), false), arity: [3, 3] },
-  mustRegexReplaceAll: { fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), false), arity: [3, 3] },
-  regexReplaceAllLiteral: { fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), true), arity: [3, 3] },
-  mustRegexReplaceAllLiteral: { fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), true), arity: [3, 3] },
+  mustRegexReplaceAll: {
+    fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), false),
+    arity: [3, 3],
+  },
+  regexReplaceAllLiteral: {
+    fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), true),
+    arity: [3, 3],
+  },
+  mustRegexReplaceAllLiteral: {
+    fn: ([re, a, r]) => regexReplaceAll(s(re), s(a), s(r), true),
+    arity: [3, 3],
+  },
   regexSplit: { fn: ([re, a, c]) => regexSplit(s(re), s(a), n(c)), arity: [3, 3] },
   mustRegexSplit: { fn: ([re, a, c]) => regexSplit(s(re), s(a), n(c)), arity: [3, 3] },
   regexQuoteMeta: { fn: ([a]) => s(a).replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'), arity: [1, 1] },
