@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     });
     const store = new DiskChartStore(path.join(work, 'cache'));
     const service = new ChartService({ store, http: new NodeHttpClient(), timeoutMs: 30_000 });
-    let t0 = performance.now();
+    const t0 = performance.now();
     await service.prepare(docs, isHelmRelease);
     for (const d of docs.filter(isHelmRelease)) {
       const c = service.lookup(d, docs);

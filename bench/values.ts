@@ -122,7 +122,7 @@ function main(): void {
           file,
           fs
             .readFileSync(file, 'utf8')
-            .replace(/^  values:\n/m, '  values:\n    benchPromoted: true\n'),
+            .replace(/^ {2}values:\n/m, '  values:\n    benchPromoted: true\n'),
         );
       }
     }

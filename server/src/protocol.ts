@@ -181,7 +181,8 @@ export const promotionDiffRequest = new RequestType<PromotionDiffParams, Promoti
 
 // ---- fluxOverlays/listClusterProfiles ------------------------------------------------------
 
-export interface ListClusterProfilesParams {}
+/** No parameters. */
+export type ListClusterProfilesParams = Record<string, never>;
 
 export interface ClusterProfileInfo {
   /** The file holding the variables. */
@@ -207,7 +208,8 @@ export const listClusterProfilesRequest = new RequestType<
 
 // ---- fluxOverlays/listClusters -------------------------------------------------------------
 
-export interface ListClustersParams {}
+/** No parameters. */
+export type ListClustersParams = Record<string, never>;
 
 export interface ClusterInfo {
   /** The entry folder relative to its workspace folder, e.g. `clusters/staging`. */

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { ChartService, credentialsFrom } from '../../server/src/engine/charts';
 import { loadChartTree } from '../../server/src/engine/charts/load';
 import { Chart } from '../../server/src/engine/charts/model';
-import { MemoryFileSystem } from '../../server/src/engine/fs';
+import { DiskFileSystem, MemoryFileSystem } from '../../server/src/engine/fs';
 import { computeEffectiveValues, isHelmRelease } from '../../server/src/engine/values/effective';
 import { helmValues } from '../../server/src/engine/values/dependencies';
 import { parseYaml } from '../../server/src/engine/yaml/parse';
@@ -49,7 +49,7 @@ const ociRelease = (url: string, ref: string, extra = '') =>
 
 /** 1-based line of the block under `  chart:` / `  chartRef:` (where chart problems go, as chart-not-found always did). */
 const chartLine = (text: string) =>
-  text.split('\n').findIndex((l) => /^  chart(Ref)?:/.test(l)) + 2;
+  text.split('\n').findIndex((l) => /^ {2}chart(Ref)?:/.test(l)) + 2;
 
 interface Run {
   chartLine: number;
@@ -88,7 +88,7 @@ async function run(
 function expected(chart: string): unknown {
   const c = loadChartTree(
     path.join(CHARTS, chart).split(path.sep).join('/'),
-    new (require('../../server/src/engine/fs').DiskFileSystem)(),
+    new DiskFileSystem(),
   ) as Chart;
   const user = parseYaml('replicaCount: 3\n', '/u.yaml', undefined, 'helm').documents[0]
     .root as YMap;

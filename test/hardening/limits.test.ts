@@ -209,7 +209,7 @@ describe('sizes and depths', () => {
       r.stdout.startsWith('apiVersion: v1\ndata:\n  key: value-0\n'),
       r.stdout.slice(0, 200),
     );
-    assert.match(r.stdout, /name: p-cm-0\n  namespace: ns-0\n/);
+    assert.match(r.stdout, /name: p-cm-0\n {2}namespace: ns-0\n/);
     const count = (
       fs.readFileSync(path.join(tmp, `out-${caseNo}`), 'utf8').match(/^kind: ConfigMap$/gm) ?? []
     ).length;

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DiskFileSystem } from '../../server/src/engine/fs';
@@ -54,7 +55,7 @@ describe('flux-overlays check', () => {
     },
   );
   it('exits 1 on errors, with file:line:col: severity: message [code], and --format json', () => {
-    const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'flux-check-'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-check-'));
     fs.writeFileSync(
       path.join(tmp, 'kustomization.yaml'),
       'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\n',

@@ -70,19 +70,19 @@ function rewriteSources(text: string, registryHost: string, httpUrl: string): st
     .map((doc) => {
       const kind = /^kind:\s*(\S+)/m.exec(doc)?.[1];
       if (kind !== 'HelmRepository' && kind !== 'OCIRepository') return doc;
-      const oci = kind === 'OCIRepository' || /^  type:\s*["']?oci/m.test(doc);
+      const oci = kind === 'OCIRepository' || /^ {2}type:\s*["']?oci/m.test(doc);
       return doc
-        .replace(/^(  )url:\s*(\S+).*$/m, (_l, ind: string, url: string) => {
+        .replace(/^( {2})url:\s*(\S+).*$/m, (_l, ind: string, url: string) => {
           if (!oci) return `${ind}url: ${httpUrl}`;
           const local =
             kind === 'OCIRepository'
               ? `oci://${registryHost}/charts/${url.replace(/\/+$/, '').split('/').pop()}`
               : `oci://${registryHost}/charts`;
-          return /^  insecure:/m.test(doc)
+          return /^ {2}insecure:/m.test(doc)
             ? `${ind}url: ${local}`
             : `${ind}url: ${local}\n${ind}insecure: true`;
         })
-        .replace(/^  insecure:\s*false\s*$/m, '  insecure: true');
+        .replace(/^ {2}insecure:\s*false\s*$/m, '  insecure: true');
     })
     .join('');
 }

@@ -9,7 +9,6 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   ApplierRef,
-  ClusterResult,
   describeApplier,
   evaluateCluster,
   parseSourceArg,

@@ -125,18 +125,10 @@ export class DiskFileSystem implements FileSystem {
   }
   readDirTyped(path: string): DirEntry[] {
     try {
-      return nodeFs
-        .readdirSync(path, { withFileTypes: true })
-        .map((d) => ({
-          name: d.name,
-          type: d.isSymbolicLink()
-            ? 'link'
-            : d.isDirectory()
-              ? 'dir'
-              : d.isFile()
-                ? 'file'
-                : 'other',
-        }));
+      return nodeFs.readdirSync(path, { withFileTypes: true }).map((d) => ({
+        name: d.name,
+        type: d.isSymbolicLink() ? 'link' : d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other',
+      }));
     } catch {
       return [];
     }

@@ -21,7 +21,7 @@ const templateCharts = new WeakMap<ValuesChart, Chart | null>();
 
 function templateChart(index: WorkspaceIndex, c: ValuesChart): Chart | undefined {
   if (templateCharts.has(c)) return templateCharts.get(c) ?? undefined;
-  let t: Chart | null = null;
+  let t: Chart | null;
   try {
     t = loadChartDir(index.fs, c.source);
   } catch {

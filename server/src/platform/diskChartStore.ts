@@ -114,7 +114,7 @@ export class DiskChartStore implements ChartStore {
   /** Removes stale temporary files and the least recently used blobs beyond the size bound. */
   prune(): void {
     const dir = path.join(this.dir, 'blobs', 'sha256');
-    let entries: { file: string; size: number; used: number }[] = [];
+    let entries: { file: string; size: number; used: number }[];
     try {
       entries = fs.readdirSync(dir).map((n) => {
         const file = path.join(dir, n);

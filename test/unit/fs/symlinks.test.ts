@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { GitRepository, GitTreeFileSystem, isGitError } from '../../../server/src/engine/git';
@@ -200,9 +201,7 @@ test('a workspace holding only a link to another folder indexes nothing of it', 
 });
 
 test('git trees follow links inside the tree only', () => {
-  const dir = fs.realpathSync(
-    fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'fo-gitlinks-')),
-  );
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-gitlinks-')));
   try {
     git(dir, 'init', '-q', '-b', 'main');
     fs.mkdirSync(path.join(dir, 'sub'));

@@ -96,7 +96,6 @@ export class ChartFetcher {
   }
 
   private async resolveHelm(s: Extract<ChartSource, { kind: 'helm' }>): Promise<FetchResult> {
-    const label = `${s.chart}-${s.version || 'latest'}.tgz from ${s.repoUrl}`;
     if (isExactVersion(s.version)) {
       const d = this.o.store.getMeta(`helm-chart ${s.repoUrl} ${s.chart} ${s.version}`)?.value;
       if (d && this.o.store.getBlob(d))

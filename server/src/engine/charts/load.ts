@@ -48,12 +48,10 @@ function folderFiles(fs: FileSystem, root: string): ChartFiles {
     list: (rel) => {
       const d = path.posix.join(root, rel);
       if (!guard.enter(d)) return [];
-      return fs
-        .readDir(d)
-        .map((name) => ({
-          name,
-          dir: fs.stat(path.posix.join(d, name)) === 'dir' && guard.enter(path.posix.join(d, name)),
-        }));
+      return fs.readDir(d).map((name) => ({
+        name,
+        dir: fs.stat(path.posix.join(d, name)) === 'dir' && guard.enter(path.posix.join(d, name)),
+      }));
     },
     label: (rel) => path.posix.join(root, rel),
   };

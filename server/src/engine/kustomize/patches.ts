@@ -279,10 +279,10 @@ export function applyPatchesStrategicMerge(
       src = inlineSource(k, loader, item, value);
       const docs0 = docsOf(src);
       const message = `patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`;
-      if (docs0.length === 0 || !docs0.every(isMap))
-        asFile
-          ? loader.missing(asFile, item.origin, message, 'missing-file')
-          : fail(message, item.origin, 'missing-file');
+      if (docs0.length === 0 || !docs0.every(isMap)) {
+        if (asFile) loader.missing(asFile, item.origin, message, 'missing-file');
+        else fail(message, item.origin, 'missing-file');
+      }
     }
     const docs = docsOf(src);
     for (const d of docs) {

@@ -7,6 +7,9 @@ import { toYAML } from '../template/goyaml';
 import { GoStruct, GoValue, fromJS, newMap, stringList } from '../template/value';
 import { DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, HELM_VERSION } from './apiVersions';
 
+/** A pattern that matches no name. */
+const NEVER = /(?!)/;
+
 const METADATA_FIELDS: [string, string][] = [
   ['Name', 'name'],
   ['Home', 'home'],
@@ -69,14 +72,14 @@ export function globToRegExp(pattern: string): RegExp {
     } else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
-      if (end < 0) return /^\u0000$/;
+      if (end < 0) return NEVER; // an unclosed bracket is Go's ErrBadPattern: matches nothing
       let body = pattern.slice(i + 1, end);
       if (body.startsWith('!')) body = '^' + body.slice(1);
       re += `[${body.replace(/\\/g, '\\\\')}]`;
       i = end;
     } else if (c === '{') {
       const end = pattern.indexOf('}', i + 1);
-      if (end < 0) return /^\u0000$/;
+      if (end < 0) return NEVER; // an unclosed bracket is Go's ErrBadPattern: matches nothing
       re +=
         '(?:' +
         pattern

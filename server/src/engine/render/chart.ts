@@ -85,10 +85,10 @@ function ignorer(text: string | undefined): (rel: string) => boolean {
         '^' +
           pat
             .replace(/[.+^${}()|\\]/g, '\\$&')
-            .replace(/\*\*/g, '\u0000')
+            .replace(/\*\*/g, '\uE000') // a private-use character holds ** between the passes
             .replace(/\*/g, '[^/]*')
             .replace(/\?/g, '[^/]')
-            .replace(/\u0000/g, '.*') +
+            .replace(/\uE000/g, '.*') +
           '$',
       );
       return { neg, dirOnly, re, hasSlash: pat.includes('/') };

@@ -11,7 +11,7 @@ import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
 import { TemplateSet, isStackOverflow } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
-import { GoMap, GoValue, TemplateError, newMap } from '../template/value';
+import { GoMap, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
 import { YNode, toJS } from '../yaml/node';
 

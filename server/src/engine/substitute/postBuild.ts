@@ -229,7 +229,7 @@ export function loadProfile(
 export function addVariables(variables: Variables, doc: YMap): void {
   const kind = getString(doc, 'kind');
   let source: YNode | undefined = doc;
-  let base64 = false;
+  const base64 = false;
   if (kind === 'ConfigMap') source = get(doc, 'data');
   else if (kind === 'Secret') {
     const data = get(doc, 'data');

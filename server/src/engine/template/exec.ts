@@ -6,7 +6,7 @@
 import { Arg, Command, Node, Pipe, Pos, Tree } from './ast';
 import { formatV } from './fmt';
 import { parseTemplate } from './parse';
-import { GoStruct, GoValue, TemplateError, sortedKeys, truth, typeOf } from './value';
+import { GoStruct, GoValue, TemplateError, sortedKeys, truth } from './value';
 
 export interface CallContext {
   set: TemplateSet;

@@ -104,7 +104,7 @@ export function lex(name: string, input: string): Token[] {
     if (pos >= input.length) break;
     // An action.
     emit('left', pos, pos + 2);
-    let p = pos + 2 + (trimLeft ? 2 : 0);
+    const p = pos + 2 + (trimLeft ? 2 : 0);
     advanceTo(p);
     // Comment?
     if (input.startsWith('/*', p)) {

@@ -160,7 +160,7 @@ class Parser {
     this.vars.push([]);
     const pipe = this.parsePipeline(kind, kind === 'range');
     if (kind === 'range') this.rangeDepth++;
-    let { list, end } = this.parseList();
+    const { list, end } = this.parseList();
     if (kind === 'range') this.rangeDepth--;
     let elseList: Node[] | undefined;
     if (end === 'else') {

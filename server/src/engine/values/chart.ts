@@ -5,7 +5,6 @@
 
 import * as path from 'path';
 import { BoundedFileSystem, FileSystem } from '../fs';
-import { parseYaml } from '../yaml/parse';
 import { YMap, get, getString } from '../yaml/node';
 import { maxSatisfying, parseVersion } from './semver';
 import { Problem } from '../problem';

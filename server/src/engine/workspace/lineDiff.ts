@@ -64,12 +64,18 @@ function myers(a: readonly string[], b: readonly string[]): Edit[] {
     const prevK = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? k + 1 : k - 1;
     const prevX = d === 0 ? 0 : v[off + prevK];
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) (edits.push({ op: ' ', line: a[--x] }), y--);
+    while (x > prevX && y > prevY) {
+      edits.push({ op: ' ', line: a[--x] });
+      y--;
+    }
     if (d === 0) break;
     if (x === prevX) edits.push({ op: '+', line: b[--y] });
     else edits.push({ op: '-', line: a[--x] });
   }
-  while (x > 0 && y > 0) (edits.push({ op: ' ', line: a[--x] }), y--);
+  while (x > 0 && y > 0) {
+    edits.push({ op: ' ', line: a[--x] });
+    y--;
+  }
   return edits.reverse();
 }
 
@@ -98,7 +104,7 @@ export function unifiedDiff(
   const changed = edits.map((e, i) => (e.op !== ' ' ? i : -1)).filter((i) => i >= 0);
   let i = 0;
   while (i < changed.length) {
-    let start = Math.max(0, changed[i] - context);
+    const start = Math.max(0, changed[i] - context);
     let end = changed[i];
     while (i + 1 < changed.length && changed[i + 1] - end - 1 <= 2 * context) end = changed[++i];
     i++;
@@ -117,7 +123,6 @@ export function unifiedDiff(
       `@@ -${aCount === 0 ? aLine - 1 : aLine}${aCount === 1 ? '' : ',' + aCount} +${bCount === 0 ? bLine - 1 : bLine}${bCount === 1 ? '' : ',' + bCount} @@`,
     );
     for (const e of hunk) out.push(e.op + e.line);
-    start = end;
   }
   return out.join('\n') + '\n';
 }

@@ -178,6 +178,7 @@ function convertDocument(
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- written, never read, on purpose
 let flattenedNumbers = 0;
 function flatten(s: string): void {
   // The count only keeps the conversion from being optimised away.

@@ -30,10 +30,6 @@ function untitle(str: string): string {
   return out;
 }
 
-function words(str: string): string[] {
-  return str.split(/[\s_\-]+|(?<=[a-z0-9])(?=[A-Z])/).filter(Boolean);
-}
-
 /** Go RE2 pattern to a JS RegExp (named groups, flags prefix). */
 export function goRegex(pattern: string, global = false): RegExp {
   let p = pattern.replace(/\(\?P</g, '(?<');
@@ -50,7 +46,9 @@ export function goRegex(pattern: string, global = false): RegExp {
     try {
       return new RegExp(p, flags.replace('u', ''));
     } catch (e) {
-      throw new Error(`error parsing regexp: ${(e as Error).message}: \`${pattern}\``);
+      throw new Error(`error parsing regexp: ${(e as Error).message}: \`${pattern}\``, {
+        cause: e,
+      });
     }
   }
 }
