@@ -54,6 +54,11 @@ export function startServer(connection: Connection): ServerState {
   const ready = new Promise<void>((resolve) => (indexed = resolve));
 
   /** One failing request answers its fallback and is logged; the server keeps running. */
+  // What a custom request that threw answers: its empty result and this problem (the client shows
+  // it), so a failure is never mistaken for "nothing here".
+  const internalError = [
+    { severity: 'error' as const, message: 'internal error (see the server log)' },
+  ];
   const safe =
     <P, R>(name: string, fallback: R, fn: (state: ServerState, params: P) => R) =>
     async (params: P): Promise<R | ResponseError<void>> => {
@@ -183,7 +188,7 @@ export function startServer(connection: Connection): ServerState {
   connection.onCodeAction(safe('codeActions', [], onCodeActions));
   connection.onRequest(
     listOverlaysRequest,
-    safe('listOverlays', { components: [], problems: [] }, onListOverlays),
+    safe('listOverlays', { components: [], problems: internalError }, onListOverlays),
   );
   connection.onRequest(
     effectiveValuesRequest,
@@ -192,7 +197,7 @@ export function startServer(connection: Connection): ServerState {
       {
         content: '',
         origins: [],
-        problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }],
+        problems: internalError,
       },
       onEffectiveValues,
     ),
@@ -204,28 +209,28 @@ export function startServer(connection: Connection): ServerState {
       {
         content: '',
         origins: [],
-        problems: [{ severity: 'error' as const, message: 'internal error (see the server log)' }],
+        problems: internalError,
       },
       onRenderOverlay,
     ),
   );
   connection.onRequest(
     promotionDiffRequest,
-    safe('promotionDiff', { changes: [], problems: [] }, onPromotionDiff),
+    safe('promotionDiff', { changes: [], problems: internalError }, onPromotionDiff),
   );
   connection.onRequest(
     listClusterProfilesRequest,
-    safe('listClusterProfiles', { profiles: [], problems: [] }, onListClusterProfiles),
+    safe('listClusterProfiles', { profiles: [], problems: internalError }, onListClusterProfiles),
   );
   connection.onRequest(
     listClustersRequest,
-    safe('listClusters', { clusters: [], problems: [] }, onListClusters),
+    safe('listClusters', { clusters: [], problems: internalError }, onListClusters),
   );
   connection.onRequest(
     clusterValuesRequest,
     safe(
       'clusterValues',
-      { content: '', origins: [], problems: [], releases: [] },
+      { content: '', origins: [], problems: internalError, releases: [] },
       onClusterValues,
     ),
   );
