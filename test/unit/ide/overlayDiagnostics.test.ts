@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { FileDiagnostic, computeDiagnostics } from '../../../server/src/ide/diagnostics';
-import { nearKey } from '../../../server/src/ide/overlayDiagnostics';
+import { nearKey } from '../../../server/src/ide/diagnostics';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { Variables } from '../../../server/src/engine/substitute/postBuild';
 
