@@ -83,7 +83,7 @@ function docsOf(src: PatchSource): YNode[] {
     const shared = flavor === 'kustomize' ? src.shared : undefined;
     const parsed = shared ?? parseYaml(src.text, src.file, src.shift, flavor);
     const err = parsed.problems.find((p) => p.severity === 'error');
-    if (err) fail(`${src.label}: ${err.message}`, err.span);
+    if (err) fail(`${src.label}: ${err.message}`, err.span, err.code);
     const roots = parsed.documents
       .map((d) => d.root)
       .filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));
@@ -279,10 +279,10 @@ export function applyPatchesStrategicMerge(
       src = inlineSource(k, loader, item, value);
       const docs0 = docsOf(src);
       const message = `patchesStrategicMerge entry "${value}" is neither a file nor an inline patch`;
-      if (docs0.length === 0 || !docs0.every(isMap))
-        asFile
-          ? loader.missing(asFile, item.origin, message, 'missing-file')
-          : fail(message, item.origin, 'missing-file');
+      if (docs0.length === 0 || !docs0.every(isMap)) {
+        if (asFile) loader.missing(asFile, item.origin, message, 'missing-file');
+        fail(message, item.origin, 'missing-file');
+      }
     }
     const docs = docsOf(src);
     for (const d of docs) {

@@ -11,7 +11,11 @@ import { Problem } from '../../engine/problem';
 import { getString } from '../../engine/yaml/node';
 import { WorkspaceIndex } from '../workspaceIndex';
 import { missingFiles } from './missingFiles';
+import { SYNTAX } from './yamlSyntax';
 import { CheckContext, FileDiagnostic, placeIn } from './types';
+
+/** Build problem codes of a path that does not exist (engine/kustomize loader and build). */
+const MISSING_PATH_CODES = new Set(['missing-file', 'missing-resource']);
 
 function asDiagnostic(p: Problem, dir: string, file: string): FileDiagnostic {
   return {
@@ -42,9 +46,9 @@ export function buildErrors(ctx: CheckContext): FileDiagnostic[] {
       if (p.severity !== 'error') continue;
       if (p.span?.file !== file) continue;
       // a YAML syntax error of this file: already shown by the yaml-syntax check
-      if (ctx.hasSyntaxError && /YAML syntax error/.test(p.message)) continue;
+      if (ctx.hasSyntaxError && p.code === SYNTAX) continue;
       // missing files are reported on their entry by missingFiles
-      if (/does not exist|no such file|not found/i.test(p.message) && isKust) continue;
+      if (isKust && MISSING_PATH_CODES.has(p.code) && reported.has(p.span.line)) continue;
       out.push(asDiagnostic(p, dir, file));
     }
   }
