@@ -2,16 +2,14 @@
 // the same module the language server uses (ide/diagnostics.ts).
 
 import * as path from 'path';
-import { DiskFileSystem } from '../engine/fs';
-import { SnapshotFileSystem } from '../engine/snapshotFs';
-import { loadProfile } from '../engine/substitute/postBuild';
+import { DiskFileSystem, SnapshotFileSystem, loadProfile } from '../engine';
 import {
   buildErrorsOutside,
   computeDiagnostics,
   DiagnosticOptions,
   FileDiagnostic,
-} from '../ide/diagnostics';
-import { WorkspaceIndex } from '../ide/workspaceIndex';
+  WorkspaceIndex,
+} from '../ide';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { diagnosticLine, problemJson } from './problems';
