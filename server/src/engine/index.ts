@@ -6,7 +6,7 @@ export type { Problem, Severity, Span } from './problem';
 export { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from './fs';
 export type { FileSystem } from './fs';
 export { SnapshotFileSystem } from './snapshotFs';
-export { redactText, secretMark } from './secrets';
+export { redactDeep, redactText, secretMark } from './secrets';
 export type { Origin, YMap } from './yaml/node';
 export { get, getString, toJS } from './yaml/node';
 export { emitDocuments, emitJS, emitYaml } from './yaml/emit';

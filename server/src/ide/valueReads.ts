@@ -10,8 +10,7 @@ import { Chart, loadChartDir } from '../engine/render/chart';
 import { ValueRead, readsOf, valueReads } from '../engine/render/valueReads';
 import { Origin } from '../engine/yaml/node';
 import { chartsOf } from './completion';
-import { ValuesPlace } from './context';
-import type { Target } from './navigation';
+import { Target, ValuesPlace } from './context';
 import { WorkspaceIndex } from './workspaceIndex';
 
 /** Template charts per values-side chart object (a new object when the chart changes). */
