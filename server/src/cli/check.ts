@@ -1,5 +1,5 @@
 // `flux-overlays check [PATH...] [--format text|json] [--profile FILE]`: the editor's diagnostics for CI, from
-// the same module the language server uses (ide/diagnostics.ts).
+// the same module the language server uses (ide/diagnostics/).
 
 import * as path from 'path';
 import { DiskFileSystem, SnapshotFileSystem, loadProfile } from '../engine';

@@ -1,4 +1,4 @@
-// The overlay-aware diagnostics (ide/overlayDiagnostics.ts) on in-memory workspaces:
+// The overlay-aware diagnostics (ide/diagnostics/: valuesKeyTypos, patchTargets, substitution, valuesSchema...) on in-memory workspaces:
 // values key typos against the base layer, patch targets that select nothing, `${VAR}` the
 // selected cluster profile does not set, and values against a local chart's values.schema.json
 // and its subcharts' (scoped values, globals, aliases; disabled subcharts not checked).
