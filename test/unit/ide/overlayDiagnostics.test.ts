@@ -9,28 +9,14 @@ import { FileDiagnostic, computeDiagnostics } from '../../../server/src/ide/diag
 import { nearKey } from '../../../server/src/ide/diagnostics';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { Variables } from '../../../server/src/engine/substitute/postBuild';
+import { helmRelease } from '../../support/helmRelease';
 
 const R = '/ws';
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
-const BASE_HR = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app
-      sourceRef:
-        kind: HelmRepository
-        name: app-repo
-  values:
-    replicaCount: 1
-    image:
-      tag: v1
-    ingress:
-      enabled: false
-`;
+const BASE_HR = helmRelease({
+  source: { name: 'app-repo' },
+  values: 'replicaCount: 1\nimage:\n  tag: v1\ningress:\n  enabled: false\n',
+});
 const patch = (values: string) =>
   `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
 
