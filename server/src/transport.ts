@@ -19,7 +19,7 @@ import {
   createServerSocketTransport,
 } from 'vscode-languageserver/node';
 import type { Message } from 'vscode-languageserver/node';
-import { redactDeep, redactText } from './engine/secrets';
+import { redactDeep, redactText } from './engine';
 
 export class RedactingWriter implements MessageWriter {
   constructor(private readonly inner: MessageWriter) {}

@@ -9,25 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestClient, uriOf } from './client';
+import { helmRelease } from '../support/helmRelease';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-const RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app
-      sourceRef:
-        kind: HelmRepository
-        name: charts
-  values:
-    replicaCount: 1
-`;
+const RELEASE = helmRelease({ namespace: 'apps', values: 'replicaCount: 1\n' });
 
 describe('request validation and limits', () => {
   let ws: string;

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestClient, uriOf } from './client';
+import { helmRelease } from '../support/helmRelease';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -17,23 +18,12 @@ interface Diag {
   range: { start: { line: number; character: number } };
 }
 
-const RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-  namespace: apps
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: ./charts/app
-      sourceRef:
-        kind: GitRepository
-        name: flux-system
-  values:
-    replicaCount: 2
-    replicaCont: 3
-`;
+const RELEASE = helmRelease({
+  namespace: 'apps',
+  chart: './charts/app',
+  source: { kind: 'GitRepository', name: 'flux-system' },
+  values: 'replicaCount: 2\nreplicaCont: 3\n',
+});
 
 const FILES: Record<string, string> = {
   'apps/app/kustomization.yaml':

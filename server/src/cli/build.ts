@@ -1,9 +1,6 @@
 // `flux-overlays build DIR` and `build --json DIR...`.
 
-import { DiskFileSystem } from '../engine/fs';
-import { buildKustomization } from '../engine/kustomize/build';
-import { ParseCache } from '../engine/kustomize/loader';
-import { emitDocuments, emitJS } from '../engine/yaml/emit';
+import { DiskFileSystem, buildKustomization, ParseCache, emitDocuments, emitJS } from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin } from './format';
 import { formatProblem, problemLine } from './problems';

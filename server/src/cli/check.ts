@@ -1,17 +1,15 @@
 // `flux-overlays check [PATH...] [--format text|json] [--profile FILE]`: the editor's diagnostics for CI, from
-// the same module the language server uses (ide/diagnostics.ts).
+// the same module the language server uses (ide/diagnostics/).
 
 import * as path from 'path';
-import { DiskFileSystem } from '../engine/fs';
-import { SnapshotFileSystem } from '../engine/snapshotFs';
-import { loadProfile } from '../engine/substitute/postBuild';
+import { DiskFileSystem, SnapshotFileSystem, loadProfile } from '../engine';
 import {
   buildErrorsOutside,
   computeDiagnostics,
   DiagnosticOptions,
   FileDiagnostic,
-} from '../ide/diagnostics';
-import { WorkspaceIndex } from '../ide/workspaceIndex';
+  WorkspaceIndex,
+} from '../ide';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { diagnosticLine, problemJson } from './problems';

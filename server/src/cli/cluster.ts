@@ -12,13 +12,17 @@ import {
   describeApplier,
   evaluateCluster,
   parseSourceArg,
-} from '../engine/cluster/cluster';
-import { DiskFileSystem } from '../engine/fs';
-import { clusterPromotionDiff } from '../engine/cluster/promotion';
-import { GitRepository, isGitError } from '../engine/git';
-import { helmRepositoryCache } from '../engine/values/chart';
-import { emitDocuments, emitYaml } from '../engine/yaml/emit';
-import { get, getString, toJS } from '../engine/yaml/node';
+  DiskFileSystem,
+  clusterPromotionDiff,
+  GitRepository,
+  isGitError,
+  helmRepositoryCache,
+  emitDocuments,
+  emitYaml,
+  get,
+  getString,
+  toJS,
+} from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';

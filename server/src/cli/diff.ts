@@ -5,9 +5,10 @@
 // equal, 1 when they differ, 2 on error, like diff(1).
 
 import * as path from 'path';
-import { DiskFileSystem, FileSystem } from '../engine/fs';
-import { Chart } from '../engine/render/chart';
 import {
+  DiskFileSystem,
+  FileSystem,
+  Chart,
   diffPairs,
   manifestTexts,
   runOverlay,
@@ -15,7 +16,7 @@ import {
   releaseManifestTexts,
   releaseTexts,
   renderReleaseManifests,
-} from '../engine/workspace';
+} from '../engine';
 import { ParsedArgs, UsageError } from './args';
 import { registerCommand } from './main';
 import {

@@ -1,6 +1,6 @@
 // The flux-overlays command line: one process, the same engine as the editor.
 
-import { redactText } from '../engine/secrets';
+import { redactText } from '../engine';
 import { UsageError, parseArgs } from './args';
 import { BUILD_USAGE, runBuild } from './build';
 

@@ -13,10 +13,10 @@ import {
   PromotionDiff,
   isGitError,
   promotionDiff,
-} from '../engine/git';
-import { DiskFileSystem } from '../engine/fs';
-import { isHelmRelease } from '../engine/values/effective';
-import { YMap } from '../engine/yaml/node';
+  DiskFileSystem,
+  isHelmRelease,
+  YMap,
+} from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { CLUSTER_PROMOTION_USAGE, runClusterPromotion } from './cluster';

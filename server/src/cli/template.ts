@@ -7,11 +7,15 @@
 // a chart that is not on disk is reported (--offline is accepted for scripts that pass it).
 
 import * as path from 'path';
-import { DiskFileSystem, FileSystem } from '../engine/fs';
-import { Chart } from '../engine/render/chart';
-import { RenderedObject } from '../engine/render/render';
-import { secretMark } from '../engine/secrets';
-import { runOverlay, renderReleaseManifests } from '../engine/workspace';
+import {
+  DiskFileSystem,
+  FileSystem,
+  Chart,
+  RenderedObject,
+  secretMark,
+  runOverlay,
+  renderReleaseManifests,
+} from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { SHARED_VALUES, buildError, evalOptions, releaseFilter } from './values';

@@ -5,31 +5,37 @@
 
 import * as os from 'os';
 import * as path from 'path';
-import { DiskFileSystem, FileSystem } from '../engine/fs';
-import { LoadRestrictor, ParseCache } from '../engine/kustomize/loader';
-import { Variables, loadProfile } from '../engine/substitute/postBuild';
-import { EffectiveValuesOptions } from '../engine/values/effective';
-import { helmRepositoryCache } from '../engine/values/chart';
 import {
+  DiskFileSystem,
+  FileSystem,
+  LoadRestrictor,
+  ParseCache,
+  Variables,
+  loadProfile,
+  EffectiveValuesOptions,
+  helmRepositoryCache,
   OverlayOptions,
   OverlayRun,
   PipelineOptions,
   externalLookupFor,
   runOverlay,
-} from '../engine/workspace';
-import { BuildResult, buildKustomization } from '../engine/kustomize/build';
-import { ChartService, credentialsFrom } from '../engine/charts';
-import { isHelmRelease } from '../engine/values/effective';
+  BuildResult,
+  buildKustomization,
+  ChartService,
+  credentialsFrom,
+  isHelmRelease,
+  YMap,
+  emitJS,
+  emitYaml,
+} from '../engine';
+import type { Problem } from '../engine';
 import { NodeHttpClient } from '../platform/nodeHttp';
 import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
 import * as nodeFs from 'fs';
-import { YMap } from '../engine/yaml/node';
-import { emitJS, emitYaml } from '../engine/yaml/emit';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin } from './format';
 import { registerCommand } from './main';
 import { formatProblem, problemLine } from './problems';
-import type { Problem } from '../engine/problem';
 
 export const VALUES_USAGE = `usage: flux-overlays values DIR... [--release NS/NAME] [--profile FILE] [--chart PATH] [--extra-root DIR] [--load-restrictor rootonly|none] [--offline] [--show-origin] [--show-secrets] [--json]`;
 

@@ -1,7 +1,7 @@
 // textDocument/codeLens: "Preview effective values (production)" and one lens per other overlay,
 // wired to the client's commands (client/src/commands.ts COMMANDS).
 import { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
-import { codeLenses } from '../ide/navigation';
+import { codeLenses } from '../ide';
 import { pathToUri, uriToPath } from './convert';
 import { ServerState } from './state';
 

@@ -1,6 +1,6 @@
 // textDocument/completion: cursor -> engine candidates -> CompletionItems.
 import { CompletionList, CompletionParams } from 'vscode-languageserver/node';
-import { complete } from '../ide/completion';
+import { complete } from '../ide';
 import { toCompletionItem, uriToPath } from './convert';
 import { ServerState } from './state';
 

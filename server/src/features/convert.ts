@@ -12,10 +12,8 @@ import {
   MarkupKind,
   Range,
 } from 'vscode-languageserver/node';
-import type { Candidate } from '../ide/completion';
-import type { FileDiagnostic } from '../ide/diagnostics';
-import type { Origin } from '../engine/yaml/node';
-import type { Problem } from '../engine/problem';
+import type { Candidate, FileDiagnostic } from '../ide';
+import type { Origin, Problem } from '../engine';
 import type { Problem as ProtocolProblem } from '../protocol';
 
 /**

@@ -6,9 +6,16 @@ import {
   effectiveValues,
   listOverlays,
   overlayManifests,
-} from '../ide/overlays';
-import { clusterProfiles } from '../ide/clusterProfiles';
-import { clusterValues, discoverClusters } from '../ide/clusters';
+  clusterProfiles,
+  clusterValues,
+  discoverClusters,
+  PromotionEvalOptions,
+  overlaysDifferingFromTarget,
+  promotionChanges,
+  promotionEffectiveValues,
+  promotionRenderOverlay,
+} from '../ide';
+import { loadProfile } from '../engine';
 import {
   ClusterValuesParams,
   ClusterValuesResult,
@@ -25,14 +32,6 @@ import {
   RenderOverlayParams,
   RenderOverlayResult,
 } from '../protocol';
-import {
-  PromotionEvalOptions,
-  overlaysDifferingFromTarget,
-  promotionChanges,
-  promotionEffectiveValues,
-  promotionRenderOverlay,
-} from '../ide/promotion';
-import { loadProfile } from '../engine/substitute/postBuild';
 import { originToLocation, pathToUri, toProblem, uriToPath } from './convert';
 import { ServerState } from './state';
 

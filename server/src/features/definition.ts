@@ -1,6 +1,6 @@
 // textDocument/definition: paths in kustomizations, valuesFrom names, sourceRef, dependsOn.
 import { DefinitionParams, Location } from 'vscode-languageserver/node';
-import { definition } from '../ide/navigation';
+import { definition } from '../ide';
 import { fileLocation, uriToPath } from './convert';
 import { ServerState } from './state';
 

@@ -1,8 +1,8 @@
 // publishDiagnostics: the shared diagnostics module, for open documents and (diagnosticsScope
 // "workspace", the default) every YAML file of the index, debounced by ServerState.
 import * as path from 'path';
-import { loadProfile } from '../engine/substitute/postBuild';
-import { computeDiagnostics } from '../ide/diagnostics';
+import { loadProfile } from '../engine';
+import { computeDiagnostics } from '../ide';
 import { toDiagnostic, uriToPath } from './convert';
 import { ServerState } from './state';
 

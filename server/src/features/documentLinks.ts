@@ -1,6 +1,6 @@
 // textDocument/documentLink: every path written in a kustomization file.
 import { DocumentLink, DocumentLinkParams } from 'vscode-languageserver/node';
-import { documentLinks } from '../ide/navigation';
+import { documentLinks } from '../ide';
 import { pathToUri, uriToPath } from './convert';
 import { ServerState } from './state';
 

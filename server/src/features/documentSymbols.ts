@@ -1,6 +1,6 @@
 // textDocument/documentSymbol: one symbol per YAML document (Kind/name), its top-level keys below.
 import { DocumentSymbol, DocumentSymbolParams, SymbolKind } from 'vscode-languageserver/node';
-import { SymbolResult, documentSymbols } from '../ide/navigation';
+import { SymbolResult, documentSymbols } from '../ide';
 import { originToRange, uriToPath } from './convert';
 import { ServerState } from './state';
 

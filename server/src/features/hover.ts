@@ -1,6 +1,6 @@
 // textDocument/hover: schema docs, and for Helm values the effective value in every overlay.
 import { Hover, HoverParams, MarkupKind } from 'vscode-languageserver/node';
-import { hover } from '../ide/navigation';
+import { hover } from '../ide';
 import { uriToPath } from './convert';
 import { ServerState } from './state';
 

@@ -1,6 +1,6 @@
 // textDocument/references: from a ConfigMap/Secret name to the HelmReleases whose valuesFrom use it.
 import { Location, ReferenceParams } from 'vscode-languageserver/node';
-import { references } from '../ide/navigation';
+import { references } from '../ide';
 import { originToLocation, uriToPath } from './convert';
 import { ServerState } from './state';
 

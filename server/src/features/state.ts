@@ -7,17 +7,23 @@
 import * as path from 'path';
 import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../engine/fs';
-import { WorkspaceIndex } from '../ide/workspaceIndex';
-import { EvaluatedCluster, discoverClusters } from '../ide/clusters';
-import { evaluateCluster } from '../engine/cluster/cluster';
-import { ParseCache } from '../engine/kustomize/loader';
-import { PromotionSides } from '../ide/promotion';
-import { ExternalLookup, externalLookupFor } from '../engine/workspace/external';
+import {
+  BoundedFileSystem,
+  DiskFileSystem,
+  MemoryFileSystem,
+  evaluateCluster,
+  ParseCache,
+  ExternalLookup,
+  externalLookupFor,
+  ChartService,
+  credentialsFrom,
+  chartSourceOf,
+  sourceKey,
+  isHelmRelease,
+  YMap,
+} from '../engine';
+import { WorkspaceIndex, EvaluatedCluster, discoverClusters, PromotionSides } from '../ide';
 import { didChangeOverlaysNotification } from '../protocol';
-import { ChartService, credentialsFrom, chartSourceOf, sourceKey } from '../engine/charts';
-import { isHelmRelease } from '../engine/values/effective';
-import { YMap } from '../engine/yaml/node';
 import { NodeHttpClient } from '../platform/nodeHttp';
 import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
 import { pathToUri, uriToPath } from './convert';

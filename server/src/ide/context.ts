@@ -10,6 +10,13 @@ import { Origin, YNode, fromJS, get, getPath, getString } from '../engine/yaml/n
 import { PathSeg, documentAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** A place to go to (Go to Definition, links): a file, and a range in it when known. */
+export interface Target {
+  file: string;
+  /** 1-based; whole file when absent. */
+  origin?: Origin;
+}
+
 export interface DocHeader {
   apiVersion?: string;
   kind?: string;

@@ -17,6 +17,7 @@ import {
   releasesFor,
   schemaOf,
   shortValue,
+  type Target,
   valuesPlace,
 } from './context';
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
@@ -118,11 +119,7 @@ function valuesTable(
   return `${title}\n\n| overlay | value | from |\n|---|---|---|\n${rows.join('\n')}`;
 }
 
-export interface Target {
-  file: string;
-  /** 1-based; whole file when absent. */
-  origin?: Origin;
-}
+export type { Target };
 
 export interface LinkResult {
   /** 0-based line and characters of the link text. */

@@ -1,19 +1,16 @@
 // Values keys against the chart templates that read them (engine/render/valueReads.ts): the
-// template lines a hover lists, the places Go to Definition goes, and a hint on a key in a
-// HelmRelease's values that no template of its chart (or subcharts) reads. Keys below a value
+// template lines a hover lists, the places Go to Definition goes, and the reads behind the hint
+// on a key no template reads (diagnostics/unreadValues.ts). Keys below a value
 // the templates read as a whole (`toYaml .Values.x`, `range $k, $v := .Values.x`, `index` with a
 // computed key, a map handed to a function or helper) count as read: the chart may use any of
 // them, so no hint there. Pure: charts are read through the index's FileSystem.
 
 import { Chart as ValuesChart } from '../engine/charts/model';
 import { Chart, loadChartDir } from '../engine/render/chart';
-import { ValueRead, isRead, readsOf, valueReads } from '../engine/render/valueReads';
-import { Origin, YNode, get, isMap } from '../engine/yaml/node';
+import { ValueRead, readsOf, valueReads } from '../engine/render/valueReads';
+import { Origin } from '../engine/yaml/node';
 import { chartsOf } from './completion';
-import { ValuesPlace, valuesPlace } from './context';
-import type { FileDiagnostic } from './diagnostics';
-import type { Target } from './navigation';
-import { PathSeg } from './yamlText';
+import { Target, ValuesPlace } from './context';
 import { WorkspaceIndex } from './workspaceIndex';
 
 /** Template charts per values-side chart object (a new object when the chart changes). */
@@ -32,7 +29,7 @@ function templateChart(index: WorkspaceIndex, c: ValuesChart): Chart | undefined
 }
 
 /** The charts behind a values place with their reads. */
-function chartReads(
+export function chartReads(
   index: WorkspaceIndex,
   file: string,
   place: ValuesPlace,
@@ -103,50 +100,4 @@ export function templateReadTargets(
   }
   const exact = out.filter((t) => !(t as { whole?: boolean }).whole);
   return (exact.length ? exact : out).map((t) => ({ file: t.file, origin: t.origin }));
-}
-
-/** Hints on keys of a HelmRelease's spec.values that no template of its chart reads. */
-export function unreadValuesDiagnostics(
-  index: WorkspaceIndex,
-  file: string,
-  docs: readonly (YNode | undefined)[],
-): FileDiagnostic[] {
-  const out: FileDiagnostic[] = [];
-  for (const root of docs) {
-    if (!isMap(root)) continue;
-    const kind = get(root, 'kind');
-    if (kind?.kind !== 'scalar' || kind.value !== 'HelmRelease') continue;
-    const name = get(get(root, 'metadata'), 'name');
-    const values = get(get(root, 'spec'), 'values');
-    if (!isMap(values)) continue;
-    const header = {
-      kind: 'HelmRelease',
-      ...(name?.kind === 'scalar' && typeof name.value === 'string' ? { name: name.value } : {}),
-    };
-    const place = valuesPlace(file, header as never, ['spec', 'values']);
-    if (!place) continue;
-    const charts = chartReads(index, file, place);
-    if (charts.length === 0) continue;
-    const visit = (n: YNode, at: PathSeg[]) => {
-      if (!isMap(n)) return;
-      for (const p of n.pairs) {
-        const key = [...at, p.key];
-        const readBy = charts.filter((c) => isRead(c.reads, key));
-        if (readBy.length === 0) {
-          const o = p.keyOrigin ?? p.value.origin;
-          if (!o || o.file !== file) continue;
-          out.push({
-            span: { file, line: o.line, col: o.col, endLine: o.line, endCol: o.col + p.key.length },
-            severity: 'hint',
-            code: 'values-unread',
-            message: `\`${key.join('.')}\`: no template of chart ${charts.map((c) => `\`${c.chart.name}\``).join(', ')} (or its subcharts) reads this key, so it changes nothing`,
-          });
-          continue;
-        }
-        visit(p.value, key);
-      }
-    };
-    visit(values, []);
-  }
-  return out;
 }

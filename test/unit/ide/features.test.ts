@@ -17,28 +17,14 @@ import { effectiveValues, listOverlays, overlayManifests } from '../../../server
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { cursorContext } from '../../../server/src/ide/yamlText';
 import { cursor } from './cursor';
+import { helmRelease } from '../../support/helmRelease';
 
 const R = '/ws';
-const HR = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app
-      sourceRef:
-        kind: HelmRepository
-        name: app-repo
-  valuesFrom:
-    - kind: ConfigMap
-      name: app-values
-  values:
-    replicaCount: 1
-    image:
-      tag: v1
-`;
+const HR = helmRelease({
+  source: { name: 'app-repo' },
+  valuesFrom: [{ kind: 'ConfigMap', name: 'app-values' }],
+  values: 'replicaCount: 1\nimage:\n  tag: v1\n',
+});
 
 function workspace(extra: Record<string, string> = {}): WorkspaceIndex {
   const fs = new MemoryFileSystem(undefined, {

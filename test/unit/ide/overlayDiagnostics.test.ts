@@ -1,4 +1,4 @@
-// The overlay-aware diagnostics (ide/overlayDiagnostics.ts) on in-memory workspaces:
+// The overlay-aware diagnostics (ide/diagnostics/: valuesKeyTypos, patchTargets, substitution, valuesSchema...) on in-memory workspaces:
 // values key typos against the base layer, patch targets that select nothing, `${VAR}` the
 // selected cluster profile does not set, and values against a local chart's values.schema.json
 // and its subcharts' (scoped values, globals, aliases; disabled subcharts not checked).
@@ -6,31 +6,17 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { FileDiagnostic, computeDiagnostics } from '../../../server/src/ide/diagnostics';
-import { nearKey } from '../../../server/src/ide/overlayDiagnostics';
+import { nearKey } from '../../../server/src/ide/diagnostics';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { Variables } from '../../../server/src/engine/substitute/postBuild';
+import { helmRelease } from '../../support/helmRelease';
 
 const R = '/ws';
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
-const BASE_HR = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app
-      sourceRef:
-        kind: HelmRepository
-        name: app-repo
-  values:
-    replicaCount: 1
-    image:
-      tag: v1
-    ingress:
-      enabled: false
-`;
+const BASE_HR = helmRelease({
+  source: { name: 'app-repo' },
+  values: 'replicaCount: 1\nimage:\n  tag: v1\ningress:\n  enabled: false\n',
+});
 const patch = (values: string) =>
   `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n${values}`;
 

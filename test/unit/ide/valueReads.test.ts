@@ -8,31 +8,16 @@ import { computeDiagnostics } from '../../../server/src/ide/diagnostics';
 import { definition, hover } from '../../../server/src/ide/navigation';
 import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import { cursor } from './cursor';
+import { helmRelease } from '../../support/helmRelease';
 
 const R = '/ws';
 const K = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 const CHART = `${R}/charts/app`;
-const RELEASE = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app
-      sourceRef:
-        kind: HelmRepository
-        name: app-repo
+const RELEASE = helmRelease({
+  source: { name: 'app-repo' },
   values:
-    replicaCount: 2
-    image:
-      tag: v1
-      pullPolcy: Always
-    podAnnotations:
-      team: a
-    extra: true
-`;
+    'replicaCount: 2\nimage:\n  tag: v1\n  pullPolcy: Always\npodAnnotations:\n  team: a\nextra: true\n',
+});
 
 function workspace(release = RELEASE): WorkspaceIndex {
   const fs = new MemoryFileSystem(undefined, {

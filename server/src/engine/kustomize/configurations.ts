@@ -19,7 +19,7 @@ export function loadConfigurations(
     const file = loader.resolve(k.dir, entry.value, entry.origin);
     const parsed = loader.parse(file, entry.origin);
     const syntax = parsed.problems.find((p) => p.severity === 'error');
-    if (syntax) fail(syntax.message, { ...syntax.span, file });
+    if (syntax) fail(syntax.message, { ...syntax.span, file }, syntax.code);
     const root = parsed.documents[0]?.root;
     if (!isMap(root)) continue;
     const more: Partial<TransformerConfig> = { fieldSpecs: {} };

@@ -83,7 +83,7 @@ function docsOf(src: PatchSource): YNode[] {
     const shared = flavor === 'kustomize' ? src.shared : undefined;
     const parsed = shared ?? parseYaml(src.text, src.file, src.shift, flavor);
     const err = parsed.problems.find((p) => p.severity === 'error');
-    if (err) fail(`${src.label}: ${err.message}`, err.span);
+    if (err) fail(`${src.label}: ${err.message}`, err.span, err.code);
     const roots = parsed.documents
       .map((d) => d.root)
       .filter((r): r is YNode => r !== undefined && !(isScalar(r) && r.value === null));

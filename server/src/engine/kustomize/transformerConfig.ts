@@ -5,12 +5,11 @@
 import { NameReferenceRule, nameReferenceRules } from './builtinConfig';
 import { FieldSpec } from './fieldspec';
 import { ALL_STEPS } from './steps';
+import type { TransformerConfig } from './steps/step';
 
-export interface TransformerConfig {
-  /** Field specs by configurations key (`namePrefix`, `commonLabels`, `images`...). */
-  fieldSpecs: Record<string, FieldSpec[]>;
-  nameReference: NameReferenceRule[];
-}
+// The type is declared with the steps that read it (steps/step.ts), so the steps never import
+// this file, which lists them.
+export type { TransformerConfig };
 
 /** The configurations keys that hold field-spec lists: those the steps declare. */
 export const FIELD_SPEC_KEYS: readonly string[] = [

@@ -190,10 +190,11 @@ function releaseValues(
     if (located && loaded && 'error' in loaded)
       problems.push({
         severity: 'warning',
-        message: `chart ${label} is not available: it cannot be read: ${loaded.error}; showing the release's own values without the chart's defaults`,
+        message: `${chartUnreadable(label, loaded.error)}; showing the release's own values without the chart's defaults`,
         ...where,
         code: 'chart-unreadable',
-        ...about,
+        // the reason too, so the render step says it without the values step's last words
+        data: { ...about.data, error: loaded.error },
       });
     else if (looked && 'error' in looked && looked.offline)
       problems.push({
@@ -222,6 +223,11 @@ function releaseValues(
   }
   if (!options.showSecrets) maskSecretValues(values);
   return { namespace, name, release, values, chart, problems };
+}
+
+/** What a `chart-unreadable` problem says: the chart (`label`: name and version) and why. */
+export function chartUnreadable(label: string, error: string): string {
+  return `chart ${label} is not available: it cannot be read: ${error}`;
 }
 
 function resolveReference(

@@ -11,7 +11,11 @@ import { releaseSettings } from '../render/release';
 import { RenderedObject, renderChart } from '../render/render';
 import { effectiveValuesToGo } from '../template/chartValues';
 import { GoMap } from '../template/value';
-import { EffectiveValuesOptions, computeEffectiveValues } from '../values/effective';
+import {
+  EffectiveValuesOptions,
+  chartUnreadable,
+  computeEffectiveValues,
+} from '../values/effective';
 import { emitYaml } from '../yaml/emit';
 import { YMap, YNode, clone, get, getString, isMap, isSeq, scalar, set } from '../yaml/node';
 import { OverlayRun } from './pipeline';
@@ -130,7 +134,10 @@ export function renderReleaseManifests(
     if (unreadable) {
       entry.problems.push(
         renderProblem(
-          unreadable.message.replace(/; showing the release's own values.*$/, ''),
+          chartUnreadable(
+            String(unreadable.data?.chart ?? 'of this release'),
+            String(unreadable.data?.error ?? ''),
+          ),
           'chart-unreadable',
           rel.release,
         ),

@@ -8,7 +8,14 @@ import { FieldSpec } from '../fieldspec';
 import { KustomizationFile } from '../kustomizationFile';
 import { Loader } from '../loader';
 import { Resource } from '../resource';
-import type { TransformerConfig } from '../transformerConfig';
+import type { NameReferenceRule } from '../builtinConfig';
+
+/** The transformer config a build carries from bases into overlays (transformerConfig.ts). */
+export interface TransformerConfig {
+  /** Field specs by configurations key (`namePrefix`, `commonLabels`, `images`...). */
+  fieldSpecs: Record<string, FieldSpec[]>;
+  nameReference: NameReferenceRule[];
+}
 
 export interface StepWarning {
   message: string;

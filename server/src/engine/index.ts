@@ -1,0 +1,40 @@
+// The engine's visible API: what the layers above the analysis layer (features/, cli/,
+// server.ts) use of it. They import the engine only through this file (test/unit/layers.test.ts
+// enforces it); the analysis layer (ide/) may import engine submodules directly.
+
+export type { Problem, Severity, Span } from './problem';
+export { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from './fs';
+export type { FileSystem } from './fs';
+export { SnapshotFileSystem } from './snapshotFs';
+export { redactDeep, redactText, secretMark } from './secrets';
+export type { Origin, YMap } from './yaml/node';
+export { get, getString, toJS } from './yaml/node';
+export { emitDocuments, emitJS, emitYaml } from './yaml/emit';
+export { buildKustomization } from './kustomize/build';
+export type { BuildResult } from './kustomize/build';
+export { ParseCache } from './kustomize/loader';
+export type { LoadRestrictor } from './kustomize/loader';
+export { loadProfile } from './substitute/postBuild';
+export type { Variables } from './substitute/postBuild';
+export { isHelmRelease } from './values/effective';
+export type { EffectiveValuesOptions } from './values/effective';
+export { helmRepositoryCache } from './values/chart';
+export { ChartService, chartSourceOf, credentialsFrom, sourceKey } from './charts';
+export type { Chart } from './render/chart';
+export type { RenderedObject } from './render/render';
+export {
+  diffPairs,
+  externalLookupFor,
+  manifestTexts,
+  pairTexts,
+  releaseManifestTexts,
+  releaseTexts,
+  renderReleaseManifests,
+  runOverlay,
+} from './workspace';
+export type { ExternalLookup, OverlayOptions, OverlayRun, PipelineOptions } from './workspace';
+export { GitRepository, isGitError, promotionDiff } from './git';
+export type { ComponentChange, PromotionDiff } from './git';
+export { describeApplier, evaluateCluster, parseSourceArg } from './cluster/cluster';
+export type { ApplierRef, ClusterResult } from './cluster/cluster';
+export { clusterPromotionDiff } from './cluster/promotion';
