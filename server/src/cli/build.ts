@@ -1,6 +1,7 @@
 // `flux-overlays build DIR` and `build --json DIR...`.
 
 import { DiskFileSystem } from '../engine/fs';
+import { SnapshotFileSystem } from '../engine/snapshotFs';
 import { buildKustomization } from '../engine/kustomize/build';
 import { ParseCache } from '../engine/kustomize/loader';
 import { emitDocuments, emitJS } from '../engine/yaml/emit';
@@ -27,7 +28,9 @@ export function runBuild(
     loadRestrictor: lr === 'none' ? ('None' as const) : ('RootOnly' as const),
     cache: new ParseCache(),
   };
-  const fs = new DiskFileSystem();
+  // The tree does not change while a build runs: each file is read, and each path's real path
+  // asked, once (the folders of `build --json DIR...` share bases, components and patches).
+  const fs = new SnapshotFileSystem(new DiskFileSystem());
   const showSecrets = args.flags.has('show-secrets');
   if (args.flags.has('json')) {
     const result: Record<string, unknown> = {};
