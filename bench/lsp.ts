@@ -62,6 +62,18 @@ async function main(): Promise<void> {
   c.open(uriOf(kust), kustText);
   await c.diagnosticsFor(uriOf(kust));
   const indexMs = Date.now() - t0;
+  // While the first workspace sweep (diagnostics of every closed file) runs, a request waits
+  // behind the file being checked; the latencies below are measured once it is done.
+  const duringSweep = await time(() => c.request('textDocument/hover', hoverParams), 20);
+  await c
+    .waitFor(
+      (m) =>
+        m.method === 'window/logMessage' &&
+        /workspace diagnostics:/.test((m.params as { message: string }).message),
+      300_000,
+    )
+    .catch(() => console.log('warning: the workspace sweep did not finish'));
+  const sweepMs = Date.now() - t0;
   await c.request('textDocument/completion', compParams);
   const oursComp = await time(() => c.request('textDocument/completion', compParams), ITER);
   const oursHover = await time(() => c.request('textDocument/hover', hoverParams), ITER);
@@ -118,11 +130,14 @@ async function main(): Promise<void> {
   console.log(
     `hover (kustomization.yaml key): ours ${fmt(oursKHover)} | yaml-language-server ${fmt(yHover)} | ratio p50 ${(pct(oursKHover, 50) / pct(yHover, 50)).toFixed(2)}x`,
   );
+  console.log(
+    `hover with effective values during the first workspace sweep: ${fmt(duringSweep)}; sweep done ${sweepMs} ms after initialize`,
+  );
   console.log(`hover with effective values across overlays: ours ${fmt(oursHover)}`);
   console.log(`diagnostics after an edit (incl. 120 ms debounce): ${fmt(diag)}`);
   const p95 = Math.max(pct(oursComp, 95), pct(oursHover, 95), pct(oursKHover, 95));
   console.log(
-    `target B: completion and hover p95 < 5 ms: ${p95.toFixed(2)} ms (${target(p95 < 5)}); diagnostics after an edit < 150 ms: p95 ${pct(diag, 95)} ms (${target(pct(diag, 95) < 150)}); server peak RSS (VmHWM) < 500 MiB: ${memory ? memory.peakMb.toFixed(0) : '?'} MiB (${memory ? target(memory.peakMb < 500) : 'unknown'})`,
+    `target B: completion and hover p95 < 5 ms (after the sweep): ${p95.toFixed(2)} ms (${target(p95 < 5)}); diagnostics after an edit < 150 ms: p95 ${pct(diag, 95)} ms (${target(pct(diag, 95) < 150)}); server peak RSS (VmHWM) < 500 MiB: ${memory ? memory.peakMb.toFixed(0) : '?'} MiB (${memory ? target(memory.peakMb < 500) : 'unknown'})`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }
