@@ -8,6 +8,7 @@ import * as path from 'path';
 import { TestClient, uriOf } from '../test/lsp/client';
 import { builtinSchema } from '../server/src/engine/schema';
 import { generateRepository } from './generate';
+import { procMemory } from './measure';
 import { pct } from './stats';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,21 +36,45 @@ async function main(): Promise<void> {
   const kustText = fs.readFileSync(kust, 'utf8') + '\n';
   const valuesText = fs.readFileSync(values, 'utf8');
 
-  // ours
-  const c = TestClient.ours(ROOT);
-  let t0 = Date.now();
-  await c.initialize(dir);
-  c.open(uriOf(kust), kustText);
-  await c.diagnosticsFor(uriOf(kust));
-  const indexMs = Date.now() - t0;
-  c.open(uriOf(values), valuesText);
   const compParams = { textDocument: { uri: uriOf(kust) }, position: { line: 6, character: 0 } };
   const hoverParams = { textDocument: { uri: uriOf(values) }, position: { line: 6, character: 6 } };
   const kHoverParams = { textDocument: { uri: uriOf(kust) }, position: { line: 2, character: 2 } };
-  await c.request('textDocument/completion', compParams);
-  const h = await c.request<{ contents: { value: string } }>('textDocument/hover', hoverParams);
-  if (!/production: 3/.test(h?.contents.value ?? ''))
+
+  // ours: from `initialize` to the first hover that shows the values of every overlay (what a
+  // user waits for after opening the folder), the values file opened right after initialize
+  const c = TestClient.ours(ROOT);
+  let t0 = Date.now();
+  await c.initialize(dir);
+  c.open(uriOf(values), valuesText);
+  let h: { contents: { value: string } } | null;
+  for (;;) {
+    h = await c.request<{ contents: { value: string } } | null>('textDocument/hover', hoverParams);
+    if (
+      /production(: |` \| `|\s*\|\s*`)3/.test(h?.contents.value ?? '') ||
+      Date.now() - t0 > 120_000
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const firstHoverMs = Date.now() - t0;
+  if (!/production(: |` \| `|\s*\|\s*`)3/.test(h?.contents.value ?? ''))
     console.log('warning: hover did not show effective values:', h?.contents.value);
+  c.open(uriOf(kust), kustText);
+  await c.diagnosticsFor(uriOf(kust));
+  const indexMs = Date.now() - t0;
+  // While the first workspace sweep (diagnostics of every closed file) runs, a request waits
+  // behind the file being checked; the latencies below are measured once it is done.
+  const duringSweep = await time(() => c.request('textDocument/hover', hoverParams), 20);
+  await c
+    .waitFor(
+      (m) =>
+        m.method === 'window/logMessage' &&
+        /workspace diagnostics:/.test((m.params as { message: string }).message),
+      300_000,
+    )
+    .catch(() => console.log('warning: the workspace sweep did not finish'));
+  const sweepMs = Date.now() - t0;
+  await c.request('textDocument/completion', compParams);
   const oursComp = await time(() => c.request('textDocument/completion', compParams), ITER);
   const oursHover = await time(() => c.request('textDocument/hover', hoverParams), ITER);
   const oursKHover = await time(() => c.request('textDocument/hover', kHoverParams), ITER);
@@ -65,6 +90,7 @@ async function main(): Promise<void> {
     await c.diagnosticsFor(uriOf(values), n);
     diag.push(Date.now() - t0);
   }
+  const memory = procMemory(c.child.pid);
   await c.shutdown();
 
   // yaml-language-server with a local schema
@@ -93,15 +119,26 @@ async function main(): Promise<void> {
   const yHover = await time(() => y.request('textDocument/hover', kHoverParams), ITER);
   await y.shutdown();
 
-  console.log(`index (initialize -> first diagnostics): ${indexMs} ms`);
+  const target = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log(
+    `initialize -> first hover with values per overlay: ${firstHoverMs} ms (target B: < 2000 ms, ${target(firstHoverMs < 2000)})`,
+  );
+  console.log(`index (initialize -> diagnostics of a second document): ${indexMs} ms`);
   console.log(
     `completion (kustomization.yaml): ours ${fmt(oursComp)} | yaml-language-server ${fmt(yComp)} | ratio p50 ${(pct(oursComp, 50) / pct(yComp, 50)).toFixed(2)}x`,
   );
   console.log(
     `hover (kustomization.yaml key): ours ${fmt(oursKHover)} | yaml-language-server ${fmt(yHover)} | ratio p50 ${(pct(oursKHover, 50) / pct(yHover, 50)).toFixed(2)}x`,
   );
+  console.log(
+    `hover with effective values during the first workspace sweep: ${fmt(duringSweep)}; sweep done ${sweepMs} ms after initialize`,
+  );
   console.log(`hover with effective values across overlays: ours ${fmt(oursHover)}`);
   console.log(`diagnostics after an edit (incl. 120 ms debounce): ${fmt(diag)}`);
+  const p95 = Math.max(pct(oursComp, 95), pct(oursHover, 95), pct(oursKHover, 95));
+  console.log(
+    `target B: completion and hover p95 < 5 ms (after the sweep): ${p95.toFixed(2)} ms (${target(p95 < 5)}); diagnostics after an edit < 150 ms: p95 ${pct(diag, 95)} ms (${target(pct(diag, 95) < 150)}); server peak RSS (VmHWM) < 500 MiB: ${memory ? memory.peakMb.toFixed(0) : '?'} MiB (${memory ? target(memory.peakMb < 500) : 'unknown'})`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

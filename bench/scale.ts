@@ -20,14 +20,14 @@ async function main(): Promise<void> {
     const check = await measureCheck(dir, 600_000);
     const summary = /"files": (\d+),\s*"errors": (\d+),\s*"warnings": (\d+)/.exec(check.stdout);
     console.log(
-      `check: ${(check.ms / 1000).toFixed(2)} s, peak RSS ${mb(check.peakMb)} (exit ${check.status}; ${summary ? `${summary[1]} files, ${summary[2]} errors, ${summary[3]} warnings` : 'no summary'})`,
+      `check: ${(check.ms / 1000).toFixed(2)} s, peak RSS ${mb(check.peakMb)} (exit ${check.status}; ${summary ? `${summary[1]} files, ${summary[2]} errors, ${summary[3]} warnings` : 'no summary'}) (target C: < 5 s, ${check.ms < 5000 ? 'met' : 'NOT met'})`,
     );
     const s = await measureServer(dir, EDITS);
     console.log(
       `server first index (initialize -> first diagnostics): ${(s.indexMs / 1000).toFixed(2)} s, RSS ${mb(s.afterIndex?.rssMb)} (peak ${mb(s.afterIndex?.peakMb)})`,
     );
     console.log(
-      `server soak: ${s.edits} edits, ${s.requests} requests in ${(s.soakMs / 1000).toFixed(1)} s; RSS after warm-up ${mb(s.afterWarmup?.rssMb)}, after the soak ${mb(s.afterSoak?.rssMb)} (peak ${mb(s.afterSoak?.peakMb)}); by tenths: ${s.samples.map((x) => x.toFixed(0)).join(' ')} MB`,
+      `server soak (target D: RSS levels off): ${s.edits} edits, ${s.requests} requests in ${(s.soakMs / 1000).toFixed(1)} s; RSS after warm-up ${mb(s.afterWarmup?.rssMb)}, after the soak ${mb(s.afterSoak?.rssMb)} (peak ${mb(s.afterSoak?.peakMb)}); by tenths: ${s.samples.map((x) => x.toFixed(0)).join(' ')} MB`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

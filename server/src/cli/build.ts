@@ -1,6 +1,13 @@
 // `flux-overlays build DIR` and `build --json DIR...`.
 
-import { DiskFileSystem, buildKustomization, ParseCache, emitDocuments, emitJS } from '../engine';
+import {
+  DiskFileSystem,
+  SnapshotFileSystem,
+  buildKustomization,
+  ParseCache,
+  emitDocuments,
+  emitJS,
+} from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin } from './format';
 import { formatProblem, problemLine } from './problems';
@@ -24,7 +31,9 @@ export function runBuild(
     loadRestrictor: lr === 'none' ? ('None' as const) : ('RootOnly' as const),
     cache: new ParseCache(),
   };
-  const fs = new DiskFileSystem();
+  // The tree does not change while a build runs: each file is read, and each path's real path
+  // asked, once (the folders of `build --json DIR...` share bases, components and patches).
+  const fs = new SnapshotFileSystem(new DiskFileSystem());
   const showSecrets = args.flags.has('show-secrets');
   if (args.flags.has('json')) {
     const result: Record<string, unknown> = {};

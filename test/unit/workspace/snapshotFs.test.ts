@@ -106,6 +106,18 @@ describe('SnapshotFileSystem', () => {
         'stat loop',
         'stat outside-link.yaml',
       ]);
+      // a name the listing does not have is absent without asking (kustomize's three file
+      // names and Chart.yaml are looked for in every folder); below a link, or a path that is
+      // not a plain name in the listed folder, is still asked
+      asked.length = 0;
+      for (const n of ['kustomization.yml', 'Kustomization', 'Chart.yaml'])
+        assert.equal(snap.stat(`${root}/${n}`), undefined);
+      assert.deepEqual(asked, []);
+      assert.equal(snap.stat(`${root}/loop/a.yaml`), 'file');
+      assert.equal(snap.stat(`${root}/sub/..`), 'dir');
+      assert.equal(snap.stat(`${root}/sub/.`), 'dir');
+      assert.equal(snap.stat(`${root}/`), 'dir');
+      assert.deepEqual(asked, ['stat a.yaml', 'stat ..', 'stat .', 'stat ws']);
     } finally {
       nodeFs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -10,13 +10,13 @@ import {
   isSeq as yIsSeq,
   Composer,
   LineCounter,
-  Parser,
   Scalar as YamlScalar,
 } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { PlacedProblem, rangeOf } from '../problem';
 import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
+import { newParser } from './quietParser';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
 
 /** A YAML problem is always placed (step `yaml`); syntax errors, duplicate keys and limits are errors. */
@@ -96,7 +96,7 @@ export function parseYaml(
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
     lineCounter.addNewLine(i + 1);
-  const parser = new Parser();
+  const parser = newParser();
   const composer = new Composer({
     uniqueKeys: false,
     keepSourceTokens: false,
