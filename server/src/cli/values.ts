@@ -25,9 +25,8 @@ import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/
 import * as nodeFs from 'fs';
 import { YMap } from '../engine/yaml/node';
 import { emitJS, emitYaml } from '../engine/yaml/emit';
-import { toJS } from '../engine/yaml/node';
 import { ParsedArgs, UsageError, lastValue } from './args';
-import { describeOrigin, rel } from './format';
+import { describeOrigin } from './format';
 import { registerCommand } from './main';
 import { formatProblem, problemLine } from './problems';
 import type { Problem } from '../engine/problem';
@@ -122,7 +121,8 @@ export function evalOptions(
     charts: charts.length ? charts : undefined,
     externalLookup: extraRoots.length ? externalLookupFor(fs, extraRoots, cache) : undefined,
     helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
-    sourceRoots,
+    // not in a git repository: no root known (the repository is then found by name)
+    sourceRoots: sourceRoots.length ? sourceRoots : undefined,
   };
 }
 
