@@ -147,6 +147,19 @@ suite('Compare Overlays...', () => {
       await values.edit((e) =>
         e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'),
       );
+      // And one both sides share: the base's release names a chart folder that does not exist.
+      const release = await openFile(`${DISCOVERY}/base/helmrelease.yaml`);
+      const at = release.document.getText().indexOf('chart: ./charts/discovery');
+      assert.ok(at >= 0, 'the release takes its chart from ./charts/discovery');
+      await release.edit((e) =>
+        e.replace(
+          new vscode.Range(
+            release.document.positionAt(at),
+            release.document.positionAt(at + 'chart: ./charts/discovery'.length),
+          ),
+          'chart: ./charts/missing',
+        ),
+      );
       const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>(
         'fluxOverlays.compareOverlays',
         {
@@ -179,7 +192,7 @@ suite('Compare Overlays...', () => {
       assert.strictEqual(headerOf(rt), headerOf(lt), 'identical headers');
       assert.doesNotMatch(rt, /^# error/m);
       // The problem both sides share (the chart not available offline) stays in both headers.
-      assert.match(lt, /^# info: chart discovery 1\.4\.2 is not available offline/m);
+      assert.match(lt, /^# info: chart \.\/charts\/missing is not available offline/m);
     } finally {
       await revertDirtyFiles();
     }
