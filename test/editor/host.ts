@@ -86,6 +86,9 @@ export const QUIET_SETTINGS = {
   'git.openRepositoryInParentFolders': 'never',
   'github.gitAuthentication': false,
   'security.workspace.trust.enabled': false,
+  // The example's chart hosts exist nowhere: the server must not look them up. A test of
+  // fetching sets `fluxOverlays.charts.fetch: auto` in its workspace with a local registry.
+  'fluxOverlays.charts.fetch': 'never',
 };
 
 export function writeQuietSettings(userDataDir: string, extra: Record<string, unknown> = {}): void {

@@ -77,7 +77,7 @@ export class TestClient {
       let result: unknown = null;
       if (m.method === 'workspace/configuration')
         result = ((m.params as { items: ConfigurationItem[] }).items ?? []).map((item) =>
-          this.settingsFor ? this.settingsFor(item) : this.settings,
+          offlineByDefault(item, this.settingsFor ? this.settingsFor(item) : this.settings),
         );
       this.write({ jsonrpc: '2.0', id: m.id, result });
       return;
@@ -189,6 +189,21 @@ export class TestClient {
     }
     setTimeout(() => this.proc.kill(), 500).unref();
   }
+}
+
+/**
+ * The `fluxOverlays` section as the tests give it, with `charts.fetch: never` unless a test sets
+ * it: the example's chart hosts exist nowhere, so no test looks them up by accident; tests of
+ * fetching opt in with `charts: { fetch: 'auto' }` and a registry on 127.0.0.1.
+ */
+export function offlineByDefault(item: ConfigurationItem, answer: unknown): unknown {
+  if (item.section !== undefined && item.section !== 'fluxOverlays') return answer;
+  if (answer === null || answer === undefined) return { charts: { fetch: 'never' } };
+  if (typeof answer !== 'object' || Array.isArray(answer)) return answer;
+  const a = answer as Record<string, unknown>;
+  if (a['charts.fetch'] !== undefined) return a;
+  const charts = (a.charts ?? {}) as Record<string, unknown>;
+  return { ...a, charts: { fetch: 'never', ...charts } };
 }
 
 export function uriOf(file: string): string {

@@ -19,6 +19,7 @@ import {
   helmRepositoryCache,
   emitDocuments,
   emitYaml,
+  YMap,
   get,
   getString,
   toJS,
@@ -27,7 +28,8 @@ import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
 import { clusterProblemLine, problemJson } from './problems';
-import { releaseFilter } from './values';
+import { cliChartService, releaseFilter } from './values';
+import { isHelmRelease } from '../engine/values/effective';
 
 export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--assume-propagated] [--strict]`;
 
@@ -180,14 +182,17 @@ registerCommand('cluster', {
   run: runCluster,
 });
 
-export const CLUSTER_PROMOTION_USAGE = `usage: flux-overlays promotion-diff --cluster DIR [--repo PATH] [--from main] [--to production] [--source URL[@REF]=PATH]... [--assume-propagated] [--format text|json] [--show-secrets]`;
+export const CLUSTER_PROMOTION_USAGE = `usage: flux-overlays promotion-diff --cluster DIR [--repo PATH] [--from main] [--to production] [--source URL[@REF]=PATH]... [--assume-propagated] [--chart PATH]... [--offline] [--format text|json] [--show-secrets]`;
 
-/** `promotion-diff --cluster DIR`: what merging --from into --to of --repo changes for one cluster. */
-export function runClusterPromotion(
+/**
+ * `promotion-diff --cluster DIR`: what merging --from into --to of --repo changes for one
+ * cluster. Values include chart defaults as `promotion-diff` has them (fetched unless --offline).
+ */
+export async function runClusterPromotion(
   args: ParsedArgs,
   out: (s: string) => void,
   err: (s: string) => void,
-): number {
+): Promise<number> {
   const dir = lastValue(args, 'cluster')!;
   const abs = path.resolve(dir).split(path.sep).join('/');
   const fs = new DiskFileSystem();
@@ -210,18 +215,53 @@ export function runClusterPromotion(
   });
   const from = lastValue(args, 'from') ?? 'main';
   const to = lastValue(args, 'to') ?? 'production';
-  const d = clusterPromotionDiff(repo, fs, abs, {
-    from,
-    to,
-    sources,
-    showSecrets: args.flags.has('show-secrets'),
-    assumePropagated: args.flags.has('assume-propagated'),
+  const chartPaths = (args.values.get('chart') ?? []).map((c) => {
+    const p = path.resolve(c);
+    if (!fs.stat(p)) throw new UsageError(`--chart ${c}: no such file or folder`);
+    return { path: p };
   });
+  // Chart defaults as promotion-diff has them: the releases are known once both sides are
+  // evaluated, so a first run collects them, their charts are fetched (or read from the cache,
+  // --offline: the cache only), and a second run uses them.
+  const charts = cliChartService(args, err);
+  const asked: YMap[][] = [];
+  const run = () =>
+    clusterPromotionDiff(repo, fs, abs, {
+      from,
+      to,
+      sources,
+      showSecrets: args.flags.has('show-secrets'),
+      assumePropagated: args.flags.has('assume-propagated'),
+      values: {
+        charts: chartPaths.length ? chartPaths : undefined,
+        helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
+        chartFs: fs,
+        chartLookup: (release, docs) => {
+          const found = charts.lookup(release, docs);
+          if (found === undefined) asked.push(docs as YMap[]);
+          return found;
+        },
+      },
+    });
+  let d = run();
+  if (!isGitError(d) && asked.length) {
+    const found = () => charts.summary().filter((x) => !('error' in x.result)).length;
+    const known = found();
+    for (const docs of asked.splice(0)) await charts.prepare(docs, isHelmRelease);
+    if (found() > known) d = run();
+  }
   if (isGitError(d)) {
     err(`flux-overlays promotion-diff: ${d.error}\n`);
     return 2;
   }
-  for (const p of d.problems) if (p.severity !== 'info') err(clusterProblemLine(p) + '\n');
+  for (const p of d.problems)
+    if (p.severity !== 'info' && p.code !== 'chart-fetch') err(clusterProblemLine(p) + '\n');
+  // a chart that could not be fetched is said once, here (the values lack its defaults)
+  for (const { result: r } of charts.summary())
+    if ('error' in r)
+      err(
+        `${r.offline ? 'info' : 'warning'}: chart ${r.error}; values shown without the chart's defaults\n`,
+      );
   if (d.conflicts.length)
     err(`warning: merging ${from} into ${to} conflicts in ${d.conflicts.join(', ')}\n`);
   if (format === 'json') {

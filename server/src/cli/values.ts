@@ -127,7 +127,8 @@ export function evalOptions(
     charts: charts.length ? charts : undefined,
     externalLookup: extraRoots.length ? externalLookupFor(fs, extraRoots, cache) : undefined,
     helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
-    sourceRoots,
+    // not in a git repository: no root known (the repository is then found by name)
+    sourceRoots: sourceRoots.length ? sourceRoots : undefined,
   };
 }
 

@@ -260,7 +260,7 @@ suite('Show Rendered Manifests...', () => {
     assert.ok(uri);
     assert.strictEqual(uri.authority, 'manifests');
     const text = await waitFor('the manifests', () => editorOf(uri)?.document.getText());
-    for (const kind of ['Namespace', 'HelmRepository', 'HelmRelease', 'ConfigMap', 'Secret']) {
+    for (const kind of ['Namespace', 'HelmRelease', 'ConfigMap', 'Secret']) {
       assert.match(text, new RegExp(`^kind: ${kind}$`, 'm'), kind);
     }
     assert.ok(!text.includes(SECRET) && !text.includes(SECRET_B64), 'the Secret is masked');

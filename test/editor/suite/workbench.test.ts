@@ -141,9 +141,22 @@ suite('Compare Overlays...', () => {
 
   test("a problem only one side has goes to that side's diagnostics, not its header: the headers stay identical", async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const values = await openFile(`${DISCOVERY}/production/production-values.yaml`);
+    // A problem both sides share: the base's release names a chart folder that does not exist.
+    const release = await openFile(`${DISCOVERY}/base/helmrelease.yaml`);
     try {
-      // An unsaved mistake in production's values only.
+      const at = release.document.getText().indexOf('chart: ./charts/discovery');
+      assert.ok(at >= 0, 'the release takes its chart from ./charts/discovery');
+      await release.edit((e) =>
+        e.replace(
+          new vscode.Range(
+            release.document.positionAt(at),
+            release.document.positionAt(at + 'chart: ./charts/discovery'.length),
+          ),
+          'chart: ./charts/missing',
+        ),
+      );
+      // And an unsaved mistake in production's values only.
+      const values = await openFile(`${DISCOVERY}/production/production-values.yaml`);
       await values.edit((e) =>
         e.insert(new vscode.Position(values.document.lineCount, 0), 'broken: [unclosed\n'),
       );
@@ -175,11 +188,15 @@ suite('Compare Overlays...', () => {
           .split('\n')
           .filter((x) => x.startsWith('# '))
           .join('\n');
-      const [lt, rt] = [await docText(l), await docText(r)];
+      // Sides shown by an earlier test re-render after each edit: wait until both saw both.
+      const [lt, rt] = await waitFor('both sides rendered after the edits', async () => {
+        const both = [await docText(l), await docText(r)];
+        return both.every((t) => /charts\/missing/.test(t)) ? both : undefined;
+      });
       assert.strictEqual(headerOf(rt), headerOf(lt), 'identical headers');
       assert.doesNotMatch(rt, /^# error/m);
       // The problem both sides share (the chart not available offline) stays in both headers.
-      assert.match(lt, /^# info: chart discovery 1\.4\.2 is not available offline/m);
+      assert.match(lt, /^# info: chart \.\/charts\/missing is not available offline/m);
     } finally {
       await revertDirtyFiles();
     }

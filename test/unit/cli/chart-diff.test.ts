@@ -1,4 +1,4 @@
-// `diff` and `promotion-diff` include chart defaults as `values` does: charts fetched from a
+// `diff`, `promotion-diff` and `promotion-diff --cluster` include chart defaults as `values` does: charts fetched from a
 // real HTTP Helm repository (`helm repo index` of charts packaged by the reference helm, served
 // on 127.0.0.1), `--offline` honoured (the cache only: an empty cache gives no defaults and says
 // so; a warm one gives them without the network). The chart `demo` exists in two versions whose
@@ -182,6 +182,49 @@ test(
           assert.doesNotMatch(r.stdout, /color/);
           assert.match(r.stderr, /info: chart demo 1\.0\.0 from \S+: .*fetching is off/);
           assert.match(r.stderr, /info: chart demo 2\.0\.0 from \S+: .*fetching is off/);
+        },
+      );
+
+      // the same promotion seen from one cluster of a fleet: clusters/prod applies the release
+      const fleet = path.join(work, 'fleet');
+      fs.mkdirSync(fleet);
+      git(fleet, 'init', '-q', '-b', 'production');
+      write(fleet, {
+        'clusters/prod/kustomization.yaml': kustomization,
+        'clusters/prod/release.yaml': withUrl(release('1.0.0', 2)),
+      });
+      git(fleet, 'add', '.');
+      git(fleet, 'commit', '-qm', 'production');
+      git(fleet, 'checkout', '-qb', 'main');
+      write(fleet, { 'clusters/prod/release.yaml': withUrl(release('2.0.0', 2)) });
+      git(fleet, 'commit', '-qam', 'bump demo');
+      git(fleet, 'checkout', '-q', 'production');
+      const clusterArgs = ['promotion-diff', '--cluster', 'clusters/prod', '--repo', '.'];
+
+      await t.test(
+        'promotion-diff --cluster: the values diff shows the chart default that changes',
+        async () => {
+          const r = await cli(clusterArgs, fleet, env('cache-cluster'));
+          assert.equal(r.status, 0, r.stderr);
+          assert.match(r.stdout, /^ {2}changed {2}values of HelmRelease apps\/demo$/m);
+          assert.match(r.stdout, /^-color: blue$\n^\+color: green$/m);
+          const off = await cli([...clusterArgs, '--offline'], fleet, env('cache-cluster'));
+          assert.equal(off.stdout, r.stdout, 'offline with the warm cache: the same report');
+        },
+      );
+      await t.test(
+        'promotion-diff --cluster --offline with an empty cache: no defaults, said on stderr',
+        async () => {
+          const r = await cli([...clusterArgs, '--offline'], fleet, env('cache-cluster-empty'));
+          assert.equal(r.status, 0, r.stderr);
+          assert.doesNotMatch(r.stdout, /color/);
+          assert.doesNotMatch(r.stdout, /values of HelmRelease/, 'the user values are equal');
+          assert.match(r.stderr, /info: chart demo 1\.0\.0 from \S+: .*fetching is off/);
+          assert.match(r.stderr, /info: chart demo 2\.0\.0 from \S+: .*fetching is off/);
+          assert.ok(
+            !fs.existsSync(path.join(work, 'cache-cluster-empty', 'blobs')),
+            'nothing fetched',
+          );
         },
       );
     } finally {

@@ -73,6 +73,43 @@ test('values: secrets masked unless --show-secrets; --profile substitutes; --rel
   );
 });
 
+test("the README's quick start: the example's discovery values with its chart's defaults, nothing fetched", () => {
+  const dir = `${EX}/discovery/production`;
+  const r = spawnSync(process.execPath, [BIN, 'values', dir, '--show-origin'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    // an empty chart cache: the chart comes from the example repository itself
+    env: { ...process.env, FLUX_OVERLAYS_CHART_CACHE: path.join(os.tmpdir(), 'no-chart-cache') },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /not available/);
+  const chartValues = fs
+    .readFileSync(
+      path.join(PROJECT_ROOT, 'examples/keos-apps/charts/discovery/values.yaml'),
+      'utf8',
+    )
+    .split('\n');
+  const line = chartValues.indexOf('tolerations: []') + 1;
+  assert.ok(line > 0);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^tolerations: \\[\\] # examples/keos-apps/charts/discovery/values\\.yaml:${line} \\(chart default\\)$`,
+      'm',
+    ),
+  );
+  assert.match(r.stdout, /^replicaCount: 3 # \S+\/production-values\.yaml:2 \(valuesFrom\[1\] /m);
+  // and what the chart installs with them
+  const t = cli('template', '--json', dir);
+  assert.equal(t.status, 0, t.stderr);
+  const objs = JSON.parse(t.stdout)[dir]['keos-discovery/discovery'] as {
+    kind: string;
+    spec?: { replicas?: number };
+  }[];
+  assert.equal(objs.find((o) => o.kind === 'Deployment')?.spec?.replicas, 3);
+  assert.ok(objs.some((o) => o.kind === 'Ingress'));
+});
+
 test('values exit codes: missing folder gives {"error"} and 1, bad option 2', () => {
   const r = cli('values', '--json', 'no/such/dir', `${EX}/podinfo/staging`);
   assert.equal(r.status, 1);

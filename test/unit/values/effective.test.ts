@@ -299,3 +299,42 @@ function hasTar(): boolean {
     return false;
   }
 }
+
+test('a GitRepository chart of a repository kept inside another is found by the repository name', () => {
+  // /repo/examples/keos-apps is the repository GitRepository keos-apps syncs; /repo is the git root
+  const files = {
+    '/repo/examples/keos-apps/apps/hr.yaml': release('').replace(
+      'name: flux-system',
+      'name: keos-apps',
+    ),
+    '/repo/examples/keos-apps/charts/podinfo/Chart.yaml':
+      chartFiles['/repo/charts/podinfo/Chart.yaml'],
+    '/repo/examples/keos-apps/charts/podinfo/values.yaml':
+      chartFiles['/repo/charts/podinfo/values.yaml'],
+    // a folder of the same name outside the source root does not count
+    '/elsewhere/keos-apps/charts/podinfo/Chart.yaml': chartFiles['/repo/charts/podinfo/Chart.yaml'],
+  };
+  const inside = one(files, { sourceRoots: ['/repo'] });
+  assert.equal(inside.chart.found, true);
+  assert.equal(inside.chart.source, '/repo/examples/keos-apps/charts/podinfo');
+  assert.equal((toJS(inside.values) as { replicaCount: number }).replicaCount, 1);
+  assert.deepStrictEqual(inside.problems, []);
+  // the root itself wins over a folder named after the repository
+  const atRoot = one(
+    {
+      ...files,
+      '/repo/charts/podinfo/Chart.yaml': 'apiVersion: v2\nname: podinfo\nversion: 7.0.0\n',
+    },
+    { sourceRoots: ['/repo'] },
+  );
+  assert.equal(atRoot.chart.version, '7.0.0');
+  // no root known (not in a git repository): any folder above the release named so
+  assert.equal(one(files, {}).chart.found, true);
+  // an empty list of roots resolves no path chart
+  const none = one(files, { sourceRoots: [] });
+  assert.equal(none.chart.found, false);
+  assert.equal(none.problems[0]?.code, 'chart-not-found');
+  // another repository's name does not match
+  const other = one(files, { sourceRoots: ['/work'] });
+  assert.equal(other.chart.found, false);
+});

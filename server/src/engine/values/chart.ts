@@ -25,7 +25,12 @@ export interface ChartOptions {
   charts?: { name?: string; version?: string; path: string }[];
   /** Helm's repository cache folder (`$HELM_CACHE_HOME/repository`); see helmRepositoryCache(). */
   helmRepositoryCache?: string;
-  /** Folders in which GitRepository/Bucket chart paths are resolved (repository roots). */
+  /**
+   * Folders in which GitRepository/Bucket chart paths are resolved (repository roots). A
+   * repository kept inside one of them (an example, a vendored copy) is found by name: the
+   * folder above the release's file named after its GitRepository. Undefined: no root is known
+   * (not in a git repository), any such folder counts; empty: path charts are not resolved.
+   */
   sourceRoots?: string[];
   /** Where configured charts and Helm's cache are read when the overlays are not on disk (a git tree). */
   chartFs?: FileSystem;
@@ -110,6 +115,8 @@ export function locateChart(
   ref: ChartRef,
   fs: FileSystem,
   options: ChartOptions,
+  /** The file declaring the release (path charts: the repository it sits in may be found by name). */
+  near?: string,
 ): { path: string; how: string; fs: FileSystem } | undefined {
   const name = ref.isPath ? path.posix.basename(ref.chart) : ref.chart;
   for (const c of options.charts ?? []) {
@@ -118,17 +125,29 @@ export function locateChart(
     return { path: c.path, how: 'configured chart', fs: options.chartFs ?? fs };
   }
   if (ref.isPath) {
-    for (const root of options.sourceRoots ?? []) {
+    const inRoot = (root: string) => {
       // The path names a folder of the source's repository (Flux joins it inside the artifact):
       // neither `..` nor a symbolic link may take it, or a file of the chart, out of the root.
       const inside = new BoundedFileSystem(fs, () => [root]);
       const dir = path.posix.join(root, ref.chart);
-      if (inside.stat(path.posix.join(dir, 'Chart.yaml')) === 'file')
-        return {
-          path: dir,
-          how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`,
-          fs: inside,
-        };
+      return inside.stat(path.posix.join(dir, 'Chart.yaml')) === 'file'
+        ? { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`, fs: inside }
+        : undefined;
+    };
+    const roots = options.sourceRoots;
+    for (const root of roots ?? []) {
+      const found = inRoot(root);
+      if (found) return found;
+    }
+    // A repository inside a root (the bundled example inside this project, a vendored copy):
+    // the folder above the release's file named after the GitRepository is its root.
+    if (!near || !ref.sourceName) return undefined;
+    const within = (d: string) =>
+      roots === undefined || roots.some((r) => d.startsWith(r.endsWith('/') ? r : r + '/'));
+    for (let d = path.posix.dirname(near); path.posix.dirname(d) !== d; d = path.posix.dirname(d)) {
+      if (path.posix.basename(d) !== ref.sourceName || !within(d)) continue;
+      const found = inRoot(d);
+      if (found) return found;
     }
     return undefined;
   }

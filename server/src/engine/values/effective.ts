@@ -155,7 +155,7 @@ function releaseValues(
   };
   // a chart the user points at, a chart folder of a GitRepository, or Helm's own cache first;
   // then the fetched charts
-  const located = ref ? locateChart(ref, fs, options) : undefined;
+  const located = ref ? locateChart(ref, fs, options, release.origin?.file) : undefined;
   const looked = located ? undefined : options.chartLookup?.(release, docs);
   const loaded = looked ?? (located ? loadChartCached(located.path, located.fs) : undefined);
   if (loaded && !('error' in loaded)) {
