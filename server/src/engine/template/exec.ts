@@ -536,8 +536,7 @@ class State {
   ): GoValue {
     const def = this.set.funcs[name];
     const ctx = this.context(cmd.pos);
-    const argNodes = args.slice(1);
-    const n = argNodes.length + (final !== MISSING ? 1 : 0);
+    const n = args.length - 1 + (final !== MISSING ? 1 : 0);
     if (def.arity && (n < def.arity[0] || n > def.arity[1])) {
       const want =
         def.arity[0] === def.arity[1]
@@ -550,11 +549,16 @@ class State {
     if (def.nonReproducible) this.set.nonReproducibleCalls.add(name);
     try {
       if (def.lazy) {
-        const thunks = argNodes.map((a) => () => this.evalArg(dot, a, cmd));
+        const thunks: (() => GoValue)[] = [];
+        for (let i = 1; i < args.length; i++) {
+          const a = args[i];
+          thunks.push(() => this.evalArg(dot, a, cmd));
+        }
         if (final !== MISSING) thunks.push(() => final);
         return def.lazy(thunks, ctx);
       }
-      const vals = argNodes.map((a) => this.evalArg(dot, a, cmd));
+      const vals: GoValue[] = [];
+      for (let i = 1; i < args.length; i++) vals.push(this.evalArg(dot, args[i], cmd));
       if (final !== MISSING) vals.push(final);
       return def.fn(vals, ctx);
     } catch (e) {
@@ -568,19 +572,28 @@ class State {
   }
 
   private context(pos: Pos): CallContext {
+    return new Context(this.set, pos);
+  }
+}
+
+/** A function call's context: a class, so a call allocates one small object (no closures). */
+class Context implements CallContext {
+  constructor(
+    readonly set: TemplateSet,
+    readonly pos: Pos,
+  ) {}
+
+  include(name: string, data: GoValue): string {
+    return this.set.include(name, data);
+  }
+
+  tpl(text: string, data: GoValue): string {
     const set = this.set;
-    return {
-      set,
-      pos,
-      include: (name, data) => set.include(name, data),
-      tpl: (text, data) => {
-        const c = set.clone();
-        c.add('gotpl', text);
-        const out = c.execute('gotpl', data);
-        for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
-        return out.replace(/<no value>/g, '');
-      },
-    };
+    const c = set.clone();
+    c.add('gotpl', text);
+    const out = c.execute('gotpl', data);
+    for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
+    return out.replace(/<no value>/g, '');
   }
 }
 
