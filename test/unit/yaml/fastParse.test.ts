@@ -13,6 +13,7 @@ import { newMap } from '../../../server/src/engine/template/value';
 import { fastParseYaml } from '../../../server/src/engine/yaml/fastParse';
 import { parseYaml, useFastYamlReader } from '../../../server/src/engine/yaml/parse';
 import { YamlFlavor } from '../../../server/src/engine/yaml/resolve';
+import { toJS } from '../../../server/src/engine/yaml/node';
 import { PROJECT_ROOT } from '../../support/paths';
 
 const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');
@@ -36,6 +37,16 @@ function agrees(text: string, flavor: YamlFlavor = 'kustomize'): boolean {
     JSON.parse(JSON.stringify(slow)),
     text,
   );
+  return true;
+}
+
+/** valuesOnly: true when read, and then the values (not all origins) equal the general reader's. */
+function sameValues(text: string): boolean {
+  const fast = fastParseYaml(text, 'f.yaml', 'helm', 0, 0, true);
+  if (fast === undefined) return false;
+  const slow = general(text, 'helm');
+  assert.deepEqual(slow.problems, [], text);
+  assert.deepEqual(toJS(fast?.root), toJS(slow.documents[0]?.root), text);
   return true;
 }
 
@@ -119,6 +130,20 @@ describe('fast YAML reader', { skip: !fs.existsSync(CHARTS) && 'no ../shared/cha
       assert.equal(fastParseYaml(t, 'f.yaml', 'kustomize'), undefined, JSON.stringify(t));
   });
 
+  it('reads chart values files for their values only, with every comment', () => {
+    let exact = 0;
+    let values = 0;
+    for (const c of fs.readdirSync(CHARTS)) {
+      const f = path.join(CHARTS, c, 'values.yaml');
+      if (!fs.existsSync(f)) continue;
+      const text = fs.readFileSync(f, 'utf8');
+      if (fastParseYaml(text, f, 'helm') !== undefined) exact++;
+      if (sameValues(text)) values++;
+    }
+    // Commented-out defaults after a section's last key are common: only valuesOnly reads those files.
+    assert.ok(values > exact, `values-only ${values}, exact ${exact}`);
+  });
+
   it('agrees on seeded mutations of real files whenever it reads them', () => {
     const texts = chartYamlFiles(CHARTS)
       .map((f) => fs.readFileSync(f, 'utf8'))
@@ -148,6 +173,7 @@ describe('fast YAML reader', { skip: !fs.existsSync(CHARTS) && 'no ../shared/cha
       let t = lines.join('\n');
       if (!t.endsWith('\n')) t += '\n';
       if (agrees(t)) read++;
+      sameValues(t);
     }
     assert.ok(read > 500, `read ${read}`);
   });

@@ -25,18 +25,24 @@ export interface FastDocument {
   origin: Origin;
 }
 
-/** The one document of `text` (null when it holds only comments), or undefined to parse it the general way. */
+/**
+ * The one document of `text` (null when it holds only comments), or undefined to parse it the
+ * general way. `valuesOnly`: the caller keeps only the values (chart values files): comments
+ * that would move where a collection ends in the general reader's origins are read as well, and
+ * collection origins may then end earlier than its.
+ */
 export function fastParseYaml(
   text: string,
   file: string,
   flavor: YamlFlavor,
   lineShift = 0,
   colShift = 0,
+  valuesOnly = false,
 ): FastDocument | null | undefined {
   if (text.length === 0 || text.charCodeAt(text.length - 1) !== 10) return undefined;
   if (text.indexOf('\r') >= 0 || text.indexOf('\uFEFF') >= 0) return undefined;
   try {
-    return new Reader(text, file, flavor, lineShift, colShift).document();
+    return new Reader(text, file, flavor, lineShift, colShift, valuesOnly).document();
   } catch (e) {
     // Deep nesting (and its limits and problems) is the general reader's.
     if (e === GIVE_UP || e instanceof RangeError) return undefined;
@@ -69,6 +75,8 @@ class Reader {
     private readonly flavor: YamlFlavor,
     private readonly lineShift: number,
     private readonly colShift: number,
+    /** Only the values matter (not where collections end): comments after a collection's last item are read too. */
+    private readonly valuesOnly: boolean,
   ) {
     let s = 0;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
@@ -292,7 +300,12 @@ class Reader {
       // Comment lines after an empty value are the empty node's in the yaml package (where its
       // collection ends moves): read only when the collection goes on after them.
       for (let m = l + 1; m < this.nLines && this.indents[m] < 0; m++)
-        if (this.indents[m] === -2 && !(next < this.nLines && this.indents[next] === col)) giveUp();
+        if (
+          this.indents[m] === -2 &&
+          !this.valuesOnly &&
+          !(next < this.nLines && this.indents[next] === col)
+        )
+          giveUp();
       // A comment after the empty value takes what follows up to the next token with it.
       const tail =
         c !== HASH ? i : next < this.nLines ? this.starts[next] + this.indents[next] : text.length;
@@ -391,7 +404,7 @@ class Reader {
     for (let m = from; m < next; m++) {
       if (this.indents[m] !== -2) continue;
       const ind = this.spaces(m);
-      if (goesOn ? ind < col : ind > limit) giveUp();
+      if (goesOn ? ind < col : ind > limit && !this.valuesOnly) giveUp();
     }
   }
 
