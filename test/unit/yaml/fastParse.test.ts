@@ -106,18 +106,21 @@ describe('fast YAML reader', { skip: !fs.existsSync(CHARTS) && 'no ../shared/cha
       'a: ["x", \'y\' ,z, [1, {k: v}] ]\nb: {}\n',
       'a: http://x:80/y\nb: -1\nc: 0755\nd: 2024-01-02\n',
       '# only comments\n',
+      'a: "x\n  y"\n',
+      "a: 'it''s\n   folded\n\n   twice  '\nb: 1\n",
+      'a:\n  foo: 1\n# less indented\n  bar: 2\n',
     ];
     for (const t of read) assert.ok(agrees(t), `not read: ${JSON.stringify(t)}`);
     // Helm's reader types keys: `yes:` is "true".
     assert.ok(agrees('yes: 1\noff: [a]\n', 'helm'));
-    // Left to the general reader: errors, anchors, tags, folded and multi-line quoted scalars,
+    // Left to the general reader: errors, anchors, tags, folded scalars, escapes over lines,
     // several documents, and comments that move where collections end.
     const left = [
       'a: 1\na: 2\n',
       'a: &x 1\nb: *x\n',
       'a: !t 1\n',
       'a: >\n  x\n',
-      'a: "x\n  y"\n',
+      'a: "x\\n\n  y"\n',
       'a: 1\n---\nb: 2\n',
       'a:\n  b: 1\n  # c\n',
       'a: b: c\n',

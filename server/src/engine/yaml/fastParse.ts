@@ -172,6 +172,8 @@ class Reader {
     const c = text.charCodeAt(off);
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const q = this.quotedEnd(off);
+      // A quoted scalar over several lines is no key.
+      if (q < 0) return -1;
       let i = q;
       while (text.charCodeAt(i) === SP) i++;
       return text.charCodeAt(i) === COLON && this.isBlank(i + 1) ? i : -1;
@@ -186,12 +188,16 @@ class Reader {
   }
 
   /** Offset after the closing quote of the quoted scalar at `off` (on the same line). */
-  private quotedEnd(off: number): number {
+  private quotedEnd(off: number, multiline = false): number {
     const text = this.text;
     const q = text.charCodeAt(off);
     for (let i = off + 1; ; i++) {
       const d = text.charCodeAt(i);
-      if (d === NL || Number.isNaN(d)) return giveUp();
+      if (Number.isNaN(d)) return giveUp();
+      if (d === NL) {
+        if (!multiline) return -1;
+        continue;
+      }
       if (q === 34 && d === 92 /* \ */) {
         i++;
         if (text.charCodeAt(i) === NL) giveUp();
@@ -223,6 +229,7 @@ class Reader {
       const c = text.charCodeAt(at);
       if (c === 34 || c === 39) {
         keyEndOff = this.quotedEnd(at);
+        if (keyEndOff < 0) giveUp();
         key = this.unquote(at, keyEndOff);
       } else {
         keyEndOff = colon;
@@ -321,12 +328,21 @@ class Reader {
     }
     let valueEnd: number;
     if (c === 34 || c === 39) {
-      valueEnd = this.quotedEnd(i);
-      const value = this.unquote(i, valueEnd);
+      valueEnd = this.quotedEnd(i, true);
+      let endLine = l;
+      while (this.starts[endLine + 1] <= valueEnd - 1) endLine++;
+      const value =
+        endLine === l ? this.unquote(i, valueEnd) : this.unquoteLines(i, valueEnd, l, col);
       if (value.length > 16) flatten(value);
       this.restOfLine(valueEnd);
-      this.noContinuation(l, col);
-      return this.done({ kind: 'scalar', value }, i, valueEnd, l + 1, this.starts[l + 1]);
+      this.noContinuation(endLine, col);
+      return this.done(
+        { kind: 'scalar', value },
+        i,
+        valueEnd,
+        endLine + 1,
+        this.starts[endLine + 1],
+      );
     }
     if (c === 124 /* | */) return this.literal(l, i, col);
     if (c === 123 /* { */ || c === 91 /* [ */) {
@@ -395,8 +411,8 @@ class Reader {
    * Comment lines between an item of a collection at `col` and the next content line `next`.
    * The yaml package attaches them to collections by their indentation, which moves where
    * collections end; only the cases that move nothing are read here: comments between items
-   * indented at least as the collection, and comments after its last item indented no more than
-   * what follows (so they belong to the collection that goes on, or to the document).
+   * (at any indentation), and comments after its last item indented no more than what follows
+   * (so they belong to the collection that goes on, or to the document).
    */
   private comments(from: number, next: number, col: number): void {
     const goesOn = next < this.nLines && this.indents[next] === col;
@@ -404,7 +420,7 @@ class Reader {
     for (let m = from; m < next; m++) {
       if (this.indents[m] !== -2) continue;
       const ind = this.spaces(m);
-      if (goesOn ? ind < col : ind > limit && !this.valuesOnly) giveUp();
+      if (!goesOn && ind > limit && !this.valuesOnly) giveUp();
     }
   }
 
@@ -476,6 +492,7 @@ class Reader {
     }
     if (c === 34 || c === 39) {
       const end = this.quotedEnd(off);
+      if (end < 0) giveUp();
       const value = this.unquote(off, end);
       return { node: { kind: 'scalar', value, origin: this.origin(off, end) }, end };
     }
@@ -552,6 +569,36 @@ class Reader {
       i += len;
     }
     return out;
+  }
+
+  /**
+   * A quoted scalar over several lines (from line `l`, in a collection at `col`): line breaks
+   * fold to a space, blank lines between are line breaks, each line trimmed. Escapes in a
+   * double-quoted one, tabs and lines not indented past the collection are left to the general reader.
+   */
+  private unquoteLines(start: number, end: number, l: number, col: number): string {
+    const text = this.text;
+    const single = text.charCodeAt(start) === 39;
+    const body = text.slice(start + 1, end - 1);
+    if (body.indexOf('\t') >= 0 || (!single && body.indexOf('\\') >= 0)) giveUp();
+    const lines = body.split('\n');
+    for (let k = 1; k < lines.length; k++) {
+      const m = l + k;
+      if (!this.lineIsBlank(m) && this.spaces(m) <= col) giveUp();
+    }
+    let out = lines[0].replace(/ +$/, '');
+    let blanks = 0;
+    for (let k = 1; k < lines.length; k++) {
+      const last = k === lines.length - 1;
+      const t = last ? lines[k].replace(/^ +/, '') : lines[k].trim();
+      if (t === '' && !last) {
+        blanks++;
+        continue;
+      }
+      out += (blanks ? '\n'.repeat(blanks) : ' ') + t;
+      blanks = 0;
+    }
+    return single ? out.replace(/''/g, "'") : out;
   }
 
   /** A literal block scalar `|`, `|-`, `|+` (optionally with an indentation digit) at `off`. */
