@@ -1,5 +1,5 @@
 // `flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V]
-// [--api-versions G/V]... [--offline] [--show-secrets]`: the objects each HelmRelease of an
+// [--api-versions G/V]... [--offline] [--show-origin] [--show-secrets]`: the objects each HelmRelease of an
 // overlay installs, rendered in process from its chart on disk (the same chart discovery as
 // `values`), in Helm's install order, then post-rendered as helm-controller does
 // (spec.postRenderers, spec.commonMetadata, its origin labels). YAML with `# Source:` lines, or JSON
