@@ -1,5 +1,5 @@
 // `flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V]
-// [--api-versions G/V]... [--offline] [--show-secrets]`: the objects each HelmRelease of an
+// [--api-versions G/V]... [--offline] [--show-origin] [--show-secrets]`: the objects each HelmRelease of an
 // overlay installs, rendered in process from its chart on disk (the same chart discovery as
 // `values`), in Helm's install order, then post-rendered as helm-controller does
 // (spec.postRenderers, spec.commonMetadata, its origin labels). YAML with `# Source:` lines, or JSON
@@ -11,11 +11,20 @@ import {
   DiskFileSystem,
   FileSystem,
   Chart,
+  LineOrigin,
+  Origin,
   RenderedObject,
+  ReleaseManifests,
+  YNode,
+  emitYaml,
+  fieldOrigins,
+  getPath,
+  parseYaml,
   secretMark,
   runOverlay,
   renderReleaseManifests,
 } from '../engine';
+import { describeOrigin } from './format';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { registerCommand } from './main';
 import { SHARED_VALUES, buildError, evalOptions, releaseFilter } from './values';
@@ -23,7 +32,58 @@ import { problemLine } from './problems';
 import { stringify } from 'yaml';
 
 export const TEMPLATE_USAGE =
-  'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-secrets]';
+  'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-origin] [--show-secrets]';
+
+/**
+ * `--show-origin`: a rendered node read from the template output says the template line that
+ * wrote it (`podinfo/templates/deployment.yaml:10`) and, when it printed a value straight from
+ * .Values, where that value was set (the release's values as `values --show-origin` says, else
+ * the chart's values.yaml); nodes post-rendering set say their own origin.
+ */
+function originDescriber(
+  fs: FileSystem,
+  rel: ReleaseManifests,
+  o: RenderedObject,
+  chartValues: Map<string, YNode | undefined>,
+): { node: (origin: Origin) => string; line: (lo: LineOrigin) => string } {
+  const defaults = (source: string | undefined): YNode | undefined => {
+    if (!source) return undefined;
+    if (!chartValues.has(source)) {
+      const text =
+        fs.stat(source) === 'dir' ? fs.readFile(path.join(source, 'values.yaml')) : undefined;
+      chartValues.set(
+        source,
+        text === undefined
+          ? undefined
+          : parseYaml(text, path.join(source, 'values.yaml'), undefined, 'helm').documents[0]?.root,
+      );
+    }
+    return chartValues.get(source);
+  };
+  const line = (lo: LineOrigin): string => {
+    let s = `${lo.template}:${lo.line}`;
+    if (lo.values) {
+      // A subchart's template sees its section of the parent's values.
+      const prefix = [...lo.template.matchAll(/\/charts\/([^/]+)\/templates\//g)].map((m) => m[1]);
+      const full = [...prefix, ...lo.values];
+      const set = getPath(rel.userValues, full);
+      const def = set?.origin ? undefined : getPath(defaults(rel.chartSource), full);
+      const at = set?.origin
+        ? describeOrigin(set.origin)
+        : def?.origin
+          ? `${describeOrigin(def.origin)} (chart default)`
+          : undefined;
+      s += `, .Values.${lo.values.join('.')}${at ? ` from ${at}` : ''}`;
+    }
+    return s;
+  };
+  const node = (origin: Origin): string => {
+    if (origin.by || origin.file !== o.source) return describeOrigin(origin);
+    const lo = o.lineOrigins?.[origin.line - 1];
+    return lo ? line(lo) : `${o.source} (rendered line ${origin.line})`;
+  };
+  return { node, line };
+}
 
 function masked(o: RenderedObject, show: boolean): { object: unknown; text: string } {
   const obj = o.object as {
@@ -59,6 +119,8 @@ export function runTemplate(
   const kubeVersion = lastValue(args, 'kube-version');
   const extraApis = args.values.get('api-versions') ?? [];
   const json = args.flags.has('json');
+  const showOrigin = args.flags.has('show-origin');
+  const chartValues = new Map<string, YNode | undefined>();
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
   let failed = false;
@@ -93,6 +155,7 @@ export function runTemplate(
       kubeVersion,
       apiVersions: extraApis,
       chartCache,
+      origins: showOrigin,
     })) {
       const key = rel.key;
       for (const w of rel.warnings) err(`warning: ${dir}: [${key}] ${w}\n`);
@@ -110,7 +173,23 @@ export function runTemplate(
         entry[key] = { error: rel.problems.map((p) => p.message).join('\n') };
         continue;
       }
-      const objs = rel.objects.map((o) => ({ o, m: masked(o, show) }));
+      const objs = rel.objects.map((o) => {
+        const m = masked(o, show);
+        if (showOrigin && o.node) {
+          const describe = originDescriber(fs, rel, o, chartValues);
+          m.text = emitYaml(o.node, {
+            showOrigin: true,
+            describeOrigin: describe.node,
+            showSecrets: show,
+          }).trimEnd();
+          if (json) {
+            const origins: Record<string, string> = {};
+            for (const [p, lo] of fieldOrigins(o)) origins[p] = describe.line(lo);
+            m.object = { object: m.object, origins };
+          }
+        }
+        return { o, m };
+      });
       entry[key] = objs.map(({ m }) => m.object);
       texts.push(
         `# ${dir}: HelmRelease ${key} (release ${rel.namespace}/${rel.releaseName}, chart ${rel.chartSource})\n` +
@@ -133,7 +212,7 @@ export function runTemplate(
 }
 
 registerCommand('template', {
-  flags: ['json', 'offline', 'show-secrets', 'help'],
+  flags: ['json', 'offline', 'show-origin', 'show-secrets', 'help'],
   values: ['release', 'kube-version', 'api-versions', ...SHARED_VALUES],
   usage: TEMPLATE_USAGE,
   run: runTemplate,

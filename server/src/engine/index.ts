@@ -7,8 +7,9 @@ export { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from './fs';
 export type { FileSystem } from './fs';
 export { SnapshotFileSystem } from './snapshotFs';
 export { redactDeep, redactText, secretMark } from './secrets';
-export type { Origin, YMap } from './yaml/node';
-export { get, getString, toJS } from './yaml/node';
+export type { Origin, YMap, YNode } from './yaml/node';
+export { get, getPath, getString, toJS } from './yaml/node';
+export { parseYaml } from './yaml/parse';
 export { emitDocuments, emitJS, emitYaml } from './yaml/emit';
 export { buildKustomization } from './kustomize/build';
 export type { BuildResult } from './kustomize/build';
@@ -21,7 +22,9 @@ export type { EffectiveValuesOptions } from './values/effective';
 export { helmRepositoryCache } from './values/chart';
 export { ChartService, chartSourceOf, credentialsFrom, sourceKey } from './charts';
 export type { Chart } from './render/chart';
-export type { RenderedObject } from './render/render';
+export { fieldOrigins } from './render/render';
+export type { LineOrigin, RenderedObject } from './render/render';
+export type { ReleaseManifests } from './workspace/releaseManifests';
 export {
   diffPairs,
   externalLookupFor,

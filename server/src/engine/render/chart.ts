@@ -94,10 +94,15 @@ function ignorer(text: string | undefined): (rel: string) => boolean {
       return { neg, dirOnly, re, hasSlash: pat.includes('/') };
     });
   return (rel) => {
+    if (rules.length === 0) return false;
     let ignored = false;
     const parts = rel.split('/');
+    // Path prefixes (a/b, a/b/c...) computed once per path, not once per rule.
+    let prefixes: string[] | undefined;
     for (const r of rules) {
-      const candidates = r.hasSlash ? parts.map((_, i) => parts.slice(0, i + 1).join('/')) : parts;
+      const candidates = r.hasSlash
+        ? (prefixes ??= parts.map((_, i) => parts.slice(0, i + 1).join('/')))
+        : parts;
       const hit = candidates.some(
         (c, i) => r.re.test(c) && (!r.dirOnly || i < candidates.length - 1),
       );

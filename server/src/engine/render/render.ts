@@ -9,7 +9,7 @@ import { Chart } from './chart';
 import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
 import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
-import { TemplateSet, isStackOverflow } from '../template/exec';
+import { OutputSpan, TemplateSet, isStackOverflow } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
 import { GoMap, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
@@ -26,6 +26,17 @@ export interface RenderOptions {
   includeTests?: boolean;
   isUpgrade?: boolean;
   revision?: number;
+  /** Record which template line (and .Values path) wrote each rendered line (lineOrigins). */
+  origins?: boolean;
+}
+
+/** Where a rendered line came from: a template file's line, and the value it printed if any. */
+export interface LineOrigin {
+  /** Template name as in `# Source:` (`podinfo/templates/deployment.yaml`). */
+  template: string;
+  line: number;
+  /** .Values path (in the values the template sees: a subchart's own) the line printed. */
+  values?: string[];
 }
 
 export interface RenderedObject {
@@ -46,6 +57,71 @@ export interface RenderedObject {
   nonReproducible?: string[];
   /** Where two renders of this object differed (keys and list indexes; [] for the whole object). */
   nonReproduciblePaths?: (string | number)[][];
+  /**
+   * With `origins`: per line of `text` (as rendered, before post-rendering), the template line
+   * that wrote its first character; the nodes of `node` read from that text point at these
+   * lines (origin.file === source, no origin.by). See fieldOrigins.
+   */
+  lineOrigins?: (LineOrigin | undefined)[];
+}
+
+/**
+ * Origins of a rendered output: for each line of `text`, the span that wrote its first
+ * non-blank character. Undefined when the spans do not add up to the text.
+ */
+function linesOf(
+  raw: string,
+  spans: readonly OutputSpan[],
+  text: string,
+): (LineOrigin | undefined)[] | undefined {
+  const out: (LineOrigin | undefined)[] = [undefined];
+  let offset = 0;
+  let built = '';
+  let lineDone = false;
+  for (const sp of spans) {
+    // Helm removes `<no value>` from the whole output; actions print it whole.
+    const piece = raw.slice(offset, offset + sp.len).replace(/<no value>/g, '');
+    offset += sp.len;
+    built += piece;
+    let tline = sp.line;
+    for (let i = 0; i < piece.length; i++) {
+      const ch = piece[i];
+      if (ch === '\n') {
+        out.push(undefined);
+        lineDone = false;
+        if (sp.text) tline++;
+        continue;
+      }
+      if (ch === ' ' || ch === '\t' || ch === '\r') continue;
+      if (!lineDone) {
+        out[out.length - 1] = { template: sp.name, line: tline };
+        lineDone = true;
+      }
+      // The line prints a value (`replicas: {{ .Values.replicaCount }}`): the first one it prints.
+      const cur = out[out.length - 1]!;
+      if (sp.values && !cur.values) cur.values = sp.values;
+    }
+  }
+  return built === text ? out : undefined;
+}
+
+/**
+ * The template origin of every scalar of a rendered object read from its text, by path
+ * (`spec.replicas`, `spec.template.spec.containers[0].image`): for views such as the editor.
+ */
+export function fieldOrigins(o: RenderedObject): Map<string, LineOrigin> {
+  const m = new Map<string, LineOrigin>();
+  const walk = (n: YNode | undefined, at: string): void => {
+    if (!n) return;
+    if (n.kind === 'map') for (const p of n.pairs) walk(p.value, at ? `${at}.${p.key}` : p.key);
+    else if (n.kind === 'seq') n.items.forEach((x, i) => walk(x, `${at}[${i}]`));
+    else if (n.origin && !n.origin.by && n.origin.file === o.source) {
+      const lo = o.lineOrigins?.[n.origin.line - 1];
+      if (lo) m.set(at, lo);
+    }
+  };
+  walk(o.node, '');
+  return m;
 }
 
 export interface RenderResult {
@@ -275,7 +351,10 @@ function renderOnce(
       return { objects: [], errors: [parseError(name, (e as Error).message)], warnings };
     }
   }
-  const rendered = new Map<string, { text: string; nonReproducible: string[] }>();
+  const rendered = new Map<
+    string,
+    { text: string; nonReproducible: string[]; lines?: (LineOrigin | undefined)[] }
+  >();
   for (const name of sortTemplates([...byName.keys()])) {
     if (path.posix.basename(name).startsWith('_')) continue;
     const r = byName.get(name)!;
@@ -289,8 +368,14 @@ function renderOnce(
     );
     set.nonReproducibleCalls.clear();
     try {
-      const text = set.execute(name, vals).replace(/<no value>/g, '');
-      rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls] });
+      let text: string;
+      let lines: (LineOrigin | undefined)[] | undefined;
+      if (options.origins) {
+        const r = set.executeWithOrigins(name, vals);
+        text = r.text.replace(/<no value>/g, '');
+        lines = linesOf(r.text, r.spans, text);
+      } else text = set.execute(name, vals).replace(/<no value>/g, '');
+      rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls], lines });
       for (const f of set.nonReproducibleCalls) calls.add(f);
     } catch (e) {
       if (isStackOverflow(e)) {
@@ -330,9 +415,21 @@ function renderOnce(
   const hooks: RenderedObject[] = [];
   for (const name of [...rendered.keys()].sort()) {
     if (name.endsWith('NOTES.txt')) continue;
-    const { text, nonReproducible } = rendered.get(name)!;
+    const { text, nonReproducible, lines } = rendered.get(name)!;
     if (text.trim() === '') continue;
+    let cursor = 0;
     for (const doc of splitManifests(text)) {
+      // Each document is a piece of the output: its lines' origins are the output's from there.
+      let docLines: (LineOrigin | undefined)[] | undefined;
+      if (lines) {
+        const at = text.indexOf(doc, cursor);
+        if (at >= 0) {
+          cursor = at + doc.length;
+          let first = 0;
+          for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) first++;
+          docLines = lines.slice(first, first + doc.split('\n').length);
+        }
+      }
       const p = parseDoc(doc, name);
       if (p.error) {
         errors.push(p.error);
@@ -351,6 +448,7 @@ function renderOnce(
         name: o?.metadata?.name,
       };
       if (nonReproducible.length) obj.nonReproducible = nonReproducible;
+      if (docLines) obj.lineOrigins = docLines;
       const hookAnn = o?.metadata?.annotations?.['helm.sh/hook'];
       if (typeof hookAnn === 'string') {
         const events = hookAnn.split(',').map((e) => e.trim().toLowerCase());

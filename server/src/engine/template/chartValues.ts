@@ -4,6 +4,8 @@
 
 import { Problem } from '../problem';
 import { parseYaml } from '../yaml/parse';
+import { fastParseYaml } from '../yaml/fastParse';
+import { rememberDocument } from '../secrets';
 import { YNode } from '../yaml/node';
 import { jsonNumber } from './json';
 import { GoMap, GoValue, JsonNumber, newMap } from './value';
@@ -31,6 +33,14 @@ export function readChartValues(
   file: string,
   numbers: 'json' | 'float' = 'json',
 ): DecodedValues {
+  // Only values are kept: the fast reader may read comments whose effect on origins it cannot say.
+  const fast = fastParseYaml(text, file, 'helm', 0, 0, true);
+  if (fast !== undefined) {
+    if (fast) rememberDocument(fast.root);
+    const root = fast?.root;
+    const value = root && root.kind === 'map' ? (fromNode(root, numbers) as GoMap) : newMap();
+    return { value, problems: [] };
+  }
   const parsed = parseYaml(text, file, undefined, 'helm');
   const problems = parsed.problems.filter((p) => p.severity === 'error');
   const root = parsed.documents[0]?.root;

@@ -46,6 +46,40 @@ export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
 }
 
+/**
+ * Which template node wrote a piece of the output (recorded by executeWithOrigins): `len`
+ * characters, from the text or action at `name`:`line`; `values` is the .Values path when the
+ * action printed a value read straight from .Values (`.Values.a.b`, `toYaml .Values.x | nindent
+ * 4`, `.Values.y | quote`, `default "x" .Values.z`).
+ */
+export interface OutputSpan {
+  len: number;
+  name: string;
+  line: number;
+  text: boolean;
+  values?: string[];
+}
+
+/** Functions that pass a value through (reformatted): its origin stays the value's. */
+const PASS_THROUGH = new Set([
+  'quote',
+  'squote',
+  'toYaml',
+  'toJson',
+  'toPrettyJson',
+  'toString',
+  'nindent',
+  'indent',
+  'trim',
+  'int',
+  'int64',
+  'float64',
+  'upper',
+  'lower',
+  'b64enc',
+  'default',
+]);
+
 /** Templates parsed into one namespace, as Helm parses every template of a chart into "gotpl". */
 export class TemplateSet {
   readonly trees = new Map<string, Tree>();
@@ -90,6 +124,16 @@ export class TemplateSet {
     const st = new State(this, t.name, data);
     st.walkList(data, t.root);
     return st.out.join('');
+  }
+
+  /** Like execute, also saying which template node wrote each piece of the output. */
+  executeWithOrigins(name: string, data: GoValue): { text: string; spans: OutputSpan[] } {
+    const t = this.trees.get(name);
+    if (!t)
+      throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
+    const st = new State(this, t.name, data, true);
+    st.walkList(data, t.root);
+    return { text: st.out.join(''), spans: st.spans! };
   }
 
   include(name: string, data: GoValue): string {
@@ -158,6 +202,8 @@ function isEmptyTree(nodes: Node[]): boolean {
 
 class State {
   readonly out: string[] = [];
+  /** Parallel to `out` when recording origins. */
+  readonly spans: OutputSpan[] | undefined;
   /** Whether the last field hop gave a nil read from a map (Go: interface{} holding nil). */
   private typedNil = false;
   private vars: { name: string; value: GoValue }[];
@@ -166,8 +212,34 @@ class State {
     private readonly set: TemplateSet,
     private readonly name: string,
     data: GoValue,
+    record = false,
   ) {
     this.vars = [{ name: '$', value: data }];
+    if (record) this.spans = [];
+  }
+
+  /** The .Values path an action prints straight from (see OutputSpan), else undefined. */
+  private valuePath(dot: GoValue, pipe: Pipe): string[] | undefined {
+    const fromArg = (a: Arg): string[] | undefined => {
+      if (a.kind === 'field' && a.idents[0] === 'Values' && dot === this.vars[0].value)
+        return a.idents.slice(1);
+      if (a.kind === 'variable' && a.name === '$' && a.idents[0] === 'Values')
+        return a.idents.slice(1);
+      return undefined;
+    };
+    const passes = (c: Command) =>
+      c.args[0].kind === 'identifier' && PASS_THROUGH.has(c.args[0].name);
+    const first = pipe.cmds[0];
+    if (!first) return undefined;
+    const path =
+      first.args.length === 1
+        ? fromArg(first.args[0])
+        : passes(first)
+          ? fromArg(first.args[first.args.length - 1])
+          : undefined;
+    if (!path || path.length === 0) return undefined;
+    for (let i = 1; i < pipe.cmds.length; i++) if (!passes(pipe.cmds[i])) return undefined;
+    return path;
   }
 
   private errorAt(pos: Pos, at: string, msg: string): never {
@@ -184,10 +256,26 @@ class State {
     switch (n.kind) {
       case 'text':
         this.out.push(n.text);
+        if (this.spans)
+          this.spans.push({ len: n.text.length, name: n.pos.name, line: n.pos.line, text: true });
         return;
       case 'action': {
         const v = this.evalPipeline(dot, n.pipe);
-        if (n.pipe.decl.length === 0) this.out.push(printValue(v));
+        if (n.pipe.decl.length === 0) {
+          const printed = printValue(v);
+          this.out.push(printed);
+          if (this.spans) {
+            const span: OutputSpan = {
+              len: printed.length,
+              name: n.pos.name,
+              line: n.pos.line,
+              text: false,
+            };
+            const values = this.valuePath(dot, n.pipe);
+            if (values) span.values = values;
+            this.spans.push(span);
+          }
+        }
         return;
       }
       case 'if':
@@ -214,9 +302,10 @@ class State {
         const newDot = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
         this.set.enter();
         try {
-          const st = new State(this.set, t.name, newDot);
+          const st = new State(this.set, t.name, newDot, !!this.spans);
           st.walkList(newDot, t.root);
           this.out.push(st.out.join(''));
+          if (this.spans) this.spans.push(...st.spans!);
         } finally {
           this.set.leave();
         }
@@ -447,8 +536,7 @@ class State {
   ): GoValue {
     const def = this.set.funcs[name];
     const ctx = this.context(cmd.pos);
-    const argNodes = args.slice(1);
-    const n = argNodes.length + (final !== MISSING ? 1 : 0);
+    const n = args.length - 1 + (final !== MISSING ? 1 : 0);
     if (def.arity && (n < def.arity[0] || n > def.arity[1])) {
       const want =
         def.arity[0] === def.arity[1]
@@ -461,11 +549,16 @@ class State {
     if (def.nonReproducible) this.set.nonReproducibleCalls.add(name);
     try {
       if (def.lazy) {
-        const thunks = argNodes.map((a) => () => this.evalArg(dot, a, cmd));
+        const thunks: (() => GoValue)[] = [];
+        for (let i = 1; i < args.length; i++) {
+          const a = args[i];
+          thunks.push(() => this.evalArg(dot, a, cmd));
+        }
         if (final !== MISSING) thunks.push(() => final);
         return def.lazy(thunks, ctx);
       }
-      const vals = argNodes.map((a) => this.evalArg(dot, a, cmd));
+      const vals: GoValue[] = [];
+      for (let i = 1; i < args.length; i++) vals.push(this.evalArg(dot, args[i], cmd));
       if (final !== MISSING) vals.push(final);
       return def.fn(vals, ctx);
     } catch (e) {
@@ -479,19 +572,28 @@ class State {
   }
 
   private context(pos: Pos): CallContext {
+    return new Context(this.set, pos);
+  }
+}
+
+/** A function call's context: a class, so a call allocates one small object (no closures). */
+class Context implements CallContext {
+  constructor(
+    readonly set: TemplateSet,
+    readonly pos: Pos,
+  ) {}
+
+  include(name: string, data: GoValue): string {
+    return this.set.include(name, data);
+  }
+
+  tpl(text: string, data: GoValue): string {
     const set = this.set;
-    return {
-      set,
-      pos,
-      include: (name, data) => set.include(name, data),
-      tpl: (text, data) => {
-        const c = set.clone();
-        c.add('gotpl', text);
-        const out = c.execute('gotpl', data);
-        for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
-        return out.replace(/<no value>/g, '');
-      },
-    };
+    const c = set.clone();
+    c.add('gotpl', text);
+    const out = c.execute('gotpl', data);
+    for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
+    return out.replace(/<no value>/g, '');
   }
 }
 

@@ -96,10 +96,16 @@ export function lex(name: string, input: string): Token[] {
     const tc = pos - lineStart;
     const trimLeft =
       next < input.length && input[next + 2] === '-' && SPACE.has(input[next + 3] ?? '');
-    if (trimNextText) text = text.replace(/^[ \t\r\n]+/, '');
+    // A text's line is where its first kept character is (origins of rendered lines).
+    let textLine = tl;
+    if (trimNextText) {
+      const kept = text.replace(/^[ \t\r\n]+/, '');
+      for (let i = 0; i < text.length - kept.length; i++) if (text[i] === '\n') textLine++;
+      text = kept;
+    }
     if (trimLeft) text = text.replace(/[ \t\r\n]+$/, '');
     trimNextText = false;
-    if (text.length > 0) emit('text', pos, next, text, tl, tc);
+    if (text.length > 0) emit('text', pos, next, text, textLine, tc);
     advanceTo(next);
     if (pos >= input.length) break;
     // An action.

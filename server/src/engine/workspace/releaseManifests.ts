@@ -26,6 +26,8 @@ export interface ReleaseManifestsOptions extends EffectiveValuesOptions {
   apiVersions?: readonly string[];
   /** Charts loaded once per file system and source across calls (two git trees are two file systems). */
   chartCache?: WeakMap<FileSystem, Map<string, Chart>>;
+  /** Record the template line of every rendered line (RenderedObject.lineOrigins). */
+  origins?: boolean;
 }
 
 export interface ReleaseManifests {
@@ -43,6 +45,8 @@ export interface ReleaseManifests {
   /** Set when the chart is not on disk: nothing rendered, not an error of the release. */
   notRendered?: string;
   warnings: string[];
+  /** The user's values (no chart defaults), with their origins: where a printed value was set. */
+  userValues?: YMap;
 }
 
 /** API versions the overlay's CRDs serve (group/version and group/version/Kind), as a cluster would add. */
@@ -157,10 +161,12 @@ export function renderReleaseManifests(
       continue;
     }
     const user = userOnly.get(key);
+    entry.userValues = user;
     const rendered = renderChart(chart, (user ? effectiveValuesToGo(user) : new Map()) as GoMap, {
       ...settings,
       kubeVersion: options.kubeVersion,
       apiVersions: apis,
+      origins: options.origins,
     });
     entry.warnings.push(...rendered.warnings);
     if (rendered.errors.length) {

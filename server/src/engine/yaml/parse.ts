@@ -18,6 +18,13 @@ import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
 import { newParser } from './quietParser';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
+import { fastParseYaml } from './fastParse';
+
+let fastReader = true;
+/** Turns the fast reader for plain block YAML (fastParse.ts) off or on; tests compare the two. */
+export function useFastYamlReader(on: boolean): void {
+  fastReader = on;
+}
 
 /** A YAML problem is always placed (step `yaml`); syntax errors, duplicate keys and limits are errors. */
 export type YamlProblem = PlacedProblem;
@@ -78,6 +85,13 @@ export function parseYaml(
   shift?: { line: number; col: number },
   flavor: YamlFlavor = 'kustomize',
 ): ParsedFile {
+  if (fastReader) {
+    const fast = fastParseYaml(text, file, flavor, shift?.line ?? 0, shift?.col ?? 0);
+    if (fast !== undefined) {
+      if (fast) rememberDocument(fast.root);
+      return { file, documents: fast ? [fast] : [], problems: [] };
+    }
+  }
   const lineCounter = new LineCounter();
   const problems: YamlProblem[] = [];
   const pm: PositionMap = {
