@@ -154,6 +154,31 @@ export function onEffectiveValues(
   return { ...toRendered(r), ...(r.release ? { release: r.release } : {}) };
 }
 
+/**
+ * With `releaseManifests`, what a release whose chart is not at hand is told: why no chart was
+ * fetched (restricted mode reads no chart outside the workspace; fluxOverlays.charts.fetch).
+ */
+function chartOptions(
+  state: ServerState,
+  params: RenderOverlayParams,
+): { notAtHandHint?: string } | undefined {
+  if (!params.releaseManifests) return undefined;
+  if (!state.trusted)
+    return {
+      notAtHandHint:
+        'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted',
+    };
+  if (state.settings.chartsFetch === 'never')
+    return {
+      notAtHandHint:
+        'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read',
+    };
+  return {
+    notAtHandHint:
+      'fluxOverlays.charts.fetch is auto: a chart being fetched shows here once it arrives',
+  };
+}
+
 export function onRenderOverlay(
   state: ServerState,
   params: RenderOverlayParams,
@@ -167,6 +192,7 @@ export function onRenderOverlay(
         params.overlay,
         params.source,
         promotionOptions(state, uriToPath(params.uri), params.clusterProfile),
+        chartOptions(state, params),
       ),
     );
   }
@@ -177,6 +203,7 @@ export function onRenderOverlay(
       params.overlay,
       state.rootOf(uriToPath(params.uri)),
       profile(state, params.clusterProfile),
+      chartOptions(state, params),
     ),
   );
 }
