@@ -161,21 +161,23 @@ export function onEffectiveValues(
 function chartOptions(
   state: ServerState,
   params: RenderOverlayParams,
-): { notAtHandHint?: string } | undefined {
+): { notAtHandHint: { notFetched?: string; fetchFailed?: string } } | undefined {
   if (!params.releaseManifests) return undefined;
-  if (!state.trusted)
-    return {
-      notAtHandHint:
-        'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted',
-    };
-  if (state.settings.chartsFetch === 'never')
-    return {
-      notAtHandHint:
-        'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read',
-    };
+  if (!state.trusted) {
+    const restricted =
+      'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted';
+    return { notAtHandHint: { notFetched: restricted, fetchFailed: restricted } };
+  }
+  if (state.settings.chartsFetch === 'never') {
+    const never =
+      'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read';
+    return { notAtHandHint: { notFetched: never, fetchFailed: never } };
+  }
   return {
-    notAtHandHint:
-      'fluxOverlays.charts.fetch is auto: a chart being fetched shows here once it arrives',
+    notAtHandHint: {
+      notFetched:
+        'fluxOverlays.charts.fetch is auto: a chart being fetched shows here when it arrives',
+    },
   };
 }
 

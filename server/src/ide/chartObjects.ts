@@ -17,8 +17,11 @@ import { get } from '../engine/yaml/node';
 import type { PlainLineOrigin } from './overlays';
 
 export interface ChartObjectsOptions extends ReleaseManifestsOptions {
-  /** Said after "not rendered" when a chart is not at hand (why: restricted mode, fetch off). */
-  notAtHandHint?: string;
+  /**
+   * Said after "not rendered" when a chart is not at hand (restricted mode, charts.fetch):
+   * `notFetched` when no fetch failed, `fetchFailed` after the failure's message.
+   */
+  notAtHandHint?: { notFetched?: string; fetchFailed?: string };
 }
 
 export interface ChartObjects {
@@ -55,7 +58,12 @@ export function chartObjects(
     let header: string;
     const body: string[] = [];
     if (r.notRendered) {
-      header = `not rendered: ${r.notRendered.replace(/: not rendered$/, '')}${notAtHandHint ? ` (${notAtHandHint})` : ''}`;
+      // Why the chart is not at hand, as the values preview says it (fetch failed, offline).
+      const why = evaluated?.problems
+        .find((p) => p.code === 'chart-fetch' || p.code === 'chart-not-found')
+        ?.message.replace(/; showing the release's own values.*$/s, '');
+      const hint = why ? notAtHandHint?.fetchFailed : notAtHandHint?.notFetched;
+      header = `not rendered: ${why ?? r.notRendered.replace(/: not rendered$/, '')}${hint ? ` (${hint})` : ''}`;
     } else if (r.problems.length) {
       header = `not rendered: ${r.problems.length === 1 ? 'an error' : `${r.problems.length} errors`}`;
       for (const p of r.problems) body.push(...p.message.split('\n').map((l) => `#   ${l}`));

@@ -256,7 +256,14 @@ function evaluate(
     variables = prof.variables;
   }
   if (out) out.fs = side.fs;
-  const r = runOverlay(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
+  // Configured charts and the chart caches are outside the tree: read from the workspace's file
+  // system, as the promotion-diff CLI does.
+  const r = runOverlay(side.fs, o.dir, {
+    ...options.values,
+    chartFs: options.values.chartFs ?? options.workspaceFs,
+    cache: sides.parseCache,
+    variables,
+  });
   // No side label in the messages: the diff editor's title says which side is which, and the
   // same problem on both sides must read the same (no header hunk before the real changes).
   for (const p of r.problems) {
