@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHARTS, HELM } from '../support/paths';
 import { git, write } from '../unit/git/repo';
+import { helm, packageChart, serveFolder } from '../support/registry';
 import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -82,19 +83,10 @@ function fixture(dir: string, replicas: number, repoUrl: string): void {
 }
 
 /** `Kind name` of each object `helm template` renders for podinfo with these values, in its order. */
-function helmObjects(replicas: number): string[] {
+function helmObjects(replicas: number, name = 'podinfo'): string[] {
   const out = execFileSync(
     HELM,
-    [
-      'template',
-      'podinfo',
-      PODINFO,
-      '-n',
-      'apps',
-      '--skip-tests',
-      '--set',
-      `replicaCount=${replicas}`,
-    ],
+    ['template', name, PODINFO, '-n', 'apps', '--skip-tests', '--set', `replicaCount=${replicas}`],
     { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: os.tmpdir() } },
   );
   return kindsAndNames(out);
@@ -256,3 +248,58 @@ describe('renderOverlay with releaseManifests on promotion sides', { skip }, () 
     }
   });
 });
+
+describe(
+  'renderOverlay with releaseManifests: a chart fetched from a Helm repository',
+  { skip },
+  () => {
+    it('says it is being fetched, then renders it from the chart cache', async () => {
+      const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-relman-fetch-')));
+      const repoDir = path.join(work, 'repo');
+      const home = path.join(work, 'helm');
+      fs.mkdirSync(path.join(repoDir, 'charts'), { recursive: true });
+      const tgz = packageChart(home, PODINFO, path.join(work, 'pkg'));
+      fs.copyFileSync(tgz, path.join(repoDir, 'charts', path.basename(tgz)));
+      helm(home, ['repo', 'index', repoDir]);
+      const srv = await serveFolder(repoDir);
+      const dir = path.join(work, 'ws');
+      fs.mkdirSync(dir);
+      fixture(dir, 2, srv.url);
+      // the HelmRepository release asks for podinfo, which the repository serves
+      write(dir, {
+        'apps/podinfo/base/remote.yaml': release(
+          'remote',
+          '      chart: podinfo\n      version: 6.14.1\n      sourceRef:\n        kind: HelmRepository\n        name: remote\n',
+          '    replicaCount: 4\n',
+        ),
+      });
+      const c = TestClient.ours(ROOT);
+      try {
+        await c.initialize(dir, { charts: { fetch: 'auto', cacheDir: path.join(work, 'cache') } });
+        const ask = () =>
+          c.request<Rendered>('fluxOverlays/renderOverlay', {
+            uri: uriOf(path.join(dir, 'apps/podinfo/production')),
+            overlay: 'production',
+            releaseManifests: true,
+          });
+        const first = await ask();
+        const pending = section(first.content, 'apps/remote');
+        assert.match(pending.header, /not rendered: .*a chart being fetched shows here/);
+        await c.waitFor((m) => m.method === 'fluxOverlays/didChangeOverlays', 30_000);
+        const r = await ask();
+        const remote = section(r.content, 'apps/remote');
+        const expected = helmObjects(4, 'remote');
+        assert.equal(
+          remote.header,
+          `# HelmRelease apps/remote -> chart podinfo 6.14.1: ${expected.length} objects`,
+        );
+        assert.deepEqual(kindsAndNames(remote.body), expected);
+        assert.match(remote.body, /^ {2}replicas: 4$/m);
+      } finally {
+        await c.shutdown();
+        await srv.stop();
+        fs.rmSync(work, { recursive: true, force: true });
+      }
+    });
+  },
+);

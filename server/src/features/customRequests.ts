@@ -161,19 +161,28 @@ export function onEffectiveValues(
 function chartOptions(
   state: ServerState,
   params: RenderOverlayParams,
-): { notAtHandHint: { notFetched?: string; fetchFailed?: string } } | undefined {
+):
+  | {
+      notAtHandHint: { notFetched?: string; fetchFailed?: string };
+      chartArchive?: (source: string) => Uint8Array | undefined;
+    }
+  | undefined {
   if (!params.releaseManifests) return undefined;
   if (!state.trusted) {
     const restricted =
       'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted';
     return { notAtHandHint: { notFetched: restricted, fetchFailed: restricted } };
   }
+  // Fetched charts (and those of the chart cache) render from their archive in the cache.
+  const charts = state.charts;
+  const chartArchive = charts ? (source: string) => charts.archive(source) : undefined;
   if (state.settings.chartsFetch === 'never') {
     const never =
       'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read';
-    return { notAtHandHint: { notFetched: never, fetchFailed: never } };
+    return { chartArchive, notAtHandHint: { notFetched: never, fetchFailed: never } };
   }
   return {
+    chartArchive,
     notAtHandHint: {
       notFetched:
         'fluxOverlays.charts.fetch is auto: a chart being fetched shows here when it arrives',

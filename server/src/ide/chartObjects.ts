@@ -62,7 +62,9 @@ export function chartObjects(
       const why = evaluated?.problems
         .find((p) => p.code === 'chart-fetch' || p.code === 'chart-not-found')
         ?.message.replace(/; showing the release's own values.*$/s, '');
-      const hint = why ? notAtHandHint?.fetchFailed : notAtHandHint?.notFetched;
+      // "not available offline" alone: no fetch said why (not tried yet, or under way).
+      const failed = why !== undefined && !/ is not available offline$/.test(why);
+      const hint = failed ? notAtHandHint?.fetchFailed : notAtHandHint?.notFetched;
       header = `not rendered: ${why ?? r.notRendered.replace(/: not rendered$/, '')}${hint ? ` (${hint})` : ''}`;
     } else if (r.problems.length) {
       header = `not rendered: ${r.problems.length === 1 ? 'an error' : `${r.problems.length} errors`}`;
