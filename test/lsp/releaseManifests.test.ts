@@ -206,6 +206,43 @@ describe('renderOverlay with releaseManifests', { skip }, () => {
   }
 });
 
+describe(
+  'renderOverlay with releaseManifests: a chart of the workspace edited on disk',
+  { skip },
+  () => {
+    it('renders afresh on the next request (no chart inside the workspace is cached)', async () => {
+      const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fo-relman-edit-')));
+      fixture(dir, 2, 'http://127.0.0.1:9');
+      const c = TestClient.ours(ROOT);
+      try {
+        await c.initialize(dir, { charts: { fetch: 'never', cacheDir: path.join(dir, '.cache') } });
+        const ask = async () =>
+          section(
+            (
+              await c.request<Rendered>('fluxOverlays/renderOverlay', {
+                uri: uriOf(path.join(dir, 'apps/podinfo/production')),
+                overlay: 'production',
+                releaseManifests: true,
+              })
+            ).content,
+            'apps/vault',
+          ).body;
+        assert.deepEqual(kindsAndNames(await ask()), ['Secret vault-credentials']);
+        // a template is no YAML file the editor reports: nothing tells the server it changed
+        const template = path.join(dir, 'charts/vault/templates/secret.yaml');
+        fs.writeFileSync(
+          template,
+          fs.readFileSync(template, 'utf8').replace('-credentials', '-v2'),
+        );
+        assert.deepEqual(kindsAndNames(await ask()), ['Secret vault-v2']);
+      } finally {
+        await c.shutdown();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
 describe('renderOverlay with releaseManifests on promotion sides', { skip }, () => {
   let dir: string;
   let cacheDir: string;

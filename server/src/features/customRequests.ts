@@ -165,6 +165,7 @@ function chartOptions(
   | {
       notAtHandHint: { notFetched?: string; fetchFailed?: string };
       chartArchive?: (source: string) => Uint8Array | undefined;
+      chartCache?: ServerState['chartCache'];
     }
   | undefined {
   if (!params.releaseManifests) return undefined;
@@ -179,10 +180,15 @@ function chartOptions(
   if (state.settings.chartsFetch === 'never') {
     const never =
       'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read';
-    return { chartArchive, notAtHandHint: { notFetched: never, fetchFailed: never } };
+    return {
+      chartArchive,
+      chartCache: state.chartCache,
+      notAtHandHint: { notFetched: never, fetchFailed: never },
+    };
   }
   return {
     chartArchive,
+    chartCache: state.chartCache,
     notAtHandHint: {
       notFetched:
         'fluxOverlays.charts.fetch is auto: a chart being fetched shows here when it arrives',

@@ -7,7 +7,9 @@
 import * as path from 'path';
 import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from '../engine/fs';
+import { BoundedFileSystem, DiskFileSystem, FileSystem, MemoryFileSystem } from '../engine/fs';
+import { Chart } from '../engine/render/chart';
+import { ChartsOutside } from '../ide/chartObjects';
 import { WorkspaceIndex } from '../ide/workspaceIndex';
 import { EvaluatedCluster, discoverClusters } from '../ide/clusters';
 import { evaluateCluster } from '../engine/cluster/cluster';
@@ -148,6 +150,7 @@ export class ServerState {
     const root = this.roots[0] ?? '/';
     index.extraRoots = this.extraRootPaths();
     this.charts = this.trusted ? this.chartService() : undefined;
+    this.chartCache = new WeakMap([[this.fs as FileSystem, new ChartsOutside(() => this.roots)]]);
     const charts = this.charts;
     index.valuesOptions = this.trusted
       ? {
@@ -193,6 +196,11 @@ export class ServerState {
 
   /** Charts of releases (trusted workspaces only: restricted mode neither fetches nor reads the cache). */
   charts: ChartService | undefined;
+  /**
+   * Charts read to render releases (renderOverlay's releaseManifests), per file system: git trees
+   * keep theirs; the workspace keeps only those outside its folders (ChartsOutside). Reset on reindex.
+   */
+  chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
   private readonly chartJobs = new Set<string>();
 
   private chartService(): ChartService {

@@ -33,6 +33,24 @@ export interface ChartObjects {
   problems: Problem[];
 }
 
+/**
+ * A chart cache for the workspace's file system across requests that keeps no chart inside the
+ * workspace folders: those may be edited (a template on disk changes without any event the
+ * server sees), so they are read afresh; charts outside (configured folders, Helm's cache,
+ * fetched archives, whose source is their label) are not.
+ */
+export class ChartsOutside extends Map<string, Chart> {
+  constructor(private readonly roots: () => readonly string[]) {
+    super();
+  }
+
+  override set(source: string, chart: Chart): this {
+    if (!this.roots().some((r) => source === r || source.startsWith(r.endsWith('/') ? r : r + '/')))
+      super.set(source, chart);
+    return this;
+  }
+}
+
 /** The chart objects of every release of `run` (evaluated with `fs`), in Helm's install order. */
 export function chartObjects(
   fs: FileSystem,
