@@ -13,6 +13,7 @@ import {
   EffectiveValuesParams,
   OverlayInfo,
   PromotionChange,
+  RenderOverlayParams,
   listOverlaysRequest,
   promotionDiffRequest,
 } from './protocol';
@@ -164,10 +165,12 @@ export class Commands {
     if (!overlay) {
       return undefined;
     }
+    // The overlay's objects and, per HelmRelease, what its chart installs (rendered by the server).
     const uri = previewUri('manifests', {
       uri: t.uri,
       overlay,
       clusterProfile: this.profile.current,
+      releaseManifests: true,
     });
     await showPreview(uri);
     return uri;
@@ -377,12 +380,14 @@ export class Commands {
   /** In a preview or a comparison: shows the same overlays' manifests instead of values, or back. */
   async switchValuesManifests(): Promise<vscode.Uri[] | undefined> {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    // Manifests are the overlay's objects and each release's chart objects (both sides of a
+    // comparison or promotion diff: what the cluster gets before and after).
     const swap = (uri: vscode.Uri): vscode.Uri => {
-      const params = JSON.parse(uri.query) as EffectiveValuesParams;
-      const { release: _release, ...rest } = params;
+      const params = JSON.parse(uri.query) as EffectiveValuesParams & RenderOverlayParams;
+      const { release, releaseManifests: _charts, ...rest } = params;
       return uri.authority === 'manifests'
-        ? previewUri('values', params)
-        : previewUri('manifests', rest);
+        ? previewUri('values', { ...rest, ...(release ? { release } : {}) })
+        : previewUri('manifests', { ...rest, releaseManifests: true });
     };
     if (input instanceof vscode.TabInputTextDiff && input.original.scheme === SCHEME) {
       const [l, r] = [swap(input.original), swap(input.modified)];

@@ -134,6 +134,13 @@ export interface RenderOverlayParams {
   overlay: string;
   clusterProfile?: string;
   source?: Source;
+  /**
+   * Also the objects each HelmRelease's chart installs (rendered in process and post-rendered as
+   * helm-controller does, in Helm's install order, Secrets masked), after the overlay's own
+   * objects: per release a comment line `# HelmRelease NS/NAME -> chart NAME VERSION: N objects`,
+   * or `: not rendered: WHY` when the chart is not at hand or does not render.
+   */
+  releaseManifests?: boolean;
 }
 
 export type RenderOverlayResult = RenderedDocument;

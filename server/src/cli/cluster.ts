@@ -23,13 +23,13 @@ import {
   get,
   getString,
   toJS,
+  isHelmRelease,
 } from '../engine';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
 import { clusterProblemLine, problemJson } from './problems';
 import { cliChartService, releaseFilter } from './values';
-import { isHelmRelease } from '../engine/values/effective';
 
 export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--assume-propagated] [--strict]`;
 

@@ -40,7 +40,8 @@ export async function runDiff(
   const fs = new DiskFileSystem();
   const options = evalOptions(args, fs, err, args.positionals);
   // chart defaults on both sides, as `values` has them (fetched unless --offline)
-  await prepareCharts(cliChartService(args, err), fs, args.positionals, options);
+  const charts = cliChartService(args, err);
+  await prepareCharts(charts, fs, args.positionals, options);
   const chartsSaid = new Set<string>();
   const sides = args.positionals.map((dir) => {
     if (fs.stat(path.resolve(dir)) !== 'dir') return { dir, error: `${dir}: no such folder` };
@@ -65,7 +66,13 @@ export async function runDiff(
     new Map([
       ...manifestTexts(r, options.showSecrets),
       ...releaseManifestTexts(
-        renderReleaseManifests(fs, r, { ...options, showSecrets: true, chartCache }),
+        renderReleaseManifests(fs, r, {
+          ...options,
+          showSecrets: true,
+          chartCache,
+          // fetched charts render from their archive in the chart cache
+          chartArchive: (source) => charts.archive(source),
+        }),
         options.showSecrets,
       ),
     ]);

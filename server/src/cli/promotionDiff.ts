@@ -127,6 +127,7 @@ export async function runPromotionDiff(
         return found;
       },
       manifests: args.flags.has('manifests'),
+      chartArchive: (source) => charts.archive(source),
       chartFs: fs,
       onProgress:
         progress && tty

@@ -153,6 +153,48 @@ export function onEffectiveValues(
   return { ...toRendered(r), ...(r.release ? { release: r.release } : {}) };
 }
 
+/**
+ * With `releaseManifests`, what a release whose chart is not at hand is told: why no chart was
+ * fetched (restricted mode reads no chart outside the workspace; fluxOverlays.charts.fetch).
+ */
+function chartOptions(
+  state: ServerState,
+  params: RenderOverlayParams,
+):
+  | {
+      notAtHandHint: { notFetched?: string; fetchFailed?: string };
+      chartArchive?: (source: string) => Uint8Array | undefined;
+      chartCache?: ServerState['chartCache'];
+    }
+  | undefined {
+  if (!params.releaseManifests) return undefined;
+  if (!state.trusted) {
+    const restricted =
+      'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted';
+    return { notAtHandHint: { notFetched: restricted, fetchFailed: restricted } };
+  }
+  // Fetched charts (and those of the chart cache) render from their archive in the cache.
+  const charts = state.charts;
+  const chartArchive = charts ? (source: string) => charts.archive(source) : undefined;
+  if (state.settings.chartsFetch === 'never') {
+    const never =
+      'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read';
+    return {
+      chartArchive,
+      chartCache: state.chartCache,
+      notAtHandHint: { notFetched: never, fetchFailed: never },
+    };
+  }
+  return {
+    chartArchive,
+    chartCache: state.chartCache,
+    notAtHandHint: {
+      notFetched:
+        'fluxOverlays.charts.fetch is auto: a chart being fetched shows here when it arrives',
+    },
+  };
+}
+
 export function onRenderOverlay(
   state: ServerState,
   params: RenderOverlayParams,
@@ -166,6 +208,7 @@ export function onRenderOverlay(
         params.overlay,
         params.source,
         promotionOptions(state, uriToPath(params.uri), params.clusterProfile),
+        chartOptions(state, params),
       ),
     );
   }
@@ -176,6 +219,7 @@ export function onRenderOverlay(
       params.overlay,
       state.rootOf(uriToPath(params.uri)),
       profile(state, params.clusterProfile),
+      chartOptions(state, params),
     ),
   );
 }

@@ -9,7 +9,9 @@ import { Connection, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   BoundedFileSystem,
+  Chart,
   DiskFileSystem,
+  FileSystem,
   MemoryFileSystem,
   evaluateCluster,
   ParseCache,
@@ -22,7 +24,13 @@ import {
   isHelmRelease,
   YMap,
 } from '../engine';
-import { WorkspaceIndex, EvaluatedCluster, discoverClusters, PromotionSides } from '../ide';
+import {
+  ChartsOutside,
+  WorkspaceIndex,
+  EvaluatedCluster,
+  discoverClusters,
+  PromotionSides,
+} from '../ide';
 import { didChangeOverlaysNotification } from '../protocol';
 import { NodeHttpClient } from '../platform/nodeHttp';
 import { DiskChartStore, chartCacheDir, registryConfigTexts } from '../platform/diskChartStore';
@@ -154,6 +162,7 @@ export class ServerState {
     const root = this.roots[0] ?? '/';
     index.extraRoots = this.extraRootPaths();
     this.charts = this.trusted ? this.chartService() : undefined;
+    this.chartCache = new WeakMap([[this.fs as FileSystem, new ChartsOutside(() => this.roots)]]);
     const charts = this.charts;
     index.valuesOptions = this.trusted
       ? {
@@ -199,6 +208,11 @@ export class ServerState {
 
   /** Charts of releases (trusted workspaces only: restricted mode neither fetches nor reads the cache). */
   charts: ChartService | undefined;
+  /**
+   * Charts read to render releases (renderOverlay's releaseManifests), per file system: git trees
+   * keep theirs; the workspace keeps only those outside its folders (ChartsOutside). Reset on reindex.
+   */
+  chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
   private readonly chartJobs = new Set<string>();
 
   private chartService(): ChartService {

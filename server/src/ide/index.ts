@@ -28,3 +28,4 @@ export type { PromotionEvalOptions } from './promotion';
 export { clusterValues, discoverClusters } from './clusters';
 export type { EvaluatedCluster } from './clusters';
 export { clusterProfiles } from './clusterProfiles';
+export { ChartsOutside, chartObjects } from './chartObjects';

@@ -10,6 +10,8 @@ import { OverlayRun } from '../engine/workspace/pipeline';
 import { Origin, YMap, YNode, get, getString, scalar } from '../engine/yaml/node';
 import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
+import { ChartObjects, ChartObjectsOptions, chartObjects } from './chartObjects';
+import { EffectiveValuesOptions } from '../engine/values/effective';
 
 export interface PlainLineOrigin {
   line: number;
@@ -273,6 +275,8 @@ export function overlayManifests(
   overlay: string,
   root: string,
   clusterProfile?: string,
+  /** Also each HelmRelease's chart objects (fluxOverlays/renderOverlay `releaseManifests`). */
+  withCharts?: Omit<ChartObjectsOptions, keyof EffectiveValuesOptions>,
 ): PlainRendered {
   const problems: Problem[] = [];
   const dir = overlayDir(index, file, overlay);
@@ -284,6 +288,28 @@ export function overlayManifests(
         { severity: 'error', code: 'no-overlay', message: `no overlay '${overlay}' for ${file}` },
       ],
     };
-  const docs = run(index, dir, clusterProfile, problems).objects.map((o) => collapseSops(o.node));
-  return { ...renderWithOrigins(docs, root, true), problems };
+  const r = run(index, dir, clusterProfile, problems);
+  const shown = renderWithOrigins(
+    r.objects.map((o) => collapseSops(o.node)),
+    root,
+    true,
+  );
+  if (!withCharts) return { ...shown, problems };
+  const charts = chartObjects(index.fs, r, { ...index.valuesOptions, ...withCharts });
+  return { ...withChartObjects(shown, charts), problems: [...problems, ...charts.problems] };
+}
+
+/** The overlay's own documents followed by its releases' chart objects (origins shifted). */
+export function withChartObjects(
+  shown: { content: string; origins: PlainLineOrigin[] },
+  charts: ChartObjects,
+): { content: string; origins: PlainLineOrigin[] } {
+  if (!charts.content) return shown;
+  const head =
+    !shown.content || shown.content.endsWith('\n') ? shown.content : shown.content + '\n';
+  const offset = head ? head.split('\n').length - 1 : 0;
+  return {
+    content: head + charts.content,
+    origins: [...shown.origins, ...charts.origins.map((o) => ({ ...o, line: o.line + offset }))],
+  };
 }

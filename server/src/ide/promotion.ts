@@ -18,7 +18,8 @@ import {
   discoverComponents,
   runOverlay,
 } from '../engine/workspace';
-import { PlainRendered, collapseSops, renderWithOrigins } from './overlays';
+import { PlainRendered, collapseSops, renderWithOrigins, withChartObjects } from './overlays';
+import { ChartObjectsOptions, chartObjects } from './chartObjects';
 import { Problem } from '../engine/problem';
 
 export interface PromotionSource {
@@ -191,6 +192,8 @@ function evaluate(
   options: PromotionEvalOptions,
   problems: Problem[],
   release?: string,
+  /** Set to the side's file system (a git tree). */
+  out?: { fs?: FileSystem },
 ): OverlayRun | undefined {
   const repo = openRepository(options.workspaceFs, file);
   if (isGitError(repo)) {
@@ -252,7 +255,15 @@ function evaluate(
       });
     variables = prof.variables;
   }
-  const r = runOverlay(side.fs, o.dir, { ...options.values, cache: sides.parseCache, variables });
+  if (out) out.fs = side.fs;
+  // Configured charts and the chart caches are outside the tree: read from the workspace's file
+  // system, as the promotion-diff CLI does.
+  const r = runOverlay(side.fs, o.dir, {
+    ...options.values,
+    chartFs: options.values.chartFs ?? options.workspaceFs,
+    cache: sides.parseCache,
+    variables,
+  });
   // No side label in the messages: the diff editor's title says which side is which, and the
   // same problem on both sides must read the same (no header hunk before the real changes).
   for (const p of r.problems) {
@@ -314,18 +325,27 @@ export function promotionRenderOverlay(
   overlay: string,
   source: PromotionSource,
   options: PromotionEvalOptions,
+  /** Also each HelmRelease's chart objects, rendered from the side's tree. */
+  withCharts?: Omit<ChartObjectsOptions, keyof EffectiveValuesOptions>,
 ): PlainRendered {
   const problems: Problem[] = [];
-  const r = evaluate(sides, file, overlay, source, options, problems);
+  const side: { fs?: FileSystem } = {};
+  const r = evaluate(sides, file, overlay, source, options, problems, undefined, side);
   if (!r) return { content: '', origins: [], problems };
-  return {
-    ...renderWithOrigins(
-      r.objects.map((o) => collapseSops(o.node)),
-      options.root,
-      true,
-    ),
-    problems,
-  };
+  const shown = renderWithOrigins(
+    r.objects.map((o) => collapseSops(o.node)),
+    options.root,
+    true,
+  );
+  if (!withCharts || !side.fs) return { ...shown, problems };
+  // A chart outside the tree (fetched into the chart cache, a configured folder) is read from
+  // the workspace's file system.
+  const charts = chartObjects(side.fs, r, {
+    ...options.values,
+    chartFs: options.values.chartFs ?? options.workspaceFs,
+    ...withCharts,
+  });
+  return { ...withChartObjects(shown, charts), problems: [...problems, ...charts.problems] };
 }
 
 /**

@@ -279,6 +279,126 @@ suite('Show Rendered Manifests...', () => {
   });
 });
 
+/**
+ * A component written by the test (not the example's): its HelmRelease's chart is a folder of the
+ * repository (GitRepository source), so the preview renders it offline.
+ */
+const CHARTED = 'components/fo-charted';
+const CHART_DIR = 'fo-test-charts/tiny';
+const CHART_TOKEN = 'fo-chart-token-not-for-eyes';
+const CHARTED_FILES: Record<string, string> = {
+  [`${CHART_DIR}/Chart.yaml`]: 'apiVersion: v2\nname: fo-tiny\nversion: 0.3.0\n',
+  [`${CHART_DIR}/values.yaml`]: 'greeting: hello\ntoken: none\n',
+  [`${CHART_DIR}/templates/configmap.yaml`]:
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-greeting\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
+  [`${CHART_DIR}/templates/secret.yaml`]:
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-token\nstringData:\n  token: {{ .Values.token | quote }}\n',
+  [`${CHARTED}/base/kustomization.yaml`]: 'resources:\n  - release.yaml\n',
+  [`${CHARTED}/base/release.yaml`]: `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: fo-charted
+  namespace: fo
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: ./${CHART_DIR}
+      sourceRef:
+        kind: GitRepository
+        name: fo
+        namespace: flux-system
+  values:
+    greeting: from-base
+    token: ${CHART_TOKEN}
+`,
+  ...Object.fromEntries(
+    ['staging', 'production'].flatMap((o) => [
+      [
+        `${CHARTED}/${o}/kustomization.yaml`,
+        'resources:\n  - ../base\npatches:\n  - path: values.yaml\n',
+      ],
+      [
+        `${CHARTED}/${o}/values.yaml`,
+        `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: fo-charted\n  namespace: fo\nspec:\n  values:\n    greeting: from-${o}\n`,
+      ],
+    ]),
+  ),
+};
+const CHART_HEADER = '# HelmRelease fo/fo-charted -> chart fo-tiny 0.3.0: 2 objects';
+
+suite("Show Rendered Manifests...: each HelmRelease's chart objects", () => {
+  suiteSetup(async () => {
+    const api = await ready();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const [rel, text] of Object.entries(CHARTED_FILES)) {
+      fs.mkdirSync(path.dirname(path.join(workspaceDir(), rel)), { recursive: true });
+      fs.writeFileSync(path.join(workspaceDir(), rel), text);
+    }
+    const client = (await api.ready)!;
+    await waitFor(
+      'the server to see the new component',
+      async () =>
+        (
+          await client.sendRequest<ListOverlaysResult>(listOverlaysRequest.method, {
+            uri: wsUri(CHARTED).toString(),
+          })
+        ).components[0]?.overlays.some((o) => o.name === 'production'),
+      20_000,
+    );
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(path.join(workspaceDir(), CHARTED), { recursive: true, force: true });
+    fs.rmSync(path.join(workspaceDir(), 'fo-test-charts'), { recursive: true, force: true });
+  });
+
+  test('the preview shows the objects the chart installs, under a header per release, secrets masked', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(
+      'fluxOverlays.showRenderedManifests',
+      { uri: wsUri(CHARTED).toString(), overlay: 'production' },
+    );
+    assert.ok(uri);
+    const text = await waitFor('the manifests with chart objects', () => {
+      const t = editorOf(uri)?.document.getText();
+      return t?.includes('# HelmRelease') ? t : undefined;
+    });
+    // the overlay's own HelmRelease first, then what its chart installs
+    assert.ok(text.indexOf('kind: HelmRelease') < text.indexOf(CHART_HEADER), text);
+    assert.match(text, /^# Source: fo-tiny\/templates\/configmap\.yaml$/m);
+    assert.match(text, /^kind: ConfigMap$/m);
+    assert.match(text, /^ {2}name: fo-charted-greeting$/m);
+    assert.match(text, /^ {2}greeting: from-production$/m);
+    assert.match(text, /^ {2}name: fo-charted-token$/m);
+    assert.ok(!text.includes(CHART_TOKEN), 'the Secret the chart renders is masked');
+    // the header points at the HelmRelease
+    const hover = await hoverText(uri, new vscode.Position(lineOf(text, CHART_HEADER), 2));
+    assert.match(hover, /components\/fo-charted\/base\/release\.yaml:\d+/, hover);
+  });
+
+  test('Compare Overlays, switched to manifests, shows the chart objects of both sides', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const sides = await vscode.commands.executeCommand<[vscode.Uri, vscode.Uri]>(
+      'fluxOverlays.compareOverlays',
+      { uri: wsUri(CHARTED).toString(), left: 'staging', right: 'production' },
+    );
+    assert.ok(sides);
+    const manifests = await vscode.commands.executeCommand<vscode.Uri[]>(
+      'fluxOverlays.switchValuesManifests',
+    );
+    assert.ok(manifests && manifests.length === 2);
+    assert.strictEqual(manifests[0].authority, 'manifests');
+    const [l, r] = await Promise.all(
+      manifests.map(async (u) => (await vscode.workspace.openTextDocument(u)).getText()),
+    );
+    for (const t of [l, r]) assert.ok(t.includes(CHART_HEADER), t);
+    assert.match(l, /^ {2}greeting: from-staging$/m);
+    assert.match(r, /^ {2}greeting: from-production$/m);
+    assert.ok(!l.includes(CHART_TOKEN) && !r.includes(CHART_TOKEN));
+  });
+});
+
 suite('Select Cluster Profile...', () => {
   const PROFILE = 'clusters/production/flux-runtime-info.yaml';
 

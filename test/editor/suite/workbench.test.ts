@@ -268,6 +268,37 @@ suite('Open Promotion Diff', () => {
     assert.deepStrictEqual(repositoryState(), before, 'work tree, index, HEAD and refs unchanged');
   });
 
+  test('switched to manifests, both sides hold each release with its chart objects (or why not)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const change = await vscode.commands.executeCommand<{ component: string }>(
+      'fluxOverlays.openPromotionDiff',
+      { component: 'podinfo' },
+    );
+    assert.ok(change);
+    await waitFor('the promotion diff editor', activeDiff);
+    const manifests = await vscode.commands.executeCommand<vscode.Uri[]>(
+      'fluxOverlays.switchValuesManifests',
+    );
+    assert.ok(manifests && manifests.length === 2);
+    const [b, a] = manifests;
+    for (const [u, side] of [
+      [b, 'before'],
+      [a, 'after'],
+    ] as const) {
+      assert.strictEqual(u.authority, 'manifests');
+      const q = JSON.parse(u.query) as { releaseManifests?: boolean; source?: { side: string } };
+      assert.strictEqual(q.releaseManifests, true);
+      assert.strictEqual(q.source?.side, side);
+    }
+    const [bt, at] = [await docText(b), await docText(a)];
+    // The example's chart comes from a registry that exists nowhere: the header says so; the
+    // objects themselves are checked in test/lsp/releaseManifests.test.ts.
+    for (const t of [bt, at])
+      assert.match(t, /^# HelmRelease \S*podinfo -> chart podinfo 6\.7\.1: /m, t);
+    assert.match(bt, /^ {4}replicaCount: 3$/m);
+    assert.match(at, /^ {4}replicaCount: 4$/m);
+  });
+
   test('with a component argument (tree context menu) opens that component directly', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = repositoryState();

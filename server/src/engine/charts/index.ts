@@ -61,6 +61,13 @@ export class ChartService {
     return c;
   }
 
+  /** The packaged chart (.tgz bytes) a fetched chart was loaded from, by its label (Chart.source). */
+  archive(label: string): Uint8Array | undefined {
+    for (const res of this.results.values())
+      if (!('error' in res) && res.label === label) return this.options.store.getBlob(res.digest);
+    return undefined;
+  }
+
   /** Sources that were fetched over the network (for progress and reports). */
   summary(): { source: string; result: FetchResult }[] {
     return [...this.results].map(([source, result]) => ({ source, result }));

@@ -76,6 +76,8 @@ export interface PromotionOptions extends OverlayOptions, EffectiveValuesOptions
    * objects: what the cluster really gets before and after the merge.
    */
   manifests?: boolean;
+  /** With `manifests`: the packaged chart behind a fetched chart's source (ChartService.archive). */
+  chartArchive?: (source: string) => Uint8Array | undefined;
   /** Called before each component is evaluated (progress display). */
   onProgress?: (done: number, total: number, component: string) => void;
 }

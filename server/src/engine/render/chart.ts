@@ -210,20 +210,25 @@ export function loadChartDir(fs: FileSystem, dir: string): Chart {
   if (fs.stat(dir) === 'file' && dir.endsWith('.tgz')) {
     const data = fs.readBytes?.(dir);
     if (!data) throw new Error(`cannot read ${dir}`);
-    const r = readTgz(new Uint8Array(data), () => true);
-    if (r.error) throw new Error(`${dir}: ${r.error}`);
-    const t: Tree = new Map();
-    for (const [p, b] of r.files)
-      t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
-    const chart = chartFromTree(t, dir);
-    chart.problems.unshift(...r.warnings.map((w) => `${dir}: ${w}`));
-    return chart;
+    return loadChartArchive(new Uint8Array(data), dir);
   }
   const tree: Tree = new Map();
   const warnings: string[] = [];
   walk(fs, new WalkGuard(fs, dir), dir, '', tree, warnings);
   const chart = chartFromTree(tree, dir);
   chart.problems.unshift(...warnings);
+  return chart;
+}
+
+/** A packaged chart (.tgz bytes: a fetched chart from the chart cache); `label` names it in messages. Throws when unreadable. */
+export function loadChartArchive(data: Uint8Array, label: string): Chart {
+  const r = readTgz(data, () => true);
+  if (r.error) throw new Error(`${label}: ${r.error}`);
+  const t: Tree = new Map();
+  for (const [p, b] of r.files)
+    t.set(p.replace(/^\.\//, '').replace(/^[^/]+\//, ''), Buffer.from(b));
+  const chart = chartFromTree(t, label);
+  chart.problems.unshift(...r.warnings.map((w) => `${label}: ${w}`));
   return chart;
 }
 

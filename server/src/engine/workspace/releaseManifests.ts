@@ -5,7 +5,7 @@
 
 import { FileSystem } from '../fs';
 import { Problem } from '../problem';
-import { Chart, loadChartDir } from '../render/chart';
+import { Chart, loadChartArchive, loadChartDir } from '../render/chart';
 import { postRender } from '../render/postRender';
 import { releaseSettings } from '../render/release';
 import { RenderedObject, renderChart } from '../render/render';
@@ -28,6 +28,11 @@ export interface ReleaseManifestsOptions extends EffectiveValuesOptions {
   chartCache?: WeakMap<FileSystem, Map<string, Chart>>;
   /** Record the template line of every rendered line (RenderedObject.lineOrigins). */
   origins?: boolean;
+  /**
+   * The packaged chart behind a chart source that is no path (a fetched chart, whose source is
+   * its label: ChartService.archive).
+   */
+  chartArchive?: (source: string) => Uint8Array | undefined;
 }
 
 export interface ReleaseManifests {
@@ -90,7 +95,8 @@ function loadChart(fs: FileSystem, source: string, options: ReleaseManifestsOpti
   if (cache && !charts) cache.set(from, (charts = new Map()));
   const cached = charts?.get(source);
   if (cached) return cached;
-  const chart = loadChartDir(from, source);
+  const archive = from.stat(source) === undefined ? options.chartArchive?.(source) : undefined;
+  const chart = archive ? loadChartArchive(archive, source) : loadChartDir(from, source);
   charts?.set(source, chart);
   return chart;
 }
