@@ -14,7 +14,7 @@ import {
   renderReleaseManifests,
 } from '../engine/workspace/releaseManifests';
 import { get } from '../engine/yaml/node';
-import type { PlainLineOrigin } from './overlays';
+import type { PlainLineOrigin } from './context';
 
 export interface ChartObjectsOptions extends ReleaseManifestsOptions {
   /**

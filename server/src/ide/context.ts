@@ -10,6 +10,14 @@ import { Origin, YNode, fromJS, get, getPath, getString } from '../engine/yaml/n
 import { PathSeg, documentAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 
+/** A line of a rendered preview document and where it came from (the layer that set it). */
+export interface PlainLineOrigin {
+  line: number;
+  origin: Origin;
+  layer: string;
+  overridden?: { value: string; origin: Origin; layer: string }[];
+}
+
 /** A place to go to (Go to Definition, links): a file, and a range in it when known. */
 export interface Target {
   file: string;

@@ -16,7 +16,8 @@ export {
 } from './navigation';
 export type { SymbolResult } from './navigation';
 export { effectiveValues, listOverlays, overlayManifests } from './overlays';
-export type { PlainLineOrigin, PlainRendered } from './overlays';
+export type { PlainRendered } from './overlays';
+export type { PlainLineOrigin } from './context';
 export {
   overlaysDifferingFromTarget,
   promotionChanges,

@@ -10,15 +10,10 @@ import { OverlayRun } from '../engine/workspace/pipeline';
 import { Origin, YMap, YNode, get, getString, scalar } from '../engine/yaml/node';
 import { emitDocuments, emitYaml } from '../engine/yaml/emit';
 import { WorkspaceIndex } from './workspaceIndex';
+import type { PlainLineOrigin } from './context';
 import { ChartObjects, ChartObjectsOptions, chartObjects } from './chartObjects';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 
-export interface PlainLineOrigin {
-  line: number;
-  origin: Origin;
-  layer: string;
-  overridden?: { value: string; origin: Origin; layer: string }[];
-}
 
 export interface PlainRendered {
   content: string;
