@@ -14,7 +14,6 @@ import type { PlainLineOrigin } from './context';
 import { ChartObjects, ChartObjectsOptions, chartObjects } from './chartObjects';
 import { EffectiveValuesOptions } from '../engine/values/effective';
 
-
 export interface PlainRendered {
   content: string;
   origins: PlainLineOrigin[];
