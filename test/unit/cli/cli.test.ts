@@ -13,7 +13,12 @@ import { CORPUS, PROJECT_ROOT, corpusAvailable } from '../../support/paths';
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
 const EX = 'examples/keos-apps/components';
 
+/** Commands that may fetch charts run with --offline: the example's registries exist nowhere,
+ * and tests reach 127.0.0.1 only (fetching is tested against local servers elsewhere). */
+const FETCHING = new Set(['values', 'diff', 'promotion-diff', 'template']);
+
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  if (FETCHING.has(args[0]) && !args.includes('--offline')) args = [...args, '--offline'];
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
