@@ -7,7 +7,7 @@ import {
   ParseCache,
   emitDocuments,
   emitJS,
-} from '../engine';
+} from '../engine/core';
 import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin } from './format';
 import { formatProblem, problemLine } from './problems';

@@ -1,7 +1,7 @@
 // How the CLI names places: paths relative to the current folder (problems: problems.ts).
 
 import * as path from 'path';
-import { Origin } from '../engine';
+import { Origin } from '../engine/core';
 
 export function rel(file: string, cwd = process.cwd()): string {
   const r = path.relative(cwd, file);

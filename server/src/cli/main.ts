@@ -1,6 +1,6 @@
 // The flux-overlays command line: one process, the same engine as the editor.
 
-import { redactText } from '../engine';
+import { redactText } from '../engine/core';
 import { UsageError, parseArgs } from './args';
 import { BUILD_USAGE, runBuild } from './build';
 

@@ -1,7 +1,7 @@
 // The one place the CLI turns engine Problems into text and JSON (features/convert.ts does it
 // for the LSP). Paths relative to the current folder; places as `file:line:col`.
 
-import { Problem } from '../engine';
+import { Problem } from '../engine/core';
 import { rel } from './format';
 
 function where(p: Problem): string {

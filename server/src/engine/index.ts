@@ -1,20 +1,13 @@
 // The engine's visible API: what the layers above the analysis layer (features/, cli/,
 // server.ts) use of it. They import the engine only through this file (test/unit/layers.test.ts
 // enforces it); the analysis layer (ide/) may import engine submodules directly.
+// engine/core.ts is the part a kustomize build needs, re-exported here whole.
 
-export type { Problem, Severity, Span } from './problem';
-export { BoundedFileSystem, DiskFileSystem, MemoryFileSystem } from './fs';
-export type { FileSystem } from './fs';
-export { SnapshotFileSystem } from './snapshotFs';
-export { redactDeep, redactText, secretMark } from './secrets';
-export type { Origin, YMap, YNode } from './yaml/node';
+export * from './core';
+
+export type { YMap, YNode } from './yaml/node';
 export { get, getPath, getString, toJS } from './yaml/node';
 export { parseYaml } from './yaml/parse';
-export { emitDocuments, emitJS, emitYaml } from './yaml/emit';
-export { buildKustomization } from './kustomize/build';
-export type { BuildResult } from './kustomize/build';
-export { ParseCache } from './kustomize/loader';
-export type { LoadRestrictor } from './kustomize/loader';
 export { loadProfile } from './substitute/postBuild';
 export type { Variables } from './substitute/postBuild';
 export { isHelmRelease } from './values/effective';
