@@ -77,11 +77,12 @@ export function chartObjects(
     const body: string[] = [];
     if (r.notRendered) {
       // Why the chart is not at hand, as the values preview says it (fetch failed, offline).
-      const why = evaluated?.problems
-        .find((p) => p.code === 'chart-fetch' || p.code === 'chart-not-found')
-        ?.message.replace(/; showing the release's own values.*$/s, '');
-      // "not available offline" alone: no fetch said why (not tried yet, or under way).
-      const failed = why !== undefined && !/ is not available offline$/.test(why);
+      const said = evaluated?.problems.find(
+        (p) => p.code === 'chart-fetch' || p.code === 'chart-not-found',
+      );
+      const why = said?.message.replace(/; showing the release's own values.*$/s, '');
+      // A problem without data.error: no fetch said why (not tried yet, or under way).
+      const failed = said?.data?.error !== undefined;
       const hint = failed ? notAtHandHint?.fetchFailed : notAtHandHint?.notFetched;
       header = `not rendered: ${why ?? r.notRendered.replace(/: not rendered$/, '')}${hint ? ` (${hint})` : ''}`;
     } else if (r.problems.length) {

@@ -202,7 +202,8 @@ function releaseValues(
         message: `chart ${label} is not available offline: ${looked.error}; showing the release's own values without the chart's defaults`,
         ...where,
         code: 'chart-not-found',
-        ...about,
+        // the reason too: a consumer tells "looked and could not" from "not looked yet" by it
+        data: { ...about.data, error: looked.error },
       });
     else if (looked && 'error' in looked)
       problems.push({
@@ -210,7 +211,7 @@ function releaseValues(
         message: `chart ${label} is not available: ${looked.error}; showing the release's own values without the chart's defaults`,
         ...where,
         code: 'chart-fetch',
-        ...about,
+        data: { ...about.data, error: looked.error },
       });
     else
       problems.push({
@@ -218,7 +219,7 @@ function releaseValues(
         message: `chart ${label} is not available offline${why}; showing the release's own values without the chart's defaults`,
         ...where,
         code: 'chart-not-found',
-        ...about,
+        ...(loaded && 'error' in loaded ? { data: { ...about.data, error: loaded.error } } : about),
       });
   }
   if (!options.showSecrets) maskSecretValues(values);
