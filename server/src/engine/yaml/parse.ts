@@ -10,13 +10,13 @@ import {
   isSeq as yIsSeq,
   Composer,
   LineCounter,
+  Parser,
   Scalar as YamlScalar,
 } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
 import { PlacedProblem, rangeOf } from '../problem';
 import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
-import { newParser } from './quietParser';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
 import { fastParseYaml } from './fastParse';
 
@@ -110,7 +110,7 @@ export function parseYaml(
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
     lineCounter.addNewLine(i + 1);
-  const parser = newParser();
+  const parser = new Parser();
   const composer = new Composer({
     uniqueKeys: false,
     keepSourceTokens: false,
