@@ -76,6 +76,10 @@ export const QUIET_SETTINGS = {
   'chat.commandCenter.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.startupEditor': 'none',
+  // The web workbench (code-server) saves dirty files after a second by default (desktop VS
+  // Code does not): on a loaded machine it wrote the tests' unsaved edits to disk before their
+  // revert read the disk, and later tests saw a broken component. Desktop VS Code's default.
+  'files.autoSave': 'off',
   'workbench.tips.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'extensions.autoCheckUpdates': false,
