@@ -144,13 +144,13 @@ export const CHART_TEMPLATE = 'charts/discovery/templates/deployment.yaml';
 export const CHART_LABELS = '    {{- include "discovery.labels" . | nindent 4 }}\n';
 
 /**
- * The example as a repository in a folder not named after its GitRepository (`repo`): branch
+ * The example as a repository in `folder` (by default `repo`, not its GitRepository's name): branch
  * `production` as bundled; `main` changes only a template of charts/discovery (the Deployment
  * gets a label); `notes` changes only its NOTES.txt (which installs nothing). Checked out on main.
  */
-export function makeChartPromotionRepo(): { dir: string; cleanup: () => void } {
+export function makeChartPromotionRepo(folder = 'repo'): { dir: string; cleanup: () => void } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-promo-chart-'));
-  const dir = path.join(tmp, 'repo');
+  const dir = path.join(tmp, folder);
   fs.cpSync(EXAMPLE, dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'production');
   git(dir, 'add', '-A');
