@@ -328,14 +328,32 @@ export class Commands {
       return undefined;
     }
     const change = c;
-    const side = (x: 'before' | 'after') =>
-      previewUri('values', {
-        uri: change.uri,
-        overlay: change.overlay,
-        release: change.release,
-        clusterProfile: this.profile.current,
-        source: { kind: 'promotion', from: s.promotionFrom, to: s.promotionTo, side: x },
-      });
+    // A change of what is installed alone (a chart template of the repository, a patch of the
+    // overlay's objects) shows in the manifests, with each release's chart objects.
+    const manifestsOnly = !change.changed.includes('values') && change.changed.length > 0;
+    const side = (x: 'before' | 'after') => {
+      const source = {
+        kind: 'promotion' as const,
+        from: s.promotionFrom,
+        to: s.promotionTo,
+        side: x,
+      };
+      return manifestsOnly
+        ? previewUri('manifests', {
+            uri: change.uri,
+            overlay: change.overlay,
+            clusterProfile: this.profile.current,
+            source,
+            releaseManifests: true,
+          })
+        : previewUri('values', {
+            uri: change.uri,
+            overlay: change.overlay,
+            release: change.release,
+            clusterProfile: this.profile.current,
+            source,
+          });
+    };
     this.pairSides(side('before'), side('after'));
     await vscode.commands.executeCommand(
       'vscode.diff',

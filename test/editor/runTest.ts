@@ -38,6 +38,14 @@ export const PROMOTED_CHANGE = {
   after: '    replicaCount: 4\n',
 };
 
+/** A branch changing only a template of charts/discovery: `added` goes after the `after` line. */
+export const CHART_CHANGE = {
+  branch: 'chart-tier',
+  file: 'charts/discovery/templates/deployment.yaml',
+  after: '    {{- include "discovery.labels" . | nindent 4 }}\n',
+  added: '    tier: catalog\n',
+};
+
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync(
     'git',
@@ -80,6 +88,22 @@ export function makeGitRepository(dir: string): void {
   }
   fs.writeFileSync(file, text.replace(PROMOTED_CHANGE.before, PROMOTED_CHANGE.after));
   git(dir, 'commit', '-q', '-am', 'podinfo: 4 replicas in production');
+  // Branch CHART_CHANGE.branch (from production): a template of the repository's discovery
+  // chart alone changes, so only what that release installs differs.
+  git(dir, 'checkout', '-q', '-b', CHART_CHANGE.branch, 'production');
+  const chart = path.join(dir, CHART_CHANGE.file);
+  const template = fs.readFileSync(chart, 'utf8');
+  if (!template.includes(CHART_CHANGE.after)) {
+    throw new Error(
+      `${CHART_CHANGE.file} no longer contains ${JSON.stringify(CHART_CHANGE.after)}`,
+    );
+  }
+  fs.writeFileSync(
+    chart,
+    template.replace(CHART_CHANGE.after, CHART_CHANGE.after + CHART_CHANGE.added),
+  );
+  git(dir, 'commit', '-q', '-am', 'discovery chart: a tier label');
+  git(dir, 'checkout', '-q', 'main');
 }
 
 function useCodeServer(): boolean {

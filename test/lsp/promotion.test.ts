@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KEOS_PROMOTION, layoutsMissing, makeKeosAppsRepo } from '../support/layouts';
-import { makePromotionRepo, snapshot, write } from '../unit/git/repo';
+import { makeChartPromotionRepo, makePromotionRepo, snapshot, write } from '../unit/git/repo';
 import { TestClient, uriOf } from './client';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -332,6 +332,48 @@ describe('promotion on keos-apps (overlays base and S, default settings)', () =>
     } finally {
       await c.shutdown();
       fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('promotion of a chart kept in the repository', () => {
+  it('lists the component whose chart folder changed, and its manifests sides differ by it', async () => {
+    const { dir: made, cleanup } = makeChartPromotionRepo();
+    const c = TestClient.ours(ROOT);
+    try {
+      const dir = fs.realpathSync(made);
+      await c.initialize(dir);
+      const r = await c.request<Changes>('fluxOverlays/promotionDiff', {
+        uri: uriOf(dir),
+        from: 'main',
+        to: 'production',
+      });
+      assert.deepEqual(
+        r.changes.map((x) => [x.component, x.overlay, x.release, x.changed]),
+        [
+          ['components/discovery', 'production', undefined, ['manifests']],
+          ['components/discovery', 'staging', undefined, ['manifests']],
+        ],
+      );
+      // What Open Promotion Diff opens for a manifests-only change: each side's objects with
+      // the release's chart objects, rendered from that side's tree.
+      const [b, a] = await Promise.all(
+        (['before', 'after'] as const).map((side) =>
+          c.request<Rendered>('fluxOverlays/renderOverlay', {
+            uri: uriOf(path.join(dir, 'components/discovery')),
+            overlay: 'production',
+            releaseManifests: true,
+            source: { kind: 'promotion', from: 'main', to: 'production', side },
+          }),
+        ),
+      );
+      for (const s of [a, b])
+        assert.match(s.content, /^# HelmRelease keos-discovery\/discovery -> chart discovery /m);
+      assert.doesNotMatch(b.content, /^ {4}tier: catalog$/m);
+      assert.match(a.content, /^ {4}tier: catalog$/m);
+    } finally {
+      await c.shutdown();
+      cleanup();
     }
   });
 });

@@ -3,6 +3,8 @@
 // may hold several members one after the other, which is how a small file inflates to
 // gigabytes here without the test ever holding them: the same compressed member of zeros is
 // repeated.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 export interface TarEntry {
@@ -72,4 +74,20 @@ export function gzipBomb(bytes: number, top = 'c'): Buffer {
   const members = [zlib.gzipSync(Buffer.concat([head, header(`${top}/big.bin`, bytes, '0', '')]))];
   for (let n = 0; n < bytes; n += chunk) members.push(zeros);
   return Buffer.concat(members);
+}
+
+/** The files of a chart folder on disk as archive entries under `top/`, as `helm package` lays them out. */
+export function folderEntries(dir: string, top: string): TarEntry[] {
+  const out: TarEntry[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, `${rel}/${e.name}`);
+      else if (e.isFile()) out.push({ name: `${rel}/${e.name}`, data: fs.readFileSync(p) });
+    }
+  };
+  walk(dir, top);
+  return out;
 }

@@ -19,7 +19,9 @@ import {
   emitYaml,
   fieldOrigins,
   getPath,
-  parseYaml,
+  isMap,
+  isSeq,
+  valuesPathText,
   secretMark,
   runOverlay,
   renderReleaseManifests,
@@ -35,45 +37,40 @@ export const TEMPLATE_USAGE =
   'usage: flux-overlays template DIR... [--release NS/NAME] [--json] [--kube-version V] [--api-versions G/V]... [--offline] [--show-origin] [--show-secrets]';
 
 /**
+ * Where the value at `p` of a release's values was set: a leaf's own origin; a map's or list's
+ * key line, in the layer that set the value.
+ */
+function whereSet(values: YNode | undefined, p: readonly (string | number)[]): Origin | undefined {
+  if (p.length === 0) return undefined;
+  const parent = getPath(values, p.slice(0, -1));
+  const last = p[p.length - 1];
+  if (typeof last === 'number') return isSeq(parent) ? parent.items[last]?.origin : undefined;
+  const pair = isMap(parent) ? parent.pairs.find((x) => x.key === last) : undefined;
+  if (!pair) return undefined;
+  const v = pair.value;
+  if (v.kind === 'scalar' || !pair.keyOrigin) return v.origin;
+  return { ...pair.keyOrigin, by: v.origin?.by ?? pair.keyOrigin.by };
+}
+
+/**
  * `--show-origin`: a rendered node read from the template output says the template line that
- * wrote it (`podinfo/templates/deployment.yaml:10`) and, when it printed a value straight from
- * .Values, where that value was set (the release's values as `values --show-origin` says, else
- * the chart's values.yaml); nodes post-rendering set say their own origin.
+ * wrote it (`podinfo/templates/deployment.yaml:10`) and, when it printed a value of .Values,
+ * where that value was set as `values --show-origin` says (the release's values, a chart's
+ * values.yaml, in a folder or inside a .tgz); a subchart's value also says its place in the
+ * release's values. Nodes post-rendering set say their own origin.
  */
 function originDescriber(
-  fs: FileSystem,
   rel: ReleaseManifests,
   o: RenderedObject,
-  chartValues: Map<string, YNode | undefined>,
 ): { node: (origin: Origin) => string; line: (lo: LineOrigin) => string } {
-  const defaults = (source: string | undefined): YNode | undefined => {
-    if (!source) return undefined;
-    if (!chartValues.has(source)) {
-      const text =
-        fs.stat(source) === 'dir' ? fs.readFile(path.join(source, 'values.yaml')) : undefined;
-      chartValues.set(
-        source,
-        text === undefined
-          ? undefined
-          : parseYaml(text, path.join(source, 'values.yaml'), undefined, 'helm').documents[0]?.root,
-      );
-    }
-    return chartValues.get(source);
-  };
   const line = (lo: LineOrigin): string => {
     let s = `${lo.template}:${lo.line}`;
     if (lo.values) {
-      // A subchart's template sees its section of the parent's values.
-      const prefix = [...lo.template.matchAll(/\/charts\/([^/]+)\/templates\//g)].map((m) => m[1]);
-      const full = [...prefix, ...lo.values];
-      const set = getPath(rel.userValues, full);
-      const def = set?.origin ? undefined : getPath(defaults(rel.chartSource), full);
-      const at = set?.origin
-        ? describeOrigin(set.origin)
-        : def?.origin
-          ? `${describeOrigin(def.origin)} (chart default)`
-          : undefined;
-      s += `, .Values.${lo.values.join('.')}${at ? ` from ${at}` : ''}`;
+      const at = whereSet(rel.values, lo.releaseValues ?? lo.values);
+      s += `, ${valuesPathText(lo.values)}`;
+      if (lo.releaseValues)
+        s += ` (${valuesPathText(lo.releaseValues).slice('.Values.'.length)} in the release's values)`;
+      if (at) s += ` from ${describeOrigin(at)}`;
     }
     return s;
   };
@@ -120,7 +117,6 @@ export function runTemplate(
   const extraApis = args.values.get('api-versions') ?? [];
   const json = args.flags.has('json');
   const showOrigin = args.flags.has('show-origin');
-  const chartValues = new Map<string, YNode | undefined>();
   const result: Record<string, unknown> = {};
   const texts: string[] = [];
   let failed = false;
@@ -176,7 +172,7 @@ export function runTemplate(
       const objs = rel.objects.map((o) => {
         const m = masked(o, show);
         if (showOrigin && o.node) {
-          const describe = originDescriber(fs, rel, o, chartValues);
+          const describe = originDescriber(rel, o);
           m.text = emitYaml(o.node, {
             showOrigin: true,
             describeOrigin: describe.node,

@@ -6,7 +6,7 @@
 export * from './core';
 
 export type { YMap, YNode } from './yaml/node';
-export { get, getPath, getString, toJS } from './yaml/node';
+export { get, getPath, getString, isMap, isSeq, toJS } from './yaml/node';
 export { parseYaml } from './yaml/parse';
 export { loadProfile } from './substitute/postBuild';
 export type { Variables } from './substitute/postBuild';
@@ -15,7 +15,7 @@ export type { EffectiveValuesOptions } from './values/effective';
 export { helmRepositoryCache } from './values/chart';
 export { ChartService, chartSourceOf, credentialsFrom, sourceKey } from './charts';
 export type { Chart } from './render/chart';
-export { fieldOrigins } from './render/render';
+export { fieldOrigins, valuesPathText } from './render/render';
 export type { LineOrigin, RenderedObject } from './render/render';
 export type { ReleaseManifests } from './workspace/releaseManifests';
 export {

@@ -315,6 +315,47 @@ suite('Open Promotion Diff', () => {
   });
 });
 
+suite('Open Promotion Diff of a chart change', () => {
+  // runTest.ts made branch chart-tier from production: only a template of charts/discovery
+  // changes there (the Deployment gets `tier: catalog`), which the discovery release installs.
+  test('lists the component and opens its manifests, with the chart objects of both sides', async () => {
+    await ready();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const config = vscode.workspace.getConfiguration('fluxOverlays');
+    await config.update('promotion.sourceBranch', 'chart-tier', vscode.ConfigurationTarget.Global);
+    try {
+      const before = repositoryState();
+      const change = await vscode.commands.executeCommand<{
+        component: string;
+        overlay: string;
+        changed: string[];
+      }>('fluxOverlays.openPromotionDiff', { component: 'discovery', overlay: 'production' });
+      assert.ok(change);
+      assert.strictEqual(change.component, DISCOVERY);
+      assert.deepStrictEqual(change.changed, ['manifests']);
+      const diff = await waitFor('the promotion diff editor', activeDiff);
+      for (const [u, side] of [
+        [diff.original, 'before'],
+        [diff.modified, 'after'],
+      ] as const) {
+        assert.strictEqual(u.authority, 'manifests');
+        const q = JSON.parse(u.query) as { releaseManifests?: boolean; source?: { side: string } };
+        assert.strictEqual(q.releaseManifests, true);
+        assert.strictEqual(q.source?.side, side);
+      }
+      assert.doesNotMatch(await docText(diff.original), /^ {4}tier: catalog$/m);
+      assert.match(await docText(diff.modified), /^ {4}tier: catalog$/m);
+      assert.deepStrictEqual(
+        repositoryState(),
+        before,
+        'work tree, index, HEAD and refs unchanged',
+      );
+    } finally {
+      await config.update('promotion.sourceBranch', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
+
 suite('Flux Components tree', () => {
   test('lists components, their overlays and their releases', async () => {
     const api = await ready();

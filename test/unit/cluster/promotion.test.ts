@@ -11,7 +11,7 @@ import { GitRepository, isGitError } from '../../../server/src/engine/git';
 import { DiskFileSystem } from '../../../server/src/engine/fs';
 import { clusterPromotionDiff } from '../../../server/src/engine/cluster/promotion';
 import { PROJECT_ROOT } from '../../support/paths';
-import { git, makePromotionRepo, write } from '../git/repo';
+import { git, makeChartPromotionRepo, makePromotionRepo, write } from '../git/repo';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js');
 
@@ -91,5 +91,32 @@ test('cluster promotion diff: the values that change on this cluster, read from 
   } finally {
     fs.rmSync(apps, { recursive: true, force: true });
     fs.rmSync(fl, { recursive: true, force: true });
+  }
+});
+
+test('cluster promotion diff: a chart folder of the repository changed by the merge shows in the objects its release installs', () => {
+  // Named after its GitRepository (keos-apps), so the cluster finds its chart path by name.
+  const { dir, cleanup } = makeChartPromotionRepo('keos-apps');
+  try {
+    const repo = GitRepository.open(dir);
+    assert.ok(!isGitError(repo));
+    const d = clusterPromotionDiff(
+      repo,
+      new DiskFileSystem(),
+      path.join(dir, 'clusters/production'),
+      {
+        from: 'main',
+        to: 'production',
+        sources: [{ key: 'https://git.keos.example.org/platform/keos-apps', path: repo.dir }],
+      },
+    );
+    assert.ok(!isGitError(d), JSON.stringify(d));
+    assert.deepEqual(
+      d.changes.map((c) => `${c.status} ${c.kind} ${c.what}`),
+      ['changed object HelmRelease keos-discovery/discovery: Deployment /discovery'],
+    );
+    assert.match(d.changes[0].diff, /^\+ {4}tier: catalog$/m);
+  } finally {
+    cleanup();
   }
 });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../../support/paths';
 
 export function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], {
@@ -134,4 +135,35 @@ export function snapshot(dir: string): string {
     git(dir, 'status', '--porcelain'),
     git(dir, 'stash', 'list'),
   ].join('\n====\n');
+}
+
+/** The bundled example (its discovery chart is kept in the repository, charts/discovery). */
+export const EXAMPLE = path.join(PROJECT_ROOT, 'examples', 'keos-apps');
+export const CHART_TEMPLATE = 'charts/discovery/templates/deployment.yaml';
+/** In CHART_TEMPLATE: the Deployment's labels; `main` adds `tier: catalog` after them. */
+export const CHART_LABELS = '    {{- include "discovery.labels" . | nindent 4 }}\n';
+
+/**
+ * The example as a repository in `folder` (by default `repo`, not its GitRepository's name): branch
+ * `production` as bundled; `main` changes only a template of charts/discovery (the Deployment
+ * gets a label); `notes` changes only its NOTES.txt (which installs nothing). Checked out on main.
+ */
+export function makeChartPromotionRepo(folder = 'repo'): { dir: string; cleanup: () => void } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-promo-chart-'));
+  const dir = path.join(tmp, folder);
+  fs.cpSync(EXAMPLE, dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'production');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'keos-apps example');
+  git(dir, 'checkout', '-q', '-b', 'notes');
+  fs.appendFileSync(path.join(dir, 'charts/discovery/templates/NOTES.txt'), '\nSee the catalog.\n');
+  git(dir, 'commit', '-q', '-am', 'discovery chart: notes');
+  git(dir, 'checkout', '-q', '-b', 'main', 'production');
+  const file = path.join(dir, CHART_TEMPLATE);
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(CHART_LABELS))
+    throw new Error(`${CHART_TEMPLATE} changed: no ${CHART_LABELS}`);
+  fs.writeFileSync(file, text.replace(CHART_LABELS, CHART_LABELS + '    tier: catalog\n'));
+  git(dir, 'commit', '-q', '-am', 'discovery chart: a tier label');
+  return { dir, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }

@@ -8,24 +8,34 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { describe, it } from 'node:test';
 import { DiskFileSystem } from '../../../server/src/engine/fs';
 import { loadChartDir } from '../../../server/src/engine/render/chart';
 import { fieldOrigins, renderChart } from '../../../server/src/engine/render/render';
-import { newMap } from '../../../server/src/engine/template/value';
+import { GoMap, fromJS } from '../../../server/src/engine/template/value';
 import { PROJECT_ROOT } from '../../support/paths';
+import { folderEntries, tgz } from '../../support/tgz';
 
 const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');
 const CORPUS = path.resolve(PROJECT_ROOT, '..', 'shared', 'corpus');
 const PODINFO = path.join(CHARTS, 'podinfo');
 const DEPLOYMENT = 'podinfo/templates/deployment.yaml';
 
-function deployment(origins: boolean) {
+function render(values: unknown = {}, origins = true) {
   const chart = loadChartDir(new DiskFileSystem(), PODINFO);
-  const r = renderChart(chart, newMap(), { releaseName: 'rel', namespace: 'ns', origins });
+  const r = renderChart(chart, fromJS(values) as GoMap, {
+    releaseName: 'rel',
+    namespace: 'ns',
+    origins,
+  });
   assert.deepEqual(r.errors, []);
-  return r.objects.find((o) => o.kind === 'Deployment')!;
+  return r.objects;
+}
+
+function deployment(origins: boolean, values: unknown = {}) {
+  return render(values, origins).find((o) => o.kind === 'Deployment')!;
 }
 
 function originOfLine(o: ReturnType<typeof deployment>, re: RegExp) {
@@ -67,6 +77,87 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
     assert.equal(deployment(false).lineOrigins, undefined);
   });
 
+  // templates/deployment.yaml line 202 is `{{ toYaml .Values.resources | indent 12 }}`.
+  it('give each line of a map printed with toYaml its own key', () => {
+    const o = deployment(true, {
+      resources: { limits: { cpu: '100m', memory: '64Mi' }, requests: { cpu: '10m' } },
+    });
+    const at = (re: RegExp) => originOfLine(o, re);
+    assert.deepEqual(at(/^ {12}limits:$/), {
+      template: DEPLOYMENT,
+      line: 202,
+      values: ['resources', 'limits'],
+    });
+    assert.deepEqual(at(/^ {14}cpu: 100m$/), {
+      template: DEPLOYMENT,
+      line: 202,
+      values: ['resources', 'limits', 'cpu'],
+    });
+    assert.deepEqual(at(/^ {14}memory: 64Mi$/)?.values, ['resources', 'limits', 'memory']);
+    assert.deepEqual(at(/^ {12}requests:$/)?.values, ['resources', 'requests']);
+    assert.deepEqual(at(/^ {14}cpu: 10m$/)?.values, ['resources', 'requests', 'cpu']);
+    assert.deepEqual(fieldOrigins(o).get('spec.template.spec.containers[0].resources.limits.cpu'), {
+      template: DEPLOYMENT,
+      line: 202,
+      values: ['resources', 'limits', 'cpu'],
+    });
+  });
+
+  // templates/ingress.yaml: line 3 `{{- $svcPort := .Values.service.externalPort -}}`, line 16
+  // `{{- toYaml . | nindent 4 }}` inside line 14's `with .Values.ingress.annotations`, line 31
+  // `{{- range .Values.ingress.hosts }}`, 32 `- host: {{ .host | quote }}`, 35
+  // `{{- range .paths }}`, 36 `- path: {{ .path }}`, 42 `number: {{ $svcPort }}`.
+  // templates/deployment.yaml: line 172 `{{- with .Values.probes.liveness }}`, 175
+  // `failureThreshold: {{ .failureThreshold | default 3 }}`; line 26
+  // `{{- range $key, $value := .Values.podAnnotations }}`, 27 `{{ $key }}: {{ $value | quote }}`.
+  it('follow values through variables, with and range', () => {
+    const objects = render({
+      ingress: {
+        enabled: true,
+        annotations: { 'a.io/x': 'one', 'b.io/y': 'two' },
+        hosts: [
+          { host: 'one.example', paths: [{ path: '/', pathType: 'Prefix' }] },
+          { host: 'two.example', paths: [{ path: '/a', pathType: 'Prefix' }] },
+        ],
+      },
+      podAnnotations: { 'c.io/z': 'three' },
+    });
+    const ingress = objects.find((o) => o.kind === 'Ingress')!;
+    const INGRESS = 'podinfo/templates/ingress.yaml';
+    const at = (re: RegExp) => originOfLine(ingress, re);
+    assert.deepEqual(at(/number: 9898$/), {
+      template: INGRESS,
+      line: 42,
+      values: ['service', 'externalPort'],
+    });
+    assert.deepEqual(at(/host: "two\.example"$/), {
+      template: INGRESS,
+      line: 32,
+      values: ['ingress', 'hosts', 1, 'host'],
+    });
+    assert.deepEqual(at(/- path: \/a$/), {
+      template: INGRESS,
+      line: 36,
+      values: ['ingress', 'hosts', 1, 'paths', 0, 'path'],
+    });
+    assert.deepEqual(at(/b\.io\/y: two$/), {
+      template: INGRESS,
+      line: 16,
+      values: ['ingress', 'annotations', 'b.io/y'],
+    });
+    const d = objects.find((o) => o.kind === 'Deployment')!;
+    assert.deepEqual(originOfLine(d, /^ {12}failureThreshold: 3$/), {
+      template: DEPLOYMENT,
+      line: 175,
+      values: ['probes', 'liveness', 'failureThreshold'],
+    });
+    assert.deepEqual(originOfLine(d, /c\.io\/z: "three"$/), {
+      template: DEPLOYMENT,
+      line: 27,
+      values: ['podAnnotations', 'c.io/z'],
+    });
+  });
+
   const d1 = path.join(CORPUS, 'controlplaneio-fluxcd__d1-apps');
   it(
     'template --show-origin ends value lines with the template line and where the value was set',
@@ -102,3 +193,145 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
     },
   );
 });
+
+// Charts read from archives, and an aliased subchart: the podinfo chart packed at test time
+// (test/support/tgz.ts) into Helm's repository cache, or vendored as parent/charts/*.tgz under
+// the alias `front`. Lines read by hand: podinfo's values.yaml line 38 is `  httpPort: 9898`,
+// 40 `  grpcPort: 9999`, 268 `    cpu: 1m` (under resources.requests); templates/service.yaml
+// line 33 is `    - port: {{ .Values.service.grpcPort }}`, deployment.yaml line 115
+// `value: {{ quote .Values.ui.color }}`, 202 `{{ toYaml .Values.resources | indent 12 }}`.
+describe(
+  'rendered line origins from archives and aliased subcharts',
+  { skip: !fs.existsSync(PODINFO) && 'no podinfo chart' },
+  () => {
+    const RELEASE = (chart: string, version: string, values: string) =>
+      [
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: HelmRepository',
+        'metadata:',
+        '  name: charts',
+        '  namespace: apps',
+        'spec:',
+        '  url: https://charts.invalid',
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata:',
+        '  name: web',
+        '  namespace: apps',
+        'spec:',
+        '  chart:',
+        '    spec:',
+        `      chart: ${chart}`,
+        `      version: ${version}`,
+        '      sourceRef:',
+        '        kind: HelmRepository',
+        '        name: charts',
+        '  values:',
+        values,
+      ].join('\n') + '\n';
+    // Line 23 of RELEASE is the first line of `values`.
+    const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'fo-origins-'));
+    const overlay = (root: string, release: string) => {
+      fs.mkdirSync(path.join(root, 'ov'));
+      fs.writeFileSync(
+        path.join(root, 'ov', 'kustomization.yaml'),
+        'resources:\n  - release.yaml\n',
+      );
+      fs.writeFileSync(path.join(root, 'ov', 'release.yaml'), release);
+    };
+    const run = (cwd: string, args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(
+        process.execPath,
+        [path.join(PROJECT_ROOT, 'bin', 'flux-overlays.js'), ...args],
+        {
+          encoding: 'utf8',
+          cwd,
+          env: { ...process.env, ...env },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.split('\n').map((l) => l.trim());
+      return (re: RegExp) => lines.find((l) => re.test(l)) ?? '';
+    };
+
+    it('name the values.yaml inside the cached archive for chart defaults, as values does', () => {
+      const root = tmp();
+      try {
+        fs.mkdirSync(path.join(root, 'cache', 'repository'), { recursive: true });
+        fs.writeFileSync(
+          path.join(root, 'cache', 'repository', 'podinfo-6.14.1.tgz'),
+          tgz(folderEntries(PODINFO, 'podinfo')),
+        );
+        overlay(
+          root,
+          RELEASE(
+            'podinfo',
+            '6.14.1',
+            '    replicaCount: 2\n    resources:\n      limits:\n        cpu: 100m',
+          ),
+        );
+        const env = { HELM_CACHE_HOME: path.join(root, 'cache') };
+        const archive = 'cache/repository/podinfo-6.14.1.tgz!/podinfo/values.yaml';
+        const values = run(root, ['values', 'ov', '--show-origin'], env);
+        assert.equal(values(/httpPort:/), `httpPort: 9898 # ${archive}:38 (chart default)`);
+        const line = run(root, ['template', 'ov', '--show-origin'], env);
+        assert.equal(
+          line(/^replicas:/),
+          `replicas: 2 # ${DEPLOYMENT}:10, .Values.replicaCount from ov/release.yaml:23 (values)`,
+        );
+        assert.equal(
+          line(/prometheus\.io\/port/),
+          `prometheus.io/port: "9898" # ${DEPLOYMENT}:25, .Values.service.httpPort from ${archive}:38 (chart default)`,
+        );
+        // toYaml of the merged map: each line its own key, set by the release or the chart.
+        assert.equal(
+          line(/^cpu: 100m/),
+          `cpu: 100m # ${DEPLOYMENT}:202, .Values.resources.limits.cpu from ov/release.yaml:26 (values)`,
+        );
+        assert.equal(
+          line(/^cpu: 1m/),
+          `cpu: 1m # ${DEPLOYMENT}:202, .Values.resources.requests.cpu from ${archive}:268 (chart default)`,
+        );
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it('map an aliased subchart vendored as a .tgz to its alias in the release values and its own defaults', () => {
+      const root = tmp();
+      try {
+        fs.mkdirSync(path.join(root, 'parent', 'charts'), { recursive: true });
+        fs.writeFileSync(
+          path.join(root, 'parent', 'Chart.yaml'),
+          'apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: podinfo\n    version: 6.14.1\n    alias: front\n',
+        );
+        fs.writeFileSync(path.join(root, 'parent', 'values.yaml'), 'front:\n  replicaCount: 3\n');
+        fs.writeFileSync(
+          path.join(root, 'parent', 'charts', 'podinfo-6.14.1.tgz'),
+          tgz(folderEntries(PODINFO, 'podinfo')),
+        );
+        overlay(
+          root,
+          RELEASE('parent', '0.1.0', '    front:\n      ui:\n        color: "#ff0000"'),
+        );
+        const line = run(root, ['template', 'ov', '--chart', 'parent', '--show-origin']);
+        const FRONT = 'parent/charts/front/templates';
+        assert.equal(
+          line(/^replicas:/),
+          `replicas: 3 # ${FRONT}/deployment.yaml:10, .Values.replicaCount (front.replicaCount in the release's values) from parent/values.yaml:2 (chart default)`,
+        );
+        assert.equal(
+          line(/^value: "#ff0000"/),
+          `value: "#ff0000" # ${FRONT}/deployment.yaml:115, .Values.ui.color (front.ui.color in the release's values) from ov/release.yaml:25 (values)`,
+        );
+        assert.equal(
+          line(/^port: 9999/),
+          `port: 9999 # ${FRONT}/service.yaml:33, .Values.service.grpcPort (front.service.grpcPort in the release's values) from parent/charts/podinfo-6.14.1.tgz!/podinfo/values.yaml:40 (chart default parent:podinfo)`,
+        );
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  },
+);

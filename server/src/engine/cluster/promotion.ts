@@ -11,7 +11,9 @@ import { unifiedDiff } from '../workspace/lineDiff';
 import { emitYaml } from '../yaml/emit';
 import { get, getString } from '../yaml/node';
 import { ClusterOptions, evaluateCluster } from './cluster';
-import { ClusterProblem } from './types';
+import { ClusterProblem, ClusterResult } from './types';
+import { Chart } from '../render/chart';
+import { releaseManifestTexts, renderReleaseManifests } from '../workspace/releaseManifests';
 
 /** `fs` with the folders of `mounts` replaced by other file systems. */
 export class MountedFileSystem implements FileSystem {
@@ -111,14 +113,20 @@ export function clusterPromotionDiff(
   const merged = repo.mergeTree(options.from, options.to);
   if (isGitError(merged)) return merged;
   const root = repo.dir.split(path.sep).join('/');
-  const sides = [options.to, merged.tree].map((treeish) => {
+  const sides: GitResult<{ tree: GitTreeFileSystem; fs: FileSystem; result: ClusterResult }>[] = [
+    options.to,
+    merged.tree,
+  ].map((treeish) => {
     const tree = GitTreeFileSystem.open(repo, treeish, root);
     if (isGitError(tree)) return tree;
-    return evaluateCluster(new MountedFileSystem(fs, [{ root, fs: tree }]), entry, options);
+    const mounted = new MountedFileSystem(fs, [{ root, fs: tree }]);
+    return { tree, fs: mounted, result: evaluateCluster(mounted, entry, options) };
   });
-  const [before, after] = sides;
-  if (isGitError(before)) return before;
-  if (isGitError(after)) return after;
+  const [b, a] = sides;
+  if (isGitError(b)) return b;
+  if (isGitError(a)) return a;
+  const before = b.result;
+  const after = a.result;
   const changes: ClusterChange[] = [];
   const values = (r: typeof before) =>
     new Map(
@@ -130,6 +138,40 @@ export function clusterPromotionDiff(
   const objects = (r: typeof before) => new Map(r.objects.map((o) => [label(o), emitYaml(o.node)]));
   diffMaps(values(before), values(after), 'values', changes);
   diffMaps(objects(before), objects(after), 'object', changes);
+  // A release whose chart is a folder of this repository that the merge changes installs other
+  // objects though its values and its HelmRelease stay: its chart is rendered on both sides.
+  const key = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+  const sourceBefore = new Map(before.releases.map((r) => [key(r), r.chart.source]));
+  const changed = new Set<string>();
+  for (const r of after.releases) {
+    const sa = r.chart.source;
+    const sb = sourceBefore.get(key(r));
+    if (sa === undefined || sb === undefined) continue;
+    const ia = a.tree.contentId(sa);
+    const ib = b.tree.contentId(sb);
+    if (ia !== undefined && ib !== undefined && ia !== ib) changed.add(key(r));
+  }
+  if (changed.size) {
+    const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
+    const rendered = (side: typeof a) =>
+      releaseManifestTexts(
+        renderReleaseManifests(
+          side.fs,
+          {
+            dir: entry,
+            objects: side.result.objects,
+            references: [],
+            problems: [],
+            failed: false,
+            filesRead: [],
+            releases: side.result.releases.filter((r) => changed.has(key(r))),
+          },
+          { ...options.values, chartCache },
+        ),
+        options.showSecrets,
+      );
+    diffMaps(rendered(b), rendered(a), 'object', changes);
+  }
   return {
     from: options.from,
     to: options.to,

@@ -134,7 +134,8 @@ export function promotionDiff(
   const renamedFrom = new Map([...renamedTo].map(([a, b]) => [b, a]));
 
   const cache = options.cache ?? new ParseCache();
-  const evalOpts = { ...options, cache };
+  // Both sides are trees of this repository: its GitRepository chart paths are found in it.
+  const evalOpts = { ...options, cache, sourceRoots: options.sourceRoots ?? [repo.dir] };
   const chartCache = new WeakMap<FileSystem, Map<string, Chart>>();
   const names = [...new Set([...before.components.keys(), ...after.components.keys()])]
     .filter((n) => !renamedTo.has(n))
@@ -164,10 +165,20 @@ export function promotionDiff(
       else if (prevName !== name) status = 'renamed';
       else if (bo && !ao) status = 'overlay-deleted';
       else if (!bo && ao) status = 'overlay-added';
+      // Without `manifests`, the releases whose chart is a folder of the repository (a
+      // GitRepository chart path) that the merge changes are rendered all the same: a template
+      // edit changes what they install and nothing else.
+      const rendered = options.manifests ? undefined : chartsChanged(before.fs, rb, after.fs, ra);
       const charts = (sideFs: FileSystem, r: OverlayRun | undefined) =>
-        options.manifests && r
+        r && (options.manifests || rendered?.size)
           ? releaseManifestTexts(
-              renderReleaseManifests(sideFs, r, { ...evalOpts, chartCache }),
+              renderReleaseManifests(
+                sideFs,
+                options.manifests
+                  ? r
+                  : { ...r, releases: r.releases.filter((x) => rendered!.has(releaseKey(x))) },
+                { ...evalOpts, chartCache },
+              ),
               options.showSecrets,
             )
           : new Map<string, string>();
@@ -211,6 +222,34 @@ export function promotionDiff(
     unchanged,
     failing,
   };
+}
+
+function releaseKey(r: { namespace: string; name: string }): string {
+  return `${r.namespace}/${r.name}`;
+}
+
+/**
+ * The releases (`ns/name`) found on both sides whose chart is a folder (or packaged chart) of
+ * the repository with other contents after the merge than before it.
+ */
+function chartsChanged(
+  beforeFs: GitTreeFileSystem,
+  before: OverlayRun | undefined,
+  afterFs: GitTreeFileSystem,
+  after: OverlayRun | undefined,
+): Set<string> {
+  const out = new Set<string>();
+  if (!before || !after) return out;
+  const sources = new Map(before.releases.map((r) => [releaseKey(r), r.chart.source]));
+  for (const r of after.releases) {
+    const a = r.chart.source;
+    const b = sources.get(releaseKey(r));
+    if (a === undefined || b === undefined) continue;
+    const ai = afterFs.contentId(a);
+    const bi = beforeFs.contentId(b);
+    if (ai !== undefined && bi !== undefined && ai !== bi) out.add(releaseKey(r));
+  }
+  return out;
 }
 
 /** The overlay names to compare: the preferred one first, then the others; `base` only when alone. */

@@ -16,6 +16,7 @@ const MAX_LINKS = 40;
 export class GitTreeFileSystem implements FileSystem {
   private readonly dirs = new Map<string, Set<string>>();
   private blobs?: Map<string, Buffer>;
+  private readonly contentIds = new Map<string, string>();
   private readonly hasLinks: boolean;
   private constructor(
     private readonly repo: GitRepository,
@@ -97,6 +98,28 @@ export class GitTreeFileSystem implements FileSystem {
       }
     }
     return cur;
+  }
+
+  /**
+   * What the file or folder at `p` holds, as one string of its entries' paths, modes and object
+   * ids (no blob is read): equal on two trees exactly when its files are. Undefined when absent.
+   */
+  contentId(p: string): string | undefined {
+    const real = this.realPath(p);
+    if (real === undefined) return undefined;
+    if (!this.contentIds.has(real)) this.contentIds.set(real, this.computeContentId(real));
+    return this.contentIds.get(real);
+  }
+
+  private computeContentId(real: string): string {
+    const rel = path.posix.relative(this.root, real);
+    const e = this.entries.get(rel);
+    if (e && e.type === 'blob') return `${e.mode} ${e.sha}`;
+    const prefix = rel === '' ? '' : rel + '/';
+    const parts: string[] = [];
+    for (const [name, x] of this.entries)
+      if (name.startsWith(prefix)) parts.push(`${name.slice(prefix.length)} ${x.mode} ${x.sha}`);
+    return parts.sort().join('\n');
   }
 
   readBytes(p: string): Buffer | undefined {

@@ -9,7 +9,13 @@ import { Chart } from './chart';
 import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
 import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
-import { OutputSpan, TemplateSet, isStackOverflow } from '../template/exec';
+import {
+  OutputSpan,
+  TemplateSet,
+  ValuePath,
+  isStackOverflow,
+  valueTracker,
+} from '../template/exec';
 import { helmFuncs } from '../template/funcs';
 import { GoMap, TemplateError, newMap } from '../template/value';
 import { parseYaml } from '../yaml/parse';
@@ -35,8 +41,52 @@ export interface LineOrigin {
   /** Template name as in `# Source:` (`podinfo/templates/deployment.yaml`). */
   template: string;
   line: number;
-  /** .Values path (in the values the template sees: a subchart's own) the line printed. */
-  values?: string[];
+  /** .Values path the line printed, as its template reads it (a subchart's own .Values). */
+  values?: ValuePath;
+  /**
+   * The same place in the release's values when that differs: a subchart's `.Values.x` is
+   * `<name or alias>.x` of its parent's values.
+   */
+  releaseValues?: ValuePath;
+}
+
+/** A values path as templates write it: `.Values.resources.limits.cpu`, `.Values.hosts[0].host`. */
+export function valuesPathText(p: readonly (string | number)[]): string {
+  return '.Values' + p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+}
+
+/**
+ * The path of each line of a map or list an action printed as YAML (`toYaml .Values.x | nindent
+ * 4`), from `base`: a key's line is that key's (`limits:` is `x.limits`, `cpu: 100m` is
+ * `x.limits.cpu`), a list item's the item's, the further lines of a block scalar their key's.
+ * Undefined when the text does not read as one YAML document.
+ */
+function piecePaths(piece: string, base: ValuePath): (ValuePath | undefined)[] | undefined {
+  const parsed = parseYaml(piece, 'printed');
+  const root = parsed.documents[0]?.root;
+  if (parsed.documents.length !== 1 || !root || parsed.problems.some((p) => p.severity === 'error'))
+    return undefined;
+  const lines: (ValuePath | undefined)[] = [];
+  // Pre-order, so the deepest node starting on a line names it (`- name: a` is `[0].name`).
+  const mark = (line: number | undefined, p: ValuePath) => {
+    if (line !== undefined) lines[line - 1] = p;
+  };
+  const walk = (n: YNode, at: ValuePath): void => {
+    mark(n.origin?.line, at);
+    if (n.kind === 'map')
+      for (const pair of n.pairs) {
+        const p = [...at, pair.key];
+        mark(pair.keyOrigin?.line, p);
+        walk(pair.value, p);
+      }
+    else if (n.kind === 'seq') n.items.forEach((x, i) => walk(x, [...at, i]));
+  };
+  walk(root, base);
+  let last: ValuePath | undefined;
+  return piece.split('\n').map((text, i) => {
+    if (lines[i]) last = lines[i];
+    return text.trim() === '' ? undefined : last;
+  });
 }
 
 export interface RenderedObject {
@@ -73,6 +123,8 @@ function linesOf(
   raw: string,
   spans: readonly OutputSpan[],
   text: string,
+  /** Where the template's chart's .Values sit in the release's values (a subchart's name). */
+  prefix: ValuePath,
 ): (LineOrigin | undefined)[] | undefined {
   const out: (LineOrigin | undefined)[] = [undefined];
   let offset = 0;
@@ -84,12 +136,17 @@ function linesOf(
     offset += sp.len;
     built += piece;
     let tline = sp.line;
+    // A map or list printed over several lines: each line is its own key's.
+    const perLine =
+      sp.values && sp.collection && piece.includes('\n') ? piecePaths(piece, sp.values) : undefined;
+    let k = 0;
     for (let i = 0; i < piece.length; i++) {
       const ch = piece[i];
       if (ch === '\n') {
         out.push(undefined);
         lineDone = false;
         if (sp.text) tline++;
+        k++;
         continue;
       }
       if (ch === ' ' || ch === '\t' || ch === '\r') continue;
@@ -99,10 +156,21 @@ function linesOf(
       }
       // The line prints a value (`replicas: {{ .Values.replicaCount }}`): the first one it prints.
       const cur = out[out.length - 1]!;
-      if (sp.values && !cur.values) cur.values = sp.values;
+      const values = perLine ? perLine[k] : sp.values;
+      if (values && values.length && !cur.values) {
+        const own = startsWith(values, prefix) ? values.slice(prefix.length) : values;
+        if (own.length) {
+          cur.values = own;
+          if (own !== values) cur.releaseValues = values;
+        }
+      }
     }
   }
   return built === text ? out : undefined;
+}
+
+function startsWith(p: ValuePath, prefix: ValuePath): boolean {
+  return prefix.length > 0 && prefix.length <= p.length && prefix.every((k, i) => p[i] === k);
 }
 
 /**
@@ -136,6 +204,8 @@ interface Renderable {
   text: string;
   vals: GoMap;
   basePath: string;
+  /** Where its chart's .Values sit in the root chart's (subchart names, aliases applied). */
+  valuesPrefix: ValuePath;
 }
 
 function collect(
@@ -144,6 +214,7 @@ function collect(
   isRoot: boolean,
   parentPath: string,
   out: Renderable[],
+  valuesPrefix: ValuePath = [],
 ): GoMap {
   const subcharts = newMap();
   const next = newMap([
@@ -160,7 +231,7 @@ function collect(
     next.set('Values', pv.get(chart.name)!);
   const fullPath = isRoot ? chart.name : `${parentPath}/charts/${chart.name}`;
   for (const dep of chart.dependencies)
-    subcharts.set(dep.name, collect(dep, next, false, fullPath, out));
+    subcharts.set(dep.name, collect(dep, next, false, fullPath, out, [...valuesPrefix, dep.name]));
   for (const t of chart.templates) {
     if (chart.isLibrary && !path.posix.basename(t.name).startsWith('_')) continue;
     out.push({
@@ -168,6 +239,7 @@ function collect(
       text: t.data.toString('utf8'),
       vals: next,
       basePath: path.posix.join(fullPath, 'templates'),
+      valuesPrefix,
     });
   }
   return next;
@@ -344,6 +416,7 @@ function renderOnce(
   collect(pruned, top, true, '', renderables);
   const byName = new Map(renderables.map((r) => [r.name, r]));
   const set = new TemplateSet(helmFuncs);
+  const tracker = options.origins ? valueTracker(values) : undefined;
   for (const name of sortTemplates([...byName.keys()])) {
     try {
       set.add(name, byName.get(name)!.text);
@@ -371,9 +444,9 @@ function renderOnce(
       let text: string;
       let lines: (LineOrigin | undefined)[] | undefined;
       if (options.origins) {
-        const r = set.executeWithOrigins(name, vals);
-        text = r.text.replace(/<no value>/g, '');
-        lines = linesOf(r.text, r.spans, text);
+        const x = set.executeWithOrigins(name, vals, tracker);
+        text = x.text.replace(/<no value>/g, '');
+        lines = linesOf(x.text, x.spans, text, r.valuesPrefix);
       } else text = set.execute(name, vals).replace(/<no value>/g, '');
       rendered.set(name, { text, nonReproducible: [...set.nonReproducibleCalls], lines });
       for (const f of set.nonReproducibleCalls) calls.add(f);

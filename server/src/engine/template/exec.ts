@@ -46,18 +46,56 @@ export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
 }
 
+/** A place in a chart's values: keys, and list indexes. */
+export type ValuePath = (string | number)[];
+
+/**
+ * Where the maps and lists of a chart's values sit, by identity (executeWithOrigins): what lets
+ * a value reached through a variable, `with`, `range` or a dict name its .Values path.
+ */
+export interface ValueTracker {
+  pathOf(v: object): ValuePath | undefined;
+}
+
+/** A tracker of every map and list under `root` (the values templates see as .Values). */
+export function valueTracker(root: GoValue): ValueTracker {
+  const paths = new WeakMap<object, ValuePath>();
+  const walk = (v: GoValue, at: ValuePath): void => {
+    if (v instanceof Map) {
+      if (paths.has(v)) return;
+      paths.set(v, at);
+      for (const [k, x] of v) walk(x, [...at, k]);
+    } else if (Array.isArray(v)) {
+      if (paths.has(v)) return;
+      paths.set(v, at);
+      v.forEach((x, i) => walk(x, [...at, i]));
+    }
+  };
+  walk(root, []);
+  return { pathOf: (v) => paths.get(v) };
+}
+
 /**
  * Which template node wrote a piece of the output (recorded by executeWithOrigins): `len`
  * characters, from the text or action at `name`:`line`; `values` is the .Values path when the
- * action printed a value read straight from .Values (`.Values.a.b`, `toYaml .Values.x | nindent
- * 4`, `.Values.y | quote`, `default "x" .Values.z`).
+ * action printed a value of .Values (`.Values.a.b`, `toYaml .Values.x | nindent 4`,
+ * `.Values.y | quote`, `default "x" .Values.z`, `$x.z` after `$x := .Values.y`, `.z` inside
+ * `with .Values.y` or `range .Values.list`), as the ValueTracker places it.
  */
 export interface OutputSpan {
   len: number;
   name: string;
   line: number;
   text: boolean;
-  values?: string[];
+  values?: ValuePath;
+  /** The value printed was a map or a list (`toYaml .Values.resources`): its lines are its keys'. */
+  collection?: boolean;
+}
+
+/** A value of .Values as an action reached it: its path and the value there. */
+interface ValueRef {
+  path: ValuePath;
+  value: GoValue;
 }
 
 /** Functions that pass a value through (reformatted): its origin stays the value's. */
@@ -126,12 +164,19 @@ export class TemplateSet {
     return st.out.join('');
   }
 
-  /** Like execute, also saying which template node wrote each piece of the output. */
-  executeWithOrigins(name: string, data: GoValue): { text: string; spans: OutputSpan[] } {
+  /**
+   * Like execute, also saying which template node wrote each piece of the output, and which
+   * value of .Values it printed (`tracker`: by default the maps and lists of `data.Values`).
+   */
+  executeWithOrigins(
+    name: string,
+    data: GoValue,
+    tracker: ValueTracker = valueTracker(data instanceof Map ? (data.get('Values') ?? null) : null),
+  ): { text: string; spans: OutputSpan[] } {
     const t = this.trees.get(name);
     if (!t)
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
-    const st = new State(this, t.name, data, true);
+    const st = new State(this, t.name, data, tracker);
     st.walkList(data, t.root);
     return { text: st.out.join(''), spans: st.spans! };
   }
@@ -206,40 +251,104 @@ class State {
   readonly spans: OutputSpan[] | undefined;
   /** Whether the last field hop gave a nil read from a map (Go: interface{} holding nil). */
   private typedNil = false;
-  private vars: { name: string; value: GoValue }[];
+  /** Variables; `path` when recording and the value came from .Values. */
+  private vars: { name: string; value: GoValue; path?: ValuePath }[];
+  /** When recording: the .Values path of dot (inside `with`/`range` over .Values...). */
+  dotPath: ValuePath | undefined;
 
   constructor(
     private readonly set: TemplateSet,
     private readonly name: string,
     data: GoValue,
-    record = false,
+    /** Given when recording origins. */
+    private readonly tracker?: ValueTracker,
   ) {
     this.vars = [{ name: '$', value: data }];
-    if (record) this.spans = [];
+    if (tracker) this.spans = [];
   }
 
-  /** The .Values path an action prints straight from (see OutputSpan), else undefined. */
-  private valuePath(dot: GoValue, pipe: Pipe): string[] | undefined {
-    const fromArg = (a: Arg): string[] | undefined => {
-      if (a.kind === 'field' && a.idents[0] === 'Values' && dot === this.vars[0].value)
-        return a.idents.slice(1);
-      if (a.kind === 'variable' && a.name === '$' && a.idents[0] === 'Values')
-        return a.idents.slice(1);
-      return undefined;
-    };
-    const passes = (c: Command) =>
-      c.args[0].kind === 'identifier' && PASS_THROUGH.has(c.args[0].name);
-    const first = pipe.cmds[0];
-    if (!first) return undefined;
-    const path =
-      first.args.length === 1
-        ? fromArg(first.args[0])
-        : passes(first)
-          ? fromArg(first.args[first.args.length - 1])
-          : undefined;
-    if (!path || path.length === 0) return undefined;
-    for (let i = 1; i < pipe.cmds.length; i++) if (!passes(pipe.cmds[i])) return undefined;
-    return path;
+  /** The tracked path of a map or list. */
+  private own(v: GoValue): ValuePath | undefined {
+    return v !== null && typeof v === 'object' ? this.tracker?.pathOf(v) : undefined;
+  }
+
+  /** Field hops from `recv` (at `base`): the path and value they reach, read without side effects. */
+  private hops(
+    recv: GoValue,
+    base: ValuePath | undefined,
+    keys: (string | number)[],
+  ): ValueRef | undefined {
+    let cur: GoValue = recv;
+    let p = this.own(recv) ?? base;
+    for (const k of keys) {
+      let next: GoValue | undefined;
+      if (cur instanceof Map && typeof k === 'string') next = cur.get(k);
+      else if (Array.isArray(cur) && typeof k === 'number') next = cur[k];
+      else if (
+        cur instanceof GoStruct &&
+        typeof k === 'string' &&
+        Object.prototype.hasOwnProperty.call(cur.fields, k)
+      )
+        next = cur.fields[k];
+      cur = next ?? null;
+      p = this.own(cur) ?? (p ? [...p, k] : undefined);
+    }
+    return p ? { path: p, value: cur } : undefined;
+  }
+
+  /** The value of .Values an argument names (a field chain, a variable, dot), if any. */
+  private argRef(dot: GoValue, a: Arg): ValueRef | undefined {
+    switch (a.kind) {
+      case 'dot':
+        return this.hops(dot, this.dotPath, []);
+      case 'field':
+        return this.hops(dot, this.dotPath, a.idents);
+      case 'variable': {
+        for (let i = this.vars.length - 1; i >= 0; i--) {
+          const v = this.vars[i];
+          if (v.name === a.name) return this.hops(v.value, v.path, a.idents);
+        }
+        return undefined;
+      }
+      case 'pipe':
+        return this.pipeRef(dot, a.pipe);
+      case 'chain': {
+        const inner = this.argRef(dot, a.node);
+        return inner ? this.hops(inner.value, inner.path, a.idents) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The value of .Values a pipeline passes on (see OutputSpan): its first command names one
+   * (or `index`/`get` of one with literal keys) and every later command passes it through.
+   */
+  private pipeRef(dot: GoValue, pipe: Pipe): ValueRef | undefined {
+    let ref: ValueRef | undefined;
+    for (let i = 0; i < pipe.cmds.length; i++) {
+      const c = pipe.cmds[i];
+      const a0 = c.args[0];
+      if (a0.kind !== 'identifier') {
+        ref = i === 0 && c.args.length === 1 ? this.argRef(dot, a0) : undefined;
+      } else if (PASS_THROUGH.has(a0.name)) {
+        // Later in a pipeline the value passed on is the previous command's.
+        if (i === 0)
+          ref = c.args.length > 1 ? this.argRef(dot, c.args[c.args.length - 1]) : undefined;
+      } else if ((a0.name === 'index' || a0.name === 'get') && i === 0 && c.args.length > 2) {
+        const keys: (string | number)[] = [];
+        for (const k of c.args.slice(2)) {
+          if (k.kind === 'string') keys.push(k.value);
+          else if (k.kind === 'number' && typeof k.value === 'bigint') keys.push(Number(k.value));
+          else return undefined;
+        }
+        const base = this.argRef(dot, c.args[1]);
+        ref = base ? this.hops(base.value, base.path, keys) : undefined;
+      } else ref = undefined;
+      if (!ref) return undefined;
+    }
+    return ref;
   }
 
   private errorAt(pos: Pos, at: string, msg: string): never {
@@ -271,8 +380,11 @@ class State {
               line: n.pos.line,
               text: false,
             };
-            const values = this.valuePath(dot, n.pipe);
-            if (values) span.values = values;
+            const ref = this.pipeRef(dot, n.pipe);
+            if (ref && ref.path.length) {
+              span.values = ref.path;
+              if (ref.value instanceof Map || Array.isArray(ref.value)) span.collection = true;
+            }
             this.spans.push(span);
           }
         }
@@ -282,11 +394,15 @@ class State {
       case 'with': {
         const mark = this.vars.length;
         const v = this.evalPipeline(dot, n.pipe);
+        const dotPath = this.dotPath;
         try {
-          if (truth(v)) this.walkList(n.kind === 'with' ? v : dot, n.list);
-          else if (n.elseList) this.walkList(dot, n.elseList);
+          if (truth(v)) {
+            if (n.kind === 'with' && this.tracker) this.dotPath = this.pipeRef(dot, n.pipe)?.path;
+            this.walkList(n.kind === 'with' ? v : dot, n.list);
+          } else if (n.elseList) this.walkList(dot, n.elseList);
         } finally {
           this.vars.length = mark;
+          this.dotPath = dotPath;
         }
         return;
       }
@@ -302,7 +418,8 @@ class State {
         const newDot = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
         this.set.enter();
         try {
-          const st = new State(this.set, t.name, newDot, !!this.spans);
+          const st = new State(this.set, t.name, newDot, this.tracker);
+          if (this.tracker && n.pipe) st.dotPath = this.pipeRef(dot, n.pipe)?.path;
           st.walkList(newDot, t.root);
           this.out.push(st.out.join(''));
           if (this.spans) this.spans.push(...st.spans!);
@@ -319,13 +436,24 @@ class State {
     try {
       const v = this.evalPipeline(dot, n.pipe);
       const decl = n.pipe.decl;
+      // Recording: the elements of a list or map of .Values are at its path and their key.
+      const over =
+        this.tracker && (Array.isArray(v) || v instanceof Map)
+          ? this.pipeRef(dot, n.pipe)
+          : undefined;
+      const dotPath = this.dotPath;
       const one = (key: GoValue, elem: GoValue): boolean => {
         const inner = this.vars.length;
-        if (decl.length === 1) this.setVarAt(decl[0], elem, n.pipe.isAssign);
+        const at =
+          over && (typeof key === 'string' || typeof key === 'bigint')
+            ? [...over.path, typeof key === 'bigint' ? Number(key) : key]
+            : undefined;
+        if (decl.length === 1) this.setVarAt(decl[0], elem, n.pipe.isAssign, at);
         else if (decl.length === 2) {
           this.setVarAt(decl[0], key, n.pipe.isAssign);
-          this.setVarAt(decl[1], elem, n.pipe.isAssign);
+          this.setVarAt(decl[1], elem, n.pipe.isAssign, at);
         }
+        if (this.tracker) this.dotPath = at;
         try {
           this.walkList(elem, n.list);
         } catch (e) {
@@ -334,6 +462,7 @@ class State {
           } else throw e;
         } finally {
           this.vars.length = inner;
+          this.dotPath = dotPath;
         }
         return true;
       };
@@ -370,15 +499,16 @@ class State {
   }
 
   /** Range variables: declared at the range's scope (pushed after the pipeline's own declaration). */
-  private setVarAt(name: string, value: GoValue, assign: boolean): void {
-    if (assign) this.setVar(name, value);
-    else this.vars.push({ name, value });
+  private setVarAt(name: string, value: GoValue, assign: boolean, path?: ValuePath): void {
+    if (assign) this.setVar(name, value, path);
+    else this.vars.push(path ? { name, value, path } : { name, value });
   }
 
-  private setVar(name: string, value: GoValue): void {
+  private setVar(name: string, value: GoValue, path?: ValuePath): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       if (this.vars[i].name === name) {
         this.vars[i].value = value;
+        this.vars[i].path = path;
         return;
       }
     }
@@ -395,9 +525,11 @@ class State {
     let value: Final = MISSING;
     for (const c of pipe.cmds) value = this.evalCommand(dot, c, value);
     const v = value === MISSING ? null : value;
+    // Recording: `$x := .Values.y` remembers where $x came from ($x.z is .Values.y.z).
+    const path = pipe.decl.length && this.tracker ? this.pipeRef(dot, pipe)?.path : undefined;
     for (const d of pipe.decl) {
-      if (pipe.isAssign) this.setVar(d, v);
-      else this.vars.push({ name: d, value: v });
+      if (pipe.isAssign) this.setVar(d, v, path);
+      else this.vars.push(path ? { name: d, value: v, path } : { name: d, value: v });
     }
     return v;
   }

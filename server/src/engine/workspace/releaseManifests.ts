@@ -50,8 +50,11 @@ export interface ReleaseManifests {
   /** Set when the chart is not on disk: nothing rendered, not an error of the release. */
   notRendered?: string;
   warnings: string[];
-  /** The user's values (no chart defaults), with their origins: where a printed value was set. */
-  userValues?: YMap;
+  /**
+   * The release's values with the chart's defaults (subcharts' under their names or aliases),
+   * with their origins as `values --show-origin` gives them: where a printed value was set.
+   */
+  values?: YMap;
 }
 
 /** API versions the overlay's CRDs serve (group/version and group/version/Kind), as a cluster would add. */
@@ -167,7 +170,7 @@ export function renderReleaseManifests(
       continue;
     }
     const user = userOnly.get(key);
-    entry.userValues = user;
+    entry.values = rel.values;
     const rendered = renderChart(chart, (user ? effectiveValuesToGo(user) : new Map()) as GoMap, {
       ...settings,
       kubeVersion: options.kubeVersion,

@@ -1,0 +1,82 @@
+// Which .Values path each action of a template printed (TemplateSet.executeWithOrigins), on
+// small templates with the values below; the expected paths are read off the templates by hand.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TemplateSet } from '../../../server/src/engine/template/exec';
+import { helmFuncs } from '../../../server/src/engine/template/funcs';
+import { GoMap, fromJS, newMap } from '../../../server/src/engine/template/value';
+
+const VALUES = {
+  image: { repository: 'nginx', tag: '1.27' },
+  hosts: [{ name: 'a.example' }, { name: 'b.example' }],
+  labels: { team: 'web', tier: 'front' },
+  'dash-key': { inner: 'x' },
+  replicas: 2,
+};
+
+/** The values paths of the actions that printed something, in output order. */
+function printed(template: string): (string | number)[][] {
+  const set = new TemplateSet(helmFuncs);
+  set.add('t', template);
+  const data = newMap([['Values', fromJS(VALUES) as GoMap]]);
+  return set
+    .executeWithOrigins('t', data)
+    .spans.filter((s) => !s.text && s.len > 0)
+    .map((s) => s.values ?? []);
+}
+
+describe('executeWithOrigins: the .Values path an action printed', () => {
+  const cases: [string, string, (string | number)[][]][] = [
+    ['a field chain', '{{ .Values.image.tag }}', [['image', 'tag']]],
+    ['through $', '{{ $.Values.replicas }}', [['replicas']]],
+    [
+      'a variable holding a map',
+      '{{ $i := .Values.image }}{{ $i.repository }}',
+      [['image', 'repository']],
+    ],
+    [
+      'a variable holding a scalar',
+      '{{ $t := .Values.image.tag }}{{ $t | quote }}',
+      [['image', 'tag']],
+    ],
+    ['a variable assigned again', '{{ $t := .Values.image.tag }}{{ $t = "x" }}{{ $t }}', [[]]],
+    [
+      'with',
+      '{{ with .Values.image }}{{ .tag }}/{{ .repository }}{{ end }}',
+      [
+        ['image', 'tag'],
+        ['image', 'repository'],
+      ],
+    ],
+    ['with, dot itself', '{{ with .Values.image.tag }}{{ . }}{{ end }}', [['image', 'tag']]],
+    [
+      'range over a list',
+      '{{ range .Values.hosts }}{{ .name }},{{ end }}',
+      [
+        ['hosts', 0, 'name'],
+        ['hosts', 1, 'name'],
+      ],
+    ],
+    [
+      'range with variables over a map',
+      '{{ range $k, $v := .Values.labels }}{{ $k }}={{ $v }};{{ end }}',
+      [[], ['labels', 'team'], [], ['labels', 'tier']],
+    ],
+    ['index with literal keys', '{{ index .Values "dash-key" "inner" }}', [['dash-key', 'inner']]],
+    ['index of a list', '{{ (index .Values.hosts 1).name }}', [['hosts', 1, 'name']]],
+    [
+      'default and a pass-through pipeline',
+      '{{ default "x" .Values.image.tag | upper | quote }}',
+      [['image', 'tag']],
+    ],
+    ['a function that is no pass-through', '{{ printf "%s" .Values.image.tag }}', [[]]],
+    [
+      'a define called with a values map',
+      '{{ define "d" }}{{ .tag }}{{ end }}{{ template "d" .Values.image }}',
+      [['image', 'tag']],
+    ],
+    ['a literal', '{{ "x" }}', [[]]],
+  ];
+  for (const [name, template, want] of cases)
+    it(name, () => assert.deepEqual(printed(template), want));
+});
