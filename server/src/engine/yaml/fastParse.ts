@@ -110,6 +110,8 @@ class Reader {
   private last = 0;
   /** Block nodes open around the one being read. */
   private depth = 0;
+  /** The line of the last offset placed (offsets are mostly placed in order). */
+  private lastLine = 0;
   /** Indentation of the block collection holding the flow collection being read. */
   private flowCol = 0;
 
@@ -144,18 +146,27 @@ class Reader {
   }
 
   private origin(start: number, end: number): Origin {
-    const s = this.pos(Math.min(start, this.length));
-    const e = this.pos(Math.min(end, this.length));
-    return { file: this.file, line: s[0], col: s[1], endLine: e[0], endCol: e[1] };
+    if (start > this.length) start = this.length;
+    if (end > this.length) end = this.length;
+    const sl = this.lineAt(start);
+    const el = this.lineAt(end);
+    return {
+      file: this.file,
+      line: sl + 1 + this.lineShift,
+      col: start - this.starts[sl] + 1 + this.colShift,
+      endLine: el + 1 + this.lineShift,
+      endCol: end - this.starts[el] + 1 + this.colShift,
+    };
   }
 
-  private pos(off: number): [number, number] {
-    const l = this.lineAt(off);
-    return [l + 1 + this.lineShift, off - this.starts[l] + 1 + this.colShift];
-  }
-
-  /** The line holding offset `off` (a binary search). */
+  /** The line holding offset `off`: the last line asked or the next one, else a binary search. */
   private lineAt(off: number): number {
+    const starts = this.starts;
+    const h = this.lastLine;
+    if (starts[h] <= off) {
+      if (off < starts[h + 1]) return h;
+      if (off < starts[h + 2]) return (this.lastLine = h + 1);
+    }
     let lo = 0;
     let hi = this.nLines;
     while (lo < hi) {
@@ -163,7 +174,7 @@ class Reader {
       if (this.starts[mid] <= off) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    return (this.lastLine = lo);
   }
 
   /** Next line at or after `l` with content (not blank, not a comment), or nLines. */
@@ -301,7 +312,7 @@ class Reader {
   private map(l: number, col: number): Parsed {
     const text = this.text;
     const pairs: YPair[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     const start = this.starts[l] + col;
     let end: number;
     let line = l;
@@ -326,8 +337,7 @@ class Reader {
           key = typed === null ? 'null' : String(typed);
         }
       }
-      if (seen.has(key)) giveUp();
-      seen.add(key);
+      seen = noDuplicate(pairs, key, seen);
       const keyOrigin = this.origin(at, keyEndOff);
       const v = this.value(line, colon + 1, col, true);
       pairs.push({ key, keyOrigin, value: v.node });
@@ -567,7 +577,7 @@ class Reader {
       const close = isSeq ? 93 : 125;
       const items: YNode[] = [];
       const pairs: YPair[] = [];
-      const seen = new Set<string>();
+      let seen: Set<string> | undefined;
       let i = off + 1;
       for (;;) {
         i = this.flowSpace(i, 0);
@@ -593,8 +603,7 @@ class Reader {
               key = typed === null ? 'null' : String(typed);
             }
           }
-          if (seen.has(key)) giveUp();
-          seen.add(key);
+          seen = noDuplicate(pairs, key, seen);
           const keyOrigin = k.node.origin!;
           i = k.end;
           if (text.charCodeAt(i) !== COLON || text.charCodeAt(i + 1) !== SP) giveUp();
@@ -844,6 +853,23 @@ interface Parsed {
   next: number;
   /** Where a collection ending with this node ends (a one-line scalar's line break is the collection's). */
   tail: number;
+}
+
+/**
+ * Gives up when `key` is a key of `pairs` already: a look through a few pairs, an index (returned,
+ * to be passed back) once there are many.
+ */
+function noDuplicate(pairs: YPair[], key: string, seen: Set<string> | undefined) {
+  if (seen === undefined) {
+    if (pairs.length < 16) {
+      for (let k = 0; k < pairs.length; k++) if (pairs[k].key === key) giveUp();
+      return undefined;
+    }
+    seen = new Set(pairs.map((p) => p.key));
+  }
+  if (seen.has(key)) giveUp();
+  seen.add(key);
+  return seen;
 }
 
 /**
