@@ -55,7 +55,9 @@ function decode(b64: string): string {
 
 /** True when a node's value came from a Secret (valuesFrom kind Secret, or marked at its source). */
 export function fromSecret(n: YNode): boolean {
-  return n.origin?.secret === true || /(^|\s)Secret\//.test(n.origin?.by ?? '');
+  const o = n.origin;
+  if (o === undefined) return false;
+  return o.secret === true || (o.by !== undefined && /(^|\s)Secret\//.test(o.by));
 }
 
 /** The secret fields of a Secret object: [field, key, clear value] for data, stringData and last-applied. */
@@ -97,18 +99,21 @@ export function redactTree<T extends YNode>(n: T): T {
   return c;
 }
 
+// Asked of every node of every object printed: plain loops, no allocation.
 function needsRedaction(n: YNode): boolean {
-  if (n.kind === 'map' && isSecret(n)) return true;
-  if (n.kind === 'scalar')
-    return (
-      n.shown !== undefined ||
-      (n.value !== null && fromSecret(n)) ||
-      (n.overrides ?? []).some(needsRedaction)
-    );
-  if ((n.overrides ?? []).some(needsRedaction)) return true;
-  return n.kind === 'map'
-    ? n.pairs.some((p) => needsRedaction(p.value))
-    : n.items.some(needsRedaction);
+  const overrides = n.overrides;
+  if (overrides !== undefined)
+    for (let i = 0; i < overrides.length; i++) if (needsRedaction(overrides[i])) return true;
+  if (n.kind === 'scalar') return n.shown !== undefined || (n.value !== null && fromSecret(n));
+  if (n.kind === 'map') {
+    if (isSecret(n)) return true;
+    const pairs = n.pairs;
+    for (let i = 0; i < pairs.length; i++) if (needsRedaction(pairs[i].value)) return true;
+    return false;
+  }
+  const items = n.items;
+  for (let i = 0; i < items.length; i++) if (needsRedaction(items[i])) return true;
+  return false;
 }
 
 function redactInPlace(n: YNode): void {

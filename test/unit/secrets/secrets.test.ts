@@ -15,6 +15,7 @@ import { WorkspaceIndex } from '../../../server/src/ide/workspaceIndex';
 import {
   isSecretMark,
   redactDeep,
+  redactTree,
   redactText,
   remember,
   secretMark,
@@ -22,6 +23,8 @@ import {
 import { loadProfile } from '../../../server/src/engine/substitute/postBuild';
 import { manifestTexts, runOverlay, releaseTexts } from '../../../server/src/engine/workspace';
 import { emitDocuments, emitJS, emitYaml } from '../../../server/src/engine/yaml/emit';
+import { YNode, map, scalar, seq, toJS } from '../../../server/src/engine/yaml/node';
+import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { RedactingWriter } from '../../../server/src/transport';
 
 const R = '/repo';
@@ -89,6 +92,34 @@ describe('marks', () => {
     assert.match(secretMark('hunter2'), /^<secret:[0-9a-f]{8}>$/);
     assert.ok(isSecretMark(secretMark('x')));
     assert.equal(isSecretMark('<secret>'), false);
+  });
+});
+
+describe('emitJS', () => {
+  it('copies a tree with nothing secret as toJS does, and redacts wherever the secret sits', () => {
+    const plain = parseYaml('a: [1, {b: x}]\nc: {}\nd: null\n', 'p.yaml').documents[0].root!;
+    assert.deepEqual(emitJS(plain), toJS(plain));
+    const from = (by: string) => ({ file: 'v.yaml', line: 1, col: 1, endLine: 1, endCol: 2, by });
+    const trees: YNode[] = [
+      // A Secret inside a list, a value from a Secret deep in a map, a text with a secret
+      // variable, a secret value replaced by a layer above.
+      parseYaml(
+        'items:\n- kind: Secret\n  apiVersion: v1\n  data:\n    k: bGEtU2VjcmV0LTdmM2E5MQ==\n',
+        'l.yaml',
+      ).documents[0].root!,
+      map([{ key: 'a', value: map([{ key: 'b', value: scalar(CLEAR[1], from('Secret/s')) }]) }]),
+      seq([scalar(1), { kind: 'scalar', value: `x-${CLEAR[2]}`, shown: 'x-<secret:00000000>' }]),
+      map([
+        {
+          key: 'v',
+          value: { kind: 'scalar', value: 'now', overrides: [scalar(CLEAR[1], from('Secret/s'))] },
+        },
+      ]),
+    ];
+    for (const t of trees) {
+      assert.deepEqual(emitJS(t), toJS(redactTree(t)));
+      noClear(JSON.stringify(emitJS(t)), 'emitJS');
+    }
   });
 });
 

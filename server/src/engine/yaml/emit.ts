@@ -2,7 +2,7 @@
 // with their key, block literals for multi-line strings), optionally with a trailing
 // `# file:line` comment on each line saying where its value came from.
 
-import { Document, stringify } from 'yaml';
+import type * as YamlPackage from 'yaml';
 import { redactTree } from '../secrets';
 import { Origin, YNode, toJS } from './node';
 import { resolvePlainScalar } from './resolve';
@@ -21,6 +21,13 @@ export interface EmitOptions {
 const PLAIN_UNSAFE =
   /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 
+let yamlPackage: typeof YamlPackage | undefined;
+/** The `yaml` package, loaded when a string first needs its quoting (JSON output never does). */
+function yaml(): typeof YamlPackage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, above
+  return (yamlPackage ??= require('yaml') as typeof YamlPackage);
+}
+
 function scalarText(v: null | boolean | number | string): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
@@ -32,7 +39,9 @@ function scalarText(v: null | boolean | number | string): string {
   // claim them (`E7` is a float there). Asking the yaml package for each one (a Document and
   // a Schema per call) was a third of printing a 10,000-object build.
   if (SAFE_PLAIN.test(v) && !yaml11Types().some((re) => re.test(v))) return v;
-  const s = stringify(v, { lineWidth: 0, minContentWidth: 0, version: '1.1' }).replace(/\n$/, '');
+  const s = yaml()
+    .stringify(v, { lineWidth: 0, minContentWidth: 0, version: '1.1' })
+    .replace(/\n$/, '');
   return s;
 }
 
@@ -42,7 +51,7 @@ let yaml11Tests: RegExp[] | undefined;
 
 /** The tests by which the yaml package's YAML 1.1 schema types a plain scalar other than a string. */
 function yaml11Types(): RegExp[] {
-  return (yaml11Tests ??= new Document(null, { version: '1.1' }).schema.tags
+  return (yaml11Tests ??= new (yaml().Document)(null, { version: '1.1' }).schema.tags
     .filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp)
     .map((t) => t.test as RegExp));
 }

@@ -1,9 +1,11 @@
-// A fast reader for the plain block YAML that Helm renders and charts ship (block maps and
-// lists, one-line plain and quoted scalars, literal block scalars, `{}`/`[]`, comments). It
-// builds exactly the tree parse.ts builds through the `yaml` package, origins included, and
-// gives up (undefined) on anything else: anchors, tags, flow collections, multi-line plain or
-// quoted scalars, folded scalars, several documents, duplicate or merge keys, tabs, and every
-// error. The caller then parses the text the general way. Reading YAML was half of a cold render.
+// A fast reader for plain block YAML, the YAML people write in GitOps repositories and Helm
+// renders (block maps and lists, plain and quoted scalars, literal and folded block scalars,
+// flow collections, comments, several documents separated by `---`). It builds exactly the
+// tree parse.ts builds through the `yaml` package, origins included, and gives up (undefined)
+// on anything else: anchors, aliases, tags, directives, `...`, escapes over several lines,
+// duplicate or merge keys, tabs, comments that move where the `yaml` package ends a
+// collection, and every error. The caller then parses the text the general way. Reading YAML
+// was half of a cold render and of a cold kustomize build.
 
 import { Origin, YNode, YPair } from './node';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
@@ -39,10 +41,48 @@ export function fastParseYaml(
   colShift = 0,
   valuesOnly = false,
 ): FastDocument | null | undefined {
-  if (text.length === 0 || text.charCodeAt(text.length - 1) !== 10) return undefined;
+  const docs = read(text, file, flavor, lineShift, colShift, valuesOnly, false);
+  return docs === undefined ? undefined : (docs[0] ?? null);
+}
+
+/**
+ * Every document of `text`, separated by `---` lines (none when it holds only comments), as
+ * the general reader gives them; undefined to parse it the general way.
+ */
+export function fastParseDocuments(
+  text: string,
+  file: string,
+  flavor: YamlFlavor,
+  lineShift = 0,
+  colShift = 0,
+): FastDocument[] | undefined {
+  return read(text, file, flavor, lineShift, colShift, false, true);
+}
+
+function read(
+  text: string,
+  file: string,
+  flavor: YamlFlavor,
+  lineShift: number,
+  colShift: number,
+  valuesOnly: boolean,
+  multi: boolean,
+): FastDocument[] | undefined {
+  if (text.length === 0) return undefined;
   if (text.indexOf('\r') >= 0 || text.indexOf('\uFEFF') >= 0) return undefined;
+  // A text without a final line break is read with one; positions past its end are its end.
+  const length = text.length;
+  const padded = text.charCodeAt(length - 1) !== NL;
   try {
-    return new Reader(text, file, flavor, lineShift, colShift, valuesOnly).document();
+    return new Reader(
+      padded ? text + '\n' : text,
+      length,
+      file,
+      flavor,
+      lineShift,
+      colShift,
+      valuesOnly,
+    ).documents(multi);
   } catch (e) {
     // Deep nesting (and its limits and problems) is the general reader's.
     if (e === GIVE_UP || e instanceof RangeError) return undefined;
@@ -66,11 +106,19 @@ class Reader {
   /** Indentation of each line, -1 for a blank line, -2 for a comment line. */
   private readonly indents: number[] = [];
   private readonly nLines: number;
+  /** End (exclusive) of the lines of the document being read: its `---` line, or nLines. */
+  private last = 0;
   /** Block nodes open around the one being read. */
   private depth = 0;
+  /** The line of the last offset placed (offsets are mostly placed in order). */
+  private lastLine = 0;
+  /** Indentation of the block collection holding the flow collection being read. */
+  private flowCol = 0;
 
   constructor(
     private readonly text: string,
+    /** Length of the text as given (`text` has a line break added when it had none). */
+    private readonly length: number,
     private readonly file: string,
     private readonly flavor: YamlFlavor,
     private readonly lineShift: number,
@@ -98,13 +146,27 @@ class Reader {
   }
 
   private origin(start: number, end: number): Origin {
-    const s = this.pos(start);
-    const e = this.pos(end);
-    return { file: this.file, line: s[0], col: s[1], endLine: e[0], endCol: e[1] };
+    if (start > this.length) start = this.length;
+    if (end > this.length) end = this.length;
+    const sl = this.lineAt(start);
+    const el = this.lineAt(end);
+    return {
+      file: this.file,
+      line: sl + 1 + this.lineShift,
+      col: start - this.starts[sl] + 1 + this.colShift,
+      endLine: el + 1 + this.lineShift,
+      endCol: end - this.starts[el] + 1 + this.colShift,
+    };
   }
 
-  private pos(off: number): [number, number] {
-    // Binary search of the line.
+  /** The line holding offset `off`: the last line asked or the next one, else a binary search. */
+  private lineAt(off: number): number {
+    const starts = this.starts;
+    const h = this.lastLine;
+    if (starts[h] <= off) {
+      if (off < starts[h + 1]) return h;
+      if (off < starts[h + 2]) return (this.lastLine = h + 1);
+    }
     let lo = 0;
     let hi = this.nLines;
     while (lo < hi) {
@@ -112,17 +174,23 @@ class Reader {
       if (this.starts[mid] <= off) lo = mid;
       else hi = mid - 1;
     }
-    return [lo + 1 + this.lineShift, off - this.starts[lo] + 1 + this.colShift];
+    return (this.lastLine = lo);
   }
 
   /** Next line at or after `l` with content (not blank, not a comment), or nLines. */
   private nextContent(l: number): number {
-    while (l < this.nLines && this.indents[l] < 0) l++;
+    while (l < this.last && this.indents[l] < 0) l++;
     return l;
   }
 
-  document(): FastDocument | null {
+  /**
+   * The documents of the text. `multi`: `---` lines (alone or with a comment) separate
+   * documents; otherwise one gives up. Comments and blank lines before the first `---` make no
+   * document; an empty document after one is left to the general reader.
+   */
+  documents(multi: boolean): FastDocument[] {
     const text = this.text;
+    const separators: number[] = [];
     for (let l = 0; l < this.nLines; l++) {
       const st = this.starts[l];
       const c = text.charCodeAt(st);
@@ -131,20 +199,48 @@ class Reader {
         (c === DASH || c === 46) /* . */ &&
         text.charCodeAt(st + 1) === c &&
         text.charCodeAt(st + 2) === c
-      )
-        giveUp();
+      ) {
+        if (c !== DASH || !multi) giveUp();
+        let i = st + 3;
+        while (text.charCodeAt(i) === SP) i++;
+        const d = text.charCodeAt(i);
+        if (d !== NL && !(d === HASH && i > st + 3)) giveUp();
+        separators.push(l);
+        continue;
+      }
       if (this.indents[l] !== -1 && text.charCodeAt(st + Math.max(this.indents[l], 0)) === TAB)
         giveUp();
     }
-    const first = this.nextContent(0);
-    if (first === this.nLines) {
-      // Comments only: no document, as the general reader says; blank only likewise.
-      return null;
+    const docs: FastDocument[] = [];
+    let from = 0;
+    for (let k = 0; k <= separators.length; k++) {
+      const marker = k > 0 ? separators[k - 1] : -1;
+      this.last = k < separators.length ? separators[k] : this.nLines;
+      const first = this.nextContent(from);
+      from = this.last + 1;
+      if (first === this.last) {
+        // Comments only: no document before the first `---`, as the general reader says (blank
+        // only likewise); after one, a null document right after the marker (and its spaces),
+        // which takes the comments of its lines, if any, up to the next marker.
+        if (marker < 0) continue;
+        let at = this.starts[marker] + 3;
+        while (text.charCodeAt(at) === SP) at++;
+        let end = at;
+        if (text.charCodeAt(at) === HASH) end = this.starts[this.last];
+        for (let m = marker + 1; m < this.last; m++)
+          if (this.indents[m] === -2) end = this.starts[this.last];
+        const root: YNode = { kind: 'scalar', value: null, origin: this.origin(at, at) };
+        docs.push({ root, origin: this.origin(this.starts[marker], end) });
+        continue;
+      }
+      if (this.indents[first] !== 0) giveUp();
+      const r = this.node(first, 0);
+      if (this.nextContent(r.next) !== this.last) giveUp();
+      // A document after `---` starts at the marker.
+      const start = marker >= 0 ? this.starts[marker] : this.starts[first];
+      docs.push({ root: r.node, origin: this.origin(start, r.end) });
     }
-    if (this.indents[first] !== 0) giveUp();
-    const r = this.node(first, 0);
-    if (this.nextContent(r.next) !== this.nLines) giveUp();
-    return { root: r.node, origin: this.origin(this.starts[first], r.end) };
+    return docs;
   }
 
   /** A block node whose first content line is `l`, at its indentation; `parent` is the enclosing indentation. */
@@ -181,7 +277,7 @@ class Reader {
     if (!plainStart(text, off)) return -1;
     for (let i = off; ; i++) {
       const d = text.charCodeAt(i);
-      if (d === NL) return -1;
+      if (d === NL || d === TAB) return -1;
       if (d === COLON && this.isBlank(i + 1)) return i;
       if (d === HASH && text.charCodeAt(i - 1) === SP) return -1;
     }
@@ -216,7 +312,7 @@ class Reader {
   private map(l: number, col: number): Parsed {
     const text = this.text;
     const pairs: YPair[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     const start = this.starts[l] + col;
     let end: number;
     let line = l;
@@ -241,15 +337,14 @@ class Reader {
           key = typed === null ? 'null' : String(typed);
         }
       }
-      if (seen.has(key)) giveUp();
-      seen.add(key);
+      seen = noDuplicate(pairs, key, seen);
       const keyOrigin = this.origin(at, keyEndOff);
       const v = this.value(line, colon + 1, col, true);
       pairs.push({ key, keyOrigin, value: v.node });
       end = v.tail;
       const next = this.nextContent(v.next);
-      this.comments(v.next, next, col);
-      if (next >= this.nLines || this.indents[next] < col) {
+      this.comments(v.next, next, next < this.last && this.indents[next] === col);
+      if (next >= this.last || this.indents[next] < col) {
         return this.done({ kind: 'map', pairs }, start, end, next);
       }
       if (this.indents[next] > col) giveUp();
@@ -270,14 +365,20 @@ class Reader {
       items.push(v.node);
       end = v.tail;
       const next = this.nextContent(v.next);
-      this.comments(v.next, next, col);
-      if (next >= this.nLines || this.indents[next] < col) {
+      // The list goes on at the next item; a map key at its indentation ends it.
+      const nat = this.starts[next] + col;
+      const goesOn =
+        next < this.last &&
+        this.indents[next] === col &&
+        text.charCodeAt(nat) === DASH &&
+        this.isBlank(nat + 1);
+      this.comments(v.next, next, goesOn);
+      if (next >= this.last || this.indents[next] < col) {
         return this.done({ kind: 'seq', items }, start, end, next);
       }
       if (this.indents[next] > col) giveUp();
       // A map key at the list's indentation ends the list (a list as a map value at the same indentation).
-      const nat = this.starts[next] + col;
-      if (text.charCodeAt(nat) !== DASH || !this.isBlank(nat + 1)) {
+      if (!goesOn) {
         return this.done({ kind: 'seq', items }, start, end, next);
       }
       line = next;
@@ -297,40 +398,47 @@ class Reader {
       if (c === HASH && i === off) giveUp();
       // Nothing on this line: a nested block, or null.
       const next = this.nextContent(l + 1);
-      if (next < this.nLines) {
+      if (next < this.last) {
         const ind = this.indents[next];
         const nat = this.starts[next] + ind;
+        const fc = text.charCodeAt(nat);
+        if (ind > col && (fc === 123 || fc === 91)) return this.flowValue(nat, col);
         if (ind > col) return this.node(next, ind);
         if (inMap && ind === col && text.charCodeAt(nat) === DASH && this.isBlank(nat + 1))
           return this.seq(next, col);
       }
       // Comment lines after an empty value are the empty node's in the yaml package (where its
       // collection ends moves): read only when the collection goes on after them.
-      for (let m = l + 1; m < this.nLines && this.indents[m] < 0; m++)
+      for (let m = l + 1; m < this.last && this.indents[m] < 0; m++)
         if (
           this.indents[m] === -2 &&
           !this.valuesOnly &&
-          !(next < this.nLines && this.indents[next] === col)
+          !(next < this.last && this.indents[next] === col)
         )
           giveUp();
       // A comment after the empty value takes what follows up to the next token with it.
       const tail =
-        c !== HASH ? i : next < this.nLines ? this.starts[next] + this.indents[next] : text.length;
+        c !== HASH
+          ? i
+          : next < this.last
+            ? this.starts[next] + this.indents[next]
+            : this.last === this.nLines
+              ? text.length
+              : giveUp();
       return this.done({ kind: 'scalar', value: null }, i, i, l + 1, tail);
     }
     if (!inMap) {
-      // `- key: value`: a map at the key's column.
-      if (c === DASH && this.isBlank(i + 1)) giveUp();
-      if (this.keyEnd(i) >= 0) {
-        const kcol = i - this.starts[l];
-        return this.map(l, kcol);
-      }
+      // `- - item`: a list at the inner dash's column; `- key: value`: a map at the key's.
+      if (c === DASH && this.isBlank(i + 1)) return this.seq(l, i - this.starts[l]);
+      if (this.keyEnd(i) >= 0) return this.map(l, i - this.starts[l]);
     }
     let valueEnd: number;
     if (c === 34 || c === 39) {
       valueEnd = this.quotedEnd(i, true);
       let endLine = l;
       while (this.starts[endLine + 1] <= valueEnd - 1) endLine++;
+      // Over a `---` line: an error the general reader reports.
+      if (endLine >= this.last) giveUp();
       const value =
         endLine === l ? this.unquote(i, valueEnd) : this.unquoteLines(i, valueEnd, l, col);
       if (value.length > 16) flatten(value);
@@ -344,13 +452,8 @@ class Reader {
         this.starts[endLine + 1],
       );
     }
-    if (c === 124 /* | */) return this.literal(l, i, col);
-    if (c === 123 /* { */ || c === 91 /* [ */) {
-      const f = this.flow(i);
-      this.restOfLine(f.end);
-      this.noContinuation(l, col);
-      return { node: f.node, start: i, end: f.end, next: l + 1, tail: this.starts[l + 1] };
-    }
+    if (c === 124 /* | */ || c === 62 /* > */) return this.literal(l, i, col);
+    if (c === 123 /* { */ || c === 91 /* [ */) return this.flowValue(i, col);
     if (!plainStart(text, i)) giveUp();
     // A plain scalar up to a comment or the end of the line.
     let j = i;
@@ -373,11 +476,11 @@ class Reader {
       for (;;) {
         let m = endLine + 1;
         let blanks = 0;
-        while (m < this.nLines && this.indents[m] === -1) {
+        while (m < this.last && this.indents[m] === -1) {
           blanks++;
           m++;
         }
-        if (m >= this.nLines || this.indents[m] <= col) break;
+        if (m >= this.last || this.indents[m] <= col) break;
         if (this.indents[m] === -2) break;
         const st = this.starts[m] + this.indents[m];
         if (CONTINUATION_STOP.includes(text[st])) giveUp();
@@ -412,11 +515,11 @@ class Reader {
    * The yaml package attaches them to collections by their indentation, which moves where
    * collections end; only the cases that move nothing are read here: comments between items
    * (at any indentation), and comments after its last item indented no more than what follows
-   * (so they belong to the collection that goes on, or to the document).
+   * (so they belong to the collection that goes on, or to the document). `goesOn`: the
+   * collection has another item at `next`.
    */
-  private comments(from: number, next: number, col: number): void {
-    const goesOn = next < this.nLines && this.indents[next] === col;
-    const limit = next < this.nLines ? this.indents[next] : 0;
+  private comments(from: number, next: number, goesOn: boolean): void {
+    const limit = next < this.last ? this.indents[next] : 0;
     for (let m = from; m < next; m++) {
       if (this.indents[m] !== -2) continue;
       const ind = this.spaces(m);
@@ -424,7 +527,47 @@ class Reader {
     }
   }
 
-  /** A flow collection on one line at `off` (`[a, "b"]`, `{k: v}`), or a scalar inside one. */
+  /**
+   * A flow collection at `off` as the value of an item of a collection at `col` (on the item's
+   * line or the next ones); its lines after the first are indented past `col`.
+   */
+  private flowValue(off: number, col: number): Parsed {
+    this.flowCol = col;
+    const f = this.flow(off);
+    this.restOfLine(f.end);
+    const endLine = this.lineAt(f.end);
+    this.noContinuation(endLine, col);
+    return {
+      node: f.node,
+      start: off,
+      end: f.end,
+      next: endLine + 1,
+      tail: this.starts[endLine + 1],
+    };
+  }
+
+  /**
+   * Skips spaces from `i` in a flow collection, and line breaks when `before` is 0 or the next
+   * character after them is `before` (after an item, only the closing bracket may follow on a
+   * later line: anything else would continue a plain scalar). Blank and comment lines, and
+   * lines not indented past the collection holding the flow, are left to the general reader.
+   */
+  private flowSpace(i: number, before: number): number {
+    const text = this.text;
+    let crossed = false;
+    for (;;) {
+      while (text.charCodeAt(i) === SP) i++;
+      if (text.charCodeAt(i) !== NL) break;
+      const m = this.lineAt(i + 1);
+      if (m >= this.last || this.indents[m] <= this.flowCol) giveUp();
+      i = this.starts[m] + this.indents[m];
+      crossed = true;
+    }
+    if (crossed && before !== 0 && text.charCodeAt(i) !== before) giveUp();
+    return i;
+  }
+
+  /** A flow collection at `off` (`[a, "b"]`, `{k: v}`), or a scalar inside one. */
   private flow(off: number, depth = 0): { node: YNode; end: number } {
     if (depth > MAX_FAST_DEPTH) giveUp();
     const text = this.text;
@@ -434,18 +577,17 @@ class Reader {
       const close = isSeq ? 93 : 125;
       const items: YNode[] = [];
       const pairs: YPair[] = [];
-      const seen = new Set<string>();
+      let seen: Set<string> | undefined;
       let i = off + 1;
       for (;;) {
-        while (text.charCodeAt(i) === SP) i++;
+        i = this.flowSpace(i, 0);
         if (text.charCodeAt(i) === close) {
           i++;
           break;
         }
         if (isSeq) {
           const item = this.flow(i, depth + 1);
-          i = item.end;
-          while (text.charCodeAt(i) === SP) i++;
+          i = this.flowSpace(item.end, close);
           if (text.charCodeAt(i) === COLON) giveUp();
           items.push(item.node);
         } else {
@@ -461,8 +603,7 @@ class Reader {
               key = typed === null ? 'null' : String(typed);
             }
           }
-          if (seen.has(key)) giveUp();
-          seen.add(key);
+          seen = noDuplicate(pairs, key, seen);
           const keyOrigin = k.node.origin!;
           i = k.end;
           if (text.charCodeAt(i) !== COLON || text.charCodeAt(i + 1) !== SP) giveUp();
@@ -472,9 +613,8 @@ class Reader {
           if (d === 44 || d === close) giveUp();
           const v = this.flow(i, depth + 1);
           pairs.push({ key, keyOrigin, value: v.node });
-          i = v.end;
+          i = this.flowSpace(v.end, close);
         }
-        while (text.charCodeAt(i) === SP) i++;
         const d = text.charCodeAt(i);
         if (d === 44 /* , */) {
           i++;
@@ -496,7 +636,9 @@ class Reader {
       const value = this.unquote(off, end);
       return { node: { kind: 'scalar', value, origin: this.origin(off, end) }, end };
     }
-    if (!plainStart(text, off) || text[off] === '-' || text[off] === '?' || text[off] === ':')
+    // In a flow collection `-?:` start a plain scalar only before a character that could
+    // continue it (`-c`), not before a space or a flow indicator.
+    if (!plainStart(text, off) || (INDICATOR_START.includes(text[off]) && !flowSafe(text, off + 1)))
       giveUp();
     let j = off;
     let last = off;
@@ -538,7 +680,7 @@ class Reader {
   /** A more indented content line after a one-line scalar would continue it (multi-line scalar). */
   private noContinuation(l: number, col: number): void {
     const next = this.nextContent(l + 1);
-    if (next < this.nLines && this.indents[next] > col) giveUp();
+    if (next < this.last && this.indents[next] > col) giveUp();
   }
 
   private unquote(start: number, end: number): string {
@@ -601,9 +743,13 @@ class Reader {
     return single ? out.replace(/''/g, "'") : out;
   }
 
-  /** A literal block scalar `|`, `|-`, `|+` (optionally with an indentation digit) at `off`. */
+  /**
+   * A literal block scalar `|`, `|-`, `|+` at `off`, or a folded one (`>`, `>-`, `>+`); an
+   * indentation digit is left to the general reader.
+   */
   private literal(l: number, off: number, col: number): Parsed {
     const text = this.text;
+    const folded = text.charCodeAt(off) === 62;
     let i = off + 1;
     let chomp: 'clip' | 'strip' | 'keep' = 'clip';
     let explicit = 0;
@@ -628,8 +774,8 @@ class Reader {
     if (explicit) indent = col + explicit;
     else {
       let f = l + 1;
-      while (f < this.nLines && this.lineIsBlank(f)) f++;
-      if (f >= this.nLines) giveUp();
+      while (f < this.last && this.lineIsBlank(f)) f++;
+      if (f >= this.last) giveUp();
       indent = this.spaces(f);
       if (indent <= col) giveUp();
     }
@@ -637,7 +783,7 @@ class Reader {
     const lines: string[] = [];
     let last = l; // last line belonging to the scalar
     let lastContent = -1;
-    for (let m = l + 1; m < this.nLines; m++) {
+    for (let m = l + 1; m < this.last; m++) {
       const st = this.starts[m];
       const len = this.starts[m + 1] - 1 - st;
       if (this.lineIsBlank(m)) {
@@ -654,11 +800,16 @@ class Reader {
       lastContent = m;
     }
     if (lastContent < 0) giveUp();
+    // One whose last line ends a text without a final line break keeps no final newline (see
+    // parse.ts); blank lines after it are left to the general reader.
+    const unterminated = last === this.nLines - 1 && this.length < text.length;
+    if (unterminated && lastContent !== last) giveUp();
     const contentLines = lastContent - l;
-    let value = lines.slice(0, contentLines).join('\n');
+    let value = folded ? fold(lines, contentLines) : lines.slice(0, contentLines).join('\n');
     const trailing = lines.length - contentLines;
     let endLine: number;
-    if (chomp === 'keep') {
+    if (unterminated) endLine = last + 1;
+    else if (chomp === 'keep') {
       value += '\n' + '\n'.repeat(trailing);
       endLine = last + 1;
     } else {
@@ -704,14 +855,63 @@ interface Parsed {
   tail: number;
 }
 
+/**
+ * Gives up when `key` is a key of `pairs` already: a look through a few pairs, an index (returned,
+ * to be passed back) once there are many.
+ */
+function noDuplicate(pairs: YPair[], key: string, seen: Set<string> | undefined) {
+  if (seen === undefined) {
+    if (pairs.length < 16) {
+      for (let k = 0; k < pairs.length; k++) if (pairs[k].key === key) giveUp();
+      return undefined;
+    }
+    seen = new Set(pairs.map((p) => p.key));
+  }
+  if (seen.has(key)) giveUp();
+  seen.add(key);
+  return seen;
+}
+
+/**
+ * The first `n` lines of a folded block scalar (blank lines as ''), as YAML folds them: a line
+ * break between two lines of text is a space, or goes away before blank lines (each of which is
+ * a line break); around a more indented line (one starting with a space) breaks are kept.
+ */
+function fold(lines: string[], n: number): string {
+  let out = '';
+  let blanks = 0;
+  let prev = 0; // 0: no text yet, 1: a line of text, 2: a more indented line
+  for (let k = 0; k < n; k++) {
+    const t = lines[k];
+    if (t === '') {
+      blanks++;
+      continue;
+    }
+    const c = t.charCodeAt(0);
+    if (c === TAB) giveUp();
+    const spaced = c === SP;
+    if (prev === 0) out += '\n'.repeat(blanks);
+    else if (prev === 1 && !spaced) out += blanks ? '\n'.repeat(blanks) : ' ';
+    else out += '\n'.repeat(blanks + 1);
+    out += t;
+    prev = spaced ? 2 : 1;
+    blanks = 0;
+  }
+  return out;
+}
+
 export let flattened = 0;
 /** Flattens a string built from pieces (see parse.ts); the count keeps it from being optimised away. */
 function flatten(s: string): void {
   if (Number(s)) flattened++;
 }
 
-/** First characters of a continuation line that this reader leaves to the general one. */
-const CONTINUATION_STOP = '-?:,[]{}#&*!|>\'"%@`';
+/**
+ * First characters of a continuation line of a plain scalar that this reader leaves to the
+ * general one (those that start a list item, a key or a directive elsewhere; the others are
+ * text there, as in `description: Kind ... ('Secret',\n  'ConfigMap').` in CRDs).
+ */
+const CONTINUATION_STOP = '-?:%';
 
 const ESCAPES: Record<string, string> = {
   '0': '\0',
@@ -733,6 +933,16 @@ const ESCAPES: Record<string, string> = {
   L: '\u2028',
   P: '\u2029',
 };
+
+const INDICATOR_START = '-?:';
+
+/** Whether the character at `off` may be part of a plain scalar in a flow collection. */
+function flowSafe(text: string, off: number): boolean {
+  const c = text.charCodeAt(off);
+  return (
+    c !== SP && c !== NL && c !== TAB && c !== 44 && c !== 91 && c !== 93 && c !== 123 && c !== 125
+  );
+}
 
 /** Whether a plain scalar may start at `off` (not an indicator, or `-?:` followed by a non-space). */
 function plainStart(text: string, off: number): boolean {

@@ -1,24 +1,23 @@
 // Reading YAML text into origin-carrying nodes (node.ts). Parsing never throws: syntax problems
 // come back as a list with positions, and whatever could be read is still returned.
 
-import {
-  Alias,
-  isAlias,
-  isMap as yIsMap,
-  isPair,
-  isScalar as yIsScalar,
-  isSeq as yIsSeq,
-  Composer,
-  LineCounter,
-  Parser,
-  Scalar as YamlScalar,
-} from 'yaml';
-import type { Node as YamlNode, Document } from 'yaml';
+import type * as YamlPackage from 'yaml';
+import type { Alias, Document, LineCounter, Node as YamlNode, Scalar as YamlScalar } from 'yaml';
 import { PlacedProblem, rangeOf } from '../problem';
 import { rememberDocument } from '../secrets';
 import { Origin, YNode, YPair, scalar } from './node';
 import { YamlFlavor, resolvePlainScalar } from './resolve';
-import { fastParseYaml } from './fastParse';
+import { fastParseDocuments } from './fastParse';
+
+let yamlPackage: typeof YamlPackage | undefined;
+/**
+ * The `yaml` package, loaded when a text first needs the general reader: a command whose files
+ * the fast reader reads (most builds) does not pay for loading it.
+ */
+function yaml(): typeof YamlPackage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, above
+  return (yamlPackage ??= require('yaml') as typeof YamlPackage);
+}
 
 let fastReader = true;
 /** Turns the fast reader for plain block YAML (fastParse.ts) off or on; tests compare the two. */
@@ -86,13 +85,14 @@ export function parseYaml(
   flavor: YamlFlavor = 'kustomize',
 ): ParsedFile {
   if (fastReader) {
-    const fast = fastParseYaml(text, file, flavor, shift?.line ?? 0, shift?.col ?? 0);
+    const fast = fastParseDocuments(text, file, flavor, shift?.line ?? 0, shift?.col ?? 0);
     if (fast !== undefined) {
-      if (fast) rememberDocument(fast.root);
-      return { file, documents: fast ? [fast] : [], problems: [] };
+      for (const d of fast) rememberDocument(d.root);
+      return { file, documents: fast, problems: [] };
     }
   }
-  const lineCounter = new LineCounter();
+  const y = yaml();
+  const lineCounter = new y.LineCounter();
   const problems: YamlProblem[] = [];
   const pm: PositionMap = {
     file,
@@ -110,8 +110,8 @@ export function parseYaml(
   lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
     lineCounter.addNewLine(i + 1);
-  const parser = new Parser();
-  const composer = new Composer({
+  const parser = new y.Parser();
+  const composer = new y.Composer({
     uniqueKeys: false,
     keepSourceTokens: false,
     strict: true,
@@ -263,6 +263,7 @@ function convert(
   depth: number,
 ): YNode {
   if (n === null || n === undefined) return scalar(null);
+  const y = yaml();
   if (depth > MAX_DEPTH) {
     budget.tooDeep ??= problemAt(
       pm,
@@ -277,7 +278,7 @@ function convert(
     budget.aliased++;
     // Inside an expansion that spent the budget: stop copying (the outermost alias reports it).
     if (budget.exceeded) return scalar(null);
-    if (n.range && yIsScalar(n)) budget.aliasedChars += n.range[1] - n.range[0];
+    if (n.range && y.isScalar(n)) budget.aliasedChars += n.range[1] - n.range[0];
     if (aliasBudgetSpent(budget, pm.text.length)) {
       budget.exceeded = {
         message: '',
@@ -289,7 +290,7 @@ function convert(
       return scalar(null);
     }
   }
-  if (isAlias(n)) {
+  if (y.isAlias(n)) {
     if (budget.exceeded) return scalar(null, originOf(pm, n.range));
     const target = (n as Alias).resolve(doc);
     if (!target) return scalar(null, originOf(pm, n.range));
@@ -310,7 +311,7 @@ function convert(
     return copy;
   }
   const origin = originOf(pm, n.range);
-  if (yIsScalar(n)) {
+  if (y.isScalar(n)) {
     const sc = n as YamlScalar;
     // Everything is read as text (failsafe schema); plain scalars are then typed by our rules.
     if (
@@ -351,23 +352,23 @@ function convert(
     if (typeof v === 'bigint') return scalar(Number(v), origin);
     return scalar(String(v), origin);
   }
-  if (yIsSeq(n)) {
+  if (y.isSeq(n)) {
     return {
       kind: 'seq',
       items: n.items.map((i) => convert(i as YamlNode, pm, doc, budget, depth + 1)),
       origin,
     };
   }
-  if (yIsMap(n)) {
+  if (y.isMap(n)) {
     const pairs: YPair[] = [];
     // Keys seen so far: duplicates are rare, so only they pay for a search of the pairs.
     const seen = new Set<string>();
     for (const p of n.items) {
-      if (!isPair(p)) continue;
+      if (!y.isPair(p)) continue;
       const k = p.key as YamlNode | null;
       let key: string;
       let keyOrigin: Origin | undefined;
-      if (k && yIsScalar(k)) {
+      if (k && y.isScalar(k)) {
         key = k.value === null || k.value === undefined ? '' : String(k.value);
         // Helm's reader types keys too and then turns them back into JSON strings: `yes:` -> "true".
         if (
@@ -387,7 +388,7 @@ function convert(
       }
       // YAML merge keys (`<<: *base`) are expanded like go-yaml does: the merged map's keys
       // come first and explicit keys win.
-      if (key === '<<' && p.value && (isAlias(p.value as YamlNode) || yIsMap(p.value))) {
+      if (key === '<<' && p.value && (y.isAlias(p.value as YamlNode) || y.isMap(p.value))) {
         const merged = convert(p.value as YamlNode, pm, doc, budget, depth + 1);
         if (merged.kind === 'map') {
           for (const mp of merged.pairs) {
