@@ -109,6 +109,12 @@ describe('fast YAML reader', { skip: !fs.existsSync(CHARTS) && 'no ../shared/cha
       'a: "x\n  y"\n',
       "a: 'it''s\n   folded\n\n   twice  '\nb: 1\n",
       'a:\n  foo: 1\n# less indented\n  bar: 2\n',
+      // flow collections alone on their line, an indented root, `|`/`>` opening a continuation
+      'a:\n  {}\nb:\n  - [1, x]\n',
+      '{}\n',
+      '[a, b]\n\n',
+      '  a: 1\n  b:\n    c: 2\n',
+      'rule: x\n  || y\n  > z\nb: 1\n',
     ];
     for (const t of read) assert.ok(agrees(t), `not read: ${JSON.stringify(t)}`);
     // Helm's reader types keys: `yes:` is "true".

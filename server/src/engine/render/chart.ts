@@ -8,7 +8,7 @@ import * as path from 'path';
 import { FileSystem, WalkGuard } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { toJS } from '../yaml/node';
-import { readChartValues } from '../template/chartValues';
+import { fastValuesDocument, readChartValues } from '../template/chartValues';
 import { GoMap, newMap } from '../template/value';
 import { readTgz } from '../values/tar';
 
@@ -118,8 +118,11 @@ export function chartFromTree(tree: Tree, source: string): Chart {
   const text = (n: string) => tree.get(n)?.toString('utf8');
   const chartYaml = text('Chart.yaml');
   if (chartYaml === undefined) throw new Error(`${source}: not a chart (no Chart.yaml)`);
+  const fast = fastValuesDocument(chartYaml, `${source}/Chart.yaml`);
   const meta = (toJS(
-    parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root,
+    fast !== undefined
+      ? fast?.root
+      : parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root,
   ) ?? {}) as Record<string, unknown>;
   const decoded = readChartValues(text('values.yaml') ?? '', `${source}/values.yaml`, 'json');
   for (const p of decoded.problems)

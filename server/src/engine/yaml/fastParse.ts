@@ -141,10 +141,11 @@ class Reader {
       // Comments only: no document, as the general reader says; blank only likewise.
       return null;
     }
-    if (this.indents[first] !== 0) giveUp();
-    const r = this.node(first, 0);
+    // The root collection may be indented (fromYaml of an `include` output).
+    const r = this.node(first, this.indents[first]);
     if (this.nextContent(r.next) !== this.nLines) giveUp();
-    return { root: r.node, origin: this.origin(this.starts[first], r.end) };
+    // (a flow collection alone: the document ends with its line)
+    return { root: r.node, origin: this.origin(this.starts[first], r.tail) };
   }
 
   /** A block node whose first content line is `l`, at its indentation; `parent` is the enclosing indentation. */
@@ -155,6 +156,7 @@ class Reader {
       const c = this.text.charCodeAt(at);
       if (c === DASH && this.isBlank(at + 1)) return this.seq(l, col);
       if (this.keyEnd(at) >= 0) return this.map(l, col);
+      if (c === 123 /* { */ || c === 91 /* [ */) return this.flowLine(l, at, col);
       return giveUp();
     } finally {
       this.depth--;
@@ -345,12 +347,7 @@ class Reader {
       );
     }
     if (c === 124 /* | */) return this.literal(l, i, col);
-    if (c === 123 /* { */ || c === 91 /* [ */) {
-      const f = this.flow(i);
-      this.restOfLine(f.end);
-      this.noContinuation(l, col);
-      return { node: f.node, start: i, end: f.end, next: l + 1, tail: this.starts[l + 1] };
-    }
+    if (c === 123 /* { */ || c === 91 /* [ */) return this.flowLine(l, i, col);
     if (!plainStart(text, i)) giveUp();
     // A plain scalar up to a comment or the end of the line.
     let j = i;
@@ -522,6 +519,14 @@ class Reader {
       },
       end: last,
     };
+  }
+
+  /** A flow collection on one line (`{}`, `[a, b]`), after `key:` or alone on its line. */
+  private flowLine(l: number, off: number, col: number): Parsed {
+    const f = this.flow(off);
+    this.restOfLine(f.end);
+    this.noContinuation(l, col);
+    return { node: f.node, start: off, end: f.end, next: l + 1, tail: this.starts[l + 1] };
   }
 
   /** Only spaces and a comment may follow a scalar on its line. */
@@ -711,7 +716,7 @@ function flatten(s: string): void {
 }
 
 /** First characters of a continuation line that this reader leaves to the general one. */
-const CONTINUATION_STOP = '-?:,[]{}#&*!|>\'"%@`';
+const CONTINUATION_STOP = '-?:,[]{}#&*!\'"%@`';
 
 const ESCAPES: Record<string, string> = {
   '0': '\0',
