@@ -256,12 +256,15 @@ class Parser {
     return { decl, isAssign, cmds, pos: this.pos(first), text };
   }
 
+  /** The source of tokens a..b-1, spaces as one blank, trimmed (Go's String() of a node). */
   private textBetween(a: number, b: number): string {
-    return this.toks
-      .slice(a, b)
-      .map((t) => (t.kind === 'space' ? ' ' : t.val))
-      .join('')
-      .trim();
+    const toks = this.toks;
+    while (a < b && toks[a].kind === 'space') a++;
+    while (b > a && toks[b - 1].kind === 'space') b--;
+    if (b - a === 1) return toks[a].val;
+    let out = '';
+    for (let k = a; k < b; k++) out += toks[k].kind === 'space' ? ' ' : toks[k].val;
+    return out;
   }
 
   private parseCommand(end: 'right' | 'rparen'): Command {
