@@ -175,7 +175,11 @@ export class TemplateSet {
 
 // Parse trees are immutable: the same file (or tpl text) parses once per process. Keyed by the
 // function table too, since unknown functions are parse errors.
-const parseCache = new WeakMap<FuncMap, Map<string, ReturnType<typeof parseTemplate>>>();
+// By name, then text (the same string objects across renders keep their hash: no joined key).
+const parseCache = new WeakMap<
+  FuncMap,
+  { count: number; byName: Map<string, Map<string, ReturnType<typeof parseTemplate>>> }
+>();
 const PARSE_CACHE_MAX = 20000;
 
 function cachedParse(
@@ -184,14 +188,20 @@ function cachedParse(
   funcs: FuncMap,
   has: (f: string) => boolean,
 ): ReturnType<typeof parseTemplate> {
-  let m = parseCache.get(funcs);
-  if (!m) parseCache.set(funcs, (m = new Map()));
-  const key = `${name}\u0000${text}`;
-  let r = m.get(key);
+  let c = parseCache.get(funcs);
+  if (!c) parseCache.set(funcs, (c = { count: 0, byName: new Map() }));
+  let m = c.byName.get(name);
+  let r = m?.get(text);
   if (!r) {
     r = parseTemplate(name, text, has);
-    if (m.size >= PARSE_CACHE_MAX) m.clear();
-    m.set(key, r);
+    if (c.count >= PARSE_CACHE_MAX) {
+      c.byName.clear();
+      c.count = 0;
+      m = undefined;
+    }
+    if (!m) c.byName.set(name, (m = new Map()));
+    m.set(text, r);
+    c.count++;
   }
   return r;
 }

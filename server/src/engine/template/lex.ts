@@ -31,6 +31,8 @@ export interface Token {
   val: string;
   line: number;
   col: number;
+  /** Offset of the token in the input. */
+  off: number;
 }
 
 const VAR_RE = /\$[\p{L}_\p{Nd}]*/uy;
@@ -120,7 +122,7 @@ export function lex(name: string, input: string): Token[] {
     l = line,
     c = start - lineStart,
   ) => {
-    toks.push({ kind, val, line: l, col: c });
+    toks.push({ kind, val, line: l, col: c, off: start });
   };
   let trimNextText = false;
   while (pos < n) {
@@ -268,7 +270,7 @@ export function lex(name: string, input: string): Token[] {
       }
     }
   }
-  toks.push({ kind: 'eof', val: '', line, col: pos - lineStart + 1 });
+  toks.push({ kind: 'eof', val: '', line, col: pos - lineStart + 1, off: pos });
   return toks;
 }
 
@@ -279,6 +281,8 @@ function isDigit(c: number): boolean {
 /** Go's strconv.Unquote for "..." strings and '.' characters. */
 export function unquote(s: string): string {
   const body = s.slice(1, -1);
+  // (no escapes: the body itself, one string, not one piece per character)
+  if (body.indexOf('\\') < 0) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
