@@ -487,8 +487,9 @@ class State {
     // it is just nil; a nil read from a map on the way (an interface{} holding nil) is an error.
     let r = recv;
     this.typedNil = false;
+    const head = args.length === 1 ? args : [args[0]];
     for (let i = 0; i < idents.length - 1; i++)
-      r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
+      r = this.evalField(dot, idents[i], r, cmd, head, MISSING, text, this.typedNil);
     return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text, this.typedNil);
   }
 
@@ -581,8 +582,13 @@ class State {
     }
   }
 
+  private ctx: Context | undefined;
+
+  /** One context per state (no function keeps it past its call): its position is the call's. */
   private context(pos: Pos): CallContext {
-    return new Context(this.set, pos);
+    const c = (this.ctx ??= new Context(this.set, pos));
+    c.pos = pos;
+    return c;
   }
 }
 
@@ -590,7 +596,7 @@ class State {
 class Context implements CallContext {
   constructor(
     readonly set: TemplateSet,
-    readonly pos: Pos,
+    public pos: Pos,
   ) {}
 
   include(name: string, data: GoValue): string {
