@@ -51,9 +51,18 @@ function walk(
   out: Tree,
   warnings: string[],
 ): void {
-  for (const name of fs.readDir(dir)) {
+  // With entry types, a plain file (no link) in a folder the guard let in is inside the chart:
+  // read without a stat and a real path per file.
+  const typed = fs.readDirTyped?.(dir);
+  for (const entry of typed ?? fs.readDir(dir)) {
+    const name = typeof entry === 'string' ? entry : entry.name;
     const p = path.posix.join(dir, name);
     const rel = prefix ? `${prefix}/${name}` : name;
+    if (typeof entry !== 'string' && entry.type === 'file') {
+      const b = fs.readBytes ? fs.readBytes(p) : undefined;
+      out.set(rel, b ?? Buffer.from(fs.readFile(p) ?? '', 'utf8'));
+      continue;
+    }
     const st = fs.stat(p);
     if (st === 'dir') {
       if (guard.enter(p)) walk(fs, guard, p, rel, out, warnings);
