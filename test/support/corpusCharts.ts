@@ -15,7 +15,8 @@ import { kubectlKustomize } from './kubectl';
 import { CHARTS, CORPUS, PROJECT_ROOT, kustomizationDirs } from './paths';
 import { helm, serveFolder, startRegistry } from './registry';
 
-interface Obj {
+/** The fields of a Flux object that the release discovery reads (plain data). */
+export interface Obj {
   kind?: string;
   apiVersion?: string;
   metadata?: { name?: string; namespace?: string };
@@ -117,7 +118,7 @@ export interface Case {
 }
 
 /** The chart a release asks for, resolved within the build output (HelmRepository chart or OCIRepository chartRef). */
-function chartOf(r: Obj, docs: Obj[]): { chart: string; version?: string } | undefined {
+export function chartOf(r: Obj, docs: Obj[]): { chart: string; version?: string } | undefined {
   const s = r.spec?.chart?.spec;
   // the source must be in the same build: elsewhere, only the cluster knows it (and so does not the CLI)
   if (s?.chart && s.sourceRef?.kind === 'HelmRepository') {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { MemoryFileSystem } from '../../../server/src/engine/fs';
 import { loadChartDir } from '../../../server/src/engine/render/chart';
-import { renderChart } from '../../../server/src/engine/render/render';
+import { renderChart, splitManifests } from '../../../server/src/engine/render/render';
 import { releaseSettings, shortenName } from '../../../server/src/engine/render/release';
 import { globToRegExp } from '../../../server/src/engine/render/builtins';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
@@ -159,4 +159,21 @@ test('template errors name the file and line; unknown functions fail at parse', 
     renderChart(loadChartDir(lib, '/l'), newMap(), { releaseName: 'r', namespace: 'n' }).errors,
     ['library charts are not installable'],
   );
+});
+
+test("manifests split as releaseutil.SplitManifests' (?:^|\\s*\\n)---\\s* does", () => {
+  // Read by hand from the regexp: a separator is `---` at the start or after a line break (with
+  // the whitespace before it), and takes the whitespace after it, line breaks included; so a
+  // second `---` right after one starts the next piece.
+  const cases: [string, string[]][] = [
+    ['a: 1\n---\nb: 2\n', ['a: 1', 'b: 2']],
+    ['---\na: 1\n---\n', ['a: 1']],
+    ['  \na: 1  \n \n---  \n\n  b: 2', ['a: 1', 'b: 2']],
+    ['a: 1\n---\n---\nb: 2', ['a: 1', '---\nb: 2']],
+    ['a: 1\n---b: 2\nc: ---\n', ['a: 1', 'b: 2\nc: ---']],
+    ['# only\n---\n', ['# only']],
+    ['', []],
+  ];
+  for (const [text, docs] of cases)
+    assert.deepEqual(splitManifests(text), docs, JSON.stringify(text));
 });

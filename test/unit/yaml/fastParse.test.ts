@@ -147,6 +147,12 @@ describe('fast YAML reader', { skip: !fs.existsSync(CHARTS) && 'no ../shared/cha
       'a: [\n  x]\n',
       // A plain scalar's continuation line may start with a quote or a bracket (CRD descriptions).
       "d: Kind of ('Secret',\n  'ConfigMap').\n",
+      // flow collections alone on their line, an indented root, `|`/`>` opening a continuation
+      'a:\n  {}\nb:\n  - [1, x]\n',
+      '{}\n',
+      '[a, b]\n\n',
+      '  a: 1\n  b:\n    c: 2\n',
+      'rule: x\n  || y\n  > z\nb: 1\n',
     ];
     for (const t of read) assert.ok(agrees(t), `not read: ${JSON.stringify(t)}`);
     // Several documents: fastParseDocuments reads them (fastParseYaml reads one only).

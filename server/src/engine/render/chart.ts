@@ -8,7 +8,7 @@ import * as path from 'path';
 import { FileSystem, WalkGuard } from '../fs';
 import { parseYaml } from '../yaml/parse';
 import { toJS } from '../yaml/node';
-import { readChartValues } from '../template/chartValues';
+import { fastValuesDocument, readChartValues } from '../template/chartValues';
 import { GoMap, newMap } from '../template/value';
 import { readTgz } from '../values/tar';
 
@@ -51,9 +51,18 @@ function walk(
   out: Tree,
   warnings: string[],
 ): void {
-  for (const name of fs.readDir(dir)) {
+  // With entry types, a plain file (no link) in a folder the guard let in is inside the chart:
+  // read without a stat and a real path per file.
+  const typed = fs.readDirTyped?.(dir);
+  for (const entry of typed ?? fs.readDir(dir)) {
+    const name = typeof entry === 'string' ? entry : entry.name;
     const p = path.posix.join(dir, name);
     const rel = prefix ? `${prefix}/${name}` : name;
+    if (typeof entry !== 'string' && entry.type === 'file') {
+      const b = fs.readBytes ? fs.readBytes(p) : undefined;
+      out.set(rel, b ?? Buffer.from(fs.readFile(p) ?? '', 'utf8'));
+      continue;
+    }
     const st = fs.stat(p);
     if (st === 'dir') {
       if (guard.enter(p)) walk(fs, guard, p, rel, out, warnings);
@@ -118,8 +127,11 @@ export function chartFromTree(tree: Tree, source: string): Chart {
   const text = (n: string) => tree.get(n)?.toString('utf8');
   const chartYaml = text('Chart.yaml');
   if (chartYaml === undefined) throw new Error(`${source}: not a chart (no Chart.yaml)`);
+  const fast = fastValuesDocument(chartYaml, `${source}/Chart.yaml`);
   const meta = (toJS(
-    parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root,
+    fast !== undefined
+      ? fast?.root
+      : parseYaml(chartYaml, `${source}/Chart.yaml`, undefined, 'helm').documents[0]?.root,
   ) ?? {}) as Record<string, unknown>;
   const decoded = readChartValues(text('values.yaml') ?? '', `${source}/values.yaml`, 'json');
   for (const p of decoded.problems)

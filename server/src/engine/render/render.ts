@@ -5,7 +5,7 @@
 // after them marked with their events, test hooks only when asked.
 
 import * as path from 'path';
-import { Chart } from './chart';
+import { Chart, ChartFile } from './chart';
 import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
 import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
@@ -208,6 +208,30 @@ interface Renderable {
   valuesPrefix: ValuePath;
 }
 
+// A file's text, decoded once: the same string on every render, so the parse cache finds it
+// by a hash already computed.
+const texts = new WeakMap<ChartFile, string>();
+
+function fileText(f: ChartFile): string {
+  let t = texts.get(f);
+  if (t === undefined) texts.set(f, (t = f.data.toString('utf8')));
+  return t;
+}
+
+const joins = new Map<string, string>();
+const JOINS_MAX = 50000;
+
+/** path.posix.join, remembered (the same few thousand names on every render). */
+function joined(a: string, b: string): string {
+  const key = `${a}\u0000${b}`;
+  let j = joins.get(key);
+  if (j === undefined) {
+    if (joins.size >= JOINS_MAX) joins.clear();
+    joins.set(key, (j = path.posix.join(a, b)));
+  }
+  return j;
+}
+
 function collect(
   chart: Chart,
   parentVals: GoMap,
@@ -235,10 +259,10 @@ function collect(
   for (const t of chart.templates) {
     if (chart.isLibrary && !path.posix.basename(t.name).startsWith('_')) continue;
     out.push({
-      name: path.posix.join(fullPath, t.name),
-      text: t.data.toString('utf8'),
+      name: joined(fullPath, t.name),
+      text: fileText(t),
       vals: next,
-      basePath: path.posix.join(fullPath, 'templates'),
+      basePath: joined(fullPath, 'templates'),
       valuesPrefix,
     });
   }
@@ -247,22 +271,57 @@ function collect(
 
 /** Helm's sortTemplates: more path segments first, then reverse lexical order. */
 function sortTemplates(names: string[]): string[] {
-  const depth = (s: string) => s.split('/').length;
+  const depth = new Map<string, number>();
+  for (const n of names) {
+    let d = 1;
+    for (let i = n.indexOf('/'); i >= 0; i = n.indexOf('/', i + 1)) d++;
+    depth.set(n, d);
+  }
   return [...names].sort((a, b) => {
-    const da = depth(a);
-    const db = depth(b);
+    const da = depth.get(a)!;
+    const db = depth.get(b)!;
     if (da !== db) return db - da;
     return a < b ? 1 : a > b ? -1 : 0;
   });
 }
 
-/** releaseutil.SplitManifests. */
-function splitManifests(text: string): string[] {
-  return text
-    .trim()
-    .split(/(?:^|\s*\n)---\s*/)
-    .filter((d) => d !== '')
-    .map((d) => d.trim());
+const WS_RE = /\s/;
+
+function isWs(t: string, i: number): boolean {
+  const c = t.charCodeAt(i);
+  return c < 128 ? c === 32 || (c >= 9 && c <= 13) : WS_RE.test(t[i]);
+}
+
+/**
+ * releaseutil.SplitManifests: the trimmed text split at `(?:^|\s*\n)---\s*`, empty pieces
+ * dropped, each trimmed. A scan for `\n---` (the regexp tried its whitespace run at every
+ * offset of the text: a tenth of a render).
+ */
+export function splitManifests(text: string): string[] {
+  const t = text.trim();
+  const n = t.length;
+  const out: string[] = [];
+  const piece = (a: number, b: number) => {
+    if (b > a) out.push(t.slice(a, b).trim());
+  };
+  let from = 0;
+  if (t.startsWith('---')) {
+    from = 3;
+    while (from < n && isWs(t, from)) from++;
+  }
+  for (let i = from; ;) {
+    const nl = t.indexOf('\n---', i);
+    if (nl < 0) break;
+    // The separator starts where the whitespace before the line break does (not before i).
+    let s = nl;
+    while (s > i && isWs(t, s - 1)) s--;
+    let e = nl + 4;
+    while (e < n && isWs(t, e)) e++;
+    piece(from, s);
+    from = i = e;
+  }
+  piece(from, n);
+  return out;
 }
 
 const HOOK_EVENTS = new Set([
@@ -310,12 +369,14 @@ type ParsedDoc = { object: unknown; node?: YNode; error?: string };
 // Rendered documents parsed once per (template, text): after a values edit most documents
 // render to the same text, and reading YAML was a third of a re-render. The results are shared
 // between renders: consumers copy before they change an object (postRender does).
-const parsedDocs = new Map<string, ParsedDoc>();
+// (By source, then text: no key joining the two to hash.)
+const parsedDocs = new Map<string, Map<string, ParsedDoc>>();
+let parsedCount = 0;
 const PARSED_DOCS_MAX = 20000;
 
 function parseDoc(text: string, source: string): ParsedDoc {
-  const key = `${source}\u0000${text}`;
-  const hit = parsedDocs.get(key);
+  let bySource = parsedDocs.get(source);
+  const hit = bySource?.get(text);
   if (hit) return hit;
   // Helm writes each manifest followed by a newline (rel.Manifest), which block scalars keep.
   const parsed = parseYaml(text + '\n', source);
@@ -327,8 +388,14 @@ function parseDoc(text: string, source: string): ParsedDoc {
         error: `YAML parse error on ${source}: line ${err.span?.line ?? 0}: ${err.message}`,
       }
     : { object: root ? toJS(root) : null, node: root };
-  if (parsedDocs.size >= PARSED_DOCS_MAX) parsedDocs.clear();
-  parsedDocs.set(key, r);
+  if (parsedCount >= PARSED_DOCS_MAX) {
+    parsedDocs.clear();
+    parsedCount = 0;
+    bySource = undefined;
+  }
+  if (!bySource) parsedDocs.set(source, (bySource = new Map()));
+  bySource.set(text, r);
+  parsedCount++;
   return r;
 }
 
@@ -417,7 +484,8 @@ function renderOnce(
   const byName = new Map(renderables.map((r) => [r.name, r]));
   const set = new TemplateSet(helmFuncs);
   const tracker = options.origins ? valueTracker(values) : undefined;
-  for (const name of sortTemplates([...byName.keys()])) {
+  const order = sortTemplates([...byName.keys()]);
+  for (const name of order) {
     try {
       set.add(name, byName.get(name)!.text);
     } catch (e) {
@@ -428,7 +496,7 @@ function renderOnce(
     string,
     { text: string; nonReproducible: string[]; lines?: (LineOrigin | undefined)[] }
   >();
-  for (const name of sortTemplates([...byName.keys()])) {
+  for (const name of order) {
     if (path.posix.basename(name).startsWith('_')) continue;
     const r = byName.get(name)!;
     const vals = new Map(r.vals);

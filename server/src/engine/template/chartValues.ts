@@ -4,7 +4,7 @@
 
 import { Problem } from '../problem';
 import { parseYaml } from '../yaml/parse';
-import { fastParseYaml } from '../yaml/fastParse';
+import { FastDocument, fastParseYaml } from '../yaml/fastParse';
 import { rememberDocument } from '../secrets';
 import { YNode } from '../yaml/node';
 import { jsonNumber } from './json';
@@ -27,6 +27,31 @@ function fromNode(n: YNode, numbers: 'json' | 'float'): GoValue {
   return v;
 }
 
+/**
+ * The fast reader over a text whose values alone are kept (values files, fromYaml), also when it
+ * starts with a `---` line or lacks its last line break, which the reader leaves to the general
+ * one: the marker becomes spaces (every offset stays) and a line break is added. Neither changes a
+ * value, except the break for a literal block scalar that runs to the end of the text (it would
+ * gain a line break): then the general reader reads it.
+ */
+export function fastValuesDocument(text: string, file: string): FastDocument | null | undefined {
+  let t = text;
+  if (t.startsWith('---\n')) t = '   ' + t.slice(3);
+  if (t.length === 0 || t.charCodeAt(t.length - 1) === 10)
+    return fastParseYaml(t, file, 'helm', 0, 0, true);
+  let lines = 1;
+  for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) lines++;
+  const doc = fastParseYaml(t + '\n', file, 'helm', 0, 0, true);
+  return doc && endsOnLine(doc.root, lines + 1) ? undefined : doc;
+}
+
+/** Whether a string scalar of the tree ends on line `line` (a block scalar running to the end). */
+function endsOnLine(n: YNode, line: number): boolean {
+  if (n.kind === 'map') return n.pairs.some((p) => endsOnLine(p.value, line));
+  if (n.kind === 'seq') return n.items.some((x) => endsOnLine(x, line));
+  return typeof n.value === 'string' && (n.origin?.endLine ?? 0) >= line;
+}
+
 /** Decodes a values document; `numbers: 'json'` for chart defaults, 'float' for user values. */
 export function readChartValues(
   text: string,
@@ -34,7 +59,7 @@ export function readChartValues(
   numbers: 'json' | 'float' = 'json',
 ): DecodedValues {
   // Only values are kept: the fast reader may read comments whose effect on origins it cannot say.
-  const fast = fastParseYaml(text, file, 'helm', 0, 0, true);
+  const fast = fastValuesDocument(text, file);
   if (fast !== undefined) {
     if (fast) rememberDocument(fast.root);
     const root = fast?.root;

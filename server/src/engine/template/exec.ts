@@ -220,7 +220,11 @@ export class TemplateSet {
 
 // Parse trees are immutable: the same file (or tpl text) parses once per process. Keyed by the
 // function table too, since unknown functions are parse errors.
-const parseCache = new WeakMap<FuncMap, Map<string, ReturnType<typeof parseTemplate>>>();
+// By name, then text (the same string objects across renders keep their hash: no joined key).
+const parseCache = new WeakMap<
+  FuncMap,
+  { count: number; byName: Map<string, Map<string, ReturnType<typeof parseTemplate>>> }
+>();
 const PARSE_CACHE_MAX = 20000;
 
 function cachedParse(
@@ -229,14 +233,20 @@ function cachedParse(
   funcs: FuncMap,
   has: (f: string) => boolean,
 ): ReturnType<typeof parseTemplate> {
-  let m = parseCache.get(funcs);
-  if (!m) parseCache.set(funcs, (m = new Map()));
-  const key = `${name}\u0000${text}`;
-  let r = m.get(key);
+  let c = parseCache.get(funcs);
+  if (!c) parseCache.set(funcs, (c = { count: 0, byName: new Map() }));
+  let m = c.byName.get(name);
+  let r = m?.get(text);
   if (!r) {
     r = parseTemplate(name, text, has);
-    if (m.size >= PARSE_CACHE_MAX) m.clear();
-    m.set(key, r);
+    if (c.count >= PARSE_CACHE_MAX) {
+      c.byName.clear();
+      c.count = 0;
+      m = undefined;
+    }
+    if (!m) c.byName.set(name, (m = new Map()));
+    m.set(text, r);
+    c.count++;
   }
   return r;
 }
@@ -609,8 +619,9 @@ class State {
     // it is just nil; a nil read from a map on the way (an interface{} holding nil) is an error.
     let r = recv;
     this.typedNil = false;
+    const head = args.length === 1 ? args : [args[0]];
     for (let i = 0; i < idents.length - 1; i++)
-      r = this.evalField(dot, idents[i], r, cmd, [args[0]], MISSING, text, this.typedNil);
+      r = this.evalField(dot, idents[i], r, cmd, head, MISSING, text, this.typedNil);
     return this.evalField(dot, idents[idents.length - 1], r, cmd, args, final, text, this.typedNil);
   }
 
@@ -703,8 +714,13 @@ class State {
     }
   }
 
+  private ctx: Context | undefined;
+
+  /** One context per state (no function keeps it past its call): its position is the call's. */
   private context(pos: Pos): CallContext {
-    return new Context(this.set, pos);
+    const c = (this.ctx ??= new Context(this.set, pos));
+    c.pos = pos;
+    return c;
   }
 }
 
@@ -712,7 +728,7 @@ class State {
 class Context implements CallContext {
   constructor(
     readonly set: TemplateSet,
-    readonly pos: Pos,
+    public pos: Pos,
   ) {}
 
   include(name: string, data: GoValue): string {

@@ -10,8 +10,8 @@ const BEST_WIDTH = 80;
 
 /** yaml.v2's keyList.Less: digit runs compare as numbers, letters after non-letters. */
 export function yamlKeyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
+  const ar = codePoints(a);
+  const br = codePoints(b);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
     const al = isLetter(ar[i]);
@@ -42,8 +42,18 @@ export function yamlKeyLess(a: string, b: string): boolean {
   return ar.length < br.length;
 }
 
+const LETTER = /\p{L}/u;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** The text's code points: the text itself when each is one unit (no surrogates), else an array. */
+function codePoints(s: string): string | string[] {
+  return SURROGATE.test(s) ? [...s] : s;
+}
+
 function isLetter(c: string): boolean {
-  return /\p{L}/u.test(c);
+  const u = c.charCodeAt(0);
+  if (u < 128) return (u >= 97 && u <= 122) || (u >= 65 && u <= 90);
+  return LETTER.test(c);
 }
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
@@ -112,6 +122,7 @@ function analyze(s: string): Analysis {
     return res;
   }
   if (s.startsWith('---') || s.startsWith('...')) res.blockPlainAllowed = false;
+  if (!SURROGATE.test(s)) return analyzeUnits(s, res);
   const chars = [...s];
   let blockIndicators = false;
   let special = false;
@@ -176,6 +187,72 @@ function analyze(s: string): Analysis {
   return res;
 }
 
+const INDICATORS = new Set([...'#,[]{}&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
+
+/** analyze for a text without surrogates (one code point per unit): the same rules, no array. */
+function analyzeUnits(s: string, res: Analysis): Analysis {
+  const n = s.length;
+  let blockIndicators = false;
+  let special = false;
+  let lineBreaks = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let previousSpace = false;
+  let previousBreak = false;
+  let precededByWs = true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+    const followedByWs = next === -1 || next === 32 || next === 9 || next === 10 || next === 13;
+    if (i === 0) {
+      if (INDICATORS.has(c)) blockIndicators = true;
+      if ((c === 63 /* ? */ || c === 58) /* : */ && followedByWs) blockIndicators = true;
+      if (c === 45 /* - */ && followedByWs) blockIndicators = true;
+    } else {
+      if (c === 58 && followedByWs) blockIndicators = true;
+      if (c === 35 /* # */ && precededByWs) blockIndicators = true;
+    }
+    if (!isPrintable(c) || c === 0xfeff) special = true;
+    if (c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029) lineBreaks = true;
+    if (c === 32) {
+      if (i === 0) leadingSpace = true;
+      if (i === n - 1) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (c === 10 || c === 13) {
+      if (i === 0) leadingBreak = true;
+      if (i === n - 1) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousSpace = false;
+      previousBreak = true;
+    } else {
+      previousSpace = false;
+      previousBreak = false;
+    }
+    precededByWs = c === 32 || c === 9 || c === 10 || c === 13;
+  }
+  res.multiline = lineBreaks;
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) res.blockPlainAllowed = false;
+  if (trailingSpace) res.blockAllowed = false;
+  if (breakSpace) {
+    res.blockPlainAllowed = false;
+    res.singleQuotedAllowed = false;
+  }
+  if (spaceBreak || special) {
+    res.blockPlainAllowed = false;
+    res.singleQuotedAllowed = false;
+    res.blockAllowed = false;
+  }
+  if (lineBreaks) res.blockPlainAllowed = false;
+  if (blockIndicators) res.blockPlainAllowed = false;
+  return res;
+}
+
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
 function chooseStyle(s: string, simpleKey: boolean): Style {
@@ -192,7 +269,7 @@ function chooseStyle(s: string, simpleKey: boolean): Style {
 function foldWrite(text: string, startCol: number, indent: number, quote: string): string {
   let out = quote;
   let col = startCol + quote.length;
-  const chars = [...text];
+  const chars = codePoints(text);
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
@@ -228,7 +305,7 @@ function foldWrite(text: string, startCol: number, indent: number, quote: string
 function doubleQuoted(s: string, startCol: number, indent: number, simpleKey: boolean): string {
   let out = '"';
   let col = startCol + 1;
-  const chars = [...s];
+  const chars = codePoints(s);
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];

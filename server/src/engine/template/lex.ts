@@ -31,6 +31,8 @@ export interface Token {
   val: string;
   line: number;
   col: number;
+  /** Offset of the token in the input. */
+  off: number;
 }
 
 const VAR_RE = /\$[\p{L}_\p{Nd}]*/uy;
@@ -58,20 +60,55 @@ const KEYWORDS = new Set([
   'template',
   'with',
 ]);
-const SPACE = new Set([' ', '\t', '\r', '\n']);
+
+/** Go's isSpace in actions: space, tab, carriage return, newline. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+const LETTER_RE = /[\p{L}_]/u;
+
+/** A letter or `_` (identifiers, and what may not follow a number). */
+function isLetter(input: string, i: number): boolean {
+  const c = input.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return LETTER_RE.test(input[i]);
+}
+
+/** End of the run of letters, digits and `_` from i (the regexp past ASCII). */
+function wordEnd(input: string, i: number, re: RegExp, from: number): number {
+  const n = input.length;
+  for (;;) {
+    if (i >= n) return i;
+    const c = input.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57)) i++;
+    else if (c < 128) return i;
+    else return from + sticky(re, input, from)![0].length;
+  }
+}
+
+/** `}}` at i. */
+function rightAt(input: string, i: number): boolean {
+  return input.charCodeAt(i) === 125 && input.charCodeAt(i + 1) === 125;
+}
+
+/** A trim marker and `}}` at i (` -}}`, after a space). */
+function trimRightAt(input: string, i: number): boolean {
+  return input.charCodeAt(i) === 45 && rightAt(input, i + 1);
+}
 
 /** Tokens of a whole template; throws TemplateError naming `name:line` on a lexical error. */
 export function lex(name: string, input: string): Token[] {
   const toks: Token[] = [];
+  const n = input.length;
   let pos = 0;
   let line = 1;
   let lineStart = 0;
   const advanceTo = (p: number) => {
-    for (let i = pos; i < p; i++)
-      if (input.charCodeAt(i) === 10) {
-        line++;
-        lineStart = i + 1;
-      }
+    for (let i = input.indexOf('\n', pos); i >= 0 && i < p; i = input.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
     pos = p;
   };
   const fail = (msg: string): never => {
@@ -85,46 +122,46 @@ export function lex(name: string, input: string): Token[] {
     l = line,
     c = start - lineStart,
   ) => {
-    toks.push({ kind, val, line: l, col: c });
+    toks.push({ kind, val, line: l, col: c, off: start });
   };
   let trimNextText = false;
-  while (pos < input.length) {
+  while (pos < n) {
     let next = input.indexOf('{{', pos);
-    if (next < 0) next = input.length;
-    let text = input.slice(pos, next);
+    if (next < 0) next = n;
     const tl = line;
     const tc = pos - lineStart;
     const trimLeft =
-      next < input.length && input[next + 2] === '-' && SPACE.has(input[next + 3] ?? '');
+      next < n && input.charCodeAt(next + 2) === 45 && isSpace(input.charCodeAt(next + 3));
+    // The kept part of the text: trim markers remove the spaces next to them.
+    let from = pos;
+    let to = next;
     // A text's line is where its first kept character is (origins of rendered lines).
     let textLine = tl;
     if (trimNextText) {
-      const kept = text.replace(/^[ \t\r\n]+/, '');
-      for (let i = 0; i < text.length - kept.length; i++) if (text[i] === '\n') textLine++;
-      text = kept;
+      while (from < to && isSpace(input.charCodeAt(from))) {
+        if (input.charCodeAt(from) === 10) textLine++;
+        from++;
+      }
     }
-    if (trimLeft) text = text.replace(/[ \t\r\n]+$/, '');
+    if (trimLeft) while (to > from && isSpace(input.charCodeAt(to - 1))) to--;
     trimNextText = false;
-    if (text.length > 0) emit('text', pos, next, text, textLine, tc);
+    if (to > from) emit('text', pos, next, input.slice(from, to), textLine, tc);
     advanceTo(next);
-    if (pos >= input.length) break;
+    if (pos >= n) break;
     // An action.
     emit('left', pos, pos + 2);
     const p = pos + 2 + (trimLeft ? 2 : 0);
     advanceTo(p);
     // Comment?
-    if (input.startsWith('/*', p)) {
+    if (input.charCodeAt(p) === 47 && input.charCodeAt(p + 1) === 42) {
       const endC = input.indexOf('*/', p + 2);
       if (endC < 0) fail('unclosed comment');
       let q = endC + 2;
       let trimR = false;
-      if (
-        input.startsWith(' -}}', q) ||
-        (SPACE.has(input[q] ?? '') && input.startsWith('-}}', q + 1))
-      ) {
+      if (isSpace(input.charCodeAt(q)) && trimRightAt(input, q + 1)) {
         trimR = true;
         q += 4;
-      } else if (input.startsWith('}}', q)) q += 2;
+      } else if (rightAt(input, q)) q += 2;
       else fail('comment ends before closing delimiter');
       advanceTo(q);
       toks.pop(); // comments leave no token
@@ -133,28 +170,23 @@ export function lex(name: string, input: string): Token[] {
     }
     // Inside the action.
     for (;;) {
-      if (pos >= input.length) fail('unclosed action');
-      const ch = input[pos];
+      if (pos >= n) fail('unclosed action');
+      const code = input.charCodeAt(pos);
       // Right delimiter, with optional trim marker.
-      if (SPACE.has(ch) && input[pos + 1] === '-' && input.startsWith('}}', pos + 2)) {
+      if (isSpace(code) && trimRightAt(input, pos + 1)) {
         emit('right', pos + 2, pos + 4);
         advanceTo(pos + 4);
         trimNextText = true;
         break;
       }
-      if (input.startsWith('}}', pos)) {
+      if (rightAt(input, pos)) {
         emit('right', pos, pos + 2);
         advanceTo(pos + 2);
         break;
       }
-      if (SPACE.has(ch)) {
+      if (isSpace(code)) {
         let q = pos;
-        while (
-          q < input.length &&
-          SPACE.has(input[q]) &&
-          !(input[q + 1] === '-' && input.startsWith('}}', q + 2))
-        )
-          q++;
+        while (q < n && isSpace(input.charCodeAt(q)) && !trimRightAt(input, q + 1)) q++;
         if (q === pos) q = pos + 1;
         emit('space', pos, q);
         advanceTo(q);
@@ -163,67 +195,67 @@ export function lex(name: string, input: string): Token[] {
       const start = pos;
       const sl = line;
       const sc = pos - lineStart;
-      if (ch === '|') {
+      if (code === 124 /* | */) {
         emit('pipe', pos, pos + 1);
         advanceTo(pos + 1);
-      } else if (ch === '(') {
+      } else if (code === 40 /* ( */) {
         emit('lparen', pos, pos + 1);
         advanceTo(pos + 1);
-      } else if (ch === ')') {
+      } else if (code === 41 /* ) */) {
         emit('rparen', pos, pos + 1);
         advanceTo(pos + 1);
-      } else if (ch === ',') {
+      } else if (code === 44 /* , */) {
         emit('comma', pos, pos + 1);
         advanceTo(pos + 1);
-      } else if (ch === ':') {
-        if (input[pos + 1] !== '=') fail('expected :=');
+      } else if (code === 58 /* : */) {
+        if (input.charCodeAt(pos + 1) !== 61) fail('expected :=');
         emit('declare', pos, pos + 2);
         advanceTo(pos + 2);
-      } else if (ch === '=') {
+      } else if (code === 61 /* = */) {
         emit('assign', pos, pos + 1);
         advanceTo(pos + 1);
-      } else if (ch === '"') {
+      } else if (code === 34 /* " */) {
         let q = pos + 1;
-        while (q < input.length && input[q] !== '"') {
-          if (input[q] === '\\') q++;
-          if (input[q] === '\n') fail('unterminated quoted string');
+        while (q < n && input.charCodeAt(q) !== 34) {
+          if (input.charCodeAt(q) === 92) q++;
+          if (input.charCodeAt(q) === 10) fail('unterminated quoted string');
           q++;
         }
-        if (q >= input.length) fail('unterminated quoted string');
+        if (q >= n) fail('unterminated quoted string');
         emit('string', start, q + 1, input.slice(start, q + 1), sl, sc);
         advanceTo(q + 1);
-      } else if (ch === '`') {
+      } else if (code === 96 /* ` */) {
         const q = input.indexOf('`', pos + 1);
         if (q < 0) fail('unterminated raw quoted string');
         emit('rawstring', start, q + 1, input.slice(start, q + 1), sl, sc);
         advanceTo(q + 1);
-      } else if (ch === "'") {
+      } else if (code === 39 /* ' */) {
         let q = pos + 1;
-        while (q < input.length && input[q] !== "'") {
-          if (input[q] === '\\') q++;
+        while (q < n && input.charCodeAt(q) !== 39) {
+          if (input.charCodeAt(q) === 92) q++;
           q++;
         }
         emit('char', start, q + 1, input.slice(start, q + 1), sl, sc);
         advanceTo(q + 1);
-      } else if (ch === '$') {
-        const m = sticky(VAR_RE, input, pos)!;
-        emit('variable', pos, pos + m[0].length);
-        advanceTo(pos + m[0].length);
-      } else if (ch === '.' && !/[0-9]/.test(input[pos + 1] ?? '')) {
-        const m = sticky(FIELD_RE, input, pos)!;
-        emit(m[0].length === 1 ? 'dot' : 'field', pos, pos + m[0].length);
-        advanceTo(pos + m[0].length);
-      } else if (/[0-9+\-.]/.test(ch)) {
+      } else if (code === 36 /* $ */) {
+        const end = wordEnd(input, pos + 1, VAR_RE, pos);
+        emit('variable', pos, end);
+        advanceTo(end);
+      } else if (code === 46 /* . */ && !isDigit(input.charCodeAt(pos + 1))) {
+        const end = wordEnd(input, pos + 1, FIELD_RE, pos);
+        emit(end === pos + 1 ? 'dot' : 'field', pos, end);
+        advanceTo(end);
+      } else if (isDigit(code) || code === 43 || code === 45 || code === 46) {
         const m = sticky(NUM_RE, input, pos);
         if (!m || m[0] === '' || m[0] === '+' || m[0] === '-')
           fail(`bad number syntax: "${input.slice(pos, pos + 10)}"`);
-        if (/[\p{L}_]/u.test(input[pos + m![0].length] ?? ''))
-          fail(`bad number syntax: "${input.slice(pos, pos + m![0].length + 1)}"`);
-        emit('number', pos, pos + m![0].length);
-        advanceTo(pos + m![0].length);
-      } else if (/[\p{L}_]/u.test(ch)) {
-        const m = sticky(IDENT_RE, input, pos)!;
-        const w = m[0];
+        const end = pos + m![0].length;
+        if (end < n && isLetter(input, end))
+          fail(`bad number syntax: "${input.slice(pos, end + 1)}"`);
+        emit('number', pos, end);
+        advanceTo(end);
+      } else if (isLetter(input, pos)) {
+        const w = input.slice(pos, wordEnd(input, pos, IDENT_RE, pos));
         const kind: TokKind = KEYWORDS.has(w)
           ? w === 'nil'
             ? 'nil'
@@ -234,17 +266,23 @@ export function lex(name: string, input: string): Token[] {
         emit(kind, pos, pos + w.length);
         advanceTo(pos + w.length);
       } else {
-        fail(`unexpected "${ch}" in command`);
+        fail(`unexpected "${input[pos]}" in command`);
       }
     }
   }
-  toks.push({ kind: 'eof', val: '', line, col: pos - lineStart + 1 });
+  toks.push({ kind: 'eof', val: '', line, col: pos - lineStart + 1, off: pos });
   return toks;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Go's strconv.Unquote for "..." strings and '.' characters. */
 export function unquote(s: string): string {
   const body = s.slice(1, -1);
+  // (no escapes: the body itself, one string, not one piece per character)
+  if (body.indexOf('\\') < 0) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];

@@ -84,7 +84,7 @@ class Parser {
       const n = this.parseNode(root);
       if (n === 'end' || n === 'else') this.fail(`unexpected {{${n}}}`);
     }
-    return { main: { name: this.name, root }, defines: this.defines };
+    return { main: { name: this.name, root: exact(root) }, defines: this.defines };
   }
 
   private parseDefine(): void {
@@ -107,7 +107,7 @@ class Parser {
     for (;;) {
       if (this.peekRaw().kind === 'eof') this.fail('unexpected EOF');
       const r = this.parseNode(list);
-      if (r === 'end' || r === 'else') return { list, end: r };
+      if (r === 'end' || r === 'else') return { list: exact(list), end: r };
     }
   }
 
@@ -253,15 +253,22 @@ class Parser {
     const endTok = this.toks[this.i - 1];
     const text = this.textBetween(startIdx, this.i - 1);
     void endTok;
-    return { decl, isAssign, cmds, pos: this.pos(first), text };
+    return { decl, isAssign, cmds: exact(cmds), pos: this.pos(first), text };
   }
 
+  /** The source of tokens a..b-1, spaces as one blank, trimmed (Go's String() of a node). */
   private textBetween(a: number, b: number): string {
-    return this.toks
-      .slice(a, b)
-      .map((t) => (t.kind === 'space' ? ' ' : t.val))
-      .join('')
-      .trim();
+    const toks = this.toks;
+    while (a < b && toks[a].kind === 'space') a++;
+    while (b > a && toks[b - 1].kind === 'space') b--;
+    if (b - a === 1) return toks[a].val;
+    // Mostly the source as written (one string, not one per token).
+    let k = a;
+    while (k < b && (toks[k].kind !== 'space' || toks[k].val === ' ')) k++;
+    if (k === b) return this.src.slice(toks[a].off, toks[b - 1].off + toks[b - 1].val.length);
+    let out = '';
+    for (k = a; k < b; k++) out += toks[k].kind === 'space' ? ' ' : toks[k].val;
+    return out;
   }
 
   private parseCommand(end: 'right' | 'rparen'): Command {
@@ -286,7 +293,7 @@ class Parser {
       }
     }
     if (args.length === 0) this.fail('empty command', first);
-    return { args, pos: this.pos(first), text: this.textBetween(startIdx, this.i) };
+    return { args: exact(args), pos: this.pos(first), text: this.textBetween(startIdx, this.i) };
   }
 
   private parseOperand(): Arg {
@@ -360,6 +367,16 @@ class Parser {
     return this.fail(`unexpected ${describe(t)} in operand`, t);
   }
 }
+
+/**
+ * An array of its exact length: one grown by push keeps spare room (17 slots for one command),
+ * and parse trees stay for the process's life (the parse cache).
+ */
+function exact<T>(a: T[]): T[] {
+  return a.length === 0 ? EMPTY : a.slice();
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const EMPTY: any[] = [];
 
 /** An untyped numeric constant as Go's template passes it to an interface{}: int, else float64. */
 function parseNumber(s: string, fail: () => never): GoValue {

@@ -233,12 +233,15 @@ class Reader {
         docs.push({ root, origin: this.origin(this.starts[marker], end) });
         continue;
       }
-      if (this.indents[first] !== 0) giveUp();
-      const r = this.node(first, 0);
+      // The root collection may be indented (fromYaml of an `include` output).
+      const r = this.node(first, this.indents[first]);
       if (this.nextContent(r.next) !== this.last) giveUp();
       // A document after `---` starts at the marker.
       const start = marker >= 0 ? this.starts[marker] : this.starts[first];
-      docs.push({ root: r.node, origin: this.origin(start, r.end) });
+      // A flow collection as the root: the document ends with its line, as the general reader's.
+      const c = text.charCodeAt(this.starts[first] + this.indents[first]);
+      const end = c === 123 /* { */ || c === 91 /* [ */ ? r.tail : r.end;
+      docs.push({ root: r.node, origin: this.origin(start, end) });
     }
     return docs;
   }
@@ -251,6 +254,7 @@ class Reader {
       const c = this.text.charCodeAt(at);
       if (c === DASH && this.isBlank(at + 1)) return this.seq(l, col);
       if (this.keyEnd(at) >= 0) return this.map(l, col);
+      if (c === 123 /* { */ || c === 91 /* [ */) return this.flowLine(l, at, col);
       return giveUp();
     } finally {
       this.depth--;
@@ -664,6 +668,14 @@ class Reader {
       },
       end: last,
     };
+  }
+
+  /** A flow collection on one line (`{}`, `[a, b]`), after `key:` or alone on its line. */
+  private flowLine(l: number, off: number, col: number): Parsed {
+    const f = this.flow(off);
+    this.restOfLine(f.end);
+    this.noContinuation(l, col);
+    return { node: f.node, start: off, end: f.end, next: l + 1, tail: this.starts[l + 1] };
   }
 
   /** Only spaces and a comment may follow a scalar on its line. */

@@ -20,6 +20,8 @@ import {
   sortedKeys,
 } from '../value';
 import { parseYaml } from '../../yaml/parse';
+import { fastValuesDocument } from '../chartValues';
+import { rememberDocument } from '../../secrets';
 import { toJS as yToJS } from '../../yaml/node';
 import { satisfies, parseVersion } from '../../values/semver';
 import { formatV } from '../fmt';
@@ -42,6 +44,12 @@ export function yamlToGo(text: string): { value: GoValue; error?: string } {
 }
 
 function yamlToGoUncached(text: string): { value: GoValue; error?: string } {
+  const fast = fastValuesDocument(text, 'fromYaml');
+  if (fast !== undefined) {
+    if (!fast) return { value: null };
+    rememberDocument(fast.root);
+    return { value: fromJS(yToJS(fast.root)) };
+  }
   const parsed = parseYaml(text, 'fromYaml', undefined, 'helm');
   const err = parsed.problems.find((p) => p.severity === 'error');
   if (err)

@@ -113,7 +113,17 @@ function substr(start: number, end: number, str: string): string {
   return b.subarray(start, end).toString('utf8');
 }
 
+function isAscii(str: string): boolean {
+  for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 function trunc(c: number, str: string): string {
+  // Bytes are characters in ASCII (names, mostly shorter than the limit): no buffer.
+  if (isAscii(str)) {
+    if (c < 0) return str.length + c > 0 ? str.slice(str.length + c) : str;
+    return str.length > c ? str.slice(0, c) : str;
+  }
   const b = Buffer.from(str, 'utf8');
   if (c < 0 && b.length + c > 0) return b.subarray(b.length + c).toString('utf8');
   if (c >= 0 && b.length > c) return b.subarray(0, c).toString('utf8');
