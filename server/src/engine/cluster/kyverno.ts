@@ -16,6 +16,7 @@ import {
   isSeq,
   scalar,
   set,
+  setOwn,
 } from '../yaml/node';
 
 const TARGET_NS = '{{request.object.metadata.name}}';
@@ -25,7 +26,8 @@ function labels(n: YMap | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (isMap(l))
     for (const p of l.pairs)
-      if (isScalar(p.value)) out[p.key] = p.value.value === null ? '' : String(p.value.value);
+      if (isScalar(p.value))
+        setOwn(out, p.key, p.value.value === null ? '' : String(p.value.value));
   return out;
 }
 

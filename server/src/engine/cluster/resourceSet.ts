@@ -31,6 +31,7 @@ import {
   scalar,
   set,
   toJS,
+  setOwn,
 } from '../yaml/node';
 import { emitYaml } from '../yaml/emit';
 import { parseYaml } from '../yaml/parse';
@@ -132,7 +133,8 @@ function labelsOf(n: YMap): Record<string, string> {
   const out: Record<string, string> = {};
   if (isMap(l))
     for (const p of l.pairs)
-      if (isScalar(p.value)) out[p.key] = p.value.value === null ? '' : String(p.value.value);
+      if (isScalar(p.value))
+        setOwn(out, p.key, p.value.value === null ? '' : String(p.value.value));
   return out;
 }
 

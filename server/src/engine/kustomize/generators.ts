@@ -17,6 +17,7 @@ import {
   map,
   scalar,
   set,
+  setOwn,
 } from '../yaml/node';
 import { Resource, allIds, curId, describeId, idEquals } from './resource';
 
@@ -44,7 +45,7 @@ function stringMap(n: YNode | undefined, what: string): Record<string, string> |
   if (!isMap(n)) fail(`${what} must be a map of strings`, n.origin);
   const out: Record<string, string> = {};
   for (const p of n.pairs)
-    out[p.key] = isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '';
+    setOwn(out, p.key, isScalar(p.value) && p.value.value !== null ? String(p.value.value) : '');
   return out;
 }
 

@@ -177,6 +177,16 @@ export function clone<T extends YNode>(n: T): T {
 }
 
 /** Plain JavaScript value of a node (maps become objects with keys in order). */
+/**
+ * `o[key] = value` for a key read from a file: `__proto__` becomes an own property, as every
+ * other key, instead of replacing the object's prototype (what a plain assignment would do).
+ */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 export function toJS(n: YNode | undefined): unknown {
   if (!n) return undefined;
   switch (n.kind) {
@@ -186,7 +196,7 @@ export function toJS(n: YNode | undefined): unknown {
       return n.items.map(toJS);
     case 'map': {
       const o: Record<string, unknown> = {};
-      for (const p of n.pairs) o[p.key] = toJS(p.value);
+      for (const p of n.pairs) setOwn(o, p.key, toJS(p.value));
       return o;
     }
   }
