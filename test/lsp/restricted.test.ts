@@ -130,13 +130,12 @@ describe('symbolic links out of the workspace', () => {
         r.components.map((x) => [x.name, x.overlays.map((o) => o.name)]),
         [['app', ['base', 'staging', 'production']]],
       );
-      const log = c.notifications
-        .filter((m) => m.method === 'window/logMessage')
-        .map((m) => (m.params as { message: string }).message);
-      assert.ok(
-        log.some((m) => /indexed 5 YAML files/.test(m)),
-        log.join('\n'),
-      );
+      // (the walk that counts them goes on after the first answers: its line may come later)
+      const isCount = (m: { method?: string; params?: unknown }) =>
+        m.method === 'window/logMessage' &&
+        /indexed \d+ YAML files/.test((m.params as { message: string }).message);
+      const count = await c.waitFor(isCount, 10_000);
+      assert.match((count.params as { message: string }).message, /indexed 5 YAML files/);
       const staging = await c.request<Rendered>('fluxOverlays/renderOverlay', {
         uri: uriOf(path.join(top, 'app/staging')),
         overlay: 'staging',

@@ -2,7 +2,8 @@
 // that ask for the same files many times (each of 6,000 builds re-reads its kustomization,
 // resources and patches, and stats three kustomization file names per folder), on a tree
 // that does not change while they run. In the language server, whose files change, only for
-// the span of one synchronous walk (WorkspaceIndex.scan).
+// the workspace index's first walk, and for component lookups until the first edit
+// (WorkspaceIndex.scan).
 
 import * as path from 'path';
 import { DirEntry, EntryType, FileSystem } from './fs';
@@ -15,6 +16,8 @@ export class SnapshotFileSystem implements FileSystem {
   private readonly bytes = new Map<string, Buffer | typeof ABSENT>();
   private readonly stats = new Map<string, EntryType | typeof ABSENT>();
   private readonly dirs = new Map<string, string[]>();
+  /** Listings with types, for the folders the file system below could list with types. */
+  private readonly typedDirs = new Map<string, DirEntry[]>();
   private readonly reals = new Map<string, string | typeof ABSENT>();
   /** Folders listed with types: a name missing from one is known absent without a stat. */
   private readonly listed = new Set<string>();
@@ -22,6 +25,20 @@ export class SnapshotFileSystem implements FileSystem {
   private readonly linked = new Set<string>();
 
   constructor(private readonly inner: FileSystem) {
+    if (inner.readDirTyped) {
+      const below = inner.readDirTyped.bind(inner);
+      this.readDirTyped = (p: string) => {
+        let entries = this.typedDirs.get(p);
+        if (entries === undefined) {
+          // (listing a folder keeps its typed entries when it can)
+          if (!this.dirs.has(p)) this.readDir(p);
+          entries = this.typedDirs.get(p);
+          if (entries === undefined) this.typedDirs.set(p, (entries = below(p)));
+        }
+        // a copy: callers sort the list in place
+        return [...entries];
+      };
+    }
     if (inner.readBytes) {
       const below = inner.readBytes.bind(inner);
       this.readBytes = (p: string) => remember(this.bytes, p, below);
@@ -37,6 +54,7 @@ export class SnapshotFileSystem implements FileSystem {
 
   readBytes?: (path: string) => Buffer | undefined;
   realPath?: (path: string) => string | undefined;
+  readDirTyped?: (path: string) => DirEntry[];
   hiddenBecause?: (path: string) => string | undefined;
 
   readFile(p: string): string | undefined {
@@ -81,6 +99,7 @@ export class SnapshotFileSystem implements FileSystem {
     if (!this.inner.readDirTyped || dir !== path.posix.normalize(dir) || dir.endsWith('/'))
       return this.inner.readDir(dir);
     const entries: DirEntry[] = this.inner.readDirTyped(dir);
+    this.typedDirs.set(dir, entries);
     const realDir = this.realPath?.(dir);
     // (an empty list may be a folder that could not be read: its entries stay unknown)
     if (entries.length > 0) this.listed.add(dir);

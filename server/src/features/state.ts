@@ -196,15 +196,19 @@ export class ServerState {
             : {}),
         }
       : { sourceRoots: this.roots };
+    index.onWalked = () =>
+      this.log(
+        `indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${Date.now() - t0} ms`,
+      );
     index.scan();
     this.index = index;
     this.clusters = undefined;
-    const ms = Date.now() - t0;
-    this.log(
-      `indexed ${index.yamlFiles.size} YAML files, ${index.kustomizationDirs.size} kustomizations in ${ms} ms`,
-    );
-    return ms;
+    this.indexStarted = t0;
+    return Date.now() - t0;
   }
+
+  /** When the last reindex began (its walk and reading of files go on in whenIndexed's slices). */
+  private indexStarted = Date.now();
 
   /** Charts of releases (trusted workspaces only: restricted mode neither fetches nor reads the cache). */
   charts: ChartService | undefined;
@@ -376,7 +380,12 @@ export class ServerState {
     }
     if (this.settings.diagnosticsScope === 'workspace') {
       // Closed files too: the one that changed, and those whose diagnostics already say something.
-      if (this.index.yamlFiles.has(file) || this.published.has(pathToUri(file)))
+      // (while the first scan walks, any file: publishDiagnostics passes over what is not YAML)
+      if (
+        this.index.isWalking() ||
+        this.index.yamlFiles.has(file) ||
+        this.published.has(pathToUri(file))
+      )
         this.pending.add(pathToUri(file));
       for (const uri of this.published)
         if (dirs.includes(path.posix.dirname(uriToPath(uri)))) this.pending.add(uri);
@@ -399,10 +408,38 @@ export class ServerState {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const uris = [...this.pending];
-      this.pending.clear();
-      this.publish(uris);
+      // Diagnostics ask about the whole workspace (references, patch files): while the index is
+      // still reading the files its scan listed, they wait for it, read in slices, rather than
+      // read it all in one go that would hold every request behind it.
+      this.whenIndexed(() => {
+        const uris = [...this.pending];
+        this.pending.clear();
+        if (uris.length) this.publish(uris);
+      });
     }, this.debounceMs);
+  }
+
+  private afterIndexed: (() => void)[] = [];
+
+  /**
+   * Runs `fn` once the index has read every file its scan listed (WorkspaceIndex.indexPending,
+   * `sliceMs` at a time between other work): at once when it has.
+   */
+  private whenIndexed(fn: () => void, sliceMs = 3): void {
+    if (!this.index.hasUnread()) return fn();
+    this.afterIndexed.push(fn);
+    if (this.afterIndexed.length > 1) return; // the slices are under way
+    const slice = () => {
+      // (a reindex meanwhile: the slices go on with the new index)
+      if (!this.index.indexPending(sliceMs)) return void setImmediate(slice);
+      this.log(
+        `read the text of the index's files ${Date.now() - this.indexStarted} ms after it began`,
+      );
+      const fns = this.afterIndexed;
+      this.afterIndexed = [];
+      for (const f of fns) f();
+    };
+    setImmediate(slice);
   }
 
   scheduleAll(): void {
@@ -426,6 +463,13 @@ export class ServerState {
    */
   sweep(batch = 200, sliceMs = 3): void {
     const gen = ++this.sweepGeneration;
+    // First the text of the files the first scan only listed (WorkspaceIndex.indexPending).
+    this.whenIndexed(() => {
+      if (gen === this.sweepGeneration) this.sweepFiles(gen, batch, sliceMs);
+    }, sliceMs);
+  }
+
+  private sweepFiles(gen: number, batch: number, sliceMs: number): void {
     const files =
       this.settings.diagnosticsScope === 'workspace'
         ? [...this.index.yamlFiles]

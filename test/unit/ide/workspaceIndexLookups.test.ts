@@ -39,6 +39,53 @@ describe('WorkspaceIndex lookups', () => {
     assert.equal(index.componentAt('/w/components'), undefined);
   });
 
+  it('before the walk of the first scan is done: the same components, files and objects', () => {
+    const fs = new MemoryFileSystem(undefined, files);
+    const done = new WorkspaceIndex(fs, ['/w', '/w/components/app/production']);
+    done.scan();
+    done.indexPending();
+    const lazy = new WorkspaceIndex(fs, ['/w', '/w/components/app/production']);
+    lazy.scan();
+    assert.ok(lazy.isWalking());
+    for (const f of [...Object.keys(files), '/w/components/app', '/w', '/elsewhere/x.yaml']) {
+      assert.deepEqual(lazy.componentOf(f), done.componentOf(f), f);
+      assert.deepEqual(lazy.componentAt(f), done.componentAt(f), f);
+    }
+    // (the answers above came along the files' paths: the walk has not gone on)
+    assert.ok(lazy.isWalking());
+    assert.deepEqual(lazy.objects('ConfigMap'), done.objects('ConfigMap'));
+    assert.equal(lazy.isWalking(), false);
+    assert.deepEqual([...lazy.yamlFiles], [...done.yamlFiles]);
+    assert.deepEqual([...lazy.kustomizationDirs], [...done.kustomizationDirs]);
+    assert.deepEqual(lazy.components(), done.components());
+  });
+
+  it('a file updated while the walk is under way ends where an update after the walk puts it', () => {
+    const fs = new MemoryFileSystem(undefined, {
+      '/w/a/cm.yaml': cm('one'),
+      '/w/b/cm.yaml': cm('two'),
+      '/w/c/cm.yaml': cm('three'),
+    });
+    const index = new WorkspaceIndex(fs, ['/w']);
+    index.scan();
+    fs.write('/w/a/cm.yaml', cm('uno'));
+    index.update('/w/a/cm.yaml');
+    fs.write('/w/b/new.yaml', cm('four'));
+    index.update('/w/b/new.yaml');
+    fs.delete('/w/c/cm.yaml');
+    index.update('/w/c/cm.yaml');
+    // walked first, then updated in this order: `uno` and `four` last, `three` gone
+    assert.deepEqual(
+      index.objects('ConfigMap').map((o) => o.name),
+      ['two', 'uno', 'four'],
+    );
+    assert.deepEqual([...index.yamlFiles].sort(), [
+      '/w/a/cm.yaml',
+      '/w/b/cm.yaml',
+      '/w/b/new.yaml',
+    ]);
+  });
+
   it('objects and objectNames follow updates', () => {
     const mem = new MemoryFileSystem(undefined, files);
     const index = new WorkspaceIndex(mem, ['/w']);

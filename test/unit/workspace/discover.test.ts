@@ -5,9 +5,14 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
+import { DiskFileSystem, FileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { ParseCache } from '../../../server/src/engine/kustomize/loader';
-import { componentOf, discoverComponents, runOverlay } from '../../../server/src/engine/workspace';
+import {
+  componentOf,
+  componentOnPath,
+  discoverComponents,
+  runOverlay,
+} from '../../../server/src/engine/workspace';
 import { toJS } from '../../../server/src/engine/yaml/node';
 import { CORPUS, PROJECT_ROOT, corpusAvailable } from '../../support/paths';
 
@@ -119,6 +124,40 @@ test('in-memory layouts: a base without kustomization counts only when an overla
   );
   assert.equal(componentOf(comps, '/r/components/a/M/values.yaml')?.name, 'components/a');
   assert.equal(componentOf(comps, '/r/components/ab'), undefined);
+  for (const p of everyPath(fs, '/r'))
+    assert.deepEqual(componentOnPath(fs, '/r', p), componentOf(comps, p), p);
+});
+
+/** Every folder and file below `dir` (dot folders too: the walk for components skips them). */
+function everyPath(fs: FileSystem, dir: string, out: string[] = []): string[] {
+  out.push(dir);
+  for (const n of fs.readDir(dir)) {
+    const p = path.posix.join(dir, n);
+    if (fs.stat(p) === 'dir') everyPath(fs, p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+test('componentOnPath (the walk down one path) finds the component the whole walk lists, for every path', () => {
+  const fs = new DiskFileSystem();
+  const roots = [path.join(PROJECT_ROOT, 'examples')];
+  if (corpusAvailable())
+    roots.push(
+      ...fs
+        .readDir(CORPUS)
+        .map((n) => path.join(CORPUS, n))
+        .filter((d) => fs.stat(d) === 'dir'),
+    );
+  let checked = 0;
+  for (const root of roots) {
+    const all = discoverComponents(fs, root);
+    for (const p of [...everyPath(fs, root), path.dirname(root), root + '-other/x.yaml']) {
+      assert.deepEqual(componentOnPath(fs, root, p), componentOf(all, p), p);
+      checked++;
+    }
+  }
+  assert.ok(checked > 100, `only ${checked} paths`);
 });
 
 test('runOverlay on the example: substitution from a profile, values per release, one cache', () => {

@@ -53,7 +53,12 @@ export class SchemaRegistry {
   private readonly builtin = new Map<string, SchemaChoice>();
   private readonly crds = new Map<string, SchemaChoice>();
 
-  constructor() {
+  /**
+   * `loadCrds`, when given, is called before each look among the CRDs, to register those not
+   * registered yet (the workspace index reads its files after its first answers): a document
+   * of a kind we author never waits for it.
+   */
+  constructor(private readonly loadCrds?: () => void) {
     for (const e of BUILTIN_ENTRIES) {
       const isKustomizeConfig = e.apiVersion.startsWith(KUSTOMIZE_CONFIG_GROUP);
       const choice: SchemaChoice = {
@@ -99,11 +104,15 @@ export class SchemaRegistry {
   }
 
   lookup(apiVersion: string, kind: string): SchemaChoice | undefined {
-    return this.builtin.get(key(apiVersion, kind)) ?? this.crds.get(key(apiVersion, kind));
+    const builtin = this.builtin.get(key(apiVersion, kind));
+    if (builtin) return builtin;
+    this.loadCrds?.();
+    return this.crds.get(key(apiVersion, kind));
   }
 
   /** Every apiVersion/kind pair with a schema, for completion of `apiVersion` and `kind`. */
   known(): { apiVersion: string; kind: string; deprecated: boolean }[] {
+    this.loadCrds?.();
     return [...this.builtin.values(), ...this.crds.values()].map((c) => ({
       apiVersion: c.apiVersion,
       kind: c.kind,

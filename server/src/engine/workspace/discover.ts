@@ -6,7 +6,8 @@
 // A component is a folder with a child folder named `base` and at least one child folder holding
 // a kustomization file; when `base` has no kustomization file itself, an overlay must reference
 // something under `../base`. Its overlays are its children holding a kustomization file ("base"
-// first). The search does not descend into components.
+// first). The search does not descend into components. `componentOnPath` is the same search
+// along one path only: the component of a file without listing the rest of the tree.
 
 import * as path from 'path';
 import { FileSystem, WalkGuard } from '../fs';
@@ -45,11 +46,7 @@ export function discoverComponents(fs: FileSystem, root: string): Component[] {
   const guard = new WalkGuard(fs, root);
   const walk = (dir: string, depth: number) => {
     if (depth > MAX_DEPTH || !guard.enter(dir)) return;
-    const children = fs
-      .readDir(dir)
-      .filter((n) => !n.startsWith('.') && !SKIP.has(n))
-      .sort()
-      .filter((n) => fs.stat(path.posix.join(dir, n)) === 'dir');
+    const children = childFolders(fs, dir);
     const component = componentAt(fs, dir, children);
     if (component) {
       const name = path.posix.relative(root, dir) || '.';
@@ -60,6 +57,39 @@ export function discoverComponents(fs: FileSystem, root: string): Component[] {
   };
   walk(root, 0);
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The component of discoverComponents(fs, root) that holds `fileOrDir` (or is it), found by
+ * following only the folders on its path: the same walk, without listing the rest of the tree.
+ */
+export function componentOnPath(
+  fs: FileSystem,
+  root: string,
+  fileOrDir: string,
+): Component | undefined {
+  const rel = path.posix.relative(root, fileOrDir);
+  if (rel === '..' || rel.startsWith('../') || path.posix.isAbsolute(rel)) return undefined;
+  const parts = rel === '' ? [] : rel.split('/');
+  const guard = new WalkGuard(fs, root);
+  let dir = root;
+  for (let depth = 0; ; depth++) {
+    if (depth > MAX_DEPTH || !guard.enter(dir)) return undefined;
+    const children = childFolders(fs, dir);
+    const component = componentAt(fs, dir, children);
+    if (component) return { name: path.posix.relative(root, dir) || '.', dir, overlays: component };
+    if (depth >= parts.length || !children.includes(parts[depth])) return undefined;
+    dir = path.posix.join(dir, parts[depth]);
+  }
+}
+
+/** The folders a walk for components enters below `dir`, sorted. */
+function childFolders(fs: FileSystem, dir: string): string[] {
+  return fs
+    .readDir(dir)
+    .filter((n) => !n.startsWith('.') && !SKIP.has(n))
+    .sort()
+    .filter((n) => fs.stat(path.posix.join(dir, n)) === 'dir');
 }
 
 function componentAt(fs: FileSystem, dir: string, children: string[]): OverlayRef[] | undefined {

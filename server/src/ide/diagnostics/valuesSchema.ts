@@ -2,7 +2,7 @@
 // available locally), placed through the origins of the effective values on the line of this
 // file that wrote them.
 
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import * as path from 'path';
 import { schemaScopes } from '../../engine/charts/schemaScopes';
 import { isSecretMark } from '../../engine/secrets';
@@ -17,12 +17,22 @@ export function valuesSchemaCheck(ctx: CheckContext): FileDiagnostic[] {
 const compiled = new WeakMap<object, ValidateFunction | null>();
 let ajv: Ajv | undefined;
 
+/**
+ * ajv, loaded on the first chart schema to check: its 60 modules were a tenth of the language
+ * server's start, before the first answer, and most workspaces never need them.
+ */
+function newAjv(): Ajv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: AjvClass } = require('ajv') as typeof import('ajv');
+  return new AjvClass({ allErrors: true, strict: false, validateFormats: false });
+}
+
 function validatorFor(schema: unknown): ValidateFunction | undefined {
   if (!schema || typeof schema !== 'object') return undefined;
   let v = compiled.get(schema);
   if (v === undefined) {
     try {
-      ajv ??= new Ajv({ allErrors: true, strict: false, validateFormats: false });
+      ajv ??= newAjv();
       v = ajv.compile(schema as object);
     } catch {
       v = null;
