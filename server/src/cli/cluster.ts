@@ -1,8 +1,10 @@
 // `flux-overlays cluster DIR [--source URL[@REF]=PATH]... [--json] [--manifests] [--show-origin]
-// [--show-secrets] [--chart PATH]... [--assume-propagated] [--strict] [--release NS/NAME]`:
+// [--show-secrets] [--chart PATH]... [--offline] [--assume-propagated] [--strict] [--release NS/NAME]`:
 // what the cluster whose entry folder is DIR gets: the Kustomizations and ResourceSets that
 // apply (with the folder each one built), every object with the chain that produced it, and the
-// effective values of every HelmRelease, origins across repositories. Problems go to stderr.
+// effective values of every HelmRelease, origins across repositories, with chart defaults as
+// `values` has them (charts fetched from HelmRepository/OCI sources unless --offline). Problems
+// go to stderr.
 // Exit 0 when nothing failed, 1 when something did, 2 on usage errors.
 
 import * as os from 'os';
@@ -31,17 +33,17 @@ import { registerCommand } from './main';
 import { clusterProblemLine, problemJson } from './problems';
 import { cliChartService, releaseFilter } from './values';
 
-export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--assume-propagated] [--strict]`;
+export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--offline] [--assume-propagated] [--strict]`;
 
 function chainText(chain: readonly ApplierRef[]): string {
   return chain.map(describeApplier).join(' > ');
 }
 
-export function runCluster(
+export async function runCluster(
   args: ParsedArgs,
   out: (s: string) => void,
   err: (s: string) => void,
-): number {
+): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(CLUSTER_USAGE);
   const fs = new DiskFileSystem();
   const dir = args.positionals[0];
@@ -62,20 +64,37 @@ export function runCluster(
     return { path: p };
   });
   const showSecrets = args.flags.has('show-secrets');
-  const r = evaluateCluster(fs, abs, {
-    sources,
-    showSecrets,
-    strict: args.flags.has('strict'),
-    assumePropagated: args.flags.has('assume-propagated'),
-    values: {
-      charts: charts.length ? charts : undefined,
-      helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
-      releaseFilter: releaseFilter(lastValue(args, 'release')),
-    },
-  });
+  // Chart defaults as `values` has them: the releases are known once the cluster is evaluated,
+  // so a first run collects the objects they were found among, their charts are fetched (or read
+  // from the cache, --offline: the cache only), and a second run uses them.
+  const service = cliChartService(args, err);
+  const asked = new Set<readonly YMap[]>();
+  const evaluate = () =>
+    evaluateCluster(fs, abs, {
+      sources,
+      showSecrets,
+      strict: args.flags.has('strict'),
+      assumePropagated: args.flags.has('assume-propagated'),
+      values: {
+        charts: charts.length ? charts : undefined,
+        helmRepositoryCache: helmRepositoryCache(process.env, os.homedir(), process.platform),
+        releaseFilter: releaseFilter(lastValue(args, 'release')),
+        chartLookup: (release, docs) => {
+          const found = service.lookup(release, docs);
+          if (found === undefined) asked.add(docs);
+          return found;
+        },
+      },
+    });
+  let r = evaluate();
+  if (asked.size) {
+    for (const docs of [...asked]) await service.prepare(docs, isHelmRelease);
+    asked.clear();
+    if (service.summary().length) r = evaluate();
+  }
   const chartsSaid = new Set<string>();
   for (const p of r.problems) {
-    if (p.code === 'chart-not-found') {
+    if (p.code === 'chart-not-found' || p.code === 'chart-fetch' || p.code === 'chart-unreadable') {
       const chart = String(p.data?.chart ?? p.message);
       if (chartsSaid.has(chart)) continue;
       chartsSaid.add(chart);
@@ -175,6 +194,7 @@ registerCommand('cluster', {
     'show-secrets',
     'assume-propagated',
     'strict',
+    'offline',
     'help',
   ],
   values: ['source', 'chart', 'release'],

@@ -1,4 +1,4 @@
-// `diff`, `promotion-diff` and `promotion-diff --cluster` include chart defaults as `values` does: charts fetched from a
+// `diff`, `promotion-diff`, `cluster` and `promotion-diff --cluster` include chart defaults as `values` does: charts fetched from a
 // real HTTP Helm repository (`helm repo index` of charts packaged by the reference helm, served
 // on 127.0.0.1), `--offline` honoured (the cache only: an empty cache gives no defaults and says
 // so; a warm one gives them without the network). The chart `demo` exists in two versions whose
@@ -225,6 +225,49 @@ test(
             !fs.existsSync(path.join(work, 'cache-cluster-empty', 'blobs')),
             'nothing fetched',
           );
+        },
+      );
+      await t.test(
+        'cluster: the release values include the fetched chart defaults; --offline the cache only',
+        async () => {
+          // an empty cache and --offline: nothing fetched, no defaults, said once on stderr
+          const cold = await cli(
+            ['cluster', 'clusters/prod', '--offline'],
+            fleet,
+            env('cache-cluster-cmd'),
+          );
+          assert.equal(cold.status, 0, cold.stderr);
+          assert.match(cold.stdout, /^## HelmRelease apps\/demo /m);
+          assert.match(cold.stdout, /^replicas: 2$/m);
+          assert.doesNotMatch(cold.stdout, /color/);
+          assert.match(
+            cold.stderr,
+            /^info: clusters\/prod\/release\.yaml:16:5: .*chart demo 1\.0\.0 is not available offline: demo 1\.0\.0 from http:\/\/127\.0\.0\.1:\d+: .*fetching is off/m,
+          );
+          assert.ok(
+            !fs.existsSync(path.join(work, 'cache-cluster-cmd', 'blobs')),
+            'nothing fetched',
+          );
+          // fetched from the HTTP repository: demo 1.0.0's default color, the release's replicas
+          const r = await cli(['cluster', 'clusters/prod'], fleet, env('cache-cluster-cmd'));
+          assert.equal(r.status, 0, r.stderr);
+          assert.match(r.stdout, /^## HelmRelease apps\/demo [^\n]*\ncolor: blue\nreplicas: 2\n/m);
+          assert.doesNotMatch(r.stderr, /chart demo/);
+          const json = await cli(
+            ['cluster', 'clusters/prod', '--json'],
+            fleet,
+            env('cache-cluster-cmd'),
+          );
+          const rel = JSON.parse(json.stdout).releases[0];
+          assert.deepEqual(rel.chart, { name: 'demo', version: '1.0.0', found: true });
+          assert.deepEqual(rel.values, { color: 'blue', replicas: 2 });
+          // the cache is warm now: --offline gives the same values without the network
+          const off = await cli(
+            ['cluster', 'clusters/prod', '--offline'],
+            fleet,
+            env('cache-cluster-cmd'),
+          );
+          assert.equal(off.stdout, r.stdout);
         },
       );
     } finally {

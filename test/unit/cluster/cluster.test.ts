@@ -3,7 +3,10 @@
 
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { MemoryFileSystem } from '../../../server/src/engine/fs';
+import * as nodeFs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DiskFileSystem, MemoryFileSystem } from '../../../server/src/engine/fs';
 import { evaluateCluster, normalizeUrl } from '../../../server/src/engine/cluster/cluster';
 import {
   generateKustomization,
@@ -12,6 +15,7 @@ import {
 import { isSecretMark } from '../../../server/src/engine/secrets';
 import { YMap, get, getString, toJS } from '../../../server/src/engine/yaml/node';
 import { parseYaml } from '../../../server/src/engine/yaml/parse';
+import { PROJECT_ROOT } from '../../support/paths';
 
 const fluxKText = (spec: string) =>
   `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: k, namespace: flux-system}\nspec:\n${spec}`;
@@ -357,5 +361,32 @@ test('cluster: malformed appliers give problems naming the file, never an intern
     const p = r.problems.find((x) => x.code === code);
     assert.ok(p, `${code} for ${text}: ${r.problems.map((x) => x.code).join(' ')}`);
     assert.equal(p.span?.file, '/r/clusters/c/a.yaml', code);
+  }
+});
+
+test('cluster: a GitRepository chart path is read from the folder the cluster maps the GitRepository to, whatever its name', () => {
+  // The example checked out as `checkout` (not its GitRepository's name, keos-apps): discovery's
+  // chart ./charts/discovery is a folder of the GitRepository keos-apps, mapped by URL.
+  const tmp = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'fo-cluster-chart-'));
+  try {
+    const dir = path.join(tmp, 'checkout');
+    nodeFs.cpSync(path.join(PROJECT_ROOT, 'examples', 'keos-apps'), dir, { recursive: true });
+    const r = evaluateCluster(new DiskFileSystem(), path.join(dir, 'clusters/production'), {
+      sources: [{ key: 'https://git.keos.example.org/platform/keos-apps', path: dir }],
+    });
+    const rel = r.releases.find((x) => x.name === 'discovery');
+    assert.ok(rel, r.releases.map((x) => x.name).join(' '));
+    assert.equal(rel.chart.found, true, JSON.stringify(rel.problems));
+    assert.equal(rel.chart.source, path.join(dir, 'charts/discovery'));
+    // a chart default the release does not set: charts/discovery/values.yaml line 86
+    const affinity = get(rel.values, 'affinity');
+    assert.equal(affinity?.origin?.file, path.join(dir, 'charts/discovery/values.yaml'));
+    assert.equal(affinity?.origin?.line, 86);
+    assert.deepEqual(
+      r.problems.filter((p) => p.release === 'keos-discovery/discovery'),
+      [],
+    );
+  } finally {
+    nodeFs.rmSync(tmp, { recursive: true, force: true });
   }
 });

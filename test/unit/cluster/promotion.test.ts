@@ -94,29 +94,31 @@ test('cluster promotion diff: the values that change on this cluster, read from 
   }
 });
 
-test('cluster promotion diff: a chart folder of the repository changed by the merge shows in the objects its release installs', () => {
-  // Named after its GitRepository (keos-apps), so the cluster finds its chart path by name.
-  const { dir, cleanup } = makeChartPromotionRepo('keos-apps');
-  try {
-    const repo = GitRepository.open(dir);
-    assert.ok(!isGitError(repo));
-    const d = clusterPromotionDiff(
-      repo,
-      new DiskFileSystem(),
-      path.join(dir, 'clusters/production'),
-      {
-        from: 'main',
-        to: 'production',
-        sources: [{ key: 'https://git.keos.example.org/platform/keos-apps', path: repo.dir }],
-      },
-    );
-    assert.ok(!isGitError(d), JSON.stringify(d));
-    assert.deepEqual(
-      d.changes.map((c) => `${c.status} ${c.kind} ${c.what}`),
-      ['changed object HelmRelease keos-discovery/discovery: Deployment /discovery'],
-    );
-    assert.match(d.changes[0].diff, /^\+ {4}tier: catalog$/m);
-  } finally {
-    cleanup();
-  }
-});
+// Named after its GitRepository (keos-apps), or not (repo): the chart path is a folder of the
+// GitRepository as the cluster maps it (here --source), whatever the repository's folder is named.
+for (const folder of ['keos-apps', 'repo'])
+  test(`cluster promotion diff: a chart folder of the repository changed by the merge shows in the objects its release installs (repository in ${folder}/)`, () => {
+    const { dir, cleanup } = makeChartPromotionRepo(folder);
+    try {
+      const repo = GitRepository.open(dir);
+      assert.ok(!isGitError(repo));
+      const d = clusterPromotionDiff(
+        repo,
+        new DiskFileSystem(),
+        path.join(dir, 'clusters/production'),
+        {
+          from: 'main',
+          to: 'production',
+          sources: [{ key: 'https://git.keos.example.org/platform/keos-apps', path: repo.dir }],
+        },
+      );
+      assert.ok(!isGitError(d), JSON.stringify(d));
+      assert.deepEqual(
+        d.changes.map((c) => `${c.status} ${c.kind} ${c.what}`),
+        ['changed object HelmRelease keos-discovery/discovery: Deployment /discovery'],
+      );
+      assert.match(d.changes[0].diff, /^\+ {4}tier: catalog$/m);
+    } finally {
+      cleanup();
+    }
+  });

@@ -920,7 +920,15 @@ class ClusterEvaluation {
           ? { object: k.object, source: `Kyverno ClusterPolicy ${k.policy}` }
           : own?.(kind, namespace, name);
       };
+      // A GitRepository/Bucket chart path is a folder of the source as this cluster maps it
+      // (the repository's folder or git tree), whatever that folder is named.
+      const sourceFolder = (kind: string, namespace: string, name: string) => {
+        const ns = namespace || 'default';
+        const obj = this.sourceObject(kind, ns, name);
+        return this.resolver.resolve(obj ? sourceInfo(obj) : { kind, namespace: ns, name })?.path;
+      };
       const rels = computeEffectiveValues(nodes, this.fs, {
+        sourceFolder,
         ...(this.options.values ?? {}),
         externalLookup,
         showSecrets: this.options.showSecrets,

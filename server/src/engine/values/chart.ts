@@ -16,6 +16,8 @@ export interface ChartRef {
   version?: string;
   sourceKind?: string;
   sourceName?: string;
+  /** The source's namespace (sourceRef.namespace, else the release's or HelmChart's own). */
+  sourceNamespace?: string;
   /** True when `chart` is a path inside a git repository or bucket. */
   isPath: boolean;
 }
@@ -32,6 +34,12 @@ export interface ChartOptions {
    * (not in a git repository), any such folder counts; empty: path charts are not resolved.
    */
   sourceRoots?: string[];
+  /**
+   * The folder holding a Flux source's content (a cluster's mapping of the GitRepository it got
+   * to a local folder or git tree): GitRepository/Bucket chart paths resolve there first, and
+   * only there when it knows the source.
+   */
+  sourceFolder?: (kind: string, namespace: string, name: string) => string | undefined;
   /** Where configured charts and Helm's cache are read when the overlays are not on disk (a git tree). */
   chartFs?: FileSystem;
 }
@@ -61,6 +69,7 @@ export function helmRepositoryCache(
 /** The chart a HelmRelease asks for (spec.chart.spec or spec.chartRef), using `docs` for chartRef targets. */
 export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | undefined {
   const spec = get(release, 'spec');
+  const ownNamespace = getString(get(release, 'metadata'), 'namespace') ?? '';
   const template = get(get(get(spec, 'chart'), 'spec'), 'chart')
     ? get(get(spec, 'chart'), 'spec')
     : undefined;
@@ -72,6 +81,7 @@ export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | und
       version: getString(template, 'version'),
       sourceKind,
       sourceName: getString(sourceRef, 'name'),
+      sourceNamespace: getString(sourceRef, 'namespace') ?? ownNamespace,
       isPath: sourceKind === 'GitRepository' || sourceKind === 'Bucket',
     };
   }
@@ -101,6 +111,8 @@ export function chartRefOf(release: YMap, docs: readonly YMap[]): ChartRef | und
       version: getString(s, 'version'),
       sourceKind: sk,
       sourceName: getString(get(s, 'sourceRef'), 'name'),
+      // a HelmChart's source is in its own namespace
+      sourceNamespace: getString(get(target, 'metadata'), 'namespace') ?? ownNamespace,
       isPath: sk === 'GitRepository' || sk === 'Bucket',
     };
   }
@@ -134,6 +146,15 @@ export function locateChart(
         ? { path: dir, how: `chart folder of ${ref.sourceKind}/${ref.sourceName}`, fs: inside }
         : undefined;
     };
+    // The folder the cluster maps the source to, when it knows the source: Flux reads it there.
+    if (options.sourceFolder && ref.sourceKind && ref.sourceName) {
+      const folder = options.sourceFolder(
+        ref.sourceKind,
+        ref.sourceNamespace ?? '',
+        ref.sourceName,
+      );
+      if (folder !== undefined) return inRoot(folder);
+    }
     const roots = options.sourceRoots;
     for (const root of roots ?? []) {
       const found = inRoot(root);

@@ -121,6 +121,7 @@ export function renderReleaseManifests(
       charts: undefined,
       helmRepositoryCache: undefined,
       sourceRoots: [],
+      sourceFolder: undefined,
       chartLookup: undefined,
       showSecrets: true,
     });
