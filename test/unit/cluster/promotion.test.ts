@@ -83,6 +83,8 @@ test('cluster promotion diff: the values that change on this cluster, read from 
         apps,
         '--source',
         `https://example.com/apps=${apps}`,
+        // Tests reach 127.0.0.1 only: the fleet's chart repository is an address of nowhere.
+        '--offline',
       ],
       { encoding: 'utf8' },
     );
