@@ -22,6 +22,7 @@ const CHARTS = path.resolve(PROJECT_ROOT, '..', 'shared', 'charts');
 const CORPUS = path.resolve(PROJECT_ROOT, '..', 'shared', 'corpus');
 const PODINFO = path.join(CHARTS, 'podinfo');
 const DEPLOYMENT = 'podinfo/templates/deployment.yaml';
+const HELPERS = 'podinfo/templates/_helpers.tpl';
 
 function render(values: unknown = {}, origins = true) {
   const chart = loadChartDir(new DiskFileSystem(), PODINFO);
@@ -57,10 +58,17 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
       line: 25,
       values: ['service', 'httpPort'],
     });
-    // An include's lines are the including action's; they print no value of their own.
+    // An include's lines (`include "podinfo.labels" . | nindent 4`) are the define's lines
+    // (_helpers.tpl line 44 `helm.sh/chart: {{ include "podinfo.chart" . }}`, line 49
+    // `app.kubernetes.io/managed-by: ...`), through a nested include printed as is (line 45
+    // `{{ include "podinfo.selectorLabels" . }}`, whose line 56 is `app.kubernetes.io/name: ...`).
     assert.deepEqual(originOfLine(o, /helm\.sh\/chart: podinfo-/), {
-      template: DEPLOYMENT,
-      line: 7,
+      template: HELPERS,
+      line: 44,
+    });
+    assert.deepEqual(originOfLine(o, /^ {4}app\.kubernetes\.io\/name: rel-podinfo$/), {
+      template: HELPERS,
+      line: 56,
     });
     assert.deepEqual(originOfLine(o, /^kind: Deployment$/), { template: DEPLOYMENT, line: 2 });
     // By field path, through the parsed object's nodes.
@@ -70,7 +78,10 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
       line: 10,
       values: ['replicaCount'],
     });
-    assert.equal(byPath.get('metadata.labels.app.kubernetes.io/managed-by')?.line, 7);
+    assert.deepEqual(byPath.get('metadata.labels.app.kubernetes.io/managed-by'), {
+      template: HELPERS,
+      line: 49,
+    });
   });
 
   it('are recorded only when asked', () => {
@@ -335,3 +346,49 @@ describe(
     });
   },
 );
+
+// A small chart written here: templates/_h.tpl line 2 is `tag: {{ .Values.image.tag }}`, line 3
+// `port: {{ .Values.port }}`; templates/cm.yaml line 6 `  {{- include "h.data" . | nindent 2 }}`,
+// line 7 `  up: {{ include "h.data" . | upper | nindent 2 }}`.
+describe('rendered line origins through include', () => {
+  it('are the included template lines and the values they printed, through nindent', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-include-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'templates'));
+      fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: h\nversion: 0.1.0\n');
+      fs.writeFileSync(path.join(dir, 'values.yaml'), 'image:\n  tag: "1.0"\nport: 80\n');
+      fs.writeFileSync(
+        path.join(dir, 'templates', '_h.tpl'),
+        '{{- define "h.data" -}}\ntag: {{ .Values.image.tag }}\nport: {{ .Values.port }}\n{{- end }}\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'templates', 'cm.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n' +
+          '  {{- include "h.data" . | nindent 2 }}\n  up: {{ include "h.data" . | upper | nindent 2 }}\n',
+      );
+      const chart = loadChartDir(new DiskFileSystem(), dir);
+      const r = renderChart(chart, fromJS({}) as GoMap, {
+        releaseName: 'rel',
+        namespace: 'ns',
+        origins: true,
+      });
+      assert.deepEqual(r.errors, []);
+      const o = r.objects[0];
+      const at = (re: RegExp) => originOfLine(o as never, re);
+      assert.deepEqual(at(/^ {2}tag: "?1\.0"?$/), {
+        template: 'h/templates/_h.tpl',
+        line: 2,
+        values: ['image', 'tag'],
+      });
+      assert.deepEqual(at(/^ {2}port: 80$/), {
+        template: 'h/templates/_h.tpl',
+        line: 3,
+        values: ['port'],
+      });
+      // Reshaped by upper: the including line, as before.
+      assert.deepEqual(at(/^ {2}PORT: 80$/), { template: 'h/templates/cm.yaml', line: 7 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -80,3 +80,39 @@ describe('executeWithOrigins: the .Values path an action printed', () => {
   for (const [name, template, want] of cases)
     it(name, () => assert.deepEqual(printed(template), want));
 });
+
+describe('executeWithOrigins: an include printed as is or through indent/nindent', () => {
+  const DEFINE =
+    '{{- define "x" -}}\ntag: {{ .Values.image.tag }}\nn: {{ .Values.replicas }}\n{{- end }}';
+  function actions(template: string) {
+    const set = new TemplateSet(helmFuncs);
+    set.add('t', DEFINE + template);
+    const data = newMap([['Values', fromJS(VALUES) as GoMap]]);
+    return set.executeWithOrigins('t', data).spans.filter((s) => !s.text && s.len > 0);
+  }
+  const inner = (s: ReturnType<typeof actions>[number]) =>
+    s.included && {
+      text: s.included.text,
+      lead: s.included.lead,
+      values: s.included.spans.filter((x) => !x.text).map((x) => [x.line, x.values]),
+    };
+  // The define's lines 2 and 3 print .Values.image.tag and .Values.replicas.
+  const INNER = [
+    [2, ['image', 'tag']],
+    [3, ['replicas']],
+  ];
+  it('keeps the included spans, with the lines nindent puts first', () => {
+    assert.deepEqual(inner(actions('{{ include "x" . | nindent 4 }}')[0]), {
+      text: 'tag: 1.27\nn: 2',
+      lead: 1,
+      values: INNER,
+    });
+    assert.deepEqual(inner(actions('{{ include "x" . | indent 2 | nindent 2 }}')[0])?.lead, 1);
+    assert.deepEqual(inner(actions('{{ include "x" . }}')[0])?.lead, 0);
+  });
+  it('gives none when the text was reshaped otherwise', () => {
+    assert.equal(actions('{{ include "x" . | upper }}')[0].included, undefined);
+    assert.equal(actions('{{ include "x" . | nindent 2 | trim }}')[0].included, undefined);
+    assert.equal(actions('{{ $v := include "x" . }}{{ "y" }}')[0].included, undefined);
+  });
+});

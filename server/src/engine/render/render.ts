@@ -139,6 +139,12 @@ function linesOf(
     // A map or list printed over several lines: each line is its own key's.
     const perLine =
       sp.values && sp.collection && piece.includes('\n') ? piecePaths(piece, sp.values) : undefined;
+    // An include printed as is or through indent/nindent: its lines are the included template's.
+    const inc = sp.included;
+    const incLines =
+      inc && !inc.text.includes('<no value>')
+        ? linesOf(inc.text, inc.spans, inc.text, prefix)
+        : undefined;
     let k = 0;
     for (let i = 0; i < piece.length; i++) {
       const ch = piece[i];
@@ -151,8 +157,10 @@ function linesOf(
       }
       if (ch === ' ' || ch === '\t' || ch === '\r') continue;
       if (!lineDone) {
-        out[out.length - 1] = { template: sp.name, line: tline };
+        const own = incLines && k >= inc!.lead ? incLines[k - inc!.lead] : undefined;
+        out[out.length - 1] = own ? { ...own } : { template: sp.name, line: tline };
         lineDone = true;
+        if (own) continue;
       }
       // The line prints a value (`replicas: {{ .Values.replicaCount }}`): the first one it prints.
       const cur = out[out.length - 1]!;

@@ -90,6 +90,12 @@ export interface OutputSpan {
   values?: ValuePath;
   /** The value printed was a map or a list (`toYaml .Values.resources`): its lines are its keys'. */
   collection?: boolean;
+  /**
+   * The action printed an `include` as is or through `indent`/`nindent` (checked against the
+   * printed text): the included template's own output and spans, and how many lines `nindent`
+   * put before it. Its lines are the included template's lines.
+   */
+  included?: { text: string; spans: OutputSpan[]; lead: number };
 }
 
 /** A value of .Values as an action reached it: its path and the value there. */
@@ -181,7 +187,7 @@ export class TemplateSet {
     return { text: st.out.join(''), spans: st.spans! };
   }
 
-  include(name: string, data: GoValue): string {
+  include(name: string, data: GoValue, rec?: IncludeRecord): string {
     const n = this.includeDepth.get(name) ?? 0;
     if (n > MAX_INCLUDE)
       throw new TemplateError(
@@ -191,7 +197,10 @@ export class TemplateSet {
     const nest = this.nesting;
     nest.depth++;
     try {
-      return this.execute(name, data);
+      if (!rec) return this.execute(name, data);
+      const r = this.executeWithOrigins(name, data, rec.tracker);
+      rec.last = r;
+      return r.text;
     } catch (e) {
       if (!isStackOverflow(e)) throw e;
       // Go's stack holds Helm's 1000 nested includes; ours may run out first. The innermost
@@ -253,6 +262,47 @@ function cachedParse(
 
 function isEmptyTree(nodes: Node[]): boolean {
   return nodes.every((n) => n.kind === 'text' && n.text.trim() === '');
+}
+
+/** When recording origins: the last include a call context ran, with its spans. */
+interface IncludeRecord {
+  tracker: ValueTracker;
+  last?: { text: string; spans: OutputSpan[] };
+}
+
+/**
+ * The include an action prints, when its pipeline is `include ...` followed only by
+ * `indent N`/`nindent N` and the printed text is the included text so shifted.
+ */
+function includedSpan(
+  pipe: Pipe,
+  printed: string,
+  last: { text: string; spans: OutputSpan[] },
+): OutputSpan['included'] {
+  const c0 = pipe.cmds[0].args[0];
+  if (c0.kind !== 'identifier' || c0.name !== 'include') return undefined;
+  let s = last.text;
+  let lead = 0;
+  for (let i = 1; i < pipe.cmds.length; i++) {
+    const args = pipe.cmds[i].args;
+    const f = args[0];
+    const n = args[1];
+    if (
+      args.length !== 2 ||
+      f.kind !== 'identifier' ||
+      (f.name !== 'indent' && f.name !== 'nindent') ||
+      n.kind !== 'number' ||
+      typeof n.value !== 'bigint'
+    )
+      return undefined;
+    const pad = ' '.repeat(Number(n.value));
+    s = pad + s.replace(/\n/g, '\n' + pad);
+    if (f.name === 'nindent') {
+      s = '\n' + s;
+      lead++;
+    }
+  }
+  return s === printed ? { text: last.text, spans: last.spans, lead } : undefined;
 }
 
 class State {
@@ -379,6 +429,10 @@ class State {
           this.spans.push({ len: n.text.length, name: n.pos.name, line: n.pos.line, text: true });
         return;
       case 'action': {
+        if (this.spans) {
+          const rec = this.ctx?.rec;
+          if (rec) rec.last = undefined;
+        }
         const v = this.evalPipeline(dot, n.pipe);
         if (n.pipe.decl.length === 0) {
           const printed = printValue(v);
@@ -395,6 +449,8 @@ class State {
               span.values = ref.path;
               if (ref.value instanceof Map || Array.isArray(ref.value)) span.collection = true;
             }
+            const last = this.ctx?.rec?.last;
+            if (last) span.included = includedSpan(n.pipe, printed, last);
             this.spans.push(span);
           }
         }
@@ -718,7 +774,11 @@ class State {
 
   /** One context per state (no function keeps it past its call): its position is the call's. */
   private context(pos: Pos): CallContext {
-    const c = (this.ctx ??= new Context(this.set, pos));
+    const c = (this.ctx ??= new Context(
+      this.set,
+      pos,
+      this.tracker ? { tracker: this.tracker } : undefined,
+    ));
     c.pos = pos;
     return c;
   }
@@ -729,10 +789,12 @@ class Context implements CallContext {
   constructor(
     readonly set: TemplateSet,
     public pos: Pos,
+    /** When recording origins: where include leaves its spans. */
+    readonly rec?: IncludeRecord,
   ) {}
 
   include(name: string, data: GoValue): string {
-    return this.set.include(name, data);
+    return this.set.include(name, data, this.rec);
   }
 
   tpl(text: string, data: GoValue): string {
