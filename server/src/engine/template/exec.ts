@@ -417,6 +417,29 @@ class State {
     );
   }
 
+  private clearInclude(): void {
+    const rec = this.ctx?.rec;
+    if (rec) rec.last = undefined;
+  }
+
+  /** When recording: the span of an action that printed `printed`. */
+  private recordAction(dot: GoValue, n: Node & { kind: 'action' }, printed: string): void {
+    const span: OutputSpan = {
+      len: printed.length,
+      name: n.pos.name,
+      line: n.pos.line,
+      text: false,
+    };
+    const ref = this.pipeRef(dot, n.pipe);
+    if (ref && ref.path.length) {
+      span.values = ref.path;
+      if (ref.value instanceof Map || Array.isArray(ref.value)) span.collection = true;
+    }
+    const last = this.ctx?.rec?.last;
+    if (last) span.included = includedSpan(n.pipe, printed, last);
+    this.spans!.push(span);
+  }
+
   walkList(dot: GoValue, list: Node[]): void {
     for (const n of list) this.walk(dot, n);
   }
@@ -429,30 +452,12 @@ class State {
           this.spans.push({ len: n.text.length, name: n.pos.name, line: n.pos.line, text: true });
         return;
       case 'action': {
-        if (this.spans) {
-          const rec = this.ctx?.rec;
-          if (rec) rec.last = undefined;
-        }
+        if (this.spans) this.clearInclude();
         const v = this.evalPipeline(dot, n.pipe);
         if (n.pipe.decl.length === 0) {
           const printed = printValue(v);
           this.out.push(printed);
-          if (this.spans) {
-            const span: OutputSpan = {
-              len: printed.length,
-              name: n.pos.name,
-              line: n.pos.line,
-              text: false,
-            };
-            const ref = this.pipeRef(dot, n.pipe);
-            if (ref && ref.path.length) {
-              span.values = ref.path;
-              if (ref.value instanceof Map || Array.isArray(ref.value)) span.collection = true;
-            }
-            const last = this.ctx?.rec?.last;
-            if (last) span.included = includedSpan(n.pipe, printed, last);
-            this.spans.push(span);
-          }
+          if (this.spans) this.recordAction(dot, n, printed);
         }
         return;
       }
