@@ -122,8 +122,9 @@ function analyze(s: string): Analysis {
     return res;
   }
   if (s.startsWith('---') || s.startsWith('...')) res.blockPlainAllowed = false;
-  if (!SURROGATE.test(s)) return analyzeUnits(s, res);
-  const chars = [...s];
+  // By code point without an array: ASCII and surrogate pairs alike (a lone surrogate is one
+  // code point, as in go-yaml's reading of the bytes Go would give it).
+  const n = s.length;
   let blockIndicators = false;
   let special = false;
   let lineBreaks = false;
@@ -136,31 +137,30 @@ function analyze(s: string): Analysis {
   let previousSpace = false;
   let previousBreak = false;
   let precededByWs = true;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    const c = ch.codePointAt(0)!;
-    const next = chars[i + 1];
-    const followedByWs =
-      next === undefined || next === ' ' || next === '\t' || next === '\n' || next === '\r';
+  for (let i = 0; i < n;) {
+    const c = s.codePointAt(i)!;
+    const j = i + (c > 0xffff ? 2 : 1);
+    const next = j < n ? s.codePointAt(j)! : -1;
+    const followedByWs = next === -1 || next === 32 || next === 9 || next === 10 || next === 13;
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
-      if ((ch === '?' || ch === ':') && followedByWs) blockIndicators = true;
-      if (ch === '-' && followedByWs) blockIndicators = true;
+      if (INDICATORS.has(c)) blockIndicators = true;
+      if ((c === 63 /* ? */ || c === 58) /* : */ && followedByWs) blockIndicators = true;
+      if (c === 45 /* - */ && followedByWs) blockIndicators = true;
     } else {
-      if (ch === ':' && followedByWs) blockIndicators = true;
-      if (ch === '#' && precededByWs) blockIndicators = true;
+      if (c === 58 && followedByWs) blockIndicators = true;
+      if (c === 35 /* # */ && precededByWs) blockIndicators = true;
     }
     if (!isPrintable(c) || c === 0xfeff) special = true;
-    if (ch === '\n' || ch === '\r' || c === 0x85 || c === 0x2028 || c === 0x2029) lineBreaks = true;
-    if (ch === ' ') {
+    if (c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029) lineBreaks = true;
+    if (c === 32) {
       if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
+      if (j >= n) trailingSpace = true;
       if (previousBreak) breakSpace = true;
       previousSpace = true;
       previousBreak = false;
-    } else if (ch === '\n' || ch === '\r') {
+    } else if (c === 10 || c === 13) {
       if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
+      if (j >= n) trailingBreak = true;
       if (previousSpace) spaceBreak = true;
       previousSpace = false;
       previousBreak = true;
@@ -168,7 +168,8 @@ function analyze(s: string): Analysis {
       previousSpace = false;
       previousBreak = false;
     }
-    precededByWs = ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+    precededByWs = c === 32 || c === 9 || c === 10 || c === 13;
+    i = j;
   }
   res.multiline = lineBreaks;
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) res.blockPlainAllowed = false;
@@ -188,70 +189,6 @@ function analyze(s: string): Analysis {
 }
 
 const INDICATORS = new Set([...'#,[]{}&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
-
-/** analyze for a text without surrogates (one code point per unit): the same rules, no array. */
-function analyzeUnits(s: string, res: Analysis): Analysis {
-  const n = s.length;
-  let blockIndicators = false;
-  let special = false;
-  let lineBreaks = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
-  let breakSpace = false;
-  let spaceBreak = false;
-  let previousSpace = false;
-  let previousBreak = false;
-  let precededByWs = true;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const next = i + 1 < n ? s.charCodeAt(i + 1) : -1;
-    const followedByWs = next === -1 || next === 32 || next === 9 || next === 10 || next === 13;
-    if (i === 0) {
-      if (INDICATORS.has(c)) blockIndicators = true;
-      if ((c === 63 /* ? */ || c === 58) /* : */ && followedByWs) blockIndicators = true;
-      if (c === 45 /* - */ && followedByWs) blockIndicators = true;
-    } else {
-      if (c === 58 && followedByWs) blockIndicators = true;
-      if (c === 35 /* # */ && precededByWs) blockIndicators = true;
-    }
-    if (!isPrintable(c) || c === 0xfeff) special = true;
-    if (c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029) lineBreaks = true;
-    if (c === 32) {
-      if (i === 0) leadingSpace = true;
-      if (i === n - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (c === 10 || c === 13) {
-      if (i === 0) leadingBreak = true;
-      if (i === n - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = false;
-      previousBreak = false;
-    }
-    precededByWs = c === 32 || c === 9 || c === 10 || c === 13;
-  }
-  res.multiline = lineBreaks;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) res.blockPlainAllowed = false;
-  if (trailingSpace) res.blockAllowed = false;
-  if (breakSpace) {
-    res.blockPlainAllowed = false;
-    res.singleQuotedAllowed = false;
-  }
-  if (spaceBreak || special) {
-    res.blockPlainAllowed = false;
-    res.singleQuotedAllowed = false;
-    res.blockAllowed = false;
-  }
-  if (lineBreaks) res.blockPlainAllowed = false;
-  if (blockIndicators) res.blockPlainAllowed = false;
-  return res;
-}
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
 
