@@ -392,3 +392,139 @@ describe('rendered line origins through include', () => {
     }
   });
 });
+
+function renderDir(dir: string, values: unknown) {
+  const r = renderChart(loadChartDir(new DiskFileSystem(), dir), fromJS(values) as GoMap, {
+    releaseName: 'rel',
+    namespace: 'ns',
+    origins: true,
+  });
+  assert.deepEqual(r.errors, []);
+  return r.objects;
+}
+
+// Values given to `tpl`, on real charts. Lines read by hand: redis/charts/common/templates/
+// _tplvalues.tpl (Bitnami's common.tplvalues.render) line 19 is `{{- tpl $value .context }}`,
+// line 22 `{{- $value }}` (the value has no template); postgresql's templates/primary/
+// statefulset.yaml line 677 `claimName: {{ tpl .Values.primary.persistence.existingClaim $ }}`;
+// kube-state-metrics' templates/deployment.yaml line 352 `{{- tpl .Values.affinity $ | nindent 8 }}`.
+describe('rendered line origins through tpl', () => {
+  const REDIS = path.join(CHARTS, 'redis');
+  const TPLVALUES = 'redis/charts/common/templates/_tplvalues.tpl';
+  it(
+    'name the tpl line and, per line, the values key the text came from or the value a template in it printed',
+    { skip: !fs.existsSync(REDIS) && 'no redis chart' },
+    () => {
+      const sts = (annotations: unknown) =>
+        renderDir(REDIS, { master: { podAnnotations: annotations } }).find(
+          (o) => o.kind === 'StatefulSet' && o.name === 'rel-redis-master',
+        )!;
+      // With a template in it, the map goes through tpl.
+      let o = sts({ x: '{{ .Values.architecture }}', y: 'plain' });
+      assert.deepEqual(originOfLine(o, /^ {8}x: '?replication'?$/), {
+        template: TPLVALUES,
+        line: 19,
+        values: ['architecture'],
+      });
+      assert.deepEqual(originOfLine(o, /^ {8}"?y"?: plain$/), {
+        template: TPLVALUES,
+        line: 19,
+        values: ['master', 'podAnnotations', 'y'],
+      });
+      // Without one, it is printed as YAML from a variable (`ternary .value (.value | toYaml)`).
+      o = sts({ y: 'plain', z: 'two' });
+      assert.deepEqual(originOfLine(o, /^ {8}z: two$/), {
+        template: TPLVALUES,
+        line: 22,
+        values: ['master', 'podAnnotations', 'z'],
+      });
+      assert.deepEqual(fieldOrigins(o).get('spec.template.metadata.annotations.z'), {
+        template: TPLVALUES,
+        line: 22,
+        values: ['master', 'podAnnotations', 'z'],
+      });
+    },
+  );
+
+  const POSTGRESQL = path.join(CHARTS, 'postgresql');
+  it(
+    'name the value of a string given to tpl',
+    { skip: !fs.existsSync(POSTGRESQL) && 'no postgresql chart' },
+    () => {
+      const o = renderDir(POSTGRESQL, {
+        primary: { persistence: { existingClaim: '{{ .Release.Name }}-data' } },
+      }).find((x) => x.kind === 'StatefulSet')!;
+      assert.deepEqual(originOfLine(o, /claimName: rel-data$/), {
+        template: 'postgresql/templates/primary/statefulset.yaml',
+        line: 677,
+        values: ['primary', 'persistence', 'existingClaim'],
+      });
+    },
+  );
+
+  const KSM = path.join(CHARTS, 'kube-state-metrics');
+  it(
+    'name the value of a string given to tpl through nindent, on every line',
+    { skip: !fs.existsSync(KSM) && 'no kube-state-metrics chart' },
+    () => {
+      const o = renderDir(KSM, {
+        affinity: 'nodeAffinity:\n  x: {{ .Release.Name }}\n',
+      }).find((x) => x.kind === 'Deployment')!;
+      const at = { template: 'kube-state-metrics/templates/deployment.yaml', line: 352 };
+      assert.deepEqual(originOfLine(o, /^ {8}nodeAffinity:$/), { ...at, values: ['affinity'] });
+      assert.deepEqual(originOfLine(o, /^ {10}x: rel$/), { ...at, values: ['affinity'] });
+    },
+  );
+});
+
+// A small chart written here: templates/_h.tpl line 2 is `tag: {{ .value }}` (in "h.tag"), line
+// 5 `{{ . }}` (in "h.port"); templates/cm.yaml line 4 `  name: {{ include "h.name" . }}`, 7
+// `  port: {{ include "h.port" .Values.port }}`, 8 `  trimmed: {{ include "h.name" . | nindent 4
+// | trim }}`, 10 `  {{ $k }}: x` (in `range $k, $v := .Values.labels`), 12 `  {{- omit
+// .Values.extra "enabled" | toYaml | nindent 2 }}`.
+describe('rendered line origins of values passed on', () => {
+  it('follow scalars through dict and an include dot, trim, a started line, range keys and omit', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fo-passed-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'templates'));
+      fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: h\nversion: 0.1.0\n');
+      fs.writeFileSync(
+        path.join(dir, 'values.yaml'),
+        'image:\n  tag: "1.0"\nport: 80\nname: web\nextra:\n  enabled: true\n  a: one\nlabels:\n  team: blue\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'templates', '_h.tpl'),
+        '{{- define "h.tag" -}}\ntag: {{ .value }}\n{{- end }}\n{{- define "h.port" -}}\n{{ . }}\n' +
+          '{{- end }}\n{{- define "h.name" -}}\n{{ .Values.name }}\n{{- end }}\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'templates', 'cm.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include "h.name" . }}\ndata:\n' +
+          '  {{- include "h.tag" (dict "value" .Values.image.tag) | nindent 2 }}\n' +
+          '  port: {{ include "h.port" .Values.port }}\n' +
+          '  trimmed: {{ include "h.name" . | nindent 4 | trim }}\n' +
+          '  {{- range $k, $v := .Values.labels }}\n  {{ $k }}: x\n  {{- end }}\n' +
+          '  {{- omit .Values.extra "enabled" | toYaml | nindent 2 }}\n',
+      );
+      const o = renderDir(dir, {})[0];
+      const cm = (line: number, values: (string | number)[]) => ({
+        template: 'h/templates/cm.yaml',
+        line,
+        values,
+      });
+      const at = (re: RegExp) => originOfLine(o as never, re);
+      assert.deepEqual(at(/^ {2}tag: "?1\.0"?$/), {
+        template: 'h/templates/_h.tpl',
+        line: 2,
+        values: ['image', 'tag'],
+      });
+      assert.deepEqual(at(/^ {2}name: web$/), cm(4, ['name']));
+      assert.deepEqual(at(/^ {2}port: 80$/), cm(7, ['port']));
+      assert.deepEqual(at(/^ {2}trimmed: web$/), cm(8, ['name']));
+      assert.deepEqual(at(/^ {2}team: x$/), cm(10, ['labels', 'team']));
+      assert.deepEqual(at(/^ {2}a: one$/), cm(12, ['extra', 'a']));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

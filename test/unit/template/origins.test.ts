@@ -60,7 +60,13 @@ describe('executeWithOrigins: the .Values path an action printed', () => {
     [
       'range with variables over a map',
       '{{ range $k, $v := .Values.labels }}{{ $k }}={{ $v }};{{ end }}',
-      [[], ['labels', 'team'], [], ['labels', 'tier']],
+      // A printed key names its entry too.
+      [
+        ['labels', 'team'],
+        ['labels', 'team'],
+        ['labels', 'tier'],
+        ['labels', 'tier'],
+      ],
     ],
     ['index with literal keys', '{{ index .Values "dash-key" "inner" }}', [['dash-key', 'inner']]],
     ['index of a list', '{{ (index .Values.hosts 1).name }}', [['hosts', 1, 'name']]],
@@ -76,6 +82,20 @@ describe('executeWithOrigins: the .Values path an action printed', () => {
       [['image', 'tag']],
     ],
     ['a literal', '{{ "x" }}', [[]]],
+    [
+      'a ternary choosing a value or its YAML (Bitnami common)',
+      '{{ $v := typeIs "string" .Values.image | ternary .Values.image (.Values.image | toYaml) }}{{ $v }}',
+      [['image']],
+    ],
+    ['a ternary between two values', '{{ ternary .Values.image.tag .Values.replicas true }}', [[]]],
+    [
+      'a scalar stored in a dict',
+      '{{ define "d" }}{{ .value }}{{ end }}{{ template "d" (dict "value" .Values.image.tag) }}',
+      [['image', 'tag']],
+    ],
+    ['omit', '{{ omit .Values.image "tag" | toYaml }}', [['image']]],
+    ['a field of a deepCopy', '{{ (deepCopy .Values.image).tag }}', [['image', 'tag']]],
+    ['the text given to tpl', '{{ tpl .Values.image.tag . }}', [['image', 'tag']]],
   ];
   for (const [name, template, want] of cases)
     it(name, () => assert.deepEqual(printed(template), want));
@@ -110,9 +130,24 @@ describe('executeWithOrigins: an include printed as is or through indent/nindent
     assert.deepEqual(inner(actions('{{ include "x" . | indent 2 | nindent 2 }}')[0])?.lead, 1);
     assert.deepEqual(inner(actions('{{ include "x" . }}')[0])?.lead, 0);
   });
+  it('follows a scalar passed as the include dot, and trim', () => {
+    // The define "s" is on the template's line 4, after DEFINE's three line breaks.
+    const s = '{{ define "s" }}{{ . }}{{ end }}';
+    assert.deepEqual(inner(actions(s + '{{ include "s" .Values.replicas }}')[0]), {
+      text: '2',
+      lead: 0,
+      values: [[4, ['replicas']]],
+    });
+    // trim takes the line nindent put first off again.
+    assert.deepEqual(inner(actions('{{ include "x" . | nindent 4 | trim }}')[0]), {
+      text: 'tag: 1.27\nn: 2',
+      lead: 0,
+      values: INNER,
+    });
+  });
   it('gives none when the text was reshaped otherwise', () => {
     assert.equal(actions('{{ include "x" . | upper }}')[0].included, undefined);
-    assert.equal(actions('{{ include "x" . | nindent 2 | trim }}')[0].included, undefined);
+    assert.equal(actions('{{ include "x" . | nindent 2 | trunc 3 }}')[0].included, undefined);
     assert.equal(actions('{{ $v := include "x" . }}{{ "y" }}')[0].included, undefined);
   });
 });

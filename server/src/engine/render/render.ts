@@ -141,10 +141,7 @@ function linesOf(
       sp.values && sp.collection && piece.includes('\n') ? piecePaths(piece, sp.values) : undefined;
     // An include printed as is or through indent/nindent: its lines are the included template's.
     const inc = sp.included;
-    const incLines =
-      inc && !inc.text.includes('<no value>')
-        ? linesOf(inc.text, inc.spans, inc.text, prefix)
-        : undefined;
+    const incLines = inc ? includedLines(inc, sp, prefix) : undefined;
     let k = 0;
     for (let i = 0; i < piece.length; i++) {
       const ch = piece[i];
@@ -164,18 +161,59 @@ function linesOf(
       }
       // The line prints a value (`replicas: {{ .Values.replicaCount }}`): the first one it prints.
       const cur = out[out.length - 1]!;
-      const values = perLine ? perLine[k] : sp.values;
-      if (values && values.length && !cur.values) {
-        const own = startsWith(values, prefix) ? values.slice(prefix.length) : values;
-        if (own.length) {
-          cur.values = own;
-          if (own !== values) cur.releaseValues = values;
-        }
-      }
+      if (cur.values) continue;
+      // An include continuing a started line (`name: {{ include "x.fullname" . }}`): the value
+      // its own line printed.
+      const inner = incLines && k >= inc!.lead ? incLines[k - inc!.lead] : undefined;
+      if (inner?.values) {
+        cur.values = inner.values;
+        if (inner.releaseValues) cur.releaseValues = inner.releaseValues;
+      } else setValues(cur, perLine ? perLine[k] : sp.values, prefix);
     }
   }
   return built === text ? out : undefined;
 }
+
+/** Says that a line printed the value at `values` (the release's values path; see LineOrigin). */
+function setValues(o: LineOrigin, values: ValuePath | undefined, prefix: ValuePath): void {
+  if (!values || !values.length) return;
+  const own = startsWith(values, prefix) ? values.slice(prefix.length) : values;
+  if (!own.length) return;
+  o.values = own;
+  if (own !== values) o.releaseValues = values;
+}
+
+/**
+ * The lines of an include or tpl an action printed (OutputSpan.included), by line of its own
+ * output. A line tpl wrote from its text is the tpl call's line, and, unless an action in that
+ * text printed a value of its own, the value the text came from: the key of that line when the
+ * text was a map or list as YAML (`tpl (toYaml .Values.podLabels) $`), else the value's path.
+ */
+function includedLines(
+  inc: NonNullable<OutputSpan['included']>,
+  sp: OutputSpan,
+  prefix: ValuePath,
+): (LineOrigin | undefined)[] | undefined {
+  const raw = inc.raw ?? inc.text;
+  if (!inc.tpl && raw.includes('<no value>')) return undefined;
+  const lines = linesOf(raw, inc.spans, inc.text, prefix);
+  const tpl = inc.tpl;
+  if (!lines || !tpl) return lines;
+  const src = tpl.values;
+  const srcLines = src && tpl.collection ? piecePaths(tpl.source, src) : undefined;
+  return lines.map((lo) => {
+    if (!lo || lo.template !== TPL_NAME) return lo;
+    const o: LineOrigin = { template: sp.name, line: sp.line };
+    if (lo.values) {
+      o.values = lo.values;
+      if (lo.releaseValues) o.releaseValues = lo.releaseValues;
+    } else setValues(o, srcLines ? srcLines[lo.line - 1] : src, prefix);
+    return o;
+  });
+}
+
+/** The name Helm parses tpl's text under. */
+const TPL_NAME = 'gotpl';
 
 function startsWith(p: ValuePath, prefix: ValuePath): boolean {
   return prefix.length > 0 && prefix.length <= p.length && prefix.every((k, i) => p[i] === k);

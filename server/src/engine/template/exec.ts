@@ -55,6 +55,15 @@ export type ValuePath = (string | number)[];
  */
 export interface ValueTracker {
   pathOf(v: object): ValuePath | undefined;
+  /**
+   * The .Values path of a scalar stored under `key` of a map a template built (`dict "value"
+   * .Values.image.tag`): scalars have no identity to follow, so dict records them by key.
+   */
+  keyPath(m: object, key: string): ValuePath | undefined;
+  /** Records the .Values paths of a built map's scalar entries (see keyPath). */
+  noteKeys(m: object, keys: Map<string, ValuePath>): void;
+  /** The value at a path of .Values (a variable may hold it reformatted: `$v := toYaml .Values.x`). */
+  valueAt(path: ValuePath): GoValue | undefined;
 }
 
 /** A tracker of every map and list under `root` (the values templates see as .Values). */
@@ -72,7 +81,21 @@ export function valueTracker(root: GoValue): ValueTracker {
     }
   };
   walk(root, []);
-  return { pathOf: (v) => paths.get(v) };
+  const keyPaths = new WeakMap<object, Map<string, ValuePath>>();
+  return {
+    pathOf: (v) => paths.get(v),
+    keyPath: (m, key) => keyPaths.get(m)?.get(key),
+    noteKeys: (m, keys) => void keyPaths.set(m, keys),
+    valueAt: (path) => {
+      let v: GoValue | undefined = root;
+      for (const k of path) {
+        if (v instanceof Map && typeof k === 'string') v = v.get(k);
+        else if (Array.isArray(v) && typeof k === 'number') v = v[k];
+        else return undefined;
+      }
+      return v;
+    },
+  };
 }
 
 /**
@@ -95,7 +118,18 @@ export interface OutputSpan {
    * printed text): the included template's own output and spans, and how many lines `nindent`
    * put before it. Its lines are the included template's lines.
    */
-  included?: { text: string; spans: OutputSpan[]; lead: number };
+  included?: {
+    text: string;
+    spans: OutputSpan[];
+    lead: number;
+    /** The output before `<no value>` was removed from it (tpl removes it), when it differs. */
+    raw?: string;
+    /**
+     * The action printed a `tpl` call: its spans are named `gotpl` with lines of `source`, the
+     * text given to tpl, which is (or is the YAML of) the value of .Values at `values`.
+     */
+    tpl?: { source: string; values?: ValuePath; collection?: boolean };
+  };
 }
 
 /** A value of .Values as an action reached it: its path and the value there. */
@@ -123,6 +157,13 @@ const PASS_THROUGH = new Set([
   'b64enc',
   'default',
 ]);
+
+/**
+ * Functions whose result is (a copy of, part of, or the template text of) their first argument:
+ * `omit .Values.x "enabled"`, `pick`, `deepCopy`, `tpl .Values.x $` (when the rendered text is
+ * not followed line by line, see OutputSpan.included, its lines are the value's).
+ */
+const FIRST_ARG = new Set(['omit', 'pick', 'deepCopy', 'mustDeepCopy', 'tpl']);
 
 /** Templates parsed into one namespace, as Helm parses every template of a chart into "gotpl". */
 export class TemplateSet {
@@ -178,11 +219,14 @@ export class TemplateSet {
     name: string,
     data: GoValue,
     tracker: ValueTracker = valueTracker(data instanceof Map ? (data.get('Values') ?? null) : null),
+    /** The .Values path of `data` when it is a scalar of .Values (`include "x" .Values.tag`). */
+    dotPath?: ValuePath,
   ): { text: string; spans: OutputSpan[] } {
     const t = this.trees.get(name);
     if (!t)
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data, tracker);
+    st.dotPath = dotPath;
     st.walkList(data, t.root);
     return { text: st.out.join(''), spans: st.spans! };
   }
@@ -198,7 +242,9 @@ export class TemplateSet {
     nest.depth++;
     try {
       if (!rec) return this.execute(name, data);
-      const r = this.executeWithOrigins(name, data, rec.tracker);
+      const dotPath = rec.dotPath;
+      rec.dotPath = undefined;
+      const r = this.executeWithOrigins(name, data, rec.tracker, dotPath);
       rec.last = r;
       return r.text;
     } catch (e) {
@@ -260,33 +306,56 @@ function cachedParse(
   return r;
 }
 
+function samePath(a: ValuePath, b: ValuePath): boolean {
+  return a.length === b.length && a.every((k, i) => b[i] === k);
+}
+
+function isTernary(c: Command): boolean {
+  const a0 = c.args[0];
+  return a0.kind === 'identifier' && a0.name === 'ternary';
+}
+
 function isEmptyTree(nodes: Node[]): boolean {
   return nodes.every((n) => n.kind === 'text' && n.text.trim() === '');
 }
 
-/** When recording origins: the last include a call context ran, with its spans. */
+/** When recording origins: the last include (or tpl) a call context ran, with its spans. */
 interface IncludeRecord {
   tracker: ValueTracker;
-  last?: { text: string; spans: OutputSpan[] };
+  last?: IncludedRun;
+  /** Set by the caller just before an include: the .Values path of its dot argument. */
+  dotPath?: ValuePath;
+}
+
+/** A template an include or tpl ran: its output and spans; `tplSource`: the text tpl parsed. */
+interface IncludedRun {
+  text: string;
+  spans: OutputSpan[];
+  raw?: string;
+  tplSource?: string;
 }
 
 /**
- * The include an action prints, when its pipeline is `include ...` followed only by
- * `indent N`/`nindent N` and the printed text is the included text so shifted.
+ * The include (or tpl) an action prints, when its pipeline is `include ...` (`tpl ...`) followed
+ * only by `indent N`/`nindent N` and the printed text is the included text so shifted.
  */
-function includedSpan(
-  pipe: Pipe,
-  printed: string,
-  last: { text: string; spans: OutputSpan[] },
-): OutputSpan['included'] {
+function includedSpan(pipe: Pipe, printed: string, last: IncludedRun): OutputSpan['included'] {
   const c0 = pipe.cmds[0].args[0];
-  if (c0.kind !== 'identifier' || c0.name !== 'include') return undefined;
+  if (c0.kind !== 'identifier' || c0.name !== (last.tplSource === undefined ? 'include' : 'tpl'))
+    return undefined;
   let s = last.text;
   let lead = 0;
   for (let i = 1; i < pipe.cmds.length; i++) {
     const args = pipe.cmds[i].args;
     const f = args[0];
     const n = args[1];
+    if (args.length === 1 && f.kind === 'identifier' && f.name === 'trim') {
+      // Go's strings.TrimSpace: the lines it removes before the text come off the lead.
+      const start = s.length - s.trimStart().length;
+      for (let j = 0; j < start; j++) if (s[j] === '\n') lead--;
+      s = s.trim();
+      continue;
+    }
     if (
       args.length !== 2 ||
       f.kind !== 'identifier' ||
@@ -302,7 +371,10 @@ function includedSpan(
       lead++;
     }
   }
-  return s === printed ? { text: last.text, spans: last.spans, lead } : undefined;
+  if (s !== printed) return undefined;
+  const r: NonNullable<OutputSpan['included']> = { text: last.text, spans: last.spans, lead };
+  if (last.raw !== undefined) r.raw = last.raw;
+  return r;
 }
 
 class State {
@@ -350,8 +422,14 @@ class State {
         Object.prototype.hasOwnProperty.call(cur.fields, k)
       )
         next = cur.fields[k];
+      const from = cur;
       cur = next ?? null;
-      p = this.own(cur) ?? (p ? [...p, k] : undefined);
+      p =
+        this.own(cur) ??
+        (typeof k === 'string' && from instanceof Map
+          ? this.tracker?.keyPath(from, k)
+          : undefined) ??
+        (p ? [...p, k] : undefined);
     }
     return p ? { path: p, value: cur } : undefined;
   }
@@ -396,6 +474,16 @@ class State {
         // Later in a pipeline the value passed on is the previous command's.
         if (i === 0)
           ref = c.args.length > 1 ? this.argRef(dot, c.args[c.args.length - 1]) : undefined;
+      } else if (FIRST_ARG.has(a0.name)) {
+        // Piped into tpl, the previous value is the context: the text is the first argument.
+        if (i === 0 || a0.name === 'tpl')
+          ref = c.args.length > 1 ? this.argRef(dot, c.args[1]) : undefined;
+      } else if (a0.name === 'ternary' && c.args.length >= 3) {
+        // `typeIs "string" .value | ternary .value (.value | toYaml)`: both choices are the same
+        // value (as is or reformatted), whatever the condition before it.
+        const a = this.argRef(dot, c.args[1]);
+        const b = this.argRef(dot, c.args[2]);
+        ref = a && b && samePath(a.path, b.path) ? a : undefined;
       } else if ((a0.name === 'index' || a0.name === 'get') && i === 0 && c.args.length > 2) {
         const keys: (string | number)[] = [];
         for (const k of c.args.slice(2)) {
@@ -406,9 +494,26 @@ class State {
         const base = this.argRef(dot, c.args[1]);
         ref = base ? this.hops(base.value, base.path, keys) : undefined;
       } else ref = undefined;
-      if (!ref) return undefined;
+      // Nothing to pass on, unless a later ternary chooses between two refs again.
+      if (!ref && !pipe.cmds.some((d, j) => j > i && isTernary(d))) return undefined;
     }
     return ref;
+  }
+
+  /**
+   * When recording: the .Values paths of the scalars a `dict` call stores under literal keys
+   * (`dict "value" .Values.image.tag "context" $`), for the include that takes it as its dot.
+   */
+  private noteDictKeys(dot: GoValue, args: Arg[], m: GoValue): void {
+    if (!(m instanceof Map)) return;
+    let keys: Map<string, ValuePath> | undefined;
+    for (let i = 1; i + 1 < args.length; i += 2) {
+      const k = args[i];
+      if (k.kind !== 'string') continue;
+      const ref = this.argRef(dot, args[i + 1]);
+      if (ref && ref.path.length) (keys ??= new Map()).set(k.value, ref.path);
+    }
+    if (keys) this.tracker!.noteKeys(m, keys);
   }
 
   private errorAt(pos: Pos, at: string, msg: string): never {
@@ -433,11 +538,36 @@ class State {
     const ref = this.pipeRef(dot, n.pipe);
     if (ref && ref.path.length) {
       span.values = ref.path;
-      if (ref.value instanceof Map || Array.isArray(ref.value)) span.collection = true;
+      if (this.isCollection(ref)) span.collection = true;
     }
     const last = this.ctx?.rec?.last;
-    if (last) span.included = includedSpan(n.pipe, printed, last);
+    if (last) {
+      const inc = includedSpan(n.pipe, printed, last);
+      if (inc && last.tplSource !== undefined) {
+        // The lines tpl wrote from its text are that text's value's (`tpl (toYaml .Values.x) $`).
+        const src = n.pipe.cmds[0].args[1];
+        const at = src && this.argRef(dot, src);
+        inc.tpl = { source: last.tplSource };
+        if (at && at.path.length) {
+          inc.tpl.values = at.path;
+          if (this.isCollection(at)) inc.tpl.collection = true;
+        }
+      }
+      span.included = inc;
+    }
     this.spans!.push(span);
+  }
+
+  /**
+   * Whether a ref is a map or list of .Values, perhaps printed as YAML into a variable first
+   * (`$value := typeIs "string" .value | ternary .value (.value | toYaml)`, Bitnami's common).
+   */
+  private isCollection(ref: ValueRef): boolean {
+    const v =
+      ref.value instanceof Map || Array.isArray(ref.value)
+        ? ref.value
+        : this.tracker!.valueAt(ref.path);
+    return v instanceof Map || Array.isArray(v);
   }
 
   walkList(dot: GoValue, list: Node[]): void {
@@ -521,7 +651,13 @@ class State {
             : undefined;
         if (decl.length === 1) this.setVarAt(decl[0], elem, n.pipe.isAssign, at);
         else if (decl.length === 2) {
-          this.setVarAt(decl[0], key, n.pipe.isAssign);
+          // A printed key names its entry too (`{{ $key }}:` of `range $key, $v := .Values.x`).
+          this.setVarAt(
+            decl[0],
+            key,
+            n.pipe.isAssign,
+            over && typeof key === 'string' ? at : undefined,
+          );
           this.setVarAt(decl[1], elem, n.pipe.isAssign, at);
         }
         if (this.tracker) this.dotPath = at;
@@ -764,7 +900,12 @@ class State {
       const vals: GoValue[] = [];
       for (let i = 1; i < args.length; i++) vals.push(this.evalArg(dot, args[i], cmd));
       if (final !== MISSING) vals.push(final);
-      return def.fn(vals, ctx);
+      const rec =
+        this.tracker && name === 'include' && args.length === 3 ? this.ctx?.rec : undefined;
+      if (rec) rec.dotPath = this.argRef(dot, args[2])?.path;
+      const r = def.fn(vals, ctx);
+      if (this.tracker && name === 'dict' && final === MISSING) this.noteDictKeys(dot, args, r);
+      return r;
     } catch (e) {
       if (e instanceof ControlSignal || isStackOverflow(e)) throw e;
       if (e instanceof TemplateError && /^template: /.test(e.message)) {
@@ -806,9 +947,18 @@ class Context implements CallContext {
     const set = this.set;
     const c = set.clone();
     c.add('gotpl', text);
-    const out = c.execute('gotpl', data);
+    const rec = this.rec;
+    let out: string;
+    let spans: OutputSpan[] | undefined;
+    if (rec) ({ text: out, spans } = c.executeWithOrigins('gotpl', data, rec.tracker));
+    else out = c.execute('gotpl', data);
     for (const f of c.nonReproducibleCalls) set.nonReproducibleCalls.add(f);
-    return out.replace(/<no value>/g, '');
+    const cleaned = out.replace(/<no value>/g, '');
+    if (rec && spans) {
+      rec.last = { text: cleaned, spans, tplSource: text };
+      if (cleaned !== out) rec.last.raw = out;
+    }
+    return cleaned;
   }
 }
 
