@@ -528,3 +528,37 @@ describe('rendered line origins of values passed on', () => {
     }
   });
 });
+
+// Values printed as YAML, read back and merged (Bitnami's labels: common.labels.standard runs
+// common.tplvalues.merge, which renders each map, reads it back with fromYaml, merges them and
+// prints `{{ $dst | toYaml }}`, line 37 of redis/charts/common/templates/_tplvalues.tpl).
+describe('rendered line origins through fromYaml and merge', () => {
+  const REDIS = path.join(CHARTS, 'redis');
+  const TPLVALUES = 'redis/charts/common/templates/_tplvalues.tpl';
+  it(
+    'name the values key each merged label came from',
+    { skip: !fs.existsSync(REDIS) && 'no redis chart' },
+    () => {
+      const o = renderDir(REDIS, {
+        commonLabels: { team: '{{ .Release.Name }}-t' },
+        master: { podLabels: { foo: 'bar' } },
+      }).find((x) => x.kind === 'StatefulSet' && x.name === 'rel-redis-master')!;
+      const byPath = fieldOrigins(o);
+      const at = (values: (string | number)[]) => ({ template: TPLVALUES, line: 37, values });
+      assert.deepEqual(byPath.get('metadata.labels.team'), at(['commonLabels', 'team']));
+      assert.deepEqual(
+        byPath.get('spec.template.metadata.labels.team'),
+        at(['commonLabels', 'team']),
+      );
+      assert.deepEqual(
+        byPath.get('spec.template.metadata.labels.foo'),
+        at(['master', 'podLabels', 'foo']),
+      );
+      // The chart's own labels are no value of the release.
+      assert.deepEqual(byPath.get('metadata.labels.app.kubernetes.io/name'), {
+        template: TPLVALUES,
+        line: 37,
+      });
+    },
+  );
+});

@@ -10,6 +10,7 @@ import { capabilitiesStruct, chartStruct, filesStruct } from './builtins';
 import { coalesceChartValues, processDependencies } from './coalesce';
 import { INSTALL_ORDER } from './kindOrder';
 import {
+  OriginReader,
   OutputSpan,
   TemplateSet,
   ValuePath,
@@ -136,9 +137,12 @@ function linesOf(
     offset += sp.len;
     built += piece;
     let tline = sp.line;
-    // A map or list printed over several lines: each line is its own key's.
+    // A map or list printed as YAML: each line is its own key's (a one-line `a: 1` too).
     const perLine =
-      sp.values && sp.collection && piece.includes('\n') ? piecePaths(piece, sp.values) : undefined;
+      sp.lines ??
+      (sp.values && sp.collection && piece.includes(':')
+        ? piecePaths(piece, sp.values)
+        : undefined);
     // An include printed as is or through indent/nindent: its lines are the included template's.
     const inc = sp.included;
     const incLines = inc ? includedLines(inc, sp, prefix) : undefined;
@@ -211,6 +215,13 @@ function includedLines(
     return o;
   });
 }
+
+/** How the template engine reads lines of what it builds from values (see ValueTracker). */
+const ORIGIN_READER: OriginReader = {
+  outputLines: (text, raw, spans) =>
+    linesOf(raw, spans, text, [])?.map((o) => o?.releaseValues ?? o?.values),
+  yamlLines: (text) => piecePaths(text, []),
+};
 
 /** The name Helm parses tpl's text under. */
 const TPL_NAME = 'gotpl';
@@ -529,7 +540,7 @@ function renderOnce(
   collect(pruned, top, true, '', renderables);
   const byName = new Map(renderables.map((r) => [r.name, r]));
   const set = new TemplateSet(helmFuncs);
-  const tracker = options.origins ? valueTracker(values) : undefined;
+  const tracker = options.origins ? valueTracker(values, ORIGIN_READER) : undefined;
   const order = sortTemplates([...byName.keys()]);
   for (const name of order) {
     try {

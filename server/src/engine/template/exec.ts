@@ -6,7 +6,10 @@
 import { Arg, Command, Node, Pipe, Pos, Tree } from './ast';
 import { formatV } from './fmt';
 import { parseTemplate } from './parse';
-import { GoStruct, GoValue, TemplateError, sortedKeys, truth } from './value';
+import { OutputSpan, ValuePath, ValueTracker, valueTracker } from './origins';
+import { GoMap, GoStruct, GoValue, TemplateError, sortedKeys, truth } from './value';
+
+export { OriginReader, OutputSpan, ValuePath, ValueTracker, valueTracker } from './origins';
 
 export interface CallContext {
   set: TemplateSet;
@@ -44,92 +47,6 @@ const MAX_INCLUDE = 1000;
 /** A JavaScript stack overflow (deep template nesting); passed up unwrapped to the outermost include. */
 export function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message);
-}
-
-/** A place in a chart's values: keys, and list indexes. */
-export type ValuePath = (string | number)[];
-
-/**
- * Where the maps and lists of a chart's values sit, by identity (executeWithOrigins): what lets
- * a value reached through a variable, `with`, `range` or a dict name its .Values path.
- */
-export interface ValueTracker {
-  pathOf(v: object): ValuePath | undefined;
-  /**
-   * The .Values path of a scalar stored under `key` of a map a template built (`dict "value"
-   * .Values.image.tag`): scalars have no identity to follow, so dict records them by key.
-   */
-  keyPath(m: object, key: string): ValuePath | undefined;
-  /** Records the .Values paths of a built map's scalar entries (see keyPath). */
-  noteKeys(m: object, keys: Map<string, ValuePath>): void;
-  /** The value at a path of .Values (a variable may hold it reformatted: `$v := toYaml .Values.x`). */
-  valueAt(path: ValuePath): GoValue | undefined;
-}
-
-/** A tracker of every map and list under `root` (the values templates see as .Values). */
-export function valueTracker(root: GoValue): ValueTracker {
-  const paths = new WeakMap<object, ValuePath>();
-  const walk = (v: GoValue, at: ValuePath): void => {
-    if (v instanceof Map) {
-      if (paths.has(v)) return;
-      paths.set(v, at);
-      for (const [k, x] of v) walk(x, [...at, k]);
-    } else if (Array.isArray(v)) {
-      if (paths.has(v)) return;
-      paths.set(v, at);
-      v.forEach((x, i) => walk(x, [...at, i]));
-    }
-  };
-  walk(root, []);
-  const keyPaths = new WeakMap<object, Map<string, ValuePath>>();
-  return {
-    pathOf: (v) => paths.get(v),
-    keyPath: (m, key) => keyPaths.get(m)?.get(key),
-    noteKeys: (m, keys) => void keyPaths.set(m, keys),
-    valueAt: (path) => {
-      let v: GoValue | undefined = root;
-      for (const k of path) {
-        if (v instanceof Map && typeof k === 'string') v = v.get(k);
-        else if (Array.isArray(v) && typeof k === 'number') v = v[k];
-        else return undefined;
-      }
-      return v;
-    },
-  };
-}
-
-/**
- * Which template node wrote a piece of the output (recorded by executeWithOrigins): `len`
- * characters, from the text or action at `name`:`line`; `values` is the .Values path when the
- * action printed a value of .Values (`.Values.a.b`, `toYaml .Values.x | nindent 4`,
- * `.Values.y | quote`, `default "x" .Values.z`, `$x.z` after `$x := .Values.y`, `.z` inside
- * `with .Values.y` or `range .Values.list`), as the ValueTracker places it.
- */
-export interface OutputSpan {
-  len: number;
-  name: string;
-  line: number;
-  text: boolean;
-  values?: ValuePath;
-  /** The value printed was a map or a list (`toYaml .Values.resources`): its lines are its keys'. */
-  collection?: boolean;
-  /**
-   * The action printed an `include` as is or through `indent`/`nindent` (checked against the
-   * printed text): the included template's own output and spans, and how many lines `nindent`
-   * put before it. Its lines are the included template's lines.
-   */
-  included?: {
-    text: string;
-    spans: OutputSpan[];
-    lead: number;
-    /** The output before `<no value>` was removed from it (tpl removes it), when it differs. */
-    raw?: string;
-    /**
-     * The action printed a `tpl` call: its spans are named `gotpl` with lines of `source`, the
-     * text given to tpl, which is (or is the YAML of) the value of .Values at `values`.
-     */
-    tpl?: { source: string; values?: ValuePath; collection?: boolean };
-  };
 }
 
 /** A value of .Values as an action reached it: its path and the value there. */
@@ -246,6 +163,7 @@ export class TemplateSet {
       rec.dotPath = undefined;
       const r = this.executeWithOrigins(name, data, rec.tracker, dotPath);
       rec.last = r;
+      rec.tracker.noteOutput(r.text, r.text, r.spans);
       return r.text;
     } catch (e) {
       if (!isStackOverflow(e)) throw e;
@@ -506,14 +424,45 @@ class State {
    */
   private noteDictKeys(dot: GoValue, args: Arg[], m: GoValue): void {
     if (!(m instanceof Map)) return;
-    let keys: Map<string, ValuePath> | undefined;
     for (let i = 1; i + 1 < args.length; i += 2) {
       const k = args[i];
       if (k.kind !== 'string') continue;
       const ref = this.argRef(dot, args[i + 1]);
-      if (ref && ref.path.length) (keys ??= new Map()).set(k.value, ref.path);
+      if (ref && ref.path.length) this.tracker!.noteKey(m, k.value, ref.path);
     }
-    if (keys) this.tracker!.noteKeys(m, keys);
+  }
+
+  /**
+   * When recording: what a call did with values the tracker follows by key or content (dict,
+   * merge, toYaml, fromYaml). `before`: the merge destination's entries before the call.
+   */
+  private noteCall(
+    name: string,
+    dot: GoValue,
+    args: Arg[],
+    vals: GoValue[],
+    r: GoValue,
+    before: GoMap | undefined,
+  ): void {
+    const t = this.tracker!;
+    switch (name) {
+      case 'dict':
+        if (vals.length === args.length - 1) this.noteDictKeys(dot, args, r);
+        return;
+      case 'merge':
+      case 'mustMerge':
+      case 'mergeOverwrite':
+      case 'mustMergeOverwrite':
+        if (before) t.merged(r, before, vals.slice(1), name.endsWith('verwrite'));
+        return;
+      case 'toYaml':
+      case 'mustToYaml':
+        if (typeof r === 'string') t.noteYaml(r, vals[0]);
+        return;
+      case 'fromYaml':
+        t.readYaml(vals[0], r);
+        return;
+    }
   }
 
   private errorAt(pos: Pos, at: string, msg: string): never {
@@ -539,6 +488,10 @@ class State {
     if (ref && ref.path.length) {
       span.values = ref.path;
       if (this.isCollection(ref)) span.collection = true;
+    } else {
+      // Text built from values and printed again (`{{ $dst | toYaml }}` after a merge).
+      const lines = this.tracker!.textLines(printed);
+      if (lines) span.lines = lines;
     }
     const last = this.ctx?.rec?.last;
     if (last) {
@@ -900,11 +853,15 @@ class State {
       const vals: GoValue[] = [];
       for (let i = 1; i < args.length; i++) vals.push(this.evalArg(dot, args[i], cmd));
       if (final !== MISSING) vals.push(final);
-      const rec =
-        this.tracker && name === 'include' && args.length === 3 ? this.ctx?.rec : undefined;
+      if (!this.tracker) return def.fn(vals, ctx);
+      const rec = name === 'include' && args.length === 3 ? this.ctx?.rec : undefined;
       if (rec) rec.dotPath = this.argRef(dot, args[2])?.path;
+      const before =
+        (name.startsWith('merge') || name.startsWith('mustMerge')) && vals[0] instanceof Map
+          ? new Map(vals[0])
+          : undefined;
       const r = def.fn(vals, ctx);
-      if (this.tracker && name === 'dict' && final === MISSING) this.noteDictKeys(dot, args, r);
+      this.noteCall(name, dot, args, vals, r, before);
       return r;
     } catch (e) {
       if (e instanceof ControlSignal || isStackOverflow(e)) throw e;
@@ -957,6 +914,7 @@ class Context implements CallContext {
     if (rec && spans) {
       rec.last = { text: cleaned, spans, tplSource: text };
       if (cleaned !== out) rec.last.raw = out;
+      rec.tracker.noteOutput(cleaned, out, spans);
     }
     return cleaned;
   }
