@@ -25,6 +25,7 @@ import {
   secretMark,
   runOverlay,
   renderReleaseManifests,
+  parseKubeVersion,
 } from '../engine';
 import { describeOrigin } from './format';
 import { ParsedArgs, UsageError, lastValue } from './args';
@@ -114,6 +115,12 @@ export function runTemplate(
   };
   const show = args.flags.has('show-secrets');
   const kubeVersion = lastValue(args, 'kube-version');
+  // helm template refuses a version it cannot read; rendering with its default instead would
+  // be a silently different answer.
+  if (kubeVersion !== undefined && !parseKubeVersion(kubeVersion))
+    throw new UsageError(
+      `--kube-version ${JSON.stringify(kubeVersion)}: not a Kubernetes version (like 1.29 or v1.29.3)`,
+    );
   const extraApis = args.values.get('api-versions') ?? [];
   const json = args.flags.has('json');
   const showOrigin = args.flags.has('show-origin');

@@ -16,6 +16,7 @@ export { helmRepositoryCache } from './values/chart';
 export { ChartService, chartSourceOf, credentialsFrom, sourceKey } from './charts';
 export type { Chart } from './render/chart';
 export { fieldOrigins, valuesPathText } from './render/render';
+export { parseKubeVersion } from './render/builtins';
 export type { LineOrigin, RenderedObject } from './render/render';
 export type { ReleaseManifests } from './workspace/releaseManifests';
 export {

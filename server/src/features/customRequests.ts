@@ -15,7 +15,7 @@ import {
   promotionEffectiveValues,
   promotionRenderOverlay,
 } from '../ide';
-import { loadProfile } from '../engine';
+import { loadProfile, parseKubeVersion } from '../engine';
 import {
   ClusterValuesParams,
   ClusterValuesResult,
@@ -165,9 +165,45 @@ function chartOptions(
       notAtHandHint: { notFetched?: string; fetchFailed?: string };
       chartArchive?: (source: string) => Uint8Array | undefined;
       chartCache?: ServerState['chartCache'];
+      kubeVersion?: string;
+      apiVersions?: readonly string[];
     }
   | undefined {
   if (!params.releaseManifests) return undefined;
+  return { ...capabilities(state), ...chartSources(state) };
+}
+
+/** fluxOverlays.kubeVersion and apiVersions, as `template --kube-version/--api-versions` take them. */
+export function capabilities(state: ServerState): {
+  kubeVersion?: string;
+  apiVersions?: readonly string[];
+} {
+  const { kubeVersion, apiVersions } = state.settings;
+  return {
+    // One that does not read as a version is said (settingProblems) and left out: Helm's default.
+    ...(kubeVersion && parseKubeVersion(kubeVersion) ? { kubeVersion } : {}),
+    ...(apiVersions.length ? { apiVersions } : {}),
+  };
+}
+
+/** The rendering settings that cannot be used, said with the manifests they would change. */
+function settingProblems(state: ServerState): Problem[] {
+  const v = state.settings.kubeVersion;
+  if (!v || parseKubeVersion(v)) return [];
+  return [
+    toProblem({
+      severity: 'warning',
+      code: 'invalid-setting',
+      message: `fluxOverlays.kubeVersion ${JSON.stringify(v)} is not a Kubernetes version (like 1.29 or v1.29.3): charts are rendered with Helm's default`,
+    }),
+  ];
+}
+
+function chartSources(state: ServerState): {
+  notAtHandHint: { notFetched?: string; fetchFailed?: string };
+  chartArchive?: (source: string) => Uint8Array | undefined;
+  chartCache?: ServerState['chartCache'];
+} {
   if (!state.trusted) {
     const restricted =
       'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted';
@@ -199,6 +235,13 @@ export function onRenderOverlay(
   state: ServerState,
   params: RenderOverlayParams,
 ): RenderOverlayResult {
+  const r = renderOverlay(state, params);
+  return params.releaseManifests && state.trusted
+    ? { ...r, problems: [...r.problems, ...settingProblems(state)] }
+    : r;
+}
+
+function renderOverlay(state: ServerState, params: RenderOverlayParams): RenderOverlayResult {
   if (params.source?.kind === 'promotion') {
     if (!state.trusted) return { content: '', origins: [], problems: [RESTRICTED] };
     return toRendered(

@@ -51,6 +51,10 @@ export interface Settings {
   chartsFetch: 'auto' | 'never';
   /** fluxOverlays.charts.cacheDir ('' = the default location). */
   chartsCacheDir: string;
+  /** fluxOverlays.kubeVersion: .Capabilities.KubeVersion of rendered charts ('' = Helm's default). */
+  kubeVersion: string;
+  /** fluxOverlays.apiVersions: API versions the cluster serves besides the built-in ones and the workspace's CRDs. */
+  apiVersions: string[];
   /** `workspace`: diagnostics for every YAML file once indexed (what `flux-overlays check` reports); `openFiles`: only open ones. */
   diagnosticsScope: 'workspace' | 'openFiles';
 }
@@ -66,6 +70,8 @@ export const DEFAULT_SETTINGS: Settings = {
   promotionTarget: 'production',
   chartsFetch: 'auto',
   chartsCacheDir: '',
+  kubeVersion: '',
+  apiVersions: [],
   diagnosticsScope: 'workspace',
 };
 
@@ -95,6 +101,10 @@ export function readSettings(raw: unknown): Settings {
     extraRoots: Array.isArray(r.extraRoots) ? r.extraRoots.map(String) : [],
     promotionTarget: promotionTarget(r),
     ...chartSettings(r),
+    kubeVersion: typeof r.kubeVersion === 'string' ? r.kubeVersion.trim() : '',
+    apiVersions: Array.isArray(r.apiVersions)
+      ? r.apiVersions.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+      : [],
     diagnosticsScope: diagnosticsScope(r),
   };
 }

@@ -23,6 +23,7 @@ import {
 import { PathSeg, keyPathAt, lineEntries, tokenAt } from './yamlText';
 import { WorkspaceIndex } from './workspaceIndex';
 import { templateReadTargets, templateReadsMarkdown } from './valueReads';
+import { RenderedFieldsOptions, renderedFieldsMarkdown } from './renderedFields';
 
 export interface HoverResult {
   markdown: string;
@@ -40,6 +41,8 @@ export function hover(
   character: number,
   root: string,
   clusters?: () => readonly EvaluatedCluster[],
+  /** Given when charts may be rendered (a trusted workspace): list the fields a key produced. */
+  rendered?: RenderedFieldsOptions,
 ): HoverResult | undefined {
   const kp = keyPathAt(text, line, character);
   if (!kp) return undefined;
@@ -55,6 +58,11 @@ export function hover(
     if (rels.length) parts.push(valuesTable(rels, place.valuesPath, file, root));
     const reads = place.valuesPath.length ? templateReadsMarkdown(index, file, place) : '';
     if (reads) parts.push(reads);
+    const fields =
+      rendered && rels.length
+        ? renderedFieldsMarkdown(index, file, rels, place.valuesPath, rendered)
+        : '';
+    if (fields) parts.push(fields);
     const component = index.componentOf(file);
     const evaluated = component && clusters ? clusters() : [];
     const onClusters =

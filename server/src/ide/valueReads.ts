@@ -35,7 +35,11 @@ export function chartReads(
   place: ValuesPlace,
 ): { chart: ValuesChart; reads: ValueRead[] }[] {
   const out: { chart: ValuesChart; reads: ValueRead[] }[] = [];
+  // Each overlay has its chart object; the same chart folder is listed once.
+  const seen = new Set<string>();
   for (const c of chartsOf(index, file, place)) {
+    if (seen.has(c.source)) continue;
+    seen.add(c.source);
     const t = templateChart(index, c);
     if (t && t.templates.length) out.push({ chart: c, reads: valueReads(t) });
   }

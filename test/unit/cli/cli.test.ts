@@ -299,3 +299,14 @@ test('check fails on an overlay whose build fails in a file outside the checked 
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('template --kube-version that is no version: exit 2 and says so (helm refuses it too)', () => {
+  const r = cli('template', '--kube-version', 'abc', `${EX}/discovery/production`);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr,
+    /--kube-version "abc": not a Kubernetes version \(like 1\.29 or v1\.29\.3\)/,
+  );
+  assert.equal(r.stdout, '');
+  assert.equal(cli('template', '--kube-version', 'v1.29', `${EX}/discovery/production`).status, 0);
+});

@@ -230,23 +230,36 @@ function startsWith(p: ValuePath, prefix: ValuePath): boolean {
   return prefix.length > 0 && prefix.length <= p.length && prefix.every((k, i) => p[i] === k);
 }
 
-/**
- * The template origin of every scalar of a rendered object read from its text, by path
- * (`spec.replicas`, `spec.template.spec.containers[0].image`): for views such as the editor.
- */
-export function fieldOrigins(o: RenderedObject): Map<string, LineOrigin> {
-  const m = new Map<string, LineOrigin>();
+/** A scalar of a rendered object, with where in the templates (and values) its line came from. */
+export interface RenderedField {
+  /** `spec.replicas`, `spec.template.spec.containers[0].image`. */
+  path: string;
+  node: YNode;
+  origin: LineOrigin;
+}
+
+/** Every scalar of a rendered object read from its text whose line has an origin, in order. */
+export function renderedFields(o: RenderedObject): RenderedField[] {
+  const out: RenderedField[] = [];
   const walk = (n: YNode | undefined, at: string): void => {
     if (!n) return;
     if (n.kind === 'map') for (const p of n.pairs) walk(p.value, at ? `${at}.${p.key}` : p.key);
     else if (n.kind === 'seq') n.items.forEach((x, i) => walk(x, `${at}[${i}]`));
     else if (n.origin && !n.origin.by && n.origin.file === o.source) {
       const lo = o.lineOrigins?.[n.origin.line - 1];
-      if (lo) m.set(at, lo);
+      if (lo) out.push({ path: at, node: n, origin: lo });
     }
   };
   walk(o.node, '');
-  return m;
+  return out;
+}
+
+/**
+ * The template origin of every scalar of a rendered object read from its text, by path
+ * (`spec.replicas`, `spec.template.spec.containers[0].image`): for views such as the editor.
+ */
+export function fieldOrigins(o: RenderedObject): Map<string, LineOrigin> {
+  return new Map(renderedFields(o).map((f) => [f.path, f.origin]));
 }
 
 export interface RenderResult {

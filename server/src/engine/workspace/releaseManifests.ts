@@ -33,6 +33,8 @@ export interface ReleaseManifestsOptions extends EffectiveValuesOptions {
    * its label: ChartService.archive).
    */
   chartArchive?: (source: string) => Uint8Array | undefined;
+  /** Render this HelmRelease of the overlay only (the others are left out of the answer). */
+  only?: YMap;
 }
 
 export interface ReleaseManifests {
@@ -132,6 +134,7 @@ export function renderReleaseManifests(
   const apis = [...(options.apiVersions ?? []), ...crdApiVersions(docs)];
   const out: ReleaseManifests[] = [];
   for (const rel of overlay.releases) {
+    if (options.only && rel.release !== options.only) continue;
     const key = `${rel.namespace}/${rel.name}`;
     const settings = releaseSettings(rel.release);
     const entry: ReleaseManifests = {
