@@ -1,7 +1,8 @@
 // Through the real server over stdio: the hover on a Helm values key lists the rendered fields
 // the key produced (trusted workspaces only), and the fluxOverlays.kubeVersion and
 // fluxOverlays.apiVersions settings reach the chart as .Capabilities, in the manifests preview
-// and in the hover, as the real `helm template --kube-version --api-versions` gives them.
+// and in the hover, with the API versions of the workspace's CRDs, as the real `helm template
+// --kube-version --api-versions` gives them.
 // The chart is written here: templates/cm.yaml line 6 is `  kube: {{ .Capabilities...}}`,
 // line 8 `  replicas: {{ .Values.replicas | quote }}`.
 import * as assert from 'node:assert/strict';
@@ -26,11 +27,15 @@ const TEMPLATE = [
   '  kube: {{ .Capabilities.KubeVersion.Version | quote }}',
   '  has: {{ .Capabilities.APIVersions.Has "example.com/v1" | quote }}',
   '  replicas: {{ .Values.replicas | quote }}',
+  '  widget: {{ .Capabilities.APIVersions.Has "example.org/v1alpha1/Widget" | quote }}',
   '',
 ].join('\n');
 
 function fixture(dir: string): void {
   write(dir, {
+    // A CRD elsewhere in the workspace: a cluster with it installed serves its API.
+    'infrastructure/crds/widget.yaml':
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.org\nspec:\n  group: example.org\n  names:\n    kind: Widget\n    plural: widgets\n  scope: Namespaced\n  versions:\n    - name: v1alpha1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n',
     'charts/caps/Chart.yaml': 'apiVersion: v2\nname: caps\nversion: 0.1.0\n',
     'charts/caps/values.yaml': 'replicas: 1\n',
     'charts/caps/templates/cm.yaml': TEMPLATE,
@@ -89,14 +94,21 @@ describe(
         const data = (lines: string[]) =>
           Object.fromEntries(
             lines
-              .filter((l) => /^ {2}(kube|has|replicas): /.test(l))
+              .filter((l) => /^ {2}(kube|has|replicas|widget): /.test(l))
               .map((l) => Object.entries(YAML.parse(l.trim()) as object)[0]),
           );
         const want = data(
-          helmData(dir, ['--kube-version', '1.29.3', '--api-versions', 'example.com/v1']),
+          helmData(dir, [
+            '--kube-version',
+            '1.29.3',
+            '--api-versions',
+            'example.com/v1',
+            '--api-versions',
+            'example.org/v1alpha1/Widget',
+          ]),
         );
         assert.deepEqual(data(r.content.split('\n')), want);
-        assert.deepEqual(want, { kube: 'v1.29.3', has: 'true', replicas: '3' });
+        assert.deepEqual(want, { kube: 'v1.29.3', has: 'true', replicas: '3', widget: 'true' });
       } finally {
         await c.shutdown();
       }

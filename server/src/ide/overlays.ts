@@ -289,7 +289,11 @@ export function overlayManifests(
     true,
   );
   if (!withCharts) return { ...shown, problems };
-  const charts = chartObjects(index.fs, r, { ...index.valuesOptions, ...withCharts });
+  const charts = chartObjects(index.fs, r, {
+    ...index.valuesOptions,
+    ...withCharts,
+    apiVersions: [...(withCharts.apiVersions ?? []), ...index.crdApiVersions()],
+  });
   return { ...withChartObjects(shown, charts), problems: [...problems, ...charts.problems] };
 }
 

@@ -41,12 +41,15 @@ function rendered(
   if (byRelease.has(release)) return byRelease.get(release);
   let r: ReleaseManifests | undefined;
   try {
-    [r] = renderReleaseManifests(index.fs, run, {
-      ...index.valuesOptions,
-      ...options,
-      only: release,
-      origins: true,
-    });
+    // No chart at hand: nothing to render (and no need for the workspace's CRDs).
+    if (rel.release.chart.found)
+      [r] = renderReleaseManifests(index.fs, run, {
+        ...index.valuesOptions,
+        ...options,
+        apiVersions: [...(options.apiVersions ?? []), ...index.crdApiVersions()],
+        only: release,
+        origins: true,
+      });
   } catch {
     r = undefined;
   }

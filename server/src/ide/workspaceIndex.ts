@@ -19,6 +19,7 @@ import { isChartTemplate } from '../engine/charts/layout';
 import { BuildResult, buildKustomization } from '../engine/kustomize/build';
 import { KUSTOMIZATION_FILE_NAMES, ParseCache } from '../engine/kustomize/loader';
 import { SchemaRegistry, patchFilesOf } from '../engine/schema';
+import { crdApiVersions } from '../engine/schema/crd';
 import { Origin, YMap, YNode, get, getString, isMap, isSeq } from '../engine/yaml/node';
 import { ParsedFile } from '../engine/yaml/parse';
 import { EffectiveRelease, EffectiveValuesOptions } from '../engine/values/effective';
@@ -413,8 +414,30 @@ export class WorkspaceIndex {
     } else this.crdFiles.delete(file);
   }
 
+  private crdApis: string[] | undefined;
+
+  /**
+   * The API versions the workspace's CRDs serve (group/version, group/version/Kind): a cluster
+   * with them installed has them in .Capabilities.APIVersions when charts render.
+   */
+  crdApiVersions(): string[] {
+    this.complete();
+    if (this.crdsStale) this.reloadCrds();
+    if (!this.crdApis) {
+      const out = new Set<string>();
+      for (const [f, isCrd] of this.crdFiles) {
+        if (!isCrd) continue;
+        const docs = this.parse(f)?.documents.map((d) => d.root) ?? [];
+        for (const v of crdApiVersions(docs.filter((d): d is YNode => !!d))) out.add(v);
+      }
+      this.crdApis = [...out];
+    }
+    return this.crdApis;
+  }
+
   private reloadCrds(): void {
     this.crdsStale = false;
+    this.crdApis = undefined;
     this.registry.clearCrds();
     for (const [f, isCrd] of this.crdFiles) {
       if (!isCrd) continue;

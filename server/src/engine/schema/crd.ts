@@ -117,3 +117,23 @@ export function crdSchemas(
   }
   return { schemas, problems };
 }
+
+/** API versions CRDs serve (group/version and group/version/Kind), as a cluster that has them adds to .Capabilities. */
+export function crdApiVersions(objects: readonly YNode[]): string[] {
+  const out: string[] = [];
+  for (const o of objects) {
+    if (getString(o, 'kind') !== 'CustomResourceDefinition') continue;
+    const spec = get(o, 'spec');
+    const group = getString(spec, 'group');
+    const kind = getString(get(spec, 'names'), 'kind');
+    const versions = get(spec, 'versions');
+    if (!group || versions?.kind !== 'seq') continue;
+    for (const v of versions.items) {
+      const name = getString(v, 'name');
+      if (!name) continue;
+      out.push(`${group}/${name}`);
+      if (kind) out.push(`${group}/${name}/${kind}`);
+    }
+  }
+  return out;
+}

@@ -19,6 +19,9 @@ import {
 import { emitYaml } from '../yaml/emit';
 import { YMap, YNode, clone, get, getString, isMap, isSeq, scalar, set } from '../yaml/node';
 import { OverlayRun } from './pipeline';
+import { crdApiVersions } from '../schema/crd';
+
+export { crdApiVersions };
 
 export interface ReleaseManifestsOptions extends EffectiveValuesOptions {
   kubeVersion?: string;
@@ -57,26 +60,6 @@ export interface ReleaseManifests {
    * with their origins as `values --show-origin` gives them: where a printed value was set.
    */
   values?: YMap;
-}
-
-/** API versions the overlay's CRDs serve (group/version and group/version/Kind), as a cluster would add. */
-export function crdApiVersions(objects: readonly YNode[]): string[] {
-  const out: string[] = [];
-  for (const o of objects) {
-    if (getString(o, 'kind') !== 'CustomResourceDefinition') continue;
-    const spec = get(o, 'spec');
-    const group = getString(spec, 'group');
-    const kind = getString(get(spec, 'names'), 'kind');
-    const versions = get(spec, 'versions');
-    if (!group || versions?.kind !== 'seq') continue;
-    for (const v of versions.items) {
-      const name = getString(v, 'name');
-      if (!name) continue;
-      out.push(`${group}/${name}`);
-      if (kind) out.push(`${group}/${name}/${kind}`);
-    }
-  }
-  return out;
 }
 
 function renderProblem(message: string, code: string, release: YMap): Problem {
