@@ -41,6 +41,12 @@ class ControlSignal {
 }
 
 const MAX_DEPTH = 100000;
+/**
+ * Template nodes one execution (a file, with its includes and tpl calls) runs at most: nested
+ * ranges over values typed by mistake would run for hours; Helm has no limit, a large chart
+ * runs some hundred thousand.
+ */
+export const MAX_STEPS = 20_000_000;
 /** Helm's recursionMaxNums: a template may be included inside itself this many times. */
 const MAX_INCLUDE = 1000;
 
@@ -90,6 +96,8 @@ export class TemplateSet {
   includeDepth = new Map<string, number>();
   /** Includes in progress (all names), and where the stack ran out; shared with clones (tpl). */
   nesting = { depth: 0, overflow: undefined as { name: string; depth: number } | undefined };
+  /** Nodes run by the execution under way (MAX_STEPS); shared with clones (tpl). */
+  budget = { steps: 0, running: false };
   private depth = 0;
 
   constructor(readonly funcs: FuncMap) {}
@@ -114,6 +122,7 @@ export class TemplateSet {
     for (const [k, v] of this.trees) c.trees.set(k, v);
     c.includeDepth = this.includeDepth;
     c.nesting = this.nesting;
+    c.budget = this.budget;
     c.depth = this.depth;
     return c;
   }
@@ -124,8 +133,21 @@ export class TemplateSet {
     if (!t)
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data);
-    st.walkList(data, t.root);
+    const top = this.startBudget();
+    try {
+      st.walkList(data, t.root);
+    } finally {
+      if (top) this.budget.running = false;
+    }
     return st.out.join('');
+  }
+
+  /** Starts counting steps unless an execution is under way; true when this one started it. */
+  private startBudget(): boolean {
+    if (this.budget.running) return false;
+    this.budget.running = true;
+    this.budget.steps = 0;
+    return true;
   }
 
   /**
@@ -144,7 +166,12 @@ export class TemplateSet {
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data, tracker);
     st.dotPath = dotPath;
-    st.walkList(data, t.root);
+    const top = this.startBudget();
+    try {
+      st.walkList(data, t.root);
+    } finally {
+      if (top) this.budget.running = false;
+    }
     return { text: st.out.join(''), spans: st.spans! };
   }
 
@@ -528,6 +555,12 @@ class State {
   }
 
   private walk(dot: GoValue, n: Node): void {
+    if (++this.set.budget.steps > MAX_STEPS)
+      this.errorAt(
+        n.pos,
+        n.kind,
+        `rendering stopped after ${MAX_STEPS} steps (loops over values too large?)`,
+      );
     switch (n.kind) {
       case 'text':
         this.out.push(n.text);

@@ -106,15 +106,32 @@ function seq(params: GoValue[]): string {
     if (end > start && step < 0) return '';
     if (step === 0) return '';
   } else return '';
+  tooMany('seq', Math.floor((end - start) / step) + 1);
   const out: number[] = [];
   if (step > 0) for (let i = start; i <= end; i += step) out.push(i);
   else for (let i = start; i >= end; i += step) out.push(i);
   return out.join(' ');
 }
 
-function untilStep(start: number, stop: number, step: number): GoValue[] {
+/**
+ * Lists a template builds by count (until, untilStep, seq) stop at this many items: a value
+ * typed by mistake (`replicaCount: 3000000000` under redis' `until`) would take Go's memory
+ * too, and here it would take the language server down. Helm has no such limit; no chart
+ * needs one near it.
+ */
+export const MAX_BUILT_ITEMS = 1_000_000;
+
+function tooMany(fn: string, n: number): void {
+  if (n > MAX_BUILT_ITEMS)
+    throw new Error(
+      `${fn} would build ${n} items, more than the ${MAX_BUILT_ITEMS} flux-overlays renders`,
+    );
+}
+
+function untilStep(start: number, stop: number, step: number, fn = 'untilStep'): GoValue[] {
   const out: GoValue[] = [];
   if (step === 0) return out;
+  if ((stop - start) / step > 0) tooMany(fn, Math.ceil((stop - start) / step));
   if (stop < start) {
     if (step >= 0) return out;
     for (let i = start; i > stop; i += step) out.push(BigInt(i));
@@ -333,7 +350,10 @@ export const collectionFuncs: FuncMap = {
     },
     arity: [2, 2],
   },
-  until: { fn: ([n]) => untilStep(0, Number(i64(n)), Number(i64(n)) >= 0 ? 1 : -1), arity: [1, 1] },
+  until: {
+    fn: ([n]) => untilStep(0, Number(i64(n)), Number(i64(n)) >= 0 ? 1 : -1, 'until'),
+    arity: [1, 1],
+  },
   untilStep: {
     fn: ([a, b, c]) => untilStep(Number(i64(a)), Number(i64(b)), Number(i64(c))),
     arity: [3, 3],
