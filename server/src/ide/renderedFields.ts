@@ -59,8 +59,10 @@ function rendered(
 
 /** Whether a rendered line printed the value at `key` or below it (release values paths). */
 function printed(f: RenderedField, key: readonly PathSeg[]): boolean {
-  const p = f.origin.releaseValues ?? f.origin.values;
-  return !!p && p.length >= key.length && key.every((k, i) => p[i] === k);
+  const first = f.origin.releaseValues ?? f.origin.values;
+  const below = (p: readonly PathSeg[]) =>
+    p.length >= key.length && key.every((k, i) => p[i] === k);
+  return (!!first && below(first)) || !!f.origin.also?.some(below);
 }
 
 /**

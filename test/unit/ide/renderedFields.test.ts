@@ -1,7 +1,7 @@
 // The hover on a Helm values key lists the rendered fields the key produced (ide/renderedFields.ts):
 // on an in-memory workspace with a local chart, and on the real d1 frontend component with the
 // real podinfo chart of ../shared/charts. Expected template lines read by hand: the chart below
-// writes `replicas` on line 6 of templates/deploy.yaml and its Secret's `token` on line 6 of
+// writes `replicas` on line 6 of templates/deploy.yaml (and `image` from two values on line 7) and its Secret's `token` on line 6 of
 // templates/secret.yaml; podinfo's templates/deployment.yaml line 10 is
 // `  replicas: {{ .Values.replicaCount }}`.
 import * as assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ function workspace(values: string): At {
     [`${R}/app/production/kustomization.yaml`]: `${K}resources:\n  - ../base\npatches:\n  - path: values.yaml\n`,
     [file]: c.text,
     [`${CHART}/Chart.yaml`]: 'apiVersion: v2\nname: app\nversion: 1.0.0\n',
-    [`${CHART}/values.yaml`]: 'replicaCount: 1\ntoken: t\n',
+    [`${CHART}/values.yaml`]: 'replicaCount: 1\ntoken: t\ntag: v1\n',
     [`${CHART}/templates/deploy.yaml`]: [
       'apiVersion: apps/v1',
       'kind: Deployment',
@@ -43,6 +43,7 @@ function workspace(values: string): At {
       '  name: {{ .Release.Name }}',
       'spec:',
       '  replicas: {{ .Values.replicaCount }}',
+      '  image: "app:{{ .Values.replicaCount }}-{{ .Values.tag }}"',
       '',
     ].join('\n'),
     [`${CHART}/templates/secret.yaml`]: [
@@ -76,6 +77,16 @@ describe('hover: the rendered fields a values key produced', () => {
     assert.match(
       md,
       /\*\*replicaCount\*\* renders in `production` \(HelmRelease \/app\) to:\n\n- `Deployment app` `spec\.replicas`: 3 \(`app\/templates\/deploy\.yaml:6`\)/,
+    );
+  });
+
+  it('lists a field whose line printed the key after another value', () => {
+    // templates/deploy.yaml line 7 is `  image: "app:{{ .Values.replicaCount }}-{{ .Values.tag }}"`.
+    const md = hoverAt(PATCH('    t|ag: v2\n'));
+    assert.ok(md, 'no hover');
+    assert.match(
+      md,
+      /- `Deployment app` `spec\.image`: "app:1-v2" \(`app\/templates\/deploy\.yaml:7`\)/,
     );
   });
 

@@ -71,6 +71,13 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
       line: 56,
     });
     assert.deepEqual(originOfLine(o, /^kind: Deployment$/), { template: DEPLOYMENT, line: 2 });
+    // Line 39 `image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"` prints two values.
+    assert.deepEqual(originOfLine(o, /^ {10}image: "ghcr\.io\/stefanprodan\/podinfo:/), {
+      template: DEPLOYMENT,
+      line: 39,
+      values: ['image', 'repository'],
+      also: [['image', 'tag']],
+    });
     // By field path, through the parsed object's nodes.
     const byPath = fieldOrigins(o);
     assert.deepEqual(byPath.get('spec.replicas'), {

@@ -75,7 +75,12 @@ describe('executeWithOrigins: the .Values path an action printed', () => {
       '{{ default "x" .Values.image.tag | upper | quote }}',
       [['image', 'tag']],
     ],
-    ['a function that is no pass-through', '{{ printf "%s" .Values.image.tag }}', [[]]],
+    ['a function that is no pass-through', '{{ len .Values.image.tag }}', [[]]],
+    [
+      'printf: the first value it prints',
+      '{{ printf "%s:%s" .Values.image.repository .Values.image.tag }}',
+      [['image', 'repository']],
+    ],
     [
       'a define called with a values map',
       '{{ define "d" }}{{ .tag }}{{ end }}{{ template "d" .Values.image }}',
@@ -99,6 +104,25 @@ describe('executeWithOrigins: the .Values path an action printed', () => {
   ];
   for (const [name, template, want] of cases)
     it(name, () => assert.deepEqual(printed(template), want));
+});
+
+describe('executeWithOrigins: several values in one action', () => {
+  it('names the others as also (printf, print, cat)', () => {
+    const set = new TemplateSet(helmFuncs);
+    set.add(
+      't',
+      '{{ printf "%s:%s" .Values.image.repository .Values.image.tag }}{{ cat .Values.replicas "x" .Values.replicas }}',
+    );
+    const data = newMap([['Values', fromJS(VALUES) as GoMap]]);
+    const spans = set.executeWithOrigins('t', data).spans.filter((s) => !s.text);
+    assert.deepEqual(
+      spans.map((s) => [s.values, s.also]),
+      [
+        [['image', 'repository'], [['image', 'tag']]],
+        [['replicas'], undefined],
+      ],
+    );
+  });
 });
 
 describe('executeWithOrigins: an include printed as is or through indent/nindent', () => {

@@ -49,6 +49,8 @@ export interface LineOrigin {
    * `<name or alias>.x` of its parent's values.
    */
   releaseValues?: ValuePath;
+  /** Other values the line printed after the first, as paths of the release's values. */
+  also?: ValuePath[];
 }
 
 /** A values path as templates write it: `.Values.resources.limits.cpu`, `.Values.hosts[0].host`. */
@@ -147,35 +149,53 @@ function linesOf(
     const inc = sp.included;
     const incLines = inc ? includedLines(inc, sp, prefix) : undefined;
     let k = 0;
+    // Whether this span's part of the current line has been looked at (values are per part).
+    let partDone = false;
     for (let i = 0; i < piece.length; i++) {
       const ch = piece[i];
       if (ch === '\n') {
         out.push(undefined);
         lineDone = false;
+        partDone = false;
         if (sp.text) tline++;
         k++;
         continue;
       }
       if (ch === ' ' || ch === '\t' || ch === '\r') continue;
-      if (!lineDone) {
-        const own = incLines && k >= inc!.lead ? incLines[k - inc!.lead] : undefined;
-        out[out.length - 1] = own ? { ...own } : { template: sp.name, line: tline };
-        lineDone = true;
-        if (own) continue;
-      }
-      // The line prints a value (`replicas: {{ .Values.replicaCount }}`): the first one it prints.
-      const cur = out[out.length - 1]!;
-      if (cur.values) continue;
-      // An include continuing a started line (`name: {{ include "x.fullname" . }}`): the value
-      // its own line printed.
+      if (partDone) continue;
+      partDone = true;
       const inner = incLines && k >= inc!.lead ? incLines[k - inc!.lead] : undefined;
-      if (inner?.values) {
-        cur.values = inner.values;
-        if (inner.releaseValues) cur.releaseValues = inner.releaseValues;
-      } else setValues(cur, perLine ? perLine[k] : sp.values, prefix);
+      if (!lineDone) {
+        out[out.length - 1] = inner ? { ...inner } : { template: sp.name, line: tline };
+        lineDone = true;
+        if (inner) continue;
+      }
+      // The line prints values (`replicas: {{ .Values.replicaCount }}`): the first one it
+      // prints is `values`, the others `also` (`image: "{{ .Values.image.repository }}:{{
+      // .Values.image.tag }}"`). An include continuing a started line (`name: {{ include
+      // "x.fullname" . }}`): the values its own line printed.
+      const cur = out[out.length - 1]!;
+      if (inner) {
+        const first = inner.releaseValues ?? inner.values;
+        if (first) addValues(cur, first, prefix);
+        for (const p of inner.also ?? []) addValues(cur, p, prefix);
+      } else {
+        const first = perLine ? perLine[k] : sp.values;
+        if (first) addValues(cur, first, prefix);
+        if (!perLine) for (const p of sp.also ?? []) addValues(cur, p, prefix);
+      }
     }
   }
   return built === text ? out : undefined;
+}
+
+/** Adds a value a line printed: its first, or one more (`also`) unless it is there already. */
+function addValues(o: LineOrigin, values: ValuePath, prefix: ValuePath): void {
+  if (!o.values) return setValues(o, values, prefix);
+  if (!values.length) return;
+  const has = (p: ValuePath) => p.length === values.length && p.every((x, i) => x === values[i]);
+  if (has(o.releaseValues ?? o.values) || o.also?.some(has)) return;
+  (o.also ??= []).push(values);
 }
 
 /** Says that a line printed the value at `values` (the release's values path; see LineOrigin). */
@@ -211,6 +231,7 @@ function includedLines(
     if (lo.values) {
       o.values = lo.values;
       if (lo.releaseValues) o.releaseValues = lo.releaseValues;
+      if (lo.also) o.also = lo.also;
     } else setValues(o, srcLines ? srcLines[lo.line - 1] : src, prefix);
     return o;
   });

@@ -81,6 +81,9 @@ const PASS_THROUGH = new Set([
   'default',
 ]);
 
+/** Functions printing several values into one text: each printed value is named (OutputSpan.also). */
+const FORMATTING = new Set(['printf', 'print', 'println', 'cat']);
+
 /**
  * Functions whose result is (a copy of, part of, or the template text of) their first argument:
  * `omit .Values.x "enabled"`, `pick`, `deepCopy`, `tpl .Values.x $` (when the rendered text is
@@ -423,6 +426,10 @@ class State {
         // Piped into tpl, the previous value is the context: the text is the first argument.
         if (i === 0 || a0.name === 'tpl')
           ref = c.args.length > 1 ? this.argRef(dot, c.args[1]) : undefined;
+      } else if (FORMATTING.has(a0.name)) {
+        // `printf "%s:%s" .Values.image.repository .Values.image.tag`: the first value printed
+        // (the others are OutputSpan.also).
+        ref = i === 0 ? this.formattedRefs(dot, c)[0] : undefined;
       } else if (a0.name === 'ternary' && c.args.length >= 3) {
         // `typeIs "string" .value | ternary .value (.value | toYaml)`: both choices are the same
         // value (as is or reformatted), whatever the condition before it.
@@ -443,6 +450,18 @@ class State {
       if (!ref && !pipe.cmds.some((d, j) => j > i && isTernary(d))) return undefined;
     }
     return ref;
+  }
+
+  /** The values of .Values a printf/print/cat command prints, in argument order. */
+  private formattedRefs(dot: GoValue, c: Command): ValueRef[] {
+    const a0 = c.args[0];
+    const from = a0.kind === 'identifier' && a0.name === 'printf' ? 2 : 1;
+    const out: ValueRef[] = [];
+    for (let j = from; j < c.args.length; j++) {
+      const r = this.argRef(dot, c.args[j]);
+      if (r && r.path.length && !out.some((o) => samePath(o.path, r.path))) out.push(r);
+    }
+    return out;
   }
 
   /**
@@ -515,6 +534,12 @@ class State {
     if (ref && ref.path.length) {
       span.values = ref.path;
       if (this.isCollection(ref)) span.collection = true;
+      const c0 = n.pipe.cmds[0];
+      const f = c0.args[0];
+      if (f.kind === 'identifier' && FORMATTING.has(f.name)) {
+        const also = this.formattedRefs(dot, c0).slice(1);
+        if (also.length) span.also = also.map((r) => r.path);
+      }
     } else {
       // Text built from values and printed again (`{{ $dst | toYaml }}` after a merge).
       const lines = this.tracker!.textLines(printed);

@@ -31,6 +31,8 @@ export interface OutputSpan {
    * .Values path of each line, as YAML built from values and read back (Bitnami's labels).
    */
   lines?: LinePaths;
+  /** Other values of .Values the action printed besides `values` (`printf "%s:%s" .Values.a .Values.b`). */
+  also?: ValuePath[];
   /**
    * The action printed an `include` as is or through `indent`/`nindent` (checked against the
    * printed text): the included template's own output and spans, and how many lines `nindent`
