@@ -73,6 +73,12 @@ function originDescriber(
         s += ` (${valuesPathText(lo.releaseValues).slice('.Values.'.length)} in the release's values)`;
       if (at) s += ` from ${describeOrigin(at)}`;
     }
+    // Other values the line printed (`image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`).
+    for (const p of lo.also ?? []) {
+      const at = whereSet(rel.values, p);
+      s += `, ${valuesPathText(p)}${lo.releaseValues ? " (in the release's values)" : ''}`;
+      if (at) s += ` from ${describeOrigin(at)}`;
+    }
     return s;
   };
   const node = (origin: Origin): string => {

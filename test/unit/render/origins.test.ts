@@ -208,6 +208,11 @@ describe('rendered line origins', { skip: !fs.existsSync(PODINFO) && 'no podinfo
         line(/prometheus\.io\/port/).trim(),
         `prometheus.io/port: "9898" # ${DEPLOYMENT}:25, .Values.service.httpPort from ${chartValues}:38 (chart default)`,
       );
+      // Two values on one line (deployment.yaml:39); values.yaml lines 10 and 11 set them.
+      assert.equal(
+        line(/^ {8}image: /).trim(),
+        `image: ghcr.io/stefanprodan/podinfo:6.14.1 # ${DEPLOYMENT}:39, .Values.image.repository from ${chartValues}:10 (chart default), .Values.image.tag from ${chartValues}:11 (chart default)`,
+      );
     },
   );
 });
