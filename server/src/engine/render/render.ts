@@ -15,6 +15,7 @@ import {
   TemplateSet,
   ValuePath,
   isStackOverflow,
+  samePath,
   valueTracker,
 } from '../template/exec';
 import { helmFuncs } from '../template/funcs';
@@ -193,7 +194,7 @@ function linesOf(
 function addValues(o: LineOrigin, values: ValuePath, prefix: ValuePath): void {
   if (!o.values) return setValues(o, values, prefix);
   if (!values.length) return;
-  const has = (p: ValuePath) => p.length === values.length && p.every((x, i) => x === values[i]);
+  const has = (p: ValuePath) => samePath(p, values);
   if (has(o.releaseValues ?? o.values) || o.also?.some(has)) return;
   (o.also ??= []).push(values);
 }

@@ -6,10 +6,17 @@
 import { Arg, Command, Node, Pipe, Pos, Tree } from './ast';
 import { formatV } from './fmt';
 import { parseTemplate } from './parse';
-import { OutputSpan, ValuePath, ValueTracker, valueTracker } from './origins';
+import { OutputSpan, ValuePath, ValueTracker, samePath, valueTracker } from './origins';
 import { GoMap, GoStruct, GoValue, TemplateError, sortedKeys, truth } from './value';
 
-export { OriginReader, OutputSpan, ValuePath, ValueTracker, valueTracker } from './origins';
+export {
+  OriginReader,
+  OutputSpan,
+  ValuePath,
+  ValueTracker,
+  samePath,
+  valueTracker,
+} from './origins';
 
 export interface CallContext {
   set: TemplateSet;
@@ -84,6 +91,9 @@ const PASS_THROUGH = new Set([
 /** Functions printing several values into one text: each printed value is named (OutputSpan.also). */
 const FORMATTING = new Set(['printf', 'print', 'println', 'cat']);
 
+/** Sprig's merges: each entry of the result takes its source's path (ValueTracker.merged). */
+const MERGES = new Set(['merge', 'mustMerge', 'mergeOverwrite', 'mustMergeOverwrite']);
+
 /**
  * Functions whose result is (a copy of, part of, or the template text of) their first argument:
  * `omit .Values.x "enabled"`, `pick`, `deepCopy`, `tpl .Values.x $` (when the rendered text is
@@ -136,21 +146,22 @@ export class TemplateSet {
     if (!t)
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data);
-    const top = this.startBudget();
+    this.walkCounted(st, data, t);
+    return st.out.join('');
+  }
+
+  /** Runs a tree, counting its steps afresh unless an execution is under way (include, tpl). */
+  private walkCounted(st: State, data: GoValue, t: Tree): void {
+    const top = !this.budget.running;
+    if (top) {
+      this.budget.steps = 0;
+      this.budget.running = true;
+    }
     try {
       st.walkList(data, t.root);
     } finally {
       if (top) this.budget.running = false;
     }
-    return st.out.join('');
-  }
-
-  /** Starts counting steps unless an execution is under way; true when this one started it. */
-  private startBudget(): boolean {
-    if (this.budget.running) return false;
-    this.budget.running = true;
-    this.budget.steps = 0;
-    return true;
   }
 
   /**
@@ -169,12 +180,7 @@ export class TemplateSet {
       throw new TemplateError(`template: no template "${name}" associated with template "gotpl"`);
     const st = new State(this, t.name, data, tracker);
     st.dotPath = dotPath;
-    const top = this.startBudget();
-    try {
-      st.walkList(data, t.root);
-    } finally {
-      if (top) this.budget.running = false;
-    }
+    this.walkCounted(st, data, t);
     return { text: st.out.join(''), spans: st.spans! };
   }
 
@@ -252,10 +258,6 @@ function cachedParse(
     c.count++;
   }
   return r;
-}
-
-function samePath(a: ValuePath, b: ValuePath): boolean {
-  return a.length === b.length && a.every((k, i) => b[i] === k);
 }
 
 function isTernary(c: Command): boolean {
@@ -480,7 +482,7 @@ class State {
 
   /**
    * When recording: what a call did with values the tracker follows by key or content (dict,
-   * merge, toYaml, fromYaml). `before`: the merge destination's entries before the call.
+   * merge, toYaml, fromYaml). `before`: a merge destination's entries before the call.
    */
   private noteCall(
     name: string,
@@ -491,15 +493,10 @@ class State {
     before: GoMap | undefined,
   ): void {
     const t = this.tracker!;
+    if (before) return t.merged(r, before, vals.slice(1), name.endsWith('Overwrite'));
     switch (name) {
       case 'dict':
         if (vals.length === args.length - 1) this.noteDictKeys(dot, args, r);
-        return;
-      case 'merge':
-      case 'mustMerge':
-      case 'mergeOverwrite':
-      case 'mustMergeOverwrite':
-        if (before) t.merged(r, before, vals.slice(1), name.endsWith('verwrite'));
         return;
       case 'toYaml':
       case 'mustToYaml':
@@ -914,10 +911,7 @@ class State {
       if (!this.tracker) return def.fn(vals, ctx);
       const rec = name === 'include' && args.length === 3 ? this.ctx?.rec : undefined;
       if (rec) rec.dotPath = this.argRef(dot, args[2])?.path;
-      const before =
-        (name.startsWith('merge') || name.startsWith('mustMerge')) && vals[0] instanceof Map
-          ? new Map(vals[0])
-          : undefined;
+      const before = MERGES.has(name) && vals[0] instanceof Map ? new Map(vals[0]) : undefined;
       const r = def.fn(vals, ctx);
       this.noteCall(name, dot, args, vals, r, before);
       return r;

@@ -8,6 +8,13 @@ import { GoMap, GoValue } from './value';
 /** A place in a chart's values: keys, and list indexes. */
 export type ValuePath = (string | number)[];
 
+export function samePath(
+  a: readonly (string | number)[],
+  b: readonly (string | number)[],
+): boolean {
+  return a.length === b.length && a.every((k, i) => b[i] === k);
+}
+
 /** Per line of a text, the .Values path it printed (or the keys leading to it in YAML). */
 export type LinePaths = (ValuePath | undefined)[];
 
