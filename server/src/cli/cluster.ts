@@ -31,7 +31,7 @@ import { ParsedArgs, UsageError, lastValue } from './args';
 import { describeOrigin, rel } from './format';
 import { registerCommand } from './main';
 import { clusterProblemLine, problemJson } from './problems';
-import { cliChartService, releaseFilter } from './values';
+import { chartFlags, cliChartService, releaseFilter } from './values';
 
 export const CLUSTER_USAGE = `usage: flux-overlays cluster DIR [--source URL[@REF]=PATH | Kind/NS/NAME=PATH]... [--json] [--manifests] [--show-origin] [--show-secrets] [--release NS/NAME] [--chart PATH]... [--offline] [--assume-propagated] [--strict]`;
 
@@ -58,11 +58,7 @@ export async function runCluster(
     if (fs.stat(m.path) !== 'dir') throw new UsageError(`--source ${s}: ${m.path} is not a folder`);
     return m;
   });
-  const charts = (args.values.get('chart') ?? []).map((c) => {
-    const p = path.resolve(c);
-    if (!fs.stat(p)) throw new UsageError(`--chart ${c}: no such file or folder`);
-    return { path: p };
-  });
+  const charts = chartFlags(args, fs);
   const showSecrets = args.flags.has('show-secrets');
   // Chart defaults as `values` has them: the releases are known once the cluster is evaluated,
   // so a first run collects the objects they were found among, their charts are fetched (or read
@@ -235,11 +231,7 @@ export async function runClusterPromotion(
   });
   const from = lastValue(args, 'from') ?? 'main';
   const to = lastValue(args, 'to') ?? 'production';
-  const chartPaths = (args.values.get('chart') ?? []).map((c) => {
-    const p = path.resolve(c);
-    if (!fs.stat(p)) throw new UsageError(`--chart ${c}: no such file or folder`);
-    return { path: p };
-  });
+  const chartPaths = chartFlags(args, fs);
   // Chart defaults as promotion-diff has them: the releases are known once both sides are
   // evaluated, so a first run collects them, their charts are fetched (or read from the cache,
   // --offline: the cache only), and a second run uses them.

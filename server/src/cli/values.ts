@@ -104,11 +104,7 @@ export function evalOptions(
       throw new UsageError(`--profile ${profile}: no such file`);
     variables = loaded.variables;
   }
-  const charts = (args.values.get('chart') ?? []).map((c) => {
-    const abs = path.resolve(c);
-    if (!fs.stat(abs)) throw new UsageError(`--chart ${c}: no such file or folder`);
-    return { path: abs };
-  });
+  const charts = chartFlags(args, fs);
   const extraRoots = (args.values.get('extra-root') ?? []).map((r) => {
     const abs = path.resolve(r);
     if (fs.stat(abs) !== 'dir') throw new UsageError(`--extra-root ${r}: no such folder`);
@@ -270,6 +266,15 @@ export async function runValues(
   if (json) out(JSON.stringify(result, null, 2) + '\n');
   else out(texts.join('---\n'));
   return failed ? 1 : 0;
+}
+
+/** `--chart PATH`s (a chart folder or .tgz each), absolute; a missing one is a usage error. */
+export function chartFlags(args: ParsedArgs, fs: FileSystem): { path: string }[] {
+  return (args.values.get('chart') ?? []).map((c) => {
+    const abs = path.resolve(c);
+    if (!fs.stat(abs)) throw new UsageError(`--chart ${c}: no such file or folder`);
+    return { path: abs };
+  });
 }
 
 export const SHARED_VALUES = ['profile', 'chart', 'extra-root', 'load-restrictor'];

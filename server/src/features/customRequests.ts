@@ -199,6 +199,24 @@ function settingProblems(state: ServerState): Problem[] {
   ];
 }
 
+/**
+ * How charts render in a trusted workspace, for the previews and the hover: fetched charts (and
+ * those of the chart cache) from their archive in the cache, with the settings' capabilities.
+ */
+export function trustedChartRendering(state: ServerState): {
+  chartArchive?: (source: string) => Uint8Array | undefined;
+  chartCache: ServerState['chartCache'];
+  kubeVersion?: string;
+  apiVersions?: readonly string[];
+} {
+  const charts = state.charts;
+  return {
+    chartArchive: charts ? (source: string) => charts.archive(source) : undefined,
+    chartCache: state.chartCache,
+    ...capabilities(state),
+  };
+}
+
 function chartSources(state: ServerState): {
   notAtHandHint: { notFetched?: string; fetchFailed?: string };
   chartArchive?: (source: string) => Uint8Array | undefined;
@@ -209,21 +227,14 @@ function chartSources(state: ServerState): {
       'restricted mode: charts are neither fetched nor read from the chart cache until the workspace is trusted';
     return { notAtHandHint: { notFetched: restricted, fetchFailed: restricted } };
   }
-  // Fetched charts (and those of the chart cache) render from their archive in the cache.
-  const charts = state.charts;
-  const chartArchive = charts ? (source: string) => charts.archive(source) : undefined;
+  const rendering = trustedChartRendering(state);
   if (state.settings.chartsFetch === 'never') {
     const never =
       'fluxOverlays.charts.fetch is never: only charts on disk and in the chart cache are read';
-    return {
-      chartArchive,
-      chartCache: state.chartCache,
-      notAtHandHint: { notFetched: never, fetchFailed: never },
-    };
+    return { ...rendering, notAtHandHint: { notFetched: never, fetchFailed: never } };
   }
   return {
-    chartArchive,
-    chartCache: state.chartCache,
+    ...rendering,
     notAtHandHint: {
       notFetched:
         'fluxOverlays.charts.fetch is auto: a chart being fetched shows here when it arrives',

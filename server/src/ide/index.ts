@@ -15,7 +15,6 @@ export {
   references,
 } from './navigation';
 export type { SymbolResult } from './navigation';
-export type { RenderedFieldsOptions } from './renderedFields';
 export { effectiveValues, listOverlays, overlayManifests } from './overlays';
 export type { PlainRendered } from './overlays';
 export type { PlainLineOrigin } from './context';
